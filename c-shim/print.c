@@ -1,0 +1,50 @@
+/* The one piece of C that stable Rust cannot replace: building a va_list for
+ * libbpf's print callback, int (*)(enum libbpf_print_level, const char *, va_list).
+ * Rust formats the message and doubles every '%', so the callback receives real
+ * text as its format (filters that inspect the format see it) and vfprintf prints
+ * it verbatim. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+typedef int (*bpfrs_print_fn)(int level, const char *fmt, va_list ap);
+
+static int call_with_va(bpfrs_print_fn fn, int level, const char *fmt, ...)
+{
+	va_list ap;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = fn(level, fmt, ap);
+	va_end(ap);
+	return ret;
+}
+
+int bpfrs__print_trampoline(bpfrs_print_fn fn, int level, const char *fmt)
+{
+	return call_with_va(fn, level, fmt);
+}
+
+/* libbpf's default callback: WARN and INFO to stderr, DEBUG dropped;
+ * LIBBPF_LOG_LEVEL=warn|info|debug selects the threshold (libbpf >= 1.5). */
+int bpfrs__default_print(int level, const char *fmt, va_list ap)
+{
+	static int min_level = -1;
+
+	if (min_level < 0) {
+		const char *env = getenv("LIBBPF_LOG_LEVEL");
+
+		min_level = 1;
+		if (env) {
+			if (!strcasecmp(env, "warn"))
+				min_level = 0;
+			else if (!strcasecmp(env, "debug"))
+				min_level = 2;
+		}
+	}
+	if (level > min_level)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}

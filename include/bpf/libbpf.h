@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* libbpfrs: bpf/libbpf.h compatibility path. Declarations come from the
+ * generated ../libbpfrs.h; this file adds only what cbindgen cannot emit. */
+#ifndef __LIBBPF_LIBBPF_H
+#define __LIBBPF_LIBBPF_H
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <stdbool.h>
+#include <sys/types.h>
+#include <linux/bpf.h>
+
+#include "libbpf_common.h"
+#include "libbpf_legacy.h"
+#include "bpf.h"
+#include "../libbpfrs.h"
+
+#endif /* __LIBBPF_LIBBPF_H */

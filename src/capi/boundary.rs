@@ -1,0 +1,80 @@
+//! The panic boundary every export goes through.
+//!
+//! We live inside other programs (`ip`, `tc`): a bug in libbpfrs must not unwind into
+//! C (undefined behaviour) nor abort the host. Each export's body is one call here;
+//! a panic is caught, reported with one WARN line naming the function, and turned
+//! into the export's failure value with errno `ENOTRECOVERABLE` (which `bpf()` never
+//! returns, so our bugs never pass for kernel refusals).
+
+use super::errno::{hl_fail, ll_fail, ptr_fail};
+use crate::error::Error;
+use std::ffi::c_int;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+#[cold]
+fn caught(name: &'static str) -> Error {
+    crate::log::warn(format_args!(
+        "{name}: internal error (panic caught at the C boundary)"
+    ));
+    Error::Bug(name)
+}
+
+#[inline]
+fn run<T>(name: &'static str, f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| Err(caught(name)))
+}
+
+/// A low-level (`bpf.h`) int call: the LL convention of `errno::ll_fail`.
+#[inline]
+pub fn ll(name: &'static str, f: impl FnOnce() -> Result<c_int, Error>) -> c_int {
+    match run(name, f) {
+        Ok(v) => v,
+        Err(e) => ll_fail(&e),
+    }
+}
+
+/// An object-API int call: `-errno` with errno set.
+#[inline]
+pub fn hl(name: &'static str, f: impl FnOnce() -> Result<c_int, Error>) -> c_int {
+    match run(name, f) {
+        Ok(v) => v,
+        Err(e) => hl_fail(&e),
+    }
+}
+
+/// A pointer-returning call: NULL with errno set.
+#[inline]
+pub fn ptr<T>(name: &'static str, f: impl FnOnce() -> Result<*mut T, Error>) -> *mut T {
+    match run(name, f) {
+        Ok(v) => v,
+        Err(e) => {
+            ptr_fail(&e);
+            std::ptr::null_mut()
+        }
+    }
+}
+
+/// A getter or void call with no error reporting: `default` if it panics.
+#[inline]
+pub fn value<T>(name: &'static str, default: T, f: impl FnOnce() -> T) -> T {
+    match run(name, || Ok(f())) {
+        Ok(v) => v,
+        Err(_) => {
+            super::errno::set_errno(libc::ENOTRECOVERABLE);
+            default
+        }
+    }
+}
+
+/// Test-only export that panics on purpose, so a C test can check that the
+/// boundary turns a panic into an error return instead of unwinding into C.
+///
+/// Returns the LL failure value with errno `ENOTRECOVERABLE`. Not in the header.
+///
+/// cbindgen:ignore
+#[no_mangle]
+pub extern "C" fn bpfrs__test_panic() -> c_int {
+    ll("bpfrs__test_panic", || -> Result<c_int, Error> {
+        panic!("deliberate test panic")
+    })
+}

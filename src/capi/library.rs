@@ -1,0 +1,106 @@
+//! Library-level calls: modes, errors, versions, CPUs (spec §1.0, §2, `libbpf.h` tail).
+
+use super::boundary::{hl, value};
+use super::errno::{get_errno, set_errno, set_strict_mode};
+use super::types::libbpf_strict_mode;
+use crate::error::{errno_text, libbpf_errno, Error};
+use std::ffi::{c_char, c_int, c_long, c_void};
+
+/// `libbpf_set_strict_mode` (LIBBPF_0.5.0): stores the flags and returns 0.
+/// `LIBBPF_STRICT_DIRECT_ERRS` (or `ALL`) makes low-level calls return `-errno`
+/// (libbpf 1.x); `LIBBPF_STRICT_NONE` returns to the 0.x `-1` convention.
+#[no_mangle]
+pub extern "C" fn libbpf_set_strict_mode(mode: libbpf_strict_mode) -> c_int {
+    value("libbpf_set_strict_mode", 0, || {
+        set_strict_mode(mode);
+        0
+    })
+}
+
+/// `libbpf_get_error` (LIBBPF_0.0.1): 0 for a valid pointer; for NULL, `-errno`;
+/// for an `ERR_PTR` value (in [-4095, -1]), the code, with errno set to it.
+#[no_mangle]
+pub extern "C" fn libbpf_get_error(ptr: *const c_void) -> c_long {
+    value("libbpf_get_error", 0, || {
+        let v = ptr as isize;
+        if ptr.is_null() {
+            -(get_errno() as c_long)
+        } else if (-4095..0).contains(&v) {
+            set_errno(-v as c_int);
+            v as c_long
+        } else {
+            0
+        }
+    })
+}
+
+/// `libbpf_strerror` (LIBBPF_0.0.1): text for an errno or a `LIBBPF_ERRNO__*` code
+/// (either sign) into `buf`, always NUL-terminated. 0 on success; `-EINVAL` for a
+/// NULL or empty buffer; `-ERANGE` if truncated; `-ENOENT` for an unknown libbpf-range code.
+///
+/// # Safety
+/// `buf` is NULL or points to `size` writable bytes.
+#[no_mangle]
+pub unsafe extern "C" fn libbpf_strerror(err: c_int, buf: *mut c_char, size: usize) -> c_int {
+    hl("libbpf_strerror", || {
+        if buf.is_null() || size == 0 {
+            return Err(Error::inval("libbpf_strerror: no buffer"));
+        }
+        // SAFETY: non-NULL, `size` writable bytes per the contract.
+        let out = unsafe { super::arg::buf_mut(buf, size, "buf") }?;
+        let code = err.checked_abs().unwrap_or(c_int::MAX);
+        let (text, unknown) = if code < libbpf_errno::START {
+            (errno_text(code), false)
+        } else if let Some(m) = libbpf_errno::message(code) {
+            (m.to_string(), false)
+        } else {
+            (format!("Unknown libbpf error {code}"), true)
+        };
+        let bytes = text.as_bytes();
+        let n = bytes.len().min(size - 1);
+        out[..n].copy_from_slice(&bytes[..n]);
+        out[n] = 0;
+        if bytes.len() >= size {
+            return Err(Error::Errno(
+                libc::ERANGE,
+                "libbpf_strerror: buffer too small",
+            ));
+        }
+        if unknown {
+            return Err(Error::Errno(libc::ENOENT, "libbpf_strerror: unknown code"));
+        }
+        Ok(0)
+    })
+}
+
+/// `libbpf_num_possible_cpus` (LIBBPF_0.0.4): the possible-CPU count (cached), or a
+/// negative error.
+#[no_mangle]
+pub extern "C" fn libbpf_num_possible_cpus() -> c_int {
+    hl("libbpf_num_possible_cpus", || {
+        Ok(crate::cpus::num_possible_cpus()? as c_int)
+    })
+}
+
+/// The libbpf release whose API libbpfrs implements (also `LIBBPF_MAJOR_VERSION`
+/// and `LIBBPF_MINOR_VERSION` in `bpf/libbpf_version.h`).
+pub const LIBBPF_MAJOR: u32 = 1;
+pub const LIBBPF_MINOR: u32 = 1;
+
+/// `libbpf_major_version` (LIBBPF_0.6.0).
+#[no_mangle]
+pub extern "C" fn libbpf_major_version() -> u32 {
+    LIBBPF_MAJOR
+}
+
+/// `libbpf_minor_version` (LIBBPF_0.6.0).
+#[no_mangle]
+pub extern "C" fn libbpf_minor_version() -> u32 {
+    LIBBPF_MINOR
+}
+
+/// `libbpf_version_string` (LIBBPF_0.6.0): `"v1.1"`.
+#[no_mangle]
+pub extern "C" fn libbpf_version_string() -> *const c_char {
+    c"v1.1".as_ptr()
+}

@@ -1,0 +1,21 @@
+#![allow(non_camel_case_types)] // C type names, exactly as libbpf spells them
+//! The C ABI skin: the only place with `extern "C"` exports.
+//!
+//! Every export has libbpf's exact C signature, written out by hand, and a body
+//! that is one `boundary::<kind>(name, || …)` call (see `boundary`). Arguments are
+//! converted only by `arg` and `opts`; errors become libbpf's return conventions
+//! only in `errno`. No logic lives here that the core lacks.
+//! Spec: `libbpf-api.md` §1 (signatures), §2 (errors), §4 (struct layouts).
+
+pub mod arg;
+pub mod boundary;
+pub mod errno;
+pub mod library;
+pub mod map;
+pub mod names;
+pub mod obj;
+pub mod object;
+pub mod opts;
+pub mod print;
+pub mod prog;
+pub mod types;

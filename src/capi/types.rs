@@ -1,0 +1,39 @@
+//! C type names that the UAPI headers define (`linux/types.h`, `linux/bpf.h`).
+//!
+//! They are aliases here so that signatures in the generated header read exactly as
+//! libbpf's (`__u64 flags`, `enum bpf_map_type map_type`); `cbindgen.toml` excludes
+//! their definitions and renames the enums, so the header includes `<linux/bpf.h>`
+//! instead of redefining anything from it.
+#![allow(non_camel_case_types)]
+
+pub type __u8 = u8;
+pub type __u16 = u16;
+pub type __u32 = u32;
+pub type __u64 = u64;
+pub type __s32 = i32;
+pub type __s64 = i64;
+
+/// `enum bpf_map_type` (an `unsigned int`-sized C enum).
+pub type bpf_map_type = u32;
+/// `enum bpf_prog_type`.
+pub type bpf_prog_type = u32;
+/// `enum bpf_attach_type`.
+pub type bpf_attach_type = u32;
+/// `enum bpf_link_type`.
+pub type bpf_link_type = u32;
+/// `enum bpf_stats_type`.
+pub type bpf_stats_type = u32;
+
+/// `struct bpf_insn` (8 bytes, `linux/bpf.h`): only pointers to it cross the ABI.
+#[repr(C)]
+pub struct bpf_insn {
+    _opaque: [u8; 0],
+}
+
+/// `enum libbpf_strict_mode` (`libbpf_legacy.h`); defined in the header preamble.
+pub type libbpf_strict_mode = u32;
+
+/// `struct bpf_object` (libbpf.h): opaque to C.
+pub struct bpf_object {
+    _opaque: (),
+}

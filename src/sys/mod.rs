@@ -1,0 +1,180 @@
+//! Kernel I/O: one safe wrapper per `bpf()` command, plus the fd helpers.
+//!
+//! Owns: the `bpf()` chokepoint [`call`], the per-command attr structs, fd hygiene.
+//! Must not call: anything above it (`capi`, object model).
+//! Spec: `libbpf-api.md` §1.1 and §2.5 (attr sizing, fds above 2, PROG_LOAD retries).
+#![allow(unsafe_code)] // the only module that issues system calls
+
+pub mod attr;
+pub mod fd;
+pub mod map;
+pub mod obj;
+pub mod prog;
+
+use crate::error::SysError;
+use std::os::fd::{FromRawFd, OwnedFd};
+
+pub use fd::{borrow_fd, ensure_good_fd};
+
+/// An address in the caller's memory that only the kernel dereferences
+/// (`key`, `value`, `log_buf`, …). The kernel validates it and answers EFAULT,
+/// exactly as under libbpf; Rust never reads through it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct UserPtr(pub u64);
+
+impl UserPtr {
+    pub const NULL: UserPtr = UserPtr(0);
+
+    /// The address of a C pointer (NULL stays 0).
+    pub fn from_ptr<T>(p: *const T) -> Self {
+        UserPtr(p as usize as u64)
+    }
+
+    /// The address of a mutable C pointer.
+    pub fn from_mut<T>(p: *mut T) -> Self {
+        UserPtr(p as usize as u64)
+    }
+
+    pub fn is_null(self) -> bool {
+        self.0 == 0
+    }
+}
+
+/// `bpf()` command numbers (`enum bpf_cmd`, `linux/bpf.h`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum Cmd {
+    MapCreate = 0,
+    MapLookupElem = 1,
+    MapUpdateElem = 2,
+    MapDeleteElem = 3,
+    MapGetNextKey = 4,
+    ProgLoad = 5,
+    ObjPin = 6,
+    ObjGet = 7,
+    ProgAttach = 8,
+    ProgDetach = 9,
+    ProgTestRun = 10,
+    ProgGetNextId = 11,
+    MapGetNextId = 12,
+    ProgGetFdById = 13,
+    MapGetFdById = 14,
+    ObjGetInfoByFd = 15,
+    ProgQuery = 16,
+    RawTracepointOpen = 17,
+    BtfLoad = 18,
+    BtfGetFdById = 19,
+    TaskFdQuery = 20,
+    MapLookupAndDeleteElem = 21,
+    MapFreeze = 22,
+    BtfGetNextId = 23,
+    MapLookupBatch = 24,
+    MapLookupAndDeleteBatch = 25,
+    MapUpdateBatch = 26,
+    MapDeleteBatch = 27,
+    LinkCreate = 28,
+    LinkUpdate = 29,
+    LinkGetFdById = 30,
+    LinkGetNextId = 31,
+    EnableStats = 32,
+    IterCreate = 33,
+    LinkDetach = 34,
+    ProgBindMap = 35,
+    TokenCreate = 36,
+}
+
+impl Cmd {
+    /// The UAPI name, used in error messages (`BPF_MAP_CREATE: Operation not permitted`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Cmd::MapCreate => "BPF_MAP_CREATE",
+            Cmd::MapLookupElem => "BPF_MAP_LOOKUP_ELEM",
+            Cmd::MapUpdateElem => "BPF_MAP_UPDATE_ELEM",
+            Cmd::MapDeleteElem => "BPF_MAP_DELETE_ELEM",
+            Cmd::MapGetNextKey => "BPF_MAP_GET_NEXT_KEY",
+            Cmd::ProgLoad => "BPF_PROG_LOAD",
+            Cmd::ObjPin => "BPF_OBJ_PIN",
+            Cmd::ObjGet => "BPF_OBJ_GET",
+            Cmd::ProgAttach => "BPF_PROG_ATTACH",
+            Cmd::ProgDetach => "BPF_PROG_DETACH",
+            Cmd::ProgTestRun => "BPF_PROG_TEST_RUN",
+            Cmd::ProgGetNextId => "BPF_PROG_GET_NEXT_ID",
+            Cmd::MapGetNextId => "BPF_MAP_GET_NEXT_ID",
+            Cmd::ProgGetFdById => "BPF_PROG_GET_FD_BY_ID",
+            Cmd::MapGetFdById => "BPF_MAP_GET_FD_BY_ID",
+            Cmd::ObjGetInfoByFd => "BPF_OBJ_GET_INFO_BY_FD",
+            Cmd::ProgQuery => "BPF_PROG_QUERY",
+            Cmd::RawTracepointOpen => "BPF_RAW_TRACEPOINT_OPEN",
+            Cmd::BtfLoad => "BPF_BTF_LOAD",
+            Cmd::BtfGetFdById => "BPF_BTF_GET_FD_BY_ID",
+            Cmd::TaskFdQuery => "BPF_TASK_FD_QUERY",
+            Cmd::MapLookupAndDeleteElem => "BPF_MAP_LOOKUP_AND_DELETE_ELEM",
+            Cmd::MapFreeze => "BPF_MAP_FREEZE",
+            Cmd::BtfGetNextId => "BPF_BTF_GET_NEXT_ID",
+            Cmd::MapLookupBatch => "BPF_MAP_LOOKUP_BATCH",
+            Cmd::MapLookupAndDeleteBatch => "BPF_MAP_LOOKUP_AND_DELETE_BATCH",
+            Cmd::MapUpdateBatch => "BPF_MAP_UPDATE_BATCH",
+            Cmd::MapDeleteBatch => "BPF_MAP_DELETE_BATCH",
+            Cmd::LinkCreate => "BPF_LINK_CREATE",
+            Cmd::LinkUpdate => "BPF_LINK_UPDATE",
+            Cmd::LinkGetFdById => "BPF_LINK_GET_FD_BY_ID",
+            Cmd::LinkGetNextId => "BPF_LINK_GET_NEXT_ID",
+            Cmd::EnableStats => "BPF_ENABLE_STATS",
+            Cmd::IterCreate => "BPF_ITER_CREATE",
+            Cmd::LinkDetach => "BPF_LINK_DETACH",
+            Cmd::ProgBindMap => "BPF_PROG_BIND_MAP",
+            Cmd::TokenCreate => "BPF_TOKEN_CREATE",
+        }
+    }
+}
+
+/// A per-command `union bpf_attr` view: `#[repr(C)]`, zero-initialisable, and the
+/// number of bytes libbpf sends for it (`offsetofend` of the command's last field,
+/// spec §1.1 / libbpf commit "send only the command's part").
+///
+/// # Safety
+/// Implementors must be `#[repr(C)]` plain data with no padding the kernel reads
+/// as meaningful (padding fields are named and zeroed), and `SZ <= size_of::<Self>()`.
+pub unsafe trait Attr: Sized {
+    /// Bytes passed as the `size` argument of `bpf()`.
+    const SZ: usize;
+}
+
+/// The one chokepoint for `bpf(cmd, attr, size)`.
+///
+/// Returns the syscall's non-negative result or the errno it failed with.
+#[inline]
+pub fn call<A: Attr>(cmd: Cmd, attr: &mut A) -> Result<i32, SysError> {
+    const { assert!(A::SZ <= std::mem::size_of::<A>()) };
+    // SAFETY: `attr` is a live, exclusively borrowed #[repr(C)] struct of at least
+    // `A::SZ` bytes (checked above); the kernel reads and may write back only
+    // within those bytes. Pointers inside it are user addresses that the kernel
+    // validates itself (EFAULT), so no Rust memory is exposed beyond `attr`.
+    let ret = unsafe {
+        libc::syscall(
+            libc::SYS_bpf,
+            cmd as u32 as libc::c_long,
+            attr as *mut A as *mut libc::c_void,
+            A::SZ as libc::c_uint,
+        )
+    };
+    if ret < 0 {
+        Err(SysError::last(cmd.name()))
+    } else {
+        Ok(ret as i32)
+    }
+}
+
+/// [`call`] for a command that returns a new fd: wraps it in an [`OwnedFd`] and
+/// moves it above 2 (libbpf ≥ 0.6 `ensure_good_fd`).
+#[inline]
+pub fn call_fd<A: Attr>(cmd: Cmd, attr: &mut A) -> Result<OwnedFd, SysError> {
+    let raw = call(cmd, attr)?;
+    // SAFETY: a successful fd-returning bpf() command gives a new descriptor that
+    // nothing else owns; we take ownership exactly once here.
+    let fd = unsafe { OwnedFd::from_raw_fd(raw) };
+    ensure_good_fd(fd).map_err(|e| SysError {
+        call: cmd.name(),
+        errno: e.errno,
+    })
+}
