@@ -1,0 +1,95 @@
+/* Helpers for the oracle programs in c-tests/oracle/. Each program is built twice
+ * by c-tests/run: against the system libbpf 1.1.2 (-DORACLE_SYSTEM, system headers,
+ * -lbpf) and against libbpfrs (our include/, -lbpfrs, LIBBPFRS_STRICT=1); the two
+ * stdouts must be byte-identical. So stdout carries only what must match: one line
+ * per call with its arguments, return value and errno, with fd numbers printed as
+ * "fd" and object ids as "id". Checks that concern libbpfrs alone (APIs or enum
+ * values 1.1.2 lacks) go to stderr and the exit code via o_self_check(). */
+#ifndef LIBBPFRS_ORACLE_H
+#define LIBBPFRS_ORACLE_H
+
+/* Include this first: strerrorname_np needs _GNU_SOURCE before any libc header. */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifdef ORACLE_SYSTEM
+#define O_SIDE "libbpf"
+#else
+#define O_SIDE "libbpfrs"
+#endif
+
+static int o_self_failed;
+
+/* errno as "E<name>" (glibc's name), or the number if glibc has none. */
+static inline const char *o_errname(int e)
+{
+	static char buf[32];
+	const char *n;
+
+	if (e == 0)
+		return "0";
+	n = strerrorname_np(e);
+	if (n)
+		return n;
+	snprintf(buf, sizeof(buf), "%d", e);
+	return buf;
+}
+
+/* A call returning an int or long: "call = ret errno=E". */
+#define O_INT(fmt, call, ...)                                                      \
+	do {                                                                       \
+		errno = 0;                                                         \
+		long __r = (long)(call);                                           \
+		int __e = errno;                                                   \
+		printf(fmt " = %ld errno=%s\n", ##__VA_ARGS__, __r, o_errname(__e)); \
+	} while (0)
+
+/* A call returning an fd: a non-negative result prints as "fd" (and is closed). */
+#define O_FD(fmt, call, ...)                                                       \
+	do {                                                                       \
+		errno = 0;                                                         \
+		long __r = (long)(call);                                           \
+		int __e = errno;                                                   \
+		if (__r >= 0) {                                                    \
+			printf(fmt " = fd errno=%s\n", ##__VA_ARGS__, o_errname(__e)); \
+			if (__r > 2)                                               \
+				close((int)__r);                                   \
+		} else {                                                           \
+			printf(fmt " = %ld errno=%s\n", ##__VA_ARGS__, __r,        \
+			       o_errname(__e));                                    \
+		}                                                                  \
+	} while (0)
+
+/* A libbpfrs-only check: reported on stderr, fails the run through the exit code. */
+#define o_self_check(cond, ...)                                                    \
+	do {                                                                       \
+		if (!(cond)) {                                                     \
+			o_self_failed++;                                           \
+			fprintf(stderr, "%s:%d: %s: ", __FILE__, __LINE__, #cond);  \
+			fprintf(stderr, __VA_ARGS__);                              \
+			fprintf(stderr, "\n");                                     \
+		}                                                                  \
+	} while (0)
+
+static inline void o_require_root(void)
+{
+	if (geteuid() != 0) {
+		printf("SKIP: needs root for bpf()\n");
+		exit(77);
+	}
+}
+
+static inline int o_done(void)
+{
+	fflush(stdout);
+	return o_self_failed ? 1 : 0;
+}
+
+#endif
