@@ -1,0 +1,392 @@
+//! `.BTF.ext`: func_info, line_info and CO-RE relocation records, grouped per ELF
+//! code section (spec `btf-core.md` §3.1).
+//!
+//! Records are kept exactly as in the ELF (byte `insn_off`, the file's `rec_size`);
+//! turning them into per-program arrays with instruction indexes (§3.2) is the
+//! loader's job.
+
+use super::types::rd32;
+use super::{format_err, Btf, BTF_MAGIC};
+use crate::error::Error;
+use std::fmt;
+
+/// Minimum record sizes (§3.1).
+const FUNC_INFO_MIN: u32 = 8;
+const LINE_INFO_MIN: u32 = 16;
+const CORE_RELO_MIN: u32 = 16;
+
+/// One block: the records of one ELF section.
+#[derive(Clone, Debug)]
+struct Block {
+    sec: String,
+    num: u32,
+    /// Offset of the first record in `BtfExt::data`.
+    start: usize,
+}
+
+/// One sub-section (func_info, line_info or core_relo).
+#[derive(Clone, Debug, Default)]
+struct Sub {
+    rec_size: u32,
+    blocks: Vec<Block>,
+}
+
+/// A parsed `.BTF.ext` section (native endian only).
+#[derive(Clone)]
+pub struct BtfExt {
+    data: Vec<u8>,
+    func: Sub,
+    line: Sub,
+    core: Sub,
+}
+
+impl fmt::Debug for BtfExt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = |s: &Sub| s.blocks.iter().map(|b| b.num as usize).sum::<usize>();
+        f.debug_struct("BtfExt")
+            .field("len", &self.data.len())
+            .field("func_info", &n(&self.func))
+            .field("line_info", &n(&self.line))
+            .field("core_relo", &n(&self.core))
+            .finish()
+    }
+}
+
+/// The records of one ELF section in one sub-section.
+#[derive(Clone, Copy, Debug)]
+pub struct InfoBlock<'a> {
+    sec: &'a str,
+    rec_size: u32,
+    data: &'a [u8],
+}
+
+impl<'a> InfoBlock<'a> {
+    /// The ELF section name (from the `.BTF` strings).
+    pub fn sec(&self) -> &'a str {
+        self.sec
+    }
+
+    /// Record size as found in the file (≥ the known size, a multiple of 4).
+    pub fn rec_size(&self) -> u32 {
+        self.rec_size
+    }
+
+    /// `num_info × rec_size` bytes of records, as in the ELF.
+    pub fn data(&self) -> &'a [u8] {
+        self.data
+    }
+
+    /// Number of records (`num_info`, > 0).
+    pub fn len(&self) -> usize {
+        self.data.len() / self.rec_size.max(1) as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The raw bytes of record `i`.
+    pub fn record(&self, i: usize) -> Option<&'a [u8]> {
+        let sz = self.rec_size as usize;
+        let start = i.checked_mul(sz)?;
+        self.data.get(start..start.checked_add(sz)?)
+    }
+
+    /// All records, raw.
+    pub fn records(&self) -> impl Iterator<Item = &'a [u8]> + 'a {
+        self.data.chunks_exact(self.rec_size.max(1) as usize)
+    }
+
+    /// The records read as func_info.
+    pub fn func_infos(&self) -> impl Iterator<Item = FuncInfo> + 'a {
+        self.records().map(FuncInfo::from_record)
+    }
+
+    /// The records read as line_info.
+    pub fn line_infos(&self) -> impl Iterator<Item = LineInfo> + 'a {
+        self.records().map(LineInfo::from_record)
+    }
+
+    /// The records read as CO-RE relocations.
+    pub fn core_relos(&self) -> impl Iterator<Item = CoreRelo> + 'a {
+        self.records().map(CoreRelo::from_record)
+    }
+}
+
+/// `struct bpf_func_info` as in the ELF: `insn_off` in bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FuncInfo {
+    pub insn_off: u32,
+    pub type_id: u32,
+}
+
+impl FuncInfo {
+    /// Decodes the first 8 bytes of a record (missing bytes read as 0).
+    pub fn from_record(r: &[u8]) -> Self {
+        FuncInfo {
+            insn_off: rd32(r, 0),
+            type_id: rd32(r, 4),
+        }
+    }
+}
+
+/// `struct bpf_line_info` as in the ELF: `insn_off` in bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct LineInfo {
+    pub insn_off: u32,
+    pub file_name_off: u32,
+    pub line_off: u32,
+    pub line_col: u32,
+}
+
+impl LineInfo {
+    pub fn from_record(r: &[u8]) -> Self {
+        LineInfo {
+            insn_off: rd32(r, 0),
+            file_name_off: rd32(r, 4),
+            line_off: rd32(r, 8),
+            line_col: rd32(r, 12),
+        }
+    }
+
+    /// `line_col >> 10`.
+    pub fn line(&self) -> u32 {
+        self.line_col >> 10
+    }
+
+    /// `line_col & 0x3ff`.
+    pub fn col(&self) -> u32 {
+        self.line_col & 0x3ff
+    }
+}
+
+/// `struct bpf_core_relo`: `insn_off` in bytes, `kind` a `BPF_CORE_*` value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CoreRelo {
+    pub insn_off: u32,
+    pub type_id: u32,
+    pub access_str_off: u32,
+    pub kind: u32,
+}
+
+impl CoreRelo {
+    pub fn from_record(r: &[u8]) -> Self {
+        CoreRelo {
+            insn_off: rd32(r, 0),
+            type_id: rd32(r, 4),
+            access_str_off: rd32(r, 8),
+            kind: rd32(r, 12),
+        }
+    }
+}
+
+impl BtfExt {
+    /// Parses `.BTF.ext` with libbpf's checks (§3.1); block section names are
+    /// looked up in `btf`'s strings. Opposite-endian data, other versions and
+    /// non-zero flags are `Unsupported` (libbpf 1.1: `-ENOTSUP`).
+    pub fn parse(data: &[u8], btf: &Btf) -> Result<BtfExt, Error> {
+        if data.len() < 8 {
+            return Err(format_err("BTF.ext header not found".to_string()));
+        }
+        let magic = u16::from_ne_bytes([data[0], data[1]]);
+        if magic == BTF_MAGIC.swap_bytes() {
+            return Err(Error::Unsupported(
+                "BTF.ext in non-native byte order is not supported",
+            ));
+        }
+        if magic != BTF_MAGIC {
+            return Err(format_err(format!("invalid BTF.ext magic {magic:#06x}")));
+        }
+        let hdr_len = rd32(data, 4) as usize;
+        if data.len() < hdr_len {
+            return Err(format_err(format!(
+                "BTF.ext header len {hdr_len} larger than data size {}",
+                data.len()
+            )));
+        }
+        if data[2] != 1 {
+            return Err(Error::Unsupported("BTF.ext version other than 1"));
+        }
+        if data[3] != 0 {
+            return Err(Error::Unsupported("BTF.ext flags other than 0"));
+        }
+        if data.len() == hdr_len {
+            return Err(format_err("BTF.ext has no data".to_string()));
+        }
+        if hdr_len < 24 {
+            return Err(format_err(format!(
+                "BTF.ext header len {hdr_len} smaller than 24"
+            )));
+        }
+        let sub = |at: usize, min: u32, what: &str| {
+            parse_sub(
+                data,
+                hdr_len,
+                rd32(data, at),
+                rd32(data, at + 4),
+                min,
+                what,
+                btf,
+            )
+        };
+        let func = sub(8, FUNC_INFO_MIN, "func_info")?;
+        let line = sub(16, LINE_INFO_MIN, "line_info")?;
+        // The core_relo fields exist only in 32-byte headers (clang ≥ 10).
+        let core = if hdr_len >= 32 {
+            sub(24, CORE_RELO_MIN, "core_relo")?
+        } else {
+            Sub::default()
+        };
+        Ok(BtfExt {
+            data: data.to_vec(),
+            func,
+            line,
+            core,
+        })
+    }
+
+    fn find<'a>(&'a self, sub: &'a Sub, sec: &str) -> Option<InfoBlock<'a>> {
+        sub.blocks
+            .iter()
+            .find(|b| b.sec == sec)
+            .and_then(|b| self.block(sub, b))
+    }
+
+    fn block<'a>(&'a self, sub: &Sub, b: &'a Block) -> Option<InfoBlock<'a>> {
+        let len = b.num as usize * sub.rec_size as usize;
+        Some(InfoBlock {
+            sec: &b.sec,
+            rec_size: sub.rec_size,
+            data: self.data.get(b.start..b.start.checked_add(len)?)?,
+        })
+    }
+
+    fn all<'a>(&'a self, sub: &'a Sub) -> impl Iterator<Item = InfoBlock<'a>> + 'a {
+        sub.blocks.iter().filter_map(move |b| self.block(sub, b))
+    }
+
+    /// func_info records of ELF section `sec` (the first block of that name).
+    pub fn func_info(&self, sec: &str) -> Option<InfoBlock<'_>> {
+        self.find(&self.func, sec)
+    }
+
+    /// line_info records of ELF section `sec`.
+    pub fn line_info(&self, sec: &str) -> Option<InfoBlock<'_>> {
+        self.find(&self.line, sec)
+    }
+
+    /// CO-RE relocation records of ELF section `sec`.
+    pub fn core_relos(&self, sec: &str) -> Option<InfoBlock<'_>> {
+        self.find(&self.core, sec)
+    }
+
+    /// Every func_info block, in file order.
+    pub fn func_info_blocks(&self) -> impl Iterator<Item = InfoBlock<'_>> + '_ {
+        self.all(&self.func)
+    }
+
+    pub fn line_info_blocks(&self) -> impl Iterator<Item = InfoBlock<'_>> + '_ {
+        self.all(&self.line)
+    }
+
+    pub fn core_relo_blocks(&self) -> impl Iterator<Item = InfoBlock<'_>> + '_ {
+        self.all(&self.core)
+    }
+
+    /// True if any CO-RE relocation record is present.
+    pub fn has_core_relos(&self) -> bool {
+        !self.core.blocks.is_empty()
+    }
+
+    /// Record sizes as found in the file (0 for an absent sub-section).
+    pub fn func_info_rec_size(&self) -> u32 {
+        self.func.rec_size
+    }
+
+    pub fn line_info_rec_size(&self) -> u32 {
+        self.line.rec_size
+    }
+
+    pub fn core_relo_rec_size(&self) -> u32 {
+        self.core.rec_size
+    }
+
+    /// The section as parsed (`btf_ext__raw_data`).
+    pub fn raw_data(&self) -> &[u8] {
+        &self.data
+    }
+}
+
+/// One sub-section: `off`/`len` from the header (relative to its end).
+fn parse_sub(
+    data: &[u8],
+    hdr_len: usize,
+    off: u32,
+    len: u32,
+    min_rec: u32,
+    what: &str,
+    btf: &Btf,
+) -> Result<Sub, Error> {
+    if len == 0 {
+        return Ok(Sub::default());
+    }
+    if off % 4 != 0 {
+        return Err(format_err(format!(
+            ".BTF.ext {what} section is not aligned to 4 bytes"
+        )));
+    }
+    let start = hdr_len as u64 + u64::from(off);
+    let end = start + u64::from(len);
+    if end > data.len() as u64 {
+        return Err(format_err(format!(
+            ".BTF.ext {what} section (off {off}, len {len}) is beyond the end of .BTF.ext"
+        )));
+    }
+    // Both bounds are ≤ data.len(), so they fit in usize.
+    let (start, end) = (start as usize, end as usize);
+    let info = &data[start..end];
+    if info.len() < 4 {
+        return Err(format_err(format!(".BTF.ext {what} record size not found")));
+    }
+    let rec_size = rd32(info, 0);
+    if rec_size < min_rec || rec_size % 4 != 0 {
+        return Err(format_err(format!(
+            ".BTF.ext {what} section has invalid record size {rec_size}"
+        )));
+    }
+    let mut pos = start + 4;
+    if pos == end {
+        return Err(format_err(format!(
+            ".BTF.ext {what} section has no records"
+        )));
+    }
+    let mut blocks = Vec::new();
+    while pos < end {
+        let left = (end - pos) as u64;
+        if left < 8 {
+            return Err(format_err(format!(
+                ".BTF.ext {what} block header is truncated"
+            )));
+        }
+        let name_off = rd32(data, pos);
+        let num = rd32(data, pos + 4);
+        let total = 8 + u64::from(num) * u64::from(rec_size);
+        if num == 0 || total > left {
+            return Err(format_err(format!(
+                ".BTF.ext {what} block has incorrect num_info {num}"
+            )));
+        }
+        let sec = btf.name_at(name_off).ok_or_else(|| {
+            format_err(format!(
+                ".BTF.ext {what} block has invalid section name offset {name_off}"
+            ))
+        })?;
+        blocks.push(Block {
+            sec: sec.to_string(),
+            num,
+            start: pos + 8,
+        });
+        pos += total as usize;
+    }
+    Ok(Sub { rec_size, blocks })
+}
