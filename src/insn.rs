@@ -1,0 +1,126 @@
+//! The BPF instruction (`struct bpf_insn`, 8 bytes) as a value type.
+#![forbid(unsafe_code)]
+
+/// One BPF instruction. `ld_imm64` occupies two of these.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Insn {
+    pub code: u8,
+    /// dst_reg in the low nibble, src_reg in the high nibble (little-endian layout).
+    pub regs: u8,
+    pub off: i16,
+    pub imm: i32,
+}
+
+pub const BPF_LD: u8 = 0x00;
+pub const BPF_JMP: u8 = 0x05;
+pub const BPF_JMP32: u8 = 0x06;
+pub const BPF_ALU64: u8 = 0x07;
+pub const BPF_IMM: u8 = 0x00;
+pub const BPF_DW: u8 = 0x18;
+pub const BPF_CALL: u8 = 0x80;
+pub const BPF_EXIT: u8 = 0x90;
+pub const BPF_K: u8 = 0x00;
+pub const BPF_MOV: u8 = 0xb0;
+
+/// `ld_imm64` opcode.
+pub const LD_IMM64: u8 = BPF_LD | BPF_IMM | BPF_DW;
+/// `call` opcode.
+pub const CALL: u8 = BPF_JMP | BPF_CALL;
+
+pub const BPF_PSEUDO_MAP_FD: u8 = 1;
+pub const BPF_PSEUDO_MAP_VALUE: u8 = 2;
+pub const BPF_PSEUDO_BTF_ID: u8 = 3;
+pub const BPF_PSEUDO_FUNC: u8 = 4;
+pub const BPF_PSEUDO_MAP_IDX: u8 = 5;
+pub const BPF_PSEUDO_MAP_IDX_VALUE: u8 = 6;
+pub const BPF_PSEUDO_CALL: u8 = 1;
+pub const BPF_PSEUDO_KFUNC_CALL: u8 = 2;
+
+impl Insn {
+    pub const SIZE: usize = 8;
+
+    /// Decodes little-endian instruction bytes (the length must be a multiple of 8;
+    /// a trailing partial instruction is ignored by the caller's check).
+    pub fn decode_all(bytes: &[u8]) -> Vec<Insn> {
+        bytes
+            .chunks_exact(Self::SIZE)
+            .map(|c| Insn {
+                code: c[0],
+                regs: c[1],
+                off: i16::from_le_bytes([c[2], c[3]]),
+                imm: i32::from_le_bytes([c[4], c[5], c[6], c[7]]),
+            })
+            .collect()
+    }
+
+    /// Encodes to the 8-byte wire form.
+    pub fn to_bytes(self) -> [u8; 8] {
+        let o = self.off.to_le_bytes();
+        let i = self.imm.to_le_bytes();
+        [self.code, self.regs, o[0], o[1], i[0], i[1], i[2], i[3]]
+    }
+
+    pub fn dst(self) -> u8 {
+        self.regs & 0x0f
+    }
+
+    pub fn src(self) -> u8 {
+        self.regs >> 4
+    }
+
+    pub fn set_src(&mut self, src: u8) {
+        self.regs = (self.regs & 0x0f) | (src << 4);
+    }
+
+    pub fn is_ld_imm64(self) -> bool {
+        self.code == LD_IMM64
+    }
+
+    /// A BPF-to-BPF call (`call` with src_reg = BPF_PSEUDO_CALL).
+    pub fn is_pseudo_call(self) -> bool {
+        self.code == CALL && self.src() == BPF_PSEUDO_CALL
+    }
+
+    /// `ld_imm64 rX, <subprog address>` (src_reg = BPF_PSEUDO_FUNC).
+    pub fn is_pseudo_func(self) -> bool {
+        self.code == LD_IMM64 && self.src() == BPF_PSEUDO_FUNC
+    }
+
+    /// A helper call (`call imm`, src_reg 0).
+    pub fn is_helper_call(self) -> bool {
+        self.code == CALL && self.src() == 0
+    }
+}
+
+/// Encodes a whole program for `BPF_PROG_LOAD`.
+pub fn encode_all(insns: &[Insn]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(insns.len() * Insn::SIZE);
+    for i in insns {
+        out.extend_from_slice(&i.to_bytes());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip() {
+        let bytes = [
+            0x18, 0x21, 0xfe, 0xff, 0x78, 0x56, 0x34, 0x12, 0x85, 0x10, 0, 0, 5, 0, 0, 0,
+        ];
+        let v = Insn::decode_all(&bytes);
+        assert_eq!(v.len(), 2);
+        assert!(v[0].is_ld_imm64());
+        assert_eq!(
+            (v[0].dst(), v[0].src(), v[0].off, v[0].imm),
+            (1, 2, -2, 0x12345678)
+        );
+        assert!(v[1].is_pseudo_call());
+        assert_eq!(encode_all(&v), bytes);
+        let mut i = v[0];
+        i.set_src(BPF_PSEUDO_MAP_FD);
+        assert_eq!((i.dst(), i.src()), (1, 1));
+    }
+}

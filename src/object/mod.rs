@@ -1,0 +1,144 @@
+//! The object model: a BPF ELF file parsed into maps, programs, code sections and
+//! relocations, with no kernel calls (data flows bytes → [`Object`] → fds).
+//!
+//! Owns: ELF parsing (`elf`), map definitions (`maps`), SEC() names (`sec`),
+//! BPF-to-BPF linking of one program (`link`).
+//! Must not call: `crate::sys` (nothing here touches the kernel).
+//! Spec: `libbpf-api.md` §1.0/§1.2/§4.3, `btf-core.md` §3–§4.5.
+#![forbid(unsafe_code)]
+
+pub mod elf;
+pub mod link;
+pub mod maps;
+pub mod sec;
+
+use crate::btf::{Btf, BtfExt};
+use crate::error::{libbpf_errno, Error};
+use crate::insn::Insn;
+
+pub use maps::{MapDef, MapKind};
+
+/// A parsed BPF object file.
+#[derive(Debug)]
+pub struct Object {
+    /// Object name: the file name without directories and without `.o`, or the
+    /// `object_name` open option.
+    pub name: String,
+    pub license: String,
+    pub kversion: u32,
+    pub maps: Vec<MapDef>,
+    pub progs: Vec<ProgDef>,
+    /// Executable sections (program sections and `.text`), by position.
+    pub code: Vec<CodeSection>,
+    pub btf: Option<Btf>,
+    pub btf_ext: Option<BtfExt>,
+}
+
+/// One executable ELF section.
+#[derive(Debug, Clone)]
+pub struct CodeSection {
+    pub name: String,
+    /// ELF section index.
+    pub shndx: usize,
+    pub insns: Vec<Insn>,
+    /// Functions (STT_FUNC symbols) in offset order, as instruction ranges.
+    pub funcs: Vec<Func>,
+    /// Relocations, sorted by instruction index.
+    pub relocs: Vec<Reloc>,
+}
+
+/// A function symbol inside a code section.
+#[derive(Debug, Clone)]
+pub struct Func {
+    pub name: String,
+    /// First instruction (index within the section).
+    pub off: usize,
+    pub cnt: usize,
+    pub global: bool,
+}
+
+/// What an instruction refers to, resolved at open from its ELF relocation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RelocKind {
+    /// `ld_imm64` of a map: becomes `BPF_PSEUDO_MAP_FD` with the map's fd.
+    MapFd { map: usize },
+    /// `ld_imm64` of an address inside a global-data map: `BPF_PSEUDO_MAP_VALUE`.
+    MapValue { map: usize, off: u32 },
+    /// A BPF-to-BPF call to `insn` of code section `sec`.
+    Call { sec: usize, insn: usize },
+    /// `ld_imm64` of a subprogram's address (`BPF_PSEUDO_FUNC`, callbacks).
+    FuncAddr { sec: usize, insn: usize },
+}
+
+/// One relocation of a code section.
+#[derive(Debug, Clone)]
+pub struct Reloc {
+    /// Instruction index within the section.
+    pub insn: usize,
+    pub kind: RelocKind,
+    /// The symbol's name, for error messages.
+    pub sym: String,
+}
+
+/// An entry-point program: one function of a program section.
+#[derive(Debug, Clone)]
+pub struct ProgDef {
+    /// The C function name.
+    pub name: String,
+    /// The ELF section name (`SEC()`), libbpf's "section name" / 0.x "title".
+    pub sec_name: String,
+    /// Index into [`Object::code`].
+    pub code: usize,
+    /// First instruction within the section and instruction count.
+    pub insn_off: usize,
+    pub insn_cnt: usize,
+    pub prog_type: u32,
+    pub expected_attach_type: u32,
+    /// The section definition that matched, if any.
+    pub sec_def: Option<&'static sec::SecDef>,
+}
+
+/// Options that change how an object is parsed.
+#[derive(Debug, Clone, Default)]
+pub struct OpenOpts {
+    /// Overrides the object name.
+    pub object_name: Option<String>,
+    /// Accept legacy map definitions with non-zero bytes past the known fields, and
+    /// unknown BTF map attributes (`relaxed_maps`, `MAPS_RELAX_COMPAT`).
+    pub relaxed_maps: bool,
+}
+
+pub(crate) fn format_err(msg: String) -> Error {
+    Error::Libbpf(libbpf_errno::FORMAT, msg)
+}
+
+pub(crate) fn reloc_err(msg: String) -> Error {
+    Error::Libbpf(libbpf_errno::RELOC, msg)
+}
+
+impl Object {
+    /// Parses an object from its ELF bytes. `path_name` is used for the default name.
+    pub fn parse(data: &[u8], path_name: &str, opts: &OpenOpts) -> Result<Object, Error> {
+        elf::parse(data, path_name, opts)
+    }
+
+    pub fn find_map(&self, name: &str) -> Option<usize> {
+        self.maps.iter().position(|m| m.name == name)
+    }
+
+    pub fn find_prog(&self, name: &str) -> Option<usize> {
+        self.progs.iter().position(|p| p.name == name)
+    }
+
+    /// 0.x `find_program_by_title`: the first program whose section name matches.
+    pub fn find_prog_by_sec(&self, sec_name: &str) -> Option<usize> {
+        self.progs.iter().position(|p| p.sec_name == sec_name)
+    }
+
+    /// The name libbpf derives from a path: the basename up to its first `.`
+    /// (`x_kern.o` → `x_kern`, `prog.bpf.o` → `prog`).
+    pub fn name_from_path(path: &str) -> String {
+        let base = path.rsplit('/').next().unwrap_or(path);
+        base.split('.').next().unwrap_or(base).to_string()
+    }
+}
