@@ -58,6 +58,64 @@ enum libbpf_strict_mode {
 	__LIBBPF_STRICT_LAST,
 };
 
+/*
+ * Structs whose libbpf definitions have anonymous unions, which cbindgen cannot
+ * emit: written here by hand, byte-identical to libbpf 1.1.2 (bpf.h) and 0.8
+ * (bpf_load_program_attr). Their Rust mirrors live in src/capi/prog.rs.
+ */
+union bpf_iter_link_info; /* defined in up-to-date linux/bpf.h */
+
+struct bpf_link_create_opts {
+	size_t sz; /* size of this struct for forward/backward compatibility */
+	__u32 flags;
+	union bpf_iter_link_info *iter_info;
+	__u32 iter_info_len;
+	__u32 target_btf_id;
+	union {
+		struct {
+			__u64 bpf_cookie;
+		} perf_event;
+		struct {
+			__u32 flags;
+			__u32 cnt;
+			const char **syms;
+			const unsigned long *addrs;
+			const __u64 *cookies;
+		} kprobe_multi;
+		struct {
+			__u64 cookie;
+		} tracing;
+	};
+	size_t :0;
+};
+#define bpf_link_create_opts__last_field kprobe_multi.cookies
+
+struct bpf_load_program_attr {
+	enum bpf_prog_type prog_type;
+	enum bpf_attach_type expected_attach_type;
+	const char *name;
+	const struct bpf_insn *insns;
+	size_t insns_cnt;
+	const char *license;
+	union {
+		__u32 kern_version;
+		__u32 attach_prog_fd;
+	};
+	union {
+		__u32 prog_ifindex;
+		__u32 attach_btf_id;
+	};
+	__u32 prog_btf_fd;
+	__u32 func_info_rec_size;
+	const void *func_info;
+	__u32 func_info_cnt;
+	__u32 line_info_rec_size;
+	const void *line_info;
+	__u32 line_info_cnt;
+	__u32 log_level;
+	__u32 prog_flags;
+};
+
 
 /**
  * `struct bpf_object` (libbpf.h): opaque to C.
@@ -112,10 +170,145 @@ struct bpf_map_batch_opts {
 };
 
 /**
+ * `struct bpf_obj_get_opts` (libbpf 1.0+; layout of 1.1, 16 bytes).
+ */
+struct bpf_obj_get_opts {
+  size_t sz;
+  __u32 file_flags;
+};
+
+/**
+ * `struct bpf_get_fd_by_id_opts` (libbpf 1.1+, 16 bytes).
+ */
+struct bpf_get_fd_by_id_opts {
+  size_t sz;
+  /**
+   * Permissions requested for the fd (`BPF_F_RDONLY`, `BPF_F_WRONLY`).
+   */
+  __u32 open_flags;
+};
+
+/**
  * `libbpf_print_fn_t`: `int (*)(enum libbpf_print_level, const char *, va_list)`.
  * The `va_list` is opaque to Rust; only C creates and reads it.
  */
 typedef int (*libbpf_print_fn_t)(enum libbpf_print_level level, const char *format, va_list args);
+
+/**
+ * `struct bpf_prog_load_opts` (libbpf 0.6+; layout of 1.1.2, 104 bytes, last `log_buf`).
+ */
+struct bpf_prog_load_opts {
+  size_t sz;
+  int attempts;
+  enum bpf_attach_type expected_attach_type;
+  __u32 prog_btf_fd;
+  __u32 prog_flags;
+  __u32 prog_ifindex;
+  __u32 kern_version;
+  __u32 attach_btf_id;
+  __u32 attach_prog_fd;
+  __u32 attach_btf_obj_fd;
+  const int *fd_array;
+  const void *func_info;
+  __u32 func_info_cnt;
+  __u32 func_info_rec_size;
+  const void *line_info;
+  __u32 line_info_cnt;
+  __u32 line_info_rec_size;
+  __u32 log_level;
+  __u32 log_size;
+  char *log_buf;
+};
+
+/**
+ * `struct bpf_test_run_opts` (libbpf 0.2+; layout of 1.1.2, 80 bytes, last `batch_size`).
+ * `data_size_out`, `ctx_size_out`, `retval` and `duration` are written back.
+ */
+struct bpf_test_run_opts {
+  size_t sz;
+  const void *data_in;
+  void *data_out;
+  __u32 data_size_in;
+  __u32 data_size_out;
+  const void *ctx_in;
+  void *ctx_out;
+  __u32 ctx_size_in;
+  __u32 ctx_size_out;
+  __u32 retval;
+  int repeat;
+  __u32 duration;
+  __u32 flags;
+  __u32 cpu;
+  __u32 batch_size;
+};
+
+/**
+ * `struct bpf_prog_test_run_attr` (libbpf 0.x, no `sz`, 80 bytes, §4.3).
+ * `data_size_out`, `retval`, `duration` and `ctx_size_out` are written back.
+ */
+struct bpf_prog_test_run_attr {
+  int prog_fd;
+  int repeat;
+  const void *data_in;
+  __u32 data_size_in;
+  void *data_out;
+  __u32 data_size_out;
+  __u32 retval;
+  __u32 duration;
+  const void *ctx_in;
+  __u32 ctx_size_in;
+  void *ctx_out;
+  __u32 ctx_size_out;
+};
+
+/**
+ * `struct bpf_prog_attach_opts` (libbpf 0.0.8+; layout of 1.1.2, 16 bytes).
+ */
+struct bpf_prog_attach_opts {
+  size_t sz;
+  unsigned int flags;
+  int replace_prog_fd;
+};
+
+/**
+ * `struct bpf_prog_query_opts` (libbpf 1.0+; layout of 1.1.2, 40 bytes).
+ * `attach_flags` and `prog_cnt` are written back.
+ */
+struct bpf_prog_query_opts {
+  size_t sz;
+  __u32 query_flags;
+  __u32 attach_flags;
+  __u32 *prog_ids;
+  __u32 prog_cnt;
+  __u32 *prog_attach_flags;
+};
+
+/**
+ * `struct bpf_link_update_opts` (libbpf 0.0.8+; layout of 1.1.2, 16 bytes).
+ */
+struct bpf_link_update_opts {
+  size_t sz;
+  __u32 flags;
+  __u32 old_prog_fd;
+};
+
+/**
+ * `struct bpf_prog_bind_opts` (libbpf 0.2+; 16 bytes, last `flags`, known size 12).
+ */
+struct bpf_prog_bind_opts {
+  size_t sz;
+  __u32 flags;
+};
+
+/**
+ * `struct bpf_btf_load_opts` (libbpf 0.7+; layout of 1.1.2, 24 bytes, last `log_size`).
+ */
+struct bpf_btf_load_opts {
+  size_t sz;
+  char *log_buf;
+  __u32 log_level;
+  __u32 log_size;
+};
 
 #ifdef __cplusplus
 extern "C" {
@@ -136,8 +329,11 @@ long libbpf_get_error(const void *ptr);
 
 /**
  * `libbpf_strerror` (LIBBPF_0.0.1): text for an errno or a `LIBBPF_ERRNO__*` code
- * (either sign) into `buf`, always NUL-terminated. 0 on success; `-EINVAL` for a
- * NULL or empty buffer; `-ERANGE` if truncated; `-ENOENT` for an unknown libbpf-range code.
+ * (either sign) into `buf`, always NUL-terminated. `-EINVAL` for a NULL or empty
+ * buffer. Codes below 4000 go to the XSI `strerror_r`, whose result is returned as
+ * libbpf 1.x returns it: 0, or a *positive* `ERANGE` (truncated) / `EINVAL`
+ * (unknown errno), errno untouched. Codes 4000+: 0, `-ERANGE` if truncated, or
+ * `-ENOENT` ("Unknown libbpf error N"), errno set.
  *
  * # Safety
  * `buf` is NULL or points to `size` writable bytes.
@@ -297,6 +493,223 @@ int bpf_map_update_batch(int fd, const void *keys, const void *values, __u32 *co
 int bpf_map_delete_batch(int fd, const void *keys, __u32 *count, const struct bpf_map_batch_opts *opts);
 
 /**
+ * `libbpf_bpf_map_type_str` (LIBBPF_1.0.0): libbpf's name for a map type
+ * (`"hash"`, …), a static string; NULL (errno untouched) if unknown.
+ */
+const char *libbpf_bpf_map_type_str(enum bpf_map_type t);
+
+/**
+ * `libbpf_bpf_prog_type_str` (LIBBPF_1.0.0): libbpf's name for a program type
+ * (`"socket_filter"`, …), a static string; NULL (errno untouched) if unknown.
+ */
+const char *libbpf_bpf_prog_type_str(enum bpf_prog_type t);
+
+/**
+ * `libbpf_bpf_attach_type_str` (LIBBPF_1.0.0): libbpf's name for an attach type
+ * (`"cgroup_inet_ingress"`, …), a static string; NULL (errno untouched) if unknown.
+ */
+const char *libbpf_bpf_attach_type_str(enum bpf_attach_type t);
+
+/**
+ * `libbpf_bpf_link_type_str` (LIBBPF_1.0.0): libbpf's name for a link type
+ * (`"raw_tracepoint"`, …), a static string; NULL (errno untouched) if unknown.
+ */
+const char *libbpf_bpf_link_type_str(enum bpf_link_type t);
+
+/**
+ * `libbpf_set_memlock_rlim` (LIBBPF_0.7.0; exported by libbpf only from 1.4.0):
+ * the RLIMIT_MEMLOCK value the library applies before its first map, program or
+ * BTF load on kernels without memcg accounting (default infinity, 0 disables).
+ * Returns 0, or `-EBUSY` (errno set) once that bump has happened — never on
+ * kernels ≥ 5.11, where nothing is bumped.
+ */
+int libbpf_set_memlock_rlim(size_t memlock_bytes);
+
+/**
+ * `bpf_obj_pin` (LIBBPF_0.0.1): pins `fd` at `pathname` on a bpffs. 0, or the LL
+ * failure value (a NULL or bad `pathname` gives the kernel's EFAULT, as in libbpf).
+ *
+ * # Safety
+ * `pathname` is NULL or a C string (the kernel reads it; bad addresses give EFAULT).
+ */
+int bpf_obj_pin(int fd, const char *pathname);
+
+/**
+ * `bpf_obj_get` (LIBBPF_0.0.1): a new fd (≥ 3) for the object pinned at `pathname`,
+ * or the LL failure value.
+ *
+ * # Safety
+ * As `bpf_obj_pin`.
+ */
+int bpf_obj_get(const char *pathname);
+
+/**
+ * `bpf_obj_get_opts` (LIBBPF_1.0.0): `bpf_obj_get` with `file_flags`
+ * (`BPF_F_RDONLY`, `BPF_F_WRONLY`). Bad opts give `-EINVAL` directly (errno set).
+ *
+ * # Safety
+ * `pathname` as in `bpf_obj_pin`; `opts` is NULL or a valid `bpf_obj_get_opts`.
+ */
+int bpf_obj_get_opts(const char *pathname, const struct bpf_obj_get_opts *opts);
+
+/**
+ * `bpf_prog_get_next_id` (LIBBPF_0.0.1): the next program id after `start_id` into
+ * `*next_id`. 0, or the LL failure value (ENOENT after the last one); NULL
+ * `next_id` gives `-EINVAL`.
+ *
+ * # Safety
+ * `next_id` is NULL or a writable `__u32`.
+ */
+int bpf_prog_get_next_id(__u32 start_id, __u32 *next_id);
+
+/**
+ * `bpf_map_get_next_id` (LIBBPF_0.0.1): as `bpf_prog_get_next_id`, for maps.
+ *
+ * # Safety
+ * `next_id` is NULL or a writable `__u32`.
+ */
+int bpf_map_get_next_id(__u32 start_id, __u32 *next_id);
+
+/**
+ * `bpf_btf_get_next_id` (LIBBPF_0.0.5): as `bpf_prog_get_next_id`, for BTF objects.
+ *
+ * # Safety
+ * `next_id` is NULL or a writable `__u32`.
+ */
+int bpf_btf_get_next_id(__u32 start_id, __u32 *next_id);
+
+/**
+ * `bpf_link_get_next_id` (LIBBPF_0.0.9): as `bpf_prog_get_next_id`, for links.
+ *
+ * # Safety
+ * `next_id` is NULL or a writable `__u32`.
+ */
+int bpf_link_get_next_id(__u32 start_id, __u32 *next_id);
+
+/**
+ * `bpf_prog_get_fd_by_id` (LIBBPF_0.0.1): a new fd (≥ 3) for the program with
+ * that id, or the LL failure value (ENOENT if there is none).
+ */
+int bpf_prog_get_fd_by_id(__u32 id);
+
+/**
+ * `bpf_map_get_fd_by_id` (LIBBPF_0.0.1): as `bpf_prog_get_fd_by_id`, for maps.
+ */
+int bpf_map_get_fd_by_id(__u32 id);
+
+/**
+ * `bpf_btf_get_fd_by_id` (LIBBPF_0.0.1): as `bpf_prog_get_fd_by_id`, for BTF.
+ */
+int bpf_btf_get_fd_by_id(__u32 id);
+
+/**
+ * `bpf_link_get_fd_by_id` (LIBBPF_0.0.9): as `bpf_prog_get_fd_by_id`, for links.
+ */
+int bpf_link_get_fd_by_id(__u32 id);
+
+/**
+ * `bpf_prog_get_fd_by_id_opts` (LIBBPF_1.1.0): with `open_flags`. Bad opts give
+ * `-EINVAL` directly (errno set).
+ *
+ * # Safety
+ * `opts` is NULL or a valid `bpf_get_fd_by_id_opts`.
+ */
+int bpf_prog_get_fd_by_id_opts(__u32 id, const struct bpf_get_fd_by_id_opts *opts);
+
+/**
+ * `bpf_map_get_fd_by_id_opts` (LIBBPF_1.1.0): as `bpf_prog_get_fd_by_id_opts`.
+ *
+ * # Safety
+ * `opts` is NULL or a valid `bpf_get_fd_by_id_opts`.
+ */
+int bpf_map_get_fd_by_id_opts(__u32 id, const struct bpf_get_fd_by_id_opts *opts);
+
+/**
+ * `bpf_btf_get_fd_by_id_opts` (LIBBPF_1.1.0): as `bpf_prog_get_fd_by_id_opts`.
+ *
+ * # Safety
+ * `opts` is NULL or a valid `bpf_get_fd_by_id_opts`.
+ */
+int bpf_btf_get_fd_by_id_opts(__u32 id, const struct bpf_get_fd_by_id_opts *opts);
+
+/**
+ * `bpf_link_get_fd_by_id_opts` (LIBBPF_1.1.0): as `bpf_prog_get_fd_by_id_opts`.
+ *
+ * # Safety
+ * `opts` is NULL or a valid `bpf_get_fd_by_id_opts`.
+ */
+int bpf_link_get_fd_by_id_opts(__u32 id, const struct bpf_get_fd_by_id_opts *opts);
+
+/**
+ * `bpf_obj_get_info_by_fd` (LIBBPF_0.0.1): the kernel's info struct for a prog,
+ * map, BTF or link fd into the caller's `info` of `*info_len` bytes (in/out:
+ * the kernel copies at most that much and writes back the length it used).
+ * 0, or the LL failure value (E2BIG: the buffer is longer than the kernel's
+ * struct and the extra bytes are not zero); NULL `info_len` gives `-EINVAL`.
+ *
+ * # Safety
+ * `info_len` is NULL or a valid `__u32`; `info` points to `*info_len` bytes.
+ */
+int bpf_obj_get_info_by_fd(int bpf_fd, void *info, __u32 *info_len);
+
+/**
+ * `bpf_prog_get_info_by_fd` (LIBBPF_1.2.0): `bpf_obj_get_info_by_fd` typed for programs.
+ *
+ * # Safety
+ * As `bpf_obj_get_info_by_fd`.
+ */
+int bpf_prog_get_info_by_fd(int prog_fd, struct bpf_prog_info *info, __u32 *info_len);
+
+/**
+ * `bpf_map_get_info_by_fd` (LIBBPF_1.2.0): `bpf_obj_get_info_by_fd` typed for maps.
+ *
+ * # Safety
+ * As `bpf_obj_get_info_by_fd`.
+ */
+int bpf_map_get_info_by_fd(int map_fd, struct bpf_map_info *info, __u32 *info_len);
+
+/**
+ * `bpf_btf_get_info_by_fd` (LIBBPF_1.2.0): `bpf_obj_get_info_by_fd` typed for BTF.
+ *
+ * # Safety
+ * As `bpf_obj_get_info_by_fd`.
+ */
+int bpf_btf_get_info_by_fd(int btf_fd, struct bpf_btf_info *info, __u32 *info_len);
+
+/**
+ * `bpf_link_get_info_by_fd` (LIBBPF_1.2.0): `bpf_obj_get_info_by_fd` typed for links.
+ *
+ * # Safety
+ * As `bpf_obj_get_info_by_fd`.
+ */
+int bpf_link_get_info_by_fd(int link_fd, struct bpf_link_info *info, __u32 *info_len);
+
+/**
+ * `bpf_enable_stats` (LIBBPF_0.0.9): turns on kernel BPF statistics of `type`
+ * (`BPF_STATS_RUN_TIME`) while the returned fd (≥ 3) stays open; or the LL
+ * failure value.
+ */
+int bpf_enable_stats(enum bpf_stats_type type);
+
+/**
+ * `bpf_task_fd_query` (LIBBPF_0.0.1): what BPF program process `pid` has attached
+ * through its perf-event or raw-tracepoint `fd`. `buf`/`*buf_len` receive the
+ * probe's name (in/out), and the other pointers the program id, the
+ * `BPF_FD_TYPE_*`, and the probe offset and address. 0, or the LL failure value.
+ *
+ * The outputs are written on success, and on ENOSPC (the name was truncated:
+ * the kernel filled every field and `*buf_len` holds the full length), as libbpf
+ * reports them; other failures leave them untouched (libbpf 1.1 overwrites them
+ * with the attr's leftovers). Any NULL out-pointer gives `-EINVAL` (libbpf
+ * would crash).
+ *
+ * # Safety
+ * `buf` points to `*buf_len` writable bytes (the kernel checks it); the other
+ * pointers are NULL or writable.
+ */
+int bpf_task_fd_query(int pid, int fd, __u32 flags, char *buf, __u32 *buf_len, __u32 *prog_id, __u32 *fd_type, __u64 *probe_offset, __u64 *probe_addr);
+
+/**
  * `bpf_prog_load_deprecated` (LIBBPF_0.6.0; `bpf_prog_load@LIBBPF_0.0.1` in 0.x
  * binaries): the 0.x `bpf_prog_load(file, type, &obj, &prog_fd)`, reached through
  * the `bpf_prog_load` argument-count macro. Returns `-EOPNOTSUPP` until the ELF
@@ -312,6 +725,259 @@ int bpf_prog_load_deprecated(const char *file, enum bpf_prog_type prog_type, str
  * `fn_` is NULL or a function with the `libbpf_print_fn_t` signature.
  */
 libbpf_print_fn_t libbpf_set_print(libbpf_print_fn_t fn_);
+
+/**
+ * `bpf_prog_load` (LIBBPF_0.6.0; the 6-argument form): loads `insn_cnt`
+ * instructions as a program of `prog_type`. Returns a new fd (≥ 3), or the LL
+ * failure value: the kernel's errno (EACCES when the verifier refuses), or
+ * `-EINVAL`/`-E2BIG` directly for bad opts (`sz`, `attempts < 0`, `log_buf` and
+ * `log_size` not set together, `log_level` above 7 or without `log_buf`, both
+ * attach fds) and `insn_cnt > UINT_MAX`, as libbpf 1.1.2 checks them.
+ * Retries EAGAIN `opts->attempts` times (default 5), resends BTF func/line info
+ * with zeroed record tails when the kernel asks (E2BIG), and with `log_level` 0
+ * and a `log_buf`, retries a failed load once at log level 1 to fill the buffer.
+ *
+ * # Safety
+ * `prog_name`/`license` are NULL or C strings; `insns` points to `insn_cnt`
+ * instructions (the kernel reads them); `opts` is NULL or a valid opts struct of
+ * `opts->sz` bytes whose `func_info`/`line_info` hold `cnt * rec_size` bytes.
+ */
+int bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_name, const char *license, const struct bpf_insn *insns, size_t insn_cnt, const struct bpf_prog_load_opts *opts);
+
+/**
+ * `bpf_load_program_xattr` (LIBBPF_0.0.1, 0.x-only): `bpf_prog_load` from a 0.x
+ * attr struct and a separate log buffer, with the same retries (a failed load
+ * without a log level is retried at level 1 when a buffer is given). NULL attr, or
+ * a buffer without a size (or the reverse) → `-EINVAL`; else as `bpf_prog_load`.
+ *
+ * # Safety
+ * `load_attr` is NULL or a valid `bpf_load_program_attr` whose pointers follow
+ * `bpf_prog_load`'s contract; `log_buf` is NULL or `log_buf_sz` writable bytes.
+ */
+int bpf_load_program_xattr(const struct bpf_load_program_attr *load_attr, char *log_buf, size_t log_buf_sz);
+
+/**
+ * `bpf_load_program` (LIBBPF_0.0.1, 0.x-only): loads an unnamed program; the log
+ * buffer is filled only if the load fails (one retry at log level 1).
+ * A new fd or the LL failure value, as `bpf_load_program_xattr`.
+ *
+ * # Safety
+ * As `bpf_prog_load`; `log_buf` is NULL or `log_buf_sz` writable bytes.
+ */
+int bpf_load_program(enum bpf_prog_type prog_type, const struct bpf_insn *insns, size_t insns_cnt, const char *license, __u32 kern_version, char *log_buf, size_t log_buf_sz);
+
+/**
+ * `bpf_verify_program` (LIBBPF_0.0.1, 0.x-only): one load that always sends the
+ * log as given (`log_level`, `log_buf`, `log_buf_sz`, no log retry), after
+ * setting `log_buf[0] = 0`. A new fd or the LL failure value. A NULL `log_buf`
+ * (which libbpf would dereference) → `-EINVAL`.
+ *
+ * # Safety
+ * As `bpf_prog_load`; `log_buf` is NULL or `log_buf_sz` (≥ 1) writable bytes.
+ */
+int bpf_verify_program(enum bpf_prog_type prog_type, const struct bpf_insn *insns, size_t insns_cnt, __u32 prog_flags, const char *license, __u32 kern_version, char *log_buf, size_t log_buf_sz, int log_level);
+
+/**
+ * `bpf_prog_test_run_opts` (LIBBPF_0.2.0): runs the program once or `repeat`
+ * times on the given data/context. 0 or the LL failure value (bad opts →
+ * `-EINVAL` directly). `data_size_out`, `ctx_size_out`, `duration` and `retval`
+ * are written back into `opts` (when its `sz` covers them) whether or not the run
+ * succeeded, as libbpf does.
+ *
+ * # Safety
+ * `opts` is NULL or a valid, writable opts struct of `opts->sz` bytes; its
+ * buffers as the kernel requires.
+ */
+int bpf_prog_test_run_opts(int prog_fd, struct bpf_test_run_opts *opts);
+
+/**
+ * `bpf_prog_test_run` (LIBBPF_0.0.1, 0.x-only): runs the program `repeat` times on
+ * `data` (`size` bytes), output unchecked in size. 0 or the LL failure value;
+ * `*size_out`, `*retval`, `*duration` are written when non-NULL, whatever the result.
+ *
+ * # Safety
+ * Each out-pointer is NULL or writable; `data`/`data_out` as the kernel requires.
+ */
+int bpf_prog_test_run(int prog_fd, int repeat, void *data, __u32 size, void *data_out, __u32 *size_out, __u32 *retval, __u32 *duration);
+
+/**
+ * `bpf_prog_test_run_xattr` (LIBBPF_0.0.1, 0.x-only): as `bpf_prog_test_run_opts`
+ * from the 0.x attr. NULL attr, or `data_size_out > 0` without `data_out` →
+ * `-EINVAL`. The out-fields are written back into the attr whatever the result.
+ *
+ * # Safety
+ * `test_attr` is NULL or a valid, writable `bpf_prog_test_run_attr`.
+ */
+int bpf_prog_test_run_xattr(struct bpf_prog_test_run_attr *test_attr);
+
+/**
+ * `bpf_prog_attach` (LIBBPF_0.0.1): attaches a program to a cgroup, map or netns
+ * target with `BPF_F_ALLOW_OVERRIDE`/`BPF_F_ALLOW_MULTI`/`BPF_F_REPLACE` flags.
+ * 0 or the LL failure value.
+ */
+int bpf_prog_attach(int prog_fd, int attachable_fd, enum bpf_attach_type type, unsigned int flags);
+
+/**
+ * `bpf_prog_attach_opts` (LIBBPF_0.0.8; first shipped in 0.7.0): as
+ * `bpf_prog_attach` with `flags` and `replace_prog_fd` (for `BPF_F_REPLACE`) in
+ * `opts`. 0 or the LL failure value; bad opts → `-EINVAL`.
+ *
+ * # Safety
+ * `opts` is NULL or a valid opts struct of `opts->sz` bytes.
+ */
+int bpf_prog_attach_opts(int prog_fd, int attachable_fd, enum bpf_attach_type type, const struct bpf_prog_attach_opts *opts);
+
+/**
+ * `bpf_prog_attach_xattr` (LIBBPF_0.0.7, 0.x-only): the earlier name of
+ * `bpf_prog_attach_opts`, same arguments and results.
+ *
+ * # Safety
+ * `opts` is NULL or a valid opts struct of `opts->sz` bytes.
+ */
+int bpf_prog_attach_xattr(int prog_fd, int attachable_fd, enum bpf_attach_type type, const struct bpf_prog_attach_opts *opts);
+
+/**
+ * `bpf_prog_detach` (LIBBPF_0.0.1): detaches the program attached to the target
+ * for `type` (single-program attach points). 0 or the LL failure value.
+ */
+int bpf_prog_detach(int attachable_fd, enum bpf_attach_type type);
+
+/**
+ * `bpf_prog_detach2` (LIBBPF_0.0.1): detaches `prog_fd` from the target for
+ * `type` (needed with `BPF_F_ALLOW_MULTI`). 0 or the LL failure value.
+ */
+int bpf_prog_detach2(int prog_fd, int attachable_fd, enum bpf_attach_type type);
+
+/**
+ * `bpf_prog_query_opts` (LIBBPF_1.0.0): lists the programs attached to a target.
+ * `opts->prog_cnt` is in/out (room at `prog_ids`, then the count); `attach_flags`
+ * and `prog_cnt` are written back whatever the result. 0 or the LL failure value
+ * (ENOSPC when `prog_ids` is too small; bad opts → `-EINVAL`).
+ *
+ * # Safety
+ * `opts` is NULL or a valid, writable opts struct of `opts->sz` bytes; its arrays
+ * as the kernel requires.
+ */
+int bpf_prog_query_opts(int target_fd, enum bpf_attach_type type, struct bpf_prog_query_opts *opts);
+
+/**
+ * `bpf_prog_query` (LIBBPF_0.0.1): as `bpf_prog_query_opts`; `*prog_cnt` is
+ * in/out and, with `*attach_flags` (if non-NULL), written whatever the result.
+ * A NULL `prog_cnt` (which libbpf would dereference) → `-EINVAL`.
+ *
+ * # Safety
+ * `prog_cnt` points to a `__u32`; `attach_flags` is NULL or writable; `prog_ids`
+ * holds `*prog_cnt` entries (the kernel writes them).
+ */
+int bpf_prog_query(int target_fd, enum bpf_attach_type type, __u32 query_flags, __u32 *attach_flags, __u32 *prog_ids, __u32 *prog_cnt);
+
+/**
+ * `bpf_raw_tracepoint_open` (LIBBPF_0.0.1): attaches a raw tracepoint program to
+ * the tracepoint `name` (NULL for BTF-typed programs, which name their target at
+ * load). A new fd (≥ 3; closing it detaches) or the LL failure value.
+ *
+ * # Safety
+ * `name` is NULL or a C string (the kernel reads it).
+ */
+int bpf_raw_tracepoint_open(const char *name, int prog_fd);
+
+/**
+ * `bpf_link_create` (LIBBPF_0.0.8): creates a BPF link of `attach_type` from the
+ * program to `target_fd` (a cgroup, netns, map or program fd, an ifindex for XDP,
+ * or 0). A new link fd (≥ 3) or the LL failure value; options the attach type does
+ * not use, or `iter_info_len` with `target_btf_id` → `-EINVAL` directly. On EINVAL
+ * from the kernel for RAW_TP/LSM/FENTRY/FEXIT/MODIFY_RETURN with no target and no
+ * options, falls back to `bpf_raw_tracepoint_open(NULL, prog_fd)` like libbpf.
+ *
+ * # Safety
+ * `opts` is NULL or a valid opts struct of `opts->sz` bytes; its pointers as the
+ * kernel requires.
+ */
+int bpf_link_create(int prog_fd, int target_fd, enum bpf_attach_type attach_type, const struct bpf_link_create_opts *opts);
+
+/**
+ * `bpf_link_detach` (LIBBPF_0.1.0): detaches the link from its target; the fd
+ * stays open. 0 or the LL failure value.
+ */
+int bpf_link_detach(int link_fd);
+
+/**
+ * `bpf_link_update` (LIBBPF_0.0.8): replaces the link's program with
+ * `new_prog_fd` (with `BPF_F_REPLACE` in `opts->flags`, only if `old_prog_fd`
+ * is the current one). 0 or the LL failure value; bad opts → `-EINVAL`.
+ *
+ * # Safety
+ * `opts` is NULL or a valid opts struct of `opts->sz` bytes.
+ */
+int bpf_link_update(int link_fd, int new_prog_fd, const struct bpf_link_update_opts *opts);
+
+/**
+ * `bpf_iter_create` (LIBBPF_0.0.9): a new fd (≥ 3) whose reads run the iterator
+ * link, or the LL failure value.
+ */
+int bpf_iter_create(int link_fd);
+
+/**
+ * `bpf_prog_bind_map` (LIBBPF_0.2.0): ties the map's lifetime to the program's.
+ * 0 or the LL failure value; bad opts → `-EINVAL`.
+ *
+ * # Safety
+ * `opts` is NULL or a valid opts struct of `opts->sz` bytes.
+ */
+int bpf_prog_bind_map(int prog_fd, int map_fd, const struct bpf_prog_bind_opts *opts);
+
+/**
+ * `bpf_btf_load` (LIBBPF_0.7.0): loads raw BTF (`btf_size` bytes) into the kernel.
+ * A new fd (≥ 3) or the LL failure value; `log_size` without `log_buf`, or bad
+ * opts → `-EINVAL` directly. The log is sent only when `log_level` is set; with
+ * level 0 and a `log_buf`, a failed load is retried once at level 1.
+ *
+ * # Safety
+ * `opts` is NULL or a valid opts struct of `opts->sz` bytes; `btf_data` and the
+ * log buffer as the kernel requires.
+ */
+int bpf_btf_load(const void *btf_data, size_t btf_size, const struct bpf_btf_load_opts *opts);
+
+/**
+ * `bpf_load_btf` (LIBBPF_0.0.1, 0.x-only): loads raw BTF; with `do_log` the log
+ * (level 1) is requested from the start, otherwise a failed load is retried with
+ * it when a buffer is given. A new fd (≥ 3) or the LL failure value.
+ *
+ * # Safety
+ * `btf` and `log_buf` as the kernel requires.
+ */
+int bpf_load_btf(const void *btf, __u32 btf_size, char *log_buf, __u32 log_buf_size, bool do_log);
+
+/**
+ * `libbpf_prog_type_by_name` (LIBBPF_0.0.1): the program type and expected attach
+ * type libbpf 1.1 gives a program in section `name`.
+ *
+ * Returns 0 and fills both outputs; `-EINVAL` for a NULL `name`; `-ESRCH` for an
+ * unknown name (after two DEBUG lines, as libbpf: the name, then every valid
+ * name). errno is set on failure. libbpf 1.1.2 crashes on a NULL output pointer
+ * for a known name; this returns `-EINVAL` instead and writes nothing.
+ *
+ * # Safety
+ * `name` is NULL or a C string; `prog_type` and `expected_attach_type` are NULL or
+ * point to writable `enum` objects.
+ */
+int libbpf_prog_type_by_name(const char *name, enum bpf_prog_type *prog_type, enum bpf_attach_type *expected_attach_type);
+
+/**
+ * `libbpf_attach_type_by_name` (LIBBPF_0.0.1): the attach type of section `name`,
+ * for the sections libbpf marks attachable (`BPF_PROG_ATTACH` kinds: cgroup,
+ * sockmap, xdp, flow dissector, lirc, sk_lookup, sk_reuseport).
+ *
+ * Returns 0 and fills `*attach_type`; otherwise `-EINVAL` (errno set) for a NULL
+ * `name`, a section that is not attachable, and — as libbpf 1.1.2 does, after two
+ * DEBUG lines — an unknown name. A NULL `attach_type` for an attachable name
+ * (a crash in libbpf 1.1.2) is `-EINVAL` too.
+ *
+ * # Safety
+ * `name` is NULL or a C string; `attach_type` is NULL or points to a writable
+ * `enum bpf_attach_type`.
+ */
+int libbpf_attach_type_by_name(const char *name, enum bpf_attach_type *attach_type);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -67,10 +67,10 @@ pub struct SysError {
 impl SysError {
     /// Captures the calling thread's errno after a failed call.
     pub fn last(call: &'static str) -> Self {
-        let errno = std::io::Error::last_os_error()
-            .raw_os_error()
-            .unwrap_or(libc::EIO);
-        SysError { call, errno }
+        SysError {
+            call,
+            errno: crate::sys::last_errno(),
+        }
     }
 }
 

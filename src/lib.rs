@@ -9,9 +9,15 @@
 #![deny(unsafe_code)]
 #![deny(unsafe_op_in_unsafe_fn)]
 
+pub mod btf;
 pub mod cpus;
 pub mod error;
+pub mod insn;
+pub mod load;
 pub mod log;
+pub mod memlock;
+pub mod names;
+pub mod object;
 pub mod sys;
 pub mod util;
 

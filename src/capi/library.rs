@@ -3,7 +3,7 @@
 use super::boundary::{hl, value};
 use super::errno::{get_errno, set_errno, set_strict_mode};
 use super::types::libbpf_strict_mode;
-use crate::error::{errno_text, libbpf_errno, Error};
+use crate::error::{libbpf_errno, Error};
 use std::ffi::{c_char, c_int, c_long, c_void};
 
 /// `libbpf_set_strict_mode` (LIBBPF_0.5.0): stores the flags and returns 0.
@@ -35,8 +35,11 @@ pub extern "C" fn libbpf_get_error(ptr: *const c_void) -> c_long {
 }
 
 /// `libbpf_strerror` (LIBBPF_0.0.1): text for an errno or a `LIBBPF_ERRNO__*` code
-/// (either sign) into `buf`, always NUL-terminated. 0 on success; `-EINVAL` for a
-/// NULL or empty buffer; `-ERANGE` if truncated; `-ENOENT` for an unknown libbpf-range code.
+/// (either sign) into `buf`, always NUL-terminated. `-EINVAL` for a NULL or empty
+/// buffer. Codes below 4000 go to the XSI `strerror_r`, whose result is returned as
+/// libbpf 1.x returns it: 0, or a *positive* `ERANGE` (truncated) / `EINVAL`
+/// (unknown errno), errno untouched. Codes 4000+: 0, `-ERANGE` if truncated, or
+/// `-ENOENT` ("Unknown libbpf error N"), errno set.
 ///
 /// # Safety
 /// `buf` is NULL or points to `size` writable bytes.
@@ -48,9 +51,19 @@ pub unsafe extern "C" fn libbpf_strerror(err: c_int, buf: *mut c_char, size: usi
         }
         // SAFETY: non-NULL, `size` writable bytes per the contract.
         let out = unsafe { super::arg::buf_mut(buf, size, "buf") }?;
-        let code = err.checked_abs().unwrap_or(c_int::MAX);
-        let (text, unknown) = if code < libbpf_errno::START {
-            (errno_text(code), false)
+        // libbpf negates negative codes; INT_MIN stays negative and goes to strerror_r.
+        let code = err.wrapping_abs();
+        if code < libbpf_errno::START {
+            // SAFETY: `out` is the caller's buffer as a live `&mut [u8]`; strerror_r
+            // writes at most `out.len()` bytes into it.
+            let ret = unsafe { libc::strerror_r(code, out.as_mut_ptr().cast(), out.len()) };
+            out[size - 1] = 0;
+            return Ok(ret);
+        }
+        // libbpf 1.x's table has no text for LIBBPF_ERRNO__LOAD; its "%s" of NULL
+        // prints glibc's "(null)".
+        let (text, unknown) = if code == libbpf_errno::LOAD {
+            ("(null)".to_string(), false)
         } else if let Some(m) = libbpf_errno::message(code) {
             (m.to_string(), false)
         } else {

@@ -18,4 +18,5 @@ pub mod object;
 pub mod opts;
 pub mod print;
 pub mod prog;
+pub mod secnames;
 pub mod types;

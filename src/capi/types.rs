@@ -37,3 +37,28 @@ pub type libbpf_strict_mode = u32;
 pub struct bpf_object {
     _opaque: (),
 }
+
+/// `struct bpf_prog_info` (`linux/bpf.h`): only pointers to it cross the ABI; the
+/// kernel fills the caller's buffer (spec §4.6).
+#[repr(C)]
+pub struct bpf_prog_info {
+    _opaque: [u8; 0],
+}
+
+/// `struct bpf_map_info` (`linux/bpf.h`): pointer-only, as `bpf_prog_info`.
+#[repr(C)]
+pub struct bpf_map_info {
+    _opaque: [u8; 0],
+}
+
+/// `struct bpf_btf_info` (`linux/bpf.h`): pointer-only, as `bpf_prog_info`.
+#[repr(C)]
+pub struct bpf_btf_info {
+    _opaque: [u8; 0],
+}
+
+/// `struct bpf_link_info` (`linux/bpf.h`): pointer-only, as `bpf_prog_info`.
+#[repr(C)]
+pub struct bpf_link_info {
+    _opaque: [u8; 0],
+}

@@ -8,6 +8,7 @@
 pub mod attr;
 pub mod fd;
 pub mod map;
+pub mod mmap;
 pub mod obj;
 pub mod prog;
 
@@ -159,10 +160,22 @@ pub fn call<A: Attr>(cmd: Cmd, attr: &mut A) -> Result<i32, SysError> {
         )
     };
     if ret < 0 {
-        Err(SysError::last(cmd.name()))
+        Err(SysError {
+            call: cmd.name(),
+            errno: last_errno(),
+        })
     } else {
         Ok(ret as i32)
     }
+}
+
+/// The calling thread's errno, read directly: cheaper than `io::Error::last_os_error`
+/// (whose drop is an out-of-line call that made every map op spill registers).
+#[inline]
+pub fn last_errno() -> i32 {
+    // SAFETY: __errno_location returns the calling thread's errno slot, valid for
+    // the lifetime of the thread.
+    unsafe { *libc::__errno_location() }
 }
 
 /// [`call`] for a command that returns a new fd: wraps it in an [`OwnedFd`] and

@@ -1,0 +1,333 @@
+//! Map creation for `bpf_object__load`: BTF upload, maps in object order (inner
+//! templates first), global-data initial values, freezing, mmap, pinning, and the
+//! `.maps` initialisers of map-in-map slots.
+
+use super::{MapState, ObjState};
+use crate::error::Error;
+use crate::object::maps::{
+    DataKind, MapKind, BPF_F_MMAPABLE, BPF_F_RDONLY_PROG, BPF_MAP_TYPE_ARRAY_OF_MAPS,
+    BPF_MAP_TYPE_HASH_OF_MAPS, BPF_MAP_TYPE_PROG_ARRAY,
+};
+use crate::object::MapDef;
+use crate::sys::map::{map_create, map_freeze, map_update_elem, MapCreate};
+use crate::sys::mmap::{page_size, Mapping};
+use crate::sys::obj::{map_info, obj_get_path, obj_pin_path};
+use crate::sys::UserPtr;
+use std::ffi::CString;
+use std::os::fd::{AsFd, AsRawFd, OwnedFd};
+
+const BPF_MAP_TYPE_PERF_EVENT_ARRAY: u32 = 4;
+
+/// Map types created without BTF key/value ids (old kernels answer ENOTSUPP).
+fn btf_ids_allowed(t: u32) -> bool {
+    !matches!(
+        t,
+        4 | 7 | 8 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | 22 | 23 | 25 | 33
+    )
+}
+
+/// Uploads the object's BTF (after DATASEC fix-up). A kernel refusal is not fatal:
+/// maps then lose their BTF ids and programs their func/line info (btf-core §4.4).
+pub fn load_btf(st: &mut ObjState) {
+    let Some(btf) = &st.obj.btf else { return };
+    let bytes = btf.to_bytes();
+    let Ok(size) = u32::try_from(bytes.len()) else {
+        return;
+    };
+    match crate::sys::prog::btf_load(
+        UserPtr::from_ptr(bytes.as_ptr()),
+        size,
+        crate::sys::prog::Log::default(),
+    ) {
+        Ok(fd) => st.btf_fd = Some(fd),
+        Err(e) => crate::log::warn(format_args!(
+            "Error loading .BTF into kernel: {e}. BTF is optional, ignoring."
+        )),
+    }
+}
+
+/// libbpf's kernel name for a global-data map: object-name prefix + section name,
+/// within 15 bytes, characters the kernel refuses replaced by `_`.
+pub fn internal_map_name(obj_name: &str, real: &str) -> String {
+    let sfx_len = real.len().max(7).min(real.len());
+    let pfx_len = if real.get(1..).is_some_and(|r| r.contains('.')) {
+        0
+    } else {
+        (15usize.saturating_sub(real.len().max(7))).min(obj_name.len())
+    };
+    let mut s: String = obj_name.chars().take(pfx_len).collect();
+    s.extend(real.chars().take(sfx_len));
+    s.chars()
+        .take(15)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
+/// The name sent to the kernel for map `m` of object `obj_name`.
+pub fn kernel_map_name(obj_name: &str, m: &MapDef) -> String {
+    match m.kind {
+        MapKind::Data(_) => internal_map_name(obj_name, &m.name),
+        _ => m.name.clone(),
+    }
+}
+
+fn request(st: &ObjState, def: &MapDef, with_btf: bool) -> MapCreate {
+    let name = kernel_map_name(&st.obj.name, def);
+    let mut max_entries = def.max_entries;
+    if def.map_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && max_entries == 0 {
+        max_entries = crate::cpus::num_possible_cpus().map_or(0, |n| n as u32);
+    }
+    let mut p = MapCreate::new(
+        def.map_type,
+        Some(name.as_bytes()),
+        def.key_size,
+        def.value_size,
+        max_entries,
+    );
+    p.map_flags = def.map_flags;
+    p.numa_node = def.numa_node;
+    p.map_extra = def.map_extra;
+    if with_btf && btf_ids_allowed(def.map_type) {
+        if let Some(fd) = &st.btf_fd {
+            if def.btf_value_type_id != 0 {
+                p.btf_fd = fd.as_raw_fd() as u32;
+                p.btf_key_type_id = def.btf_key_type_id;
+                p.btf_value_type_id = def.btf_value_type_id;
+            }
+        }
+    }
+    p
+}
+
+/// Creates one map (retrying without BTF ids if the kernel refuses them).
+fn create_one(st: &ObjState, def: &MapDef, inner_fd: Option<&OwnedFd>) -> Result<OwnedFd, Error> {
+    let mut p = request(st, def, true);
+    if let Some(i) = inner_fd {
+        p.inner_map_fd = i.as_raw_fd() as u32;
+    }
+    match map_create(&p) {
+        Ok(fd) => Ok(fd),
+        Err(e) if p.btf_fd != 0 => {
+            crate::log::warn(format_args!(
+                "map '{}': failed to create with BTF: {e}. Retrying without BTF.",
+                def.name
+            ));
+            p.btf_fd = 0;
+            p.btf_key_type_id = 0;
+            p.btf_value_type_id = 0;
+            Ok(map_create(&p)?)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn map_err(def: &MapDef, e: Error) -> Error {
+    crate::log::warn(format_args!(
+        "map '{}': failed to create (type {}, key {}, value {}, max_entries {}, flags {:#x}): {e}",
+        def.name, def.map_type, def.key_size, def.value_size, def.max_entries, def.map_flags
+    ));
+    e
+}
+
+/// Reuses a map pinned at `path` if it exists and is compatible.
+fn reuse_pinned(m: &MapState, path: &str) -> Result<Option<OwnedFd>, Error> {
+    let c = CString::new(path).map_err(|_| Error::Inval("pin path contains NUL"))?;
+    let fd = match obj_get_path(&c, 0) {
+        Ok(fd) => fd,
+        Err(e) if e.errno == libc::ENOENT => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let info = map_info(fd.as_fd())?;
+    let d = &m.def;
+    if info.map_type != d.map_type
+        || info.key_size != d.key_size
+        || info.value_size != d.value_size
+        || info.max_entries != d.max_entries
+        || info.map_flags != d.map_flags
+    {
+        crate::log::warn(format_args!(
+            "couldn't reuse pinned map at '{path}': parameter mismatch (pinned: type {} key {} value {} max {} flags {:#x})",
+            info.map_type, info.key_size, info.value_size, info.max_entries, info.map_flags
+        ));
+        return Err(Error::Inval("pinned map parameter mismatch"));
+    }
+    Ok(Some(fd))
+}
+
+/// Creates every map with `autocreate` set, in object order.
+pub fn create_all(st: &mut ObjState) -> Result<(), Error> {
+    for i in 0..st.maps.len() {
+        if !st.maps[i].autocreate || st.maps[i].fd.is_some() {
+            continue;
+        }
+        if let Some(path) = st.maps[i].pin_path.clone() {
+            if let Some(fd) = reuse_pinned(&st.maps[i], &path)? {
+                let m = &mut st.maps[i];
+                m.fd = Some(fd);
+                m.reused = true;
+                m.pinned = true;
+                continue;
+            }
+        }
+        let def = st.maps[i].def.clone();
+        let fd = if matches!(
+            def.map_type,
+            BPF_MAP_TYPE_ARRAY_OF_MAPS | BPF_MAP_TYPE_HASH_OF_MAPS
+        ) {
+            let template = match (&st.maps[i].inner_map_fd, &def.inner) {
+                (Some(fd), _) => fd
+                    .try_clone()
+                    .map_err(|e| Error::Errno(e.raw_os_error().unwrap_or(libc::EBADF), "dup"))?,
+                (None, Some(inner)) => {
+                    create_one(st, inner, None).map_err(|e| map_err(inner, e))?
+                }
+                (None, None) => {
+                    crate::log::warn(format_args!(
+                        "map '{}': inner map definition is missing",
+                        def.name
+                    ));
+                    return Err(Error::Inval("map-in-map without an inner map definition"));
+                }
+            };
+            create_one(st, &def, Some(&template)).map_err(|e| map_err(&def, e))?
+        } else {
+            create_one(st, &def, None).map_err(|e| map_err(&def, e))?
+        };
+        populate_data(st, i, &fd)?;
+        let m = &mut st.maps[i];
+        if let Some(path) = &m.pin_path {
+            let c =
+                CString::new(path.as_str()).map_err(|_| Error::Inval("pin path contains NUL"))?;
+            obj_pin_path(fd.as_fd(), &c).inspect_err(|e| {
+                crate::log::warn(format_args!(
+                    "map '{}': failed to pin at '{path}': {e}",
+                    m.def.name
+                ))
+            })?;
+            m.pinned = true;
+        }
+        m.fd = Some(fd);
+    }
+    init_map_slots(st)
+}
+
+/// Global-data maps: initial value, freeze `.rodata`, and the shared mapping.
+fn populate_data(st: &mut ObjState, i: usize, fd: &OwnedFd) -> Result<(), Error> {
+    let m = &mut st.maps[i];
+    let MapKind::Data(kind) = m.def.kind else {
+        return Ok(());
+    };
+    if let Some(init) = &m.init {
+        let mut value = init.clone();
+        value.resize(m.def.value_size as usize, 0);
+        let key = 0u32;
+        map_update_elem(
+            fd.as_fd(),
+            UserPtr::from_ptr(&key),
+            UserPtr::from_ptr(value.as_ptr()),
+            0,
+        )?;
+    }
+    let rdonly = m.def.map_flags & BPF_F_RDONLY_PROG != 0 && kind == DataKind::Rodata;
+    if rdonly {
+        map_freeze(fd.as_fd())?;
+    }
+    if m.def.map_flags & BPF_F_MMAPABLE != 0 {
+        let len = (m.def.value_size as usize).div_ceil(page_size()).max(1) * page_size();
+        m.mmap = Some(Mapping::map(fd.as_fd(), len, !rdonly)?);
+    }
+    Ok(())
+}
+
+/// Map-in-map slots named by `.maps` initialisers.
+fn init_map_slots(st: &ObjState) -> Result<(), Error> {
+    for m in &st.maps {
+        for (slot, name) in &m.def.init_maps {
+            let (Some(outer), Some(inner)) = (
+                &m.fd,
+                st.maps
+                    .iter()
+                    .find(|x| &x.def.name == name)
+                    .and_then(|x| x.fd.as_ref()),
+            ) else {
+                crate::log::warn(format_args!(
+                    "map '{}': slot {slot}: map '{name}' was not created",
+                    m.def.name
+                ));
+                return Err(Error::Inval(
+                    "map-in-map initialiser refers to a map that was not created",
+                ));
+            };
+            let v = inner.as_raw_fd() as u32;
+            map_update_elem(
+                outer.as_fd(),
+                UserPtr::from_ptr(slot),
+                UserPtr::from_ptr(&v),
+                0,
+            )
+            .inspect_err(|e| {
+                crate::log::warn(format_args!(
+                    "map '{}': failed to set slot {slot} to map '{name}': {e}",
+                    m.def.name
+                ))
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// PROG_ARRAY slots named by `.maps` initialisers, after the programs are loaded.
+pub fn init_prog_arrays(st: &mut ObjState) -> Result<(), Error> {
+    for m in &st.maps {
+        if m.def.map_type != BPF_MAP_TYPE_PROG_ARRAY {
+            continue;
+        }
+        for (slot, name) in &m.def.init_progs {
+            let Some(outer) = &m.fd else { continue };
+            let Some(p) = st.progs.iter().find(|p| &p.def.name == name) else {
+                return Err(Error::Inval(
+                    "prog array initialiser names an unknown program",
+                ));
+            };
+            let Some(pfd) = &p.fd else {
+                crate::log::warn(format_args!(
+                    "map '{}': slot {slot}: program '{name}' is not loaded",
+                    m.def.name
+                ));
+                return Err(Error::Inval(
+                    "prog array initialiser names a program that is not loaded",
+                ));
+            };
+            let v = pfd.as_raw_fd() as u32;
+            map_update_elem(
+                outer.as_fd(),
+                UserPtr::from_ptr(slot),
+                UserPtr::from_ptr(&v),
+                0,
+            )?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn internal_names_follow_libbpf() {
+        assert_eq!(internal_map_name("test", ".rodata"), "test.rodata");
+        assert_eq!(
+            internal_map_name("a_long_object_name", ".bss"),
+            "a_long_o.bss"
+        );
+        assert_eq!(internal_map_name("obj", ".rodata.str1.1"), ".rodata.str1.1");
+        assert_eq!(internal_map_name("my-obj", ".data"), "my_obj.data");
+    }
+}

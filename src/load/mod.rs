@@ -1,0 +1,176 @@
+//! Loading: a parsed [`Object`] → kernel objects (BTF, maps, programs), with the
+//! per-map and per-program state the object API reads and sets.
+//!
+//! Owns: [`ObjState`] (what `struct bpf_object` is), map creation (`maps`),
+//! program loading (`progs`), pinning. Calls `sys` for kernel I/O; never `capi`.
+//! A failed load closes every fd it opened (RAII) and leaves the object unloaded.
+//! Spec: `libbpf-api.md` §1.0 (`bpf_object__load`), §1.2; `btf-core.md` §2.3–§4.6.
+
+pub mod ext_info;
+pub mod maps;
+pub mod progs;
+
+use crate::error::Error;
+use crate::insn::Insn;
+use crate::object::{MapDef, Object, OpenOpts, ProgDef};
+use crate::sys::mmap::Mapping;
+use crate::sys::UserPtr;
+use std::os::fd::OwnedFd;
+
+/// A map of an opened object: its (editable until load) definition and its fd.
+#[derive(Debug)]
+pub struct MapState {
+    pub def: MapDef,
+    pub fd: Option<OwnedFd>,
+    /// The fd came from `reuse_fd` or a pinned map: not created by the load.
+    pub reused: bool,
+    pub pin_path: Option<String>,
+    pub pinned: bool,
+    pub autocreate: bool,
+    /// An inner-map template fd given by `set_inner_map_fd`.
+    pub inner_map_fd: Option<OwnedFd>,
+    /// Initial value bytes (data maps), editable until load.
+    pub init: Option<Vec<u8>>,
+    /// The shared mapping of a loaded global-data map.
+    pub mmap: Option<Mapping>,
+}
+
+/// A program of an opened object.
+#[derive(Debug)]
+pub struct ProgState {
+    pub def: ProgDef,
+    pub fd: Option<OwnedFd>,
+    pub autoload: bool,
+    pub autoattach: bool,
+    pub prog_flags: u32,
+    pub log_level: u32,
+    /// A caller-owned log buffer (`bpf_program__set_log_buf`): the kernel writes it.
+    pub log_buf: Option<(UserPtr, u32)>,
+    pub ifindex: u32,
+    pub attach_prog_fd: i32,
+    pub attach_func_name: Option<String>,
+    pub attach_btf_id: u32,
+    /// Instructions replaced by `set_insns`, else the linked program after load.
+    pub insns: Option<Vec<Insn>>,
+}
+
+/// Object-wide options from `bpf_object_open_opts`.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOpts {
+    pub pin_root_path: Option<String>,
+    /// `kernel_log_buf`/`_size`/`_level`: a caller buffer for BTF and program logs.
+    pub kernel_log: Option<(UserPtr, u32, u32)>,
+    pub btf_custom_path: Option<String>,
+}
+
+/// What `struct bpf_object` is: the parsed object plus everything load creates.
+#[derive(Debug)]
+pub struct ObjState {
+    pub obj: Object,
+    pub maps: Vec<MapState>,
+    pub progs: Vec<ProgState>,
+    pub btf_fd: Option<OwnedFd>,
+    pub kversion: u32,
+    pub loaded: bool,
+    pub opts: LoadOpts,
+}
+
+impl ObjState {
+    /// Parses `data` (no kernel calls).
+    pub fn open(
+        data: &[u8],
+        path_name: &str,
+        open: &OpenOpts,
+        opts: LoadOpts,
+    ) -> Result<ObjState, Error> {
+        let obj = Object::parse(data, path_name, open)?;
+        let maps = obj
+            .maps
+            .iter()
+            .map(|d| MapState {
+                def: d.clone(),
+                fd: None,
+                reused: false,
+                pin_path: None,
+                pinned: false,
+                autocreate: true,
+                inner_map_fd: None,
+                init: d.init.clone(),
+                mmap: None,
+            })
+            .collect::<Vec<_>>();
+        let progs = obj
+            .progs
+            .iter()
+            .map(|d| ProgState {
+                def: d.clone(),
+                fd: None,
+                autoload: true,
+                autoattach: true,
+                prog_flags: 0,
+                log_level: 0,
+                log_buf: None,
+                ifindex: 0,
+                attach_prog_fd: 0,
+                attach_func_name: None,
+                attach_btf_id: 0,
+                insns: None,
+            })
+            .collect();
+        let mut st = ObjState {
+            kversion: obj.kversion,
+            obj,
+            maps,
+            progs,
+            btf_fd: None,
+            loaded: false,
+            opts,
+        };
+        for m in &mut st.maps {
+            if m.def.pinning == crate::object::maps::PIN_BY_NAME {
+                let root = st.opts.pin_root_path.as_deref().unwrap_or("/sys/fs/bpf");
+                m.pin_path = Some(format!("{root}/{}", m.def.name));
+            }
+        }
+        Ok(st)
+    }
+
+    /// `bpf_object__load`: BTF, then maps, then programs. A second call is EINVAL.
+    /// On failure every fd opened by this call is closed again.
+    pub fn load(&mut self) -> Result<(), Error> {
+        if self.loaded {
+            crate::log::warn(format_args!(
+                "object '{}': load can't be attempted twice",
+                self.obj.name
+            ));
+            return Err(Error::Inval("object already loaded"));
+        }
+        self.loaded = true;
+        let r = self.load_inner();
+        if r.is_err() {
+            self.unload();
+        }
+        r
+    }
+
+    fn load_inner(&mut self) -> Result<(), Error> {
+        progs::check_core(self)?;
+        maps::load_btf(self);
+        maps::create_all(self)?;
+        progs::load_all(self)?;
+        maps::init_prog_arrays(self)?;
+        Ok(())
+    }
+
+    /// Closes every map and program fd (0.x `bpf_object__unload`); keeps `loaded`.
+    pub fn unload(&mut self) {
+        for m in &mut self.maps {
+            m.mmap = None;
+            m.fd = None;
+        }
+        for p in &mut self.progs {
+            p.fd = None;
+        }
+        self.btf_fd = None;
+    }
+}

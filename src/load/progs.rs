@@ -1,0 +1,273 @@
+//! Program loading for `bpf_object__load`: link, patch map fds, find the BTF attach
+//! target, load with libbpf's log policy, and report verifier failures readably.
+
+use super::ObjState;
+use crate::btf::{Btf, Kind};
+use crate::error::Error;
+use crate::insn;
+use crate::object::link::{link, Linked};
+use crate::object::sec::{self, SecFlags};
+use crate::object::RelocKind;
+use crate::sys::prog::{prog_load, Log, ProgLoad, Recs};
+use crate::sys::UserPtr;
+use std::os::fd::{AsRawFd, OwnedFd};
+
+/// CO-RE relocations are not implemented: a program whose code carries them fails
+/// with a clear EOPNOTSUPP naming it, before any kernel object is created.
+pub fn check_core(st: &ObjState) -> Result<(), Error> {
+    let Some(ext) = &st.obj.btf_ext else {
+        return Ok(());
+    };
+    for (i, p) in st.progs.iter().enumerate() {
+        if !p.autoload {
+            continue;
+        }
+        let linked = link(&st.obj, i)?;
+        for piece in &linked.pieces {
+            let cs = &st.obj.code[piece.code];
+            if super::ext_info::has_core_relos(ext, &cs.name, piece.sec_off, piece.cnt) {
+                crate::log::warn(format_args!(
+                    "prog '{}': needs CO-RE relocations (section '{}'), which libbpfrs does not support yet",
+                    p.def.name, cs.name
+                ));
+                return Err(Error::Unsupported("CO-RE relocations"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Loads every program with `autoload` set, in object order.
+pub fn load_all(st: &mut ObjState) -> Result<(), Error> {
+    for i in 0..st.progs.len() {
+        if st.progs[i].autoload {
+            load_one(st, i)?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes map fds into the linked program's `ld_imm64` instructions.
+fn patch_maps(st: &ObjState, prog: &str, linked: &mut Linked) -> Result<(), Error> {
+    for &(idx, kind) in &linked.map_refs {
+        let (map, off) = match kind {
+            RelocKind::MapFd { map } => (map, None),
+            RelocKind::MapValue { map, off } => (map, Some(off)),
+            _ => continue,
+        };
+        let m = &st.maps[map];
+        let Some(fd) = &m.fd else {
+            crate::log::warn(format_args!(
+                "prog '{prog}': map '{}' is used but was not created (autocreate is off)",
+                m.def.name
+            ));
+            return Err(Error::Inval("program uses a map that was not created"));
+        };
+        if idx + 1 >= linked.insns.len() {
+            return Err(Error::Inval("truncated ld_imm64"));
+        }
+        let i0 = &mut linked.insns[idx];
+        i0.imm = fd.as_raw_fd();
+        match off {
+            None => i0.set_src(insn::BPF_PSEUDO_MAP_FD),
+            Some(o) => {
+                i0.set_src(insn::BPF_PSEUDO_MAP_VALUE);
+                linked.insns[idx + 1].imm = o as i32;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `attach_btf_id` for programs that attach to a kernel BTF entity (tp_btf, fentry,
+/// fexit, fmod_ret, lsm, iter), found in vmlinux by name (`btf-core.md` §4.6).
+fn attach_btf_id(p: &super::ProgState) -> Result<u32, Error> {
+    if p.attach_btf_id != 0 {
+        return Ok(p.attach_btf_id);
+    }
+    let Some(def) = p.def.sec_def else {
+        return Ok(0);
+    };
+    if !def.flags.contains(SecFlags::ATTACH_BTF) || p.attach_prog_fd != 0 {
+        return Ok(0);
+    }
+    let target = match (
+        &p.attach_func_name,
+        sec::attach_target(&p.def.sec_name, def),
+    ) {
+        (Some(n), _) => n.clone(),
+        (None, Some(t)) if !t.is_empty() => t.to_string(),
+        _ => {
+            crate::log::warn(format_args!(
+                "prog '{}': no attach target in section '{}'",
+                p.def.name, p.def.sec_name
+            ));
+            return Err(Error::Inval("missing attach target"));
+        }
+    };
+    let look = sec::btf_lookup(p.def.expected_attach_type);
+    let name = format!("{}{target}", look.prefix);
+    if name.len() >= 128 {
+        return Err(Error::Errno(
+            libc::ENAMETOOLONG,
+            "attach target name too long",
+        ));
+    }
+    let vmlinux = Btf::vmlinux().inspect_err(|e| {
+        crate::log::warn(format_args!(
+            "prog '{}': needs kernel BTF (/sys/kernel/btf/vmlinux) to find '{name}': {e}",
+            p.def.name
+        ))
+    })?;
+    let kind = if look.kind == Kind::Typedef as u32 {
+        Kind::Typedef
+    } else {
+        Kind::Func
+    };
+    vmlinux.find_by_name_kind(&name, kind).ok_or_else(|| {
+        crate::log::warn(format_args!(
+            "prog '{}': failed to find kernel BTF type ID of '{target}'",
+            p.def.name
+        ));
+        Error::Errno(libc::ESRCH, "attach target not found in kernel BTF")
+    })
+}
+
+const OWN_LOG_START: u32 = 256 * 1024;
+const OWN_LOG_MAX: u32 = 16 * 1024 * 1024;
+
+fn load_one(st: &mut ObjState, i: usize) -> Result<(), Error> {
+    let mut linked = link(&st.obj, i)?;
+    if let Some(custom) = st.progs[i].insns.clone() {
+        linked.insns = custom;
+        linked.map_refs.clear();
+    } else {
+        patch_maps(st, &st.progs[i].def.name, &mut linked)?;
+    }
+    let p = &st.progs[i];
+    let name = p.def.name.clone();
+    if p.def.prog_type == 0 {
+        crate::log::warn(format_args!(
+            "prog '{name}': missing BPF prog type, check ELF section name '{}'",
+            p.def.sec_name
+        ));
+        return Err(Error::Inval("unknown program type"));
+    }
+    let attach_btf_id = attach_btf_id(p)?;
+    let code = insn::encode_all(&linked.insns);
+    let license = std::ffi::CString::new(st.obj.license.as_str()).unwrap_or_default();
+    let ext = match (&st.btf_fd, &st.obj.btf_ext) {
+        (Some(_), Some(ext)) => super::ext_info::for_program(&st.obj, ext, &name, &linked),
+        _ => Default::default(),
+    };
+    let mut req = ProgLoad {
+        prog_type: p.def.prog_type,
+        name: crate::util::obj_name(name.as_bytes()),
+        license: UserPtr::from_ptr(license.as_ptr()),
+        insns: UserPtr::from_ptr(code.as_ptr()),
+        insn_cnt: linked.insns.len(),
+        expected_attach_type: p.def.expected_attach_type,
+        prog_flags: p.prog_flags,
+        prog_ifindex: p.ifindex,
+        kern_version: st.kversion,
+        attach_btf_id,
+        attach_prog_fd: p.attach_prog_fd.max(0) as u32,
+        ..ProgLoad::default()
+    };
+    if let Some(btf_fd) = &st.btf_fd {
+        if let Some((rec, cnt, data)) = &ext.func_info {
+            req.prog_btf_fd = btf_fd.as_raw_fd() as u32;
+            req.func_info = Recs::from_slice(data, *cnt, *rec).unwrap_or_default();
+        }
+        if let Some((rec, cnt, data)) = &ext.line_info {
+            req.prog_btf_fd = btf_fd.as_raw_fd() as u32;
+            req.line_info = Recs::from_slice(data, *cnt, *rec).unwrap_or_default();
+        }
+    }
+    // Log policy (libbpf 1.x): the caller's buffer (program, then object option) at
+    // the requested level; without one, load silently, and after a failure retry
+    // with our own buffer at level 1 (growing on ENOSPC) to report the reason.
+    let user_log = p
+        .log_buf
+        .map(|(b, s)| (b, s, p.log_level))
+        .or(st.opts.kernel_log);
+    let res = match user_log {
+        Some((buf, size, level)) => {
+            req.log = Log { buf, size, level };
+            prog_load(&req)
+        }
+        None if p.log_level != 0 => load_with_own_log(&mut req, p.log_level, &name),
+        None => match prog_load(&req) {
+            Ok(fd) => Ok(fd),
+            Err(_) => load_with_own_log(&mut req, 1, &name),
+        },
+    };
+    match res {
+        Ok(fd) => {
+            let ps = &mut st.progs[i];
+            ps.fd = Some(fd);
+            ps.insns = Some(linked.insns);
+            Ok(())
+        }
+        Err(e) => {
+            crate::log::warn(format_args!("prog '{name}': BPF program load failed: {e}"));
+            if e.errno() == libc::EPERM {
+                crate::log::warn(format_args!(
+                    "prog '{name}': permission denied: needs CAP_BPF/CAP_SYS_ADMIN, or a lockdown policy forbids this program type"
+                ));
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Loads with a library-owned log buffer and prints the log's head and tail.
+fn load_with_own_log(req: &mut ProgLoad<'_>, level: u32, name: &str) -> Result<OwnedFd, Error> {
+    let mut size = OWN_LOG_START;
+    loop {
+        let mut buf = vec![0u8; size as usize];
+        req.log = Log {
+            buf: UserPtr::from_mut(buf.as_mut_ptr()),
+            size,
+            level,
+        };
+        match prog_load(req) {
+            Err(e) if e.errno() == libc::ENOSPC && size < OWN_LOG_MAX => size *= 2,
+            Err(e) => {
+                print_log(name, &buf);
+                return Err(e);
+            }
+            Ok(fd) => return Ok(fd),
+        }
+    }
+}
+
+/// Prints a verifier log through the print callback: the first and last lines, with
+/// the program's name, and how many lines were left out in between.
+fn print_log(name: &str, buf: &[u8]) {
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    let text = String::from_utf8_lossy(&buf[..end]);
+    let lines: Vec<&str> = text.lines().collect();
+    if lines.is_empty() {
+        return;
+    }
+    const HEAD: usize = 20;
+    const TAIL: usize = 30;
+    let mut out = format!("prog '{name}': -- BEGIN PROG LOAD LOG --\n");
+    let mut push = |l: &str| {
+        out.push_str(l);
+        out.push('\n');
+    };
+    if lines.len() <= HEAD + TAIL {
+        lines.iter().for_each(|l| push(l));
+    } else {
+        lines[..HEAD].iter().for_each(|l| push(l));
+        push(&format!(
+            "... ({} lines omitted) ...",
+            lines.len() - HEAD - TAIL
+        ));
+        lines[lines.len() - TAIL..].iter().for_each(|l| push(l));
+    }
+    out.push_str("-- END PROG LOAD LOG --");
+    crate::log::warn(format_args!("{out}"));
+}
