@@ -118,9 +118,19 @@ struct bpf_load_program_attr {
 
 
 /**
+ * `struct bpf_map` (libbpf.h): opaque to C.
+ */
+struct bpf_map;
+
+/**
  * `struct bpf_object` (libbpf.h): opaque to C.
  */
 struct bpf_object;
+
+/**
+ * `struct bpf_program` (libbpf.h): opaque to C.
+ */
+struct bpf_program;
 
 /**
  * `struct bpf_map_create_opts` (libbpf 0.6+; layout of 1.1, 48 bytes).
@@ -186,6 +196,29 @@ struct bpf_get_fd_by_id_opts {
    * Permissions requested for the fd (`BPF_F_RDONLY`, `BPF_F_WRONLY`).
    */
   __u32 open_flags;
+};
+
+/**
+ * `struct bpf_object_open_opts` (libbpf 0.7–1.3 layout, 80 bytes).
+ */
+struct bpf_object_open_opts {
+  size_t sz;
+  const char *object_name;
+  bool relaxed_maps;
+  /**
+   * 0.x `relaxed_core_relocs`; ignored.
+   */
+  bool relaxed_core_relocs;
+  const char *pin_root_path;
+  /**
+   * 0.x `attach_prog_fd`, an unnamed `__u32 :32` in 1.x; ignored.
+   */
+  __u32 attach_prog_fd;
+  const char *kconfig;
+  const char *btf_custom_path;
+  char *kernel_log_buf;
+  size_t kernel_log_size;
+  __u32 kernel_log_level;
 };
 
 /**
@@ -712,10 +745,164 @@ int bpf_task_fd_query(int pid, int fd, __u32 flags, char *buf, __u32 *buf_len, _
 /**
  * `bpf_prog_load_deprecated` (LIBBPF_0.6.0; `bpf_prog_load@LIBBPF_0.0.1` in 0.x
  * binaries): the 0.x `bpf_prog_load(file, type, &obj, &prog_fd)`, reached through
- * the `bpf_prog_load` argument-count macro. Returns `-EOPNOTSUPP` until the ELF
- * object loader lands; `*pobj` and `*prog_fd` are left untouched.
+ * the `bpf_prog_load` argument-count macro. Opens `file` (any failure: -ENOENT),
+ * overrides every program's type when `prog_type` is not UNSPEC (-EINVAL if one
+ * stays UNSPEC), -ENOENT without programs, loads, and stores the object and the
+ * first program's fd. HL: 0 or -errno with errno set; out-params only on success.
+ *
+ * # Safety
+ * `file` is NULL or a C string; `pobj` and `prog_fd` are NULL or writable.
  */
 int bpf_prog_load_deprecated(const char *file, enum bpf_prog_type prog_type, struct bpf_object **pobj, int *prog_fd);
+
+/**
+ * `bpf_object__open_file` (LIBBPF_0.0.6): parses a BPF ELF file (no kernel calls).
+ * Returns the object, or NULL with errno set (P).
+ *
+ * # Safety
+ * `path` is NULL or a C string; `opts` is NULL or a valid `bpf_object_open_opts`.
+ */
+struct bpf_object *bpf_object__open_file(const char *path, const struct bpf_object_open_opts *opts);
+
+/**
+ * `bpf_object__open` (LIBBPF_0.0.1): `bpf_object__open_file(path, NULL)`. P.
+ *
+ * # Safety
+ * `path` is NULL or a C string.
+ */
+struct bpf_object *bpf_object__open(const char *path);
+
+/**
+ * `bpf_object__open_mem` (LIBBPF_0.0.6): parses an ELF image in memory (copied).
+ * Without `object_name` the name is `"<buf addr>-<size>"` in hex, as libbpf. P.
+ *
+ * # Safety
+ * `obj_buf` is NULL or `obj_buf_sz` readable bytes; `opts` as in `open_file`.
+ */
+struct bpf_object *bpf_object__open_mem(const void *obj_buf, size_t obj_buf_sz, const struct bpf_object_open_opts *opts);
+
+/**
+ * `bpf_object__load` (LIBBPF_0.0.1): creates maps and loads programs. HL; a second
+ * load gives -EINVAL.
+ */
+int bpf_object__load(struct bpf_object *obj);
+
+/**
+ * `bpf_object__close` (LIBBPF_0.0.1): closes every fd and frees the object. NULL,
+ * ERR_PTR and unknown pointers are ignored.
+ */
+void bpf_object__close(struct bpf_object *obj);
+
+/**
+ * `bpf_object__name` (LIBBPF_0.0.1): the object's name; NULL with errno EINVAL for
+ * an invalid object.
+ */
+const char *bpf_object__name(const struct bpf_object *obj);
+
+/**
+ * `bpf_object__find_map_by_name` (LIBBPF_0.0.1): N (NULL, errno ENOENT).
+ *
+ * # Safety
+ * `name` is NULL or a C string.
+ */
+struct bpf_map *bpf_object__find_map_by_name(const struct bpf_object *obj, const char *name);
+
+/**
+ * `bpf_object__find_map_fd_by_name` (LIBBPF_0.0.2): the map's fd; -EINVAL when not
+ * found (it is `bpf_map__fd(NULL)`), errno set.
+ *
+ * # Safety
+ * `name` is NULL or a C string.
+ */
+int bpf_object__find_map_fd_by_name(const struct bpf_object *obj, const char *name);
+
+/**
+ * `bpf_object__find_program_by_name` (LIBBPF_0.0.7): N (NULL, errno ENOENT).
+ *
+ * # Safety
+ * `name` is NULL or a C string.
+ */
+struct bpf_program *bpf_object__find_program_by_name(const struct bpf_object *obj, const char *name);
+
+/**
+ * `bpf_object__next_program` (LIBBPF_0.6.0): the program after `prog` (the first
+ * for NULL); NULL at the end.
+ */
+struct bpf_program *bpf_object__next_program(const struct bpf_object *obj, struct bpf_program *prog);
+
+/**
+ * `bpf_program__next` (LIBBPF_0.0.1, 0.x-only): `next_program` with swapped args.
+ */
+struct bpf_program *bpf_program__next(struct bpf_program *prog, const struct bpf_object *obj);
+
+/**
+ * `bpf_object__next_map` (LIBBPF_0.6.0): the map after `map` (the first for NULL);
+ * NULL at the end.
+ */
+struct bpf_map *bpf_object__next_map(const struct bpf_object *obj, const struct bpf_map *map);
+
+/**
+ * `bpf_map__next` (LIBBPF_0.0.1, 0.x-only): `next_map` with swapped args.
+ */
+struct bpf_map *bpf_map__next(const struct bpf_map *map, const struct bpf_object *obj);
+
+/**
+ * `bpf_program__fd` (LIBBPF_0.0.1): the program fd; -EINVAL for NULL/invalid,
+ * -ENOENT if not loaded (HL).
+ */
+int bpf_program__fd(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__name` (LIBBPF_0.0.9): the function name; NULL (errno EINVAL) for an
+ * invalid program.
+ */
+const char *bpf_program__name(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__section_name` (LIBBPF_0.0.9): the ELF section name; NULL (errno
+ * EINVAL) for an invalid program.
+ */
+const char *bpf_program__section_name(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__type` (LIBBPF_0.0.9): the program type (UNSPEC for an invalid one).
+ */
+enum bpf_prog_type bpf_program__type(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__set_type` (LIBBPF_0.0.1; `int` since 1.0): HL; -EBUSY after load.
+ */
+int bpf_program__set_type(struct bpf_program *prog, enum bpf_prog_type prog_type);
+
+/**
+ * `bpf_map__fd` (LIBBPF_0.0.1): the map fd (-1 before load); -EINVAL for NULL.
+ */
+int bpf_map__fd(const struct bpf_map *map);
+
+/**
+ * `bpf_map__name` (LIBBPF_0.0.1): the map name; NULL (errno EINVAL) if invalid.
+ */
+const char *bpf_map__name(const struct bpf_map *map);
+
+/**
+ * `bpf_map__type` (LIBBPF_0.8.0): the map type (0 if invalid).
+ */
+enum bpf_map_type bpf_map__type(const struct bpf_map *map);
+
+/**
+ * `bpf_map__key_size` (LIBBPF_0.8.0): the key size (0 if invalid).
+ */
+__u32 bpf_map__key_size(const struct bpf_map *map);
+
+/**
+ * `bpf_map__value_size` (LIBBPF_0.8.0): the value size (0 if invalid).
+ */
+__u32 bpf_map__value_size(const struct bpf_map *map);
+
+/**
+ * `bpf_map__max_entries` (LIBBPF_0.8.0): max entries (0 if invalid).
+ */
+__u32 bpf_map__max_entries(const struct bpf_map *map);
 
 /**
  * `libbpf_set_print` (LIBBPF_0.0.1; returns the previous callback since 0.0.5).

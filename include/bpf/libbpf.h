@@ -16,4 +16,17 @@
 #include "bpf.h"
 #include "../libbpfrs.h"
 
+/* Iteration over an object's programs and maps (the 1.x forms). */
+#define bpf_object__for_each_program(pos, obj)			\
+	for ((pos) = bpf_object__next_program((obj), NULL);	\
+	     (pos) != NULL;					\
+	     (pos) = bpf_object__next_program((obj), (pos)))
+
+#define bpf_object__for_each_map(pos, obj)			\
+	for ((pos) = bpf_object__next_map((obj), NULL);		\
+	     (pos) != NULL;					\
+	     (pos) = bpf_object__next_map((obj), (pos)))
+
+#define bpf_map__for_each bpf_object__for_each_map
+
 #endif /* __LIBBPF_LIBBPF_H */

@@ -15,6 +15,7 @@ pub mod map;
 pub mod names;
 pub mod obj;
 pub mod object;
+pub mod object_api;
 pub mod opts;
 pub mod print;
 pub mod prog;

@@ -62,3 +62,13 @@ pub struct bpf_btf_info {
 pub struct bpf_link_info {
     _opaque: [u8; 0],
 }
+
+/// `struct bpf_program` (libbpf.h): opaque to C.
+pub struct bpf_program {
+    _opaque: (),
+}
+
+/// `struct bpf_map` (libbpf.h): opaque to C.
+pub struct bpf_map {
+    _opaque: (),
+}

@@ -1,0 +1,595 @@
+//! The Tier-0 object API (`bpf/libbpf.h`): open, load, close, lookup and iteration
+//! of `struct bpf_object`, `struct bpf_program` and `struct bpf_map`.
+//! Spec `libbpf-api.md` §1.0, §1.2, §2.1.
+//!
+//! Handles: a `struct bpf_object *` is a leaked `Box<ObjHandle>`; program and map
+//! pointers point into the handle's fixed boxed slices. A process-wide registry of
+//! live object addresses is checked by every export before any dereference, so a
+//! garbage or closed pointer gives EINVAL (or is ignored), never a crash.
+
+use super::arg;
+use super::boundary::{hl, ptr, value};
+use super::opts::{impl_opts, opts_in};
+use super::types::*;
+use crate::error::Error;
+use crate::load::{LoadOpts, ObjState};
+use crate::object::OpenOpts;
+use once_cell::sync::Lazy;
+use std::collections::HashSet;
+use std::ffi::{c_char, c_int, c_void, CString};
+use std::os::fd::AsRawFd;
+use std::sync::Mutex;
+
+/// `struct bpf_object_open_opts` (libbpf 0.7–1.3 layout, 80 bytes).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct bpf_object_open_opts {
+    pub sz: usize,
+    pub object_name: *const c_char,
+    pub relaxed_maps: bool,
+    /// 0.x `relaxed_core_relocs`; ignored.
+    pub relaxed_core_relocs: bool,
+    pub pin_root_path: *const c_char,
+    /// 0.x `attach_prog_fd`, an unnamed `__u32 :32` in 1.x; ignored.
+    pub attach_prog_fd: __u32,
+    pub kconfig: *const c_char,
+    pub btf_custom_path: *const c_char,
+    pub kernel_log_buf: *mut c_char,
+    pub kernel_log_size: usize,
+    pub kernel_log_level: __u32,
+}
+impl_opts!(bpf_object_open_opts, kernel_log_level: u32);
+const _: () = assert!(std::mem::size_of::<bpf_object_open_opts>() == 80);
+
+struct ProgHandle {
+    name: CString,
+    sec_name: CString,
+}
+
+struct MapHandle {
+    name: CString,
+}
+
+/// What a `struct bpf_object *` points to.
+struct ObjHandle {
+    st: ObjState,
+    name: CString,
+    progs: Box<[ProgHandle]>,
+    maps: Box<[MapHandle]>,
+}
+
+/// Addresses of live `ObjHandle`s.
+static LIVE: Lazy<Mutex<HashSet<usize>>> = Lazy::new(|| Mutex::new(HashSet::new()));
+
+fn live() -> std::sync::MutexGuard<'static, HashSet<usize>> {
+    LIVE.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn cstring(s: &str) -> CString {
+    CString::new(s.replace('\0', "")).unwrap_or_default()
+}
+
+fn register(st: ObjState) -> *mut bpf_object {
+    let progs = st
+        .progs
+        .iter()
+        .map(|p| ProgHandle {
+            name: cstring(&p.def.name),
+            sec_name: cstring(&p.def.sec_name),
+        })
+        .collect();
+    let maps = st
+        .maps
+        .iter()
+        .map(|m| MapHandle {
+            name: cstring(&m.def.name),
+        })
+        .collect();
+    let h = Box::new(ObjHandle {
+        name: cstring(&st.obj.name),
+        st,
+        progs,
+        maps,
+    });
+    let p = Box::into_raw(h);
+    live().insert(p as usize);
+    p.cast()
+}
+
+/// The live object behind `obj`, or EINVAL.
+fn obj_mut<'a>(obj: *const bpf_object) -> Result<&'a mut ObjHandle, Error> {
+    if obj.is_null() || !live().contains(&(obj as usize)) {
+        return Err(Error::Inval("not a live bpf_object"));
+    }
+    // SAFETY: the address is in the registry, so it is a `Box<ObjHandle>` leaked by
+    // `register` and not yet freed by `bpf_object__close`. libbpf's contract is that
+    // an object is not closed while another call on it runs.
+    Ok(unsafe { &mut *(obj as *mut ObjHandle) })
+}
+
+/// The live object behind `obj` for reading, or EINVAL.
+fn obj_ref<'a>(obj: *const bpf_object) -> Result<&'a ObjHandle, Error> {
+    obj_mut(obj).map(|h| &*h)
+}
+
+/// Finds the live object whose `slice` contains `p`, and the index in it.
+fn owner_of<'a>(
+    p: usize,
+    slice: impl Fn(&ObjHandle) -> (usize, usize, usize),
+) -> Option<(&'a ObjHandle, usize)> {
+    if p == 0 {
+        return None;
+    }
+    let set = live();
+    for &a in set.iter() {
+        // SAFETY: every registry address is a live `ObjHandle` (see `obj_ref`).
+        let h = unsafe { &*(a as *const ObjHandle) };
+        let (start, len, stride) = slice(h);
+        if stride != 0 && p >= start && p < start + len * stride && (p - start) % stride == 0 {
+            return Some((h, (p - start) / stride));
+        }
+    }
+    None
+}
+
+fn prog_ref<'a>(p: *const bpf_program) -> Result<(&'a ObjHandle, usize), Error> {
+    owner_of(p as usize, |h| {
+        (
+            h.progs.as_ptr() as usize,
+            h.progs.len(),
+            std::mem::size_of::<ProgHandle>(),
+        )
+    })
+    .ok_or(Error::Inval("not a bpf_program of a live object"))
+}
+
+fn map_ref<'a>(m: *const bpf_map) -> Result<(&'a ObjHandle, usize), Error> {
+    owner_of(m as usize, |h| {
+        (
+            h.maps.as_ptr() as usize,
+            h.maps.len(),
+            std::mem::size_of::<MapHandle>(),
+        )
+    })
+    .ok_or(Error::Inval("not a bpf_map of a live object"))
+}
+
+fn prog_ptr(h: &ObjHandle, i: usize) -> *mut bpf_program {
+    h.progs
+        .get(i)
+        .map_or(std::ptr::null_mut(), |p| p as *const ProgHandle as *mut _)
+}
+
+fn map_ptr(h: &ObjHandle, i: usize) -> *mut bpf_map {
+    h.maps
+        .get(i)
+        .map_or(std::ptr::null_mut(), |m| m as *const MapHandle as *mut _)
+}
+
+/// Converts caller opts into core options.
+///
+/// # Safety
+/// `opts` is NULL or a valid `bpf_object_open_opts` of `sz` bytes with valid strings.
+unsafe fn open_opts(
+    opts: *const bpf_object_open_opts,
+) -> Result<(Option<String>, OpenOpts, LoadOpts), Error> {
+    // SAFETY: forwarded caller contract.
+    let o = unsafe { opts_in(opts) }?;
+    let s = |p: *const c_char| {
+        // SAFETY: option strings are NULL or NUL-terminated (libbpf contract).
+        unsafe { arg::opt_cstr(p) }.map(|c| c.to_string_lossy().into_owned())
+    };
+    let object_name = s(o.object_name);
+    let open = OpenOpts {
+        object_name: object_name.clone(),
+        relaxed_maps: o.relaxed_maps,
+    };
+    let log_size = u32::try_from(o.kernel_log_size).unwrap_or(u32::MAX);
+    let kernel_log = if !o.kernel_log_buf.is_null() && log_size != 0 {
+        Some((arg::uptr(o.kernel_log_buf), log_size, o.kernel_log_level))
+    } else {
+        None
+    };
+    if o.kernel_log_buf.is_null() != (o.kernel_log_size == 0) {
+        return Err(Error::Inval(
+            "kernel_log_buf and kernel_log_size must go together",
+        ));
+    }
+    let load = LoadOpts {
+        pin_root_path: s(o.pin_root_path),
+        kernel_log,
+        btf_custom_path: None,
+    };
+    Ok((object_name, open, load))
+}
+
+fn open_path(path: &str, opts: *const bpf_object_open_opts) -> Result<*mut bpf_object, Error> {
+    // SAFETY: `opts` is the caller's opts pointer (libbpf contract).
+    let (_, open, load) = unsafe { open_opts(opts) }?;
+    let data = std::fs::read(path).map_err(|e| {
+        let errno = e.raw_os_error().unwrap_or(libc::EIO);
+        crate::log::warn(format_args!("elf: failed to open {path}: {e}"));
+        Error::Errno(errno, "failed to open object file")
+    })?;
+    let st = ObjState::open(&data, path, &open, load)?;
+    Ok(register(st))
+}
+
+/// `bpf_object__open_file` (LIBBPF_0.0.6): parses a BPF ELF file (no kernel calls).
+/// Returns the object, or NULL with errno set (P).
+///
+/// # Safety
+/// `path` is NULL or a C string; `opts` is NULL or a valid `bpf_object_open_opts`.
+#[no_mangle]
+pub unsafe extern "C" fn bpf_object__open_file(
+    path: *const c_char,
+    opts: *const bpf_object_open_opts,
+) -> *mut bpf_object {
+    ptr("bpf_object__open_file", || {
+        // SAFETY: `path` is NULL or a C string (caller contract).
+        let p = unsafe { arg::cstr(path, "path is NULL") }?;
+        open_path(&p.to_string_lossy(), opts)
+    })
+}
+
+/// `bpf_object__open` (LIBBPF_0.0.1): `bpf_object__open_file(path, NULL)`. P.
+///
+/// # Safety
+/// `path` is NULL or a C string.
+#[no_mangle]
+pub unsafe extern "C" fn bpf_object__open(path: *const c_char) -> *mut bpf_object {
+    ptr("bpf_object__open", || {
+        // SAFETY: `path` is NULL or a C string (caller contract).
+        let p = unsafe { arg::cstr(path, "path is NULL") }?;
+        open_path(&p.to_string_lossy(), std::ptr::null())
+    })
+}
+
+/// `bpf_object__open_mem` (LIBBPF_0.0.6): parses an ELF image in memory (copied).
+/// Without `object_name` the name is `"<buf addr>-<size>"` in hex, as libbpf. P.
+///
+/// # Safety
+/// `obj_buf` is NULL or `obj_buf_sz` readable bytes; `opts` as in `open_file`.
+#[no_mangle]
+pub unsafe extern "C" fn bpf_object__open_mem(
+    obj_buf: *const c_void,
+    obj_buf_sz: usize,
+    opts: *const bpf_object_open_opts,
+) -> *mut bpf_object {
+    ptr("bpf_object__open_mem", || {
+        if obj_buf.is_null() || obj_buf_sz == 0 {
+            return Err(Error::Inval("open_mem: empty buffer"));
+        }
+        // SAFETY: `opts` is the caller's opts pointer (libbpf contract).
+        let (_, open, load) = unsafe { open_opts(opts) }?;
+        // SAFETY: non-NULL with `obj_buf_sz` readable bytes (caller contract).
+        let data = unsafe { std::slice::from_raw_parts(obj_buf.cast::<u8>(), obj_buf_sz) };
+        let name = format!("{:x}-{:x}", obj_buf as usize, obj_buf_sz);
+        let open = OpenOpts {
+            object_name: open.object_name.or(Some(name.clone())),
+            ..open
+        };
+        let st = ObjState::open(data, &name, &open, load)?;
+        Ok(register(st))
+    })
+}
+
+/// `bpf_object__load` (LIBBPF_0.0.1): creates maps and loads programs. HL; a second
+/// load gives -EINVAL.
+#[no_mangle]
+pub extern "C" fn bpf_object__load(obj: *mut bpf_object) -> c_int {
+    hl("bpf_object__load", || {
+        obj_mut(obj)?.st.load()?;
+        Ok(0)
+    })
+}
+
+/// `bpf_object__close` (LIBBPF_0.0.1): closes every fd and frees the object. NULL,
+/// ERR_PTR and unknown pointers are ignored.
+#[no_mangle]
+pub extern "C" fn bpf_object__close(obj: *mut bpf_object) {
+    value("bpf_object__close", (), || {
+        if obj.is_null() || !live().remove(&(obj as usize)) {
+            return;
+        }
+        // SAFETY: the address was in the registry (a leaked `Box<ObjHandle>`) and has
+        // just been removed, so this is the only free.
+        drop(unsafe { Box::from_raw(obj as *mut ObjHandle) });
+    })
+}
+
+/// `bpf_object__name` (LIBBPF_0.0.1): the object's name; NULL with errno EINVAL for
+/// an invalid object.
+#[no_mangle]
+pub extern "C" fn bpf_object__name(obj: *const bpf_object) -> *const c_char {
+    ptr("bpf_object__name", || {
+        Ok(obj_ref(obj)?.name.as_ptr() as *mut c_char)
+    })
+}
+
+/// `bpf_object__find_map_by_name` (LIBBPF_0.0.1): N (NULL, errno ENOENT).
+///
+/// # Safety
+/// `name` is NULL or a C string.
+#[no_mangle]
+pub unsafe extern "C" fn bpf_object__find_map_by_name(
+    obj: *const bpf_object,
+    name: *const c_char,
+) -> *mut bpf_map {
+    ptr("bpf_object__find_map_by_name", || {
+        let h = obj_ref(obj)?;
+        // SAFETY: NULL or a C string (caller contract).
+        let n = unsafe { arg::cstr(name, "name is NULL") }?;
+        let i = h
+            .maps
+            .iter()
+            .position(|m| m.name.as_c_str() == n)
+            .ok_or(Error::Errno(libc::ENOENT, "no such map"))?;
+        Ok(map_ptr(h, i))
+    })
+}
+
+/// `bpf_object__find_map_fd_by_name` (LIBBPF_0.0.2): the map's fd; -EINVAL when not
+/// found (it is `bpf_map__fd(NULL)`), errno set.
+///
+/// # Safety
+/// `name` is NULL or a C string.
+#[no_mangle]
+pub unsafe extern "C" fn bpf_object__find_map_fd_by_name(
+    obj: *const bpf_object,
+    name: *const c_char,
+) -> c_int {
+    hl("bpf_object__find_map_fd_by_name", || {
+        let h = obj_ref(obj)?;
+        // SAFETY: NULL or a C string (caller contract).
+        let n = unsafe { arg::cstr(name, "name is NULL") }?;
+        let i = h
+            .maps
+            .iter()
+            .position(|m| m.name.as_c_str() == n)
+            .ok_or(Error::Inval("no such map"))?;
+        Ok(map_fd(h, i))
+    })
+}
+
+/// `bpf_object__find_program_by_name` (LIBBPF_0.0.7): N (NULL, errno ENOENT).
+///
+/// # Safety
+/// `name` is NULL or a C string.
+#[no_mangle]
+pub unsafe extern "C" fn bpf_object__find_program_by_name(
+    obj: *const bpf_object,
+    name: *const c_char,
+) -> *mut bpf_program {
+    ptr("bpf_object__find_program_by_name", || {
+        let h = obj_ref(obj)?;
+        // SAFETY: NULL or a C string (caller contract).
+        let n = unsafe { arg::cstr(name, "name is NULL") }?;
+        let i = h
+            .progs
+            .iter()
+            .position(|p| p.name.as_c_str() == n)
+            .ok_or(Error::Errno(libc::ENOENT, "no such program"))?;
+        Ok(prog_ptr(h, i))
+    })
+}
+
+fn next_prog(obj: *const bpf_object, prog: *const bpf_program) -> Result<*mut bpf_program, Error> {
+    let h = obj_ref(obj)?;
+    if prog.is_null() {
+        return Ok(prog_ptr(h, 0));
+    }
+    let (owner, i) = prog_ref(prog)?;
+    if !std::ptr::eq(owner, h) {
+        return Err(Error::Inval("program of another object"));
+    }
+    Ok(prog_ptr(h, i + 1))
+}
+
+fn next_map(obj: *const bpf_object, map: *const bpf_map) -> Result<*mut bpf_map, Error> {
+    let h = obj_ref(obj)?;
+    if map.is_null() {
+        return Ok(map_ptr(h, 0));
+    }
+    let (owner, i) = map_ref(map)?;
+    if !std::ptr::eq(owner, h) {
+        return Err(Error::Inval("map of another object"));
+    }
+    Ok(map_ptr(h, i + 1))
+}
+
+/// `bpf_object__next_program` (LIBBPF_0.6.0): the program after `prog` (the first
+/// for NULL); NULL at the end.
+#[no_mangle]
+pub extern "C" fn bpf_object__next_program(
+    obj: *const bpf_object,
+    prog: *mut bpf_program,
+) -> *mut bpf_program {
+    ptr("bpf_object__next_program", || next_prog(obj, prog))
+}
+
+/// `bpf_program__next` (LIBBPF_0.0.1, 0.x-only): `next_program` with swapped args.
+#[no_mangle]
+pub extern "C" fn bpf_program__next(
+    prog: *mut bpf_program,
+    obj: *const bpf_object,
+) -> *mut bpf_program {
+    ptr("bpf_program__next", || next_prog(obj, prog))
+}
+
+/// `bpf_object__next_map` (LIBBPF_0.6.0): the map after `map` (the first for NULL);
+/// NULL at the end.
+#[no_mangle]
+pub extern "C" fn bpf_object__next_map(
+    obj: *const bpf_object,
+    map: *const bpf_map,
+) -> *mut bpf_map {
+    ptr("bpf_object__next_map", || next_map(obj, map))
+}
+
+/// `bpf_map__next` (LIBBPF_0.0.1, 0.x-only): `next_map` with swapped args.
+#[no_mangle]
+pub extern "C" fn bpf_map__next(map: *const bpf_map, obj: *const bpf_object) -> *mut bpf_map {
+    ptr("bpf_map__next", || next_map(obj, map))
+}
+
+/// `bpf_program__fd` (LIBBPF_0.0.1): the program fd; -EINVAL for NULL/invalid,
+/// -ENOENT if not loaded (HL).
+#[no_mangle]
+pub extern "C" fn bpf_program__fd(prog: *const bpf_program) -> c_int {
+    hl("bpf_program__fd", || {
+        let (h, i) = prog_ref(prog)?;
+        h.st.progs
+            .get(i)
+            .and_then(|p| p.fd.as_ref())
+            .map(|fd| fd.as_raw_fd())
+            .ok_or(Error::Errno(libc::ENOENT, "program not loaded"))
+    })
+}
+
+/// `bpf_program__name` (LIBBPF_0.0.9): the function name; NULL (errno EINVAL) for an
+/// invalid program.
+#[no_mangle]
+pub extern "C" fn bpf_program__name(prog: *const bpf_program) -> *const c_char {
+    ptr("bpf_program__name", || {
+        let (h, i) = prog_ref(prog)?;
+        Ok(h.progs[i].name.as_ptr() as *mut c_char)
+    })
+}
+
+/// `bpf_program__section_name` (LIBBPF_0.0.9): the ELF section name; NULL (errno
+/// EINVAL) for an invalid program.
+#[no_mangle]
+pub extern "C" fn bpf_program__section_name(prog: *const bpf_program) -> *const c_char {
+    ptr("bpf_program__section_name", || {
+        let (h, i) = prog_ref(prog)?;
+        Ok(h.progs[i].sec_name.as_ptr() as *mut c_char)
+    })
+}
+
+/// `bpf_program__type` (LIBBPF_0.0.9): the program type (UNSPEC for an invalid one).
+#[no_mangle]
+pub extern "C" fn bpf_program__type(prog: *const bpf_program) -> bpf_prog_type {
+    value("bpf_program__type", 0, || {
+        prog_ref(prog)
+            .ok()
+            .and_then(|(h, i)| h.st.progs.get(i))
+            .map_or(0, |p| p.def.prog_type)
+    })
+}
+
+/// `bpf_program__set_type` (LIBBPF_0.0.1; `int` since 1.0): HL; -EBUSY after load.
+#[no_mangle]
+pub extern "C" fn bpf_program__set_type(prog: *mut bpf_program, prog_type: bpf_prog_type) -> c_int {
+    hl("bpf_program__set_type", || {
+        let (h, i) = prog_ref(prog)?;
+        // A program pointer of a live object: reborrow that object mutably.
+        let h = obj_mut((h as *const ObjHandle).cast())?;
+        if h.st.loaded {
+            return Err(Error::Errno(libc::EBUSY, "object already loaded"));
+        }
+        let p = h.st.progs.get_mut(i).ok_or(Error::Inval("bad program"))?;
+        p.def.prog_type = prog_type;
+        Ok(0)
+    })
+}
+
+fn map_fd(h: &ObjHandle, i: usize) -> c_int {
+    h.st.maps
+        .get(i)
+        .and_then(|m| m.fd.as_ref())
+        .map_or(-1, |fd| fd.as_raw_fd())
+}
+
+/// `bpf_map__fd` (LIBBPF_0.0.1): the map fd (-1 before load); -EINVAL for NULL.
+#[no_mangle]
+pub extern "C" fn bpf_map__fd(map: *const bpf_map) -> c_int {
+    hl("bpf_map__fd", || {
+        let (h, i) = map_ref(map)?;
+        Ok(map_fd(h, i))
+    })
+}
+
+/// `bpf_map__name` (LIBBPF_0.0.1): the map name; NULL (errno EINVAL) if invalid.
+#[no_mangle]
+pub extern "C" fn bpf_map__name(map: *const bpf_map) -> *const c_char {
+    ptr("bpf_map__name", || {
+        let (h, i) = map_ref(map)?;
+        Ok(h.maps[i].name.as_ptr() as *mut c_char)
+    })
+}
+
+fn map_field(
+    name: &'static str,
+    map: *const bpf_map,
+    f: impl Fn(&crate::object::MapDef) -> u32,
+) -> u32 {
+    value(name, 0, || {
+        map_ref(map)
+            .ok()
+            .and_then(|(h, i)| h.st.maps.get(i))
+            .map_or(0, |m| f(&m.def))
+    })
+}
+
+/// `bpf_map__type` (LIBBPF_0.8.0): the map type (0 if invalid).
+#[no_mangle]
+pub extern "C" fn bpf_map__type(map: *const bpf_map) -> bpf_map_type {
+    map_field("bpf_map__type", map, |d| d.map_type)
+}
+
+/// `bpf_map__key_size` (LIBBPF_0.8.0): the key size (0 if invalid).
+#[no_mangle]
+pub extern "C" fn bpf_map__key_size(map: *const bpf_map) -> __u32 {
+    map_field("bpf_map__key_size", map, |d| d.key_size)
+}
+
+/// `bpf_map__value_size` (LIBBPF_0.8.0): the value size (0 if invalid).
+#[no_mangle]
+pub extern "C" fn bpf_map__value_size(map: *const bpf_map) -> __u32 {
+    map_field("bpf_map__value_size", map, |d| d.value_size)
+}
+
+/// `bpf_map__max_entries` (LIBBPF_0.8.0): max entries (0 if invalid).
+#[no_mangle]
+pub extern "C" fn bpf_map__max_entries(map: *const bpf_map) -> __u32 {
+    map_field("bpf_map__max_entries", map, |d| d.max_entries)
+}
+
+/// The legacy 4-argument `bpf_prog_load` (spec §1.0 notes): on success the live
+/// object and the first program's fd.
+pub(super) fn prog_load_legacy(
+    path: &str,
+    prog_type: u32,
+) -> Result<(*mut bpf_object, c_int), Error> {
+    let obj = open_path(path, std::ptr::null())
+        .map_err(|_| Error::Errno(libc::ENOENT, "failed to open object"))?;
+    let r = (|| {
+        let h = obj_mut(obj)?;
+        for p in &mut h.st.progs {
+            if prog_type != 0 {
+                p.def.prog_type = prog_type;
+                p.def.expected_attach_type = 0;
+            }
+            if p.def.prog_type == 0 {
+                return Err(Error::Inval("program type unknown"));
+            }
+        }
+        if h.st.progs.is_empty() {
+            return Err(Error::Errno(libc::ENOENT, "object has no programs"));
+        }
+        h.st.load()?;
+        h.st.progs
+            .first()
+            .and_then(|p| p.fd.as_ref())
+            .map(|fd| fd.as_raw_fd())
+            .ok_or(Error::Errno(libc::ENOENT, "first program not loaded"))
+    })();
+    match r {
+        Ok(fd) => Ok((obj, fd)),
+        Err(e) => {
+            bpf_object__close(obj);
+            Err(e)
+        }
+    }
+}
