@@ -47,6 +47,25 @@ static int h_passed, h_failed;
 		      (int)(want_errno));                                       \
 	} while (0)
 
+/* Checks a kernel refusal in both errno modes: -1 with errno by default (libbpf
+ * 0.x), -errno once libbpf_set_strict_mode(LIBBPF_STRICT_ALL) is on. */
+#define CHECK_KERR(call, e)                                      \
+	do {                                                     \
+		CHECK_RET(call, -1, e);                          \
+		libbpf_set_strict_mode(LIBBPF_STRICT_ALL);       \
+		CHECK_RET(call, -(e), e);                        \
+		libbpf_set_strict_mode(LIBBPF_STRICT_NONE);      \
+	} while (0)
+
+/* A user-space argument check: -errno with errno set, in both modes. */
+#define CHECK_UERR(call, e)                                      \
+	do {                                                     \
+		CHECK_RET(call, -(e), e);                        \
+		libbpf_set_strict_mode(LIBBPF_STRICT_ALL);       \
+		CHECK_RET(call, -(e), e);                        \
+		libbpf_set_strict_mode(LIBBPF_STRICT_NONE);      \
+	} while (0)
+
 /* Skips the whole program (exit 77) with a one-line reason, or fails it when CI
  * requires the kernel feature. */
 static inline void h_skip(const char *why)

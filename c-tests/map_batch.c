@@ -7,24 +7,6 @@
 #include <bpf/libbpf.h>
 #include "harness.h"
 
-/* A kernel refusal: -1 with errno by default, -errno after LIBBPF_STRICT_ALL. */
-#define CHECK_KERR(call, e)                                      \
-	do {                                                     \
-		CHECK_RET(call, -1, e);                          \
-		libbpf_set_strict_mode(LIBBPF_STRICT_ALL);       \
-		CHECK_RET(call, -(e), e);                        \
-		libbpf_set_strict_mode(LIBBPF_STRICT_NONE);      \
-	} while (0)
-
-/* A user-space argument check: -errno with errno set, in both modes. */
-#define CHECK_UERR(call, e)                                      \
-	do {                                                     \
-		CHECK_RET(call, -(e), e);                        \
-		libbpf_set_strict_mode(LIBBPF_STRICT_ALL);       \
-		CHECK_RET(call, -(e), e);                        \
-		libbpf_set_strict_mode(LIBBPF_STRICT_NONE);      \
-	} while (0)
-
 #define N 1000
 #define VAL(k) ((__u64)(k) * 3 + 7)
 

@@ -13,24 +13,6 @@
 #include <sys/vfs.h>
 #include "harness.h"
 
-/* A kernel refusal: -1 with errno by default, -errno after LIBBPF_STRICT_ALL. */
-#define CHECK_KERR(call, e)                                      \
-	do {                                                     \
-		CHECK_RET(call, -1, e);                          \
-		libbpf_set_strict_mode(LIBBPF_STRICT_ALL);       \
-		CHECK_RET(call, -(e), e);                        \
-		libbpf_set_strict_mode(LIBBPF_STRICT_NONE);      \
-	} while (0)
-
-/* A user-space argument check: -errno with errno set, in both modes. */
-#define CHECK_UERR(call, e)                                      \
-	do {                                                     \
-		CHECK_RET(call, -(e), e);                        \
-		libbpf_set_strict_mode(LIBBPF_STRICT_ALL);       \
-		CHECK_RET(call, -(e), e);                        \
-		libbpf_set_strict_mode(LIBBPF_STRICT_NONE);      \
-	} while (0)
-
 static void ensure_bpffs(void)
 {
 	struct statfs st;
