@@ -28,8 +28,7 @@ pub unsafe fn cstr<'a>(p: *const c_char, what: &'static str) -> Result<&'a CStr,
     if p.is_null() {
         return Err(Error::Inval(what));
     }
-    // SAFETY: non-NULL, and the C contract of every libbpf string argument is a
-    // NUL-terminated string alive for the call.
+    // SAFETY: non-NULL, and the C contract of every libbpf string argument is a NUL-terminated string alive for the call.
     Ok(unsafe { CStr::from_ptr(p) })
 }
 
@@ -54,8 +53,7 @@ pub unsafe fn read<T: Copy>(p: *const T, what: &'static str) -> Result<T, Error>
     if p.is_null() {
         return Err(Error::Inval(what));
     }
-    // SAFETY: non-NULL and readable per the caller's contract; unaligned read since
-    // C callers may pass packed or odd buffers.
+    // SAFETY: non-NULL and readable per the caller's contract; unaligned read since C callers may pass packed or odd buffers.
     Ok(unsafe { p.read_unaligned() })
 }
 

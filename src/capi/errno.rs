@@ -67,8 +67,7 @@ pub fn strict_flags() -> u32 {
 /// Sets the calling thread's errno.
 #[inline]
 pub fn set_errno(e: c_int) {
-    // SAFETY: __errno_location returns the calling thread's errno slot, valid for
-    // the thread's lifetime.
+    // SAFETY: __errno_location returns the calling thread's errno slot, valid for the thread's lifetime.
     unsafe { *libc::__errno_location() = e };
 }
 

@@ -54,8 +54,7 @@ pub unsafe extern "C" fn libbpf_strerror(err: c_int, buf: *mut c_char, size: usi
         // libbpf negates negative codes; INT_MIN stays negative and goes to strerror_r.
         let code = err.wrapping_abs();
         if code < libbpf_errno::START {
-            // SAFETY: `out` is the caller's buffer as a live `&mut [u8]`; strerror_r
-            // writes at most `out.len()` bytes into it.
+            // SAFETY: `out` is the caller's buffer as a live `&mut [u8]`; strerror_r writes at most `out.len()` bytes into it.
             let ret = unsafe { libc::strerror_r(code, out.as_mut_ptr().cast(), out.len()) };
             out[size - 1] = 0;
             return Ok(ret);

@@ -398,8 +398,7 @@ pub unsafe extern "C" fn bpf_task_fd_query(
         let len = unsafe { arg::read(buf_len, "buf_len is NULL") }?;
         let (r, out) = sys::task_fd_query(pid, fd, flags, arg::uptr(buf), len);
         if r.is_ok() || r.is_err_and(|e| e.errno == libc::ENOSPC) {
-            // SAFETY: all five pointers are non-NULL (checked above) and writable
-            // per the contract.
+            // SAFETY: all five pointers are non-NULL (checked above) and writable per the contract.
             unsafe {
                 arg::write(buf_len, out.buf_len);
                 arg::write(prog_id, out.prog_id);

@@ -101,9 +101,7 @@ fn obj_mut<'a>(obj: *const bpf_object) -> Result<&'a mut ObjHandle, Error> {
     if obj.is_null() || !live().contains(&(obj as usize)) {
         return Err(Error::Inval("not a live bpf_object"));
     }
-    // SAFETY: the address is in the registry, so it is a `Box<ObjHandle>` leaked by
-    // `register` and not yet freed by `bpf_object__close`. libbpf's contract is that
-    // an object is not closed while another call on it runs.
+    // SAFETY: the address is in the registry, so it is a `Box<ObjHandle>` leaked by `register` and not yet freed by `bpf_object__close`. libbpf's contract is that an object is not closed while another call on it runs.
     Ok(unsafe { &mut *(obj as *mut ObjHandle) })
 }
 
@@ -292,8 +290,7 @@ pub extern "C" fn bpf_object__close(obj: *mut bpf_object) {
         if obj.is_null() || !live().remove(&(obj as usize)) {
             return;
         }
-        // SAFETY: the address was in the registry (a leaked `Box<ObjHandle>`) and has
-        // just been removed, so this is the only free.
+        // SAFETY: the address was in the registry (a leaked `Box<ObjHandle>`) and has just been removed, so this is the only free.
         drop(unsafe { Box::from_raw(obj as *mut ObjHandle) });
     })
 }
@@ -305,6 +302,11 @@ pub extern "C" fn bpf_object__name(obj: *const bpf_object) -> *const c_char {
     ptr("bpf_object__name", || {
         Ok(obj_ref(obj)?.name.as_ptr() as *mut c_char)
     })
+}
+
+/// The index of the map called `n` (shared by the two find-by-name calls).
+fn map_index(h: &ObjHandle, n: &std::ffi::CStr) -> Option<usize> {
+    h.maps.iter().position(|m| m.name.as_c_str() == n)
 }
 
 /// `bpf_object__find_map_by_name` (LIBBPF_0.0.1): N (NULL, errno ENOENT).
@@ -320,11 +322,7 @@ pub unsafe extern "C" fn bpf_object__find_map_by_name(
         let h = obj_ref(obj)?;
         // SAFETY: NULL or a C string (caller contract).
         let n = unsafe { arg::cstr(name, "name is NULL") }?;
-        let i = h
-            .maps
-            .iter()
-            .position(|m| m.name.as_c_str() == n)
-            .ok_or(Error::Errno(libc::ENOENT, "no such map"))?;
+        let i = map_index(h, n).ok_or(Error::Errno(libc::ENOENT, "no such map"))?;
         Ok(map_ptr(h, i))
     })
 }
@@ -343,11 +341,7 @@ pub unsafe extern "C" fn bpf_object__find_map_fd_by_name(
         let h = obj_ref(obj)?;
         // SAFETY: NULL or a C string (caller contract).
         let n = unsafe { arg::cstr(name, "name is NULL") }?;
-        let i = h
-            .maps
-            .iter()
-            .position(|m| m.name.as_c_str() == n)
-            .ok_or(Error::Inval("no such map"))?;
+        let i = map_index(h, n).ok_or(Error::Inval("no such map"))?;
         Ok(map_fd(h, i))
     })
 }

@@ -40,17 +40,16 @@ pub unsafe fn opts_in<T: Opts>(p: *const T) -> Result<T, Error> {
         return Err(Error::Inval("opts.sz too small"));
     }
     if sz > T::KNOWN {
-        // SAFETY: the caller promises `sz` readable bytes at `p`.
-        let tail =
-            unsafe { std::slice::from_raw_parts(p.cast::<u8>().add(T::KNOWN), sz - T::KNOWN) };
+        let start = p.cast::<u8>().wrapping_add(T::KNOWN);
+        // SAFETY: the caller promises `sz` readable bytes at `p`, so `start..p+sz` is readable.
+        let tail = unsafe { std::slice::from_raw_parts(start, sz - T::KNOWN) };
         if tail.iter().any(|&b| b != 0) {
             crate::log::warn(format_args!("{} has non-zero extra bytes", T::NAME));
             return Err(Error::Inval("opts: non-zero bytes past known fields"));
         }
     }
     let n = sz.min(T::KNOWN);
-    // SAFETY: `n <= sz` bytes are readable at `p`; `n <= KNOWN <= size_of::<T>()`
-    // fit in `out`; `T` is plain data so any bytes form a valid value (trait contract).
+    // SAFETY: `n <= sz` bytes are readable at `p`; `n <= KNOWN <= size_of::<T>()` fit in `out`; `T` is plain data so any bytes form a valid value (trait contract).
     unsafe { std::ptr::copy_nonoverlapping(p.cast::<u8>(), (&mut out as *mut T).cast::<u8>(), n) };
     Ok(out)
 }
@@ -78,8 +77,7 @@ macro_rules! opts_out {
             + ::std::mem::size_of_val(&<$ty as Default>::default().$field);
         // SAFETY: `opts_sz` reads `sz` from a non-NULL opts pointer.
         if !p.is_null() && unsafe { $crate::capi::opts::opts_sz(p as *const $ty) } >= end {
-            // SAFETY: the caller's struct has at least `sz >= end` bytes, so the
-            // field lies within it.
+            // SAFETY: the caller's struct has at least `sz >= end` bytes, so the field lies within it.
             unsafe { ::std::ptr::addr_of_mut!((*p).$field).write_unaligned($v) };
         }
     }};

@@ -41,9 +41,7 @@ pub fn emit(level: Level, msg: &str) {
     let escaped = msg.replace('%', "%%").replace('\0', "\\0");
     let Ok(c) = CString::new(escaped) else { return };
     let saved = super::errno::get_errno();
-    // SAFETY: `f` is a callback the application installed with libbpf's print
-    // signature (or our default); the trampoline calls it with a valid va_list that
-    // carries no arguments, and `c` outlives the call.
+    // SAFETY: `f` is a callback the application installed with libbpf's print signature (or our default); the trampoline calls it with a valid va_list that carries no arguments, and `c` outlives the call.
     unsafe { bpfrs__print_trampoline(f, level as c_int, c.as_ptr()) };
     super::errno::set_errno(saved);
 }
@@ -61,8 +59,7 @@ pub unsafe extern "C" fn libbpf_set_print(fn_: libbpf_print_fn_t) -> libbpf_prin
         if old.is_null() {
             None
         } else {
-            // SAFETY: every non-NULL value stored in PRINT_FN came from a
-            // `libbpf_print_fn_t` (or our default of the same signature).
+            // SAFETY: every non-NULL value stored in PRINT_FN came from a `libbpf_print_fn_t` (or our default of the same signature).
             Some(unsafe {
                 std::mem::transmute::<
                     *mut c_void,

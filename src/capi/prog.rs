@@ -262,8 +262,7 @@ macro_rules! zero_default {
     ($($ty:ident),*) => {$(
         impl Default for $ty {
             fn default() -> Self {
-                // SAFETY: a #[repr(C)] struct of integers and raw pointers, for
-                // which all-zero bytes are a valid value (NULL, 0).
+                // SAFETY: a #[repr(C)] struct of integers and raw pointers, for which all-zero bytes are a valid value (NULL, 0).
                 unsafe { std::mem::zeroed() }
             }
         }
@@ -308,8 +307,7 @@ pub unsafe extern "C" fn bpf_prog_load(
     ll("bpf_prog_load", || {
         // SAFETY: `opts` is NULL or a caller's opts struct of `sz` bytes.
         let o = unsafe { opts_in(opts) }?;
-        // SAFETY: libbpf's contract: each array holds `cnt * rec_size`
-        // bytes, valid and unchanged for the duration of this call.
+        // SAFETY: libbpf's contract: each array holds `cnt * rec_size` bytes, valid and unchanged for the duration of this call.
         let func_info = unsafe {
             Recs::new(
                 arg::uptr(o.func_info),
@@ -495,8 +493,7 @@ pub unsafe extern "C" fn bpf_verify_program(
         if log_buf.is_null() {
             return Err(Error::inval("bpf_verify_program: log_buf is NULL"));
         }
-        // SAFETY: non-NULL; libbpf writes this byte too, so the caller's buffer
-        // has room for it.
+        // SAFETY: non-NULL; libbpf writes this byte too, so the caller's buffer has room for it.
         unsafe { arg::write(log_buf, 0) };
         let p = ProgLoad {
             prog_type,

@@ -16,8 +16,7 @@ use std::ffi::{c_char, c_int};
 /// # Safety
 /// `name` is NULL or a NUL-terminated string.
 unsafe fn sec_name<'a>(name: *const c_char) -> Result<Cow<'a, str>, Error> {
-    // SAFETY: libbpf's contract: `name` is NULL (→ EINVAL) or a C string alive
-    // for the call.
+    // SAFETY: libbpf's contract: `name` is NULL (→ EINVAL) or a C string alive for the call.
     Ok(unsafe { arg::cstr(name, "section name is NULL") }?.to_string_lossy())
 }
 

@@ -10,8 +10,7 @@ pub fn ensure_good_fd(fd: OwnedFd) -> Result<OwnedFd, SysError> {
     if fd.as_raw_fd() > 2 {
         return Ok(fd);
     }
-    // SAFETY: fcntl(F_DUPFD_CLOEXEC) on a descriptor we own; it only creates a
-    // new descriptor and touches no memory.
+    // SAFETY: fcntl(F_DUPFD_CLOEXEC) on a descriptor we own; it only creates a new descriptor and touches no memory.
     let new = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_DUPFD_CLOEXEC, 3) };
     if new < 0 {
         return Err(SysError::last("fcntl(F_DUPFD_CLOEXEC)"));
@@ -30,7 +29,6 @@ pub fn borrow_fd<'a>(fd: i32) -> Result<BorrowedFd<'a>, SysError> {
             errno: libc::EBADF,
         });
     }
-    // SAFETY: `fd` is non-negative; the C caller keeps it open for the duration of
-    // the call it passed it to, and we never close or keep a borrowed fd.
+    // SAFETY: `fd` is non-negative; the C caller keeps it open for the duration of the call it passed it to, and we never close or keep a borrowed fd.
     Ok(unsafe { BorrowedFd::borrow_raw(fd) })
 }

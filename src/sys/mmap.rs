@@ -20,8 +20,7 @@ impl Mapping {
     /// Maps `len` bytes of `map` read-write (or read-only), shared.
     pub fn map(map: BorrowedFd<'_>, len: usize, writable: bool) -> Result<Mapping, SysError> {
         let prot = libc::PROT_READ | if writable { libc::PROT_WRITE } else { 0 };
-        // SAFETY: a fresh shared mapping chosen by the kernel (addr NULL); it aliases
-        // no Rust memory, and we own it until drop.
+        // SAFETY: a fresh shared mapping chosen by the kernel (addr NULL); it aliases no Rust memory, and we own it until drop.
         let p = unsafe {
             libc::mmap(
                 std::ptr::null_mut(),

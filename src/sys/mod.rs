@@ -147,10 +147,7 @@ pub unsafe trait Attr: Sized {
 #[inline]
 pub fn call<A: Attr>(cmd: Cmd, attr: &mut A) -> Result<i32, SysError> {
     const { assert!(A::SZ <= std::mem::size_of::<A>()) };
-    // SAFETY: `attr` is a live, exclusively borrowed #[repr(C)] struct of at least
-    // `A::SZ` bytes (checked above); the kernel reads and may write back only
-    // within those bytes. Pointers inside it are user addresses that the kernel
-    // validates itself (EFAULT), so no Rust memory is exposed beyond `attr`.
+    // SAFETY: `attr` is a live, exclusively borrowed #[repr(C)] struct of at least `A::SZ` bytes (checked above); the kernel reads and may write back only within those bytes. Pointers inside it are user addresses that the kernel validates itself (EFAULT), so no Rust memory is exposed beyond `attr`.
     let ret = unsafe {
         libc::syscall(
             libc::SYS_bpf,
@@ -173,8 +170,7 @@ pub fn call<A: Attr>(cmd: Cmd, attr: &mut A) -> Result<i32, SysError> {
 /// (whose drop is an out-of-line call that made every map op spill registers).
 #[inline]
 pub fn last_errno() -> i32 {
-    // SAFETY: __errno_location returns the calling thread's errno slot, valid for
-    // the lifetime of the thread.
+    // SAFETY: __errno_location returns the calling thread's errno slot, valid for the lifetime of the thread.
     unsafe { *libc::__errno_location() }
 }
 
@@ -183,8 +179,7 @@ pub fn last_errno() -> i32 {
 #[inline]
 pub fn call_fd<A: Attr>(cmd: Cmd, attr: &mut A) -> Result<OwnedFd, SysError> {
     let raw = call(cmd, attr)?;
-    // SAFETY: a successful fd-returning bpf() command gives a new descriptor that
-    // nothing else owns; we take ownership exactly once here.
+    // SAFETY: a successful fd-returning bpf() command gives a new descriptor that nothing else owns; we take ownership exactly once here.
     let fd = unsafe { OwnedFd::from_raw_fd(raw) };
     ensure_good_fd(fd).map_err(|e| SysError {
         call: cmd.name(),

@@ -84,8 +84,7 @@ impl<'a> Recs<'a> {
         }
         let keep = (kernel_size as usize).min(rec);
         let ptr = usize::try_from(self.ptr.0).ok()? as *const u8;
-        // SAFETY: the constructor's contract: `ptr` addresses `cnt * rec_size`
-        // (= `total` <= isize::MAX) readable bytes, valid for `'a`, which outlives `self`.
+        // SAFETY: the constructor's contract: `ptr` addresses `cnt * rec_size` (= `total` <= isize::MAX) readable bytes, valid for `'a`, which outlives `self`.
         let src = unsafe { std::slice::from_raw_parts(ptr, total) };
         let mut out = Vec::new();
         out.try_reserve_exact(total).ok()?;
@@ -940,8 +939,7 @@ mod tests {
         let mut seen: Vec<(u32, Vec<u8>, u32, Vec<u8>)> = Vec::new();
         let r = prog_load_with(&p, |a| {
             let read = |ptr: u64, n: u32, size: u32| {
-                // SAFETY: test-only: the pointers are `recs` or the loader's own
-                // zero-tailed copies, `n * size` bytes each.
+                // SAFETY: test-only: the pointers are `recs` or the loader's own zero-tailed copies, `n * size` bytes each.
                 unsafe {
                     std::slice::from_raw_parts(ptr as usize as *const u8, (n * size) as usize)
                 }
