@@ -9,10 +9,13 @@
 #![deny(unsafe_code)]
 #![deny(unsafe_op_in_unsafe_fn)]
 
+pub mod attach;
 pub mod btf;
 pub mod cpus;
 pub mod error;
+pub mod events;
 pub mod insn;
+pub mod legacy;
 pub mod load;
 pub mod log;
 pub mod memlock;

@@ -8,16 +8,24 @@
 //! Spec: `libbpf-api.md` §1 (signatures), §2 (errors), §4 (struct layouts).
 
 pub mod arg;
+pub mod attach;
 pub mod boundary;
+pub mod bpf_load;
 pub mod errno;
 pub mod library;
+pub mod link;
 pub mod map;
+pub mod map_api;
 pub mod names;
+pub mod netlink;
 pub mod obj;
 pub mod object;
 pub mod object_api;
 pub mod opts;
+pub mod perfbuf;
 pub mod print;
 pub mod prog;
+pub mod program_api;
+pub mod ringbuf;
 pub mod secnames;
 pub mod types;

@@ -41,21 +41,21 @@ pub struct bpf_object_open_opts {
 impl_opts!(bpf_object_open_opts, kernel_log_level: u32);
 const _: () = assert!(std::mem::size_of::<bpf_object_open_opts>() == 80);
 
-struct ProgHandle {
-    name: CString,
-    sec_name: CString,
+pub(crate) struct ProgHandle {
+    pub(crate) name: CString,
+    pub(crate) sec_name: CString,
 }
 
-struct MapHandle {
-    name: CString,
+pub(crate) struct MapHandle {
+    pub(crate) name: CString,
 }
 
 /// What a `struct bpf_object *` points to.
-struct ObjHandle {
-    st: ObjState,
-    name: CString,
-    progs: Box<[ProgHandle]>,
-    maps: Box<[MapHandle]>,
+pub(crate) struct ObjHandle {
+    pub(crate) st: ObjState,
+    pub(crate) name: CString,
+    pub(crate) progs: Box<[ProgHandle]>,
+    pub(crate) maps: Box<[MapHandle]>,
 }
 
 /// Addresses of live `ObjHandle`s.
@@ -97,7 +97,7 @@ fn register(st: ObjState) -> *mut bpf_object {
 }
 
 /// The live object behind `obj`, or EINVAL.
-fn obj_mut<'a>(obj: *const bpf_object) -> Result<&'a mut ObjHandle, Error> {
+pub(crate) fn obj_mut<'a>(obj: *const bpf_object) -> Result<&'a mut ObjHandle, Error> {
     if obj.is_null() || !live().contains(&(obj as usize)) {
         return Err(Error::Inval("not a live bpf_object"));
     }
@@ -106,7 +106,7 @@ fn obj_mut<'a>(obj: *const bpf_object) -> Result<&'a mut ObjHandle, Error> {
 }
 
 /// The live object behind `obj` for reading, or EINVAL.
-fn obj_ref<'a>(obj: *const bpf_object) -> Result<&'a ObjHandle, Error> {
+pub(crate) fn obj_ref<'a>(obj: *const bpf_object) -> Result<&'a ObjHandle, Error> {
     obj_mut(obj).map(|h| &*h)
 }
 
@@ -130,7 +130,7 @@ fn owner_of<'a>(
     None
 }
 
-fn prog_ref<'a>(p: *const bpf_program) -> Result<(&'a ObjHandle, usize), Error> {
+pub(crate) fn prog_ref<'a>(p: *const bpf_program) -> Result<(&'a ObjHandle, usize), Error> {
     owner_of(p as usize, |h| {
         (
             h.progs.as_ptr() as usize,
@@ -141,7 +141,7 @@ fn prog_ref<'a>(p: *const bpf_program) -> Result<(&'a ObjHandle, usize), Error> 
     .ok_or(Error::Inval("not a bpf_program of a live object"))
 }
 
-fn map_ref<'a>(m: *const bpf_map) -> Result<(&'a ObjHandle, usize), Error> {
+pub(crate) fn map_ref<'a>(m: *const bpf_map) -> Result<(&'a ObjHandle, usize), Error> {
     owner_of(m as usize, |h| {
         (
             h.maps.as_ptr() as usize,
@@ -152,13 +152,26 @@ fn map_ref<'a>(m: *const bpf_map) -> Result<(&'a ObjHandle, usize), Error> {
     .ok_or(Error::Inval("not a bpf_map of a live object"))
 }
 
-fn prog_ptr(h: &ObjHandle, i: usize) -> *mut bpf_program {
+/// [`prog_ref`] for a setter: the owning object mutably, and the index.
+pub(crate) fn prog_mut<'a>(p: *const bpf_program) -> Result<(&'a mut ObjHandle, usize), Error> {
+    let (h, i) = prog_ref(p)?;
+    Ok((obj_mut((h as *const ObjHandle).cast())?, i))
+}
+
+/// [`map_ref`] for a setter: the owning object mutably, and the index.
+#[allow(dead_code)] // used by the setters being added
+pub(crate) fn map_mut<'a>(m: *const bpf_map) -> Result<(&'a mut ObjHandle, usize), Error> {
+    let (h, i) = map_ref(m)?;
+    Ok((obj_mut((h as *const ObjHandle).cast())?, i))
+}
+
+pub(crate) fn prog_ptr(h: &ObjHandle, i: usize) -> *mut bpf_program {
     h.progs
         .get(i)
         .map_or(std::ptr::null_mut(), |p| p as *const ProgHandle as *mut _)
 }
 
-fn map_ptr(h: &ObjHandle, i: usize) -> *mut bpf_map {
+pub(crate) fn map_ptr(h: &ObjHandle, i: usize) -> *mut bpf_map {
     h.maps
         .get(i)
         .map_or(std::ptr::null_mut(), |m| m as *const MapHandle as *mut _)
@@ -201,7 +214,10 @@ unsafe fn open_opts(
     Ok((object_name, open, load))
 }
 
-fn open_path(path: &str, opts: *const bpf_object_open_opts) -> Result<*mut bpf_object, Error> {
+pub(crate) fn open_path(
+    path: &str,
+    opts: *const bpf_object_open_opts,
+) -> Result<*mut bpf_object, Error> {
     // SAFETY: `opts` is the caller's opts pointer (libbpf contract).
     let (_, open, load) = unsafe { open_opts(opts) }?;
     let data = std::fs::read(path).map_err(|e| {
@@ -476,9 +492,7 @@ pub extern "C" fn bpf_program__type(prog: *const bpf_program) -> bpf_prog_type {
 #[no_mangle]
 pub extern "C" fn bpf_program__set_type(prog: *mut bpf_program, prog_type: bpf_prog_type) -> c_int {
     hl("bpf_program__set_type", || {
-        let (h, i) = prog_ref(prog)?;
-        // A program pointer of a live object: reborrow that object mutably.
-        let h = obj_mut((h as *const ObjHandle).cast())?;
+        let (h, i) = prog_mut(prog)?;
         if h.st.loaded {
             return Err(Error::Errno(libc::EBUSY, "object already loaded"));
         }
@@ -488,7 +502,7 @@ pub extern "C" fn bpf_program__set_type(prog: *mut bpf_program, prog_type: bpf_p
     })
 }
 
-fn map_fd(h: &ObjHandle, i: usize) -> c_int {
+pub(crate) fn map_fd(h: &ObjHandle, i: usize) -> c_int {
     h.st.maps
         .get(i)
         .and_then(|m| m.fd.as_ref())

@@ -9,7 +9,9 @@ pub mod attr;
 pub mod fd;
 pub mod map;
 pub mod mmap;
+pub mod netlink;
 pub mod obj;
+pub mod perf;
 pub mod prog;
 
 use crate::error::SysError;
