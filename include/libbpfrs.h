@@ -180,6 +180,22 @@ struct bpf_map_batch_opts {
 };
 
 /**
+ * 0.x `struct bpf_map_def` as `bpf_map__def` returns it.
+ */
+struct bpf_map_def {
+  uint32_t type_;
+  uint32_t key_size;
+  uint32_t value_size;
+  uint32_t max_entries;
+  uint32_t map_flags;
+};
+
+/**
+ * 0.x destructor type of `bpf_map__set_priv`.
+ */
+typedef void (*MapClearPriv)(struct bpf_map*, void*);
+
+/**
  * `struct bpf_obj_get_opts` (libbpf 1.0+; layout of 1.1, 16 bytes).
  */
 struct bpf_obj_get_opts {
@@ -197,6 +213,23 @@ struct bpf_get_fd_by_id_opts {
    */
   __u32 open_flags;
 };
+
+/**
+ * 0.x `struct bpf_prog_load_attr` (no `sz`; spec §4.3).
+ */
+struct bpf_prog_load_attr {
+  const char *file;
+  enum bpf_prog_type prog_type;
+  enum bpf_attach_type expected_attach_type;
+  int ifindex;
+  int log_level;
+  int prog_flags;
+};
+
+/**
+ * 0.x destructor type of `bpf_object__set_priv`.
+ */
+typedef void (*ObjClearPriv)(struct bpf_object*, void*);
 
 /**
  * `struct bpf_object_open_opts` (libbpf 0.7–1.3 layout, 80 bytes).
@@ -342,6 +375,11 @@ struct bpf_btf_load_opts {
   __u32 log_level;
   __u32 log_size;
 };
+
+/**
+ * Opaque `void *` user data and its destructor (0.x `set_priv`).
+ */
+typedef void (*ProgClearPriv)(struct bpf_program*, void*);
 
 #ifdef __cplusplus
 extern "C" {
@@ -524,6 +562,224 @@ int bpf_map_update_batch(int fd, const void *keys, const void *values, __u32 *co
  * As `bpf_map_lookup_batch`.
  */
 int bpf_map_delete_batch(int fd, const void *keys, __u32 *count, const struct bpf_map_batch_opts *opts);
+
+/**
+ * `bpf_map__set_type` (LIBBPF_0.8.0): HL, -EBUSY once the map has an fd.
+ */
+int bpf_map__set_type(struct bpf_map *map, enum bpf_map_type type_);
+
+/**
+ * `bpf_map__set_max_entries` (LIBBPF_0.8.0): HL, -EBUSY after load; ring buffer
+ * sizes are rounded up to a power-of-two number of pages.
+ */
+int bpf_map__set_max_entries(struct bpf_map *map, __u32 max_entries);
+
+/**
+ * `bpf_map__resize` (LIBBPF_0.0.2, 0.x): HL; -EINVAL for 0, -EBUSY once created.
+ */
+int bpf_map__resize(struct bpf_map *map, __u32 max_entries);
+
+/**
+ * `bpf_map__map_flags` (LIBBPF_0.8.0).
+ */
+__u32 bpf_map__map_flags(const struct bpf_map *map);
+
+/**
+ * `bpf_map__set_map_flags` (LIBBPF_0.8.0): HL, -EBUSY once the map has an fd.
+ */
+int bpf_map__set_map_flags(struct bpf_map *map, __u32 flags);
+
+/**
+ * `bpf_map__numa_node` (LIBBPF_0.8.0).
+ */
+__u32 bpf_map__numa_node(const struct bpf_map *map);
+
+/**
+ * `bpf_map__set_numa_node` (LIBBPF_0.8.0): HL, -EBUSY once the map has an fd.
+ */
+int bpf_map__set_numa_node(struct bpf_map *map, __u32 numa_node);
+
+/**
+ * `bpf_map__set_key_size` (LIBBPF_0.8.0): HL, -EBUSY once the map has an fd.
+ */
+int bpf_map__set_key_size(struct bpf_map *map, __u32 size);
+
+/**
+ * `bpf_map__set_value_size` (LIBBPF_0.8.0): HL, -EBUSY once the map has an fd.
+ */
+int bpf_map__set_value_size(struct bpf_map *map, __u32 size);
+
+/**
+ * `bpf_map__btf_key_type_id` (LIBBPF_0.0.1).
+ */
+__u32 bpf_map__btf_key_type_id(const struct bpf_map *map);
+
+/**
+ * `bpf_map__btf_value_type_id` (LIBBPF_0.0.1).
+ */
+__u32 bpf_map__btf_value_type_id(const struct bpf_map *map);
+
+/**
+ * `bpf_map__ifindex` (LIBBPF_0.8.0).
+ */
+__u32 bpf_map__ifindex(const struct bpf_map *map);
+
+/**
+ * `bpf_map__set_ifindex` (LIBBPF_0.0.1; `int` since 0.1): HL, -EBUSY once the map
+ * has an fd.
+ */
+int bpf_map__set_ifindex(struct bpf_map *map, __u32 ifindex);
+
+/**
+ * `bpf_map__map_extra` (LIBBPF_0.6.0).
+ */
+__u64 bpf_map__map_extra(const struct bpf_map *map);
+
+/**
+ * `bpf_map__set_map_extra` (LIBBPF_0.6.0): HL, -EBUSY once the map has an fd.
+ */
+int bpf_map__set_map_extra(struct bpf_map *map, __u64 map_extra);
+
+/**
+ * `bpf_map__is_internal` (LIBBPF_0.0.3): a global-data map.
+ */
+bool bpf_map__is_internal(const struct bpf_map *map);
+
+/**
+ * `bpf_map__is_offload_neutral` (LIBBPF_0.0.1, 0.x): a PERF_EVENT_ARRAY.
+ */
+bool bpf_map__is_offload_neutral(const struct bpf_map *map);
+
+/**
+ * `bpf_map__autocreate` (LIBBPF_0.8.0).
+ */
+bool bpf_map__autocreate(const struct bpf_map *map);
+
+/**
+ * `bpf_map__set_autocreate` (LIBBPF_0.8.0): HL, -EBUSY after load.
+ */
+int bpf_map__set_autocreate(struct bpf_map *map, bool autocreate);
+
+/**
+ * `bpf_map__initial_value` (LIBBPF_0.5.0): a global-data map's value area —
+ * before load the initial value (writable; changes are what load writes), after
+ * load the map's own memory at the same address. NULL for other maps; the size
+ * goes to `*psize`.
+ *
+ * # Safety
+ * `psize` is NULL or writable.
+ */
+const void *bpf_map__initial_value(struct bpf_map *map, size_t *psize);
+
+/**
+ * `bpf_map__set_initial_value` (LIBBPF_0.0.8): HL; -EINVAL unless a global-data
+ * map and `size == value_size`; -EBUSY after load.
+ *
+ * # Safety
+ * `data` is NULL or `size` readable bytes.
+ */
+int bpf_map__set_initial_value(struct bpf_map *map, const void *data, size_t size);
+
+/**
+ * `bpf_map__reuse_fd` (LIBBPF_0.0.1): use an existing map (a dup of `fd`)
+ * instead of creating one; the definition and name become the kernel's. HL.
+ */
+int bpf_map__reuse_fd(struct bpf_map *map, int fd);
+
+/**
+ * `bpf_map__set_inner_map_fd` (LIBBPF_0.0.1): the template for a map-in-map's
+ * inner maps. HL; -EINVAL for other map types or a second call.
+ */
+int bpf_map__set_inner_map_fd(struct bpf_map *map, int fd);
+
+/**
+ * `bpf_map__set_pin_path` (LIBBPF_0.0.6): where `pin_maps(NULL)`/load pin the
+ * map (NULL clears). HL.
+ *
+ * # Safety
+ * `path` is NULL or a C string.
+ */
+int bpf_map__set_pin_path(struct bpf_map *map, const char *path);
+
+/**
+ * `bpf_map__pin_path` (LIBBPF_0.5.0): the pin path, NULL if none.
+ */
+const char *bpf_map__pin_path(const struct bpf_map *map);
+
+/**
+ * `bpf_map__get_pin_path` (LIBBPF_0.0.6): as `bpf_map__pin_path`.
+ */
+const char *bpf_map__get_pin_path(const struct bpf_map *map);
+
+/**
+ * `bpf_map__is_pinned` (LIBBPF_0.0.6).
+ */
+bool bpf_map__is_pinned(const struct bpf_map *map);
+
+/**
+ * `bpf_map__pin` (LIBBPF_0.0.1): pins at `path` (or the map's own pin path). HL.
+ *
+ * # Safety
+ * `path` is NULL or a C string.
+ */
+int bpf_map__pin(struct bpf_map *map, const char *path);
+
+/**
+ * `bpf_map__unpin` (LIBBPF_0.0.1): removes the pin. HL.
+ *
+ * # Safety
+ * `path` is NULL or a C string.
+ */
+int bpf_map__unpin(struct bpf_map *map, const char *path);
+
+/**
+ * `bpf_map__def` (LIBBPF_0.0.1, 0.x): the map's definition (type, key size,
+ * value size, max entries, flags), NULL with errno for an invalid map.
+ */
+const struct bpf_map_def *bpf_map__def(const struct bpf_map *map);
+
+/**
+ * `bpf_map__set_priv` (LIBBPF_0.0.1, 0.x): user data; the old destructor runs
+ * first, the last one at close. HL.
+ *
+ * # Safety
+ * `clear_priv` is NULL or a function safe to call with the handle and `priv_`.
+ */
+int bpf_map__set_priv(struct bpf_map *map, void *priv_, MapClearPriv clear_priv);
+
+/**
+ * `bpf_map__priv` (LIBBPF_0.0.1, 0.x): the user data (NULL if none/invalid).
+ */
+void *bpf_map__priv(const struct bpf_map *map);
+
+/**
+ * `bpf_map__lookup_elem` (LIBBPF_0.8.0): size-checked `bpf_map_lookup_elem_flags`.
+ * -EINVAL for a key/value size that differs from the map's (per-CPU maps: one
+ * 8-byte-rounded value per possible CPU), -ENOENT before the map exists; kernel
+ * failures follow the low-level convention.
+ */
+int bpf_map__lookup_elem(const struct bpf_map *map, const void *key, size_t key_sz, void *value, size_t value_sz, __u64 flags);
+
+/**
+ * `bpf_map__update_elem` (LIBBPF_0.8.0): size-checked `bpf_map_update_elem`.
+ */
+int bpf_map__update_elem(const struct bpf_map *map, const void *key, size_t key_sz, const void *value, size_t value_sz, __u64 flags);
+
+/**
+ * `bpf_map__delete_elem` (LIBBPF_0.8.0): size-checked `bpf_map_delete_elem_flags`.
+ */
+int bpf_map__delete_elem(const struct bpf_map *map, const void *key, size_t key_sz, __u64 flags);
+
+/**
+ * `bpf_map__lookup_and_delete_elem` (LIBBPF_0.8.0): size-checked
+ * `bpf_map_lookup_and_delete_elem_flags`.
+ */
+int bpf_map__lookup_and_delete_elem(const struct bpf_map *map, const void *key, size_t key_sz, void *value, size_t value_sz, __u64 flags);
+
+/**
+ * `bpf_map__get_next_key` (LIBBPF_0.8.0): size-checked `bpf_map_get_next_key`.
+ */
+int bpf_map__get_next_key(const struct bpf_map *map, const void *cur_key, void *next_key, size_t key_sz);
 
 /**
  * `libbpf_bpf_map_type_str` (LIBBPF_1.0.0): libbpf's name for a map type
@@ -756,6 +1012,126 @@ int bpf_task_fd_query(int pid, int fd, __u32 flags, char *buf, __u32 *buf_len, _
 int bpf_prog_load_deprecated(const char *file, enum bpf_prog_type prog_type, struct bpf_object **pobj, int *prog_fd);
 
 /**
+ * `bpf_prog_load_xattr` (LIBBPF_0.0.1, 0.x-only): the 4-argument `bpf_prog_load`
+ * with the attr's expected attach type (used with `prog_type`), ifindex, log level
+ * and extra prog flags. HL; -EINVAL for a NULL attr or file, -ENOENT when the file
+ * cannot be opened or has no programs.
+ *
+ * # Safety
+ * `attr` is NULL or a valid `bpf_prog_load_attr`; `pobj`, `prog_fd` NULL or writable.
+ */
+int bpf_prog_load_xattr(const struct bpf_prog_load_attr *attr, struct bpf_object **pobj, int *prog_fd);
+
+/**
+ * `bpf_object__kversion` (LIBBPF_0.0.1): the `version` section's value (0 if
+ * invalid).
+ */
+uint32_t bpf_object__kversion(const struct bpf_object *obj);
+
+/**
+ * `bpf_object__set_kversion` (LIBBPF_0.4.0): HL, -EINVAL after load.
+ */
+int bpf_object__set_kversion(struct bpf_object *obj, __u32 kern_version);
+
+/**
+ * `bpf_object__btf_fd` (LIBBPF_0.0.1): the loaded BTF's fd, or -1.
+ */
+int bpf_object__btf_fd(const struct bpf_object *obj);
+
+/**
+ * `bpf_object__unload` (LIBBPF_0.0.1, 0.x): closes every map and program fd.
+ * HL: -EINVAL for an invalid object.
+ */
+int bpf_object__unload(struct bpf_object *obj);
+
+/**
+ * `bpf_object__find_program_by_title` (LIBBPF_0.0.1, 0.x): the first program
+ * whose **section** name is `title`. N (NULL, errno ENOENT).
+ *
+ * # Safety
+ * `title` is NULL or a C string.
+ */
+struct bpf_program *bpf_object__find_program_by_title(const struct bpf_object *obj, const char *title);
+
+/**
+ * `bpf_object__find_map_by_offset` (LIBBPF_0.0.1, 0.x): long a stub in libbpf;
+ * NULL with errno EOPNOTSUPP (ENOTSUP).
+ */
+struct bpf_map *bpf_object__find_map_by_offset(struct bpf_object *obj, size_t offset);
+
+/**
+ * `bpf_object__open_buffer` (LIBBPF_0.0.1, 0.x): `open_mem` with an object name.
+ *
+ * # Safety
+ * As `bpf_object__open_mem`; `name` is NULL or a C string.
+ */
+struct bpf_object *bpf_object__open_buffer(const void *obj_buf, size_t obj_buf_sz, const char *name);
+
+/**
+ * `bpf_object__next` (LIBBPF_0.0.1, 0.x): the open object after `prev` (the
+ * first for NULL) in creation order; NULL at the end.
+ */
+struct bpf_object *bpf_object__next(struct bpf_object *prev);
+
+/**
+ * `bpf_object__set_priv` (LIBBPF_0.0.1, 0.x): user data; the old destructor runs
+ * first, the last one at close. HL.
+ *
+ * # Safety
+ * `clear_priv` is NULL or a function safe to call with the handle and `priv_`.
+ */
+int bpf_object__set_priv(struct bpf_object *obj, void *priv_, ObjClearPriv clear_priv);
+
+/**
+ * `bpf_object__priv` (LIBBPF_0.0.1, 0.x): the user data, NULL if none/invalid.
+ */
+void *bpf_object__priv(const struct bpf_object *obj);
+
+/**
+ * `bpf_object__pin_maps` (LIBBPF_0.0.1): pins every created map at
+ * `path/<name>`, or (NULL path) each map that has a pin path at it. HL; -ENOENT
+ * before load; what was pinned is undone on failure.
+ *
+ * # Safety
+ * `path` is NULL or a C string.
+ */
+int bpf_object__pin_maps(struct bpf_object *obj, const char *path);
+
+/**
+ * `bpf_object__unpin_maps` (LIBBPF_0.0.1): the reverse of `pin_maps`. HL.
+ *
+ * # Safety
+ * `path` is NULL or a C string.
+ */
+int bpf_object__unpin_maps(struct bpf_object *obj, const char *path);
+
+/**
+ * `bpf_object__pin_programs` (LIBBPF_0.0.1): pins each loaded program at
+ * `path/<name>`. HL; -ENOENT before load.
+ *
+ * # Safety
+ * `path` is NULL or a C string.
+ */
+int bpf_object__pin_programs(struct bpf_object *obj, const char *path);
+
+/**
+ * `bpf_object__unpin_programs` (LIBBPF_0.0.1): the reverse of `pin_programs`. HL.
+ *
+ * # Safety
+ * `path` is NULL or a C string.
+ */
+int bpf_object__unpin_programs(struct bpf_object *obj, const char *path);
+
+/**
+ * `bpf_object__pin` (LIBBPF_0.0.1): `pin_maps` then `pin_programs` under `path`.
+ * HL.
+ *
+ * # Safety
+ * `path` is NULL or a C string.
+ */
+int bpf_object__pin(struct bpf_object *obj, const char *path);
+
+/**
  * `bpf_object__open_file` (LIBBPF_0.0.6): parses a BPF ELF file (no kernel calls).
  * Returns the object, or NULL with errno set (P).
  *
@@ -823,6 +1199,23 @@ int bpf_object__find_map_fd_by_name(const struct bpf_object *obj, const char *na
  * `name` is NULL or a C string.
  */
 struct bpf_program *bpf_object__find_program_by_name(const struct bpf_object *obj, const char *name);
+
+/**
+ * `bpf_object__prev_program` (LIBBPF_0.6.0): the program before `prog` (the last
+ * for NULL); NULL at the start.
+ */
+struct bpf_program *bpf_object__prev_program(const struct bpf_object *obj, struct bpf_program *prog);
+
+/**
+ * `bpf_object__prev_map` (LIBBPF_0.6.0): the map before `map` (the last for
+ * NULL); NULL at the start.
+ */
+struct bpf_map *bpf_object__prev_map(const struct bpf_object *obj, const struct bpf_map *map);
+
+/**
+ * `bpf_map__prev` (LIBBPF_0.0.1, 0.x-only): `prev_map` with swapped args.
+ */
+struct bpf_map *bpf_map__prev(const struct bpf_map *map, const struct bpf_object *obj);
 
 /**
  * `bpf_object__next_program` (LIBBPF_0.6.0): the program after `prog` (the first
@@ -1134,6 +1527,178 @@ int bpf_btf_load(const void *btf_data, size_t btf_size, const struct bpf_btf_loa
  * `btf` and `log_buf` as the kernel requires.
  */
 int bpf_load_btf(const void *btf, __u32 btf_size, char *log_buf, __u32 log_buf_size, bool do_log);
+
+/**
+ * `bpf_program__insns` (LIBBPF_0.6.0): the program's instructions (see
+ * [`current_insns`]); valid until the next change to the program. NULL if invalid.
+ */
+const struct bpf_insn *bpf_program__insns(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__insn_cnt` (LIBBPF_0.6.0): the number of instructions (0 if invalid).
+ */
+size_t bpf_program__insn_cnt(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__size` (LIBBPF_0.0.6, 0.x): the size in bytes (insn_cnt × 8).
+ */
+size_t bpf_program__size(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__set_insns` (LIBBPF_0.8.0): replaces the code to load (copied).
+ * HL: -EBUSY after load, -EINVAL for NULL/0.
+ *
+ * # Safety
+ * `new_insns` is NULL or `new_insn_cnt` readable `struct bpf_insn`s.
+ */
+int bpf_program__set_insns(struct bpf_program *prog, struct bpf_insn *new_insns, size_t new_insn_cnt);
+
+/**
+ * `bpf_program__title` (LIBBPF_0.0.1, 0.x): the section name; with `needs_copy`
+ * a `malloc`ed copy the caller frees. NULL with errno on error.
+ */
+const char *bpf_program__title(const struct bpf_program *prog, bool needs_copy);
+
+/**
+ * `bpf_program__autoload` (LIBBPF_0.1.0): false if invalid.
+ */
+bool bpf_program__autoload(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__set_autoload` (LIBBPF_0.1.0): HL, -EINVAL after load.
+ */
+int bpf_program__set_autoload(struct bpf_program *prog, bool autoload);
+
+/**
+ * `bpf_program__autoattach` (LIBBPF_1.0.0).
+ */
+bool bpf_program__autoattach(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__set_autoattach` (LIBBPF_1.0.0): allowed at any time.
+ */
+void bpf_program__set_autoattach(struct bpf_program *prog, bool autoattach);
+
+/**
+ * `bpf_program__expected_attach_type` (LIBBPF_0.7.0).
+ */
+enum bpf_attach_type bpf_program__expected_attach_type(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__get_expected_attach_type` (LIBBPF_0.0.6, `libbpf_legacy.h`).
+ */
+enum bpf_attach_type bpf_program__get_expected_attach_type(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__get_type` (LIBBPF_0.0.6, `libbpf_legacy.h`).
+ */
+enum bpf_prog_type bpf_program__get_type(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__set_expected_attach_type` (LIBBPF_0.0.2; `int` since 1.0): HL,
+ * -EBUSY after load.
+ */
+int bpf_program__set_expected_attach_type(struct bpf_program *prog, enum bpf_attach_type attach_type);
+
+/**
+ * `bpf_program__flags` (LIBBPF_0.6.0): the extra `prog_flags` for load.
+ */
+__u32 bpf_program__flags(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__set_flags` (LIBBPF_0.6.0): HL, -EBUSY after load.
+ */
+int bpf_program__set_flags(struct bpf_program *prog, __u32 flags);
+
+/**
+ * `bpf_program__log_level` (LIBBPF_0.7.0).
+ */
+__u32 bpf_program__log_level(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__set_log_level` (LIBBPF_0.7.0): HL, -EBUSY after load.
+ */
+int bpf_program__set_log_level(struct bpf_program *prog, __u32 log_level);
+
+/**
+ * `bpf_program__log_buf` (LIBBPF_0.7.0): the caller's log buffer (NULL if none),
+ * its size in `*log_size`.
+ *
+ * # Safety
+ * `log_size` is NULL or writable.
+ */
+const char *bpf_program__log_buf(const struct bpf_program *prog, size_t *log_size);
+
+/**
+ * `bpf_program__set_log_buf` (LIBBPF_0.7.0): the buffer the kernel writes this
+ * program's verifier log into. -EINVAL for a size without a buffer or above
+ * UINT_MAX, -EBUSY after load; errno is left alone, as in libbpf 1.1.2.
+ */
+int bpf_program__set_log_buf(struct bpf_program *prog, char *log_buf, size_t log_size);
+
+/**
+ * `bpf_program__set_attach_target` (LIBBPF_0.0.8): the BTF target of a
+ * tp_btf/fentry/fexit/lsm program (kernel function by name). HL: -EINVAL for a
+ * negative fd or after load, -ESRCH when the kernel has no such function,
+ * -EOPNOTSUPP for a function of another BPF program (freplace by name).
+ *
+ * # Safety
+ * `attach_func_name` is NULL or a C string.
+ */
+int bpf_program__set_attach_target(struct bpf_program *prog, int attach_prog_fd, const char *attach_func_name);
+
+/**
+ * `bpf_program__set_ifindex` (LIBBPF_0.0.1): the device for offload.
+ */
+void bpf_program__set_ifindex(struct bpf_program *prog, __u32 ifindex);
+
+/**
+ * `bpf_program__nth_fd` (LIBBPF_0.0.1, 0.x): instance `n`'s fd; a program has one
+ * instance (n = 0) once loaded. HL: -EINVAL for another n or before load.
+ */
+int bpf_program__nth_fd(const struct bpf_program *prog, int n);
+
+/**
+ * `bpf_program__unload` (LIBBPF_0.0.1): closes the program's fd.
+ */
+void bpf_program__unload(struct bpf_program *prog);
+
+/**
+ * `bpf_program__pin` (LIBBPF_0.0.1): pins the loaded program at `path` (parent
+ * directory created; must be on bpffs). HL.
+ *
+ * # Safety
+ * `path` is NULL or a C string.
+ */
+int bpf_program__pin(struct bpf_program *prog, const char *path);
+
+/**
+ * `bpf_program__unpin` (LIBBPF_0.0.1): removes the pin at `path`. HL.
+ *
+ * # Safety
+ * `path` is NULL or a C string.
+ */
+int bpf_program__unpin(struct bpf_program *prog, const char *path);
+
+/**
+ * `bpf_program__prev` (LIBBPF_0.0.1, 0.x): the program before `prog` (the last
+ * for NULL); NULL at the start.
+ */
+struct bpf_program *bpf_program__prev(struct bpf_program *prog, const struct bpf_object *obj);
+
+/**
+ * `bpf_program__set_priv` (LIBBPF_0.0.1, 0.x): attaches user data; the previous
+ * data's destructor runs first, and the last one runs at `bpf_object__close`. HL.
+ *
+ * # Safety
+ * `clear_priv` is NULL or a function safe to call with the handle and `priv_`.
+ */
+int bpf_program__set_priv(struct bpf_program *prog, void *priv_, ProgClearPriv clear_priv);
+
+/**
+ * `bpf_program__priv` (LIBBPF_0.0.1, 0.x): the user data (NULL if none/invalid).
+ */
+void *bpf_program__priv(const struct bpf_program *prog);
 
 /**
  * `libbpf_prog_type_by_name` (LIBBPF_0.0.1): the program type and expected attach

@@ -42,6 +42,16 @@ pub fn hl(name: &'static str, f: impl FnOnce() -> Result<c_int, Error>) -> c_int
     }
 }
 
+/// An object-API int call that libbpf 1.1.2 fails with a bare `-errno`, leaving
+/// errno untouched (e.g. `bpf_program__set_log_buf`).
+#[inline]
+pub fn hl_keep_errno(name: &'static str, f: impl FnOnce() -> Result<c_int, Error>) -> c_int {
+    match run(name, f) {
+        Ok(v) => v,
+        Err(e) => -e.errno(),
+    }
+}
+
 /// A pointer-returning call: NULL with errno set.
 #[inline]
 pub fn ptr<T>(name: &'static str, f: impl FnOnce() -> Result<*mut T, Error>) -> *mut T {

@@ -15,7 +15,6 @@ use crate::error::Error;
 use crate::load::{LoadOpts, ObjState};
 use crate::object::OpenOpts;
 use once_cell::sync::Lazy;
-use std::collections::HashSet;
 use std::ffi::{c_char, c_int, c_void, CString};
 use std::os::fd::AsRawFd;
 use std::sync::Mutex;
@@ -44,10 +43,20 @@ const _: () = assert!(std::mem::size_of::<bpf_object_open_opts>() == 80);
 pub(crate) struct ProgHandle {
     pub(crate) name: CString,
     pub(crate) sec_name: CString,
+    /// The bytes `bpf_program__insns` last handed out.
+    pub(crate) view: Vec<u8>,
+    /// 0.x `bpf_program__set_priv` data and destructor.
+    pub(crate) priv_: (*mut c_void, super::program_api::ProgClearPriv),
 }
 
 pub(crate) struct MapHandle {
     pub(crate) name: CString,
+    /// The C copy of the pin path `bpf_map__pin_path` hands out.
+    pub(crate) pin_path: Option<CString>,
+    /// The 0.x `struct bpf_map_def` view `bpf_map__def` hands out.
+    pub(crate) def_view: [u32; 5],
+    /// 0.x `bpf_map__set_priv` data and destructor.
+    pub(crate) priv_: (*mut c_void, super::map_api::MapClearPriv),
 }
 
 /// What a `struct bpf_object *` points to.
@@ -56,33 +65,64 @@ pub(crate) struct ObjHandle {
     pub(crate) name: CString,
     pub(crate) progs: Box<[ProgHandle]>,
     pub(crate) maps: Box<[MapHandle]>,
+    /// 0.x `bpf_object__set_priv` data and destructor.
+    pub(crate) priv_: (*mut c_void, super::object::ObjClearPriv),
 }
 
-/// Addresses of live `ObjHandle`s.
-static LIVE: Lazy<Mutex<HashSet<usize>>> = Lazy::new(|| Mutex::new(HashSet::new()));
+impl Drop for ObjHandle {
+    /// Runs the 0.x `set_priv` destructors (programs, maps, then the object), as
+    /// `bpf_object__close` does in libbpf 0.x.
+    fn drop(&mut self) {
+        let me = self as *mut ObjHandle;
+        for p in self.progs.iter_mut() {
+            if let (d, Some(f)) = std::mem::replace(&mut p.priv_, (std::ptr::null_mut(), None)) {
+                // SAFETY: the caller's destructor with the pointers it registered; the handle is still intact.
+                unsafe { f(p as *mut ProgHandle as *mut bpf_program, d) };
+            }
+        }
+        for m in self.maps.iter_mut() {
+            if let (d, Some(f)) = std::mem::replace(&mut m.priv_, (std::ptr::null_mut(), None)) {
+                // SAFETY: as above.
+                unsafe { f(m as *mut MapHandle as *mut bpf_map, d) };
+            }
+        }
+        if let (d, Some(f)) = std::mem::replace(&mut self.priv_, (std::ptr::null_mut(), None)) {
+            // SAFETY: as above.
+            unsafe { f(me.cast(), d) };
+        }
+    }
+}
 
-fn live() -> std::sync::MutexGuard<'static, HashSet<usize>> {
+/// Addresses of live `ObjHandle`s, in creation order (0.x `bpf_object__next`).
+static LIVE: Lazy<Mutex<Vec<usize>>> = Lazy::new(|| Mutex::new(Vec::new()));
+
+pub(crate) fn live() -> std::sync::MutexGuard<'static, Vec<usize>> {
     LIVE.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-fn cstring(s: &str) -> CString {
+pub(crate) fn cstring(s: &str) -> CString {
     CString::new(s.replace('\0', "")).unwrap_or_default()
 }
 
-fn register(st: ObjState) -> *mut bpf_object {
+pub(crate) fn register(st: ObjState) -> *mut bpf_object {
     let progs = st
         .progs
         .iter()
         .map(|p| ProgHandle {
             name: cstring(&p.def.name),
             sec_name: cstring(&p.def.sec_name),
+            view: Vec::new(),
+            priv_: (std::ptr::null_mut(), None),
         })
         .collect();
     let maps = st
         .maps
         .iter()
         .map(|m| MapHandle {
-            name: cstring(&m.def.name),
+            name: cstring(&m.name),
+            pin_path: None,
+            def_view: [0; 5],
+            priv_: (std::ptr::null_mut(), None),
         })
         .collect();
     let h = Box::new(ObjHandle {
@@ -90,10 +130,22 @@ fn register(st: ObjState) -> *mut bpf_object {
         st,
         progs,
         maps,
+        priv_: (std::ptr::null_mut(), None),
     });
     let p = Box::into_raw(h);
-    live().insert(p as usize);
+    live().push(p as usize);
     p.cast()
+}
+
+fn remove_live(a: usize) -> bool {
+    let mut l = live();
+    match l.iter().position(|&x| x == a) {
+        Some(i) => {
+            l.remove(i);
+            true
+        }
+        None => false,
+    }
 }
 
 /// The live object behind `obj`, or EINVAL.
@@ -159,7 +211,6 @@ pub(crate) fn prog_mut<'a>(p: *const bpf_program) -> Result<(&'a mut ObjHandle, 
 }
 
 /// [`map_ref`] for a setter: the owning object mutably, and the index.
-#[allow(dead_code)] // used by the setters being added
 pub(crate) fn map_mut<'a>(m: *const bpf_map) -> Result<(&'a mut ObjHandle, usize), Error> {
     let (h, i) = map_ref(m)?;
     Ok((obj_mut((h as *const ObjHandle).cast())?, i))
@@ -303,7 +354,7 @@ pub extern "C" fn bpf_object__load(obj: *mut bpf_object) -> c_int {
 #[no_mangle]
 pub extern "C" fn bpf_object__close(obj: *mut bpf_object) {
     value("bpf_object__close", (), || {
-        if obj.is_null() || !live().remove(&(obj as usize)) {
+        if obj.is_null() || !remove_live(obj as usize) {
             return;
         }
         // SAFETY: the address was in the registry (a leaked `Box<ObjHandle>`) and has just been removed, so this is the only free.
@@ -320,8 +371,18 @@ pub extern "C" fn bpf_object__name(obj: *const bpf_object) -> *const c_char {
     })
 }
 
-/// The index of the map called `n` (shared by the two find-by-name calls).
+/// The index of the map called `n` (shared by the two find-by-name calls): a
+/// name starting with '.' matches a global-data map's section name, any other
+/// the name `bpf_map__name` shows.
 fn map_index(h: &ObjHandle, n: &std::ffi::CStr) -> Option<usize> {
+    if n.to_bytes().first() == Some(&b'.') {
+        let n = n.to_str().ok()?;
+        return h
+            .st
+            .maps
+            .iter()
+            .position(|m| m.def.is_internal() && m.def.name == n);
+    }
     h.maps.iter().position(|m| m.name.as_c_str() == n)
 }
 
@@ -406,6 +467,66 @@ fn next_map(obj: *const bpf_object, map: *const bpf_map) -> Result<*mut bpf_map,
         return Err(Error::Inval("map of another object"));
     }
     Ok(map_ptr(h, i + 1))
+}
+
+fn prev_prog(obj: *const bpf_object, prog: *const bpf_program) -> Result<*mut bpf_program, Error> {
+    let h = obj_ref(obj)?;
+    if prog.is_null() {
+        return Ok(h
+            .progs
+            .len()
+            .checked_sub(1)
+            .map_or(std::ptr::null_mut(), |i| prog_ptr(h, i)));
+    }
+    let (owner, i) = prog_ref(prog)?;
+    if !std::ptr::eq(owner, h) {
+        return Err(Error::Inval("program of another object"));
+    }
+    Ok(i.checked_sub(1)
+        .map_or(std::ptr::null_mut(), |i| prog_ptr(h, i)))
+}
+
+fn prev_map(obj: *const bpf_object, map: *const bpf_map) -> Result<*mut bpf_map, Error> {
+    let h = obj_ref(obj)?;
+    if map.is_null() {
+        return Ok(h
+            .maps
+            .len()
+            .checked_sub(1)
+            .map_or(std::ptr::null_mut(), |i| map_ptr(h, i)));
+    }
+    let (owner, i) = map_ref(map)?;
+    if !std::ptr::eq(owner, h) {
+        return Err(Error::Inval("map of another object"));
+    }
+    Ok(i.checked_sub(1)
+        .map_or(std::ptr::null_mut(), |i| map_ptr(h, i)))
+}
+
+/// `bpf_object__prev_program` (LIBBPF_0.6.0): the program before `prog` (the last
+/// for NULL); NULL at the start.
+#[no_mangle]
+pub extern "C" fn bpf_object__prev_program(
+    obj: *const bpf_object,
+    prog: *mut bpf_program,
+) -> *mut bpf_program {
+    ptr("bpf_object__prev_program", || prev_prog(obj, prog))
+}
+
+/// `bpf_object__prev_map` (LIBBPF_0.6.0): the map before `map` (the last for
+/// NULL); NULL at the start.
+#[no_mangle]
+pub extern "C" fn bpf_object__prev_map(
+    obj: *const bpf_object,
+    map: *const bpf_map,
+) -> *mut bpf_map {
+    ptr("bpf_object__prev_map", || prev_map(obj, map))
+}
+
+/// `bpf_map__prev` (LIBBPF_0.0.1, 0.x-only): `prev_map` with swapped args.
+#[no_mangle]
+pub extern "C" fn bpf_map__prev(map: *const bpf_map, obj: *const bpf_object) -> *mut bpf_map {
+    ptr("bpf_map__prev", || prev_map(obj, map))
 }
 
 /// `bpf_object__next_program` (LIBBPF_0.6.0): the program after `prog` (the first
@@ -564,32 +685,21 @@ pub extern "C" fn bpf_map__max_entries(map: *const bpf_map) -> __u32 {
     map_field("bpf_map__max_entries", map, |d| d.max_entries)
 }
 
-/// The legacy 4-argument `bpf_prog_load` (spec §1.0 notes): on success the live
-/// object and the first program's fd.
-pub(super) fn prog_load_legacy(
+/// The 0.x `bpf_prog_load`/`bpf_prog_load_xattr`: opens `path` (any failure is
+/// ENOENT, as 0.x), runs [`ObjState::load_legacy`], and returns the live object and
+/// the first program's fd; the object is closed again on failure.
+pub(crate) fn prog_load_legacy(
     path: &str,
-    prog_type: u32,
+    a: &crate::load::LegacyLoad,
 ) -> Result<(*mut bpf_object, c_int), Error> {
     let obj = open_path(path, std::ptr::null())
         .map_err(|_| Error::Errno(libc::ENOENT, "failed to open object"))?;
     let r = (|| {
         let h = obj_mut(obj)?;
-        for p in &mut h.st.progs {
-            if prog_type != 0 {
-                p.def.prog_type = prog_type;
-                p.def.expected_attach_type = 0;
-            }
-            if p.def.prog_type == 0 {
-                return Err(Error::Inval("program type unknown"));
-            }
-        }
-        if h.st.progs.is_empty() {
-            return Err(Error::Errno(libc::ENOENT, "object has no programs"));
-        }
-        h.st.load()?;
-        h.st.progs
-            .first()
-            .and_then(|p| p.fd.as_ref())
+        let first = h.st.load_legacy(a)?;
+        h.st.progs[first]
+            .fd
+            .as_ref()
             .map(|fd| fd.as_raw_fd())
             .ok_or(Error::Errno(libc::ENOENT, "first program not loaded"))
     })();

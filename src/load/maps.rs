@@ -5,12 +5,11 @@
 use super::{MapState, ObjState};
 use crate::error::Error;
 use crate::object::maps::{
-    DataKind, MapKind, BPF_F_MMAPABLE, BPF_F_RDONLY_PROG, BPF_MAP_TYPE_ARRAY_OF_MAPS,
-    BPF_MAP_TYPE_HASH_OF_MAPS, BPF_MAP_TYPE_PROG_ARRAY,
+    DataKind, MapKind, BPF_F_RDONLY_PROG, BPF_MAP_TYPE_ARRAY_OF_MAPS, BPF_MAP_TYPE_HASH_OF_MAPS,
+    BPF_MAP_TYPE_PROG_ARRAY,
 };
 use crate::object::MapDef;
 use crate::sys::map::{map_create, map_freeze, map_update_elem, MapCreate};
-use crate::sys::mmap::{page_size, Mapping};
 use crate::sys::obj::{map_info, obj_get_path, obj_pin_path};
 use crate::sys::UserPtr;
 use std::ffi::CString;
@@ -92,6 +91,7 @@ fn request(st: &ObjState, def: &MapDef, with_btf: bool) -> MapCreate {
     );
     p.map_flags = def.map_flags;
     p.numa_node = def.numa_node;
+    p.map_ifindex = def.ifindex;
     p.map_extra = def.map_extra;
     if with_btf && btf_ids_allowed(def.map_type) {
         if let Some(fd) = &st.btf_fd {
@@ -223,9 +223,14 @@ fn populate_data(st: &mut ObjState, i: usize, fd: &OwnedFd) -> Result<(), Error>
     let MapKind::Data(kind) = m.def.kind else {
         return Ok(());
     };
-    if let Some(init) = &m.init {
-        let mut value = init.clone();
-        value.resize(m.def.value_size as usize, 0);
+    let vsz = m.def.value_size as usize;
+    let mut value = match (&m.mmap, &m.init) {
+        (Some(mm), _) => mm.to_vec(),
+        (None, Some(init)) => init.clone(),
+        (None, None) => Vec::new(),
+    };
+    value.resize(vsz, 0);
+    if value.iter().any(|&b| b != 0) {
         let key = 0u32;
         map_update_elem(
             fd.as_fd(),
@@ -238,10 +243,9 @@ fn populate_data(st: &mut ObjState, i: usize, fd: &OwnedFd) -> Result<(), Error>
     if rdonly {
         map_freeze(fd.as_fd())?;
     }
-    if m.def.map_flags & BPF_F_MMAPABLE != 0 {
-        let len = (m.def.value_size as usize).div_ceil(page_size()).max(1) * page_size();
-        m.mmap = Some(Mapping::map(fd.as_fd(), len, !rdonly)?);
-    }
+    // libbpf 1.1.2 leaves `bpf_map__initial_value` pointing at the pre-load copy
+    // after a plain load (only skeleton loads remap the map over it), so the
+    // anonymous mapping is kept as it is.
     Ok(())
 }
 

@@ -6,8 +6,11 @@
 //! A failed load closes every fd it opened (RAII) and leaves the object unloaded.
 //! Spec: `libbpf-api.md` §1.0 (`bpf_object__load`), §1.2; `btf-core.md` §2.3–§4.6.
 
+pub mod data;
+pub mod edit;
 pub mod ext_info;
 pub mod maps;
+pub mod pin;
 pub mod progs;
 
 use crate::error::Error;
@@ -21,6 +24,9 @@ use std::os::fd::OwnedFd;
 #[derive(Debug)]
 pub struct MapState {
     pub def: MapDef,
+    /// The name the API shows (`bpf_map__name`): the symbol name, or for a
+    /// global-data map the kernel-style `<obj prefix>.data` name.
+    pub name: String,
     pub fd: Option<OwnedFd>,
     /// The fd came from `reuse_fd` or a pinned map: not created by the load.
     pub reused: bool,
@@ -52,6 +58,19 @@ pub struct ProgState {
     pub attach_btf_id: u32,
     /// Instructions replaced by `set_insns`, else the linked program after load.
     pub insns: Option<Vec<Insn>>,
+}
+
+/// `BPF_MAP_TYPE_PERF_EVENT_ARRAY`.
+const BPF_MAP_TYPE_PERF_EVENT_ARRAY: u32 = 4;
+
+/// The overrides of the 0.x `struct bpf_prog_load_attr`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LegacyLoad {
+    pub prog_type: u32,
+    pub expected_attach_type: u32,
+    pub ifindex: u32,
+    pub log_level: u32,
+    pub prog_flags: u32,
 }
 
 /// Object-wide options from `bpf_object_open_opts`.
@@ -88,6 +107,11 @@ impl ObjState {
             .maps
             .iter()
             .map(|d| MapState {
+                name: if d.is_internal() {
+                    maps::internal_map_name(&obj.name, &d.name)
+                } else {
+                    d.name.clone()
+                },
                 def: d.clone(),
                 fd: None,
                 reused: false,
@@ -99,6 +123,13 @@ impl ObjState {
                 mmap: None,
             })
             .collect::<Vec<_>>();
+        let mut maps = maps;
+        for m in &mut maps {
+            m.mmap = data::initial_mapping(&m.def)?;
+            if m.def.kind == crate::object::maps::MapKind::Btf && edit::is_ringbuf(m.def.map_type) {
+                m.def.max_entries = edit::adjust_ringbuf_size(m.def.max_entries);
+            }
+        }
         let progs = obj
             .progs
             .iter()
@@ -118,7 +149,11 @@ impl ObjState {
             })
             .collect();
         let mut st = ObjState {
-            kversion: obj.kversion,
+            kversion: if obj.kversion != 0 {
+                obj.kversion
+            } else {
+                crate::util::kernel_version()
+            },
             obj,
             maps,
             progs,
@@ -160,6 +195,41 @@ impl ObjState {
         progs::load_all(self)?;
         maps::init_prog_arrays(self)?;
         Ok(())
+    }
+
+    /// The 0.x `bpf_prog_load_xattr` (and 4-argument `bpf_prog_load`) load: a
+    /// non-UNSPEC `prog_type` overrides every program's type and expected attach
+    /// type; a program left UNSPEC is EINVAL; no programs is ENOENT; `ifindex`
+    /// goes to programs and to maps other than PERF_EVENT_ARRAY. Returns the first
+    /// program's index.
+    pub fn load_legacy(&mut self, a: &LegacyLoad) -> Result<usize, Error> {
+        for p in &mut self.progs {
+            if a.prog_type != 0 {
+                p.def.prog_type = a.prog_type;
+                p.def.expected_attach_type = a.expected_attach_type;
+            }
+            if p.def.prog_type == 0 {
+                crate::log::warn(format_args!(
+                    "prog '{}': unknown program type for section '{}' and none given",
+                    p.def.name, p.def.sec_name
+                ));
+                return Err(Error::Inval("program type unknown"));
+            }
+            p.ifindex = a.ifindex;
+            p.log_level = a.log_level;
+            p.prog_flags |= a.prog_flags;
+        }
+        for m in &mut self.maps {
+            if m.def.map_type != BPF_MAP_TYPE_PERF_EVENT_ARRAY {
+                m.def.ifindex = a.ifindex;
+            }
+        }
+        if self.progs.is_empty() {
+            crate::log::warn(format_args!("object file doesn't contain bpf program"));
+            return Err(Error::Errno(libc::ENOENT, "object has no programs"));
+        }
+        self.load()?;
+        Ok(0)
     }
 
     /// Closes every map and program fd (0.x `bpf_object__unload`); keeps `loaded`.

@@ -44,6 +44,8 @@ pub struct MapDef {
     pub max_entries: u32,
     pub map_flags: u32,
     pub numa_node: u32,
+    /// Offload device (`bpf_map__set_ifindex`).
+    pub ifindex: u32,
     pub map_extra: u64,
     pub pinning: u32,
     pub btf_key_type_id: u32,
@@ -77,6 +79,7 @@ impl MapDef {
             max_entries: 0,
             map_flags: 0,
             numa_node: 0,
+            ifindex: 0,
             map_extra: 0,
             pinning: 0,
             btf_key_type_id: 0,

@@ -32,3 +32,14 @@ pub fn borrow_fd<'a>(fd: i32) -> Result<BorrowedFd<'a>, SysError> {
     // SAFETY: `fd` is non-negative; the C caller keeps it open for the duration of the call it passed it to, and we never close or keep a borrowed fd.
     Ok(unsafe { BorrowedFd::borrow_raw(fd) })
 }
+
+/// A close-on-exec duplicate (above 2) of a caller's fd number.
+pub fn dup_cloexec(fd: i32) -> Result<OwnedFd, SysError> {
+    // SAFETY: fcntl(F_DUPFD_CLOEXEC) only creates a new descriptor; an invalid `fd` gives EBADF.
+    let new = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 3) };
+    if new < 0 {
+        return Err(SysError::last("fcntl(F_DUPFD_CLOEXEC)"));
+    }
+    // SAFETY: `new` is a fresh descriptor nothing else owns.
+    Ok(unsafe { OwnedFd::from_raw_fd(new) })
+}

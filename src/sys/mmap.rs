@@ -37,6 +37,64 @@ impl Mapping {
         Ok(Mapping { ptr: p.cast(), len })
     }
 
+    /// An anonymous private read-write mapping of `len` bytes, zero-filled: the
+    /// stable home of a global-data map's initial value before load.
+    pub fn anon(len: usize) -> Result<Mapping, SysError> {
+        // SAFETY: a fresh anonymous mapping chosen by the kernel; it aliases no Rust memory, and we own it until drop.
+        let p = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        if p == libc::MAP_FAILED {
+            return Err(SysError::last("mmap"));
+        }
+        Ok(Mapping { ptr: p.cast(), len })
+    }
+
+    /// Replaces this mapping, at the same address, with a shared mapping of `map`
+    /// (libbpf keeps the address so pointers from `bpf_map__initial_value` and
+    /// skeletons stay valid across load). On failure the old mapping is kept.
+    pub fn remap_shared(&mut self, map: BorrowedFd<'_>, writable: bool) -> Result<(), SysError> {
+        let prot = libc::PROT_READ | if writable { libc::PROT_WRITE } else { 0 };
+        // SAFETY: MAP_FIXED over `ptr..ptr+len`, a range this Mapping owns exclusively; no Rust references into it exist, so replacing its pages invalidates nothing Rust holds.
+        let p = unsafe {
+            libc::mmap(
+                self.ptr.cast(),
+                self.len,
+                prot,
+                libc::MAP_SHARED | libc::MAP_FIXED,
+                map.as_raw_fd(),
+                0,
+            )
+        };
+        if p == libc::MAP_FAILED {
+            return Err(SysError::last("mmap"));
+        }
+        Ok(())
+    }
+
+    /// The mapped bytes, copied (for the initial value written to a new map).
+    pub fn to_vec(&self) -> Vec<u8> {
+        // SAFETY: `ptr..ptr+len` is a live readable mapping we own; the copy is taken immediately (C writers racing with it would race under libbpf too).
+        unsafe { std::slice::from_raw_parts(self.ptr, self.len) }.to_vec()
+    }
+
+    /// Overwrites the first `data.len()` bytes (`bpf_map__set_initial_value`).
+    pub fn write_at_start(&mut self, data: &[u8]) -> bool {
+        if data.len() > self.len {
+            return false;
+        }
+        // SAFETY: `data.len() <= len`, the mapping is writable (anon mappings are RW; callers only use this before load), and `data` cannot overlap a mapping we own exclusively.
+        unsafe { std::ptr::copy_nonoverlapping(data.as_ptr(), self.ptr, data.len()) };
+        true
+    }
+
     /// The address, for C callers (`bpf_map__initial_value`, skeletons).
     pub fn as_ptr(&self) -> *mut u8 {
         self.ptr

@@ -153,11 +153,16 @@ const _: () = {
 
 /// The info of a map fd (libbpf zeroes its own `bpf_map_info` and passes `sizeof`).
 pub fn map_info(map: BorrowedFd<'_>) -> Result<MapInfo, SysError> {
+    map_info_raw(map.as_raw_fd())
+}
+
+/// [`map_info`] of a caller's raw fd number, which the kernel validates.
+pub fn map_info_raw(fd: i32) -> Result<MapInfo, SysError> {
     let mut info = MapInfo::default();
     // The kernel writes at most `size_of::<MapInfo>()` bytes into `info`, which we
     // hold exclusively; every byte pattern is a valid `MapInfo` (plain integers).
     obj_get_info_by_fd(
-        map.as_raw_fd(),
+        fd,
         UserPtr::from_mut(&mut info),
         size_of::<MapInfo>() as u32,
     )?;
@@ -213,6 +218,21 @@ pub fn task_fd_query(
         probe_addr: attr.probe_addr,
     };
     (r, out)
+}
+
+/// The filesystem type (`statfs.f_type`) of the directory `dir`: pin paths must
+/// be on bpffs (`BPF_FS_MAGIC`).
+pub fn fs_type(dir: &CStr) -> Result<i64, SysError> {
+    let mut st = std::mem::MaybeUninit::<libc::statfs>::zeroed();
+    // SAFETY: `dir` is NUL-terminated and `st` a writable statfs buffer; statfs writes only into it.
+    let r = unsafe { libc::statfs(dir.as_ptr(), st.as_mut_ptr()) };
+    if r != 0 {
+        return Err(SysError::last("statfs"));
+    }
+    // SAFETY: statfs succeeded, so it filled the buffer (which was zeroed anyway).
+    let st = unsafe { st.assume_init() };
+    #[allow(clippy::unnecessary_cast)] // f_type's width differs between architectures
+    Ok(st.f_type as i64)
 }
 
 #[cfg(test)]

@@ -1,0 +1,74 @@
+/* Builds a BPF object from c-tests/bpf/<name>.bpf.c with clang at run time, for C
+ * tests and oracle programs. The source is found next to this file (__FILE__) or
+ * upwards from the working directory; the object goes to /tmp/<name>.<pid>/<out>.
+ * Returns 0, or 77 (skip) when clang is missing, or -1. */
+#ifndef LIBBPFRS_BPFOBJ_H
+#define LIBBPFRS_BPFOBJ_H
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static int bpfobj_find(const char *name, char *src, size_t n)
+{
+	char dir[PATH_MAX / 2];
+	int i;
+
+	snprintf(src, n, "%s", __FILE__);
+	char *slash = strrchr(src, '/');
+	if (slash) {
+		snprintf(slash, n - (size_t)(slash - src), "/bpf/%s.bpf.c", name);
+		if (!access(src, R_OK))
+			return 0;
+	}
+	if (!getcwd(dir, sizeof(dir)))
+		return -1;
+	for (i = 0; i < 8; i++) {
+		snprintf(src, n, "%s/c-tests/bpf/%s.bpf.c", dir, name);
+		if (!access(src, R_OK))
+			return 0;
+		slash = strrchr(dir, '/');
+		if (!slash || slash == dir)
+			break;
+		*slash = 0;
+	}
+	return -1;
+}
+
+/* Compiles <name>.bpf.c into `out` (a file name; the object name derives from it)
+ * with `flags` (e.g. "-g"); the full path is written to `path`. */
+static int bpfobj_build(const char *name, const char *out, const char *flags, char *path,
+			size_t n)
+{
+	char src[PATH_MAX], dir[96], cmd[3 * PATH_MAX];
+
+	if (system("command -v clang >/dev/null 2>&1") != 0)
+		return 77;
+	if (bpfobj_find(name, src, sizeof(src)))
+		return -1;
+	snprintf(dir, sizeof(dir), "/tmp/%s.%d", name, (int)getpid());
+	if (mkdir(dir, 0700) && errno != EEXIST)
+		return -1;
+	snprintf(path, n, "%s/%s", dir, out);
+	snprintf(cmd, sizeof(cmd),
+		 "clang -O2 %s -target bpf -I/usr/include/$(uname -m)-linux-gnu -c '%s' -o '%s'",
+		 flags, src, path);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* Removes the build directory of bpfobj_build. */
+static void bpfobj_clean(const char *name, const char *out)
+{
+	char p[PATH_MAX];
+
+	snprintf(p, sizeof(p), "/tmp/%s.%d/%s", name, (int)getpid(), out);
+	unlink(p);
+	snprintf(p, sizeof(p), "/tmp/%s.%d", name, (int)getpid());
+	rmdir(p);
+}
+
+#endif
