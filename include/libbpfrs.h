@@ -181,9 +181,10 @@ struct bpf_map_batch_opts {
 
 /**
  * 0.x `struct bpf_map_def` as `bpf_map__def` returns it.
+ *
  */
 struct bpf_map_def {
-  uint32_t type_;
+  uint32_t type;
   uint32_t key_size;
   uint32_t value_size;
   uint32_t max_entries;
@@ -1699,6 +1700,149 @@ int bpf_program__set_priv(struct bpf_program *prog, void *priv_, ProgClearPriv c
  * `bpf_program__priv` (LIBBPF_0.0.1, 0.x): the user data (NULL if none/invalid).
  */
 void *bpf_program__priv(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__set_socket_filter` (LIBBPF_0.0.1, 0.x-only): sets the program type to
+ * 1. HL; -EBUSY after load.
+ */
+int bpf_program__set_socket_filter(struct bpf_program *prog);
+
+/**
+ * `bpf_program__is_socket_filter` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 1.
+ */
+bool bpf_program__is_socket_filter(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__set_kprobe` (LIBBPF_0.0.1, 0.x-only): sets the program type to
+ * 2. HL; -EBUSY after load.
+ */
+int bpf_program__set_kprobe(struct bpf_program *prog);
+
+/**
+ * `bpf_program__is_kprobe` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 2.
+ */
+bool bpf_program__is_kprobe(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__set_sched_cls` (LIBBPF_0.0.1, 0.x-only): sets the program type to
+ * 3. HL; -EBUSY after load.
+ */
+int bpf_program__set_sched_cls(struct bpf_program *prog);
+
+/**
+ * `bpf_program__is_sched_cls` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 3.
+ */
+bool bpf_program__is_sched_cls(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__set_sched_act` (LIBBPF_0.0.1, 0.x-only): sets the program type to
+ * 4. HL; -EBUSY after load.
+ */
+int bpf_program__set_sched_act(struct bpf_program *prog);
+
+/**
+ * `bpf_program__is_sched_act` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 4.
+ */
+bool bpf_program__is_sched_act(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__set_tracepoint` (LIBBPF_0.0.1, 0.x-only): sets the program type to
+ * 5. HL; -EBUSY after load.
+ */
+int bpf_program__set_tracepoint(struct bpf_program *prog);
+
+/**
+ * `bpf_program__is_tracepoint` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 5.
+ */
+bool bpf_program__is_tracepoint(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__set_xdp` (LIBBPF_0.0.1, 0.x-only): sets the program type to
+ * 6. HL; -EBUSY after load.
+ */
+int bpf_program__set_xdp(struct bpf_program *prog);
+
+/**
+ * `bpf_program__is_xdp` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 6.
+ */
+bool bpf_program__is_xdp(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__set_perf_event` (LIBBPF_0.0.1, 0.x-only): sets the program type to
+ * 7. HL; -EBUSY after load.
+ */
+int bpf_program__set_perf_event(struct bpf_program *prog);
+
+/**
+ * `bpf_program__is_perf_event` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 7.
+ */
+bool bpf_program__is_perf_event(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__set_raw_tracepoint` (LIBBPF_0.0.1, 0.x-only): sets the program type to
+ * 17. HL; -EBUSY after load.
+ */
+int bpf_program__set_raw_tracepoint(struct bpf_program *prog);
+
+/**
+ * `bpf_program__is_raw_tracepoint` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 17.
+ */
+bool bpf_program__is_raw_tracepoint(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__set_tracing` (LIBBPF_0.0.6, 0.x-only): sets the program type to
+ * 26. HL; -EBUSY after load.
+ */
+int bpf_program__set_tracing(struct bpf_program *prog);
+
+/**
+ * `bpf_program__is_tracing` (LIBBPF_0.0.6, 0.x-only): whether the program's type is 26.
+ */
+bool bpf_program__is_tracing(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__set_struct_ops` (LIBBPF_0.0.7, 0.x-only): sets the program type to
+ * 27. HL; -EBUSY after load.
+ */
+int bpf_program__set_struct_ops(struct bpf_program *prog);
+
+/**
+ * `bpf_program__is_struct_ops` (LIBBPF_0.0.7, 0.x-only): whether the program's type is 27.
+ */
+bool bpf_program__is_struct_ops(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__set_extension` (LIBBPF_0.0.7, 0.x-only): sets the program type to
+ * 28. HL; -EBUSY after load.
+ */
+int bpf_program__set_extension(struct bpf_program *prog);
+
+/**
+ * `bpf_program__is_extension` (LIBBPF_0.0.7, 0.x-only): whether the program's type is 28.
+ */
+bool bpf_program__is_extension(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__set_lsm` (LIBBPF_0.0.8, 0.x-only): sets the program type to
+ * 29. HL; -EBUSY after load.
+ */
+int bpf_program__set_lsm(struct bpf_program *prog);
+
+/**
+ * `bpf_program__is_lsm` (LIBBPF_0.0.8, 0.x-only): whether the program's type is 29.
+ */
+bool bpf_program__is_lsm(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__set_sk_lookup` (LIBBPF_0.1.0, 0.x-only): sets the program type to
+ * 30. HL; -EBUSY after load.
+ */
+int bpf_program__set_sk_lookup(struct bpf_program *prog);
+
+/**
+ * `bpf_program__is_sk_lookup` (LIBBPF_0.1.0, 0.x-only): whether the program's type is 30.
+ */
+bool bpf_program__is_sk_lookup(const struct bpf_program *prog);
 
 /**
  * `libbpf_prog_type_by_name` (LIBBPF_0.0.1): the program type and expected attach

@@ -260,7 +260,7 @@ unsafe fn open_opts(
     let load = LoadOpts {
         pin_root_path: s(o.pin_root_path),
         kernel_log,
-        btf_custom_path: None,
+        btf_custom_path: s(o.btf_custom_path),
     };
     Ok((object_name, open, load))
 }

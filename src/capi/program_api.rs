@@ -376,35 +376,176 @@ pub extern "C" fn bpf_program__priv(prog: *const bpf_program) -> *mut c_void {
     })
 }
 
-macro_rules! prog_type_calls {
-    ($($set:ident, $is:ident, $ty:expr;)*) => {$(
-        /// 0.x `bpf_program__set_<type>` (LIBBPF_0.0.1 … 0.1.0): sets the program
-        /// type (HL; -EBUSY after load).
-        #[no_mangle]
-        pub extern "C" fn $set(prog: *mut bpf_program) -> c_int {
-            super::object_api::bpf_program__set_type(prog, $ty)
-        }
-
-        /// 0.x `bpf_program__is_<type>`: whether the program has that type.
-        #[no_mangle]
-        pub extern "C" fn $is(prog: *const bpf_program) -> bool {
-            prog_ref(prog).is_ok() && super::object_api::bpf_program__type(prog) == $ty
-        }
-    )*};
+/// Whether `prog` is a program of a live object with type `t` (the 0.x `is_*`).
+fn is_type(prog: *const bpf_program, t: bpf_prog_type) -> bool {
+    prog_ref(prog).is_ok() && super::object_api::bpf_program__type(prog) == t
 }
 
-prog_type_calls! {
-    bpf_program__set_socket_filter, bpf_program__is_socket_filter, 1;
-    bpf_program__set_kprobe, bpf_program__is_kprobe, 2;
-    bpf_program__set_sched_cls, bpf_program__is_sched_cls, 3;
-    bpf_program__set_sched_act, bpf_program__is_sched_act, 4;
-    bpf_program__set_tracepoint, bpf_program__is_tracepoint, 5;
-    bpf_program__set_xdp, bpf_program__is_xdp, 6;
-    bpf_program__set_perf_event, bpf_program__is_perf_event, 7;
-    bpf_program__set_raw_tracepoint, bpf_program__is_raw_tracepoint, 17;
-    bpf_program__set_tracing, bpf_program__is_tracing, 26;
-    bpf_program__set_struct_ops, bpf_program__is_struct_ops, 27;
-    bpf_program__set_extension, bpf_program__is_extension, 28;
-    bpf_program__set_lsm, bpf_program__is_lsm, 29;
-    bpf_program__set_sk_lookup, bpf_program__is_sk_lookup, 30;
+/// `bpf_program__set_socket_filter` (LIBBPF_0.0.1, 0.x-only): sets the program type to
+/// 1. HL; -EBUSY after load.
+#[no_mangle]
+pub extern "C" fn bpf_program__set_socket_filter(prog: *mut bpf_program) -> c_int {
+    super::object_api::bpf_program__set_type(prog, 1)
+}
+
+/// `bpf_program__is_socket_filter` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 1.
+#[no_mangle]
+pub extern "C" fn bpf_program__is_socket_filter(prog: *const bpf_program) -> bool {
+    is_type(prog, 1)
+}
+
+/// `bpf_program__set_kprobe` (LIBBPF_0.0.1, 0.x-only): sets the program type to
+/// 2. HL; -EBUSY after load.
+#[no_mangle]
+pub extern "C" fn bpf_program__set_kprobe(prog: *mut bpf_program) -> c_int {
+    super::object_api::bpf_program__set_type(prog, 2)
+}
+
+/// `bpf_program__is_kprobe` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 2.
+#[no_mangle]
+pub extern "C" fn bpf_program__is_kprobe(prog: *const bpf_program) -> bool {
+    is_type(prog, 2)
+}
+
+/// `bpf_program__set_sched_cls` (LIBBPF_0.0.1, 0.x-only): sets the program type to
+/// 3. HL; -EBUSY after load.
+#[no_mangle]
+pub extern "C" fn bpf_program__set_sched_cls(prog: *mut bpf_program) -> c_int {
+    super::object_api::bpf_program__set_type(prog, 3)
+}
+
+/// `bpf_program__is_sched_cls` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 3.
+#[no_mangle]
+pub extern "C" fn bpf_program__is_sched_cls(prog: *const bpf_program) -> bool {
+    is_type(prog, 3)
+}
+
+/// `bpf_program__set_sched_act` (LIBBPF_0.0.1, 0.x-only): sets the program type to
+/// 4. HL; -EBUSY after load.
+#[no_mangle]
+pub extern "C" fn bpf_program__set_sched_act(prog: *mut bpf_program) -> c_int {
+    super::object_api::bpf_program__set_type(prog, 4)
+}
+
+/// `bpf_program__is_sched_act` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 4.
+#[no_mangle]
+pub extern "C" fn bpf_program__is_sched_act(prog: *const bpf_program) -> bool {
+    is_type(prog, 4)
+}
+
+/// `bpf_program__set_tracepoint` (LIBBPF_0.0.1, 0.x-only): sets the program type to
+/// 5. HL; -EBUSY after load.
+#[no_mangle]
+pub extern "C" fn bpf_program__set_tracepoint(prog: *mut bpf_program) -> c_int {
+    super::object_api::bpf_program__set_type(prog, 5)
+}
+
+/// `bpf_program__is_tracepoint` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 5.
+#[no_mangle]
+pub extern "C" fn bpf_program__is_tracepoint(prog: *const bpf_program) -> bool {
+    is_type(prog, 5)
+}
+
+/// `bpf_program__set_xdp` (LIBBPF_0.0.1, 0.x-only): sets the program type to
+/// 6. HL; -EBUSY after load.
+#[no_mangle]
+pub extern "C" fn bpf_program__set_xdp(prog: *mut bpf_program) -> c_int {
+    super::object_api::bpf_program__set_type(prog, 6)
+}
+
+/// `bpf_program__is_xdp` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 6.
+#[no_mangle]
+pub extern "C" fn bpf_program__is_xdp(prog: *const bpf_program) -> bool {
+    is_type(prog, 6)
+}
+
+/// `bpf_program__set_perf_event` (LIBBPF_0.0.1, 0.x-only): sets the program type to
+/// 7. HL; -EBUSY after load.
+#[no_mangle]
+pub extern "C" fn bpf_program__set_perf_event(prog: *mut bpf_program) -> c_int {
+    super::object_api::bpf_program__set_type(prog, 7)
+}
+
+/// `bpf_program__is_perf_event` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 7.
+#[no_mangle]
+pub extern "C" fn bpf_program__is_perf_event(prog: *const bpf_program) -> bool {
+    is_type(prog, 7)
+}
+
+/// `bpf_program__set_raw_tracepoint` (LIBBPF_0.0.1, 0.x-only): sets the program type to
+/// 17. HL; -EBUSY after load.
+#[no_mangle]
+pub extern "C" fn bpf_program__set_raw_tracepoint(prog: *mut bpf_program) -> c_int {
+    super::object_api::bpf_program__set_type(prog, 17)
+}
+
+/// `bpf_program__is_raw_tracepoint` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 17.
+#[no_mangle]
+pub extern "C" fn bpf_program__is_raw_tracepoint(prog: *const bpf_program) -> bool {
+    is_type(prog, 17)
+}
+
+/// `bpf_program__set_tracing` (LIBBPF_0.0.6, 0.x-only): sets the program type to
+/// 26. HL; -EBUSY after load.
+#[no_mangle]
+pub extern "C" fn bpf_program__set_tracing(prog: *mut bpf_program) -> c_int {
+    super::object_api::bpf_program__set_type(prog, 26)
+}
+
+/// `bpf_program__is_tracing` (LIBBPF_0.0.6, 0.x-only): whether the program's type is 26.
+#[no_mangle]
+pub extern "C" fn bpf_program__is_tracing(prog: *const bpf_program) -> bool {
+    is_type(prog, 26)
+}
+
+/// `bpf_program__set_struct_ops` (LIBBPF_0.0.7, 0.x-only): sets the program type to
+/// 27. HL; -EBUSY after load.
+#[no_mangle]
+pub extern "C" fn bpf_program__set_struct_ops(prog: *mut bpf_program) -> c_int {
+    super::object_api::bpf_program__set_type(prog, 27)
+}
+
+/// `bpf_program__is_struct_ops` (LIBBPF_0.0.7, 0.x-only): whether the program's type is 27.
+#[no_mangle]
+pub extern "C" fn bpf_program__is_struct_ops(prog: *const bpf_program) -> bool {
+    is_type(prog, 27)
+}
+
+/// `bpf_program__set_extension` (LIBBPF_0.0.7, 0.x-only): sets the program type to
+/// 28. HL; -EBUSY after load.
+#[no_mangle]
+pub extern "C" fn bpf_program__set_extension(prog: *mut bpf_program) -> c_int {
+    super::object_api::bpf_program__set_type(prog, 28)
+}
+
+/// `bpf_program__is_extension` (LIBBPF_0.0.7, 0.x-only): whether the program's type is 28.
+#[no_mangle]
+pub extern "C" fn bpf_program__is_extension(prog: *const bpf_program) -> bool {
+    is_type(prog, 28)
+}
+
+/// `bpf_program__set_lsm` (LIBBPF_0.0.8, 0.x-only): sets the program type to
+/// 29. HL; -EBUSY after load.
+#[no_mangle]
+pub extern "C" fn bpf_program__set_lsm(prog: *mut bpf_program) -> c_int {
+    super::object_api::bpf_program__set_type(prog, 29)
+}
+
+/// `bpf_program__is_lsm` (LIBBPF_0.0.8, 0.x-only): whether the program's type is 29.
+#[no_mangle]
+pub extern "C" fn bpf_program__is_lsm(prog: *const bpf_program) -> bool {
+    is_type(prog, 29)
+}
+
+/// `bpf_program__set_sk_lookup` (LIBBPF_0.1.0, 0.x-only): sets the program type to
+/// 30. HL; -EBUSY after load.
+#[no_mangle]
+pub extern "C" fn bpf_program__set_sk_lookup(prog: *mut bpf_program) -> c_int {
+    super::object_api::bpf_program__set_type(prog, 30)
+}
+
+/// `bpf_program__is_sk_lookup` (LIBBPF_0.1.0, 0.x-only): whether the program's type is 30.
+#[no_mangle]
+pub extern "C" fn bpf_program__is_sk_lookup(prog: *const bpf_program) -> bool {
+    is_type(prog, 30)
 }

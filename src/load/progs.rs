@@ -81,7 +81,7 @@ fn patch_maps(st: &ObjState, prog: &str, linked: &mut Linked) -> Result<(), Erro
 
 /// `attach_btf_id` for programs that attach to a kernel BTF entity (tp_btf, fentry,
 /// fexit, fmod_ret, lsm, iter), found in vmlinux by name (`btf-core.md` §4.6).
-fn attach_btf_id(p: &super::ProgState) -> Result<u32, Error> {
+fn attach_btf_id(p: &super::ProgState, custom_btf: Option<&str>) -> Result<u32, Error> {
     if p.attach_btf_id != 0 {
         return Ok(p.attach_btf_id);
     }
@@ -113,7 +113,11 @@ fn attach_btf_id(p: &super::ProgState) -> Result<u32, Error> {
             "attach target name too long",
         ));
     }
-    let vmlinux = Btf::vmlinux().inspect_err(|e| {
+    let vmlinux = match custom_btf {
+        Some(path) => Btf::from_file(std::path::Path::new(path)).map(std::sync::Arc::new),
+        None => Btf::vmlinux(),
+    }
+    .inspect_err(|e| {
         crate::log::warn(format_args!(
             "prog '{}': needs kernel BTF (/sys/kernel/btf/vmlinux) to find '{name}': {e}",
             p.def.name
@@ -138,6 +142,9 @@ const OWN_LOG_MAX: u32 = 16 * 1024 * 1024;
 
 fn load_one(st: &mut ObjState, i: usize) -> Result<(), Error> {
     let mut linked = link(&st.obj, i)?;
+    // Instructions given by `set_insns` replace the code; the ELF's func/line info
+    // no longer describes them, so it is not sent.
+    let custom = st.progs[i].insns.is_some();
     if let Some(custom) = st.progs[i].insns.clone() {
         linked.insns = custom;
         linked.map_refs.clear();
@@ -153,11 +160,13 @@ fn load_one(st: &mut ObjState, i: usize) -> Result<(), Error> {
         ));
         return Err(Error::Inval("unknown program type"));
     }
-    let attach_btf_id = attach_btf_id(p)?;
+    let attach_btf_id = attach_btf_id(p, st.opts.btf_custom_path.as_deref())?;
     let code = insn::encode_all(&linked.insns);
     let license = std::ffi::CString::new(st.obj.license.as_str()).unwrap_or_default();
     let ext = match (&st.btf_fd, &st.obj.btf_ext) {
-        (Some(_), Some(ext)) => super::ext_info::for_program(&st.obj, ext, &name, &linked),
+        (Some(_), Some(ext)) if !custom => {
+            super::ext_info::for_program(&st.obj, ext, &name, &linked)
+        }
         _ => Default::default(),
     };
     let mut req = ProgLoad {
