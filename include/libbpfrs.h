@@ -133,6 +133,16 @@ struct bpf_object;
 struct bpf_program;
 
 /**
+ * `struct btf` (btf.h): opaque to C.
+ */
+struct btf;
+
+/**
+ * `struct btf_type` (`linux/btf.h`): only pointers to it cross the ABI.
+ */
+struct btf_type;
+
+/**
  * `struct bpf_map_create_opts` (libbpf 0.6+; layout of 1.1, 48 bytes).
  */
 struct bpf_map_create_opts {
@@ -385,6 +395,57 @@ typedef void (*ProgClearPriv)(struct bpf_program*, void*);
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * `bpf_object__btf` (LIBBPF_0.0.2): the object's BTF, NULL if it has none (errno
+ * ENOENT) or the object is invalid.
+ */
+struct btf *bpf_object__btf(const struct bpf_object *obj);
+
+/**
+ * `btf__fd` (LIBBPF_0.0.1): the fd of the BTF loaded into the kernel, -1 before
+ * load (or if the kernel refused it), -EINVAL for an invalid pointer.
+ */
+int btf__fd(const struct btf *btf);
+
+/**
+ * `btf__type_cnt` (LIBBPF_0.8.0): the number of types plus one (ids run from 1).
+ */
+__u32 btf__type_cnt(const struct btf *btf);
+
+/**
+ * `btf__get_nr_types` (LIBBPF_0.0.1, deprecated): the number of types.
+ */
+__u32 btf__get_nr_types(const struct btf *btf);
+
+/**
+ * `btf__type_by_id` (LIBBPF_0.0.1): the raw `struct btf_type` of `id` (0 is
+ * void), NULL with errno EINVAL when out of range.
+ */
+const struct btf_type *btf__type_by_id(const struct btf *btf, __u32 type_id);
+
+/**
+ * `btf__name_by_offset` (LIBBPF_0.0.1): the string at `offset` in the string
+ * section, NULL with errno EINVAL when out of range.
+ */
+const char *btf__name_by_offset(const struct btf *btf, __u32 offset);
+
+/**
+ * `btf__find_by_name` (LIBBPF_0.0.1): the id of the first type called
+ * `type_name` ("void" is 0), or -ENOENT (errno set).
+ *
+ * # Safety
+ * `type_name` is NULL or a C string.
+ */
+__s32 btf__find_by_name(const struct btf *btf, const char *type_name);
+
+/**
+ * `btf__find_by_name_kind` (LIBBPF_0.0.2): as `btf__find_by_name`, of kind `kind`.
+ *
+ * # Safety
+ * `type_name` is NULL or a C string.
+ */
+__s32 btf__find_by_name_kind(const struct btf *btf, const char *type_name, __u32 kind);
 
 /**
  * `libbpf_set_strict_mode` (LIBBPF_0.5.0): stores the flags and returns 0.

@@ -3,6 +3,7 @@
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf_common.h>
 #include <bpf/libbpf_legacy.h>
 #include <bpf/libbpf_version.h>

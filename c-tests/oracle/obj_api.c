@@ -6,6 +6,7 @@
 #include "oracle.h"
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <bpf/btf.h>
 #include <sys/stat.h>
 #include "../bpfobj.h"
 
@@ -243,6 +244,32 @@ static void data_checks(struct bpf_object *obj)
 	O_INT("update .rodata", bpf_map_update_elem(bpf_map__fd(ro), &k, &val, 0));
 }
 
+static void btf_checks(struct bpf_object *obj, const char *when)
+{
+	struct btf *b = bpf_object__btf(obj);
+	const struct btf_type *t;
+	int id;
+
+	printf("-- btf %s\n", when);
+	printf("btf %s fd %s type_cnt %u\n", b ? "yes" : "NULL",
+	       btf__fd(b) >= 0 ? "fd" : "-1", btf__type_cnt(b));
+	O_INT("find_by_name(hmap)", btf__find_by_name(b, "hmap"));
+	O_INT("find_by_name(nope)", btf__find_by_name(b, "nope"));
+	O_INT("find_by_name(void)", btf__find_by_name(b, "void"));
+	O_INT("find_by_name_kind(.data, DATASEC)", btf__find_by_name_kind(b, ".data", BTF_KIND_DATASEC));
+	O_INT("find_by_name_kind(.data, VAR)", btf__find_by_name_kind(b, ".data", BTF_KIND_VAR));
+	id = btf__find_by_name_kind(b, ".data", BTF_KIND_DATASEC);
+	t = btf__type_by_id(b, (__u32)id);
+	printf(".data: kind %u vlen %u size %u name %s\n", btf_kind(t), btf_vlen(t), t->size,
+	       btf__name_by_offset(b, t->name_off));
+	id = btf__find_by_name_kind(b, "sock_prog", BTF_KIND_FUNC);
+	t = btf__type_by_id(b, (__u32)id);
+	printf("sock_prog: kind %u name %s\n", btf_kind(t), btf__name_by_offset(b, t->name_off));
+	errno = 0;
+	t = btf__type_by_id(b, btf__type_cnt(b));
+	printf("type_by_id(out of range) %s errno=%s\n", t ? "ptr" : "NULL", o_errname(errno));
+}
+
 static void pin_by_name(void)
 {
 	struct bpf_object *a = open_obj(), *b = open_obj();
@@ -315,12 +342,14 @@ int main(void)
 	dump_maps(obj);
 	dump_progs(obj);
 	map_ops(obj, "before load");
+	btf_checks(obj, "before load");
 	setters(obj, "before load");
 	O_RC("load", bpf_object__load(obj));
 	dump_maps(obj);
 	dump_progs(obj);
 	setters(obj, "after load");
 	map_ops(obj, "after load");
+	btf_checks(obj, "after load");
 	data_checks(obj);
 	pinning(obj);
 	reuse(obj);

@@ -11,6 +11,7 @@ pub mod arg;
 pub mod attach;
 pub mod boundary;
 pub mod bpf_load;
+pub mod btf_api;
 pub mod errno;
 pub mod library;
 pub mod link;

@@ -72,3 +72,13 @@ pub struct bpf_program {
 pub struct bpf_map {
     _opaque: (),
 }
+
+/// `struct btf` (btf.h): opaque to C.
+pub struct btf {
+    _opaque: (),
+}
+
+/// `struct btf_type` (`linux/btf.h`): only pointers to it cross the ABI.
+pub struct btf_type {
+    _opaque: (),
+}
