@@ -272,6 +272,11 @@ struct bpf_object_open_opts {
 typedef int (*libbpf_print_fn_t)(enum libbpf_print_level level, const char *format, va_list args);
 
 /**
+ * `enum bpf_func_id` (`linux/bpf.h`).
+ */
+typedef uint32_t bpf_func_id;
+
+/**
  * `struct bpf_prog_load_opts` (libbpf 0.6+; layout of 1.1.2, 104 bytes, last `log_buf`).
  */
 struct bpf_prog_load_opts {
@@ -1367,6 +1372,36 @@ __u32 bpf_map__max_entries(const struct bpf_map *map);
  * `fn_` is NULL or a function with the `libbpf_print_fn_t` signature.
  */
 libbpf_print_fn_t libbpf_set_print(libbpf_print_fn_t fn_);
+
+/**
+ * `libbpf_probe_bpf_prog_type` (LIBBPF_0.7.0): 1 if the kernel supports the
+ * program type, 0 if not; -EINVAL for non-NULL opts, -EOPNOTSUPP for a type
+ * libbpf 1.1 does not know.
+ */
+int libbpf_probe_bpf_prog_type(enum bpf_prog_type prog_type, const void *opts);
+
+/**
+ * `libbpf_probe_bpf_map_type` (LIBBPF_0.7.0): 1 if the kernel supports the map
+ * type, 0 if not; errors as `libbpf_probe_bpf_prog_type`.
+ */
+int libbpf_probe_bpf_map_type(enum bpf_map_type map_type, const void *opts);
+
+/**
+ * `libbpf_probe_bpf_helper` (LIBBPF_0.7.0): 1 if `helper_id` may be called from
+ * `prog_type`, 0 if not; -EOPNOTSUPP for tracing, extension, struct_ops and LSM
+ * programs (which cannot be probed this way).
+ */
+int libbpf_probe_bpf_helper(enum bpf_prog_type prog_type, bpf_func_id helper_id, const void *opts);
+
+/**
+ * `libbpf_find_vmlinux_btf_id` (LIBBPF_0.0.6): the vmlinux BTF id of the
+ * function `name` for `attach_type` (with libbpf's `bpf_lsm_`/`btf_trace_`/
+ * `bpf_iter_` prefixes); -ENOENT when absent (HL).
+ *
+ * # Safety
+ * `name` is NULL or a C string.
+ */
+int libbpf_find_vmlinux_btf_id(const char *name, enum bpf_attach_type attach_type);
 
 /**
  * `bpf_prog_load` (LIBBPF_0.6.0; the 6-argument form): loads `insn_cnt`

@@ -21,6 +21,7 @@ pub mod log;
 pub mod memlock;
 pub mod names;
 pub mod object;
+pub mod probe;
 pub mod sys;
 pub mod util;
 

@@ -25,6 +25,7 @@ pub mod object_api;
 pub mod opts;
 pub mod perfbuf;
 pub mod print;
+pub mod probes;
 pub mod prog;
 pub mod program_api;
 pub mod ringbuf;

@@ -82,3 +82,6 @@ pub struct btf {
 pub struct btf_type {
     _opaque: (),
 }
+
+/// `enum bpf_func_id` (`linux/bpf.h`).
+pub type bpf_func_id = u32;

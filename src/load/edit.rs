@@ -102,21 +102,17 @@ impl ObjState {
             ));
             return Err(Error::Unsupported("freplace attach target by name"));
         }
-        let look = crate::object::sec::btf_lookup(p.def.expected_attach_type);
-        let name = format!("{}{func}", look.prefix);
-        let vmlinux = crate::btf::Btf::vmlinux()?;
-        let kind = if look.kind == crate::btf::Kind::Typedef as u32 {
-            crate::btf::Kind::Typedef
-        } else {
-            crate::btf::Kind::Func
-        };
-        let id = vmlinux.find_by_name_kind(&name, kind).ok_or_else(|| {
-            crate::log::warn(format_args!(
-                "prog '{}': failed to find kernel BTF type ID of '{func}'",
-                p.def.name
-            ));
-            Error::Errno(libc::ESRCH, "attach target not found in kernel BTF")
-        })?;
+        let id = super::progs::find_vmlinux_btf_id(func, p.def.expected_attach_type, None)
+            .map_err(|e| match e.errno() {
+                libc::ENOENT => Error::Errno(libc::ESRCH, "attach target not found in kernel BTF"),
+                _ => e,
+            })
+            .inspect_err(|_| {
+                crate::log::warn(format_args!(
+                    "prog '{}': failed to find kernel BTF type ID of '{func}'",
+                    p.def.name
+                ))
+            })?;
         p.attach_btf_id = id;
         p.attach_func_name = Some(func.to_string());
         p.attach_prog_fd = 0;

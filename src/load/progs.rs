@@ -105,7 +105,28 @@ fn attach_btf_id(p: &super::ProgState, custom_btf: Option<&str>) -> Result<u32, 
             return Err(Error::Inval("missing attach target"));
         }
     };
-    let look = sec::btf_lookup(p.def.expected_attach_type);
+    // Not found is ESRCH on the load path (libbpf searches vmlinux and modules).
+    find_vmlinux_btf_id(&target, p.def.expected_attach_type, custom_btf)
+        .map_err(|e| match e.errno() {
+            libc::ENOENT => Error::Errno(libc::ESRCH, "attach target not found in kernel BTF"),
+            _ => e,
+        })
+        .inspect_err(|e| {
+            crate::log::warn(format_args!(
+                "prog '{}': failed to find kernel BTF type ID of '{target}': {e}",
+                p.def.name
+            ))
+        })
+}
+
+/// The kernel BTF id of `target` for `attach_type` (libbpf's name prefixes per
+/// attach type), from vmlinux or `custom_btf`: ENOENT when absent.
+pub fn find_vmlinux_btf_id(
+    target: &str,
+    attach_type: u32,
+    custom_btf: Option<&str>,
+) -> Result<u32, Error> {
+    let look = sec::btf_lookup(attach_type);
     let name = format!("{}{target}", look.prefix);
     if name.len() >= 128 {
         return Err(Error::Errno(
@@ -116,25 +137,15 @@ fn attach_btf_id(p: &super::ProgState, custom_btf: Option<&str>) -> Result<u32, 
     let vmlinux = match custom_btf {
         Some(path) => Btf::from_file(std::path::Path::new(path)).map(std::sync::Arc::new),
         None => Btf::vmlinux(),
-    }
-    .inspect_err(|e| {
-        crate::log::warn(format_args!(
-            "prog '{}': needs kernel BTF (/sys/kernel/btf/vmlinux) to find '{name}': {e}",
-            p.def.name
-        ))
-    })?;
+    }?;
     let kind = if look.kind == Kind::Typedef as u32 {
         Kind::Typedef
     } else {
         Kind::Func
     };
-    vmlinux.find_by_name_kind(&name, kind).ok_or_else(|| {
-        crate::log::warn(format_args!(
-            "prog '{}': failed to find kernel BTF type ID of '{target}'",
-            p.def.name
-        ));
-        Error::Errno(libc::ESRCH, "attach target not found in kernel BTF")
-    })
+    vmlinux
+        .find_by_name_kind(&name, kind)
+        .ok_or(Error::Errno(libc::ENOENT, "no such type in kernel BTF"))
 }
 
 const OWN_LOG_START: u32 = 256 * 1024;
