@@ -23,6 +23,7 @@ pub mod names;
 pub mod object;
 pub mod sys;
 pub mod util;
+pub mod xdp_tc;
 
 #[allow(unsafe_code)] // the C ABI: raw pointers from C callers, errno, va_list shims
 pub mod capi;
