@@ -58,6 +58,20 @@ enum libbpf_strict_mode {
 	__LIBBPF_STRICT_LAST,
 };
 
+/* TC hooks (libbpf.h, 0.4+): used by struct bpf_tc_hook below. */
+enum bpf_tc_attach_point {
+	BPF_TC_INGRESS = 1 << 0,
+	BPF_TC_EGRESS  = 1 << 1,
+	BPF_TC_CUSTOM  = 1 << 2,
+};
+
+#define BPF_TC_PARENT(a, b) \
+	((((a) << 16) & 0xFFFF0000U) | ((b) & 0x0000FFFFU))
+
+enum bpf_tc_flags {
+	BPF_TC_F_REPLACE = 1 << 0,
+};
+
 /*
  * Structs whose libbpf definitions have anonymous unions, which cbindgen cannot
  * emit: written here by hand, byte-identical to libbpf 1.1.2 (bpf.h) and 0.8
@@ -207,6 +221,70 @@ struct bpf_map_def {
 typedef void (*MapClearPriv)(struct bpf_map*, void*);
 
 /**
+ * `struct bpf_xdp_attach_opts` (libbpf 0.7+, 16 bytes).
+ */
+struct bpf_xdp_attach_opts {
+  size_t sz;
+  int old_prog_fd;
+};
+
+/**
+ * `struct bpf_xdp_query_opts` (libbpf 0.7–1.1 layout, last field `attach_mode`,
+ * 32 bytes). All fields after `sz` are outputs.
+ */
+struct bpf_xdp_query_opts {
+  size_t sz;
+  __u32 prog_id;
+  __u32 drv_prog_id;
+  __u32 hw_prog_id;
+  __u32 skb_prog_id;
+  __u8 attach_mode;
+};
+
+/**
+ * `struct bpf_xdp_set_link_opts` (libbpf 0.0.8–0.8, 16 bytes).
+ */
+struct bpf_xdp_set_link_opts {
+  size_t sz;
+  int old_fd;
+};
+
+/**
+ * `struct xdp_link_info` (libbpf 0.0.6–0.8, no `sz`, 20 bytes): filled by
+ * `bpf_get_link_xdp_info` up to the caller's `info_size`.
+ */
+struct xdp_link_info {
+  __u32 prog_id;
+  __u32 drv_prog_id;
+  __u32 hw_prog_id;
+  __u32 skb_prog_id;
+  __u8 attach_mode;
+};
+
+/**
+ * `struct bpf_tc_hook` (libbpf 0.4+, 24 bytes).
+ */
+struct bpf_tc_hook {
+  size_t sz;
+  int ifindex;
+  enum bpf_tc_attach_point attach_point;
+  __u32 parent;
+};
+
+/**
+ * `struct bpf_tc_opts` (libbpf 0.4+, 32 bytes). `prog_id`, `handle` and
+ * `priority` are written back by `bpf_tc_attach` and `bpf_tc_query`.
+ */
+struct bpf_tc_opts {
+  size_t sz;
+  int prog_fd;
+  __u32 flags;
+  __u32 prog_id;
+  __u32 handle;
+  __u32 priority;
+};
+
+/**
  * `struct bpf_obj_get_opts` (libbpf 1.0+; layout of 1.1, 16 bytes).
  */
 struct bpf_obj_get_opts {
@@ -270,11 +348,6 @@ struct bpf_object_open_opts {
  * The `va_list` is opaque to Rust; only C creates and reads it.
  */
 typedef int (*libbpf_print_fn_t)(enum libbpf_print_level level, const char *format, va_list args);
-
-/**
- * `enum bpf_func_id` (`linux/bpf.h`).
- */
-typedef uint32_t bpf_func_id;
 
 /**
  * `struct bpf_prog_load_opts` (libbpf 0.6+; layout of 1.1.2, 104 bytes, last `log_buf`).
@@ -882,6 +955,142 @@ const char *libbpf_bpf_link_type_str(enum bpf_link_type t);
 int libbpf_set_memlock_rlim(size_t memlock_bytes);
 
 /**
+ * `bpf_xdp_attach` (LIBBPF_0.7.0): sets `prog_fd` as the XDP program of
+ * `ifindex` by netlink. A non-zero `opts->old_prog_fd` adds `XDP_FLAGS_REPLACE`
+ * (the kernel refuses with EEXIST if another program is attached).
+ * 0, or a negative errno (errno set).
+ *
+ * # Safety
+ * `opts` is NULL or a valid `bpf_xdp_attach_opts` of `opts->sz` bytes.
+ */
+int bpf_xdp_attach(int ifindex, int prog_fd, __u32 flags, const struct bpf_xdp_attach_opts *opts);
+
+/**
+ * `bpf_xdp_detach` (LIBBPF_0.7.0): removes the XDP program of `ifindex`
+ * (`bpf_xdp_attach` with fd -1). 0, or a negative errno (errno set).
+ *
+ * # Safety
+ * As [`bpf_xdp_attach`].
+ */
+int bpf_xdp_detach(int ifindex, __u32 flags, const struct bpf_xdp_attach_opts *opts);
+
+/**
+ * `bpf_xdp_query` (LIBBPF_0.7.0): the XDP program ids of `ifindex` and how they
+ * are attached, from a link dump, written into `opts` (fields its `sz` covers).
+ * `flags` may hold at most one mode flag (else -EINVAL). A device without XDP,
+ * or without an entry, reads as all zero. 0, or a negative errno (errno set).
+ *
+ * # Safety
+ * `opts` is NULL or a valid, writable `bpf_xdp_query_opts` of `opts->sz` bytes.
+ */
+int bpf_xdp_query(int ifindex, int flags, struct bpf_xdp_query_opts *opts);
+
+/**
+ * `bpf_xdp_query_id` (LIBBPF_0.7.0): the id of the XDP program of `ifindex` in
+ * the mode `flags` names (no mode: the only program, 0 if several are attached).
+ * 0 with `*prog_id` set, or a negative errno (errno set; NULL `prog_id` -EINVAL).
+ *
+ * # Safety
+ * `prog_id` is NULL or writable.
+ */
+int bpf_xdp_query_id(int ifindex, int flags, __u32 *prog_id);
+
+/**
+ * `bpf_set_link_xdp_fd` (LIBBPF_0.0.1, 0.x-only; `bpf_xdp_attach` in 1.x): sets
+ * (`fd` ≥ 0) or removes (`fd` = -1) the XDP program of `ifindex`.
+ * 0, or a negative errno (errno set).
+ */
+int bpf_set_link_xdp_fd(int ifindex, int fd, __u32 flags);
+
+/**
+ * `bpf_set_link_xdp_fd_opts` (LIBBPF_0.0.8, 0.x-only): as `bpf_set_link_xdp_fd`;
+ * when `opts` covers `old_fd`, `XDP_FLAGS_REPLACE` is added and `old_fd` is the
+ * program expected to be attached (as libbpf 0.x, even when it is 0).
+ * 0, or a negative errno (errno set).
+ *
+ * # Safety
+ * `opts` is NULL or a valid `bpf_xdp_set_link_opts` of `opts->sz` bytes.
+ */
+int bpf_set_link_xdp_fd_opts(int ifindex, int fd, __u32 flags, const struct bpf_xdp_set_link_opts *opts);
+
+/**
+ * `bpf_get_link_xdp_info` (LIBBPF_0.0.6, 0.x-only; `bpf_xdp_query` in 1.x):
+ * fills `info_size` bytes of `info` with the 20-byte `struct xdp_link_info`
+ * (truncated, or zero-padded beyond it). `info_size` 0, unknown flags or more
+ * than one mode flag give -EINVAL. 0, or a negative errno (errno set).
+ *
+ * # Safety
+ * `info` is NULL or `info_size` writable bytes.
+ */
+int bpf_get_link_xdp_info(int ifindex, struct xdp_link_info *info, size_t info_size, __u32 flags);
+
+/**
+ * `bpf_get_link_xdp_id` (LIBBPF_0.0.2, 0.x-only; `bpf_xdp_query_id` in 1.x, whose
+ * last two arguments are swapped): the XDP program id of `ifindex` for `flags`.
+ * 0 with `*prog_id` set, or a negative errno (errno set; NULL `prog_id` -EINVAL).
+ *
+ * # Safety
+ * `prog_id` is NULL or writable.
+ */
+int bpf_get_link_xdp_id(int ifindex, __u32 *prog_id, __u32 flags);
+
+/**
+ * `bpf_tc_hook_create` (LIBBPF_0.4.0): creates the `clsact` qdisc of
+ * `hook->ifindex` for ingress, egress or both. -EEXIST if it already exists
+ * (callers treat that as success), -EOPNOTSUPP for `BPF_TC_CUSTOM`, -EINVAL for
+ * a bad hook. 0, or a negative errno (errno set).
+ *
+ * # Safety
+ * `hook` is NULL or a valid `bpf_tc_hook` of `hook->sz` bytes.
+ */
+int bpf_tc_hook_create(struct bpf_tc_hook *hook);
+
+/**
+ * `bpf_tc_hook_destroy` (LIBBPF_0.4.0): for one direction, removes all its
+ * filters; for `BPF_TC_INGRESS | BPF_TC_EGRESS`, deletes the `clsact` qdisc.
+ * 0, or a negative errno (errno set).
+ *
+ * # Safety
+ * As [`bpf_tc_hook_create`].
+ */
+int bpf_tc_hook_destroy(struct bpf_tc_hook *hook);
+
+/**
+ * `bpf_tc_attach` (LIBBPF_0.4.0): attaches `opts->prog_fd` as a direct-action
+ * `bpf` filter at `opts->handle`/`opts->priority` (0 = kernel picks) on the hook;
+ * `BPF_TC_F_REPLACE` in `opts->flags` allows replacing, else -EEXIST. On success
+ * writes `prog_id`, `handle` and `priority` back. `prog_id` set on input, no
+ * `prog_fd`, unknown flags or priority > 0xFFFF give -EINVAL.
+ * 0, or a negative errno (errno set).
+ *
+ * # Safety
+ * `hook` as [`bpf_tc_hook_create`]; `opts` is NULL or a valid, writable
+ * `bpf_tc_opts` of `opts->sz` bytes.
+ */
+int bpf_tc_attach(const struct bpf_tc_hook *hook, struct bpf_tc_opts *opts);
+
+/**
+ * `bpf_tc_detach` (LIBBPF_0.4.0): removes the filter at `opts->handle` and
+ * `opts->priority` (both required; `prog_fd`, `prog_id` and `flags` must be 0).
+ * 0, or a negative errno (errno set; -ENOENT if there is no such filter).
+ *
+ * # Safety
+ * `hook` as [`bpf_tc_hook_create`]; `opts` is NULL or a valid `bpf_tc_opts`.
+ */
+int bpf_tc_detach(const struct bpf_tc_hook *hook, const struct bpf_tc_opts *opts);
+
+/**
+ * `bpf_tc_query` (LIBBPF_0.4.0): the program id of the filter at `opts->handle`
+ * and `opts->priority` (both required; `prog_fd`, `prog_id` and `flags` must be
+ * 0), written back with handle and priority. 0, or a negative errno (errno set;
+ * -ENOENT if there is no such filter).
+ *
+ * # Safety
+ * As [`bpf_tc_attach`].
+ */
+int bpf_tc_query(const struct bpf_tc_hook *hook, struct bpf_tc_opts *opts);
+
+/**
  * `bpf_obj_pin` (LIBBPF_0.0.1): pins `fd` at `pathname` on a bpffs. 0, or the LL
  * failure value (a NULL or bad `pathname` gives the kernel's EFAULT, as in libbpf).
  *
@@ -1391,7 +1600,7 @@ int libbpf_probe_bpf_map_type(enum bpf_map_type map_type, const void *opts);
  * `prog_type`, 0 if not; -EOPNOTSUPP for tracing, extension, struct_ops and LSM
  * programs (which cannot be probed this way).
  */
-int libbpf_probe_bpf_helper(enum bpf_prog_type prog_type, bpf_func_id helper_id, const void *opts);
+int libbpf_probe_bpf_helper(enum bpf_prog_type prog_type, enum bpf_func_id helper_id, const void *opts);
 
 /**
  * `libbpf_find_vmlinux_btf_id` (LIBBPF_0.0.6): the vmlinux BTF id of the

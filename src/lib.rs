@@ -24,6 +24,7 @@ pub mod object;
 pub mod probe;
 pub mod sys;
 pub mod util;
+pub mod xdp_tc;
 
 #[allow(unsafe_code)] // the C ABI: raw pointers from C callers, errno, va_list shims
 pub mod capi;

@@ -23,6 +23,8 @@ pub type bpf_attach_type = u32;
 pub type bpf_link_type = u32;
 /// `enum bpf_stats_type`.
 pub type bpf_stats_type = u32;
+/// `enum bpf_tc_attach_point` (libbpf.h); defined in the header preamble.
+pub type bpf_tc_attach_point = u32;
 
 /// `struct bpf_insn` (8 bytes, `linux/bpf.h`): only pointers to it cross the ABI.
 #[repr(C)]
