@@ -1522,19 +1522,19 @@ struct bpf_map *bpf_map__next(const struct bpf_map *map, const struct bpf_object
 int bpf_program__fd(const struct bpf_program *prog);
 
 /**
- * `bpf_program__name` (LIBBPF_0.0.9): the function name; NULL (errno EINVAL) for an
+ * `bpf_program__name` (LIBBPF_0.0.7): the function name; NULL (errno EINVAL) for an
  * invalid program.
  */
 const char *bpf_program__name(const struct bpf_program *prog);
 
 /**
- * `bpf_program__section_name` (LIBBPF_0.0.9): the ELF section name; NULL (errno
+ * `bpf_program__section_name` (LIBBPF_0.2.0): the ELF section name; NULL (errno
  * EINVAL) for an invalid program.
  */
 const char *bpf_program__section_name(const struct bpf_program *prog);
 
 /**
- * `bpf_program__type` (LIBBPF_0.0.9): the program type (UNSPEC for an invalid one).
+ * `bpf_program__type` (LIBBPF_0.7.0): the program type (UNSPEC for an invalid one).
  */
 enum bpf_prog_type bpf_program__type(const struct bpf_program *prog);
 
@@ -1554,22 +1554,22 @@ int bpf_map__fd(const struct bpf_map *map);
 const char *bpf_map__name(const struct bpf_map *map);
 
 /**
- * `bpf_map__type` (LIBBPF_0.8.0): the map type (0 if invalid).
+ * `bpf_map__type` (LIBBPF_0.1.0): the map type (0 if invalid).
  */
 enum bpf_map_type bpf_map__type(const struct bpf_map *map);
 
 /**
- * `bpf_map__key_size` (LIBBPF_0.8.0): the key size (0 if invalid).
+ * `bpf_map__key_size` (LIBBPF_0.1.0): the key size (0 if invalid).
  */
 __u32 bpf_map__key_size(const struct bpf_map *map);
 
 /**
- * `bpf_map__value_size` (LIBBPF_0.8.0): the value size (0 if invalid).
+ * `bpf_map__value_size` (LIBBPF_0.1.0): the value size (0 if invalid).
  */
 __u32 bpf_map__value_size(const struct bpf_map *map);
 
 /**
- * `bpf_map__max_entries` (LIBBPF_0.8.0): max entries (0 if invalid).
+ * `bpf_map__max_entries` (LIBBPF_0.1.0): max entries (0 if invalid).
  */
 __u32 bpf_map__max_entries(const struct bpf_map *map);
 

@@ -578,7 +578,7 @@ pub extern "C" fn bpf_program__fd(prog: *const bpf_program) -> c_int {
     })
 }
 
-/// `bpf_program__name` (LIBBPF_0.0.9): the function name; NULL (errno EINVAL) for an
+/// `bpf_program__name` (LIBBPF_0.0.7): the function name; NULL (errno EINVAL) for an
 /// invalid program.
 #[no_mangle]
 pub extern "C" fn bpf_program__name(prog: *const bpf_program) -> *const c_char {
@@ -588,7 +588,7 @@ pub extern "C" fn bpf_program__name(prog: *const bpf_program) -> *const c_char {
     })
 }
 
-/// `bpf_program__section_name` (LIBBPF_0.0.9): the ELF section name; NULL (errno
+/// `bpf_program__section_name` (LIBBPF_0.2.0): the ELF section name; NULL (errno
 /// EINVAL) for an invalid program.
 #[no_mangle]
 pub extern "C" fn bpf_program__section_name(prog: *const bpf_program) -> *const c_char {
@@ -598,7 +598,7 @@ pub extern "C" fn bpf_program__section_name(prog: *const bpf_program) -> *const 
     })
 }
 
-/// `bpf_program__type` (LIBBPF_0.0.9): the program type (UNSPEC for an invalid one).
+/// `bpf_program__type` (LIBBPF_0.7.0): the program type (UNSPEC for an invalid one).
 #[no_mangle]
 pub extern "C" fn bpf_program__type(prog: *const bpf_program) -> bpf_prog_type {
     value("bpf_program__type", 0, || {
@@ -661,25 +661,25 @@ fn map_field(
     })
 }
 
-/// `bpf_map__type` (LIBBPF_0.8.0): the map type (0 if invalid).
+/// `bpf_map__type` (LIBBPF_0.1.0): the map type (0 if invalid).
 #[no_mangle]
 pub extern "C" fn bpf_map__type(map: *const bpf_map) -> bpf_map_type {
     map_field("bpf_map__type", map, |d| d.map_type)
 }
 
-/// `bpf_map__key_size` (LIBBPF_0.8.0): the key size (0 if invalid).
+/// `bpf_map__key_size` (LIBBPF_0.1.0): the key size (0 if invalid).
 #[no_mangle]
 pub extern "C" fn bpf_map__key_size(map: *const bpf_map) -> __u32 {
     map_field("bpf_map__key_size", map, |d| d.key_size)
 }
 
-/// `bpf_map__value_size` (LIBBPF_0.8.0): the value size (0 if invalid).
+/// `bpf_map__value_size` (LIBBPF_0.1.0): the value size (0 if invalid).
 #[no_mangle]
 pub extern "C" fn bpf_map__value_size(map: *const bpf_map) -> __u32 {
     map_field("bpf_map__value_size", map, |d| d.value_size)
 }
 
-/// `bpf_map__max_entries` (LIBBPF_0.8.0): max entries (0 if invalid).
+/// `bpf_map__max_entries` (LIBBPF_0.1.0): max entries (0 if invalid).
 #[no_mangle]
 pub extern "C" fn bpf_map__max_entries(map: *const bpf_map) -> __u32 {
     map_field("bpf_map__max_entries", map, |d| d.max_entries)
