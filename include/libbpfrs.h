@@ -487,12 +487,12 @@ struct btf *bpf_object__btf(const struct bpf_object *obj);
 int btf__fd(const struct btf *btf);
 
 /**
- * `btf__type_cnt` (LIBBPF_0.8.0): the number of types plus one (ids run from 1).
+ * `btf__type_cnt` (LIBBPF_0.6.0): the number of types plus one (ids run from 1).
  */
 __u32 btf__type_cnt(const struct btf *btf);
 
 /**
- * `btf__get_nr_types` (LIBBPF_0.0.1, deprecated): the number of types.
+ * `btf__get_nr_types` (LIBBPF_0.0.2, deprecated): the number of types.
  */
 __u32 btf__get_nr_types(const struct btf *btf);
 
@@ -518,7 +518,7 @@ const char *btf__name_by_offset(const struct btf *btf, __u32 offset);
 __s32 btf__find_by_name(const struct btf *btf, const char *type_name);
 
 /**
- * `btf__find_by_name_kind` (LIBBPF_0.0.2): as `btf__find_by_name`, of kind `kind`.
+ * `btf__find_by_name_kind` (LIBBPF_0.0.6): as `btf__find_by_name`, of kind `kind`.
  *
  * # Safety
  * `type_name` is NULL or a C string.
@@ -704,12 +704,12 @@ int bpf_map_update_batch(int fd, const void *keys, const void *values, __u32 *co
 int bpf_map_delete_batch(int fd, const void *keys, __u32 *count, const struct bpf_map_batch_opts *opts);
 
 /**
- * `bpf_map__set_type` (LIBBPF_0.8.0): HL, -EBUSY once the map has an fd.
+ * `bpf_map__set_type` (LIBBPF_0.1.0): HL, -EBUSY once the map has an fd.
  */
 int bpf_map__set_type(struct bpf_map *map, enum bpf_map_type type_);
 
 /**
- * `bpf_map__set_max_entries` (LIBBPF_0.8.0): HL, -EBUSY after load; ring buffer
+ * `bpf_map__set_max_entries` (LIBBPF_0.1.0): HL, -EBUSY after load; ring buffer
  * sizes are rounded up to a power-of-two number of pages.
  */
 int bpf_map__set_max_entries(struct bpf_map *map, __u32 max_entries);
@@ -720,32 +720,32 @@ int bpf_map__set_max_entries(struct bpf_map *map, __u32 max_entries);
 int bpf_map__resize(struct bpf_map *map, __u32 max_entries);
 
 /**
- * `bpf_map__map_flags` (LIBBPF_0.8.0).
+ * `bpf_map__map_flags` (LIBBPF_0.1.0).
  */
 __u32 bpf_map__map_flags(const struct bpf_map *map);
 
 /**
- * `bpf_map__set_map_flags` (LIBBPF_0.8.0): HL, -EBUSY once the map has an fd.
+ * `bpf_map__set_map_flags` (LIBBPF_0.1.0): HL, -EBUSY once the map has an fd.
  */
 int bpf_map__set_map_flags(struct bpf_map *map, __u32 flags);
 
 /**
- * `bpf_map__numa_node` (LIBBPF_0.8.0).
+ * `bpf_map__numa_node` (LIBBPF_0.1.0).
  */
 __u32 bpf_map__numa_node(const struct bpf_map *map);
 
 /**
- * `bpf_map__set_numa_node` (LIBBPF_0.8.0): HL, -EBUSY once the map has an fd.
+ * `bpf_map__set_numa_node` (LIBBPF_0.1.0): HL, -EBUSY once the map has an fd.
  */
 int bpf_map__set_numa_node(struct bpf_map *map, __u32 numa_node);
 
 /**
- * `bpf_map__set_key_size` (LIBBPF_0.8.0): HL, -EBUSY once the map has an fd.
+ * `bpf_map__set_key_size` (LIBBPF_0.1.0): HL, -EBUSY once the map has an fd.
  */
 int bpf_map__set_key_size(struct bpf_map *map, __u32 size);
 
 /**
- * `bpf_map__set_value_size` (LIBBPF_0.8.0): HL, -EBUSY once the map has an fd.
+ * `bpf_map__set_value_size` (LIBBPF_0.1.0): HL, -EBUSY once the map has an fd.
  */
 int bpf_map__set_value_size(struct bpf_map *map, __u32 size);
 
@@ -760,7 +760,7 @@ __u32 bpf_map__btf_key_type_id(const struct bpf_map *map);
 __u32 bpf_map__btf_value_type_id(const struct bpf_map *map);
 
 /**
- * `bpf_map__ifindex` (LIBBPF_0.8.0).
+ * `bpf_map__ifindex` (LIBBPF_0.1.0).
  */
 __u32 bpf_map__ifindex(const struct bpf_map *map);
 
@@ -1901,7 +1901,7 @@ enum bpf_attach_type bpf_program__get_expected_attach_type(const struct bpf_prog
 enum bpf_prog_type bpf_program__get_type(const struct bpf_program *prog);
 
 /**
- * `bpf_program__set_expected_attach_type` (LIBBPF_0.0.2; `int` since 1.0): HL,
+ * `bpf_program__set_expected_attach_type` (LIBBPF_0.0.1; `int` since 1.0): HL,
  * -EBUSY after load.
  */
 int bpf_program__set_expected_attach_type(struct bpf_program *prog, enum bpf_attach_type attach_type);

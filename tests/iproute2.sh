@@ -16,9 +16,8 @@
 #
 # Usage: tests/iproute2.sh [--system-libbpf]
 #   --system-libbpf runs the same checks on the real libbpf (validates the test).
-# Ends with "iproute2: N passed, N failed"; exit 77 (skip) when not root, or
-# when ip/tc import libbpf symbols libbpfrs does not export yet (listed), unless
-# LIBBPFRS_IPROUTE2_STRICT=1, where that is a failure.
+# Ends with "iproute2: N passed, N failed"; exit 77 (skip) when not root. ip/tc
+# importing a libbpf symbol libbpfrs does not export is a failure (listed).
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -60,9 +59,7 @@ objdump -T "$dist/libbpfrs.so.1" | awk 'NF >= 7 && $4 != "*UND*" { v = $(NF-1); 
 missing=$(comm -23 "$tmp/needed" "$tmp/have" | tr '\n' ' ')
 echo "ip/tc import $(wc -l <"$tmp/needed") libbpf symbols: $(tr '\n' ' ' <"$tmp/needed")"
 if [ -n "$missing" ] && [ $mode = libbpfrs ]; then
-	echo "libbpfrs does not export yet: $missing"
-	[ "${LIBBPFRS_IPROUTE2_STRICT:-0}" = 1 ] && { echo "FAIL: ip/tc need symbols libbpfrs lacks"; echo "iproute2: 0 passed, 1 failed"; exit 1; }
-	skip "ip/tc need libbpf symbols libbpfrs does not export yet: $missing"
+	echo "FAIL: ip/tc need libbpf symbols libbpfrs does not export: $missing"; echo "iproute2: 0 passed, 1 failed"; exit 1
 fi
 
 arch=$(uname -m)

@@ -55,7 +55,7 @@ pub extern "C" fn btf__fd(btf: *const btf) -> c_int {
     })
 }
 
-/// `btf__type_cnt` (LIBBPF_0.8.0): the number of types plus one (ids run from 1).
+/// `btf__type_cnt` (LIBBPF_0.6.0): the number of types plus one (ids run from 1).
 #[no_mangle]
 pub extern "C" fn btf__type_cnt(btf: *const btf) -> __u32 {
     value("btf__type_cnt", 0, || {
@@ -63,7 +63,7 @@ pub extern "C" fn btf__type_cnt(btf: *const btf) -> __u32 {
     })
 }
 
-/// `btf__get_nr_types` (LIBBPF_0.0.1, deprecated): the number of types.
+/// `btf__get_nr_types` (LIBBPF_0.0.2, deprecated): the number of types.
 #[no_mangle]
 pub extern "C" fn btf__get_nr_types(btf: *const btf) -> __u32 {
     btf__type_cnt(btf).saturating_sub(1)
@@ -115,7 +115,7 @@ pub unsafe extern "C" fn btf__find_by_name(btf: *const btf, type_name: *const c_
     })
 }
 
-/// `btf__find_by_name_kind` (LIBBPF_0.0.2): as `btf__find_by_name`, of kind `kind`.
+/// `btf__find_by_name_kind` (LIBBPF_0.0.6): as `btf__find_by_name`, of kind `kind`.
 ///
 /// # Safety
 /// `type_name` is NULL or a C string.

@@ -5,7 +5,8 @@
 //!   (libbpf 0.x default, so `while (bpf_map_get_next_key(...) != -1)` ends), and
 //!   `-errno` (errno set too) for user-space argument checks. Once
 //!   `libbpf_set_strict_mode()` sets `LIBBPF_STRICT_DIRECT_ERRS` (or `ALL`), or the
-//!   environment has `LIBBPFRS_STRICT=1`, every LL failure returns `-errno` (libbpf 1.x);
+//!   environment has `LIBBPFRS_STRICT=1`, or the library was loaded as `libbpf.so.1`
+//!   (binaries built for 1.x), every LL failure returns `-errno` (libbpf 1.x);
 //! - object-API (HL) int calls always return a negative code with errno set;
 //! - pointer calls always return NULL with errno set (never `ERR_PTR`).
 
@@ -23,9 +24,37 @@ const MODE_DIRECT: u8 = 2;
 static MODE: AtomicU8 = AtomicU8::new(MODE_UNSET);
 static STRICT_FLAGS: AtomicU32 = AtomicU32::new(0);
 
+/// True when this library was loaded under the file name `libbpf.so.1` (the
+/// drop-in compat name): binaries built for libbpf 1.x expect its `-errno`
+/// convention, which has no legacy mode.
+fn loaded_as_libbpf1() -> bool {
+    let mut info = std::mem::MaybeUninit::<libc::Dl_info>::zeroed();
+    let addr = loaded_as_libbpf1 as *const libc::c_void;
+    // SAFETY: dladdr only reads the loader's tables and fills `info`; `addr` is code in this library.
+    let ok = unsafe { libc::dladdr(addr, info.as_mut_ptr()) } != 0;
+    if !ok {
+        return false;
+    }
+    // SAFETY: dladdr succeeded, so `info` is filled; dli_fname is NULL or a NUL-terminated path owned by the loader.
+    let fname = unsafe { info.assume_init() }.dli_fname;
+    if fname.is_null() {
+        return false;
+    }
+    // SAFETY: non-NULL NUL-terminated string that lives as long as the loaded object.
+    let path = unsafe { std::ffi::CStr::from_ptr(fname) }.to_bytes();
+    let base = path.rsplit(|&b| b == b'/').next().unwrap_or(path);
+    base == b"libbpf.so.1" || base.starts_with(b"libbpf.so.1.")
+}
+
 #[cold]
 fn init_mode() -> u8 {
-    let direct = std::env::var_os("LIBBPFRS_STRICT").is_some_and(|v| v == "1");
+    // LIBBPFRS_STRICT=1 forces the 1.x convention, =0 the 0.x one; otherwise it
+    // follows the name the library was loaded as.
+    let direct = match std::env::var_os("LIBBPFRS_STRICT") {
+        Some(v) if v == "1" => true,
+        Some(v) if v == "0" => false,
+        _ => loaded_as_libbpf1(),
+    };
     let m = if direct { MODE_DIRECT } else { MODE_LEGACY };
     if direct {
         STRICT_FLAGS.store(u32::MAX, Ordering::Relaxed);

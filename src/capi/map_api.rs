@@ -29,13 +29,13 @@ fn setter(name: &'static str, map: *mut bpf_map, f: impl FnOnce(&mut MapState)) 
     })
 }
 
-/// `bpf_map__set_type` (LIBBPF_0.8.0): HL, -EBUSY once the map has an fd.
+/// `bpf_map__set_type` (LIBBPF_0.1.0): HL, -EBUSY once the map has an fd.
 #[no_mangle]
 pub extern "C" fn bpf_map__set_type(map: *mut bpf_map, type_: bpf_map_type) -> c_int {
     setter("bpf_map__set_type", map, |m| m.def.map_type = type_)
 }
 
-/// `bpf_map__set_max_entries` (LIBBPF_0.8.0): HL, -EBUSY after load; ring buffer
+/// `bpf_map__set_max_entries` (LIBBPF_0.1.0): HL, -EBUSY after load; ring buffer
 /// sizes are rounded up to a power-of-two number of pages.
 #[no_mangle]
 pub extern "C" fn bpf_map__set_max_entries(map: *mut bpf_map, max_entries: __u32) -> c_int {
@@ -56,25 +56,25 @@ pub extern "C" fn bpf_map__resize(map: *mut bpf_map, max_entries: __u32) -> c_in
     })
 }
 
-/// `bpf_map__map_flags` (LIBBPF_0.8.0).
+/// `bpf_map__map_flags` (LIBBPF_0.1.0).
 #[no_mangle]
 pub extern "C" fn bpf_map__map_flags(map: *const bpf_map) -> __u32 {
     getter("bpf_map__map_flags", map, 0, |m| m.def.map_flags)
 }
 
-/// `bpf_map__set_map_flags` (LIBBPF_0.8.0): HL, -EBUSY once the map has an fd.
+/// `bpf_map__set_map_flags` (LIBBPF_0.1.0): HL, -EBUSY once the map has an fd.
 #[no_mangle]
 pub extern "C" fn bpf_map__set_map_flags(map: *mut bpf_map, flags: __u32) -> c_int {
     setter("bpf_map__set_map_flags", map, |m| m.def.map_flags = flags)
 }
 
-/// `bpf_map__numa_node` (LIBBPF_0.8.0).
+/// `bpf_map__numa_node` (LIBBPF_0.1.0).
 #[no_mangle]
 pub extern "C" fn bpf_map__numa_node(map: *const bpf_map) -> __u32 {
     getter("bpf_map__numa_node", map, 0, |m| m.def.numa_node)
 }
 
-/// `bpf_map__set_numa_node` (LIBBPF_0.8.0): HL, -EBUSY once the map has an fd.
+/// `bpf_map__set_numa_node` (LIBBPF_0.1.0): HL, -EBUSY once the map has an fd.
 #[no_mangle]
 pub extern "C" fn bpf_map__set_numa_node(map: *mut bpf_map, numa_node: __u32) -> c_int {
     setter("bpf_map__set_numa_node", map, |m| {
@@ -82,13 +82,13 @@ pub extern "C" fn bpf_map__set_numa_node(map: *mut bpf_map, numa_node: __u32) ->
     })
 }
 
-/// `bpf_map__set_key_size` (LIBBPF_0.8.0): HL, -EBUSY once the map has an fd.
+/// `bpf_map__set_key_size` (LIBBPF_0.1.0): HL, -EBUSY once the map has an fd.
 #[no_mangle]
 pub extern "C" fn bpf_map__set_key_size(map: *mut bpf_map, size: __u32) -> c_int {
     setter("bpf_map__set_key_size", map, |m| m.def.key_size = size)
 }
 
-/// `bpf_map__set_value_size` (LIBBPF_0.8.0): HL, -EBUSY once the map has an fd.
+/// `bpf_map__set_value_size` (LIBBPF_0.1.0): HL, -EBUSY once the map has an fd.
 #[no_mangle]
 pub extern "C" fn bpf_map__set_value_size(map: *mut bpf_map, size: __u32) -> c_int {
     setter("bpf_map__set_value_size", map, |m| m.def.value_size = size)
@@ -110,7 +110,7 @@ pub extern "C" fn bpf_map__btf_value_type_id(map: *const bpf_map) -> __u32 {
     })
 }
 
-/// `bpf_map__ifindex` (LIBBPF_0.8.0).
+/// `bpf_map__ifindex` (LIBBPF_0.1.0).
 #[no_mangle]
 pub extern "C" fn bpf_map__ifindex(map: *const bpf_map) -> __u32 {
     getter("bpf_map__ifindex", map, 0, |m| m.def.ifindex)

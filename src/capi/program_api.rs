@@ -160,7 +160,7 @@ pub extern "C" fn bpf_program__get_type(prog: *const bpf_program) -> bpf_prog_ty
     super::object_api::bpf_program__type(prog)
 }
 
-/// `bpf_program__set_expected_attach_type` (LIBBPF_0.0.2; `int` since 1.0): HL,
+/// `bpf_program__set_expected_attach_type` (LIBBPF_0.0.1; `int` since 1.0): HL,
 /// -EBUSY after load.
 #[no_mangle]
 pub extern "C" fn bpf_program__set_expected_attach_type(

@@ -23,3 +23,25 @@ pub fn initial_mapping(def: &MapDef) -> Result<Option<Mapping>, Error> {
     }
     Ok(Some(m))
 }
+
+impl super::ObjState {
+    /// Skeleton load (`bpf_object__load_skeleton`): maps a loaded global-data map's
+    /// memory over its initial-value mapping at the same address (read-only for
+    /// `.rodata`), so the skeleton's pointers now reach the map itself. `None` for a
+    /// map that is not mmapable.
+    pub fn remap_data_map(&mut self, i: usize) -> Result<Option<*mut u8>, Error> {
+        let m = self.maps.get_mut(i).ok_or(Error::Inval("no such map"))?;
+        if m.def.map_flags & BPF_F_MMAPABLE == 0 {
+            return Ok(None);
+        }
+        let (Some(fd), Some(mm)) = (&m.fd, &mut m.mmap) else {
+            return Ok(None);
+        };
+        let writable = m.def.map_flags & crate::object::maps::BPF_F_RDONLY_PROG == 0;
+        use std::os::fd::AsFd;
+        mm.remap_shared(fd.as_fd(), writable).inspect_err(|e| {
+            crate::log::warn(format_args!("failed to re-mmap() map '{}': {e}", m.name))
+        })?;
+        Ok(Some(mm.as_ptr()))
+    }
+}
