@@ -118,8 +118,18 @@ pub(crate) fn reloc_err(msg: String) -> Error {
 
 impl Object {
     /// Parses an object from its ELF bytes. `path_name` is used for the default name.
+    /// A malformed object (`LIBBPF_ERRNO__*` errors, which carry their own text) is
+    /// reported once through the print callback; other errors are logged where raised.
     pub fn parse(data: &[u8], path_name: &str, opts: &OpenOpts) -> Result<Object, Error> {
-        elf::parse(data, path_name, opts)
+        elf::parse(data, path_name, opts).inspect_err(|e| {
+            if let Error::Libbpf(_, msg) = e {
+                if msg.contains(path_name) {
+                    crate::log::warn(format_args!("elf: {e}"));
+                } else {
+                    crate::log::warn(format_args!("elf: {path_name}: {e}"));
+                }
+            }
+        })
     }
 
     pub fn find_map(&self, name: &str) -> Option<usize> {
