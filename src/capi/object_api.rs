@@ -19,6 +19,9 @@ use std::ffi::{c_char, c_int, c_void, CString};
 use std::os::fd::AsRawFd;
 use std::sync::Mutex;
 
+/// `LIBBPF_STRICT_MAP_DEFINITIONS`: refuse legacy `SEC("maps")` (libbpf 1.x).
+const STRICT_MAP_DEFINITIONS: u32 = 0x20;
+
 /// `struct bpf_object_open_opts` (libbpf 0.7–1.3 layout, 80 bytes).
 #[repr(C)]
 #[derive(Clone, Copy, Debug)]
@@ -245,6 +248,7 @@ unsafe fn open_opts(
     let open = OpenOpts {
         object_name: object_name.clone(),
         relaxed_maps: o.relaxed_maps,
+        reject_legacy_maps: super::errno::strict_flags() & STRICT_MAP_DEFINITIONS != 0,
     };
     let log_size = u32::try_from(o.kernel_log_size).unwrap_or(u32::MAX);
     let kernel_log = if !o.kernel_log_buf.is_null() && log_size != 0 {

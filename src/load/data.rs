@@ -13,7 +13,8 @@ pub fn mmap_len(value_size: usize) -> usize {
 
 /// The pre-load mapping of a global-data map, holding its ELF initial value.
 pub fn initial_mapping(def: &MapDef) -> Result<Option<Mapping>, Error> {
-    if !matches!(def.kind, MapKind::Data(_)) || def.map_flags & BPF_F_MMAPABLE == 0 {
+    // Every global-data map gets one (as libbpf), mmapable in the kernel or not.
+    if !matches!(def.kind, MapKind::Data(_)) {
         return Ok(None);
     }
     let mut m = Mapping::anon(mmap_len(def.value_size as usize))?;

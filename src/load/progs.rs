@@ -224,6 +224,7 @@ fn load_one(st: &mut ObjState, i: usize) -> Result<(), Error> {
     };
     match res {
         Ok(fd) => {
+            bind_rodata(st, &name, fd.as_raw_fd());
             let ps = &mut st.progs[i];
             ps.fd = Some(fd);
             ps.insns = Some(linked.insns);
@@ -238,6 +239,27 @@ fn load_one(st: &mut ObjState, i: usize) -> Result<(), Error> {
             }
             Err(e)
         }
+    }
+}
+
+/// Binds the object's (last) read-only data map to a loaded program, as libbpf
+/// does, so tools see the `.rodata` of every program; a failure only warns.
+fn bind_rodata(st: &ObjState, prog: &str, prog_fd: i32) {
+    use crate::object::maps::{DataKind, MapKind};
+    let Some(m) = st
+        .maps
+        .iter()
+        .rev()
+        .find(|m| m.def.kind == MapKind::Data(DataKind::Rodata))
+    else {
+        return;
+    };
+    let Some(map_fd) = &m.fd else { return };
+    if let Err(e) = crate::sys::prog::prog_bind_map(prog_fd, map_fd.as_raw_fd(), 0) {
+        crate::log::warn(format_args!(
+            "prog '{prog}': failed to bind map '{}': {e}",
+            m.name
+        ));
     }
 }
 

@@ -162,6 +162,12 @@ pub fn parse(data: &[u8], path_name: &str, opts: &OpenOpts) -> Result<Object, Er
                 obj.kversion = u32::from_le_bytes([b[0], b[1], b[2], b[3]]);
             }
             ("maps", _) => {
+                if opts.reject_legacy_maps {
+                    crate::log::warn(format_args!(
+                        "elf: legacy map definitions in 'maps' section are not supported by libbpf v1.0+"
+                    ));
+                    return Err(Error::Unsupported("legacy 'maps' section in strict mode"));
+                }
                 legacy_maps_shndx = Some(i);
                 kinds[i] = SecKind::LegacyMaps;
             }
@@ -371,6 +377,22 @@ pub fn parse(data: &[u8], path_name: &str, opts: &OpenOpts) -> Result<Object, Er
         let mut m = data_map(&name, kind, shndx, size, init)?;
         if let Some(btf) = &obj.btf {
             m.btf_value_type_id = btf.datasec_by_name(&name).unwrap_or(0);
+        }
+        // As libbpf: mmapable only when the section's DATASEC has a non-static
+        // variable (something a skeleton would expose).
+        let exposed = obj.btf.as_ref().is_some_and(|btf| {
+            btf.ty(m.btf_value_type_id)
+                .filter(|t| m.btf_value_type_id != 0 && t.kind() == crate::btf::Kind::Datasec)
+                .is_some_and(|t| {
+                    t.datasec_vars().any(|v| {
+                        btf.ty(v.type_id)
+                            .and_then(|vt| vt.var_linkage())
+                            .is_some_and(|l| l != 0)
+                    })
+                })
+        });
+        if !exposed {
+            m.map_flags &= !super::maps::BPF_F_MMAPABLE;
         }
         kinds[shndx] = SecKind::Data(obj.maps.len());
         obj.maps.push(m);
@@ -610,8 +632,17 @@ fn code_relocs(
                     insn.src()
                 )));
             }
-            let Some(SecKind::Code(tci)) = kinds.get(sym.shndx).copied() else {
-                return Err(ctx("call target is not in a code section".into()));
+            // As libbpf: calls that need a relocation may only target .text (a
+            // static function of the same section is called without one).
+            let tci = match kinds.get(sym.shndx).copied() {
+                Some(SecKind::Code(tci)) if obj.code[tci].name == ".text" => tci,
+                Some(SecKind::Code(tci)) => {
+                    return Err(ctx(format!(
+                        "bad call relo: target is in section '{}', not .text",
+                        obj.code[tci].name
+                    )))
+                }
+                _ => return Err(ctx("call target is not in a code section".into())),
             };
             if sym.value % 8 != 0 {
                 return Err(ctx("misaligned call target".into()));

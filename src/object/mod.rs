@@ -106,6 +106,8 @@ pub struct OpenOpts {
     /// Accept legacy map definitions with non-zero bytes past the known fields, and
     /// unknown BTF map attributes (`relaxed_maps`, `MAPS_RELAX_COMPAT`).
     pub relaxed_maps: bool,
+    /// Refuse a legacy `maps` section (libbpf 1.x; `LIBBPF_STRICT_MAP_DEFINITIONS`).
+    pub reject_legacy_maps: bool,
 }
 
 pub(crate) fn format_err(msg: String) -> Error {
