@@ -130,6 +130,30 @@ struct bpf_load_program_attr {
 	__u32 prog_flags;
 };
 
+/* Perf buffer types (libbpf.h). perf_buffer_opts is declared as in libbpf
+ * 0.6-0.8: a union of the 1.x `sz` (last field) and the 0.x 3-pointer struct
+ * that perf_buffer__new_deprecated (the 3-argument perf_buffer__new) reads. */
+struct perf_event_attr;
+struct perf_event_header;
+
+enum bpf_perf_event_ret {
+	LIBBPF_PERF_EVENT_DONE = 0,
+	LIBBPF_PERF_EVENT_ERROR = -1,
+	LIBBPF_PERF_EVENT_CONT = -2,
+};
+
+struct perf_buffer_opts {
+	union {
+		size_t sz;
+		struct { /* 0.x form, no sz */
+			void (*sample_cb)(void *ctx, int cpu, void *data, __u32 size);
+			void (*lost_cb)(void *ctx, int cpu, __u64 cnt);
+			void *ctx;
+		};
+	};
+};
+#define perf_buffer_opts__last_field sz
+
 
 /**
  * `struct bpf_map` (libbpf.h): opaque to C.
@@ -155,6 +179,16 @@ struct btf;
  * `struct btf_type` (`linux/btf.h`): only pointers to it cross the ABI.
  */
 struct btf_type;
+
+/**
+ * `struct perf_buffer` (libbpf.h): opaque to C.
+ */
+struct perf_buffer;
+
+/**
+ * `struct ring_buffer` (libbpf.h): opaque to C.
+ */
+struct ring_buffer;
 
 /**
  * `struct bpf_map_create_opts` (libbpf 0.6+; layout of 1.1, 48 bytes).
@@ -344,6 +378,35 @@ struct bpf_object_open_opts {
 };
 
 /**
+ * `perf_buffer_sample_fn`: `void (*)(void *ctx, int cpu, void *data, __u32 size)`.
+ */
+typedef void (*perf_buffer_sample_fn)(void *ctx, int cpu, void *data, __u32 size);
+
+/**
+ * `perf_buffer_lost_fn`: `void (*)(void *ctx, int cpu, __u64 cnt)`.
+ */
+typedef void (*perf_buffer_lost_fn)(void *ctx, int cpu, __u64 cnt);
+
+/**
+ * `perf_buffer_event_fn`: `enum bpf_perf_event_ret (*)(void *ctx, int cpu, struct perf_event_header *event)`.
+ */
+typedef enum bpf_perf_event_ret (*perf_buffer_event_fn)(void *ctx, int cpu, struct perf_event_header *event);
+
+/**
+ * `struct perf_buffer_raw_opts`, libbpf 1.x layout (32 bytes): `sz`, `cpu_cnt`@8,
+ * `cpus`@16, `map_keys`@24 (1.x's two `long :0` take no space).
+ */
+struct perf_buffer_raw_opts {
+  size_t sz;
+  /**
+   * If > 0, open only `cpus[i]`, stored at `map_keys[i]`.
+   */
+  int cpu_cnt;
+  int *cpus;
+  int *map_keys;
+};
+
+/**
  * `libbpf_print_fn_t`: `int (*)(enum libbpf_print_level, const char *, va_list)`.
  * The `va_list` is opaque to Rust; only C creates and reads it.
  */
@@ -469,6 +532,18 @@ struct bpf_btf_load_opts {
  * Opaque `void *` user data and its destructor (0.x `set_priv`).
  */
 typedef void (*ProgClearPriv)(struct bpf_program*, void*);
+
+/**
+ * `ring_buffer_sample_fn`: `int (*)(void *ctx, void *data, size_t size)`.
+ */
+typedef int (*ring_buffer_sample_fn)(void *ctx, void *data, size_t size);
+
+/**
+ * `struct ring_buffer_opts` (LIBBPF_0.0.9, 8 bytes: only `sz`).
+ */
+struct ring_buffer_opts {
+  size_t sz;
+};
 
 #ifdef __cplusplus
 extern "C" {
@@ -1574,6 +1649,94 @@ __u32 bpf_map__value_size(const struct bpf_map *map);
 __u32 bpf_map__max_entries(const struct bpf_map *map);
 
 /**
+ * `perf_buffer__new` (LIBBPF_0.6.0, 6 arguments): one BPF_OUTPUT perf event per
+ * online CPU (possible CPUs, capped at the map's max_entries), `page_cnt` data
+ * pages each (a power of two, else EINVAL), stored in the PERF_EVENT_ARRAY
+ * `map_fd`. NULL with errno on failure; nothing is leaked.
+ *
+ * # Safety
+ * `opts` is NULL or a valid `perf_buffer_opts`; the callbacks are NULL or
+ * functions of their types, callable with `ctx` during polls.
+ */
+struct perf_buffer *perf_buffer__new(int map_fd, size_t page_cnt, perf_buffer_sample_fn sample_cb, perf_buffer_lost_fn lost_cb, void *ctx, const struct perf_buffer_opts *opts);
+
+/**
+ * `perf_buffer__new_deprecated` (LIBBPF_0.6.0; the 0.0.4 3-argument
+ * `perf_buffer__new`): `opts` is the 0.x `{sample_cb, lost_cb, ctx}` (no `sz`),
+ * NULL meaning no callbacks. Returns as [`perf_buffer__new`].
+ *
+ * # Safety
+ * `opts` is NULL or points to the 24-byte 0.x struct.
+ */
+struct perf_buffer *perf_buffer__new_deprecated(int map_fd, size_t page_cnt, const struct perf_buffer_opts *opts);
+
+/**
+ * `perf_buffer__new_raw` (LIBBPF_0.6.0, 6 arguments): like [`perf_buffer__new`]
+ * with the caller's perf_event_attr and a callback that gets every raw record;
+ * `opts->cpu_cnt > 0` opens exactly `cpus[i]` at `map_keys[i]`. NULL `attr` →
+ * EINVAL. NULL with errno on failure.
+ *
+ * # Safety
+ * `attr` is NULL or a valid `perf_event_attr`; `opts` is NULL or a valid 1.x
+ * `perf_buffer_raw_opts` whose `cpus`/`map_keys` hold `cpu_cnt` ints.
+ */
+struct perf_buffer *perf_buffer__new_raw(int map_fd, size_t page_cnt, struct perf_event_attr *attr, perf_buffer_event_fn event_cb, void *ctx, const struct perf_buffer_raw_opts *opts);
+
+/**
+ * `perf_buffer__poll` (LIBBPF_0.0.4): waits up to `timeout_ms` and reads every
+ * ready buffer. The number of ready buffers (0 on timeout), -errno from
+ * `epoll_wait`, or the first failing record result (-1 for an unknown record
+ * type; a raw callback's own value).
+ */
+int perf_buffer__poll(struct perf_buffer *pb, int timeout_ms);
+
+/**
+ * `perf_buffer__consume` (LIBBPF_0.0.9): reads every buffer without waiting. 0,
+ * or the first failing record result as in [`perf_buffer__poll`].
+ */
+int perf_buffer__consume(struct perf_buffer *pb);
+
+/**
+ * `perf_buffer__consume_buffer` (LIBBPF_0.2.0): reads buffer `buf_idx` only. 0, a
+ * failing record result, or -EINVAL for an index ≥ `perf_buffer__buffer_cnt`.
+ */
+int perf_buffer__consume_buffer(struct perf_buffer *pb, size_t buf_idx);
+
+/**
+ * `perf_buffer__buffer_cnt` (LIBBPF_0.2.0): the number of per-CPU buffers (0 for
+ * an invalid `pb`).
+ */
+size_t perf_buffer__buffer_cnt(const struct perf_buffer *pb);
+
+/**
+ * `perf_buffer__buffer_fd` (LIBBPF_0.2.0): the perf event fd of buffer
+ * `buf_idx`; -EINVAL for an index out of range or an invalid `pb`.
+ */
+int perf_buffer__buffer_fd(const struct perf_buffer *pb, size_t buf_idx);
+
+/**
+ * `perf_buffer__buffer` (LIBBPF_1.0.0): the mapped ring of buffer `buf_idx`
+ * (header page included) in `*buf` and its data size in `*buf_size`. 0, or
+ * -EINVAL.
+ *
+ * # Safety
+ * `buf` and `buf_size` are NULL or writable.
+ */
+int perf_buffer__buffer(struct perf_buffer *pb, int buf_idx, void **buf, size_t *buf_size);
+
+/**
+ * `perf_buffer__epoll_fd` (LIBBPF_0.2.0): the epoll fd; -EINVAL for an invalid `pb`.
+ */
+int perf_buffer__epoll_fd(const struct perf_buffer *pb);
+
+/**
+ * `perf_buffer__free` (LIBBPF_0.0.4): removes the fds from the map, unmaps,
+ * disables and closes every event, closes the epoll fd. NULL and unknown
+ * pointers are ignored.
+ */
+void perf_buffer__free(struct perf_buffer *pb);
+
+/**
  * `libbpf_set_print` (LIBBPF_0.0.1; returns the previous callback since 0.0.5).
  * NULL turns printing off.
  *
@@ -2148,6 +2311,52 @@ int bpf_program__set_sk_lookup(struct bpf_program *prog);
  * `bpf_program__is_sk_lookup` (LIBBPF_0.1.0, 0.x-only): whether the program's type is 30.
  */
 bool bpf_program__is_sk_lookup(const struct bpf_program *prog);
+
+/**
+ * `ring_buffer__new` (LIBBPF_0.0.9): a consumer of the RINGBUF map `map_fd` with
+ * `sample_cb(ctx, data, size)` per record. NULL with errno on failure (EINVAL for
+ * bad opts or a map that is not a RINGBUF, the kernel's errno for a bad fd).
+ *
+ * # Safety
+ * `opts` is NULL or a valid `ring_buffer_opts`; `sample_cb` is NULL or a function
+ * of that type, callable with `ctx` during polls.
+ */
+struct ring_buffer *ring_buffer__new(int map_fd, ring_buffer_sample_fn sample_cb, void *ctx, const struct ring_buffer_opts *opts);
+
+/**
+ * `ring_buffer__add` (LIBBPF_0.0.9): adds another RINGBUF map. 0, or a negative
+ * errno (HL): -EINVAL if the map is not a RINGBUF or `rb` is invalid.
+ *
+ * # Safety
+ * As [`ring_buffer__new`].
+ */
+int ring_buffer__add(struct ring_buffer *rb, int map_fd, ring_buffer_sample_fn sample_cb, void *ctx);
+
+/**
+ * `ring_buffer__poll` (LIBBPF_0.0.9): waits up to `timeout_ms` (-1: forever) for
+ * data and consumes the ready rings. The number of records consumed (capped at
+ * INT_MAX; 0 on timeout), a callback's negative return (which stops), or a
+ * negative errno (`epoll_wait`, e.g. -EINTR).
+ */
+int ring_buffer__poll(struct ring_buffer *rb, int timeout_ms);
+
+/**
+ * `ring_buffer__consume` (LIBBPF_0.0.9): consumes every ring without waiting.
+ * Returns as [`ring_buffer__poll`].
+ */
+int ring_buffer__consume(struct ring_buffer *rb);
+
+/**
+ * `ring_buffer__epoll_fd` (LIBBPF_0.3.0): the epoll fd, for the caller's own
+ * event loop; -EINVAL for an invalid `rb`.
+ */
+int ring_buffer__epoll_fd(const struct ring_buffer *rb);
+
+/**
+ * `ring_buffer__free` (LIBBPF_0.0.9): unmaps every ring and closes the epoll fd.
+ * NULL and unknown pointers are ignored.
+ */
+void ring_buffer__free(struct ring_buffer *rb);
 
 /**
  * `libbpf_prog_type_by_name` (LIBBPF_0.0.1): the program type and expected attach

@@ -29,4 +29,15 @@
 
 #define bpf_map__for_each bpf_object__for_each_map
 
+/* perf_buffer__new: the 0.x 3-argument form (map_fd, page_cnt, opts with
+ * sample_cb/lost_cb/ctx) reaches perf_buffer__new_deprecated; the 6-argument
+ * form (map_fd, page_cnt, sample_cb, lost_cb, ctx, opts) the 1.x function. */
+#ifndef perf_buffer__new
+#define perf_buffer__new(...) ___libbpf_overload(___perf_buffer_new, __VA_ARGS__)
+#define ___perf_buffer_new3(map_fd, page_cnt, opts) \
+	perf_buffer__new_deprecated(map_fd, page_cnt, opts)
+#define ___perf_buffer_new6(map_fd, page_cnt, sample_cb, lost_cb, ctx, opts) \
+	perf_buffer__new(map_fd, page_cnt, sample_cb, lost_cb, ctx, opts)
+#endif
+
 #endif /* __LIBBPF_LIBBPF_H */

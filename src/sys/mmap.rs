@@ -19,7 +19,22 @@ unsafe impl Sync for Mapping {}
 impl Mapping {
     /// Maps `len` bytes of `map` read-write (or read-only), shared.
     pub fn map(map: BorrowedFd<'_>, len: usize, writable: bool) -> Result<Mapping, SysError> {
+        Self::map_at(map, len, 0, writable)
+    }
+
+    /// Maps `len` bytes of `fd` from byte `offset` (a multiple of the page size),
+    /// read-write or read-only, shared: ring buffer pages, perf event rings.
+    pub fn map_at(
+        map: BorrowedFd<'_>,
+        len: usize,
+        offset: usize,
+        writable: bool,
+    ) -> Result<Mapping, SysError> {
         let prot = libc::PROT_READ | if writable { libc::PROT_WRITE } else { 0 };
+        let offset = libc::off_t::try_from(offset).map_err(|_| SysError {
+            call: "mmap",
+            errno: libc::E2BIG,
+        })?;
         // SAFETY: a fresh shared mapping chosen by the kernel (addr NULL); it aliases no Rust memory, and we own it until drop.
         let p = unsafe {
             libc::mmap(
@@ -28,7 +43,7 @@ impl Mapping {
                 prot,
                 libc::MAP_SHARED,
                 map.as_raw_fd(),
-                0,
+                offset,
             )
         };
         if p == libc::MAP_FAILED {

@@ -1,0 +1,196 @@
+/* Shared by c-tests/ringbuf.c, c-tests/perfbuf.c, c-tests/oracle/events.c and
+ * bench/ringbuf.c: compiles c-tests/bpf/ev_events.bpf.c with clang at run time,
+ * loads it with the object API and drives its `emit` program by test runs. */
+#ifndef LIBBPFRS_RINGBUF_BPF_H
+#define LIBBPFRS_RINGBUF_BPF_H
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct ev {
+	__u32 seq;
+	__u32 pid;
+	__u32 size;
+	__u32 magic;
+	__u8 fill[48];
+};
+#define EV_MAGIC 0xe7e7e7e7u
+
+/* This process's pid, read once: getpid() itself would trigger on_getpid. */
+static __u32 ev_pid;
+
+enum ev_mode { EV_OUTPUT = 0, EV_SUBMIT = 1, EV_DISCARD = 2, EV_PERF = 3 };
+
+struct ev_obj {
+	struct bpf_object *obj;
+	int rb_fd, pb_fd, cfg_fd, emit_fd, getpid_fd;
+	char dir[64], path[PATH_MAX];
+};
+
+/* The BPF source, next to the C file (__FILE__ is relative to the repo root) or
+ * searched upwards from the working directory. Returns 0 when found. */
+static inline int ev_find_src(char *src, size_t n, const char *file)
+{
+	char dir[PATH_MAX / 2];
+	char *slash;
+	int i;
+
+	snprintf(src, n, "%s", file);
+	slash = strrchr(src, '/');
+	if (slash) {
+		snprintf(slash, n - (size_t)(slash - src), "/bpf/ev_events.bpf.c");
+		if (!access(src, R_OK))
+			return 0;
+		snprintf(slash, n - (size_t)(slash - src), "/../bpf/ev_events.bpf.c");
+		if (!access(src, R_OK))
+			return 0;
+	}
+	if (!getcwd(dir, sizeof(dir)))
+		return -1;
+	for (i = 0; i < 8; i++) {
+		snprintf(src, n, "%s/c-tests/bpf/ev_events.bpf.c", dir);
+		if (!access(src, R_OK))
+			return 0;
+		slash = strrchr(dir, '/');
+		if (!slash || slash == dir)
+			break;
+		*slash = 0;
+	}
+	return -1;
+}
+
+/* Compiles and loads the object. 0, or -1 with a reason in `why`. */
+static inline int ev_open(struct ev_obj *o, const char *file, const char **why)
+{
+	char src[PATH_MAX], cmd[3 * PATH_MAX];
+	struct bpf_program *p;
+
+	memset(o, 0, sizeof(*o));
+	ev_pid = (__u32)getpid();
+	if (system("command -v clang >/dev/null 2>&1") != 0) {
+		*why = "clang not installed";
+		return -1;
+	}
+	if (ev_find_src(src, sizeof(src), file)) {
+		*why = "ev_events.bpf.c not found";
+		return -1;
+	}
+	snprintf(o->dir, sizeof(o->dir), "/tmp/ev_events.%d", (int)getpid());
+	if (mkdir(o->dir, 0700) && errno != EEXIST) {
+		*why = "mkdir";
+		return -1;
+	}
+	snprintf(o->path, sizeof(o->path), "%s/ev_events.o", o->dir);
+	snprintf(cmd, sizeof(cmd),
+		 "clang -O2 -g -target bpf -I/usr/include/$(uname -m)-linux-gnu -c '%s' -o '%s'",
+		 src, o->path);
+	if (system(cmd) != 0) {
+		*why = "clang failed on ev_events.bpf.c";
+		return -1;
+	}
+	o->obj = bpf_object__open_file(o->path, NULL);
+	if (!o->obj || libbpf_get_error(o->obj)) {
+		o->obj = NULL;
+		*why = "bpf_object__open_file";
+		return -1;
+	}
+	if (bpf_object__load(o->obj)) {
+		*why = "bpf_object__load (ringbuf/raw_tp support?)";
+		return -1;
+	}
+	o->rb_fd = bpf_object__find_map_fd_by_name(o->obj, "ev_rb");
+	o->pb_fd = bpf_object__find_map_fd_by_name(o->obj, "ev_pb");
+	o->cfg_fd = bpf_object__find_map_fd_by_name(o->obj, "ev_cfg");
+	p = bpf_object__find_program_by_name(o->obj, "emit");
+	o->emit_fd = p ? bpf_program__fd(p) : -1;
+	p = bpf_object__find_program_by_name(o->obj, "on_getpid");
+	o->getpid_fd = p ? bpf_program__fd(p) : -1;
+	if (o->rb_fd < 0 || o->pb_fd < 0 || o->cfg_fd < 0 || o->emit_fd < 0 || o->getpid_fd < 0) {
+		*why = "object fds";
+		return -1;
+	}
+	return 0;
+}
+
+static inline void ev_close(struct ev_obj *o)
+{
+	if (o->obj)
+		bpf_object__close(o->obj);
+	o->obj = NULL;
+	if (o->path[0])
+		unlink(o->path);
+	if (o->dir[0])
+		rmdir(o->dir);
+}
+
+/* Runs `emit` once: the program's return value (0 = record written), or -1 if
+ * the test run itself failed. */
+static inline int ev_emit(struct ev_obj *o, __u32 seq, __u32 size, int mode)
+{
+	__u64 args[3] = { seq, size, (__u64)mode };
+	LIBBPF_OPTS(bpf_test_run_opts, t, .ctx_in = args, .ctx_size_in = sizeof(args));
+
+	if (bpf_prog_test_run_opts(o->emit_fd, &t))
+		return -1;
+	return (int)t.retval;
+}
+
+/* Checks a received record against what `emit` wrote for `seq`. */
+static inline int ev_valid(const struct ev *e, __u32 seq, __u32 size)
+{
+	int i;
+
+	if (e->seq != seq || e->pid != ev_pid || e->size != size || e->magic != EV_MAGIC)
+		return 0;
+	for (i = 0; i < (int)size - 16 && i < 48; i++)
+		if (e->fill[i] != (__u8)(seq + i))
+			return 0;
+	return 1;
+}
+
+/* Number of mappings of this process, for mapping-leak checks. */
+static inline int ev_count_maps(void)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	int c, n = 0;
+
+	if (!f)
+		return -1;
+	while ((c = fgetc(f)) != EOF)
+		n += c == '\n';
+	fclose(f);
+	return n;
+}
+
+/* Pins the process to one CPU so per-CPU perf records stay in order. */
+static inline int ev_pin_cpu(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+static inline int ev_first_cpu(void)
+{
+	cpu_set_t set;
+	int i;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return 0;
+	for (i = 0; i < CPU_SETSIZE; i++)
+		if (CPU_ISSET(i, &set))
+			return i;
+	return 0;
+}
+
+#endif
