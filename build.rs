@@ -53,6 +53,20 @@ fn scan_exports(dir: &Path, out: &mut BTreeMap<String, Export>) {
         let mut pending: Option<Option<String>> = None; // Some(export_name override)
         for line in text.lines() {
             let t = line.trim_start();
+            // Data symbols defined in `global_asm!` (the legacy bpf_load.c globals):
+            // a `".weak NAME",` or `".globl NAME",` line exports NAME.
+            if let Some(name) = t
+                .strip_prefix("\".weak ")
+                .or_else(|| t.strip_prefix("\".globl "))
+                .and_then(|r| r.strip_suffix("\","))
+            {
+                let node = p
+                    .ends_with("bpf_load.rs")
+                    .then(|| "LIBBPFRS_LEGACY_1".to_owned());
+                let file = p.display().to_string();
+                out.insert(name.to_owned(), Export { node, file });
+                continue;
+            }
             if let Some(d) = t.strip_prefix("///") {
                 doc.push_str(d);
                 doc.push('\n');

@@ -219,6 +219,7 @@ pub fn load_file(path: &std::path::Path, c: &mut dyn Client) -> Result<(), Faile
     let opts = OpenOpts {
         object_name: None,
         relaxed_maps: false,
+        reject_legacy_maps: false,
     };
     let obj = match Object::parse(&data, &path_name, &opts) {
         Ok(o) => o,
