@@ -1,0 +1,276 @@
+//! The BPF skeleton calls that `bpftool gen skeleton` output makes (spec
+//! `libbpf-api.md` §1.2 "Skeleton", §4.4): open from the embedded ELF image and
+//! fill the skeleton's map/program pointers, load and remap global data at the
+//! same addresses, auto-attach, detach, destroy.
+//!
+//! Skeleton structs carry no `sz` check; their map/program arrays use the stride
+//! the skeleton declares (`map_skel_sz`/`prog_skel_sz`), never less than the
+//! original layout.
+
+use super::arg;
+use super::boundary::{hl, value};
+use super::object_api::{
+    bpf_object__close, bpf_object__find_map_by_name, bpf_object__find_program_by_name,
+    bpf_object__load, bpf_object__open_mem, bpf_object_open_opts, map_mut, obj_mut, prog_ref,
+};
+use super::types::*;
+use crate::error::Error;
+use std::ffi::{c_char, c_int, c_void};
+
+/// `struct bpf_map_skeleton` (the fields every version has).
+#[repr(C)]
+pub struct bpf_map_skeleton {
+    pub name: *const c_char,
+    pub map: *mut *mut bpf_map,
+    pub mmaped: *mut *mut c_void,
+}
+
+/// `struct bpf_prog_skeleton`.
+#[repr(C)]
+pub struct bpf_prog_skeleton {
+    pub name: *const c_char,
+    pub prog: *mut *mut bpf_program,
+    pub link: *mut *mut bpf_link,
+}
+
+/// `struct bpf_object_skeleton`.
+#[repr(C)]
+pub struct bpf_object_skeleton {
+    pub sz: usize,
+    pub name: *const c_char,
+    pub data: *const c_void,
+    pub data_sz: usize,
+    pub obj: *mut *mut bpf_object,
+    pub map_cnt: c_int,
+    pub map_skel_sz: c_int,
+    pub maps: *mut bpf_map_skeleton,
+    pub prog_cnt: c_int,
+    pub prog_skel_sz: c_int,
+    pub progs: *mut bpf_prog_skeleton,
+}
+
+/// The `i`-th entry of a skeleton array with the declared stride.
+///
+/// # Safety
+/// `base` points to `cnt` entries of `stride` bytes, `i < cnt`, and `stride` is at
+/// least `size_of::<T>()`.
+unsafe fn entry<'a, T>(base: *mut T, stride: c_int, i: usize) -> &'a mut T {
+    let stride = (stride as usize).max(std::mem::size_of::<T>());
+    // SAFETY: in bounds per the caller's contract; entries are suitably aligned (they start a C array of pointer-aligned structs).
+    unsafe { &mut *base.cast::<u8>().add(i * stride).cast::<T>() }
+}
+
+/// The skeleton itself, or EINVAL for NULL.
+///
+/// # Safety
+/// `s` is NULL or a valid skeleton.
+unsafe fn skel<'a>(s: *mut bpf_object_skeleton) -> Result<&'a mut bpf_object_skeleton, Error> {
+    // SAFETY: NULL or valid (caller contract).
+    unsafe { s.as_mut() }.ok_or(Error::Inval("skeleton is NULL"))
+}
+
+/// `bpf_object__open_skeleton` (LIBBPF_0.0.7): opens the embedded object (named
+/// `s->name` unless `opts` names it), stores it in `*s->obj`, and fills each
+/// `*maps[i].map`, `*maps[i].mmaped` (the initial-value area) and `*progs[i].prog`.
+/// HL; -ESRCH when a named map or program is missing.
+///
+/// # Safety
+/// `s` is a valid skeleton (as bpftool generates); `opts` NULL or valid.
+#[no_mangle]
+pub unsafe extern "C" fn bpf_object__open_skeleton(
+    s: *mut bpf_object_skeleton,
+    opts: *const bpf_object_open_opts,
+) -> c_int {
+    hl("bpf_object__open_skeleton", || {
+        // SAFETY: caller contract.
+        let s = unsafe { skel(s) }?;
+        let mut o = if opts.is_null() {
+            // SAFETY: an all-zero opts is valid (NULL pointers, zero sizes).
+            let mut z: bpf_object_open_opts = unsafe { std::mem::zeroed() };
+            z.sz = std::mem::size_of::<bpf_object_open_opts>();
+            z
+        } else {
+            // SAFETY: non-NULL and valid (caller contract); libbpf copies it whole too.
+            unsafe { std::ptr::read(opts) }
+        };
+        if o.object_name.is_null() {
+            o.object_name = s.name;
+        }
+        // SAFETY: `data`/`data_sz` describe the embedded ELF image (bpftool contract).
+        let obj = unsafe { bpf_object__open_mem(s.data, s.data_sz, &o) };
+        if obj.is_null() {
+            crate::log::warn(format_args!("failed to initialize skeleton BPF object"));
+            return Err(Error::Errno(super::errno::get_errno(), "skeleton open failed"));
+        }
+        // SAFETY: `obj` is a writable pointer slot of the skeleton.
+        unsafe { arg::write(s.obj, obj) };
+        for i in 0..s.map_cnt.max(0) as usize {
+            // SAFETY: `maps` has `map_cnt` entries of `map_skel_sz` bytes.
+            let m = unsafe { entry(s.maps, s.map_skel_sz, i) };
+            // SAFETY: skeleton names are C strings.
+            let map = unsafe { bpf_object__find_map_by_name(obj, m.name) };
+            if map.is_null() {
+                // SAFETY: as above.
+                let n = unsafe { arg::opt_cstr(m.name) }.map(|c| c.to_string_lossy());
+                crate::log::warn(format_args!(
+                    "failed to find skeleton map '{}'",
+                    n.unwrap_or_default()
+                ));
+                return Err(Error::Errno(libc::ESRCH, "skeleton map not found"));
+            }
+            // SAFETY: writable slots of the skeleton.
+            unsafe { arg::write(m.map, map) };
+            if !m.mmaped.is_null() {
+                let (h, idx) = map_mut(map)?;
+                let p = h.st.maps[idx]
+                    .mmap
+                    .as_ref()
+                    .map_or(std::ptr::null_mut(), |mm| mm.as_ptr().cast::<c_void>());
+                // SAFETY: writable slot of the skeleton.
+                unsafe { arg::write(m.mmaped, p) };
+            }
+        }
+        for i in 0..s.prog_cnt.max(0) as usize {
+            // SAFETY: `progs` has `prog_cnt` entries of `prog_skel_sz` bytes.
+            let p = unsafe { entry(s.progs, s.prog_skel_sz, i) };
+            // SAFETY: skeleton names are C strings.
+            let prog = unsafe { bpf_object__find_program_by_name(obj, p.name) };
+            if prog.is_null() {
+                // SAFETY: as above.
+                let n = unsafe { arg::opt_cstr(p.name) }.map(|c| c.to_string_lossy());
+                crate::log::warn(format_args!(
+                    "failed to find skeleton program '{}'",
+                    n.unwrap_or_default()
+                ));
+                return Err(Error::Errno(libc::ESRCH, "skeleton program not found"));
+            }
+            // SAFETY: writable slot of the skeleton.
+            unsafe { arg::write(p.prog, prog) };
+        }
+        Ok(0)
+    })
+}
+
+/// `bpf_object__load_skeleton` (LIBBPF_0.0.7): loads `*s->obj`, then maps each
+/// mmapable map's memory at its `*mmaped` address (read-only for `.rodata`);
+/// `*mmaped` becomes NULL for maps that are not mmapable. HL.
+///
+/// # Safety
+/// `s` is a valid, opened skeleton.
+#[no_mangle]
+pub unsafe extern "C" fn bpf_object__load_skeleton(s: *mut bpf_object_skeleton) -> c_int {
+    hl("bpf_object__load_skeleton", || {
+        // SAFETY: caller contract.
+        let s = unsafe { skel(s) }?;
+        // SAFETY: `obj` points to the skeleton's object slot.
+        let obj = unsafe { arg::read(s.obj, "skeleton obj is NULL") }?;
+        let r = bpf_object__load(obj);
+        if r < 0 {
+            return Err(Error::Errno(-r, "skeleton load failed"));
+        }
+        for i in 0..s.map_cnt.max(0) as usize {
+            // SAFETY: as in open.
+            let m = unsafe { entry(s.maps, s.map_skel_sz, i) };
+            if m.mmaped.is_null() {
+                continue;
+            }
+            // SAFETY: filled by open_skeleton.
+            let map = unsafe { arg::read(m.map, "skeleton map is NULL") }?;
+            let (h, idx) = map_mut(map)?;
+            let p = h.st.remap_data_map(idx)?.map_or(std::ptr::null_mut(), |p| p.cast());
+            // SAFETY: writable slot of the skeleton.
+            unsafe { arg::write(m.mmaped, p) };
+        }
+        let _ = obj_mut(obj)?;
+        Ok(0)
+    })
+}
+
+/// `bpf_object__attach_skeleton` (LIBBPF_0.0.7): auto-attaches every program with
+/// autoload and autoattach set whose `*link` is still NULL; sections without an
+/// automatic attach are skipped. HL: the first attach error.
+///
+/// # Safety
+/// `s` is a valid, loaded skeleton.
+#[no_mangle]
+pub unsafe extern "C" fn bpf_object__attach_skeleton(s: *mut bpf_object_skeleton) -> c_int {
+    hl("bpf_object__attach_skeleton", || {
+        // SAFETY: caller contract.
+        let s = unsafe { skel(s) }?;
+        for i in 0..s.prog_cnt.max(0) as usize {
+            // SAFETY: as in open.
+            let p = unsafe { entry(s.progs, s.prog_skel_sz, i) };
+            // SAFETY: filled by open_skeleton.
+            let prog = unsafe { arg::read(p.prog, "skeleton prog is NULL") }?;
+            let (h, idx) = prog_ref(prog)?;
+            let ps = &h.st.progs[idx];
+            if !ps.autoload || !ps.autoattach {
+                continue;
+            }
+            // SAFETY: `link` is the skeleton's link slot (may be NULL: then skip it).
+            if p.link.is_null() || !unsafe { *p.link }.is_null() {
+                continue;
+            }
+            match super::attach::auto_attach(prog)? {
+                Some(link) => {
+                    // SAFETY: writable slot of the skeleton.
+                    unsafe { arg::write(p.link, link) };
+                }
+                None => continue,
+            }
+        }
+        Ok(0)
+    })
+}
+
+/// `bpf_object__detach_skeleton` (LIBBPF_0.0.7): destroys every `*link` and sets
+/// it to NULL.
+///
+/// # Safety
+/// `s` is NULL or a valid skeleton.
+#[no_mangle]
+pub unsafe extern "C" fn bpf_object__detach_skeleton(s: *mut bpf_object_skeleton) {
+    value("bpf_object__detach_skeleton", (), || {
+        // SAFETY: caller contract.
+        let Ok(s) = (unsafe { skel(s) }) else { return };
+        for i in 0..s.prog_cnt.max(0) as usize {
+            // SAFETY: as in open.
+            let p = unsafe { entry(s.progs, s.prog_skel_sz, i) };
+            if p.link.is_null() {
+                continue;
+            }
+            // SAFETY: the skeleton's link slot.
+            let link = unsafe { std::ptr::replace(p.link, std::ptr::null_mut()) };
+            super::link::bpf_link__destroy(link);
+        }
+    })
+}
+
+/// `bpf_object__destroy_skeleton` (LIBBPF_0.0.7): detaches, closes the object,
+/// then frees `s->maps`, `s->progs` and `s` with libc `free()` (bpftool allocated
+/// them with `calloc`). NULL is ignored.
+///
+/// # Safety
+/// `s` is NULL or a skeleton allocated as bpftool does.
+#[no_mangle]
+pub unsafe extern "C" fn bpf_object__destroy_skeleton(s: *mut bpf_object_skeleton) {
+    value("bpf_object__destroy_skeleton", (), || {
+        if s.is_null() {
+            return;
+        }
+        // SAFETY: caller contract.
+        unsafe { bpf_object__detach_skeleton(s) };
+        // SAFETY: non-NULL skeleton (caller contract).
+        let sk = unsafe { &mut *s };
+        if !sk.obj.is_null() {
+            // SAFETY: the object slot.
+            bpf_object__close(unsafe { *sk.obj });
+        }
+        // SAFETY: bpftool allocates these three with calloc; libbpf frees them with free().
+        unsafe {
+            libc::free(sk.maps.cast());
+            libc::free(sk.progs.cast());
+            libc::free(s.cast());
+        }
+    })
+}
