@@ -72,3 +72,15 @@ pub struct bpf_program {
 pub struct bpf_map {
     _opaque: (),
 }
+
+/// `struct bpf_link` (libbpf.h): opaque to C.
+pub struct bpf_link {
+    _opaque: (),
+}
+
+/// `union bpf_iter_link_info` (`linux/bpf.h`): only pointers to it cross the ABI;
+/// the kernel reads the caller's union.
+#[repr(C)]
+pub struct bpf_iter_link_info {
+    _opaque: [u8; 0],
+}

@@ -52,6 +52,23 @@ pub fn obj_get_path(path: &CStr, file_flags: u32) -> Result<OwnedFd, SysError> {
     obj_get(UserPtr::from_ptr(path.as_ptr()), file_flags)
 }
 
+/// `BPF_FS_MAGIC`: the `f_type` of a bpffs mount.
+pub const BPF_FS_MAGIC: i64 = 0xcafe_4a11;
+
+/// `statfs(path)`: the filesystem type (`f_type`) of the mount holding `path`,
+/// used to check that a pin path is on a bpffs before `BPF_OBJ_PIN`.
+pub fn fs_type(path: &CStr) -> Result<i64, SysError> {
+    // SAFETY: all-zero bytes are a valid `struct statfs` (plain integers).
+    let mut st: libc::statfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `path` is NUL-terminated and `st` is a live, writable statfs the kernel fills.
+    let r = unsafe { libc::statfs(path.as_ptr(), &mut st) };
+    if r < 0 {
+        Err(SysError::last("statfs"))
+    } else {
+        Ok(st.f_type as i64)
+    }
+}
+
 /// The four kinds of kernel object with global ids.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IdKind {
