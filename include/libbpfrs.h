@@ -156,6 +156,11 @@ struct perf_buffer_opts {
 
 
 /**
+ * `struct bpf_link` (libbpf.h): opaque to C.
+ */
+struct bpf_link;
+
+/**
  * `struct bpf_map` (libbpf.h): opaque to C.
  */
 struct bpf_map;
@@ -189,6 +194,77 @@ struct perf_buffer;
  * `struct ring_buffer` (libbpf.h): opaque to C.
  */
 struct ring_buffer;
+
+/**
+ * `struct bpf_perf_event_opts` (libbpf 0.5; 1.1.2 layout, 16 bytes).
+ */
+struct bpf_perf_event_opts {
+  size_t sz;
+  __u64 bpf_cookie;
+};
+
+/**
+ * `struct bpf_tracepoint_opts` (libbpf 0.5; 16 bytes).
+ */
+struct bpf_tracepoint_opts {
+  size_t sz;
+  __u64 bpf_cookie;
+};
+
+/**
+ * `struct bpf_trace_opts` (libbpf 0.8; 16 bytes).
+ */
+struct bpf_trace_opts {
+  size_t sz;
+  __u64 cookie;
+};
+
+/**
+ * `struct bpf_iter_attach_opts` (libbpf 0.0.9; 24 bytes).
+ */
+struct bpf_iter_attach_opts {
+  size_t sz;
+  union bpf_iter_link_info *link_info;
+  __u32 link_info_len;
+};
+
+/**
+ * `struct bpf_kprobe_opts` (libbpf 0.5; 1.1.2 layout, 32 bytes, known size 25).
+ */
+struct bpf_kprobe_opts {
+  size_t sz;
+  __u64 bpf_cookie;
+  size_t offset;
+  bool retprobe;
+};
+
+/**
+ * `struct bpf_ksyscall_opts` (libbpf 1.0; 1.1.2 layout, 24 bytes, known size 17).
+ */
+struct bpf_ksyscall_opts {
+  size_t sz;
+  __u64 bpf_cookie;
+  bool retprobe;
+};
+
+/**
+ * `struct bpf_uprobe_opts` (libbpf 0.5, `func_name` 0.8; 1.1.2 layout, 40 bytes).
+ */
+struct bpf_uprobe_opts {
+  size_t sz;
+  size_t ref_ctr_offset;
+  __u64 bpf_cookie;
+  bool retprobe;
+  const char *func_name;
+};
+
+/**
+ * `struct bpf_usdt_opts` (libbpf 0.8; 16 bytes).
+ */
+struct bpf_usdt_opts {
+  size_t sz;
+  __u64 usdt_cookie;
+};
 
 /**
  * `struct bpf_map_create_opts` (libbpf 0.6+; layout of 1.1, 48 bytes).
@@ -545,9 +621,203 @@ struct ring_buffer_opts {
   size_t sz;
 };
 
+/**
+ * `struct bpf_map_skeleton` (the fields every version has).
+ */
+struct bpf_map_skeleton {
+  const char *name;
+  struct bpf_map **map;
+  void **mmaped;
+};
+
+/**
+ * `struct bpf_prog_skeleton`.
+ */
+struct bpf_prog_skeleton {
+  const char *name;
+  struct bpf_program **prog;
+  struct bpf_link **link;
+};
+
+/**
+ * `struct bpf_object_skeleton`.
+ */
+struct bpf_object_skeleton {
+  size_t sz;
+  const char *name;
+  const void *data;
+  size_t data_sz;
+  struct bpf_object **obj;
+  int map_cnt;
+  int map_skel_sz;
+  struct bpf_map_skeleton *maps;
+  int prog_cnt;
+  int prog_skel_sz;
+  struct bpf_prog_skeleton *progs;
+};
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * `bpf_program__attach` (LIBBPF_0.0.7): attaches as the section name says
+ * (tracepoint, raw_tp, tp_btf/fentry/fexit/fmod_ret/lsm, iter, kprobe, uprobe …).
+ * NULL with errno EOPNOTSUPP when the section has no auto-attach (libbpf 1.x).
+ */
+struct bpf_link *bpf_program__attach(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__attach_perf_event_opts` (LIBBPF_0.5.0): attaches to the perf
+ * event `pfd` (a BPF link when the kernel has them, else `PERF_EVENT_IOC_SET_BPF`
+ * and `ENABLE`). On success the link owns `pfd` and closes it on destroy. P1;
+ * `pfd < 0` or an unloaded program → EINVAL.
+ *
+ * # Safety
+ * `opts` is NULL or a valid opts struct of `opts->sz` bytes.
+ */
+struct bpf_link *bpf_program__attach_perf_event_opts(const struct bpf_program *prog, int pfd, const struct bpf_perf_event_opts *opts);
+
+/**
+ * `bpf_program__attach_perf_event` (LIBBPF_0.0.4): `_opts` with NULL opts.
+ */
+struct bpf_link *bpf_program__attach_perf_event(const struct bpf_program *prog, int pfd);
+
+/**
+ * `bpf_program__attach_tracepoint_opts` (LIBBPF_0.5.0): a `PERF_TYPE_TRACEPOINT`
+ * event for `category/name` (id from tracefs at `/sys/kernel/tracing`, else
+ * `/sys/kernel/debug/tracing`, mounting tracefs if neither is there) with the
+ * program attached. P1: an unknown tracepoint gives ENOENT.
+ *
+ * # Safety
+ * Names are NULL or C strings; `opts` is NULL or a valid opts struct.
+ */
+struct bpf_link *bpf_program__attach_tracepoint_opts(const struct bpf_program *prog, const char *tp_category, const char *tp_name, const struct bpf_tracepoint_opts *opts);
+
+/**
+ * `bpf_program__attach_tracepoint` (LIBBPF_0.0.4): `_opts` with NULL opts.
+ *
+ * # Safety
+ * Names are NULL or C strings.
+ */
+struct bpf_link *bpf_program__attach_tracepoint(const struct bpf_program *prog, const char *tp_category, const char *tp_name);
+
+/**
+ * `bpf_program__attach_raw_tracepoint` (LIBBPF_0.0.4): `BPF_RAW_TRACEPOINT_OPEN`
+ * of `tp_name` (passed to the kernel as is: NULL gives its EFAULT). P1.
+ *
+ * # Safety
+ * `tp_name` is NULL or a C string.
+ */
+struct bpf_link *bpf_program__attach_raw_tracepoint(const struct bpf_program *prog, const char *tp_name);
+
+/**
+ * `bpf_program__attach_trace_opts` (LIBBPF_0.8.0): a link of the program's
+ * expected attach type (tp_btf, fentry, fexit, fmod_ret) with `opts->cookie`. P1.
+ *
+ * # Safety
+ * `opts` is NULL or a valid opts struct of `opts->sz` bytes.
+ */
+struct bpf_link *bpf_program__attach_trace_opts(const struct bpf_program *prog, const struct bpf_trace_opts *opts);
+
+/**
+ * `bpf_program__attach_trace` (LIBBPF_0.0.6): `_opts` with NULL opts.
+ */
+struct bpf_link *bpf_program__attach_trace(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__attach_lsm` (LIBBPF_0.0.8): a `BPF_LSM_MAC` link (the program's
+ * expected attach type). P1.
+ */
+struct bpf_link *bpf_program__attach_lsm(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__attach_cgroup` (LIBBPF_0.0.8): a cgroup link of the program's
+ * expected attach type. P1.
+ */
+struct bpf_link *bpf_program__attach_cgroup(const struct bpf_program *prog, int cgroup_fd);
+
+/**
+ * `bpf_program__attach_netns` (LIBBPF_0.0.9): a network-namespace link (flow
+ * dissector, sk_lookup) of the program's expected attach type. P1.
+ */
+struct bpf_link *bpf_program__attach_netns(const struct bpf_program *prog, int netns_fd);
+
+/**
+ * `bpf_program__attach_xdp` (LIBBPF_0.1.0): an XDP link (`BPF_XDP`) on
+ * `ifindex` (kernel 5.9+). P1.
+ */
+struct bpf_link *bpf_program__attach_xdp(const struct bpf_program *prog, int ifindex);
+
+/**
+ * `bpf_program__attach_iter` (LIBBPF_0.0.9): a `BPF_TRACE_ITER` link, with
+ * `opts->link_info` (e.g. a map for map iterators); read it through
+ * `bpf_iter_create(bpf_link__fd(link))`. P1.
+ *
+ * # Safety
+ * `opts` is NULL or a valid opts struct; `link_info` as the kernel requires.
+ */
+struct bpf_link *bpf_program__attach_iter(const struct bpf_program *prog, const struct bpf_iter_attach_opts *opts);
+
+/**
+ * `bpf_program__attach_kprobe_opts` (LIBBPF_0.5.0): a kprobe (or kretprobe) on
+ * `func_name + offset` through the `kprobe` PMU. P1. On a kernel without kprobes
+ * (no `kprobe` PMU) ENOENT, as libbpf 1.1.2, with a message saying so.
+ *
+ * # Safety
+ * `func_name` is NULL or a C string; `opts` is NULL or a valid opts struct.
+ */
+struct bpf_link *bpf_program__attach_kprobe_opts(const struct bpf_program *prog, const char *func_name, const struct bpf_kprobe_opts *opts);
+
+/**
+ * `bpf_program__attach_kprobe` (LIBBPF_0.0.4): `_opts` with `retprobe` set.
+ *
+ * # Safety
+ * `func_name` is NULL or a C string.
+ */
+struct bpf_link *bpf_program__attach_kprobe(const struct bpf_program *prog, bool retprobe, const char *func_name);
+
+/**
+ * `bpf_program__attach_ksyscall` (LIBBPF_1.0.0): a kprobe on the kernel
+ * function of syscall `syscall_name` (`__x64_sys_NAME` where the kernel has
+ * syscall wrappers, else `sys_NAME`). P1; without kprobes ENOENT, as
+ * `attach_kprobe`; a NULL name → EINVAL.
+ *
+ * # Safety
+ * `syscall_name` is NULL or a C string; `opts` is NULL or a valid opts struct.
+ */
+struct bpf_link *bpf_program__attach_ksyscall(const struct bpf_program *prog, const char *syscall_name, const struct bpf_ksyscall_opts *opts);
+
+/**
+ * `bpf_program__attach_uprobe_opts` (LIBBPF_0.5.0): a uprobe (or uretprobe) on
+ * `binary_path` at file offset `func_offset`, plus the offset of
+ * `opts->func_name` found in the ELF's symbols when given. `pid` -1: every
+ * process; `pid` 0: this one. A path without `/` is searched as libbpf does.
+ * P1: NULL path → EINVAL; missing file or function → ENOENT.
+ *
+ * # Safety
+ * `binary_path` is NULL or a C string; `opts` is NULL or a valid opts struct
+ * whose `func_name` is NULL or a C string.
+ */
+struct bpf_link *bpf_program__attach_uprobe_opts(const struct bpf_program *prog, int pid, const char *binary_path, size_t func_offset, const struct bpf_uprobe_opts *opts);
+
+/**
+ * `bpf_program__attach_uprobe` (LIBBPF_0.0.4): `_opts` with `retprobe` set.
+ *
+ * # Safety
+ * `binary_path` is NULL or a C string.
+ */
+struct bpf_link *bpf_program__attach_uprobe(const struct bpf_program *prog, bool retprobe, int pid, const char *binary_path, size_t func_offset);
+
+/**
+ * `bpf_program__attach_usdt` (LIBBPF_0.8.0): not implemented by libbpfrs. NULL
+ * with ESRCH when the object lacks `usdt.bpf.h`'s maps (what libbpf 1.1.2 says),
+ * else EOPNOTSUPP, with a message either way.
+ *
+ * # Safety
+ * Strings are NULL or C strings; `opts` is NULL or a valid opts struct.
+ */
+struct bpf_link *bpf_program__attach_usdt(const struct bpf_program *prog, int pid, const char *binary_path, const char *usdt_provider, const char *usdt_name, const struct bpf_usdt_opts *opts);
 
 /**
  * `bpf_object__btf` (LIBBPF_0.0.2): the object's BTF, NULL if it has none (errno
@@ -646,6 +916,72 @@ uint32_t libbpf_minor_version(void);
  * `libbpf_version_string` (LIBBPF_0.6.0): `"v1.1"`.
  */
 const char *libbpf_version_string(void);
+
+/**
+ * `bpf_link__fd` (LIBBPF_0.0.8): the link's fd (the perf event fd for a perf
+ * event attached by ioctl). -EINVAL with errno for NULL or an unknown pointer
+ * (libbpf would crash).
+ */
+int bpf_link__fd(const struct bpf_link *link);
+
+/**
+ * `bpf_link__pin_path` (LIBBPF_0.0.8): where the link is pinned, or NULL (not
+ * pinned; errno ENOENT — EINVAL for an invalid link).
+ */
+const char *bpf_link__pin_path(const struct bpf_link *link);
+
+/**
+ * `bpf_link__pin` (LIBBPF_0.0.8): pins the link at `path`, which must be on a
+ * bpffs. 0, or HL: -EBUSY if already pinned, -EINVAL for a path off bpffs or
+ * NULL, the kernel's -errno otherwise.
+ *
+ * # Safety
+ * `path` is NULL or a C string.
+ */
+int bpf_link__pin(struct bpf_link *link, const char *path);
+
+/**
+ * `bpf_link__unpin` (LIBBPF_0.0.8): removes the pin file. 0, or HL: -EINVAL if
+ * not pinned, the unlink's -errno.
+ */
+int bpf_link__unpin(struct bpf_link *link);
+
+/**
+ * `bpf_link__update_program` (LIBBPF_0.0.8): makes the link run `prog`
+ * (`BPF_LINK_UPDATE`). 0, or HL (-errno).
+ */
+int bpf_link__update_program(struct bpf_link *link, struct bpf_program *prog);
+
+/**
+ * `bpf_link__disconnect` (LIBBPF_0.0.7): `bpf_link__destroy` will then free the
+ * link without detaching the program (its fd is left open). Invalid links are
+ * ignored.
+ */
+void bpf_link__disconnect(struct bpf_link *link);
+
+/**
+ * `bpf_link__detach` (LIBBPF_0.1.0): `BPF_LINK_DETACH`; the link stays valid
+ * (defunct) until destroyed. 0, or HL (-errno).
+ */
+int bpf_link__detach(struct bpf_link *link);
+
+/**
+ * `bpf_link__destroy` (LIBBPF_0.0.4): detaches (unless disconnected) and frees
+ * the link, closing its fds (for a perf event link also the event; an event
+ * attached by ioctl is disabled first). NULL and ERR_PTR give 0; an unknown
+ * pointer gives -EINVAL.
+ */
+int bpf_link__destroy(struct bpf_link *link);
+
+/**
+ * `bpf_link__open` (LIBBPF_0.0.8): the link pinned at `path` (`BPF_OBJ_GET`),
+ * remembering `path` as its pin path. NULL with errno on failure (the kernel's
+ * errno; a NULL path gives its EFAULT, as libbpf).
+ *
+ * # Safety
+ * `path` is NULL or a C string.
+ */
+struct bpf_link *bpf_link__open(const char *path);
 
 /**
  * `bpf_map_create` (LIBBPF_0.6.0): a new map fd (≥ 3), or the LL failure value.
@@ -2388,6 +2724,56 @@ int libbpf_prog_type_by_name(const char *name, enum bpf_prog_type *prog_type, en
  * `enum bpf_attach_type`.
  */
 int libbpf_attach_type_by_name(const char *name, enum bpf_attach_type *attach_type);
+
+/**
+ * `bpf_object__open_skeleton` (LIBBPF_0.0.7): opens the embedded object (named
+ * `s->name` unless `opts` names it), stores it in `*s->obj`, and fills each
+ * `*maps[i].map`, `*maps[i].mmaped` (the initial-value area) and `*progs[i].prog`.
+ * HL; -ESRCH when a named map or program is missing.
+ *
+ * # Safety
+ * `s` is a valid skeleton (as bpftool generates); `opts` NULL or valid.
+ */
+int bpf_object__open_skeleton(struct bpf_object_skeleton *s, const struct bpf_object_open_opts *opts);
+
+/**
+ * `bpf_object__load_skeleton` (LIBBPF_0.0.7): loads `*s->obj`, then maps each
+ * mmapable map's memory at its `*mmaped` address (read-only for `.rodata`);
+ * `*mmaped` becomes NULL for maps that are not mmapable. HL.
+ *
+ * # Safety
+ * `s` is a valid, opened skeleton.
+ */
+int bpf_object__load_skeleton(struct bpf_object_skeleton *s);
+
+/**
+ * `bpf_object__attach_skeleton` (LIBBPF_0.0.7): auto-attaches every program with
+ * autoload and autoattach set whose `*link` is still NULL; sections without an
+ * automatic attach are skipped. HL: the first attach error.
+ *
+ * # Safety
+ * `s` is a valid, loaded skeleton.
+ */
+int bpf_object__attach_skeleton(struct bpf_object_skeleton *s);
+
+/**
+ * `bpf_object__detach_skeleton` (LIBBPF_0.0.7): destroys every `*link` and sets
+ * it to NULL.
+ *
+ * # Safety
+ * `s` is NULL or a valid skeleton.
+ */
+void bpf_object__detach_skeleton(struct bpf_object_skeleton *s);
+
+/**
+ * `bpf_object__destroy_skeleton` (LIBBPF_0.0.7): detaches, closes the object,
+ * then frees `s->maps`, `s->progs` and `s` with libc `free()` (bpftool allocated
+ * them with `calloc`). NULL is ignored.
+ *
+ * # Safety
+ * `s` is NULL or a skeleton allocated as bpftool does.
+ */
+void bpf_object__destroy_skeleton(struct bpf_object_skeleton *s);
 
 #ifdef __cplusplus
 }  // extern "C"

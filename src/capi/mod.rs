@@ -30,4 +30,5 @@ pub mod prog;
 pub mod program_api;
 pub mod ringbuf;
 pub mod secnames;
+pub mod skeleton;
 pub mod types;

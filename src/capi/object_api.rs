@@ -333,6 +333,25 @@ pub unsafe extern "C" fn bpf_object__open_mem(
         let (_, open, load) = unsafe { open_opts(opts) }?;
         // SAFETY: non-NULL with `obj_buf_sz` readable bytes (caller contract).
         let data = unsafe { std::slice::from_raw_parts(obj_buf.cast::<u8>(), obj_buf_sz) };
+        // The ELF parser reads headers in place and needs 8-byte alignment; an
+        // image embedded as a string (bpftool skeletons) may not have it.
+        let copy: Vec<u64>;
+        let data = if obj_buf as usize % 8 == 0 {
+            data
+        } else {
+            let mut v = vec![0u64; obj_buf_sz.div_ceil(8)];
+            // SAFETY: `v` has at least `obj_buf_sz` bytes; u64 storage viewed as bytes is valid for any values and the regions do not overlap.
+            unsafe {
+                std::ptr::copy_nonoverlapping(
+                    data.as_ptr(),
+                    v.as_mut_ptr().cast::<u8>(),
+                    obj_buf_sz,
+                )
+            };
+            copy = v;
+            // SAFETY: `copy` lives until the end of this closure and holds `obj_buf_sz` initialised bytes.
+            unsafe { std::slice::from_raw_parts(copy.as_ptr().cast::<u8>(), obj_buf_sz) }
+        };
         let name = format!("{:x}-{:x}", obj_buf as usize, obj_buf_sz);
         let open = OpenOpts {
             object_name: open.object_name.or(Some(name.clone())),

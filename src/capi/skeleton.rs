@@ -11,7 +11,7 @@ use super::arg;
 use super::boundary::{hl, value};
 use super::object_api::{
     bpf_object__close, bpf_object__find_map_by_name, bpf_object__find_program_by_name,
-    bpf_object__load, bpf_object__open_mem, bpf_object_open_opts, map_mut, obj_mut, prog_ref,
+    bpf_object__load, bpf_object__open_mem, bpf_object_open_opts, map_mut, prog_ref,
 };
 use super::types::*;
 use crate::error::Error;
@@ -100,7 +100,10 @@ pub unsafe extern "C" fn bpf_object__open_skeleton(
         let obj = unsafe { bpf_object__open_mem(s.data, s.data_sz, &o) };
         if obj.is_null() {
             crate::log::warn(format_args!("failed to initialize skeleton BPF object"));
-            return Err(Error::Errno(super::errno::get_errno(), "skeleton open failed"));
+            return Err(Error::Errno(
+                super::errno::get_errno(),
+                "skeleton open failed",
+            ));
         }
         // SAFETY: `obj` is a writable pointer slot of the skeleton.
         unsafe { arg::write(s.obj, obj) };
@@ -177,11 +180,12 @@ pub unsafe extern "C" fn bpf_object__load_skeleton(s: *mut bpf_object_skeleton) 
             // SAFETY: filled by open_skeleton.
             let map = unsafe { arg::read(m.map, "skeleton map is NULL") }?;
             let (h, idx) = map_mut(map)?;
-            let p = h.st.remap_data_map(idx)?.map_or(std::ptr::null_mut(), |p| p.cast());
+            let p =
+                h.st.remap_data_map(idx)?
+                    .map_or(std::ptr::null_mut(), |p| p.cast());
             // SAFETY: writable slot of the skeleton.
             unsafe { arg::write(m.mmaped, p) };
         }
-        let _ = obj_mut(obj)?;
         Ok(0)
     })
 }
@@ -211,12 +215,21 @@ pub unsafe extern "C" fn bpf_object__attach_skeleton(s: *mut bpf_object_skeleton
             if p.link.is_null() || !unsafe { *p.link }.is_null() {
                 continue;
             }
-            match super::attach::auto_attach(prog)? {
-                Some(link) => {
+            // Sections without an automatic attach (or without a target, like a
+            // bare SEC("uprobe")) are skipped, as libbpf does.
+            match crate::attach::attach_auto(&h.st, idx) {
+                Ok(link) => {
                     // SAFETY: writable slot of the skeleton.
-                    unsafe { arg::write(p.link, link) };
+                    unsafe { arg::write(p.link, super::link::register(link)) };
                 }
-                None => continue,
+                Err(Error::Unsupported(crate::attach::NO_AUTO_ATTACH)) => continue,
+                Err(e) => {
+                    crate::log::warn(format_args!(
+                        "prog '{}': failed to auto-attach: {e}",
+                        ps.def.name
+                    ));
+                    return Err(e);
+                }
             }
         }
         Ok(0)

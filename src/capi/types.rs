@@ -87,3 +87,14 @@ pub struct btf_type {
 
 /// `enum bpf_func_id` (`linux/bpf.h`).
 pub type bpf_func_id = u32;
+/// `struct bpf_link` (libbpf.h): opaque to C.
+pub struct bpf_link {
+    _opaque: (),
+}
+
+/// `union bpf_iter_link_info` (`linux/bpf.h`): only pointers to it cross the ABI;
+/// the kernel reads the caller's union.
+#[repr(C)]
+pub struct bpf_iter_link_info {
+    _opaque: [u8; 0],
+}

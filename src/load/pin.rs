@@ -10,8 +10,7 @@ use crate::sys::obj::obj_pin_path;
 use std::ffi::CString;
 use std::os::fd::AsFd;
 
-/// `BPF_FS_MAGIC`.
-const BPF_FS_MAGIC: i64 = 0xcafe_4a11;
+use crate::sys::obj::BPF_FS_MAGIC;
 const PATH_MAX: usize = 4096;
 
 fn parent(path: &str) -> &str {

@@ -52,6 +52,23 @@ pub fn obj_get_path(path: &CStr, file_flags: u32) -> Result<OwnedFd, SysError> {
     obj_get(UserPtr::from_ptr(path.as_ptr()), file_flags)
 }
 
+/// `BPF_FS_MAGIC`: the `f_type` of a bpffs mount.
+pub const BPF_FS_MAGIC: i64 = 0xcafe_4a11;
+
+/// `statfs(path)`: the filesystem type (`f_type`) of the mount holding `path`,
+/// used to check that a pin path is on a bpffs before `BPF_OBJ_PIN`.
+pub fn fs_type(path: &CStr) -> Result<i64, SysError> {
+    // SAFETY: all-zero bytes are a valid `struct statfs` (plain integers).
+    let mut st: libc::statfs = unsafe { std::mem::zeroed() };
+    // SAFETY: `path` is NUL-terminated and `st` is a live, writable statfs the kernel fills.
+    let r = unsafe { libc::statfs(path.as_ptr(), &mut st) };
+    if r < 0 {
+        Err(SysError::last("statfs"))
+    } else {
+        Ok(st.f_type as i64)
+    }
+}
+
 /// The four kinds of kernel object with global ids.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum IdKind {
@@ -218,21 +235,6 @@ pub fn task_fd_query(
         probe_addr: attr.probe_addr,
     };
     (r, out)
-}
-
-/// The filesystem type (`statfs.f_type`) of the directory `dir`: pin paths must
-/// be on bpffs (`BPF_FS_MAGIC`).
-pub fn fs_type(dir: &CStr) -> Result<i64, SysError> {
-    let mut st = std::mem::MaybeUninit::<libc::statfs>::zeroed();
-    // SAFETY: `dir` is NUL-terminated and `st` a writable statfs buffer; statfs writes only into it.
-    let r = unsafe { libc::statfs(dir.as_ptr(), st.as_mut_ptr()) };
-    if r != 0 {
-        return Err(SysError::last("statfs"));
-    }
-    // SAFETY: statfs succeeded, so it filled the buffer (which was zeroed anyway).
-    let st = unsafe { st.assume_init() };
-    #[allow(clippy::unnecessary_cast)] // f_type's width differs between architectures
-    Ok(st.f_type as i64)
 }
 
 #[cfg(test)]

@@ -184,6 +184,26 @@ pub fn pmu_retprobe_bit(pmu: &str) -> Result<u32, SysError> {
         })
 }
 
+/// `mount("tracefs", target, "tracefs", 0, NULL)`: makes the tracing files
+/// available when neither `/sys/kernel/tracing` nor the debugfs copy is mounted.
+pub fn mount_tracefs(target: &std::ffi::CStr) -> Result<(), SysError> {
+    // SAFETY: all three strings are NUL-terminated and live for the call; `data` is NULL, which mount(2) accepts for tracefs.
+    let r = unsafe {
+        libc::mount(
+            c"tracefs".as_ptr(),
+            target.as_ptr(),
+            c"tracefs".as_ptr(),
+            0,
+            std::ptr::null(),
+        )
+    };
+    if r < 0 {
+        Err(SysError::last("mount(tracefs)"))
+    } else {
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,392 @@
+//! Perf-event based attachment: tracepoints (tracefs ids), kprobes and uprobes
+//! (dynamic PMUs), and attaching a program to any perf event fd.
+//!
+//! A program goes onto a perf event through a `BPF_LINK_CREATE` of type
+//! `BPF_PERF_EVENT` when the kernel has it (5.15+, probed once), else through
+//! `PERF_EVENT_IOC_SET_BPF` + `PERF_EVENT_IOC_ENABLE`.
+//! Spec: `libbpf-api.md` §1.2 (attach functions), §4.2 (kprobe/uprobe opts).
+
+use super::{prog_fd, Kind, Link};
+use crate::error::Error;
+use crate::load::ProgState;
+use crate::sys::perf::{self as sp, PerfEventAttr};
+use crate::sys::{self, UserPtr};
+use std::ffi::{CStr, CString};
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::sync::OnceLock;
+
+const TRACEFS: &str = "/sys/kernel/tracing";
+const DEBUGFS_TRACING: &str = "/sys/kernel/debug/tracing";
+
+/// The tracing directory: tracefs at `/sys/kernel/tracing`, else the debugfs copy,
+/// else tracefs mounted at `/sys/kernel/tracing` now (root only).
+pub fn tracefs_root() -> Result<&'static str, Error> {
+    static ROOT: OnceLock<&'static str> = OnceLock::new();
+    if let Some(r) = ROOT.get() {
+        return Ok(r);
+    }
+    let has = |d: &str| std::path::Path::new(&format!("{d}/events")).is_dir();
+    let root = if has(TRACEFS) {
+        TRACEFS
+    } else if has(DEBUGFS_TRACING) {
+        DEBUGFS_TRACING
+    } else {
+        sys::perf::mount_tracefs(c"/sys/kernel/tracing").inspect_err(|e| {
+            crate::log::warn(format_args!(
+                "tracefs is not mounted at {TRACEFS} or {DEBUGFS_TRACING}, and mounting it failed: {e}"
+            ))
+        })?;
+        TRACEFS
+    };
+    Ok(ROOT.get_or_init(|| root))
+}
+
+/// The perf event id of tracepoint `cat/name` (`<tracefs>/events/<cat>/<name>/id`).
+pub fn tracepoint_id(cat: &str, name: &str) -> Result<u64, Error> {
+    let path = format!("{}/events/{cat}/{name}/id", tracefs_root()?);
+    let fail = |errno: i32| {
+        crate::log::warn(format_args!(
+            "failed to determine tracepoint '{cat}/{name}' perf event ID: {}",
+            crate::error::errno_text(errno)
+        ));
+        Error::Errno(errno, "tracepoint id")
+    };
+    let s = std::fs::read_to_string(&path).map_err(|e| {
+        crate::log::debug(format_args!("failed to open '{path}': {e}"));
+        fail(e.raw_os_error().unwrap_or(libc::EIO))
+    })?;
+    s.trim().parse().map_err(|_| fail(libc::EINVAL))
+}
+
+/// Whether the kernel links programs to perf events with `BPF_LINK_CREATE`
+/// (`BPF_PERF_EVENT`, 5.15): a trivial tracepoint program linked to fd -1 gets
+/// EBADF there (the target is looked at), EINVAL before.
+///
+/// `LIBBPFRS_FORCE_PERF_IOCTL=1` in the environment answers "no", so the tests
+/// can run the pre-5.15 `PERF_EVENT_IOC_SET_BPF` path on a new kernel.
+fn perf_link_supported() -> bool {
+    static SUPPORTED: OnceLock<bool> = OnceLock::new();
+    *SUPPORTED.get_or_init(|| {
+        if std::env::var_os("LIBBPFRS_FORCE_PERF_IOCTL").is_some_and(|v| v == "1") {
+            return false;
+        }
+        // mov64 r0, 0; exit
+        static INSNS: [u8; 16] = [0xb7, 0, 0, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0];
+        let load = sys::prog::ProgLoad {
+            prog_type: crate::object::sec::BPF_PROG_TYPE_TRACEPOINT,
+            license: UserPtr::from_ptr(c"GPL".as_ptr()),
+            insns: UserPtr::from_ptr(INSNS.as_ptr()),
+            insn_cnt: 2,
+            ..Default::default()
+        };
+        let Ok(prog) = sys::prog::prog_load_plain(&load) else {
+            return false;
+        };
+        let lc = sys::prog::LinkCreate {
+            prog_fd: prog.as_raw_fd(),
+            target: -1,
+            attach_type: sys::prog::attach::BPF_PERF_EVENT,
+            ..Default::default()
+        };
+        matches!(sys::prog::link_create(&lc), Err(e) if e.errno() == libc::EBADF)
+    })
+}
+
+/// How a program went onto a perf event, before the link owns the event fd.
+pub enum PerfAttach {
+    /// A BPF link fd.
+    Link(OwnedFd),
+    /// `PERF_EVENT_IOC_SET_BPF` + `ENABLE` on the event itself.
+    Ioctl,
+}
+
+impl PerfAttach {
+    /// The link that owns `event` from now on (closed at destroy).
+    pub fn into_link(self, event: OwnedFd) -> Link {
+        match self {
+            PerfAttach::Link(fd) => Link {
+                fd,
+                kind: Kind::Perf { event },
+                pin_path: None,
+                disconnected: false,
+            },
+            PerfAttach::Ioctl => Link {
+                fd: event,
+                kind: Kind::PerfIoctl,
+                pin_path: None,
+                disconnected: false,
+            },
+        }
+    }
+}
+
+/// `bpf_program__attach_perf_event_opts` without taking ownership: attaches the
+/// program to the event `pfd` (a link, or the ioctl on old kernels, where a
+/// cookie is EOPNOTSUPP). A negative `pfd` or an unloaded program is EINVAL.
+pub fn attach_perf_fd(p: &ProgState, pfd: i32, cookie: u64) -> Result<PerfAttach, Error> {
+    if pfd < 0 {
+        crate::log::warn(format_args!(
+            "prog '{}': invalid perf event FD {pfd}",
+            p.def.name
+        ));
+        return Err(Error::Inval("invalid perf event fd"));
+    }
+    let fd = prog_fd(p)?;
+    if perf_link_supported() {
+        let mut lc = sys::prog::LinkCreate {
+            prog_fd: fd,
+            target: pfd,
+            attach_type: sys::prog::attach::BPF_PERF_EVENT,
+            ..Default::default()
+        };
+        lc.per_type[..8].copy_from_slice(&cookie.to_ne_bytes());
+        return sys::prog::link_create(&lc)
+            .map(PerfAttach::Link)
+            .inspect_err(|e| {
+                crate::log::warn(format_args!(
+                    "prog '{}': failed to create BPF link for perf_event FD {pfd}: -{} ({})",
+                    p.def.name,
+                    e.errno(),
+                    crate::error::errno_text(e.errno())
+                ))
+            });
+    }
+    if cookie != 0 {
+        crate::log::warn(format_args!(
+            "prog '{}': user context value is not supported",
+            p.def.name
+        ));
+        return Err(Error::Unsupported("bpf_cookie needs BPF perf links"));
+    }
+    let ev = sys::borrow_fd(pfd)?;
+    let prog = sys::borrow_fd(fd)?;
+    sp::set_bpf(ev, prog).inspect_err(|e| {
+        crate::log::warn(format_args!(
+            "prog '{}': failed to attach to perf_event FD {pfd}: {e}",
+            p.def.name
+        ));
+        if e.errno == libc::EPROTO {
+            crate::log::warn(format_args!(
+                "prog '{}': try add PERF_SAMPLE_CALLCHAIN to or remove exclude_callchain_[kernel|user] from pfd {pfd}",
+                p.def.name
+            ));
+        }
+    })?;
+    sp::enable(ev).inspect_err(|e| {
+        crate::log::warn(format_args!(
+            "prog '{}': failed to enable perf_event FD {pfd}: {e}",
+            p.def.name
+        ))
+    })?;
+    Ok(PerfAttach::Ioctl)
+}
+
+/// Attaches to an event this module opened; the link owns it (closed on failure).
+fn attach_owned(p: &ProgState, event: OwnedFd, cookie: u64) -> Result<Link, Error> {
+    let how = attach_perf_fd(p, event.as_raw_fd(), cookie)?;
+    Ok(how.into_link(event))
+}
+
+/// `bpf_program__attach_tracepoint_opts`.
+pub fn attach_tracepoint(
+    p: &ProgState,
+    cat: &CStr,
+    name: &CStr,
+    cookie: u64,
+) -> Result<Link, Error> {
+    let (c, n) = (cat.to_string_lossy(), name.to_string_lossy());
+    let id = tracepoint_id(&c, &n).inspect_err(|e| {
+        crate::log::warn(format_args!(
+            "prog '{}': failed to create tracepoint '{c}/{n}' perf event: {}",
+            p.def.name,
+            crate::error::errno_text(e.errno())
+        ))
+    })?;
+    let attr = PerfEventAttr::new(sp::TYPE_TRACEPOINT, id);
+    let ev = sp::perf_event_open(&attr, -1, 0, -1, 0).inspect_err(|e| {
+        crate::log::warn(format_args!(
+            "tracepoint '{c}/{n}' perf_event_open() failed: {}",
+            crate::error::errno_text(e.errno)
+        ))
+    })?;
+    attach_owned(p, ev, cookie)
+}
+
+/// `bpf_kprobe_opts` after `sz`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct KprobeOpts {
+    pub cookie: u64,
+    pub offset: u64,
+    pub retprobe: bool,
+}
+
+/// The config bit that makes a `kprobe`/`uprobe` PMU event a return probe.
+fn retprobe_config(pmu: &str, retprobe: bool) -> Result<u64, Error> {
+    if !retprobe {
+        return Ok(0);
+    }
+    let bit = sp::pmu_retprobe_bit(pmu)?;
+    if bit >= 64 {
+        return Err(Error::Inval("retprobe bit out of range"));
+    }
+    Ok(1 << bit)
+}
+
+/// `bpf_program__attach_kprobe_opts` through the `kprobe` PMU. Without that PMU
+/// (a kernel without kprobes, like this project's CI kernel) the error is ENOENT,
+/// as libbpf 1.1.2 reports it, with a message saying kprobes are unavailable.
+pub fn attach_kprobe(p: &ProgState, func: Option<&CStr>, o: &KprobeOpts) -> Result<Link, Error> {
+    let kind = if o.retprobe { "kretprobe" } else { "kprobe" };
+    let fname = func.map_or_else(|| "(null)".into(), |f| f.to_string_lossy());
+    let ty = sp::pmu_type("kprobe").map_err(|e| {
+        crate::log::warn(format_args!(
+            "prog '{}': failed to create {kind} '{fname}+{:#x}' perf event: kprobes are \
+             unavailable on this kernel (no 'kprobe' PMU in /sys/bus/event_source/devices: {})",
+            p.def.name,
+            o.offset,
+            crate::error::errno_text(e.errno)
+        ));
+        Error::Errno(e.errno, "kprobes unavailable")
+    })?;
+    let mut attr = PerfEventAttr::new(ty, retprobe_config("kprobe", o.retprobe)?);
+    attr.config1 = func.map_or(0, |f| f.as_ptr() as usize as u64);
+    attr.config2 = o.offset;
+    let ev = sp::perf_event_open(&attr, -1, 0, -1, 0).inspect_err(|e| {
+        crate::log::warn(format_args!(
+            "prog '{}': failed to create {kind} '{fname}+{:#x}' perf event: {}",
+            p.def.name,
+            o.offset,
+            crate::error::errno_text(e.errno)
+        ))
+    })?;
+    attach_owned(p, ev, o.cookie)
+}
+
+/// The kernel function of syscall `name` for `ksyscall`: the arch wrapper
+/// (`__x64_sys_NAME`) when the kernel has syscall wrappers (its `bpf` wrapper is
+/// in `/proc/kallsyms`, checked once), else `sys_NAME`, as libbpf 1.1 chooses.
+pub fn ksyscall_func(name: &str) -> String {
+    static WRAPPERS: OnceLock<bool> = OnceLock::new();
+    let wrapped = *WRAPPERS.get_or_init(|| {
+        let want = format!("{}bpf", syscall_prefix());
+        std::fs::read_to_string("/proc/kallsyms").is_ok_and(|s| {
+            s.lines()
+                .any(|l| l.split_whitespace().nth(2) == Some(want.as_str()))
+        })
+    });
+    if wrapped {
+        format!("{}{name}", syscall_prefix())
+    } else {
+        format!("sys_{name}")
+    }
+}
+
+/// The arch prefix of syscall entry functions (`ksyscall/NAME`).
+pub fn syscall_prefix() -> &'static str {
+    match std::env::consts::ARCH {
+        "x86_64" => "__x64_sys_",
+        "x86" => "__ia32_sys_",
+        "aarch64" => "__arm64_sys_",
+        "s390x" => "__s390x_sys_",
+        "riscv64" => "__riscv_sys_",
+        _ => "sys_",
+    }
+}
+
+/// `bpf_uprobe_opts` after `sz` (libbpf 1.1.2 fields).
+#[derive(Clone, Debug, Default)]
+pub struct UprobeOpts {
+    pub ref_ctr_offset: u64,
+    pub cookie: u64,
+    pub retprobe: bool,
+    pub func_name: Option<CString>,
+}
+
+/// Where a uprobe's `ref_ctr_offset` goes in `config` (`PERF_UPROBE_REF_CTR_OFFSET_SHIFT`).
+const REF_CTR_SHIFT: u32 = 32;
+
+/// `bpf_program__attach_uprobe_opts`: a uprobe on `path` at file offset
+/// `func_offset`, plus the offset of `func_name` in the ELF when given. `pid` -1
+/// is every process (on CPU 0's event, as libbpf), otherwise that process.
+pub fn attach_uprobe(
+    p: &ProgState,
+    pid: i32,
+    path: &CStr,
+    func_offset: u64,
+    o: &UprobeOpts,
+) -> Result<Link, Error> {
+    let kind = if o.retprobe { "uretprobe" } else { "uprobe" };
+    let path = super::elf::resolve_path(path)?;
+    let mut offset = func_offset;
+    if let Some(f) = &o.func_name {
+        let sym = super::elf::func_offset(&path, &f.to_string_lossy()).inspect_err(|e| {
+            crate::log::warn(format_args!(
+                "prog '{}': failed to find function '{}' in '{}': {}",
+                p.def.name,
+                f.to_string_lossy(),
+                path.to_string_lossy(),
+                crate::error::errno_text(e.errno())
+            ))
+        })?;
+        offset = offset.wrapping_add(sym);
+    }
+    let ty = sp::pmu_type("uprobe").inspect_err(|e| {
+        crate::log::warn(format_args!(
+            "prog '{}': uprobes are unavailable on this kernel (no 'uprobe' PMU: {e})",
+            p.def.name
+        ))
+    })?;
+    let mut attr = PerfEventAttr::new(
+        ty,
+        retprobe_config("uprobe", o.retprobe)? | (o.ref_ctr_offset << REF_CTR_SHIFT),
+    );
+    attr.config1 = path.as_ptr() as usize as u64;
+    attr.config2 = offset;
+    let (ev_pid, cpu) = (
+        if pid < 0 { -1 } else { pid },
+        if pid == -1 { 0 } else { -1 },
+    );
+    let ev = sp::perf_event_open(&attr, ev_pid, cpu, -1, 0).inspect_err(|e| {
+        crate::log::warn(format_args!(
+            "prog '{}': failed to create {kind} '{}:{offset:#x}' perf event: {}",
+            p.def.name,
+            path.to_string_lossy(),
+            crate::error::errno_text(e.errno)
+        ))
+    })?;
+    attach_owned(p, ev, o.cookie).inspect_err(|e| {
+        crate::log::warn(format_args!(
+            "prog '{}': failed to attach to {kind} '{}:{offset:#x}': {}",
+            p.def.name,
+            path.to_string_lossy(),
+            crate::error::errno_text(e.errno())
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tracepoint_ids_from_tracefs() {
+        if tracefs_root().is_err() {
+            eprintln!("skip: no tracefs");
+            return;
+        }
+        match tracepoint_id("syscalls", "sys_enter_getpid") {
+            Ok(id) => assert!(id > 0),
+            Err(e) => assert_eq!(e.errno(), libc::ENOENT), // no syscall tracepoints
+        }
+        assert_eq!(
+            tracepoint_id("at_nope", "at_nope").unwrap_err().errno(),
+            libc::ENOENT
+        );
+    }
+
+    #[test]
+    fn ksyscall_names() {
+        let f = ksyscall_func("getpid");
+        assert!(f == format!("{}getpid", syscall_prefix()) || f == "sys_getpid");
+    }
+}
