@@ -87,3 +87,14 @@ pub struct btf_type {
 
 /// `enum bpf_func_id` (`linux/bpf.h`).
 pub type bpf_func_id = u32;
+
+/// `struct btf_ext` (btf.h): opaque to C.
+pub struct btf_ext {
+    _opaque: (),
+}
+
+/// `enum btf_endianness` (btf.h); defined in the header preamble.
+pub type btf_endianness = u32;
+
+/// `enum btf_fwd_kind` (btf.h); defined in the header preamble.
+pub type btf_fwd_kind = u32;
