@@ -68,6 +68,18 @@ enum bpf_tc_attach_point {
 #define BPF_TC_PARENT(a, b) \
 	((((a) << 16) & 0xFFFF0000U) | ((b) & 0x0000FFFFU))
 
+/* BTF byte orders and forward-declaration kinds (btf.h). */
+enum btf_endianness {
+	BTF_LITTLE_ENDIAN = 0,
+	BTF_BIG_ENDIAN = 1,
+};
+
+enum btf_fwd_kind {
+	BTF_FWD_STRUCT = 0,
+	BTF_FWD_UNION = 1,
+	BTF_FWD_ENUM = 2,
+};
+
 enum bpf_tc_flags {
 	BPF_TC_F_REPLACE = 1 << 0,
 };
@@ -179,6 +191,11 @@ struct bpf_program;
  * `struct btf` (btf.h): opaque to C.
  */
 struct btf;
+
+/**
+ * `struct btf_ext` (btf.h): opaque to C.
+ */
+struct btf_ext;
 
 /**
  * `struct btf_type` (`linux/btf.h`): only pointers to it cross the ABI.
@@ -826,13 +843,143 @@ struct bpf_link *bpf_program__attach_usdt(const struct bpf_program *prog, int pi
 struct btf *bpf_object__btf(const struct bpf_object *obj);
 
 /**
+ * `btf__free` (LIBBPF_0.0.1): frees a standalone BTF (closing its fd). NULL, the
+ * BTF of a `bpf_object` (owned by the object) and unknown pointers are ignored.
+ */
+void btf__free(struct btf *btf);
+
+/**
+ * `btf__new` (LIBBPF_0.0.1): parses a BTF blob (either byte order; the data is
+ * copied). NULL with errno on failure (EINVAL for malformed data).
+ *
+ * # Safety
+ * `data` points to `size` readable bytes.
+ */
+struct btf *btf__new(const void *data, __u32 size);
+
+/**
+ * `btf__new_split` (LIBBPF_0.3.0): parses split BTF on `base_btf` (NULL: as
+ * `btf__new`); its type IDs and string offsets continue after the base's.
+ *
+ * # Safety
+ * `data` points to `size` readable bytes; `base_btf` outlives the result.
+ */
+struct btf *btf__new_split(const void *data, __u32 size, struct btf *base_btf);
+
+/**
+ * `btf__new_empty` (LIBBPF_0.2.0): an empty BTF to fill with `btf__add_*`.
+ */
+struct btf *btf__new_empty(void);
+
+/**
+ * `btf__new_empty_split` (LIBBPF_0.3.0): an empty split BTF on `base_btf`.
+ *
+ * # Safety
+ * `base_btf` outlives the result.
+ */
+struct btf *btf__new_empty_split(struct btf *base_btf);
+
+/**
+ * `btf__parse` (LIBBPF_0.1.0): BTF from a raw BTF file or an ELF file's `.BTF`;
+ * for ELF and non-NULL `btf_ext`, also `.BTF.ext` (`*btf_ext` NULL if absent;
+ * untouched for raw files). NULL with errno on failure.
+ *
+ * # Safety
+ * `path` is a C string; `btf_ext` is NULL or writable.
+ */
+struct btf *btf__parse(const char *path, struct btf_ext **btf_ext);
+
+/**
+ * `btf__parse_split` (LIBBPF_0.3.0): `btf__parse` of split BTF on `base_btf`.
+ *
+ * # Safety
+ * `path` is a C string; `base_btf` outlives the result.
+ */
+struct btf *btf__parse_split(const char *path, struct btf *base_btf);
+
+/**
+ * `btf__parse_elf` (LIBBPF_0.0.4): `.BTF` (and `.BTF.ext` if `btf_ext` is
+ * non-NULL) of an ELF file. ENODATA without `.BTF`, `LIBBPF_ERRNO__FORMAT` for
+ * a non-ELF file.
+ *
+ * # Safety
+ * `path` is a C string; `btf_ext` is NULL or writable.
+ */
+struct btf *btf__parse_elf(const char *path, struct btf_ext **btf_ext);
+
+/**
+ * `btf__parse_elf_split` (LIBBPF_0.3.0): `btf__parse_elf` of split BTF.
+ *
+ * # Safety
+ * `path` is a C string; `base_btf` outlives the result.
+ */
+struct btf *btf__parse_elf_split(const char *path, struct btf *base_btf);
+
+/**
+ * `btf__parse_raw` (LIBBPF_0.1.0): a raw BTF file (EPROTO if it is not one).
+ *
+ * # Safety
+ * `path` is a C string.
+ */
+struct btf *btf__parse_raw(const char *path);
+
+/**
+ * `btf__parse_raw_split` (LIBBPF_0.3.0): a raw split BTF file on `base_btf`.
+ *
+ * # Safety
+ * `path` is a C string; `base_btf` outlives the result.
+ */
+struct btf *btf__parse_raw_split(const char *path, struct btf *base_btf);
+
+/**
+ * `btf__load_vmlinux_btf` (LIBBPF_0.5.0): a new BTF of the running kernel
+ * (`/sys/kernel/btf/vmlinux`, then libbpf's ELF locations); ESRCH if none.
+ */
+struct btf *btf__load_vmlinux_btf(void);
+
+/**
+ * `libbpf_find_kernel_btf` (LIBBPF_0.0.7): same as `btf__load_vmlinux_btf`.
+ */
+struct btf *libbpf_find_kernel_btf(void);
+
+/**
+ * `btf__load_module_btf` (LIBBPF_0.5.0): the BTF of kernel module `module_name`
+ * (`/sys/kernel/btf/<name>`), split on `vmlinux_btf`.
+ *
+ * # Safety
+ * `module_name` is a C string; `vmlinux_btf` outlives the result.
+ */
+struct btf *btf__load_module_btf(const char *module_name, struct btf *vmlinux_btf);
+
+/**
+ * `btf__load_from_kernel_by_id` (LIBBPF_0.5.0): a copy of kernel BTF object `id`.
+ */
+struct btf *btf__load_from_kernel_by_id(__u32 id);
+
+/**
+ * `btf__load_from_kernel_by_id_split` (LIBBPF_0.5.0): kernel BTF object `id` as
+ * split BTF on `base_btf` (module BTF on vmlinux).
+ *
+ * # Safety
+ * `base_btf` is NULL or outlives the result.
+ */
+struct btf *btf__load_from_kernel_by_id_split(__u32 id, struct btf *base_btf);
+
+/**
  * `btf__fd` (LIBBPF_0.0.1): the fd of the BTF loaded into the kernel, -1 before
  * load (or if the kernel refused it), -EINVAL for an invalid pointer.
  */
 int btf__fd(const struct btf *btf);
 
 /**
- * `btf__type_cnt` (LIBBPF_0.6.0): the number of types plus one (ids run from 1).
+ * `btf__set_fd` (LIBBPF_0.1.0): records `fd` as the BTF's kernel fd (the BTF now
+ * owns it). Ignored for an invalid pointer or an object's BTF.
+ */
+void btf__set_fd(struct btf *btf, int fd);
+
+/**
+ * `btf__type_cnt` (LIBBPF_0.6.0): the number of types plus one (ids run from 1;
+ * base types of split BTF count). 0 for an invalid pointer.
  */
 __u32 btf__type_cnt(const struct btf *btf);
 
@@ -843,15 +990,30 @@ __u32 btf__get_nr_types(const struct btf *btf);
 
 /**
  * `btf__type_by_id` (LIBBPF_0.0.1): the raw `struct btf_type` of `id` (0 is
- * void), NULL with errno EINVAL when out of range.
+ * void; base types for split BTF), NULL with errno EINVAL when out of range.
  */
 const struct btf_type *btf__type_by_id(const struct btf *btf, __u32 type_id);
 
 /**
  * `btf__name_by_offset` (LIBBPF_0.0.1): the string at `offset` in the string
- * section, NULL with errno EINVAL when out of range.
+ * section (of the base for split BTF below its offsets), NULL with errno EINVAL
+ * when out of range.
  */
 const char *btf__name_by_offset(const struct btf *btf, __u32 offset);
+
+/**
+ * `btf__str_by_offset` (LIBBPF_0.2.0): same as `btf__name_by_offset`.
+ */
+const char *btf__str_by_offset(const struct btf *btf, __u32 offset);
+
+/**
+ * `btf__find_str` (LIBBPF_0.2.0): the offset of string `s` (base strings first),
+ * `-ENOENT` if absent.
+ *
+ * # Safety
+ * `s` is NULL or a C string.
+ */
+int btf__find_str(struct btf *btf, const char *s);
 
 /**
  * `btf__find_by_name` (LIBBPF_0.0.1): the id of the first type called
@@ -863,12 +1025,348 @@ const char *btf__name_by_offset(const struct btf *btf, __u32 offset);
 __s32 btf__find_by_name(const struct btf *btf, const char *type_name);
 
 /**
- * `btf__find_by_name_kind` (LIBBPF_0.0.6): as `btf__find_by_name`, of kind `kind`.
+ * `btf__find_by_name_kind` (LIBBPF_0.0.6): as `btf__find_by_name`, of kind
+ * `kind` (kind 0 gives 0).
  *
  * # Safety
  * `type_name` is NULL or a C string.
  */
 __s32 btf__find_by_name_kind(const struct btf *btf, const char *type_name, __u32 kind);
+
+/**
+ * `btf__resolve_size` (LIBBPF_0.0.1): the byte size of type `type_id`;
+ * -EINVAL for unsized types, -E2BIG on overflow (errno set).
+ */
+__s64 btf__resolve_size(const struct btf *btf, __u32 type_id);
+
+/**
+ * `btf__resolve_type` (LIBBPF_0.0.1): the id after skipping typedefs, modifiers
+ * and VARs; -EINVAL at void/FWD, past depth 32 or for an invalid id.
+ */
+int btf__resolve_type(const struct btf *btf, __u32 type_id);
+
+/**
+ * `btf__align_of` (LIBBPF_0.0.7): the alignment of type `id` (1 for packed
+ * structs); 0 with errno EINVAL for kinds without one.
+ */
+int btf__align_of(const struct btf *btf, __u32 id);
+
+/**
+ * `btf__base_btf` (LIBBPF_0.3.0): the base of a split BTF, NULL otherwise.
+ */
+const struct btf *btf__base_btf(const struct btf *btf);
+
+/**
+ * `btf__endianness` (LIBBPF_0.2.0): the byte order `btf__raw_data` produces
+ * (`BTF_LITTLE_ENDIAN` 0 / `BTF_BIG_ENDIAN` 1).
+ */
+enum btf_endianness btf__endianness(const struct btf *btf);
+
+/**
+ * `btf__set_endianness` (LIBBPF_0.2.0): selects the byte order of
+ * `btf__raw_data`; -EINVAL for other values.
+ */
+int btf__set_endianness(struct btf *btf, enum btf_endianness endian);
+
+/**
+ * `btf__pointer_size` (LIBBPF_0.1.0): the target pointer size (4 or 8), taken
+ * from the ELF class or a `long` INT type; 0 if unknown.
+ */
+size_t btf__pointer_size(const struct btf *btf);
+
+/**
+ * `btf__set_pointer_size` (LIBBPF_0.1.0): 4 or 8, else -EINVAL.
+ */
+int btf__set_pointer_size(struct btf *btf, size_t ptr_sz);
+
+/**
+ * `btf__raw_data` (LIBBPF_0.6.0): the encoded BTF (header, types, strings) in
+ * the selected byte order, its length in `*size`; valid until the BTF changes
+ * or is freed.
+ *
+ * # Safety
+ * `size` is a writable `__u32`.
+ */
+const void *btf__raw_data(const struct btf *btf, __u32 *size);
+
+/**
+ * `btf__get_raw_data` (LIBBPF_0.0.2, removed in 1.0): same as `btf__raw_data`.
+ *
+ * # Safety
+ * As `btf__raw_data`.
+ */
+const void *btf__get_raw_data(const struct btf *btf, __u32 *size);
+
+/**
+ * `btf__load_into_kernel` (LIBBPF_0.5.0): `BPF_BTF_LOAD` of the native-endian
+ * blob; on failure retried with a growing log that is then printed. 0 on
+ * success (the fd is `btf__fd`), -EEXIST if already loaded, else -errno (and,
+ * as in libbpf, `btf__fd` then returns that -errno).
+ */
+int btf__load_into_kernel(struct btf *btf);
+
+/**
+ * `btf__add_str` (LIBBPF_0.2.0): the offset of `s`, added once.
+ *
+ * # Safety
+ * `s` is NULL or a C string.
+ */
+int btf__add_str(struct btf *btf, const char *s);
+
+/**
+ * `btf__add_int` (LIBBPF_0.2.0): INT `name` of `byte_sz` (1, 2, 4, 8, 16) bytes
+ * with `encoding` (`BTF_INT_SIGNED | BTF_INT_CHAR | BTF_INT_BOOL`).
+ *
+ * # Safety
+ * `name` is NULL or a C string.
+ */
+int btf__add_int(struct btf *btf, const char *name, size_t byte_sz, int encoding);
+
+/**
+ * `btf__add_float` (LIBBPF_0.4.0): FLOAT `name` of 2, 4, 8, 12 or 16 bytes.
+ *
+ * # Safety
+ * `name` is NULL or a C string.
+ */
+int btf__add_float(struct btf *btf, const char *name, size_t byte_sz);
+
+/**
+ * `btf__add_ptr` (LIBBPF_0.2.0): PTR to `ref_type_id`.
+ */
+int btf__add_ptr(struct btf *btf, int ref_type_id);
+
+/**
+ * `btf__add_array` (LIBBPF_0.2.0): ARRAY of `nr_elems` `elem_type_id` indexed by
+ * `index_type_id`.
+ */
+int btf__add_array(struct btf *btf, int index_type_id, int elem_type_id, __u32 nr_elems);
+
+/**
+ * `btf__add_struct` (LIBBPF_0.2.0): STRUCT (NULL or "" name: anonymous) of
+ * `sz` bytes; add members with `btf__add_field`.
+ *
+ * # Safety
+ * `name` is NULL or a C string.
+ */
+int btf__add_struct(struct btf *btf, const char *name, __u32 sz);
+
+/**
+ * `btf__add_union` (LIBBPF_0.2.0): UNION, as `btf__add_struct`.
+ *
+ * # Safety
+ * `name` is NULL or a C string.
+ */
+int btf__add_union(struct btf *btf, const char *name, __u32 sz);
+
+/**
+ * `btf__add_field` (LIBBPF_0.2.0): a member of the last STRUCT/UNION (-EINVAL
+ * otherwise); bitfields set kind_flag. 0 on success.
+ *
+ * # Safety
+ * `name` is NULL or a C string.
+ */
+int btf__add_field(struct btf *btf, const char *name, int field_type_id, __u32 bit_offset, __u32 bit_size);
+
+/**
+ * `btf__add_enum` (LIBBPF_0.2.0): ENUM of `bytes_sz` (1, 2, 4, 8) bytes; add
+ * values with `btf__add_enum_value`.
+ *
+ * # Safety
+ * `name` is NULL or a C string.
+ */
+int btf__add_enum(struct btf *btf, const char *name, __u32 bytes_sz);
+
+/**
+ * `btf__add_enum_value` (LIBBPF_0.2.0): a value of the last ENUM; -E2BIG
+ * outside [INT_MIN, UINT_MAX]; a negative value marks the enum signed.
+ *
+ * # Safety
+ * `name` is NULL or a C string.
+ */
+int btf__add_enum_value(struct btf *btf, const char *name, __s64 value);
+
+/**
+ * `btf__add_enum64` (LIBBPF_1.0.0): ENUM64 of `bytes_sz` bytes, signed or not.
+ *
+ * # Safety
+ * `name` is NULL or a C string.
+ */
+int btf__add_enum64(struct btf *btf, const char *name, __u32 bytes_sz, bool is_signed);
+
+/**
+ * `btf__add_enum64_value` (LIBBPF_1.0.0): a value of the last ENUM64.
+ *
+ * # Safety
+ * `name` is NULL or a C string.
+ */
+int btf__add_enum64_value(struct btf *btf, const char *name, __u64 value);
+
+/**
+ * `btf__add_fwd` (LIBBPF_0.2.0): a forward declaration: `BTF_FWD_STRUCT`,
+ * `BTF_FWD_UNION` (FWD with kind_flag) or `BTF_FWD_ENUM` (an empty 4-byte ENUM).
+ *
+ * # Safety
+ * `name` is NULL or a C string.
+ */
+int btf__add_fwd(struct btf *btf, const char *name, enum btf_fwd_kind fwd_kind);
+
+/**
+ * `btf__add_typedef` (LIBBPF_0.2.0): TYPEDEF `name` of `ref_type_id`.
+ *
+ * # Safety
+ * `name` is NULL or a C string.
+ */
+int btf__add_typedef(struct btf *btf, const char *name, int ref_type_id);
+
+/**
+ * `btf__add_volatile` (LIBBPF_0.2.0): VOLATILE of `ref_type_id`.
+ */
+int btf__add_volatile(struct btf *btf, int ref_type_id);
+
+/**
+ * `btf__add_const` (LIBBPF_0.2.0): CONST of `ref_type_id`.
+ */
+int btf__add_const(struct btf *btf, int ref_type_id);
+
+/**
+ * `btf__add_restrict` (LIBBPF_0.2.0): RESTRICT of `ref_type_id`.
+ */
+int btf__add_restrict(struct btf *btf, int ref_type_id);
+
+/**
+ * `btf__add_type_tag` (LIBBPF_0.6.0): TYPE_TAG `value` on `ref_type_id`.
+ *
+ * # Safety
+ * `value` is NULL or a C string.
+ */
+int btf__add_type_tag(struct btf *btf, const char *value, int ref_type_id);
+
+/**
+ * `btf__add_func` (LIBBPF_0.2.0): FUNC `name` with `linkage` (`BTF_FUNC_STATIC`,
+ * `_GLOBAL`, `_EXTERN`) of FUNC_PROTO `proto_type_id`.
+ *
+ * # Safety
+ * `name` is NULL or a C string.
+ */
+int btf__add_func(struct btf *btf, const char *name, int linkage, int proto_type_id);
+
+/**
+ * `btf__add_func_proto` (LIBBPF_0.2.0): FUNC_PROTO returning `ret_type_id`; add
+ * parameters with `btf__add_func_param`.
+ */
+int btf__add_func_proto(struct btf *btf, int ret_type_id);
+
+/**
+ * `btf__add_func_param` (LIBBPF_0.2.0): a parameter of the last FUNC_PROTO.
+ *
+ * # Safety
+ * `name` is NULL or a C string.
+ */
+int btf__add_func_param(struct btf *btf, const char *name, int type_id);
+
+/**
+ * `btf__add_var` (LIBBPF_0.2.0): VAR `name` of `type_id` with `linkage`.
+ *
+ * # Safety
+ * `name` is NULL or a C string.
+ */
+int btf__add_var(struct btf *btf, const char *name, int linkage, int type_id);
+
+/**
+ * `btf__add_datasec` (LIBBPF_0.2.0): DATASEC `name` of `byte_sz` bytes; add
+ * entries with `btf__add_datasec_var_info`.
+ *
+ * # Safety
+ * `name` is NULL or a C string.
+ */
+int btf__add_datasec(struct btf *btf, const char *name, __u32 byte_sz);
+
+/**
+ * `btf__add_datasec_var_info` (LIBBPF_0.2.0): an entry of the last DATASEC.
+ */
+int btf__add_datasec_var_info(struct btf *btf, int var_type_id, __u32 offset, __u32 byte_sz);
+
+/**
+ * `btf__add_decl_tag` (LIBBPF_0.6.0): DECL_TAG `value` on `ref_type_id`
+ * (`component_idx` -1 for the type itself, else a member/parameter index).
+ *
+ * # Safety
+ * `value` is NULL or a C string.
+ */
+int btf__add_decl_tag(struct btf *btf, const char *value, int ref_type_id, int component_idx);
+
+/**
+ * `btf__add_type` (LIBBPF_0.4.0): appends a copy of `src_type` (a type of
+ * `src_btf`): its strings are re-added here, type ids are copied unchanged.
+ *
+ * # Safety
+ * `src_type` is NULL or points to a whole BTF type record.
+ */
+int btf__add_type(struct btf *btf, const struct btf *src_btf, const struct btf_type *src_type);
+
+/**
+ * `btf__add_btf` (LIBBPF_0.6.0): appends all types of `src_btf` (not split:
+ * -ENOTSUP), remapping ids and strings; the id of the first added type.
+ */
+int btf__add_btf(struct btf *btf, const struct btf *src_btf);
+
+/**
+ * `btf_ext__new` (LIBBPF_0.0.2): parses a `.BTF.ext` blob (copied). NULL with
+ * errno on failure (EINVAL malformed, ENOTSUP other byte orders or versions).
+ *
+ * # Safety
+ * `data` points to `size` readable bytes.
+ */
+struct btf_ext *btf_ext__new(const __u8 *data, __u32 size);
+
+/**
+ * `btf_ext__free` (LIBBPF_0.0.2): frees a `struct btf_ext`; NULL and unknown
+ * pointers are ignored.
+ */
+void btf_ext__free(struct btf_ext *btf_ext);
+
+/**
+ * `btf_ext__raw_data` (LIBBPF_0.8.0): the `.BTF.ext` bytes, length in `*size`.
+ *
+ * # Safety
+ * `size` is a writable `__u32`.
+ */
+const void *btf_ext__raw_data(const struct btf_ext *btf_ext, __u32 *size);
+
+/**
+ * `btf_ext__get_raw_data` (LIBBPF_0.0.2, removed in 1.0): same as
+ * `btf_ext__raw_data`.
+ *
+ * # Safety
+ * `size` is a writable `__u32`.
+ */
+const void *btf_ext__get_raw_data(const struct btf_ext *btf_ext, __u32 *size);
+
+/**
+ * `btf__load` (LIBBPF_0.0.2, removed in 1.0): same as `btf__load_into_kernel`.
+ */
+int btf__load(struct btf *btf);
+
+/**
+ * `btf__get_from_id` (LIBBPF_0.0.1, removed in 1.0): kernel BTF object `id` into
+ * `*btf`. 0, or -errno (errno set; `*btf` untouched).
+ *
+ * # Safety
+ * `btf` is NULL or a writable `struct btf *`.
+ */
+int btf__get_from_id(__u32 id, struct btf **btf);
+
+/**
+ * `btf_ext__func_info_rec_size` (LIBBPF_0.0.2, removed in 1.0): the func_info
+ * record size, 0 for an invalid pointer or no func_info.
+ */
+__u32 btf_ext__func_info_rec_size(const struct btf_ext *btf_ext);
+
+/**
+ * `btf_ext__line_info_rec_size` (LIBBPF_0.0.2, removed in 1.0): the line_info
+ * record size, 0 for an invalid pointer or no line_info.
+ */
+__u32 btf_ext__line_info_rec_size(const struct btf_ext *btf_ext);
 
 /**
  * `libbpf_set_strict_mode` (LIBBPF_0.5.0): stores the flags and returns 0.

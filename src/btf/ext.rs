@@ -185,6 +185,28 @@ impl BtfExt {
     /// looked up in `btf`'s strings. Opposite-endian data, other versions and
     /// non-zero flags are `Unsupported` (libbpf 1.1: `-ENOTSUP`).
     pub fn parse(data: &[u8], btf: &Btf) -> Result<BtfExt, Error> {
+        BtfExt::parse_with(data, Some(btf))
+    }
+
+    /// `btf_ext__new`: parses without a BTF (block section names are left empty),
+    /// with libbpf 1.1.2's error codes: `EINVAL` for malformed data, `ENOTSUP` for
+    /// other byte orders, versions or flags.
+    pub fn parse_standalone(data: &[u8]) -> Result<BtfExt, Error> {
+        if data.len() < 8 {
+            return Err(Error::Errno(libc::EINVAL, "BTF.ext header not found"));
+        }
+        let magic = u16::from_ne_bytes([data[0], data[1]]);
+        if magic == BTF_MAGIC.swap_bytes() || (magic == BTF_MAGIC && (data[2] != 1 || data[3] != 0))
+        {
+            return Err(Error::Errno(libc::ENOTSUP, "unsupported BTF.ext"));
+        }
+        BtfExt::parse_with(data, None).map_err(|e| match e {
+            Error::Libbpf(..) => Error::Errno(libc::EINVAL, "malformed BTF.ext"),
+            e => e,
+        })
+    }
+
+    fn parse_with(data: &[u8], btf: Option<&Btf>) -> Result<BtfExt, Error> {
         if data.len() < 8 {
             return Err(format_err("BTF.ext header not found".to_string()));
         }
@@ -325,7 +347,7 @@ fn parse_sub(
     len: u32,
     min_rec: u32,
     what: &str,
-    btf: &Btf,
+    btf: Option<&Btf>,
 ) -> Result<Sub, Error> {
     if len == 0 {
         return Ok(Sub::default());
@@ -376,11 +398,14 @@ fn parse_sub(
                 ".BTF.ext {what} block has incorrect num_info {num}"
             )));
         }
-        let sec = btf.name_at(name_off).ok_or_else(|| {
-            format_err(format!(
-                ".BTF.ext {what} block has invalid section name offset {name_off}"
-            ))
-        })?;
+        let sec = match btf {
+            Some(btf) => btf.name_at(name_off).ok_or_else(|| {
+                format_err(format!(
+                    ".BTF.ext {what} block has invalid section name offset {name_off}"
+                ))
+            })?,
+            None => "",
+        };
         blocks.push(Block {
             sec: sec.to_string(),
             num,

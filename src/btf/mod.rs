@@ -2,7 +2,8 @@
 //!
 //! Owns: the BTF blob reader ([`Btf`], decoded lazily through [`Type`] views over a
 //! per-ID offset index), `.BTF.ext` ([`BtfExt`]), BTF-defined map definitions
-//! ([`parse_btf_map_def`]) and the blob encoder ([`write`]).
+//! ([`parse_btf_map_def`]), the blob encoder ([`write`]) and the appendable,
+//! possibly split BTF of the `btf__*` API ([`BtfEdit`], [`BtfRead`]).
 //! Must not call: `crate::sys` (nothing here touches the kernel; the only I/O is
 //! reading a file in [`Btf::from_file`] / [`Btf::vmlinux`]).
 //! Spec: `btf-core.md` §1 (wire format), §3 (`.BTF.ext`), §4.2 (DATASEC fix-up),
@@ -12,6 +13,7 @@
 //! checked against the input before use, and no input makes this module panic.
 #![forbid(unsafe_code)]
 
+mod edit;
 mod ext;
 mod maps;
 mod types;
@@ -20,6 +22,7 @@ pub mod write;
 #[cfg(test)]
 mod tests;
 
+pub use edit::{record_len, BtfEdit, BtfRead};
 pub use ext::{BtfExt, CoreRelo, FuncInfo, InfoBlock, LineInfo};
 pub use maps::{parse_btf_map_def, parse_btf_maps, BtfMap, BtfMapDef};
 pub use types::{
@@ -81,6 +84,17 @@ pub struct Btf {
     strs: Vec<u8>,
     /// `offs[id]` = offset of type `id` in `types`; `offs[0]` (void) is unused.
     offs: Vec<u32>,
+}
+
+impl Default for Btf {
+    /// An empty BTF: no types, string section `"\0"`.
+    fn default() -> Self {
+        Btf {
+            types: Vec::new(),
+            strs: vec![0],
+            offs: vec![u32::MAX],
+        }
+    }
 }
 
 impl fmt::Debug for Btf {
@@ -486,6 +500,22 @@ impl Btf {
             }
         }
         Ok(())
+    }
+
+    /// Applies a `btf__add_*` call through a [`BtfEdit`] copy; on success the result
+    /// replaces this BTF's sections (IDs and string offsets of existing types are
+    /// unchanged; new records are not sanity-checked, as in libbpf's writer).
+    pub fn edit<T>(
+        &mut self,
+        f: impl FnOnce(&mut BtfEdit) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let mut e = BtfEdit::from_btf(self);
+        let r = f(&mut e)?;
+        let (types, strs, offs) = e.into_sections();
+        self.types = types;
+        self.strs = strs;
+        self.offs = std::iter::once(u32::MAX).chain(offs).collect();
+        Ok(r)
     }
 
     /// The blob: a 24-byte header, the types, then the strings, as `BPF_BTF_LOAD`

@@ -98,3 +98,14 @@ pub struct bpf_link {
 pub struct bpf_iter_link_info {
     _opaque: [u8; 0],
 }
+
+/// `struct btf_ext` (btf.h): opaque to C.
+pub struct btf_ext {
+    _opaque: (),
+}
+
+/// `enum btf_endianness` (btf.h); defined in the header preamble.
+pub type btf_endianness = u32;
+
+/// `enum btf_fwd_kind` (btf.h); defined in the header preamble.
+pub type btf_fwd_kind = u32;

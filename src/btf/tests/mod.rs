@@ -1226,4 +1226,5 @@ fn mutated_blobs_never_panic() {
     }
 }
 
+mod edit;
 mod real;
