@@ -12,38 +12,16 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "bpfobj.h"
 
 static char at_obj_dir[64];
 
-/* Finds c-tests/bpf/<name>.bpf.c next to __FILE__ or above the working directory. */
+/* Finds c-tests/bpf/<name>.bpf.c (bpfobj.h); `file` is the includer's __FILE__,
+ * kept for the callers' signature. */
 static int at_find_src(const char *file, const char *name, char *src, size_t n)
 {
-	char dir[PATH_MAX / 2];
-	int i;
-
-	snprintf(src, n, "%s", file);
-	char *slash = strrchr(src, '/');
-	if (slash) {
-		/* c-tests/x.c or c-tests/oracle/x.c */
-		*slash = 0;
-		if (strlen(src) >= 7 && !strcmp(src + strlen(src) - 7, "/oracle"))
-			src[strlen(src) - 7] = 0;
-		snprintf(src + strlen(src), n - strlen(src), "/bpf/%s.bpf.c", name);
-		if (!access(src, R_OK))
-			return 0;
-	}
-	if (!getcwd(dir, sizeof(dir)))
-		return -1;
-	for (i = 0; i < 8; i++) {
-		snprintf(src, n, "%s/c-tests/bpf/%s.bpf.c", dir, name);
-		if (!access(src, R_OK))
-			return 0;
-		slash = strrchr(dir, '/');
-		if (!slash || slash == dir)
-			break;
-		*slash = 0;
-	}
-	return -1;
+	(void)file;
+	return bpfobj_find(name, src, n);
 }
 
 /* Builds <name>.bpf.c into <dir>/<name>.o. 0 on success, 1 if clang is missing,

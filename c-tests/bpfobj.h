@@ -13,7 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static int bpfobj_find(const char *name, char *src, size_t n)
+/* c-tests/bpf/<file>: next to this header (__FILE__ names c-tests/bpfobj.h), else
+ * searched upwards from the working directory. The one lookup every C test uses. */
+static inline int bpfobj_find_file(const char *file, char *src, size_t n)
 {
 	char dir[PATH_MAX / 2];
 	int i;
@@ -21,14 +23,14 @@ static int bpfobj_find(const char *name, char *src, size_t n)
 	snprintf(src, n, "%s", __FILE__);
 	char *slash = strrchr(src, '/');
 	if (slash) {
-		snprintf(slash, n - (size_t)(slash - src), "/bpf/%s.bpf.c", name);
+		snprintf(slash, n - (size_t)(slash - src), "/bpf/%s", file);
 		if (!access(src, R_OK))
 			return 0;
 	}
 	if (!getcwd(dir, sizeof(dir)))
 		return -1;
 	for (i = 0; i < 8; i++) {
-		snprintf(src, n, "%s/c-tests/bpf/%s.bpf.c", dir, name);
+		snprintf(src, n, "%s/c-tests/bpf/%s", dir, file);
 		if (!access(src, R_OK))
 			return 0;
 		slash = strrchr(dir, '/');
@@ -39,9 +41,18 @@ static int bpfobj_find(const char *name, char *src, size_t n)
 	return -1;
 }
 
+/* c-tests/bpf/<name>.bpf.c. */
+static inline int bpfobj_find(const char *name, char *src, size_t n)
+{
+	char file[128];
+
+	snprintf(file, sizeof(file), "%s.bpf.c", name);
+	return bpfobj_find_file(file, src, n);
+}
+
 /* Compiles <name>.bpf.c into `out` (a file name; the object name derives from it)
  * with `flags` (e.g. "-g"); the full path is written to `path`. */
-static int bpfobj_build(const char *name, const char *out, const char *flags, char *path,
+static inline int bpfobj_build(const char *name, const char *out, const char *flags, char *path,
 			size_t n)
 {
 	char src[PATH_MAX], dir[96], cmd[3 * PATH_MAX];
@@ -61,7 +72,7 @@ static int bpfobj_build(const char *name, const char *out, const char *flags, ch
 }
 
 /* Removes the build directory of bpfobj_build. */
-static void bpfobj_clean(const char *name, const char *out)
+static inline void bpfobj_clean(const char *name, const char *out)
 {
 	char p[PATH_MAX];
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "bpfobj.h"
 
 static char ot_dir[128];
 
@@ -24,37 +25,10 @@ static inline void ot_skip(const char *why)
 #endif
 }
 
-/* c-tests/bpf/<name>: next to this file (__FILE__ is relative to the repo root
- * or absolute), else searched upwards from the working directory. */
+/* c-tests/bpf/<name> (bpfobj.h's lookup). */
 static inline int ot_find_src(const char *name, char *out, size_t len)
 {
-	char dir[PATH_MAX / 2];
-	const char *roots[] = { "c-tests/bpf", "../bpf", "bpf" };
-	char *slash;
-	int i;
-
-	snprintf(dir, sizeof(dir), "%s", __FILE__);
-	slash = strrchr(dir, '/');
-	if (slash) {
-		*slash = 0;
-		snprintf(out, len, "%s/bpf/%s", dir, name);
-		if (!access(out, R_OK))
-			return 0;
-	}
-	if (!getcwd(dir, sizeof(dir)))
-		return -1;
-	for (i = 0; i < 8; i++) {
-		for (size_t r = 0; r < sizeof(roots) / sizeof(roots[0]); r++) {
-			snprintf(out, len, "%s/%s/%s", dir, roots[r], name);
-			if (!access(out, R_OK))
-				return 0;
-		}
-		slash = strrchr(dir, '/');
-		if (!slash || slash == dir)
-			break;
-		*slash = 0;
-	}
-	return -1;
+	return bpfobj_find_file(name, out, len);
 }
 
 /* Makes the private object directory for this process. */

@@ -7,35 +7,14 @@
 #include <limits.h>
 #include <sys/stat.h>
 #include "harness.h"
+#include "bpfobj.h"
 
 static char src[PATH_MAX], obj_dir[64], obj_path[PATH_MAX];
 
-/* The BPF source: next to this file (__FILE__ is relative to the repo root),
- * searched upwards from the working directory. */
+/* The BPF source c-tests/bpf/basic.bpf.c (bpfobj.h's lookup). */
 static int find_src(void)
 {
-	char dir[PATH_MAX / 2];
-	int i;
-
-	snprintf(src, sizeof(src), "%s", __FILE__);
-	char *slash = strrchr(src, '/');
-	if (slash) {
-		strcpy(slash, "/bpf/basic.bpf.c");
-		if (!access(src, R_OK))
-			return 0;
-	}
-	if (!getcwd(dir, sizeof(dir)))
-		return -1;
-	for (i = 0; i < 8; i++) {
-		snprintf(src, sizeof(src), "%s/c-tests/bpf/basic.bpf.c", dir);
-		if (!access(src, R_OK))
-			return 0;
-		slash = strrchr(dir, '/');
-		if (!slash || slash == dir)
-			break;
-		*slash = 0;
-	}
-	return -1;
+	return bpfobj_find("basic", src, sizeof(src));
 }
 
 static int compile_bpf(void)

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "bpfobj.h"
 
 struct ev {
 	__u32 seq;
@@ -35,36 +36,12 @@ struct ev_obj {
 	char dir[64], path[PATH_MAX];
 };
 
-/* The BPF source, next to the C file (__FILE__ is relative to the repo root) or
- * searched upwards from the working directory. Returns 0 when found. */
+/* The BPF source c-tests/bpf/ev_events.bpf.c (bpfobj.h's lookup); `file` is the
+ * includer's __FILE__, kept for the callers' signature. Returns 0 when found. */
 static inline int ev_find_src(char *src, size_t n, const char *file)
 {
-	char dir[PATH_MAX / 2];
-	char *slash;
-	int i;
-
-	snprintf(src, n, "%s", file);
-	slash = strrchr(src, '/');
-	if (slash) {
-		snprintf(slash, n - (size_t)(slash - src), "/bpf/ev_events.bpf.c");
-		if (!access(src, R_OK))
-			return 0;
-		snprintf(slash, n - (size_t)(slash - src), "/../bpf/ev_events.bpf.c");
-		if (!access(src, R_OK))
-			return 0;
-	}
-	if (!getcwd(dir, sizeof(dir)))
-		return -1;
-	for (i = 0; i < 8; i++) {
-		snprintf(src, n, "%s/c-tests/bpf/ev_events.bpf.c", dir);
-		if (!access(src, R_OK))
-			return 0;
-		slash = strrchr(dir, '/');
-		if (!slash || slash == dir)
-			break;
-		*slash = 0;
-	}
-	return -1;
+	(void)file;
+	return bpfobj_find("ev_events", src, n);
 }
 
 /* Compiles and loads the object. 0, or -1 with a reason in `why`. */

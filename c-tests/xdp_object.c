@@ -11,6 +11,7 @@
 #include <linux/if_link.h>
 #include <sys/stat.h>
 #include "harness.h"
+#include "bpfobj.h"
 #include "nl_netns.h"
 
 static char src[PATH_MAX], obj_dir[64], obj_path[128];
@@ -21,25 +22,10 @@ static void rm_obj(void)
 	rmdir(obj_dir);
 }
 
-/* Finds c-tests/bpf/nl_count.bpf.c from the cwd upwards (the harness runs us
- * in target/c-tests). */
+/* The BPF source c-tests/bpf/nl_count.bpf.c (bpfobj.h's lookup). */
 static int find_src(void)
 {
-	char dir[PATH_MAX / 2], *slash;
-	int i;
-
-	if (!getcwd(dir, sizeof(dir)))
-		return -1;
-	for (i = 0; i < 8; i++) {
-		snprintf(src, sizeof(src), "%s/c-tests/bpf/nl_count.bpf.c", dir);
-		if (!access(src, R_OK))
-			return 0;
-		slash = strrchr(dir, '/');
-		if (!slash || slash == dir)
-			break;
-		*slash = 0;
-	}
-	return -1;
+	return bpfobj_find("nl_count", src, sizeof(src));
 }
 
 static int compile_bpf(void)

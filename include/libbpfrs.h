@@ -858,7 +858,7 @@ void btf__free(struct btf *btf);
 struct btf *btf__new(const void *data, __u32 size);
 
 /**
- * `btf__new_split` (LIBBPF_0.3.0): parses split BTF on `base_btf` (NULL: as
+ * `btf__new_split` (LIBBPF_1.4.0; declared since 0.3 but first exported in 1.4): parses split BTF on `base_btf` (NULL: as
  * `btf__new`); its type IDs and string offsets continue after the base's.
  *
  * # Safety
@@ -1326,7 +1326,7 @@ struct btf_ext *btf_ext__new(const __u8 *data, __u32 size);
 void btf_ext__free(struct btf_ext *btf_ext);
 
 /**
- * `btf_ext__raw_data` (LIBBPF_0.8.0): the `.BTF.ext` bytes, length in `*size`.
+ * `btf_ext__raw_data` (LIBBPF_1.4.0; declared since 0.7 but first exported in 1.4): the `.BTF.ext` bytes, length in `*size`.
  *
  * # Safety
  * `size` is a writable `__u32`.

@@ -73,9 +73,9 @@ done >"$tmp/extra"
 bad0="" newer="" own="" n0=0
 while read -r name node; do
 	if grep -qx "$name $node" "$tmp/ref0"; then n0=$((n0 + 1))
-	elif grep -q "^$name " "$tmp/ref0"; then bad0+="  $name: libbpf 0.8 $(grep "^$name " "$tmp/ref0" | cut -d' ' -f2 | tr '\n' ' ')libbpfrs $node"$'\n'
 	elif [[ $node == LIBBPFRS_* ]]; then own+="$name@$node "
 	elif [[ $node == LIBBPF_[1-9].* ]] && [ "$(printf '%s\n' "$node" LIBBPF_1.1.0 | sort -V | tail -n 1)" = "$node" ]; then newer+="$name@$node "
+	elif grep -q "^$name " "$tmp/ref0"; then bad0+="  $name: libbpf 0.8 $(grep "^$name " "$tmp/ref0" | cut -d' ' -f2 | tr '\n' ' ')libbpfrs $node"$'\n'
 	else bad0+="  $name@$node: in neither libbpf 1.1.2 nor the 0.x list (abi/libbpf-0.x.tsv)"$'\n'
 	fi
 done <"$tmp/extra"

@@ -15,6 +15,7 @@
 
 mod edit;
 mod ext;
+pub mod files;
 mod maps;
 mod types;
 pub mod write;
@@ -733,7 +734,9 @@ fn fixup_datasec(
     Ok(())
 }
 
-fn load_vmlinux() -> Result<Btf, Error> {
+/// Where libbpf looks for the kernel's BTF, in order: sysfs, then vmlinux images
+/// of the running release.
+pub fn vmlinux_paths() -> Vec<String> {
     let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
     let r = release.trim();
     let mut paths = vec!["/sys/kernel/btf/vmlinux".to_string()];
@@ -748,6 +751,11 @@ fn load_vmlinux() -> Result<Btf, Error> {
             format!("/usr/lib/debug/lib/modules/{r}/vmlinux"),
         ]);
     }
+    paths
+}
+
+fn load_vmlinux() -> Result<Btf, Error> {
+    let paths = vmlinux_paths();
     for p in &paths {
         let path = Path::new(p);
         if !path.exists() {

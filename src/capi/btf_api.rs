@@ -23,8 +23,11 @@ use super::boundary::{hl, ptr, value};
 use super::errno::{hl_fail, set_errno};
 use super::object_api::{live, obj_ref, ObjHandle};
 use super::types::*;
+use crate::btf::files::{
+    find_str_in, kernel_btf_data, load_vmlinux, parse_any, parse_elf, parse_raw,
+};
 use crate::btf::{Btf, BtfEdit, BtfExt, BtfRead, Kind};
-use crate::error::{libbpf_errno, Error};
+use crate::error::Error;
 use crate::sys::UserPtr;
 use once_cell::sync::Lazy;
 use std::collections::HashMap;
@@ -214,85 +217,6 @@ unsafe fn path_arg<'a>(p: *const c_char) -> Result<&'a std::path::Path, Error> {
     Ok(std::path::Path::new(std::ffi::OsStr::from_bytes(b)))
 }
 
-fn read_file(path: &std::path::Path) -> Result<Vec<u8>, Error> {
-    std::fs::read(path).map_err(|e| {
-        crate::log::debug(format_args!("failed to read '{}': {e}", path.display()));
-        Error::Errno(e.raw_os_error().unwrap_or(libc::EIO), "reading BTF file")
-    })
-}
-
-fn is_btf_magic(d: &[u8]) -> bool {
-    let m = crate::btf::BTF_MAGIC;
-    d.get(..2)
-        .is_some_and(|x| x == m.to_ne_bytes() || x == m.swap_bytes().to_ne_bytes())
-}
-
-/// `btf_parse_raw`: EPROTO if the file does not start with the BTF magic.
-fn parse_raw(path: &std::path::Path, base: Option<Arc<BtfEdit>>) -> Result<BtfEdit, Error> {
-    let data = read_file(path)?;
-    if data.len() < 2 {
-        return Err(Error::Errno(libc::EIO, "BTF file too short"));
-    }
-    if !is_btf_magic(&data) {
-        return Err(Error::Errno(libc::EPROTO, "not a raw BTF file"));
-    }
-    BtfEdit::parse(&data, base)
-}
-
-/// `btf_parse_elf`: `.BTF` (ENODATA if missing) and, if asked, `.BTF.ext`.
-fn parse_elf(
-    path: &std::path::Path,
-    base: Option<Arc<BtfEdit>>,
-    want_ext: bool,
-) -> Result<(BtfEdit, Option<BtfExt>), Error> {
-    use object::{Object, ObjectSection};
-    let data = read_file(path)?;
-    let file = object::File::parse(&*data).map_err(|e| {
-        crate::log::warn(format_args!(
-            "failed to get EHDR from {}: {e}",
-            path.display()
-        ));
-        Error::Libbpf(libbpf_errno::FORMAT, format!("not an ELF file: {e}"))
-    })?;
-    let sec_data = |name: &str| -> Result<Option<&[u8]>, Error> {
-        match file.section_by_name(name) {
-            None => Ok(None),
-            Some(s) => s.data().map(Some).map_err(|e| {
-                Error::Libbpf(libbpf_errno::FORMAT, format!("cannot read {name}: {e}"))
-            }),
-        }
-    };
-    let Some(btf_data) = sec_data(".BTF")? else {
-        crate::log::warn(format_args!(
-            "failed to find '.BTF' ELF section in {}",
-            path.display()
-        ));
-        return Err(Error::Errno(libc::ENODATA, "ELF file has no .BTF section"));
-    };
-    let btf = BtfEdit::parse(btf_data, base)?;
-    btf.set_pointer_size(if file.is_64() { 8 } else { 4 })?;
-    let ext = match (want_ext, sec_data(".BTF.ext")?) {
-        (true, Some(d)) => Some(BtfExt::parse_standalone(d)?),
-        _ => None,
-    };
-    Ok((btf, ext))
-}
-
-/// `btf__parse` logic: raw first, ELF if the file is not raw BTF.
-fn parse_any(
-    path: &std::path::Path,
-    base: Option<Arc<BtfEdit>>,
-    want_ext: bool,
-) -> Result<(BtfEdit, Option<Option<BtfExt>>), Error> {
-    match parse_raw(path, base.clone()) {
-        Ok(b) => Ok((b, None)),
-        Err(Error::Errno(libc::EPROTO, _)) => {
-            parse_elf(path, base, want_ext).map(|(b, e)| (b, Some(e)))
-        }
-        Err(e) => Err(e),
-    }
-}
-
 /// Writes `*btf_ext` (if the caller asked) after a successful ELF parse.
 ///
 /// # Safety
@@ -348,7 +272,7 @@ pub unsafe extern "C" fn btf__new(data: *const c_void, size: __u32) -> *mut btf 
     unsafe { btf__new_split(data, size, std::ptr::null_mut()) }
 }
 
-/// `btf__new_split` (LIBBPF_0.3.0): parses split BTF on `base_btf` (NULL: as
+/// `btf__new_split` (LIBBPF_1.4.0; declared since 0.3 but first exported in 1.4): parses split BTF on `base_btf` (NULL: as
 /// `btf__new`); its type IDs and string offsets continue after the base's.
 ///
 /// # Safety
@@ -490,35 +414,6 @@ pub unsafe extern "C" fn btf__parse_raw_split(path: *const c_char, base_btf: *mu
     })
 }
 
-fn load_vmlinux() -> Result<BtfEdit, Error> {
-    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
-    let r = release.trim();
-    let mut paths = vec!["/sys/kernel/btf/vmlinux".to_string()];
-    if !r.is_empty() {
-        paths.extend([
-            format!("/boot/vmlinux-{r}"),
-            format!("/lib/modules/{r}/vmlinux-{r}"),
-            format!("/lib/modules/{r}/build/vmlinux"),
-            format!("/usr/lib/modules/{r}/kernel/vmlinux"),
-            format!("/usr/lib/debug/boot/vmlinux-{r}"),
-            format!("/usr/lib/debug/boot/vmlinux-{r}.debug"),
-            format!("/usr/lib/debug/lib/modules/{r}/vmlinux"),
-        ]);
-    }
-    for p in &paths {
-        let path = std::path::Path::new(p);
-        if !path.exists() {
-            continue;
-        }
-        match parse_any(path, None, false) {
-            Ok((b, _)) => return Ok(b),
-            Err(e) => crate::log::warn(format_args!("failed to read kernel BTF from '{p}': {e}")),
-        }
-    }
-    crate::log::warn(format_args!("failed to find valid kernel BTF"));
-    Err(Error::Errno(libc::ESRCH, "no usable kernel BTF found"))
-}
-
 /// `btf__load_vmlinux_btf` (LIBBPF_0.5.0): a new BTF of the running kernel
 /// (`/sys/kernel/btf/vmlinux`, then libbpf's ELF locations); ESRCH if none.
 #[no_mangle]
@@ -551,24 +446,6 @@ pub unsafe extern "C" fn btf__load_module_btf(
         let (b, _) = parse_any(std::path::Path::new(&path), base_of(vmlinux_btf)?, false)?;
         Ok(register(b, vmlinux_btf))
     })
-}
-
-/// The BTF blob behind a kernel BTF fd (`BPF_OBJ_GET_INFO_BY_FD`).
-fn kernel_btf_data(fd: i32) -> Result<Vec<u8>, Error> {
-    let mut size = 4096u32;
-    loop {
-        let mut buf = vec![0u8; size as usize];
-        let mut info = [0u8; 32];
-        info[..8].copy_from_slice(&(buf.as_mut_ptr() as usize as u64).to_ne_bytes());
-        info[8..12].copy_from_slice(&size.to_ne_bytes());
-        crate::sys::obj::obj_get_info_by_fd(fd, UserPtr::from_mut(info.as_mut_ptr()), 32)?;
-        let got = u32::from_ne_bytes([info[8], info[9], info[10], info[11]]);
-        if got <= size {
-            buf.truncate(got as usize);
-            return Ok(buf);
-        }
-        size = got;
-    }
 }
 
 /// `btf__load_from_kernel_by_id` (LIBBPF_0.5.0): a copy of kernel BTF object `id`.
@@ -701,18 +578,6 @@ pub unsafe extern "C" fn btf__find_str(btf: *mut btf, s: *const c_char) -> c_int
         };
         Ok(off as c_int)
     })
-}
-
-/// The offset of the first whole string `s` in a string section.
-fn find_str_in(strs: &[u8], s: &[u8]) -> Option<u32> {
-    let mut off = 0usize;
-    for part in strs.split(|&c| c == 0) {
-        if part == s && off < strs.len() {
-            return Some(off as u32);
-        }
-        off += part.len() + 1;
-    }
-    None
 }
 
 /// `btf__find_by_name` (LIBBPF_0.0.1): the id of the first type called
@@ -1475,7 +1340,7 @@ fn ext_raw(e: *const btf_ext, size: *mut __u32) -> Result<*mut c_void, Error> {
     Ok(d.as_ptr() as *mut c_void)
 }
 
-/// `btf_ext__raw_data` (LIBBPF_0.8.0): the `.BTF.ext` bytes, length in `*size`.
+/// `btf_ext__raw_data` (LIBBPF_1.4.0; declared since 0.7 but first exported in 1.4): the `.BTF.ext` bytes, length in `*size`.
 ///
 /// # Safety
 /// `size` is a writable `__u32`.
