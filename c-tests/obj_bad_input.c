@@ -13,35 +13,11 @@
 #include <stdarg.h>
 #include "harness.h"
 #include "obj_util.h"
+#include "log_capture.h"
 #include "bad-objects/gen.h"
 
 static char legacy_path[PATH_MAX], tail_path[PATH_MAX], btf_path[PATH_MAX];
 static char nolic_path[PATH_MAX];
-static char msgs[1 << 16];
-static size_t msgs_len;
-static int n_warn;
-
-static int capture(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	int n;
-
-	if (level == LIBBPF_WARN)
-		n_warn++;
-	if (msgs_len + 1 >= sizeof(msgs))
-		return 0;
-	n = vsnprintf(msgs + msgs_len, sizeof(msgs) - msgs_len, fmt, ap);
-	if (n > 0)
-		msgs_len += (size_t)n < sizeof(msgs) - msgs_len ? (size_t)n : sizeof(msgs) - msgs_len - 1;
-	return 0;
-}
-
-static void reset_msgs(void)
-{
-	msgs[0] = 0;
-	msgs_len = 0;
-	n_warn = 0;
-}
-
 /* One open attempt that must fail cleanly. */
 static void expect_open_fail(const char *what, const char *label, struct bpf_object *obj,
 			     int e, int fds)

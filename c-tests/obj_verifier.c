@@ -11,32 +11,9 @@
 #include <stdarg.h>
 #include "harness.h"
 #include "obj_util.h"
+#include "log_capture.h"
 
 static char reject_path[PATH_MAX], core_path[PATH_MAX];
-static char msgs[1 << 16];
-static size_t msgs_len;
-static int n_warn;
-
-static int capture(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	int n;
-
-	if (level == LIBBPF_WARN)
-		n_warn++;
-	if (msgs_len + 1 >= sizeof(msgs))
-		return 0;
-	n = vsnprintf(msgs + msgs_len, sizeof(msgs) - msgs_len, fmt, ap);
-	if (n > 0)
-		msgs_len += (size_t)n < sizeof(msgs) - msgs_len ? (size_t)n : sizeof(msgs) - msgs_len - 1;
-	return 0;
-}
-
-static void reset_msgs(void)
-{
-	msgs[0] = 0;
-	msgs_len = 0;
-	n_warn = 0;
-}
 
 /* Opens path, loads it expecting -want (errno want), checks the message and fds. */
 static void check_failed_load(const char *path, const char *prog, int want, int strict,

@@ -89,9 +89,9 @@ impl NlSocket {
     /// Opens and binds a netlink socket of `proto` (`SOCK_CLOEXEC`), asking for
     /// extended acks (a kernel without them is fine: only the messages are lost).
     pub fn open(proto: i32) -> Result<Self, Error> {
-        // SAFETY: socket(2) with constant arguments touches no memory of ours.
-        let raw =
-            unsafe { libc::socket(libc::AF_NETLINK, libc::SOCK_RAW | libc::SOCK_CLOEXEC, proto) };
+        let kind = libc::SOCK_RAW | libc::SOCK_CLOEXEC;
+        // SAFETY: socket(2) with integer arguments touches no memory of ours.
+        let raw = unsafe { libc::socket(libc::AF_NETLINK, kind, proto) };
         if raw < 0 {
             return Err(sys_err("socket(AF_NETLINK)"));
         }
