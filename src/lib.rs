@@ -22,6 +22,7 @@ pub mod memlock;
 pub mod names;
 pub mod object;
 pub mod probe;
+pub mod prog_linfo;
 pub mod sys;
 pub mod util;
 pub mod xdp_tc;

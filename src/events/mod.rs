@@ -9,6 +9,7 @@
 
 pub mod perf;
 pub mod ring;
+pub mod user_ring;
 
 use crate::error::{Error, SysError};
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
