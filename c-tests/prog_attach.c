@@ -14,10 +14,7 @@
 #include <sys/syscall.h>
 #include "harness.h"
 
-#define INSN(c, d, s, o, i) \
-	((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
-#define MOV64_IMM(d, i) INSN(BPF_ALU64 | BPF_MOV | BPF_K, d, 0, 0, i)
-#define EXIT_INSN() INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
+#include "insns.h"
 
 static const struct bpf_insn ret1[] = { MOV64_IMM(0, 1), EXIT_INSN() };
 static const struct bpf_insn ret0[] = { MOV64_IMM(0, 0), EXIT_INSN() };

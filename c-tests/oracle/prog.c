@@ -15,12 +15,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
-#define INSN(c, d, s, o, i) \
-	((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
-#define MOV64_IMM(d, i) INSN(BPF_ALU64 | BPF_MOV | BPF_K, d, 0, 0, i)
-#define MOV64_REG(d, s) INSN(BPF_ALU64 | BPF_MOV | BPF_X, d, s, 0, 0)
-#define LDX_W(d, s, o) INSN(BPF_LDX | BPF_MEM | BPF_W, d, s, o, 0)
-#define EXIT_INSN() INSN(BPF_JMP | BPF_EXIT, 0, 0, 0, 0)
+#include "../insns.h"
 
 static const struct bpf_insn skb_len[] = { LDX_W(0, 1, 0), EXIT_INSN() };
 static const struct bpf_insn ret1[] = { MOV64_IMM(0, 1), EXIT_INSN() };
