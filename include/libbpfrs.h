@@ -500,6 +500,12 @@ struct perf_buffer_raw_opts {
 };
 
 /**
+ * `bpf_perf_event_print_t`: `enum bpf_perf_event_ret (*)(struct perf_event_header *hdr,
+ * void *private_data)`.
+ */
+typedef enum bpf_perf_event_ret (*bpf_perf_event_print_t)(struct perf_event_header *hdr, void *private_data);
+
+/**
  * `libbpf_print_fn_t`: `int (*)(enum libbpf_print_level, const char *, va_list)`.
  * The `va_list` is opaque to Rust; only C creates and reads it.
  */
@@ -2569,6 +2575,21 @@ int perf_buffer__epoll_fd(const struct perf_buffer *pb);
  * pointers are ignored.
  */
 void perf_buffer__free(struct perf_buffer *pb);
+
+/**
+ * `bpf_perf_event_read_simple` (LIBBPF_0.0.1, 0.x-only): reads every record of a
+ * caller-mapped perf ring (`mmap_mem`: a header page of `page_size` bytes, then
+ * `mmap_size` bytes of data, a power of two), calling `fn` on each until it
+ * returns something other than `LIBBPF_PERF_EVENT_CONT`; a record that wraps is
+ * copied into `*copy_mem` (grown with `malloc`, `*copy_size` bytes; the caller
+ * frees it). Returns the last callback result (CONT when the ring is empty) or
+ * `LIBBPF_PERF_EVENT_ERROR`; errno is set on ERROR.
+ *
+ * # Safety
+ * `mmap_mem` is a live perf mmap of `page_size + mmap_size` bytes; `copy_mem` and
+ * `copy_size` are valid (`*copy_mem` NULL or a `malloc`ed block of `*copy_size`).
+ */
+enum bpf_perf_event_ret bpf_perf_event_read_simple(void *mmap_mem, size_t mmap_size, size_t page_size, void **copy_mem, size_t *copy_size, bpf_perf_event_print_t fn_, void *private_data);
 
 /**
  * `libbpf_set_print` (LIBBPF_0.0.1; returns the previous callback since 0.0.5).

@@ -450,3 +450,94 @@ pub extern "C" fn perf_buffer__free(pb: *mut perf_buffer) {
         PERF.free::<Pb, Fixed>(pb.cast())
     })
 }
+
+/// `bpf_perf_event_print_t`: `enum bpf_perf_event_ret (*)(struct perf_event_header *hdr,
+/// void *private_data)`.
+pub type bpf_perf_event_print_t = Option<
+    unsafe extern "C" fn(
+        hdr: *mut perf_event_header,
+        private_data: *mut c_void,
+    ) -> bpf_perf_event_ret,
+>;
+
+/// The caller's `*copy_mem`/`*copy_size` scratch buffer of
+/// `bpf_perf_event_read_simple`, grown with libc `malloc` (the caller frees it).
+struct MallocScratch {
+    mem: *mut *mut c_void,
+    size: *mut usize,
+}
+
+impl crate::events::perf::Scratch for MallocScratch {
+    fn get(&mut self, n: usize) -> Option<*mut u8> {
+        // SAFETY: both out-pointers are valid for the duration of the call (caller contract, checked non-NULL by the export).
+        unsafe {
+            if *self.size < n || (*self.mem).is_null() {
+                libc::free(*self.mem);
+                *self.mem = libc::malloc(n);
+                if (*self.mem).is_null() {
+                    *self.size = 0;
+                    return None;
+                }
+                *self.size = n;
+            }
+            Some((*self.mem).cast())
+        }
+    }
+}
+
+/// `bpf_perf_event_read_simple` (LIBBPF_0.0.1, 0.x-only): reads every record of a
+/// caller-mapped perf ring (`mmap_mem`: a header page of `page_size` bytes, then
+/// `mmap_size` bytes of data, a power of two), calling `fn` on each until it
+/// returns something other than `LIBBPF_PERF_EVENT_CONT`; a record that wraps is
+/// copied into `*copy_mem` (grown with `malloc`, `*copy_size` bytes; the caller
+/// frees it). Returns the last callback result (CONT when the ring is empty) or
+/// `LIBBPF_PERF_EVENT_ERROR`; errno is set on ERROR.
+///
+/// # Safety
+/// `mmap_mem` is a live perf mmap of `page_size + mmap_size` bytes; `copy_mem` and
+/// `copy_size` are valid (`*copy_mem` NULL or a `malloc`ed block of `*copy_size`).
+#[no_mangle]
+pub unsafe extern "C" fn bpf_perf_event_read_simple(
+    mmap_mem: *mut c_void,
+    mmap_size: usize,
+    page_size: usize,
+    copy_mem: *mut *mut c_void,
+    copy_size: *mut usize,
+    fn_: bpf_perf_event_print_t,
+    private_data: *mut c_void,
+) -> bpf_perf_event_ret {
+    value("bpf_perf_event_read_simple", EVENT_ERROR, || {
+        let (Some(cb), false, false, false, true) = (
+            fn_,
+            mmap_mem.is_null(),
+            copy_mem.is_null(),
+            copy_size.is_null(),
+            mmap_size.is_power_of_two(),
+        ) else {
+            set_errno(libc::EINVAL);
+            return EVENT_ERROR;
+        };
+        let mut scratch = MallocScratch {
+            mem: copy_mem,
+            size: copy_size,
+        };
+        let mut f = |rec: *mut u8| {
+            // SAFETY: `rec` is a whole record (contiguous, in the ring or the scratch copy); the callback is the caller's.
+            unsafe { cb(rec.cast(), private_data) }
+        };
+        // SAFETY: forwarded caller contract on the mapping.
+        let r = unsafe {
+            crate::events::perf::read_ring(
+                mmap_mem.cast(),
+                page_size,
+                mmap_size,
+                &mut scratch,
+                &mut f,
+            )
+        };
+        if r == EVENT_ERROR {
+            set_errno(libc::ENOMEM);
+        }
+        r
+    })
+}

@@ -339,16 +339,55 @@ impl PerfBuffer {
     }
 }
 
-/// Reads every record of `b` (data area of `size` bytes after a `page`-byte
-/// header), calling `f(cpu, record)` until it returns something other than
-/// [`EVENT_CONT`], which is then returned; `data_tail` is published once at the end.
+/// Where a record that wraps around the end of the data area is copied so the
+/// callback sees it contiguous.
+pub trait Scratch {
+    /// A buffer of at least `n` bytes, or None when it cannot be had.
+    fn get(&mut self, n: usize) -> Option<*mut u8>;
+}
+
+impl Scratch for Vec<u8> {
+    fn get(&mut self, n: usize) -> Option<*mut u8> {
+        if self.len() < n {
+            self.clear();
+            self.try_reserve_exact(n).ok()?;
+            self.resize(n, 0);
+        }
+        Some(self.as_mut_ptr())
+    }
+}
+
+/// Reads every record of buffer `b` (see [`read_ring`]).
 fn read_records(
     b: &mut CpuBuf,
     page: usize,
     size: usize,
     f: &mut impl FnMut(i32, *mut u8) -> i32,
 ) -> i32 {
-    let base = b.ring.as_ptr();
+    let cpu = b.cpu;
+    // SAFETY: `ring` is our live mapping: a header page then `size` bytes of data.
+    unsafe {
+        read_ring(b.ring.as_ptr(), page, size, &mut b.scratch, &mut |r| {
+            f(cpu, r)
+        })
+    }
+}
+
+/// Reads every record of the perf ring at `base` (data area of `size` bytes, a
+/// power of two, after a `page`-byte header page), calling `f(record)` until it
+/// returns something other than [`EVENT_CONT`], which is then returned;
+/// `data_tail` is published once at the end. Shared by the perf buffer and the
+/// 0.x `bpf_perf_event_read_simple`.
+///
+/// # Safety
+/// `base` is a live, writable perf mmap of `page + size` bytes.
+pub unsafe fn read_ring(
+    base: *mut u8,
+    page: usize,
+    size: usize,
+    scratch: &mut impl Scratch,
+    f: &mut impl FnMut(*mut u8) -> i32,
+) -> i32 {
     // SAFETY: the header page is mapped read-write; data_head/data_tail are aligned u64 fields at fixed offsets, shared with the kernel and accessed atomically.
     let (head, tail) = unsafe {
         (
@@ -373,28 +412,20 @@ fn read_records(
         }
         let rec = if off + rec_size > size {
             let first = size - off;
-            if b.scratch.len() < rec_size {
-                b.scratch.clear();
-                if b.scratch.try_reserve_exact(rec_size).is_err() {
-                    ret = EVENT_ERROR;
-                    break;
-                }
-                b.scratch.resize(rec_size, 0);
-            }
-            // SAFETY: `first` bytes from `hdr` reach exactly the end of the data area, the rest wraps to its start; scratch holds `rec_size` bytes and does not overlap the mapping.
+            let Some(buf) = scratch.get(rec_size) else {
+                ret = EVENT_ERROR;
+                break;
+            };
+            // SAFETY: `first` bytes from `hdr` reach exactly the end of the data area, the rest wraps to its start; `buf` holds `rec_size` bytes and does not overlap the mapping.
             unsafe {
-                std::ptr::copy_nonoverlapping(hdr, b.scratch.as_mut_ptr(), first);
-                std::ptr::copy_nonoverlapping(
-                    data,
-                    b.scratch.as_mut_ptr().add(first),
-                    rec_size - first,
-                );
+                std::ptr::copy_nonoverlapping(hdr, buf, first);
+                std::ptr::copy_nonoverlapping(data, buf.add(first), rec_size - first);
             }
-            b.scratch.as_mut_ptr()
+            buf
         } else {
             hdr
         };
-        ret = f(b.cpu, rec);
+        ret = f(rec);
         tail_pos = tail_pos.wrapping_add(rec_size as u64);
         if ret != EVENT_CONT {
             break;
