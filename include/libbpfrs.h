@@ -183,6 +183,11 @@ struct bpf_map;
 struct bpf_object;
 
 /**
+ * `struct bpf_prog_linfo` (libbpf.h): opaque to C.
+ */
+struct bpf_prog_linfo;
+
+/**
  * `struct bpf_program` (libbpf.h): opaque to C.
  */
 struct bpf_program;
@@ -2323,6 +2328,16 @@ int bpf_object__unpin_programs(struct bpf_object *obj, const char *path);
 int bpf_object__pin(struct bpf_object *obj, const char *path);
 
 /**
+ * `bpf_map__inner_map` (LIBBPF_0.4.0): the inner-map template of a map-in-map
+ * defined with `__array(values, ...)`, as a map the `bpf_map__*` getters and
+ * definition setters accept (named `<outer>.inner`, fd -1).
+ * Returns it; NULL with errno EINVAL when `map` is not a map-in-map (or not a
+ * map); NULL with errno untouched when it has no template, or no longer has one
+ * (after load, reuse or `set_inner_map_fd`), as libbpf 1.1.2.
+ */
+struct bpf_map *bpf_map__inner_map(struct bpf_map *map);
+
+/**
  * `bpf_object__open_file` (LIBBPF_0.0.6): parses a BPF ELF file (no kernel calls).
  * Returns the object, or NULL with errno set (P).
  *
@@ -2851,6 +2866,57 @@ int bpf_btf_load(const void *btf_data, size_t btf_size, const struct bpf_btf_loa
  * `btf` and `log_buf` as the kernel requires.
  */
 int bpf_load_btf(const void *btf, __u32 btf_size, char *log_buf, __u32 log_buf_size, bool do_log);
+
+/**
+ * `bpf_prog_linfo__new` (LIBBPF_0.0.1): copies the line info (and the jited line
+ * info, split per jited function, when `nr_jited_line_info` is non-zero) out of
+ * an info struct filled by `bpf_prog_get_info_by_fd`.
+ * Incomplete jited info (counts that do not pair up, a record size below 8, a
+ * NULL `jited_ksyms`/`jited_func_lens`) is ignored: the table then answers only
+ * `__lfind`, as libbpf 1.1.2.
+ * Returns the table, or NULL with errno EINVAL (NULL info, `nr_line_info` 0,
+ * record size below 4, a NULL `line_info`, or jited addresses that do not fit
+ * the jited functions) or ENOMEM.
+ *
+ * # Safety
+ * `info` is NULL or a `struct bpf_prog_info` whose array pointers hold the
+ * counts it states.
+ */
+struct bpf_prog_linfo *bpf_prog_linfo__new(const struct bpf_prog_info *info);
+
+/**
+ * `bpf_prog_linfo__free` (LIBBPF_0.0.1): frees a table; NULL (or a pointer that
+ * is not a live table) is ignored.
+ *
+ * # Safety
+ * `prog_linfo` is NULL or a pointer from `bpf_prog_linfo__new`; records it
+ * handed out are invalid afterwards.
+ */
+void bpf_prog_linfo__free(struct bpf_prog_linfo *prog_linfo);
+
+/**
+ * `bpf_prog_linfo__lfind` (LIBBPF_0.0.1): the last line-info record whose
+ * `insn_off` is at or below `insn_off`, searching from record `nr_skip`.
+ * Returns a record inside the table, or NULL with errno ENOENT (`nr_skip` past
+ * the end, or `insn_off` below the first searched record) or EINVAL (not a table).
+ *
+ * # Safety
+ * `prog_linfo` is NULL or a pointer from `bpf_prog_linfo__new`.
+ */
+const struct bpf_line_info *bpf_prog_linfo__lfind(const struct bpf_prog_linfo *prog_linfo, __u32 insn_off, __u32 nr_skip);
+
+/**
+ * `bpf_prog_linfo__lfind_addr_func` (LIBBPF_0.0.1): within jited function
+ * `func_idx`, skipping its first `nr_skip` lines, the line-info record of the
+ * last jited line starting at or below `addr`.
+ * Returns a record inside the table, or NULL with errno ENOENT (no jited info,
+ * no such function, `nr_skip` too large, `addr` below the first searched line)
+ * or EINVAL (not a table).
+ *
+ * # Safety
+ * `prog_linfo` is NULL or a pointer from `bpf_prog_linfo__new`.
+ */
+const struct bpf_line_info *bpf_prog_linfo__lfind_addr_func(const struct bpf_prog_linfo *prog_linfo, __u64 addr, __u32 func_idx, __u32 nr_skip);
 
 /**
  * `bpf_program__insns` (LIBBPF_0.6.0): the program's instructions (see

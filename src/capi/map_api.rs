@@ -4,7 +4,7 @@
 
 use super::arg;
 use super::boundary::{hl, ll, ptr, value};
-use super::object_api::{cstring, map_mut, map_ref};
+use super::object_api::{cstring, inner_edit, map_mut, map_ref, map_state};
 use super::types::*;
 use crate::error::Error;
 use crate::load::MapState;
@@ -15,14 +15,15 @@ fn getter<T>(name: &'static str, map: *const bpf_map, d: T, f: impl Fn(&MapState
 where
     T: Copy,
 {
-    value(name, d, || {
-        map_ref(map).map_or(d, |(h, i)| f(&h.st.maps[i]))
-    })
+    value(name, d, || map_state(map).map_or(d, f))
 }
 
 /// A setter refused (EBUSY) once the map has an fd.
-fn setter(name: &'static str, map: *mut bpf_map, f: impl FnOnce(&mut MapState)) -> c_int {
+fn setter(name: &'static str, map: *mut bpf_map, f: impl Fn(&mut MapState)) -> c_int {
     hl(name, || {
+        if let Some(r) = inner_edit(map, &f) {
+            return r.map(|()| 0);
+        }
         let (h, i) = map_mut(map)?;
         f(h.st.map_edit_uncreated(i)?);
         Ok(0)
@@ -40,6 +41,9 @@ pub extern "C" fn bpf_map__set_type(map: *mut bpf_map, type_: bpf_map_type) -> c
 #[no_mangle]
 pub extern "C" fn bpf_map__set_max_entries(map: *mut bpf_map, max_entries: __u32) -> c_int {
     hl("bpf_map__set_max_entries", || {
+        if let Some(r) = inner_edit(map, |m| m.def.max_entries = max_entries) {
+            return r.map(|()| 0);
+        }
         let (h, i) = map_mut(map)?;
         h.st.set_max_entries(i, max_entries)?;
         Ok(0)

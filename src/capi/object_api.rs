@@ -62,12 +62,23 @@ pub(crate) struct MapHandle {
     pub(crate) priv_: (*mut c_void, super::map_api::MapClearPriv),
 }
 
+/// The inner-map template of a map-in-map as a `struct bpf_map *`
+/// (`bpf_map__inner_map`): a detached map named `<outer>.inner` whose definition
+/// load uses (edits are copied back to the outer map's `def.inner`).
+pub(crate) struct InnerHandle {
+    pub(crate) name: CString,
+    pub(crate) state: crate::load::MapState,
+}
+
 /// What a `struct bpf_object *` points to.
 pub(crate) struct ObjHandle {
     pub(crate) st: ObjState,
     pub(crate) name: CString,
     pub(crate) progs: Box<[ProgHandle]>,
     pub(crate) maps: Box<[MapHandle]>,
+    /// Parallel to `maps`: the inner-map template handle of each map-in-map that
+    /// has one (a slot's address is the `struct bpf_map *` handed out).
+    pub(crate) inner: Box<[Option<InnerHandle>]>,
     /// 0.x `bpf_object__set_priv` data and destructor.
     pub(crate) priv_: (*mut c_void, super::object::ObjClearPriv),
 }
@@ -128,11 +139,36 @@ pub(crate) fn register(st: ObjState) -> *mut bpf_object {
             priv_: (std::ptr::null_mut(), None),
         })
         .collect();
+    let inner = st
+        .maps
+        .iter()
+        .map(|m| {
+            m.def.inner.as_ref().map(|d| {
+                let name = format!("{}.inner", m.name);
+                InnerHandle {
+                    name: cstring(&name),
+                    state: crate::load::MapState {
+                        def: (**d).clone(),
+                        name,
+                        fd: None,
+                        reused: false,
+                        pin_path: None,
+                        pinned: false,
+                        autocreate: false,
+                        inner_map_fd: None,
+                        init: None,
+                        mmap: None,
+                    },
+                }
+            })
+        })
+        .collect();
     let h = Box::new(ObjHandle {
         name: cstring(&st.obj.name),
         st,
         progs,
         maps,
+        inner,
         priv_: (std::ptr::null_mut(), None),
     });
     let p = Box::into_raw(h);
@@ -206,6 +242,104 @@ pub(crate) fn map_ref<'a>(m: *const bpf_map) -> Result<(&'a ObjHandle, usize), E
     })
     .ok_or(Error::Inval("not a bpf_map of a live object"))
 }
+
+/// The object and outer-map index of an inner-map template handle whose template
+/// still exists. libbpf 1.1.2 frees the template once the outer map is created
+/// (or reused) and when `set_inner_map_fd` replaces it; the handle then gives
+/// EINVAL here.
+pub(crate) fn inner_ref<'a>(m: *const bpf_map) -> Option<(&'a ObjHandle, usize)> {
+    let (h, i) = inner_slot(m)?;
+    inner_alive(h, i).then_some((h, i))
+}
+
+/// The object and outer-map index of an inner-map template handle, live or not.
+fn inner_slot<'a>(m: *const bpf_map) -> Option<(&'a ObjHandle, usize)> {
+    owner_of(m as usize, |h| {
+        (
+            h.inner.as_ptr() as usize,
+            h.inner.len(),
+            std::mem::size_of::<Option<InnerHandle>>(),
+        )
+    })
+}
+
+fn inner_alive(h: &ObjHandle, i: usize) -> bool {
+    let has_slot = h.inner.get(i).is_some_and(|s| s.is_some());
+    h.st.maps.get(i).is_some_and(|m| {
+        has_slot
+            && !h.st.loaded
+            && m.fd.is_none()
+            && m.inner_map_fd.is_none()
+            && m.def.inner.is_some()
+    })
+}
+
+/// The state behind a map handle: an object's map or a live inner-map template.
+pub(crate) fn map_state<'a>(m: *const bpf_map) -> Result<&'a crate::load::MapState, Error> {
+    if let Ok((h, i)) = map_ref(m) {
+        return h.st.maps.get(i).ok_or(Error::Inval("bad map"));
+    }
+    inner_ref(m)
+        .and_then(|(h, i)| h.inner.get(i)?.as_ref())
+        .map(|t| &t.state)
+        .ok_or(Error::Inval("not a bpf_map of a live object"))
+}
+
+/// Applies a definition edit to an inner-map template handle and copies the
+/// result to the outer map's `def.inner`, which load creates the inner map from.
+/// `None` when `m` is not an inner-map template handle (live or not).
+pub(crate) fn inner_edit(
+    m: *const bpf_map,
+    f: impl FnOnce(&mut crate::load::MapState),
+) -> Option<Result<(), Error>> {
+    let (h, i) = inner_slot(m)?;
+    if !inner_alive(h, i) {
+        return Some(Err(Error::Inval("inner map template already freed")));
+    }
+    let h = match obj_mut((h as *const ObjHandle).cast()) {
+        Ok(h) => h,
+        Err(e) => return Some(Err(e)),
+    };
+    let (Some(Some(t)), Some(outer)) = (h.inner.get_mut(i), h.st.maps.get_mut(i)) else {
+        return Some(Err(Error::Inval("no inner map template")));
+    };
+    f(&mut t.state);
+    outer.def.inner = Some(Box::new(t.state.def.clone()));
+    Some(Ok(()))
+}
+
+/// `bpf_map__inner_map` (LIBBPF_0.4.0): the inner-map template of a map-in-map
+/// defined with `__array(values, ...)`, as a map the `bpf_map__*` getters and
+/// definition setters accept (named `<outer>.inner`, fd -1).
+/// Returns it; NULL with errno EINVAL when `map` is not a map-in-map (or not a
+/// map); NULL with errno untouched when it has no template, or no longer has one
+/// (after load, reuse or `set_inner_map_fd`), as libbpf 1.1.2.
+#[no_mangle]
+pub extern "C" fn bpf_map__inner_map(map: *mut bpf_map) -> *mut bpf_map {
+    value("bpf_map__inner_map", std::ptr::null_mut(), || {
+        let ty = match map_state(map) {
+            Ok(m) => m.def.map_type,
+            Err(e) => {
+                super::errno::ptr_fail(&e);
+                return std::ptr::null_mut();
+            }
+        };
+        if !matches!(ty, BPF_MAP_TYPE_ARRAY_OF_MAPS | BPF_MAP_TYPE_HASH_OF_MAPS) {
+            super::errno::set_errno(libc::EINVAL);
+            return std::ptr::null_mut();
+        }
+        match map_ref(map) {
+            Ok((h, i)) if inner_alive(h, i) => h.inner.get(i).map_or(std::ptr::null_mut(), |s| {
+                s as *const Option<InnerHandle> as *mut bpf_map
+            }),
+            _ => std::ptr::null_mut(),
+        }
+    })
+}
+
+/// `BPF_MAP_TYPE_ARRAY_OF_MAPS` / `BPF_MAP_TYPE_HASH_OF_MAPS`.
+const BPF_MAP_TYPE_ARRAY_OF_MAPS: u32 = 12;
+const BPF_MAP_TYPE_HASH_OF_MAPS: u32 = 13;
 
 /// [`prog_ref`] for a setter: the owning object mutably, and the index.
 pub(crate) fn prog_mut<'a>(p: *const bpf_program) -> Result<(&'a mut ObjHandle, usize), Error> {
@@ -657,6 +791,9 @@ pub(crate) fn map_fd(h: &ObjHandle, i: usize) -> c_int {
 #[no_mangle]
 pub extern "C" fn bpf_map__fd(map: *const bpf_map) -> c_int {
     hl("bpf_map__fd", || {
+        if inner_ref(map).is_some() {
+            return Ok(-1);
+        }
         let (h, i) = map_ref(map)?;
         Ok(map_fd(h, i))
     })
@@ -666,6 +803,11 @@ pub extern "C" fn bpf_map__fd(map: *const bpf_map) -> c_int {
 #[no_mangle]
 pub extern "C" fn bpf_map__name(map: *const bpf_map) -> *const c_char {
     ptr("bpf_map__name", || {
+        if let Some((h, i)) = inner_ref(map) {
+            if let Some(Some(t)) = h.inner.get(i) {
+                return Ok(t.name.as_ptr() as *mut c_char);
+            }
+        }
         let (h, i) = map_ref(map)?;
         Ok(h.maps[i].name.as_ptr() as *mut c_char)
     })
@@ -676,12 +818,7 @@ fn map_field(
     map: *const bpf_map,
     f: impl Fn(&crate::object::MapDef) -> u32,
 ) -> u32 {
-    value(name, 0, || {
-        map_ref(map)
-            .ok()
-            .and_then(|(h, i)| h.st.maps.get(i))
-            .map_or(0, |m| f(&m.def))
-    })
+    value(name, 0, || map_state(map).map_or(0, |m| f(&m.def)))
 }
 
 /// `bpf_map__type` (LIBBPF_0.1.0): the map type (0 if invalid).

@@ -47,6 +47,18 @@ pub struct bpf_prog_info {
     _opaque: [u8; 0],
 }
 
+/// `struct bpf_line_info` (`linux/bpf.h`): only pointers to it cross the ABI
+/// (`bpf_prog_linfo__lfind` returns records of the caller's line info).
+#[repr(C)]
+pub struct bpf_line_info {
+    _opaque: [u8; 0],
+}
+
+/// `struct bpf_prog_linfo` (libbpf.h): opaque to C.
+pub struct bpf_prog_linfo {
+    _opaque: (),
+}
+
 /// `struct bpf_map_info` (`linux/bpf.h`): pointer-only, as `bpf_prog_info`.
 #[repr(C)]
 pub struct bpf_map_info {
