@@ -187,7 +187,7 @@ fn load_one(st: &mut ObjState, i: usize) -> Result<(), Error> {
         insns: UserPtr::from_ptr(code.as_ptr()),
         insn_cnt: linked.insns.len(),
         expected_attach_type: p.def.expected_attach_type,
-        prog_flags: p.prog_flags,
+        prog_flags: p.prog_flags | section_prog_flags(p),
         prog_ifindex: p.ifindex,
         kern_version: st.kversion,
         attach_btf_id,
@@ -261,6 +261,23 @@ fn bind_rodata(st: &ObjState, prog: &str, prog_fd: i32) {
             m.name
         ));
     }
+}
+
+/// Load flags the section implies, added at load as libbpf's `prepare` step does
+/// (so `bpf_program__flags` does not show them): `BPF_F_SLEEPABLE` for sleepable
+/// sections (`fentry.s/`, `lsm.s/`, `syscall`, `uprobe.s/`, …), `BPF_F_XDP_HAS_FRAGS`
+/// for `xdp.frags`.
+fn section_prog_flags(p: &super::ProgState) -> u32 {
+    const BPF_F_SLEEPABLE: u32 = 1 << 4;
+    const BPF_F_XDP_HAS_FRAGS: u32 = 1 << 5;
+    p.def.sec_def.map_or(0, |d| {
+        (if d.is_sleepable() { BPF_F_SLEEPABLE } else { 0 })
+            | (if d.has_xdp_frags() {
+                BPF_F_XDP_HAS_FRAGS
+            } else {
+                0
+            })
+    })
 }
 
 /// Loads with a library-owned log buffer and prints the log's head and tail.
