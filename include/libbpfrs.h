@@ -218,6 +218,11 @@ struct perf_buffer;
 struct ring_buffer;
 
 /**
+ * `struct user_ring_buffer` (libbpf.h): opaque to C.
+ */
+struct user_ring_buffer;
+
+/**
  * `struct bpf_perf_event_opts` (libbpf 0.5; 1.1.2 layout, 16 bytes).
  */
 struct bpf_perf_event_opts {
@@ -682,6 +687,13 @@ struct bpf_object_skeleton {
   int prog_cnt;
   int prog_skel_sz;
   struct bpf_prog_skeleton *progs;
+};
+
+/**
+ * `struct user_ring_buffer_opts` (LIBBPF_1.1.0, 8 bytes: only `sz`).
+ */
+struct user_ring_buffer_opts {
+  size_t sz;
 };
 
 #ifdef __cplusplus
@@ -3359,6 +3371,60 @@ void bpf_object__detach_skeleton(struct bpf_object_skeleton *s);
  * `s` is NULL or a skeleton allocated as bpftool does.
  */
 void bpf_object__destroy_skeleton(struct bpf_object_skeleton *s);
+
+/**
+ * `user_ring_buffer__new` (LIBBPF_1.1.0): maps the BPF_MAP_TYPE_USER_RINGBUF
+ * map `map_fd` for producing samples. NULL with errno on failure: EINVAL for
+ * bad opts or another map type, the kernel's errno for a bad fd or mapping.
+ *
+ * # Safety
+ * `opts` is NULL or a valid `user_ring_buffer_opts` of `opts->sz` bytes.
+ */
+struct user_ring_buffer *user_ring_buffer__new(int map_fd, const struct user_ring_buffer_opts *opts);
+
+/**
+ * `user_ring_buffer__reserve` (LIBBPF_1.1.0): reserves an 8-byte aligned
+ * sample of `size` bytes. NULL with errno: E2BIG if `size` can never fit (or
+ * uses the top two bits), ENOSPC if the ring is currently too full, EINVAL for
+ * an invalid `rb`. Not thread-safe among producers (as libbpf).
+ */
+void *user_ring_buffer__reserve(struct user_ring_buffer *rb, __u32 size);
+
+/**
+ * `user_ring_buffer__reserve_blocking` (LIBBPF_1.1.0): as
+ * [`user_ring_buffer__reserve`], but while the ring is too full waits up to
+ * `timeout_ms` (-1: forever) for the kernel to drain it. NULL with errno:
+ * EINVAL for a timeout below -1, E2BIG, ENOSPC when still full at the timeout
+ * (libbpf 1.1.2 gives ENOSPC, not ETIMEDOUT), EINTR from `epoll_wait`.
+ */
+void *user_ring_buffer__reserve_blocking(struct user_ring_buffer *rb, __u32 size, int timeout_ms);
+
+/**
+ * `user_ring_buffer__submit` (LIBBPF_1.1.0): publishes a reserved sample to the
+ * kernel (clears its BUSY bit, release ordering). A pointer that is not an
+ * outstanding sample of `rb` is ignored with errno EINVAL.
+ *
+ * # Safety
+ * `sample` came from a reserve on `rb` (it is only compared, never dereferenced,
+ * unless it lies inside `rb`'s mapping).
+ */
+void user_ring_buffer__submit(struct user_ring_buffer *rb, void *sample);
+
+/**
+ * `user_ring_buffer__discard` (LIBBPF_1.1.0): gives back a reserved sample (the
+ * kernel skips it): clears BUSY and sets DISCARD. Bad pointers as in
+ * [`user_ring_buffer__submit`].
+ *
+ * # Safety
+ * As [`user_ring_buffer__submit`].
+ */
+void user_ring_buffer__discard(struct user_ring_buffer *rb, void *sample);
+
+/**
+ * `user_ring_buffer__free` (LIBBPF_1.1.0): unmaps the ring and closes its epoll
+ * fd (once no call on it is running). NULL and unknown pointers are ignored.
+ */
+void user_ring_buffer__free(struct user_ring_buffer *rb);
 
 #ifdef __cplusplus
 }  // extern "C"

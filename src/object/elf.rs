@@ -670,7 +670,11 @@ fn code_relocs(
                     },
                 );
             }
-            if insn.src() == crate::insn::BPF_PSEUDO_FUNC {
+            // A subprogram's address (a callback): clang emits a plain ld_imm64
+            // against the code section; the loader marks it BPF_PSEUDO_FUNC.
+            if insn.src() == crate::insn::BPF_PSEUDO_FUNC
+                || matches!(kinds.get(sym.shndx), Some(SecKind::Code(_)))
+            {
                 let Some(SecKind::Code(tci)) = kinds.get(sym.shndx).copied() else {
                     return Err(ctx("function address outside a code section".into()));
                 };
