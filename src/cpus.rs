@@ -4,28 +4,44 @@
 use crate::error::Error;
 use once_cell::sync::OnceCell;
 
-/// Parses a sysfs CPU list such as `0-3,8,10-11` into the number of CPUs it names.
+/// Parses a sysfs CPU list such as `0-3,8,10-11` into the number of CPUs it names
+/// (as libbpf counts them: the CPUs set in the mask).
 pub fn parse_cpu_list(s: &str) -> Result<usize, Error> {
-    let s = s.trim();
-    if s.is_empty() {
-        return Err(Error::inval("empty CPU list"));
-    }
-    let mut n = 0usize;
-    for part in s.split(',') {
-        let (a, b) = match part.split_once('-') {
-            Some((a, b)) => (a, b),
-            None => (part, part),
-        };
-        let a: usize = a.trim().parse().map_err(|_| Error::inval("bad CPU list"))?;
-        let b: usize = b.trim().parse().map_err(|_| Error::inval("bad CPU list"))?;
-        if b < a {
+    Ok(parse_cpu_mask(s)?.iter().filter(|&&b| b).count())
+}
+
+/// Parses a sysfs CPU list (`0-3,8`) into a mask indexed by CPU number.
+pub fn parse_cpu_mask(s: &str) -> Result<Vec<bool>, Error> {
+    let mut mask = Vec::new();
+    for part in s.trim().split(',').filter(|p| !p.is_empty()) {
+        let (a, b) = part.split_once('-').unwrap_or((part, part));
+        let a: usize = a.trim().parse().map_err(|_| Error::inval("bad CPU mask"))?;
+        let b: usize = b.trim().parse().map_err(|_| Error::inval("bad CPU mask"))?;
+        if b < a || b >= 1 << 16 {
             return Err(Error::inval("bad CPU range"));
         }
-        n = n
-            .checked_add(b - a + 1)
-            .ok_or(Error::inval("CPU list overflows"))?;
+        if mask.len() <= b {
+            mask.resize(b + 1, false);
+        }
+        for m in &mut mask[a..=b] {
+            *m = true;
+        }
     }
-    Ok(n)
+    if mask.is_empty() {
+        return Err(Error::inval("empty CPU mask"));
+    }
+    Ok(mask)
+}
+
+/// The online-CPU mask from `/sys/devices/system/cpu/online`.
+pub fn online_cpus() -> Result<Vec<bool>, Error> {
+    let s = std::fs::read_to_string("/sys/devices/system/cpu/online").map_err(|e| {
+        Error::Errno(
+            e.raw_os_error().unwrap_or(libc::EIO),
+            "reading /sys/devices/system/cpu/online",
+        )
+    })?;
+    parse_cpu_mask(&s)
 }
 
 static POSSIBLE: OnceCell<usize> = OnceCell::new();

@@ -144,7 +144,7 @@ impl PerfBuffer {
             return Err(Error::inval("page_cnt is not a power of two"));
         }
         let mut max_entries = 0u32;
-        match super::map_info(map_fd) {
+        match crate::sys::obj::map_info_raw(map_fd) {
             Ok(info) => {
                 if info.map_type != MAP_TYPE_PERF_EVENT_ARRAY {
                     let n = info.name.iter().position(|&b| b == 0).unwrap_or(16);
@@ -191,7 +191,7 @@ impl PerfBuffer {
                 }
             }
         };
-        let online = super::online_cpus().inspect_err(|e| {
+        let online = crate::cpus::online_cpus().inspect_err(|e| {
             crate::log::warn(format_args!("failed to get online CPU mask: {e}"))
         })?;
         for i in 0..cnt {

@@ -52,7 +52,7 @@ pub struct Ring {
 impl Ring {
     /// Maps the ring of the RINGBUF map `map`: checks the type (EINVAL otherwise).
     pub fn open(map_fd: i32) -> Result<Ring, Error> {
-        let info = super::map_info(map_fd).inspect_err(|e| {
+        let info = crate::sys::obj::map_info_raw(map_fd).inspect_err(|e| {
             crate::log::warn(format_args!(
                 "ringbuf: failed to get map info for fd={map_fd}: {e}"
             ))

@@ -16,7 +16,7 @@ use super::ring::{BUSY_BIT, DISCARD_BIT, HDR_SZ};
 use super::Epoll;
 use crate::error::{Error, SysError};
 use crate::sys::mmap::{page_size, Mapping};
-use std::os::fd::{AsRawFd, BorrowedFd};
+use std::os::fd::BorrowedFd;
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::time::Instant;
 
@@ -44,17 +44,7 @@ pub struct UserRing {
 
 /// Watches `fd` for `EPOLLOUT` (level-triggered, as libbpf registers it).
 fn epoll_add_out(ep: &Epoll, fd: BorrowedFd<'_>) -> Result<(), SysError> {
-    let mut ev = libc::epoll_event {
-        events: libc::EPOLLOUT as u32,
-        u64: 0,
-    };
-    // SAFETY: `ev` is a live epoll_event the kernel only reads; both fds are open.
-    let r = unsafe { libc::epoll_ctl(ep.raw_fd(), libc::EPOLL_CTL_ADD, fd.as_raw_fd(), &mut ev) };
-    if r < 0 {
-        Err(SysError::last("epoll_ctl"))
-    } else {
-        Ok(())
-    }
+    ep.add_events(fd, libc::EPOLLOUT as u32, 0)
 }
 
 impl UserRing {
@@ -67,7 +57,7 @@ impl UserRing {
                 "user ringbuf: failed to create epoll instance: {e}"
             ))
         })?;
-        let info = super::map_info(map_fd).inspect_err(|e| {
+        let info = crate::sys::obj::map_info_raw(map_fd).inspect_err(|e| {
             crate::log::warn(format_args!(
                 "user ringbuf: failed to get map info for fd={map_fd}: {e}"
             ))
