@@ -185,15 +185,11 @@ fn prog_type(kind: Kind, rest: &str) -> Option<u32> {
     })
 }
 
-/// The tracefs directory: `/sys/kernel/tracing` if mounted, else the debugfs path.
+/// The tracefs directory: the attach layer's lookup (`/sys/kernel/tracing`, then
+/// the debugfs copy, mounting tracefs if neither is there); the debugfs path when
+/// even that fails, so the caller's open reports the error as bpf_load.c did.
 pub fn tracefs() -> &'static str {
-    const NEW: &str = "/sys/kernel/tracing";
-    const OLD: &str = "/sys/kernel/debug/tracing";
-    if std::path::Path::new(NEW).join("events").is_dir() {
-        NEW
-    } else {
-        OLD
-    }
+    crate::attach::perf::tracefs_root().unwrap_or("/sys/kernel/debug/tracing")
 }
 
 fn io_errno(e: &std::io::Error) -> i32 {
