@@ -3,16 +3,20 @@
  * libbpf 1.x program would: open (rodata set through skel->rodata before load),
  * load (skel->bss/data now the maps' own memory), attach (the tracepoint is
  * attached, the socket program skipped), trigger, read globals through the
- * skeleton pointers and the map, detach, destroy; no fd leak. */
+ * skeleton pointers and the map, detach, destroy; no fd leak. A subskeleton
+ * (`bpftool gen subskeleton`, the view a BPF library gets) opened on the same
+ * object sees the same maps, programs and variables. */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <sys/syscall.h>
 #include "harness.h"
 #include "skel_demo.skel.h"
+#include "skel_demo_lib.subskel.h"
 
 int main(void)
 {
 	struct skel_demo *skel;
+	struct skel_demo_lib *lib;
 	__u64 v = 0;
 	__u32 k = 0;
 	int fds, i;
@@ -29,6 +33,16 @@ int main(void)
 	skel->data->bonus = 2;
 	CHECK(skel->maps.seen && skel->progs.on_getpid && skel->progs.sock_noop, "handles");
 
+	lib = skel_demo_lib__open(skel->obj);
+	CHECK(lib != NULL, "subskeleton open: errno %d", errno);
+	if (lib) {
+		CHECK(lib->maps.seen == skel->maps.seen && lib->maps.bss == skel->maps.bss,
+		      "subskeleton maps");
+		CHECK(lib->progs.on_getpid == skel->progs.on_getpid, "subskeleton programs");
+		CHECK(lib->data.bonus == &skel->data->bonus, "subskeleton variable address");
+		CHECK(lib->bss.getpid_calls == &skel->bss->getpid_calls, "subskeleton .bss variable");
+		CHECK(lib->rodata.target_pid == &skel->rodata->target_pid, "subskeleton .rodata");
+	}
 	CHECK_EQ(skel_demo__load(skel), 0);
 	CHECK(bpf_program__fd(skel->progs.on_getpid) > 2, "loaded");
 	CHECK_EQ(skel->data->bonus, 2); /* the same address, now the map's memory */
@@ -49,6 +63,9 @@ int main(void)
 	CHECK(skel->links.on_getpid == NULL, "detached");
 	syscall(SYS_getpid);
 	CHECK_EQ(skel->bss->getpid_calls, 108);
+	if (lib)
+		CHECK_EQ(*lib->bss.getpid_calls, 108); /* the same memory, after load too */
+	skel_demo_lib__destroy(lib);
 	skel_demo__destroy(skel);
 	CHECK_EQ(h_count_fds(), fds);
 	return h_done("skeleton");

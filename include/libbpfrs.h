@@ -690,6 +690,32 @@ struct bpf_object_skeleton {
 };
 
 /**
+ * `struct bpf_var_skeleton` (subskeletons).
+ */
+struct bpf_var_skeleton {
+  const char *name;
+  struct bpf_map **map;
+  void **addr;
+};
+
+/**
+ * `struct bpf_object_subskeleton` (`bpftool gen subskeleton`).
+ */
+struct bpf_object_subskeleton {
+  size_t sz;
+  const struct bpf_object *obj;
+  int map_cnt;
+  int map_skel_sz;
+  struct bpf_map_skeleton *maps;
+  int prog_cnt;
+  int prog_skel_sz;
+  struct bpf_prog_skeleton *progs;
+  int var_cnt;
+  int var_skel_sz;
+  struct bpf_var_skeleton *vars;
+};
+
+/**
  * `struct user_ring_buffer_opts` (LIBBPF_1.1.0, 8 bytes: only `sz`).
  */
 struct user_ring_buffer_opts {
@@ -3371,6 +3397,28 @@ void bpf_object__detach_skeleton(struct bpf_object_skeleton *s);
  * `s` is NULL or a skeleton allocated as bpftool does.
  */
 void bpf_object__destroy_skeleton(struct bpf_object_skeleton *s);
+
+/**
+ * `bpf_object__open_subskeleton` (LIBBPF_0.8.0): binds a subskeleton (a BPF
+ * library's view) to an already opened object: its maps and programs by name,
+ * and each variable's address inside its global-data map (found by name in the
+ * map's DATASEC). HL: -EINVAL without an object or for a map that is not a
+ * DATASEC, -ESRCH for a missing map or program, the BTF error when the object
+ * has no BTF.
+ *
+ * # Safety
+ * `s` is NULL or a valid subskeleton (as bpftool generates).
+ */
+int bpf_object__open_subskeleton(struct bpf_object_subskeleton *s);
+
+/**
+ * `bpf_object__destroy_subskeleton` (LIBBPF_0.8.0): frees `s->maps`, `s->progs`,
+ * `s->vars` and `s` with libc `free()` (bpftool allocated them); the object stays.
+ *
+ * # Safety
+ * `s` is NULL or a subskeleton allocated as bpftool does.
+ */
+void bpf_object__destroy_subskeleton(struct bpf_object_subskeleton *s);
 
 /**
  * `user_ring_buffer__new` (LIBBPF_1.1.0): maps the BPF_MAP_TYPE_USER_RINGBUF

@@ -69,6 +69,76 @@ unsafe fn skel<'a>(s: *mut bpf_object_skeleton) -> Result<&'a mut bpf_object_ske
     unsafe { s.as_mut() }.ok_or(Error::Inval("skeleton is NULL"))
 }
 
+/// Fills each `*maps[i].map` (and `*maps[i].mmaped`, the value area) by name;
+/// ESRCH for a missing map.
+///
+/// # Safety
+/// `maps` holds `cnt` entries of `stride` bytes with writable slots.
+unsafe fn populate_maps(
+    obj: *mut bpf_object,
+    maps: *mut bpf_map_skeleton,
+    cnt: c_int,
+    stride: c_int,
+) -> Result<(), Error> {
+    for i in 0..cnt.max(0) as usize {
+        // SAFETY: `maps` has `cnt` entries of `stride` bytes (caller contract).
+        let m = unsafe { entry(maps, stride, i) };
+        // SAFETY: skeleton names are C strings.
+        let map = unsafe { bpf_object__find_map_by_name(obj, m.name) };
+        if map.is_null() {
+            // SAFETY: as above.
+            let n = unsafe { arg::opt_cstr(m.name) }.map(|c| c.to_string_lossy());
+            crate::log::warn(format_args!(
+                "failed to find skeleton map '{}'",
+                n.unwrap_or_default()
+            ));
+            return Err(Error::Errno(libc::ESRCH, "skeleton map not found"));
+        }
+        // SAFETY: writable slots of the skeleton.
+        unsafe { arg::write(m.map, map) };
+        if !m.mmaped.is_null() {
+            let (h, idx) = map_mut(map)?;
+            let p = h.st.maps[idx]
+                .mmap
+                .as_ref()
+                .map_or(std::ptr::null_mut(), |mm| mm.as_ptr().cast::<c_void>());
+            // SAFETY: writable slot of the skeleton.
+            unsafe { arg::write(m.mmaped, p) };
+        }
+    }
+    Ok(())
+}
+
+/// Fills each `*progs[i].prog` by name; ESRCH for a missing program.
+///
+/// # Safety
+/// `progs` holds `cnt` entries of `stride` bytes with writable slots.
+unsafe fn populate_progs(
+    obj: *mut bpf_object,
+    progs: *mut bpf_prog_skeleton,
+    cnt: c_int,
+    stride: c_int,
+) -> Result<(), Error> {
+    for i in 0..cnt.max(0) as usize {
+        // SAFETY: `progs` has `cnt` entries of `stride` bytes (caller contract).
+        let p = unsafe { entry(progs, stride, i) };
+        // SAFETY: skeleton names are C strings.
+        let prog = unsafe { bpf_object__find_program_by_name(obj, p.name) };
+        if prog.is_null() {
+            // SAFETY: as above.
+            let n = unsafe { arg::opt_cstr(p.name) }.map(|c| c.to_string_lossy());
+            crate::log::warn(format_args!(
+                "failed to find skeleton program '{}'",
+                n.unwrap_or_default()
+            ));
+            return Err(Error::Errno(libc::ESRCH, "skeleton program not found"));
+        }
+        // SAFETY: writable slot of the skeleton.
+        unsafe { arg::write(p.prog, prog) };
+    }
+    Ok(())
+}
+
 /// `bpf_object__open_skeleton` (LIBBPF_0.0.7): opens the embedded object (named
 /// `s->name` unless `opts` names it), stores it in `*s->obj`, and fills each
 /// `*maps[i].map`, `*maps[i].mmaped` (the initial-value area) and `*progs[i].prog`.
@@ -107,48 +177,10 @@ pub unsafe extern "C" fn bpf_object__open_skeleton(
         }
         // SAFETY: `obj` is a writable pointer slot of the skeleton.
         unsafe { arg::write(s.obj, obj) };
-        for i in 0..s.map_cnt.max(0) as usize {
-            // SAFETY: `maps` has `map_cnt` entries of `map_skel_sz` bytes.
-            let m = unsafe { entry(s.maps, s.map_skel_sz, i) };
-            // SAFETY: skeleton names are C strings.
-            let map = unsafe { bpf_object__find_map_by_name(obj, m.name) };
-            if map.is_null() {
-                // SAFETY: as above.
-                let n = unsafe { arg::opt_cstr(m.name) }.map(|c| c.to_string_lossy());
-                crate::log::warn(format_args!(
-                    "failed to find skeleton map '{}'",
-                    n.unwrap_or_default()
-                ));
-                return Err(Error::Errno(libc::ESRCH, "skeleton map not found"));
-            }
-            // SAFETY: writable slots of the skeleton.
-            unsafe { arg::write(m.map, map) };
-            if !m.mmaped.is_null() {
-                let (h, idx) = map_mut(map)?;
-                let p = h.st.maps[idx]
-                    .mmap
-                    .as_ref()
-                    .map_or(std::ptr::null_mut(), |mm| mm.as_ptr().cast::<c_void>());
-                // SAFETY: writable slot of the skeleton.
-                unsafe { arg::write(m.mmaped, p) };
-            }
-        }
-        for i in 0..s.prog_cnt.max(0) as usize {
-            // SAFETY: `progs` has `prog_cnt` entries of `prog_skel_sz` bytes.
-            let p = unsafe { entry(s.progs, s.prog_skel_sz, i) };
-            // SAFETY: skeleton names are C strings.
-            let prog = unsafe { bpf_object__find_program_by_name(obj, p.name) };
-            if prog.is_null() {
-                // SAFETY: as above.
-                let n = unsafe { arg::opt_cstr(p.name) }.map(|c| c.to_string_lossy());
-                crate::log::warn(format_args!(
-                    "failed to find skeleton program '{}'",
-                    n.unwrap_or_default()
-                ));
-                return Err(Error::Errno(libc::ESRCH, "skeleton program not found"));
-            }
-            // SAFETY: writable slot of the skeleton.
-            unsafe { arg::write(p.prog, prog) };
+        // SAFETY: the skeleton's arrays (bpftool contract).
+        unsafe {
+            populate_maps(obj, s.maps, s.map_cnt, s.map_skel_sz)?;
+            populate_progs(obj, s.progs, s.prog_cnt, s.prog_skel_sz)?;
         }
         Ok(0)
     })
@@ -283,6 +315,96 @@ pub unsafe extern "C" fn bpf_object__destroy_skeleton(s: *mut bpf_object_skeleto
         unsafe {
             libc::free(sk.maps.cast());
             libc::free(sk.progs.cast());
+            libc::free(s.cast());
+        }
+    })
+}
+
+/// `struct bpf_var_skeleton` (subskeletons).
+#[repr(C)]
+pub struct bpf_var_skeleton {
+    pub name: *const c_char,
+    pub map: *mut *mut bpf_map,
+    pub addr: *mut *mut c_void,
+}
+
+/// `struct bpf_object_subskeleton` (`bpftool gen subskeleton`).
+#[repr(C)]
+pub struct bpf_object_subskeleton {
+    pub sz: usize,
+    pub obj: *const bpf_object,
+    pub map_cnt: c_int,
+    pub map_skel_sz: c_int,
+    pub maps: *mut bpf_map_skeleton,
+    pub prog_cnt: c_int,
+    pub prog_skel_sz: c_int,
+    pub progs: *mut bpf_prog_skeleton,
+    pub var_cnt: c_int,
+    pub var_skel_sz: c_int,
+    pub vars: *mut bpf_var_skeleton,
+}
+
+/// `bpf_object__open_subskeleton` (LIBBPF_0.8.0): binds a subskeleton (a BPF
+/// library's view) to an already opened object: its maps and programs by name,
+/// and each variable's address inside its global-data map (found by name in the
+/// map's DATASEC). HL: -EINVAL without an object or for a map that is not a
+/// DATASEC, -ESRCH for a missing map or program, the BTF error when the object
+/// has no BTF.
+///
+/// # Safety
+/// `s` is NULL or a valid subskeleton (as bpftool generates).
+#[no_mangle]
+pub unsafe extern "C" fn bpf_object__open_subskeleton(s: *mut bpf_object_subskeleton) -> c_int {
+    hl("bpf_object__open_subskeleton", || {
+        // SAFETY: NULL or valid (caller contract).
+        let s = unsafe { s.as_mut() }.ok_or(Error::Inval("subskeleton is NULL"))?;
+        if s.obj.is_null() {
+            return Err(Error::Inval("subskeleton without an object"));
+        }
+        let obj = s.obj.cast_mut();
+        if super::btf_api::bpf_object__btf(obj).is_null() {
+            crate::log::warn(format_args!("subskeletons require BTF at runtime"));
+            return Err(Error::Errno(super::errno::get_errno(), "object has no BTF"));
+        }
+        // SAFETY: the subskeleton's arrays (bpftool contract).
+        unsafe {
+            populate_maps(obj, s.maps, s.map_cnt, s.map_skel_sz)?;
+            populate_progs(obj, s.progs, s.prog_cnt, s.prog_skel_sz)?;
+        }
+        for i in 0..s.var_cnt.max(0) as usize {
+            // SAFETY: `vars` has `var_cnt` entries of `var_skel_sz` bytes.
+            let v = unsafe { entry(s.vars, s.var_skel_sz, i) };
+            // SAFETY: `map` is the subskeleton's slot, filled by populate_maps.
+            let map = unsafe { arg::read(v.map, "variable's map slot is NULL") }?;
+            // SAFETY: skeleton names are C strings.
+            let name = unsafe { arg::cstr(v.name, "variable name is NULL") }?;
+            let (h, idx) = map_mut(map)?;
+            let off = h.st.data_var_offset(idx, &name.to_string_lossy())?;
+            if let (Some(off), Some(mm)) = (off, h.st.maps[idx].mmap.as_ref()) {
+                // SAFETY: `off` lies inside the map's value (a DATASEC offset within value_size, no larger than the mapping); `addr` is a writable slot.
+                unsafe { arg::write(v.addr, mm.as_ptr().add(off as usize).cast::<c_void>()) };
+            }
+        }
+        Ok(0)
+    })
+}
+
+/// `bpf_object__destroy_subskeleton` (LIBBPF_0.8.0): frees `s->maps`, `s->progs`,
+/// `s->vars` and `s` with libc `free()` (bpftool allocated them); the object stays.
+///
+/// # Safety
+/// `s` is NULL or a subskeleton allocated as bpftool does.
+#[no_mangle]
+pub unsafe extern "C" fn bpf_object__destroy_subskeleton(s: *mut bpf_object_subskeleton) {
+    value("bpf_object__destroy_subskeleton", (), || {
+        if s.is_null() {
+            return;
+        }
+        // SAFETY: bpftool allocates the arrays and the struct with calloc; libbpf frees them with free().
+        unsafe {
+            libc::free((*s).maps.cast());
+            libc::free((*s).progs.cast());
+            libc::free((*s).vars.cast());
             libc::free(s.cast());
         }
     })

@@ -46,3 +46,28 @@ impl super::ObjState {
         Ok(Some(mm.as_ptr()))
     }
 }
+
+impl super::ObjState {
+    /// The offset of global variable `name` in data map `i`, from the map's DATASEC
+    /// (`None` when the section has no such variable); EINVAL when the map's value
+    /// type is not a DATASEC (subskeletons).
+    pub fn data_var_offset(&self, i: usize, name: &str) -> Result<Option<u32>, Error> {
+        let m = self.maps.get(i).ok_or(Error::Inval("no such map"))?;
+        let btf = self
+            .obj
+            .btf
+            .as_ref()
+            .ok_or(Error::Inval("object has no BTF"))?;
+        let ds = btf
+            .ty(m.def.btf_value_type_id)
+            .filter(|t| m.def.btf_value_type_id != 0 && t.kind() == crate::btf::Kind::Datasec)
+            .ok_or_else(|| {
+                crate::log::warn(format_args!("type for map '{}' is not a datasec", m.name));
+                Error::Inval("map value type is not a DATASEC")
+            })?;
+        Ok(ds
+            .datasec_vars()
+            .find(|v| btf.ty(v.type_id).is_some_and(|t| t.name() == name))
+            .map(|v| v.offset))
+    }
+}
