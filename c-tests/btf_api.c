@@ -211,7 +211,7 @@ static void object_btf(void)
 	int r = bpfobj_build("objapi", "bt_objapi.o", "-g", path, sizeof(path));
 
 	if (r == 77) {
-		printf("note: clang missing, object BTF not checked\n");
+		h_missing("clang missing, object BTF not checked");
 		return;
 	}
 	CHECK_EQ(r, 0);

@@ -158,7 +158,7 @@ static void check_update_detach_disconnect(void)
 
 	cg = cgroup_dir(dir, sizeof(dir));
 	if (cg < 0) {
-		printf("note: no cgroup v2 directory; update_program on a cgroup link not run\n");
+		h_missing("no cgroup v2 directory; update_program on a cgroup link not run");
 	} else {
 		l = bpf_program__attach_cgroup(prog("at_cg_sock"), cg);
 		CHECK(l != NULL, "attach_cgroup: errno %d", errno);

@@ -158,7 +158,7 @@ static void fentry(void)
 	int prog, link;
 
 	if (!id) {
-		printf("note: bpf_fentry_test1 not in vmlinux BTF, fentry part not run\n");
+		h_missing("bpf_fentry_test1 not in vmlinux BTF, fentry part not run");
 		return;
 	}
 	LIBBPF_OPTS(bpf_prog_load_opts, lo, .expected_attach_type = BPF_TRACE_FENTRY,

@@ -249,6 +249,7 @@ mod tests {
     #[test]
     fn kernel_errnos_pass_through() {
         if !is_root() {
+            crate::util::test_skip("needs root for bpf()");
             return;
         }
         // The kernel's own answers for fds it cannot use, per command.
@@ -277,6 +278,7 @@ mod tests {
     #[test]
     fn map_info_of_a_new_map() {
         if !is_root() {
+            crate::util::test_skip("needs root for bpf()");
             return;
         }
         let p = super::super::map::MapCreate::new(2, Some(b"objtest"), 4, 8, 3);

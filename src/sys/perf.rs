@@ -216,7 +216,7 @@ mod tests {
         let fd = match perf_event_open(&a, 0, -1, -1, 0) {
             Ok(fd) => fd,
             Err(e) if e.errno == libc::EACCES || e.errno == libc::EPERM => {
-                eprintln!("skip: perf_event_open not permitted");
+                crate::util::test_skip("perf_event_open not permitted");
                 return;
             }
             Err(e) => panic!("perf_event_open: {e:?}"),

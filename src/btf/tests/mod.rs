@@ -9,15 +9,7 @@ fn errno<T: fmt::Debug>(r: Result<T, Error>) -> i32 {
     r.expect_err("expected an error").errno()
 }
 
-fn require_kernel() -> bool {
-    std::env::var("LIBBPFRS_REQUIRE_KERNEL").is_ok_and(|v| v == "1")
-}
-
-/// Skips (one line) unless the environment requires the feature.
-fn skip(what: &str) {
-    assert!(!require_kernel(), "required but unavailable: {what}");
-    eprintln!("SKIP: {what}");
-}
+use crate::util::test_skip as skip;
 
 /// A blob with a few types: 1 int, 2 ptr→1, 3 array[4] of 1, 4 struct s {int a; int b[4];}.
 fn small() -> BtfBuilder {
