@@ -7,23 +7,16 @@
 #include <fcntl.h>
 #include <mntent.h>
 #include "legacy_util.h"
+#include "cgroup2.h"
 
 static char cg_root[PATH_MAX], cg_dir[PATH_MAX + 64];
 
 static int find_cgroup2(void)
 {
-	FILE *f = setmntent("/proc/mounts", "r");
-	struct mntent *m;
-
-	if (!f)
+	if (cg2_find())
 		return -1;
-	while ((m = getmntent(f)))
-		if (!strcmp(m->mnt_type, "cgroup2")) {
-			snprintf(cg_root, sizeof(cg_root), "%s", m->mnt_dir);
-			break;
-		}
-	endmntent(f);
-	return cg_root[0] ? 0 : -1;
+	snprintf(cg_root, sizeof(cg_root), "%s", cg2_root);
+	return 0;
 }
 
 static int move_self(const char *dir)
@@ -102,6 +95,7 @@ detach:
 	close(cg);
 out:
 	rmdir(cg_dir);
+	cg2_release();
 	lg_cleanup();
 	return h_done("legacy_cgroup");
 }

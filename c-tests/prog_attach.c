@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include "harness.h"
+#include "cgroup2.h"
 
 #include "insns.h"
 
@@ -43,34 +44,14 @@ static __u32 prog_id(int fd)
 	return info.id;
 }
 
-/* The cgroup v2 test directory, and the mount we made if there was none. */
-static char cg_root[256], cg_dir[300];
-static int mounted_here;
+/* The cgroup v2 test directory (cgroup2.h finds or mounts the hierarchy). */
+static char cg_dir[300];
 
 static int cgroup_setup(void)
 {
-	struct mntent *m;
-	FILE *f = setmntent("/proc/self/mounts", "r");
-
-	cg_root[0] = 0;
-	while (f && (m = getmntent(f)))
-		if (!strcmp(m->mnt_type, "cgroup2")) {
-			snprintf(cg_root, sizeof(cg_root), "%s", m->mnt_dir);
-			break;
-		}
-	if (f)
-		endmntent(f);
-	if (!cg_root[0]) {
-		snprintf(cg_root, sizeof(cg_root), "/tmp/libbpfrs-cg2-%d", (int)getpid());
-		if (mkdir(cg_root, 0755) && errno != EEXIST)
-			return -1;
-		if (mount("none", cg_root, "cgroup2", 0, NULL)) {
-			rmdir(cg_root);
-			return -1;
-		}
-		mounted_here = 1;
-	}
-	snprintf(cg_dir, sizeof(cg_dir), "%s/libbpfrs-prog-attach-%d", cg_root, (int)getpid());
+	if (cg2_find())
+		return -1;
+	snprintf(cg_dir, sizeof(cg_dir), "%s/libbpfrs-prog-attach-%d", cg2_root, (int)getpid());
 	if (mkdir(cg_dir, 0755))
 		return -1;
 	return open(cg_dir, O_RDONLY | O_DIRECTORY);
@@ -79,10 +60,7 @@ static int cgroup_setup(void)
 static void cgroup_cleanup(void)
 {
 	CHECK(rmdir(cg_dir) == 0, "rmdir %s: %s", cg_dir, strerror(errno));
-	if (mounted_here) {
-		umount(cg_root);
-		rmdir(cg_root);
-	}
+	cg2_release();
 }
 
 static int load_skb(enum bpf_attach_type expected, const char *name)

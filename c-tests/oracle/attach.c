@@ -5,6 +5,7 @@
  * is not printed for them: libbpf leaves stale values there). Kernel names use
  * the `at_` prefix and are removed at the end. */
 #include "oracle.h"
+#include "../cgroup2.h"
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <fcntl.h>
@@ -49,20 +50,9 @@ __attribute__((noinline)) int at_oracle_target(int x)
 
 static int open_cgroup(void)
 {
-	struct mntent *m;
-	FILE *f = setmntent("/proc/self/mounts", "r");
-	char root[256] = "";
-
-	while (f && (m = getmntent(f)))
-		if (!strcmp(m->mnt_type, "cgroup2")) {
-			snprintf(root, sizeof(root), "%s", m->mnt_dir);
-			break;
-		}
-	if (f)
-		endmntent(f);
-	if (!root[0])
+	if (cg2_find())
 		return -1;
-	snprintf(cg_dir, sizeof(cg_dir), "%s/at_oracle_%d", root, (int)getpid());
+	snprintf(cg_dir, sizeof(cg_dir), "%s/at_oracle_%d", cg2_root, (int)getpid());
 	if (mkdir(cg_dir, 0755))
 		return -1;
 	return open(cg_dir, O_RDONLY | O_DIRECTORY);
@@ -181,6 +171,7 @@ static void fd_targets(void)
 	if (cg >= 0) {
 		close(cg);
 		rmdir(cg_dir);
+		cg2_release();
 	}
 }
 

@@ -5,6 +5,7 @@
  * retry, test-run write-backs, query counts, link updates, the RAW_TP fallback of
  * bpf_link_create, iterators. Program ids and fds are never printed. */
 #include "oracle.h"
+#include "../cgroup2.h"
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <dirent.h>
@@ -266,20 +267,9 @@ static char cg_dir[300];
 
 static int cgroup_open(void)
 {
-	struct mntent *m;
-	FILE *f = setmntent("/proc/self/mounts", "r");
-	char root[256] = "";
-
-	while (f && (m = getmntent(f)))
-		if (!strcmp(m->mnt_type, "cgroup2")) {
-			snprintf(root, sizeof(root), "%s", m->mnt_dir);
-			break;
-		}
-	if (f)
-		endmntent(f);
-	if (!root[0])
+	if (cg2_find())
 		return -1;
-	snprintf(cg_dir, sizeof(cg_dir), "%s/libbpfrs-oracle-prog-%d", root, (int)getpid());
+	snprintf(cg_dir, sizeof(cg_dir), "%s/libbpfrs-oracle-prog_%d", cg2_root, (int)getpid());
 	if (mkdir(cg_dir, 0755))
 		return -1;
 	return open(cg_dir, O_RDONLY | O_DIRECTORY);
@@ -534,6 +524,7 @@ int main(void)
 		attach(cg);
 		close(cg);
 		o_self_check(rmdir(cg_dir) == 0, "rmdir %s: %s", cg_dir, strerror(errno));
+		cg2_release();
 	}
 	raw_tp();
 	btf_typed();

@@ -69,6 +69,32 @@ unsafe fn skel<'a>(s: *mut bpf_object_skeleton) -> Result<&'a mut bpf_object_ske
     unsafe { s.as_mut() }.ok_or(Error::Inval("skeleton is NULL"))
 }
 
+/// The object's map or program called `name` (looked up by `find`); ESRCH, with
+/// libbpf's warning, when there is none.
+///
+/// # Safety
+/// `name` is NULL or a C string; `find` accepts it.
+unsafe fn find_named<T>(
+    what: &str,
+    name: *const c_char,
+    find: impl FnOnce(*const c_char) -> *mut T,
+) -> Result<*mut T, Error> {
+    let p = find(name);
+    if p.is_null() {
+        // SAFETY: NULL or a C string (caller contract).
+        let n = unsafe { arg::opt_cstr(name) }.map(|c| c.to_string_lossy());
+        crate::log::warn(format_args!(
+            "failed to find skeleton {what} '{}'",
+            n.unwrap_or_default()
+        ));
+        return Err(Error::Errno(
+            libc::ESRCH,
+            "skeleton map or program not found",
+        ));
+    }
+    Ok(p)
+}
+
 /// Fills each `*maps[i].map` (and `*maps[i].mmaped`, the value area) by name;
 /// ESRCH for a missing map.
 ///
@@ -84,16 +110,7 @@ unsafe fn populate_maps(
         // SAFETY: `maps` has `cnt` entries of `stride` bytes (caller contract).
         let m = unsafe { entry(maps, stride, i) };
         // SAFETY: skeleton names are C strings.
-        let map = unsafe { bpf_object__find_map_by_name(obj, m.name) };
-        if map.is_null() {
-            // SAFETY: as above.
-            let n = unsafe { arg::opt_cstr(m.name) }.map(|c| c.to_string_lossy());
-            crate::log::warn(format_args!(
-                "failed to find skeleton map '{}'",
-                n.unwrap_or_default()
-            ));
-            return Err(Error::Errno(libc::ESRCH, "skeleton map not found"));
-        }
+        let map = unsafe { find_named("map", m.name, |n| bpf_object__find_map_by_name(obj, n)) }?;
         // SAFETY: writable slots of the skeleton.
         unsafe { arg::write(m.map, map) };
         if !m.mmaped.is_null() {
@@ -123,16 +140,11 @@ unsafe fn populate_progs(
         // SAFETY: `progs` has `cnt` entries of `stride` bytes (caller contract).
         let p = unsafe { entry(progs, stride, i) };
         // SAFETY: skeleton names are C strings.
-        let prog = unsafe { bpf_object__find_program_by_name(obj, p.name) };
-        if prog.is_null() {
-            // SAFETY: as above.
-            let n = unsafe { arg::opt_cstr(p.name) }.map(|c| c.to_string_lossy());
-            crate::log::warn(format_args!(
-                "failed to find skeleton program '{}'",
-                n.unwrap_or_default()
-            ));
-            return Err(Error::Errno(libc::ESRCH, "skeleton program not found"));
-        }
+        let prog = unsafe {
+            find_named("program", p.name, |n| {
+                bpf_object__find_program_by_name(obj, n)
+            })
+        }?;
         // SAFETY: writable slot of the skeleton.
         unsafe { arg::write(p.prog, prog) };
     }
