@@ -96,6 +96,11 @@ pub enum Error {
     Libbpf(i32, String),
     /// A panic caught at the C boundary: a bug in libbpfrs (ENOTRECOVERABLE).
     Bug(&'static str),
+    /// A C handle that is NULL, freed or garbage (EINVAL), naming its C type.
+    Stale(&'static str),
+    /// A C handle already in use by a running call, e.g. re-entered from a
+    /// callback (EBUSY), naming its C type.
+    Busy(&'static str),
 }
 
 impl Error {
@@ -108,6 +113,8 @@ impl Error {
             Error::Unsupported(_) => libc::EOPNOTSUPP,
             Error::Libbpf(code, _) => *code,
             Error::Bug(_) => libc::ENOTRECOVERABLE,
+            Error::Stale(_) => libc::EINVAL,
+            Error::Busy(_) => libc::EBUSY,
         }
     }
 
@@ -143,6 +150,8 @@ impl fmt::Display for Error {
                 )
             }
             Error::Bug(w) => write!(f, "internal error in {w} (please report)"),
+            Error::Stale(k) => write!(f, "not a live struct {k}"),
+            Error::Busy(k) => write!(f, "struct {k} is in use by a running call"),
         }
     }
 }

@@ -1,0 +1,329 @@
+//! The one registry of C handles (style §2.4): every owning `struct X *` that
+//! libbpfrs hands to C (`bpf_object`, `bpf_link`, `btf`, `btf_ext`,
+//! `ring_buffer`, `perf_buffer`, `user_ring_buffer`, `bpf_prog_linfo`, …) is a
+//! leaked `Box<Slot<T, F>>` whose address is listed in the [`Registry<T>`] of its
+//! kind until the matching `__free`/`__close`/`__destroy`.
+//!
+//! One locking rule: a registry's mutex is held only to check or change
+//! membership (and while [`Registry::find`] scans); it is never held while a
+//! handle's value is in use, so callbacks may re-enter the library freely.
+//!
+//! One stale-pointer answer: NULL, garbage, freed and ERR_PTR pointers are not
+//! members, so every lookup gives `EINVAL` ("not a live <kind>") before any
+//! dereference, and `free` ignores them (as libbpf's destructors ignore NULL and
+//! ERR_PTR).
+//!
+//! Two ways in:
+//! - [`Registry::get`]/[`Registry::get_mut`]: plain access, under libbpf's own
+//!   contract that a handle is not freed while another call on it runs (objects,
+//!   links, BTF).
+//! - [`Registry::with`]: exclusive access guarded by a busy flag, for handles
+//!   whose calls run C callbacks (ring and perf buffers): a callback that
+//!   re-enters the same handle gets `EBUSY` instead of an aliased `&mut`, and
+//!   a callback that frees it defers the free to the end of the running call.
+//!
+//! Must not: hold logic of any handle type; it only knows addresses.
+
+use crate::error::Error;
+use once_cell::sync::Lazy;
+use std::cell::UnsafeCell;
+use std::collections::HashMap;
+use std::marker::PhantomData;
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+const IDLE: u8 = 0;
+const BUSY: u8 = 1;
+const DOOMED: u8 = 2;
+
+/// What a handle address points to: facts fixed at creation (readable at any
+/// time, even while a call holds the value), and the value.
+struct Slot<T, F> {
+    state: AtomicU8,
+    fixed: F,
+    value: UnsafeCell<T>,
+}
+
+/// The live handles of one C type: address → registration sequence number
+/// (creation order, for iteration such as `bpf_object__next`).
+pub(crate) struct Registry<T, F = ()> {
+    kind: &'static str,
+    live: Lazy<Mutex<Members>>,
+    _t: PhantomData<fn() -> (T, F)>,
+}
+
+#[derive(Default)]
+struct Members {
+    seq: u64,
+    by_addr: HashMap<usize, u64>,
+}
+
+impl<T, F> Registry<T, F> {
+    /// An empty registry; `kind` is the C type name used in error messages.
+    pub(crate) const fn new(kind: &'static str) -> Self {
+        Registry {
+            kind,
+            live: Lazy::new(|| Mutex::new(Members::default())),
+            _t: PhantomData,
+        }
+    }
+
+    fn members(&self) -> MutexGuard<'_, Members> {
+        self.live.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn stale(&self) -> Error {
+        Error::Stale(self.kind)
+    }
+
+    /// Leaks `value` as a new handle and lists it.
+    pub(crate) fn register<C>(&self, value: T) -> *mut C
+    where
+        F: Default,
+    {
+        self.register_with(value, F::default())
+    }
+
+    /// Leaks `value`, with facts `fixed` readable through [`Registry::fixed`]
+    /// even while a call holds the value, as a new handle and lists it.
+    pub(crate) fn register_with<C>(&self, value: T, fixed: F) -> *mut C {
+        let p = Box::into_raw(Box::new(Slot {
+            state: AtomicU8::new(IDLE),
+            fixed,
+            value: UnsafeCell::new(value),
+        }));
+        let mut m = self.members();
+        m.seq += 1;
+        let seq = m.seq;
+        m.by_addr.insert(p as usize, seq);
+        p.cast()
+    }
+
+    /// True when `p` is a live handle of this registry.
+    pub(crate) fn contains<C>(&self, p: *const C) -> bool {
+        !p.is_null() && self.members().by_addr.contains_key(&(p as usize))
+    }
+
+    /// The slot behind a live handle, or EINVAL.
+    fn slot<C>(&self, p: *const C) -> Result<*const Slot<T, F>, Error> {
+        if !self.contains(p) {
+            return Err(self.stale());
+        }
+        Ok(p as *const Slot<T, F>)
+    }
+
+    /// The fixed facts of a live handle (EINVAL otherwise); safe while a call
+    /// holds its value.
+    pub(crate) fn fixed<'a, C>(&self, p: *const C) -> Result<&'a F, Error> {
+        let s = self.slot(p)?;
+        // SAFETY: member addresses are `Box<Slot<T, F>>`s leaked by `register_with` of this registry and not yet released by `free`/`take`, which unlist them first; `fixed` is never mutated.
+        Ok(unsafe { &(*s).fixed })
+    }
+
+    /// Shared access to a live handle's value (EINVAL otherwise).
+    ///
+    /// Valid under libbpf's contract: a handle is not freed while another call
+    /// on it runs.
+    #[allow(dead_code)] // object handles move onto this registry next
+    pub(crate) fn get<'a, C>(&self, p: *const C) -> Result<&'a T, Error> {
+        let s = self.slot(p)?;
+        // SAFETY: a live leaked slot (see `fixed`); mutable access only happens through `get_mut`/`with`, which libbpf's threading contract (one call per handle at a time) keeps from overlapping this one.
+        Ok(unsafe { &*(*s).value.get() })
+    }
+
+    /// Mutable access to a live handle's value (EINVAL otherwise), under the
+    /// same contract as [`Registry::get`].
+    #[allow(clippy::mut_from_ref)] // the registry hands out the C caller's handle, not its own state
+    pub(crate) fn get_mut<'a, C>(&self, p: *const C) -> Result<&'a mut T, Error> {
+        let s = self.slot(p)?;
+        // SAFETY: as in `get`: the slot is live, and libbpf callers do not run two calls on one handle at once.
+        Ok(unsafe { &mut *(*s).value.get() })
+    }
+
+    /// Runs `f` with exclusive access to a live, idle handle. EINVAL for a
+    /// stale pointer, EBUSY when a call on the handle is already running (a
+    /// callback re-entering it). A `free` during `f` takes effect when `f`
+    /// returns.
+    pub(crate) fn with<C, R>(&self, p: *const C, f: impl FnOnce(&mut T) -> R) -> Result<R, Error> {
+        let s = {
+            let m = self.members();
+            if p.is_null() || !m.by_addr.contains_key(&(p as usize)) {
+                return Err(self.stale());
+            }
+            // SAFETY: listed, so a live leaked slot; it stays allocated while BUSY (see `free`), a state only this call leaves.
+            let s = unsafe { &*(p as *const Slot<T, F>) };
+            if s.state
+                .compare_exchange(IDLE, BUSY, Ordering::Acquire, Ordering::Relaxed)
+                .is_err()
+            {
+                return Err(Error::Busy(self.kind));
+            }
+            s
+        };
+        struct Exit<T, F>(*mut Slot<T, F>);
+        impl<T, F> Drop for Exit<T, F> {
+            fn drop(&mut self) {
+                // SAFETY: the slot is alive while BUSY or DOOMED; only this guard leaves those states.
+                let s = unsafe { &*self.0 };
+                if s.state
+                    .compare_exchange(BUSY, IDLE, Ordering::Release, Ordering::Acquire)
+                    .is_err()
+                {
+                    // DOOMED: freed during the call; this guard is the last user.
+                    // SAFETY: the address came from `Box::into_raw` in `register` and was unlisted by `free`, which saw BUSY and left the release to us.
+                    drop(unsafe { Box::from_raw(self.0) });
+                }
+            }
+        }
+        let exit = Exit(s as *const Slot<T, F> as *mut Slot<T, F>);
+        // SAFETY: the BUSY state set above gives this call exclusive access to the value until `exit` drops.
+        let r = f(unsafe { &mut *s.value.get() });
+        drop(exit);
+        Ok(r)
+    }
+
+    /// Unlists and drops a handle. NULL, stale and ERR_PTR pointers are
+    /// ignored (false). A handle in use by [`Registry::with`] is dropped when
+    /// that call ends.
+    pub(crate) fn free<C>(&self, p: *const C) -> bool {
+        let s = {
+            let mut m = self.members();
+            if p.is_null() || m.by_addr.remove(&(p as usize)).is_none() {
+                return false;
+            }
+            p as *mut Slot<T, F>
+        };
+        // SAFETY: it was listed, so a live leaked slot; nobody else can free it now that it is unlisted.
+        let state = unsafe { &(*s).state };
+        if state
+            .compare_exchange(BUSY, DOOMED, Ordering::AcqRel, Ordering::Acquire)
+            .is_err()
+        {
+            // SAFETY: IDLE and unlisted: no call holds it and none can start.
+            drop(unsafe { Box::from_raw(s) });
+        }
+        true
+    }
+
+    /// Unlists a handle and gives its value back to the caller (NULL and stale
+    /// pointers: `None`). For destructors that must run code around the drop.
+    /// Refuses (EBUSY) a handle in use by [`Registry::with`].
+    pub(crate) fn take<C>(&self, p: *const C) -> Result<Option<T>, Error> {
+        let mut m = self.members();
+        if p.is_null() || !m.by_addr.contains_key(&(p as usize)) {
+            return Ok(None);
+        }
+        let s = p as *mut Slot<T, F>;
+        // SAFETY: listed, so a live leaked slot; the members lock keeps `free`/`take` out meanwhile.
+        if unsafe { &(*s).state }.load(Ordering::Acquire) != IDLE {
+            return Err(Error::Busy(self.kind));
+        }
+        m.by_addr.remove(&(p as usize));
+        drop(m);
+        // SAFETY: IDLE and now unlisted: the only owner of the leaked box from `register`.
+        let slot = unsafe { Box::from_raw(s) };
+        Ok(Some(slot.value.into_inner()))
+    }
+
+    /// The first live handle, in creation order, for which `pred` holds on
+    /// its value. The members lock is held during the scan, so `pred` must not
+    /// call back into this registry.
+    #[allow(dead_code)] // object handles move onto this registry next
+    pub(crate) fn find<C>(&self, mut pred: impl FnMut(&T) -> bool) -> Option<*mut C> {
+        let m = self.members();
+        let mut order: Vec<(u64, usize)> = m.by_addr.iter().map(|(&a, &s)| (s, a)).collect();
+        order.sort_unstable();
+        order.into_iter().find_map(|(_, a)| {
+            // SAFETY: listed under the held lock, so a live slot that `free`/`take` cannot release during the scan; readers only, by libbpf's contract.
+            let v = unsafe { &*(*(a as *const Slot<T, F>)).value.get() };
+            pred(v).then_some(a as *mut C)
+        })
+    }
+
+    /// The live handle registered right after `prev` (NULL: the first), in
+    /// creation order; NULL at the end or when `prev` is stale.
+    #[allow(dead_code)] // object handles move onto this registry next
+    pub(crate) fn next<C>(&self, prev: *const C) -> *mut C {
+        let m = self.members();
+        let after = if prev.is_null() {
+            0
+        } else {
+            match m.by_addr.get(&(prev as usize)) {
+                Some(&s) => s,
+                None => return std::ptr::null_mut(),
+            }
+        };
+        m.by_addr
+            .iter()
+            .filter(|(_, &s)| s > after)
+            .min_by_key(|(_, &s)| s)
+            .map_or(std::ptr::null_mut(), |(&a, _)| a as *mut C)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+
+    struct Counted<'a>(u32, &'a AtomicUsize);
+    impl Drop for Counted<'_> {
+        fn drop(&mut self) {
+            self.1.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    #[test]
+    fn register_get_free() {
+        static R: Registry<u32> = Registry::new("thing");
+        let p: *mut u8 = R.register(7);
+        assert_eq!(*R.get(p).unwrap(), 7);
+        *R.get_mut(p).unwrap() = 8;
+        assert_eq!(*R.get(p).unwrap(), 8);
+        assert!(R.free(p));
+        let e = R.get(p).unwrap_err();
+        assert_eq!(e.errno(), libc::EINVAL);
+        assert!(e.to_string().contains("thing"));
+        assert!(!R.free(p), "double free is ignored");
+        assert!(!R.free(std::ptr::null::<u8>()));
+        assert!(!R.free(-22isize as *const u8), "ERR_PTR is ignored");
+        assert!(R.get(0x1000 as *const u8).is_err(), "garbage is refused");
+    }
+
+    #[test]
+    fn with_is_exclusive_and_defers_free() {
+        let drops = AtomicUsize::new(0);
+        let r: Registry<Counted<'_>> = Registry::new("buf");
+        let p: *mut u8 = r.register(Counted(1, &drops));
+        let inner = r.with(p, |v| {
+            v.0 += 1;
+            // A callback re-entering the same handle.
+            let again = r.with(p, |_| ()).unwrap_err();
+            assert_eq!(again.errno(), libc::EBUSY);
+            assert!(matches!(r.take(p), Err(Error::Busy(_))));
+            // A callback freeing it: deferred to the end of this call.
+            assert!(r.free(p));
+            assert_eq!(drops.load(Ordering::SeqCst), 0);
+            v.0
+        });
+        assert_eq!(inner.unwrap(), 2);
+        assert_eq!(drops.load(Ordering::SeqCst), 1);
+        assert!(r.with(p, |_| ()).is_err());
+    }
+
+    #[test]
+    fn order_find_next_take() {
+        let r: Registry<u32> = Registry::new("obj");
+        let a: *mut u8 = r.register(1);
+        let b: *mut u8 = r.register(2);
+        let c: *mut u8 = r.register(3);
+        assert_eq!(r.next(std::ptr::null::<u8>()), a);
+        assert_eq!(r.next(a), b);
+        assert_eq!(r.find::<u8>(|&v| v >= 2), Some(b));
+        assert_eq!(r.take(b).unwrap(), Some(2));
+        assert_eq!(r.next(a), c);
+        assert_eq!(r.next(c), std::ptr::null_mut());
+        assert_eq!(r.next(b), std::ptr::null_mut(), "stale prev");
+        assert!(r.free(a) && r.free(c));
+    }
+}
