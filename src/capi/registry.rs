@@ -22,6 +22,13 @@
 //!   re-enters the same handle gets `EBUSY` instead of an aliased `&mut`, and
 //!   a callback that frees it defers the free to the end of the running call.
 //!
+//! Child handles: a handle may own further addresses that C holds and passes
+//! back (a `bpf_object`'s `struct bpf_map *` and `struct bpf_program *`, which
+//! point into its value). [`Registry::register_parent`] lists them with a tag
+//! (what they are) and an index, and [`Registry::child`] maps such an address
+//! back to its parent's value in one hash look-up, without dereferencing it; a
+//! parent's children are unlisted with it.
+//!
 //! Must not: hold logic of any handle type; it only knows addresses.
 
 use crate::error::Error;
@@ -44,31 +51,72 @@ struct Slot<T, F> {
     value: UnsafeCell<T>,
 }
 
-/// The live handles of one C type: address → registration sequence number
-/// (creation order, for iteration such as `bpf_object__next`).
-pub(crate) struct Registry<T, F = ()> {
+/// The live handles of one C type, and their child handles (tagged `K`).
+pub(crate) struct Registry<T, F = (), K = ()> {
     kind: &'static str,
-    live: Lazy<Mutex<Members>>,
+    live: Lazy<Mutex<Members<K>>>,
     _t: PhantomData<fn() -> (T, F)>,
 }
 
-#[derive(Default)]
-struct Members {
-    seq: u64,
-    by_addr: HashMap<usize, u64>,
+/// A child handle as its parent lists it: the address C holds, what it is,
+/// and which one (an index into the parent's value).
+pub(crate) struct Child<K> {
+    pub(crate) addr: usize,
+    pub(crate) tag: K,
+    pub(crate) index: usize,
 }
 
-impl<T, F> Registry<T, F> {
+/// A listed handle: its registration sequence number (creation order, for
+/// iteration such as `bpf_object__next`) and its children's addresses.
+struct Entry {
+    seq: u64,
+    children: Box<[usize]>,
+}
+
+/// Membership: handle address → entry; child address → (parent, tag, index).
+struct Members<K> {
+    seq: u64,
+    by_addr: HashMap<usize, Entry>,
+    children: HashMap<usize, (usize, K, usize)>,
+}
+
+impl<K> Members<K> {
+    fn new() -> Self {
+        Members {
+            seq: 0,
+            by_addr: HashMap::new(),
+            children: HashMap::new(),
+        }
+    }
+
+    /// True when `p` is a listed handle (never NULL).
+    fn has<C>(&self, p: *const C) -> bool {
+        !p.is_null() && self.by_addr.contains_key(&(p as usize))
+    }
+
+    /// Unlists `addr` and its children; false when it was not listed.
+    fn remove(&mut self, addr: usize) -> bool {
+        let Some(e) = self.by_addr.remove(&addr) else {
+            return false;
+        };
+        for c in e.children.iter() {
+            self.children.remove(c);
+        }
+        true
+    }
+}
+
+impl<T, F, K: Copy> Registry<T, F, K> {
     /// An empty registry; `kind` is the C type name used in error messages.
     pub(crate) const fn new(kind: &'static str) -> Self {
         Registry {
             kind,
-            live: Lazy::new(|| Mutex::new(Members::default())),
+            live: Lazy::new(|| Mutex::new(Members::new())),
             _t: PhantomData,
         }
     }
 
-    fn members(&self) -> MutexGuard<'_, Members> {
+    fn members(&self) -> MutexGuard<'_, Members<K>> {
         self.live.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -87,21 +135,42 @@ impl<T, F> Registry<T, F> {
     /// Leaks `value`, with facts `fixed` readable through [`Registry::fixed`]
     /// even while a call holds the value, as a new handle and lists it.
     pub(crate) fn register_with<C>(&self, value: T, fixed: F) -> *mut C {
+        self.register_parent(value, fixed, |_| Vec::new())
+    }
+
+    /// As [`Registry::register_with`], and lists the child handles that
+    /// `children` names in the value (addresses that stay valid while the
+    /// value lives in its slot, e.g. elements of its boxed slices).
+    pub(crate) fn register_parent<C>(
+        &self,
+        value: T,
+        fixed: F,
+        children: impl FnOnce(&T) -> Vec<Child<K>>,
+    ) -> *mut C {
         let p = Box::into_raw(Box::new(Slot {
             state: AtomicU8::new(IDLE),
             fixed,
             value: UnsafeCell::new(value),
         }));
+        // SAFETY: `p` was just leaked and is not listed yet: nobody else can reach it.
+        let kids = children(unsafe { &*(*p).value.get() });
         let mut m = self.members();
+        for c in &kids {
+            let old = m.children.insert(c.addr, (p as usize, c.tag, c.index));
+            debug_assert!(old.is_none(), "child address listed twice");
+        }
         m.seq += 1;
-        let seq = m.seq;
-        m.by_addr.insert(p as usize, seq);
+        let entry = Entry {
+            seq: m.seq,
+            children: kids.iter().map(|c| c.addr).collect(),
+        };
+        m.by_addr.insert(p as usize, entry);
         p.cast()
     }
 
     /// True when `p` is a live handle of this registry.
     pub(crate) fn contains<C>(&self, p: *const C) -> bool {
-        !p.is_null() && self.members().by_addr.contains_key(&(p as usize))
+        self.members().has(p)
     }
 
     /// The slot behind a live handle, or EINVAL.
@@ -124,7 +193,6 @@ impl<T, F> Registry<T, F> {
     ///
     /// Valid under libbpf's contract: a handle is not freed while another call
     /// on it runs.
-    #[allow(dead_code)] // object handles move onto this registry next
     pub(crate) fn get<'a, C>(&self, p: *const C) -> Result<&'a T, Error> {
         let s = self.slot(p)?;
         // SAFETY: a live leaked slot (see `fixed`); mutable access only happens through `get_mut`/`with`, which libbpf's threading contract (one call per handle at a time) keeps from overlapping this one.
@@ -147,7 +215,7 @@ impl<T, F> Registry<T, F> {
     pub(crate) fn with<C, R>(&self, p: *const C, f: impl FnOnce(&mut T) -> R) -> Result<R, Error> {
         let s = {
             let m = self.members();
-            if p.is_null() || !m.by_addr.contains_key(&(p as usize)) {
+            if !m.has(p) {
                 return Err(self.stale());
             }
             // SAFETY: listed, so a live leaked slot; it stays allocated while BUSY (see `free`), a state only this call leaves.
@@ -187,8 +255,7 @@ impl<T, F> Registry<T, F> {
     /// that call ends.
     pub(crate) fn free<C>(&self, p: *const C) -> bool {
         let s = {
-            let mut m = self.members();
-            if p.is_null() || m.by_addr.remove(&(p as usize)).is_none() {
+            if p.is_null() || !self.members().remove(p as usize) {
                 return false;
             }
             p as *mut Slot<T, F>
@@ -210,7 +277,7 @@ impl<T, F> Registry<T, F> {
     /// Refuses (EBUSY) a handle in use by [`Registry::with`].
     pub(crate) fn take<C>(&self, p: *const C) -> Result<Option<T>, Error> {
         let mut m = self.members();
-        if p.is_null() || !m.by_addr.contains_key(&(p as usize)) {
+        if !m.has(p) {
             return Ok(None);
         }
         let s = p as *mut Slot<T, F>;
@@ -218,7 +285,7 @@ impl<T, F> Registry<T, F> {
         if unsafe { &(*s).state }.load(Ordering::Acquire) != IDLE {
             return Err(Error::Busy(self.kind));
         }
-        m.by_addr.remove(&(p as usize));
+        m.remove(p as usize);
         drop(m);
         // SAFETY: IDLE and now unlisted: the only owner of the leaked box from `register`.
         let slot = unsafe { Box::from_raw(s) };
@@ -228,10 +295,9 @@ impl<T, F> Registry<T, F> {
     /// The first live handle, in creation order, for which `pred` holds on
     /// its value. The members lock is held during the scan, so `pred` must not
     /// call back into this registry.
-    #[allow(dead_code)] // object handles move onto this registry next
     pub(crate) fn find<C>(&self, mut pred: impl FnMut(&T) -> bool) -> Option<*mut C> {
         let m = self.members();
-        let mut order: Vec<(u64, usize)> = m.by_addr.iter().map(|(&a, &s)| (s, a)).collect();
+        let mut order: Vec<(u64, usize)> = m.by_addr.iter().map(|(&a, e)| (e.seq, a)).collect();
         order.sort_unstable();
         order.into_iter().find_map(|(_, a)| {
             // SAFETY: listed under the held lock, so a live slot that `free`/`take` cannot release during the scan; readers only, by libbpf's contract.
@@ -242,22 +308,45 @@ impl<T, F> Registry<T, F> {
 
     /// The live handle registered right after `prev` (NULL: the first), in
     /// creation order; NULL at the end or when `prev` is stale.
-    #[allow(dead_code)] // object handles move onto this registry next
     pub(crate) fn next<C>(&self, prev: *const C) -> *mut C {
         let m = self.members();
         let after = if prev.is_null() {
             0
         } else {
             match m.by_addr.get(&(prev as usize)) {
-                Some(&s) => s,
+                Some(e) => e.seq,
                 None => return std::ptr::null_mut(),
             }
         };
         m.by_addr
             .iter()
-            .filter(|(_, &s)| s > after)
-            .min_by_key(|(_, &s)| s)
+            .filter(|(_, e)| e.seq > after)
+            .min_by_key(|(_, e)| e.seq)
             .map_or(std::ptr::null_mut(), |(&a, _)| a as *mut C)
+    }
+
+    /// The parent slot, tag and index of a listed child address.
+    fn parent_of<C>(&self, p: *const C) -> Option<(*mut Slot<T, F>, K, usize)> {
+        let (parent, tag, index) = *self.members().children.get(&(p as usize))?;
+        Some((parent as *mut Slot<T, F>, tag, index))
+    }
+
+    /// The parent value, tag and index of a live child handle; `None` for
+    /// NULL, garbage, foreign pointers and children of freed handles. `p` is
+    /// only looked up, never dereferenced. Same contract as [`Registry::get`].
+    pub(crate) fn child<'a, C>(&self, p: *const C) -> Option<(&'a T, K, usize)> {
+        let (s, tag, index) = self.parent_of(p)?;
+        // SAFETY: children are unlisted together with their parent, so `s` is a listed (live) slot leaked by `register_parent`; readers only, as in `get`.
+        Some((unsafe { &*(*s).value.get() }, tag, index))
+    }
+
+    /// [`Registry::child`] with mutable access to the parent's value, under
+    /// the contract of [`Registry::get_mut`].
+    #[allow(clippy::mut_from_ref)] // the registry hands out the C caller's handle, not its own state
+    pub(crate) fn child_mut<'a, C>(&self, p: *const C) -> Option<(&'a mut T, K, usize)> {
+        let (s, tag, index) = self.parent_of(p)?;
+        // SAFETY: a live slot, as in `child`; as in `get_mut`, libbpf callers do not run two calls on one handle at once.
+        Some((unsafe { &mut *(*s).value.get() }, tag, index))
     }
 }
 
@@ -325,5 +414,70 @@ mod tests {
         assert_eq!(r.next(c), std::ptr::null_mut());
         assert_eq!(r.next(b), std::ptr::null_mut(), "stale prev");
         assert!(r.free(a) && r.free(c));
+    }
+
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    enum Part {
+        A,
+        B,
+    }
+
+    /// A parent whose boxed slices are its children.
+    struct Family {
+        a: Box<[u64]>,
+        b: Box<[u64]>,
+    }
+
+    fn kids(f: &Family) -> Vec<Child<Part>> {
+        let a = f.a.iter().enumerate().map(|(i, x)| (x, Part::A, i));
+        let b = f.b.iter().enumerate().map(|(i, x)| (x, Part::B, i));
+        a.chain(b)
+            .map(|(x, tag, index)| Child {
+                addr: x as *const u64 as usize,
+                tag,
+                index,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn children_resolve_to_parent_and_die_with_it() {
+        let r: Registry<Family, (), Part> = Registry::new("family");
+        let fam = |n| Family {
+            a: vec![n; 3].into(),
+            b: vec![n + 1; 2].into(),
+        };
+        let p: *mut u8 = r.register_parent(fam(10), (), kids);
+        let q: *mut u8 = r.register_parent(fam(20), (), kids);
+        let (pa1, pb0, qa2) = {
+            let (f, g) = (r.get(p).unwrap(), r.get(q).unwrap());
+            (
+                &f.a[1] as *const u64,
+                &f.b[0] as *const u64,
+                &g.a[2] as *const u64,
+            )
+        };
+        let (f, tag, i) = r.child(pa1).unwrap();
+        assert_eq!((f.a[0], tag, i), (10, Part::A, 1));
+        let (f, tag, i) = r.child_mut(pb0).unwrap();
+        f.b[i] = 99;
+        assert_eq!(tag, Part::B);
+        assert_eq!(r.get(p).unwrap().b[0], 99);
+        let (g, tag, i) = r.child(qa2).unwrap();
+        assert!(std::ptr::eq(g, r.get(q).unwrap()));
+        assert_eq!((tag, i), (Part::A, 2));
+        // Not children: NULL, garbage, a misaligned interior pointer, a parent.
+        assert!(r.child(std::ptr::null::<u64>()).is_none());
+        assert!(r.child(0x1000 as *const u64).is_none());
+        assert!(r.child((pa1 as usize + 1) as *const u8).is_none());
+        assert!(r.child(p).is_none());
+        assert!(r.get(pa1).is_err(), "a child is not a handle");
+        // Freed (or taken) parents take their children with them.
+        assert!(r.free(p));
+        assert!(r.child(pa1).is_none() && r.child(pb0).is_none());
+        assert!(r.child(qa2).is_some());
+        assert!(r.take(q).unwrap().is_some());
+        assert!(r.child(qa2).is_none());
+        assert!(r.members().children.is_empty());
     }
 }
