@@ -3,17 +3,16 @@
 //! `crate::prog_linfo`; this file reads the caller's `struct bpf_prog_info` and
 //! converts pointers and conventions.
 //!
-//! A `struct bpf_prog_linfo *` is a leaked `Box<ProgLinfo>`; a registry of live
-//! addresses is checked before any dereference, so a NULL, garbage or freed
-//! pointer gives EINVAL (or is ignored by `__free`), never a crash.
+//! A `struct bpf_prog_linfo *` is a [`Registry`] handle over a `ProgLinfo`,
+//! checked before any dereference, so a NULL, garbage or freed pointer gives
+//! EINVAL (or is ignored by `__free`), never a crash.
 
 use super::boundary::{ptr, value};
+use super::registry::Registry;
 use super::types::*;
 use crate::error::Error;
 use crate::prog_linfo::{JitedInput, ProgLinfo};
-use once_cell::sync::Lazy;
 use std::mem::offset_of;
-use std::sync::Mutex;
 
 /// The head of `struct bpf_prog_info` (`linux/bpf.h`) up to
 /// `jited_line_info_rec_size`: every field line-info lookup reads. The caller's
@@ -43,25 +42,8 @@ const _: () = assert!(offset_of!(InfoHead, jited_line_info) == 160);
 const _: () = assert!(offset_of!(InfoHead, nr_jited_line_info) == 168);
 const _: () = assert!(offset_of!(InfoHead, jited_line_info_rec_size) == 176);
 
-/// Addresses of live `Box<ProgLinfo>`s.
-static LIVE: Lazy<Mutex<Vec<usize>>> = Lazy::new(|| Mutex::new(Vec::new()));
-
-fn live() -> std::sync::MutexGuard<'static, Vec<usize>> {
-    LIVE.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Runs `f` on the live table behind `p`, or EINVAL.
-fn with_linfo<T>(
-    p: *const bpf_prog_linfo,
-    f: impl FnOnce(&ProgLinfo) -> Result<T, Error>,
-) -> Result<T, Error> {
-    let set = live();
-    if p.is_null() || !set.contains(&(p as usize)) {
-        return Err(Error::Inval("not a live bpf_prog_linfo"));
-    }
-    // SAFETY: the address is in the registry (held locked), so it is a `Box<ProgLinfo>` leaked by `bpf_prog_linfo__new` and not yet freed.
-    f(unsafe { &*(p as *const ProgLinfo) })
-}
+/// Live tables.
+static TABLES: Registry<ProgLinfo> = Registry::new("bpf_prog_linfo");
 
 /// `n` elements of `T` at the caller's `addr` (a `__u64` pointer field of the
 /// info struct); EINVAL for a NULL address with a non-zero count.
@@ -123,9 +105,7 @@ unsafe fn new_linfo(info: *const bpf_prog_info) -> Result<*mut bpf_prog_linfo, E
         })
     };
     let l = ProgLinfo::new(records, h.nr_line_info, h.line_info_rec_size, jited)?;
-    let p = Box::into_raw(Box::new(l));
-    live().push(p as usize);
-    Ok(p.cast())
+    Ok(TABLES.register(l))
 }
 
 /// `bpf_prog_linfo__new` (LIBBPF_0.0.1): copies the line info (and the jited line
@@ -156,12 +136,7 @@ pub unsafe extern "C" fn bpf_prog_linfo__new(info: *const bpf_prog_info) -> *mut
 #[no_mangle]
 pub unsafe extern "C" fn bpf_prog_linfo__free(prog_linfo: *mut bpf_prog_linfo) {
     value("bpf_prog_linfo__free", (), || {
-        let mut set = live();
-        if let Some(i) = set.iter().position(|&a| a == prog_linfo as usize) {
-            set.swap_remove(i);
-            // SAFETY: the address was in the registry, so it is a `Box<ProgLinfo>` from `bpf_prog_linfo__new`; removing it first makes this the only free.
-            drop(unsafe { Box::from_raw(prog_linfo.cast::<ProgLinfo>()) });
-        }
+        TABLES.free(prog_linfo);
     })
 }
 
@@ -179,9 +154,8 @@ pub unsafe extern "C" fn bpf_prog_linfo__lfind(
     nr_skip: __u32,
 ) -> *const bpf_line_info {
     ptr("bpf_prog_linfo__lfind", || {
-        with_linfo(prog_linfo, |l| {
-            l.lfind(insn_off, nr_skip).map(|p| p as *mut bpf_line_info)
-        })
+        let l = TABLES.get(prog_linfo)?;
+        l.lfind(insn_off, nr_skip).map(|p| p as *mut bpf_line_info)
     })
 }
 
@@ -202,9 +176,8 @@ pub unsafe extern "C" fn bpf_prog_linfo__lfind_addr_func(
     nr_skip: __u32,
 ) -> *const bpf_line_info {
     ptr("bpf_prog_linfo__lfind_addr_func", || {
-        with_linfo(prog_linfo, |l| {
-            l.lfind_addr_func(addr, func_idx, nr_skip)
-                .map(|p| p as *mut bpf_line_info)
-        })
+        let l = TABLES.get(prog_linfo)?;
+        l.lfind_addr_func(addr, func_idx, nr_skip)
+            .map(|p| p as *mut bpf_line_info)
     })
 }
