@@ -350,6 +350,22 @@ impl<T, F, K: Copy> Registry<T, F, K> {
     }
 }
 
+impl<T: Clone, F, K: Copy> Registry<T, F, K> {
+    /// A clone of a live handle's value, taken under the members lock (EINVAL
+    /// for a stale pointer). For shared values (`Arc`) that a call keeps using
+    /// while another thread may free the handle: the free then only drops the
+    /// registry's reference. Such values must not be changed through
+    /// [`Registry::get_mut`] or [`Registry::with`].
+    pub(crate) fn cloned<C>(&self, p: *const C) -> Result<T, Error> {
+        let m = self.members();
+        if !m.has(p) {
+            return Err(self.stale());
+        }
+        // SAFETY: listed under the held lock, so a live slot that `free`/`take` cannot release meanwhile; the value is only read (see above).
+        Ok(unsafe { (*(*(p as *const Slot<T, F>)).value.get()).clone() })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -479,5 +495,17 @@ mod tests {
         assert!(r.take(q).unwrap().is_some());
         assert!(r.child(qa2).is_none());
         assert!(r.members().children.is_empty());
+    }
+
+    #[test]
+    fn cloned_outlives_free() {
+        let r: Registry<std::sync::Arc<u32>> = Registry::new("shared");
+        let p: *mut u8 = r.register(std::sync::Arc::new(5));
+        let mine = r.cloned(p).unwrap();
+        assert!(r.free(p));
+        assert_eq!(*mine, 5, "the clone keeps the value alive");
+        assert_eq!(std::sync::Arc::strong_count(&mine), 1);
+        assert_eq!(r.cloned(p).unwrap_err().errno(), libc::EINVAL);
+        assert!(r.cloned(std::ptr::null::<u8>()).is_err());
     }
 }
