@@ -300,7 +300,8 @@ pub(crate) fn inner_edit(
 ) -> Option<Result<(), Error>> {
     let (h, i) = part(OBJECTS.child_mut(m), Part::Inner, "bpf_map").ok()?;
     if !inner_alive(h, i) {
-        return Some(Err(Error::Inval("inner map template already freed")));
+        // libbpf 1.1.2 has freed the template: the handle is stale.
+        return Some(Err(Error::Stale("bpf_map")));
     }
     let (Some(Some(t)), Some(outer)) = (h.inner.get_mut(i), h.st.maps.get_mut(i)) else {
         return Some(Err(Error::Inval("no inner map template")));

@@ -5,15 +5,16 @@
 //! kind until the matching `__free`/`__close`/`__destroy`.
 //!
 //! One locking rule: a registry's mutex is held only to check or change
-//! membership (and while [`Registry::find`] scans); it is never held while a
-//! handle's value is in use, so callbacks may re-enter the library freely.
+//! membership (and while [`Registry::find`] scans or [`Registry::cloned`]
+//! clones); it is never held while a handle's value is in use, so callbacks
+//! may re-enter the library freely.
 //!
 //! One stale-pointer answer: NULL, garbage, freed and ERR_PTR pointers are not
 //! members, so every lookup gives `EINVAL` ("not a live <kind>") before any
 //! dereference, and `free` ignores them (as libbpf's destructors ignore NULL and
 //! ERR_PTR).
 //!
-//! Two ways in:
+//! Three ways in:
 //! - [`Registry::get`]/[`Registry::get_mut`]: plain access, under libbpf's own
 //!   contract that a handle is not freed while another call on it runs (objects,
 //!   links, BTF).
@@ -21,6 +22,9 @@
 //!   whose calls run C callbacks (ring and perf buffers): a callback that
 //!   re-enters the same handle gets `EBUSY` instead of an aliased `&mut`, and
 //!   a callback that frees it defers the free to the end of the running call.
+//! - [`Registry::cloned`]: a clone of a shared (`Arc`) value taken under the
+//!   lock, for handles that several threads use at once by design (user ring
+//!   buffers): a free from another thread only drops the registry's reference.
 //!
 //! Child handles: a handle may own further addresses that C holds and passes
 //! back (a `bpf_object`'s `struct bpf_map *` and `struct bpf_program *`, which
