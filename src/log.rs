@@ -7,8 +7,8 @@
 //! never depends on it). Without a sink (the Rust unit tests), messages go
 //! nowhere.
 
-use std::fmt;
 use once_cell::sync::OnceCell;
+use std::fmt;
 
 /// `enum libbpf_print_level`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
