@@ -64,16 +64,6 @@ pub struct SysError {
     pub errno: i32,
 }
 
-impl SysError {
-    /// Captures the calling thread's errno after a failed call.
-    pub fn last(call: &'static str) -> Self {
-        SysError {
-            call,
-            errno: crate::sys::last_errno(),
-        }
-    }
-}
-
 impl fmt::Display for SysError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.call, errno_text(self.errno))

@@ -1,6 +1,6 @@
 //! `bpf_prog_linfo__*` (spec `libbpf-api.md` §1.2, Miscellaneous): line-info
 //! lookup over what `bpf_prog_get_info_by_fd` returned. The rules live in
-//! `crate::prog_linfo`; this file reads the caller's `struct bpf_prog_info` and
+//! `crate::load::prog_linfo`; this file reads the caller's `struct bpf_prog_info` and
 //! converts pointers and conventions.
 //!
 //! A `struct bpf_prog_linfo *` is a [`Registry`] handle over a `ProgLinfo`,
@@ -11,7 +11,7 @@ use super::boundary::{ptr, value};
 use super::registry::Registry;
 use super::types::*;
 use crate::error::Error;
-use crate::prog_linfo::{JitedInput, ProgLinfo};
+use crate::load::prog_linfo::{JitedInput, ProgLinfo};
 use std::mem::offset_of;
 
 /// The head of `struct bpf_prog_info` (`linux/bpf.h`) up to
@@ -69,7 +69,7 @@ unsafe fn user_slice<'a, T>(addr: u64, n: usize) -> Result<&'a [T], Error> {
 unsafe fn new_linfo(info: *const bpf_prog_info) -> Result<*mut bpf_prog_linfo, Error> {
     // SAFETY: caller contract: NULL or a readable info struct, of which we read the head.
     let h = unsafe { super::arg::read(info.cast::<InfoHead>(), "info is NULL") }?;
-    if h.nr_line_info == 0 || h.line_info_rec_size < crate::prog_linfo::MIN_REC_SIZE {
+    if h.nr_line_info == 0 || h.line_info_rec_size < crate::load::prog_linfo::MIN_REC_SIZE {
         return Err(Error::Inval(
             "no line info, or line_info_rec_size too small",
         ));
@@ -81,7 +81,7 @@ unsafe fn new_linfo(info: *const bpf_prog_info) -> Result<*mut bpf_prog_linfo, E
     // one-to-one with the lines and the function starts and lengths are both
     // there, equally many; otherwise the table has line info only (no error).
     let jited_complete = h.nr_jited_line_info == h.nr_line_info
-        && h.jited_line_info_rec_size >= crate::prog_linfo::MIN_JITED_REC_SIZE
+        && h.jited_line_info_rec_size >= crate::load::prog_linfo::MIN_JITED_REC_SIZE
         && h.nr_jited_func_lens == h.nr_jited_ksyms
         && h.jited_ksyms != 0
         && h.jited_func_lens != 0;

@@ -49,7 +49,7 @@ fn probe_load(prog_type: u32, insns: &[Insn], log: Option<&mut [u8]>) -> Result<
         18 => req.expected_attach_type = 10,
         25 => req.expected_attach_type = 21,
         30 => req.expected_attach_type = 36,
-        2 => req.kern_version = crate::util::kernel_version(),
+        2 => req.kern_version = crate::sys::kernel::kernel_version(),
         16 => req.expected_attach_type = 16,
         26 | 29 => {
             req.expected_attach_type = if prog_type == 26 { 24 } else { 27 };
