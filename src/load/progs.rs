@@ -3,7 +3,7 @@
 
 use super::ObjState;
 use crate::btf::{Btf, Kind};
-use crate::error::Error;
+use crate::error::{Error, LoadError};
 use crate::insn;
 use crate::object::link::{link, Linked};
 use crate::object::sec::{self, SecFlags};
@@ -108,7 +108,7 @@ fn attach_btf_id(p: &super::ProgState, custom_btf: Option<&str>) -> Result<u32, 
     // Not found is ESRCH on the load path (libbpf searches vmlinux and modules).
     find_vmlinux_btf_id(&target, p.def.expected_attach_type, custom_btf)
         .map_err(|e| match e.errno() {
-            libc::ENOENT => Error::Errno(libc::ESRCH, "attach target not found in kernel BTF"),
+            libc::ENOENT => Error::NoMatch("attach target not found in kernel BTF"),
             _ => e,
         })
         .inspect_err(|e| {
@@ -129,10 +129,7 @@ pub fn find_vmlinux_btf_id(
     let look = sec::btf_lookup(attach_type);
     let name = format!("{}{target}", look.prefix);
     if name.len() >= 128 {
-        return Err(Error::Errno(
-            libc::ENAMETOOLONG,
-            "attach target name too long",
-        ));
+        return Err(Error::NameTooLong("attach target name too long"));
     }
     let vmlinux = match custom_btf {
         Some(path) => Btf::from_file(std::path::Path::new(path)).map(std::sync::Arc::new),
@@ -145,7 +142,7 @@ pub fn find_vmlinux_btf_id(
     };
     vmlinux
         .find_by_name_kind(&name, kind)
-        .ok_or(Error::Errno(libc::ENOENT, "no such type in kernel BTF"))
+        .ok_or(Error::NotFound("no such type in kernel BTF"))
 }
 
 const OWN_LOG_START: u32 = 256 * 1024;
@@ -230,8 +227,14 @@ fn load_one(st: &mut ObjState, i: usize) -> Result<(), Error> {
             ps.insns = Some(linked.insns);
             Ok(())
         }
-        Err(e) => {
-            crate::log::warn(format_args!("prog '{name}': BPF program load failed: {e}"));
+        Err(cause) => {
+            let e = Error::Load(Box::new(LoadError {
+                obj: st.obj.name.clone(),
+                prog: name.clone(),
+                sec: st.progs[i].def.sec_name.clone(),
+                cause,
+            }));
+            crate::log::warn(format_args!("{e}"));
             if e.errno() == libc::EPERM {
                 crate::log::warn(format_args!(
                     "prog '{name}': permission denied: needs CAP_BPF/CAP_SYS_ADMIN, or a lockdown policy forbids this program type"
