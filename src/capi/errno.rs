@@ -146,6 +146,14 @@ pub fn libbpf_err(ret: c_int) -> c_int {
     ret
 }
 
+/// The return of an HL export when an export it called (NULL or negative) has
+/// failed: that call's errno, passed on as libbpf passes it
+/// (`libbpf_err(-errno)`; skeletons open and load through the object API).
+#[inline]
+pub fn pass_errno() -> c_int {
+    libbpf_err(get_errno().wrapping_neg())
+}
+
 /// What a ring or perf buffer poll/consume returns to C: the count, the
 /// stopping callback's value through [`libbpf_err`], or the failure.
 pub fn poll_result(r: Result<c_int, Abort>) -> Result<c_int, Error> {
@@ -195,6 +203,8 @@ mod tests {
         assert_eq!(get_errno(), libc::EBADF);
         let r = keep_errno(|| fail_with(1, libc::ENOMEM));
         assert_eq!((r, get_errno()), (1, libc::EBADF));
+        assert_eq!(pass_errno(), -libc::EBADF);
+        assert_eq!(get_errno(), libc::EBADF);
     }
 
     #[test]
