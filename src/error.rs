@@ -142,6 +142,8 @@ pub struct LoadError {
     pub prog: String,
     /// The program's ELF section.
     pub sec: String,
+    /// The instruction the verifier stopped at, when the library read its log.
+    pub insn: Option<usize>,
     /// What refused it: usually `BPF_PROG_LOAD` (the verifier), or a user-space
     /// check of the load request.
     pub cause: Error,
@@ -371,6 +373,7 @@ mod tests {
             obj: "reject".into(),
             prog: "bad_prog".into(),
             sec: "socket".into(),
+            insn: Some(0),
             cause: Error::Sys(SysError {
                 call: "BPF_PROG_LOAD",
                 errno: libc::EACCES,
@@ -388,6 +391,7 @@ mod tests {
             obj: String::new(),
             prog: "p".into(),
             sec: "xdp".into(),
+            insn: None,
             cause: Error::inval("bpf_prog_load: log_level > 7"),
         }));
         assert_eq!(user.errno(), libc::EINVAL);

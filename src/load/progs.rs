@@ -211,7 +211,7 @@ fn load_one(st: &mut ObjState, i: usize) -> Result<(), Error> {
     let res = match user_log {
         Some((buf, size, level)) => {
             req.log = Log { buf, size, level };
-            prog_load(&req)
+            prog_load(&req).map_err(|e| (e, None))
         }
         None if p.log_level != 0 => load_with_own_log(&mut req, p.log_level, &name),
         None => match prog_load(&req) {
@@ -227,11 +227,12 @@ fn load_one(st: &mut ObjState, i: usize) -> Result<(), Error> {
             ps.insns = Some(linked.insns);
             Ok(())
         }
-        Err(cause) => {
+        Err((cause, insn)) => {
             let e = Error::Load(Box::new(LoadError {
                 obj: st.obj.name.clone(),
                 prog: name.clone(),
                 sec: st.progs[i].def.sec_name.clone(),
+                insn,
                 cause,
             }));
             crate::log::warn(format_args!("{e}"));
@@ -283,8 +284,13 @@ fn section_prog_flags(p: &super::ProgState) -> u32 {
     })
 }
 
-/// Loads with a library-owned log buffer and prints the log's head and tail.
-fn load_with_own_log(req: &mut ProgLoad<'_>, level: u32, name: &str) -> Result<OwnedFd, Error> {
+/// Loads with a library-owned log buffer and prints the log's head and tail; a
+/// failure comes with the instruction the verifier stopped at.
+fn load_with_own_log(
+    req: &mut ProgLoad<'_>,
+    level: u32,
+    name: &str,
+) -> Result<OwnedFd, (Error, Option<usize>)> {
     let mut size = OWN_LOG_START;
     loop {
         let mut buf = vec![0u8; size as usize];
@@ -297,11 +303,25 @@ fn load_with_own_log(req: &mut ProgLoad<'_>, level: u32, name: &str) -> Result<O
             Err(e) if e.errno() == libc::ENOSPC && size < OWN_LOG_MAX => size *= 2,
             Err(e) => {
                 print_log(name, &buf);
-                return Err(e);
+                return Err((e, failed_insn(&buf)));
             }
             Ok(fd) => return Ok(fd),
         }
     }
+}
+
+/// The instruction a failed verification stopped at: the index on the log's
+/// last instruction line (`12: (85) call ...`), if it has one.
+fn failed_insn(buf: &[u8]) -> Option<usize> {
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    let text = String::from_utf8_lossy(&buf[..end]);
+    text.lines().rev().find_map(|l| {
+        let (idx, rest) = l.split_once(": ")?;
+        if !rest.starts_with('(') {
+            return None;
+        }
+        idx.parse().ok()
+    })
 }
 
 /// Prints a verifier log through the print callback: the first and last lines, with
@@ -332,4 +352,19 @@ fn print_log(name: &str, buf: &[u8]) {
     }
     out.push_str("-- END PROG LOAD LOG --");
     crate::log::warn(format_args!("{out}"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::failed_insn;
+
+    #[test]
+    fn the_failed_instruction_is_the_last_one_the_verifier_printed() {
+        let log = b"func#0 @0\n0: R1=ctx() R10=fp0\n; int *p = skb->data; @ x.c:25\n\
+                    0: (b7) r0 = 0\n7: (61) r1 = *(u32 *)(r1 +76)\n\
+                    invalid bpf_context access off=76 size=4\nprocessed 2 insns\n\0junk";
+        assert_eq!(failed_insn(log), Some(7));
+        assert_eq!(failed_insn(b"0: R1=ctx()\nno instruction lines\n"), None);
+        assert_eq!(failed_insn(b""), None);
+    }
 }
