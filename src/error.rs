@@ -123,8 +123,8 @@ pub enum Error {
     /// A result does not fit the caller's buffer (ERANGE).
     Range(&'static str),
     /// A file or fd operation other than `bpf()` (read, dup, mkdir, unlink)
-    /// failed with this errno. Not a kernel refusal in libbpf's sense: the 0.x
-    /// `-1` return is only for `bpf()` itself.
+    /// failed with this errno. Unlike `Sys`, not a `bpf()` refusal
+    /// (`is_syscall` is false).
     Io { what: &'static str, errno: i32 },
     /// A program of an object failed to load; the errno is the cause's.
     Load(Box<LoadError>),
