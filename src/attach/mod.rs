@@ -93,7 +93,7 @@ impl Link {
                 self.pin_path()
                     .map_or_else(Default::default, |p| p.to_string_lossy())
             ));
-            return Err(Error::Errno(libc::EBUSY, "link already pinned"));
+            return Err(Error::Already("link already pinned"));
         }
         make_parent_dir(path)?;
         check_bpffs(path)?;
@@ -113,12 +113,7 @@ impl Link {
             return Err(Error::Inval("link is not pinned"));
         };
         let p = std::path::Path::new(<std::ffi::OsStr as OsStrExt>::from_bytes(path.to_bytes()));
-        std::fs::remove_file(p).map_err(|e| {
-            Error::Errno(
-                e.raw_os_error().unwrap_or(libc::EIO),
-                "unlink of the pin path",
-            )
-        })?;
+        std::fs::remove_file(p).map_err(|e| Error::io("unlink of the pin path", &e))?;
         crate::log::debug(format_args!(
             "link fd={}: unpinned from {}",
             self.fd(),
@@ -187,13 +182,13 @@ fn make_parent_dir(path: &CStr) -> Result<(), Error> {
     let dir = std::path::Path::new(<std::ffi::OsStr as OsStrExt>::from_bytes(parent(path)));
     match std::fs::DirBuilder::new().mode(0o700).create(dir) {
         Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
-            let errno = e.raw_os_error().unwrap_or(libc::EIO);
+            let e = Error::io("mkdir of the pin directory", &e);
             crate::log::warn(format_args!(
                 "failed to mkdir {}: {}",
                 dir.display(),
-                crate::error::errno_text(errno)
+                crate::error::errno_text(e.errno())
             ));
-            Err(Error::Errno(errno, "mkdir of the pin directory"))
+            Err(e)
         }
         _ => Ok(()),
     }
@@ -445,7 +440,7 @@ pub fn attach_usdt(obj: &ObjState, p: &ProgState) -> Result<Link, Error> {
         crate::log::warn(format_args!(
             "usdt: failed to find USDT support BPF maps, did you forget to include bpf/usdt.bpf.h?"
         ));
-        return Err(Error::Errno(libc::ESRCH, "no USDT support maps"));
+        return Err(Error::NoMatch("no USDT support maps"));
     }
     crate::log::warn(format_args!(
         "prog '{}': USDT attach is not supported by libbpfrs",

@@ -44,18 +44,20 @@ pub fn tracefs_root() -> Result<&'static str, Error> {
 /// The perf event id of tracepoint `cat/name` (`<tracefs>/events/<cat>/<name>/id`).
 pub fn tracepoint_id(cat: &str, name: &str) -> Result<u64, Error> {
     let path = format!("{}/events/{cat}/{name}/id", tracefs_root()?);
-    let fail = |errno: i32| {
+    let fail = |e: Error| {
         crate::log::warn(format_args!(
             "failed to determine tracepoint '{cat}/{name}' perf event ID: {}",
-            crate::error::errno_text(errno)
+            crate::error::errno_text(e.errno())
         ));
-        Error::Errno(errno, "tracepoint id")
+        e
     };
     let s = std::fs::read_to_string(&path).map_err(|e| {
         crate::log::debug(format_args!("failed to open '{path}': {e}"));
-        fail(e.raw_os_error().unwrap_or(libc::EIO))
+        fail(Error::io("tracepoint id", &e))
     })?;
-    s.trim().parse().map_err(|_| fail(libc::EINVAL))
+    s.trim()
+        .parse()
+        .map_err(|_| fail(Error::Inval("tracepoint id")))
 }
 
 /// Whether the kernel links programs to perf events with `BPF_LINK_CREATE`
@@ -246,7 +248,10 @@ pub fn attach_kprobe(p: &ProgState, func: Option<&CStr>, o: &KprobeOpts) -> Resu
             o.offset,
             crate::error::errno_text(e.errno)
         ));
-        Error::Errno(e.errno, "kprobes unavailable")
+        Error::Io {
+            what: "kprobes unavailable",
+            errno: e.errno,
+        }
     })?;
     let mut attr = PerfEventAttr::new(ty, retprobe_config("kprobe", o.retprobe)?);
     attr.config1 = func.map_or(0, |f| f.as_ptr() as usize as u64);

@@ -445,7 +445,7 @@ pub fn tc_attach(hook: &TcHook, o: &TcOpts) -> Result<TcFilter, Error> {
     req.end_nested(nest);
     let mut out = None;
     netlink::request(NETLINK_ROUTE, &mut req, |m| filter_reply(m, &mut out))?;
-    out.ok_or(Error::Errno(libc::ENOENT, "tc attach: no filter echoed"))
+    out.ok_or(Error::NotFound("tc attach: no filter echoed"))
 }
 
 /// `bpf_tc_detach` (`opts` given: one filter by handle and priority) and the
@@ -503,7 +503,7 @@ pub fn tc_query(hook: &TcHook, o: &TcOpts) -> Result<TcFilter, Error> {
     req.put_str(TCA_KIND, b"bpf");
     let mut out = None;
     netlink::request(NETLINK_ROUTE, &mut req, |m| filter_reply(m, &mut out))?;
-    out.ok_or(Error::Errno(libc::ENOENT, "tc query: no filter"))
+    out.ok_or(Error::NotFound("tc query: no filter"))
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@
 #![allow(non_upper_case_globals)] // C symbol names, exactly as bpf_load.c spells them
 
 use super::boundary::{ptr, value};
-use super::errno::set_errno;
+use super::errno::fail_with;
 use super::types::__u32;
 use crate::error::Error;
 use crate::legacy::{self, ksym as ksyms, Client, LoadMapDef, MapEntry, MAX_MAPS, MAX_PROGS};
@@ -412,19 +412,13 @@ fn do_load(path: *const c_char, fixup: fixup_map_cb) -> c_int {
     // SAFETY: bpf_load.c's contract: `path` is a NUL-terminated file name (NULL is refused).
     let path = match unsafe { super::arg::cstr(path, "load_bpf_file: path is NULL") } {
         Ok(p) => p,
-        Err(e) => {
-            set_errno(e.errno());
-            return 1;
-        }
+        Err(e) => return fail_with(1, e.errno()),
     };
     let path = std::path::Path::new(std::ffi::OsStr::from_bytes(path.to_bytes()));
     let mut g = Globals::new(fixup);
     match legacy::load_file(path, &mut g) {
         Ok(()) => 0,
-        Err(f) => {
-            set_errno(f.errno);
-            f.ret
-        }
+        Err(f) => fail_with(f.ret, f.errno),
     }
 }
 
@@ -519,8 +513,7 @@ pub extern "C" fn set_link_xdp_fd(ifindex: c_int, fd: c_int, flags: __u32) -> c_
             Ok(()) => 0,
             Err(e) => {
                 Globals::printf(&e.msg);
-                set_errno(e.errno);
-                -1
+                fail_with(-1, e.errno)
             }
         },
     )
@@ -575,7 +568,7 @@ pub extern "C" fn load_kallsyms() -> c_int {
 pub extern "C" fn ksym_search(key: c_long) -> *mut ksym {
     ptr("ksym_search", || {
         let Ok(mut t) = KSYMS.lock() else {
-            return Err(Error::Errno(libc::ENOENT, "ksym_search: no table"));
+            return Err(Error::NotFound("ksym_search: no table"));
         };
         let Some((table, _)) = t.0.last_mut() else {
             return Ok(std::ptr::null_mut());

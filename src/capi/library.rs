@@ -1,7 +1,7 @@
 //! Library-level calls: modes, errors, versions, CPUs (spec §1.0, §2, `libbpf.h` tail).
 
 use super::boundary::{hl, value};
-use super::errno::{get_errno, set_errno, set_strict_mode};
+use super::errno::{get_errno, libbpf_err, set_strict_mode};
 use super::types::libbpf_strict_mode;
 use crate::error::{libbpf_errno, Error};
 use std::ffi::{c_char, c_int, c_long, c_void};
@@ -26,8 +26,7 @@ pub extern "C" fn libbpf_get_error(ptr: *const c_void) -> c_long {
         if ptr.is_null() {
             -(get_errno() as c_long)
         } else if (-4095..0).contains(&v) {
-            set_errno(-v as c_int);
-            v as c_long
+            libbpf_err(v as c_int) as c_long
         } else {
             0
         }
@@ -73,13 +72,10 @@ pub unsafe extern "C" fn libbpf_strerror(err: c_int, buf: *mut c_char, size: usi
         out[..n].copy_from_slice(&bytes[..n]);
         out[n] = 0;
         if bytes.len() >= size {
-            return Err(Error::Errno(
-                libc::ERANGE,
-                "libbpf_strerror: buffer too small",
-            ));
+            return Err(Error::Range("libbpf_strerror: buffer too small"));
         }
         if unknown {
-            return Err(Error::Errno(libc::ENOENT, "libbpf_strerror: unknown code"));
+            return Err(Error::NotFound("libbpf_strerror: unknown code"));
         }
         Ok(0)
     })

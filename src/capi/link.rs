@@ -43,7 +43,7 @@ pub extern "C" fn bpf_link__pin_path(link: *const bpf_link) -> *const c_char {
         link_mut(link)?
             .pin_path()
             .map(|p| p.as_ptr() as *mut c_char)
-            .ok_or(Error::Errno(libc::ENOENT, "link is not pinned"))
+            .ok_or(Error::NotFound("link is not pinned"))
     })
 }
 

@@ -189,7 +189,7 @@ pub unsafe extern "C" fn bpf_map__initial_value(
         let mm = m
             .mmap
             .as_ref()
-            .ok_or(Error::Errno(libc::ENOENT, "map has no value area"))?;
+            .ok_or(Error::NotFound("map has no value area"))?;
         // SAFETY: NULL or writable (caller contract).
         unsafe { arg::write(psize, m.def.value_size as usize) };
         Ok(mm.as_ptr().cast::<c_void>())

@@ -30,7 +30,7 @@ pub unsafe extern "C" fn bpf_prog_load_deprecated(
     hl("bpf_prog_load_deprecated", || {
         // SAFETY: NULL or a C string (caller contract).
         let path = unsafe { arg::cstr(file, "file is NULL") }
-            .map_err(|_| Error::Errno(libc::ENOENT, "file is NULL"))?;
+            .map_err(|_| Error::NotFound("file is NULL"))?;
         let a = LegacyLoad {
             prog_type,
             ..LegacyLoad::default()
@@ -149,7 +149,7 @@ pub unsafe extern "C" fn bpf_object__find_program_by_title(
             .progs
             .iter()
             .position(|p| p.sec_name.as_c_str() == t)
-            .ok_or(Error::Errno(libc::ENOENT, "no program in that section"))?;
+            .ok_or(Error::NotFound("no program in that section"))?;
         Ok(prog_ptr(h, i))
     })
 }
@@ -237,7 +237,7 @@ pub extern "C" fn bpf_object__priv(obj: *const bpf_object) -> *mut c_void {
 /// The object of the pin calls: libbpf 1.1.2 answers ENOENT for NULL.
 fn pin_obj<'a>(obj: *mut bpf_object) -> Result<&'a mut ObjHandle, Error> {
     if obj.is_null() {
-        return Err(Error::Errno(libc::ENOENT, "object is NULL"));
+        return Err(Error::NotFound("object is NULL"));
     }
     obj_mut(obj)
 }

@@ -6,7 +6,7 @@
 
 use super::arg;
 use super::boundary::{hl, ptr, value};
-use super::errno::set_errno;
+use super::errno::{fail_with, libbpf_err, poll_result};
 use super::opts::{impl_opts, opts_in};
 use super::registry::Registry;
 use super::types::__u32;
@@ -156,17 +156,7 @@ impl Pb {
 /// ends with CONT (-2) leaves errno = ENOENT even when the call succeeds; the
 /// oracle test compares errno, so we do the same.
 fn batch_errno(r: i32) {
-    if r < 0 {
-        set_errno(r.wrapping_neg());
-    }
-}
-
-/// libbpf_err of a non-CONT record result: errno for negative values.
-fn stop(err: i32) -> Result<c_int, Error> {
-    if err < 0 {
-        set_errno(err.wrapping_neg());
-    }
-    Ok(err)
+    libbpf_err(r);
 }
 
 fn create(
@@ -265,7 +255,7 @@ unsafe fn read_attr(p: *const perf_event_attr) -> Result<PerfEventAttr, Error> {
         // SAFETY: the caller's struct has `size` readable bytes.
         let tail = unsafe { std::slice::from_raw_parts(base.add(known), size - known) };
         if tail.iter().any(|&b| b != 0) {
-            return Err(Error::Errno(libc::E2BIG, "perf_event_attr too large"));
+            return Err(Error::TooBig("perf_event_attr too large"));
         }
     }
     let mut a = PerfEventAttr::default();
@@ -338,10 +328,7 @@ pub extern "C" fn perf_buffer__poll(pb: *mut perf_buffer, timeout_ms: c_int) -> 
     hl("perf_buffer__poll", || {
         PERF.with(pb, |b| {
             let mut f = Pb::dispatch(&b.handler, b.ctx);
-            match b.pb.poll(timeout_ms, &mut f, &mut batch_errno)? {
-                Ok(n) => Ok(n),
-                Err(e) => stop(e),
-            }
+            poll_result(b.pb.poll(timeout_ms, &mut f, &mut batch_errno))
         })?
     })
 }
@@ -353,10 +340,7 @@ pub extern "C" fn perf_buffer__consume(pb: *mut perf_buffer) -> c_int {
     hl("perf_buffer__consume", || {
         PERF.with(pb, |b| {
             let mut f = Pb::dispatch(&b.handler, b.ctx);
-            match b.pb.consume(&mut f, &mut batch_errno) {
-                Ok(()) => Ok(0),
-                Err(e) => stop(e),
-            }
+            poll_result(b.pb.consume(&mut f, &mut batch_errno).map(|()| 0))
         })?
     })
 }
@@ -376,7 +360,7 @@ pub extern "C" fn perf_buffer__consume_buffer(pb: *mut perf_buffer, buf_idx: usi
                     batch_errno(EVENT_CONT);
                     Ok(0)
                 }
-                r => stop(r),
+                r => Ok(libbpf_err(r)),
             }
         })?
     })
@@ -515,8 +499,7 @@ pub unsafe extern "C" fn bpf_perf_event_read_simple(
             copy_size.is_null(),
             mmap_size.is_power_of_two(),
         ) else {
-            set_errno(libc::EINVAL);
-            return EVENT_ERROR;
+            return fail_with(EVENT_ERROR, libc::EINVAL);
         };
         let mut scratch = MallocScratch {
             mem: copy_mem,
@@ -537,7 +520,7 @@ pub unsafe extern "C" fn bpf_perf_event_read_simple(
             )
         };
         if r == EVENT_ERROR {
-            set_errno(libc::ENOMEM);
+            return fail_with(r, libc::ENOMEM);
         }
         r
     })

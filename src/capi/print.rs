@@ -43,10 +43,10 @@ pub fn emit(level: Level, msg: &str) {
     }
     let escaped = msg.replace('%', "%%").replace('\0', "\\0");
     let Ok(c) = CString::new(escaped) else { return };
-    let saved = super::errno::get_errno();
-    // SAFETY: `f` is a callback the application installed with libbpf's print signature (or our default); the trampoline calls it with a valid va_list that carries no arguments, and `c` outlives the call.
-    unsafe { bpfrs__print_trampoline(f, level as c_int, c.as_ptr()) };
-    super::errno::set_errno(saved);
+    super::errno::keep_errno(|| {
+        // SAFETY: `f` is a callback the application installed with libbpf's print signature (or our default); the trampoline calls it with a valid va_list that carries no arguments, and `c` outlives the call.
+        unsafe { bpfrs__print_trampoline(f, level as c_int, c.as_ptr()) }
+    });
 }
 
 /// `libbpf_set_print` (LIBBPF_0.0.1; returns the previous callback since 0.0.5).

@@ -95,7 +95,7 @@ pub extern "C" fn bpf_program__title(prog: *const bpf_program, needs_copy: bool)
         // SAFETY: `s` is a NUL-terminated string owned by the handle.
         let c = unsafe { libc::strdup(s) };
         if c.is_null() {
-            return Err(Error::Errno(libc::ENOMEM, "strdup"));
+            return Err(Error::NoMem("strdup"));
         }
         Ok(c)
     })

@@ -8,11 +8,10 @@
 //! running call.
 
 use super::boundary::{hl, ptr, value};
-use super::errno::set_errno;
+use super::errno::poll_result;
 use super::opts::{impl_opts, opts_in};
 use super::registry::Registry;
-use crate::error::Error;
-use crate::events::ring::{Abort, RingBuffer};
+use crate::events::ring::RingBuffer;
 use std::ffi::{c_int, c_void};
 
 /// `struct ring_buffer` (libbpf.h): opaque to C.
@@ -48,18 +47,6 @@ fn deliver(s: &Sink, data: *mut u8, len: u32) -> i32 {
         // SAFETY: a C callback given to ring_buffer__new/add, called as its typedef says with the caller's context and a sample readable for `len` bytes.
         Some(cb) => unsafe { cb(s.ctx, data.cast(), len as usize) },
         None => 0,
-    }
-}
-
-fn result(r: Result<i32, Abort>) -> Result<c_int, Error> {
-    match r {
-        Ok(n) => Ok(n),
-        Err(Abort::Sys(e)) => Err(e),
-        Err(Abort::Callback(c)) => {
-            // libbpf_err(c): errno = -c, the callback's value returned as is.
-            set_errno(c.wrapping_neg());
-            Ok(c)
-        }
     }
 }
 
@@ -112,7 +99,7 @@ pub unsafe extern "C" fn ring_buffer__add(
 #[no_mangle]
 pub extern "C" fn ring_buffer__poll(rb: *mut ring_buffer, timeout_ms: c_int) -> c_int {
     hl("ring_buffer__poll", || {
-        result(RINGS.with(rb, |b| b.poll(timeout_ms, deliver))?)
+        poll_result(RINGS.with(rb, |b| b.poll(timeout_ms, deliver))?)
     })
 }
 
@@ -121,7 +108,7 @@ pub extern "C" fn ring_buffer__poll(rb: *mut ring_buffer, timeout_ms: c_int) -> 
 #[no_mangle]
 pub extern "C" fn ring_buffer__consume(rb: *mut ring_buffer) -> c_int {
     hl("ring_buffer__consume", || {
-        result(RINGS.with(rb, |b| b.consume(deliver))?)
+        poll_result(RINGS.with(rb, |b| b.consume(deliver))?)
     })
 }
 

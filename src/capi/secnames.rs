@@ -50,7 +50,7 @@ pub unsafe extern "C" fn libbpf_prog_type_by_name(
                     attachable_only: false
                 }
             ));
-            return Err(Error::Errno(libc::ESRCH, "unknown section name"));
+            return Err(Error::NoMatch("unknown section name"));
         };
         if prog_type.is_null() || expected_attach_type.is_null() {
             return Err(Error::inval("NULL output pointer"));

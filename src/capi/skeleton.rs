@@ -87,10 +87,7 @@ unsafe fn find_named<T>(
             "failed to find skeleton {what} '{}'",
             n.unwrap_or_default()
         ));
-        return Err(Error::Errno(
-            libc::ESRCH,
-            "skeleton map or program not found",
-        ));
+        return Err(Error::NoMatch("skeleton map or program not found"));
     }
     Ok(p)
 }
@@ -182,10 +179,7 @@ pub unsafe extern "C" fn bpf_object__open_skeleton(
         let obj = unsafe { bpf_object__open_mem(s.data, s.data_sz, &o) };
         if obj.is_null() {
             crate::log::warn(format_args!("failed to initialize skeleton BPF object"));
-            return Err(Error::Errno(
-                super::errno::get_errno(),
-                "skeleton open failed",
-            ));
+            return Ok(super::errno::pass_errno());
         }
         // SAFETY: `obj` is a writable pointer slot of the skeleton.
         unsafe { arg::write(s.obj, obj) };
@@ -213,7 +207,7 @@ pub unsafe extern "C" fn bpf_object__load_skeleton(s: *mut bpf_object_skeleton) 
         let obj = unsafe { arg::read(s.obj, "skeleton obj is NULL") }?;
         let r = bpf_object__load(obj);
         if r < 0 {
-            return Err(Error::Errno(-r, "skeleton load failed"));
+            return Ok(super::errno::libbpf_err(r));
         }
         for i in 0..s.map_cnt.max(0) as usize {
             // SAFETY: as in open.
@@ -376,7 +370,7 @@ pub unsafe extern "C" fn bpf_object__open_subskeleton(s: *mut bpf_object_subskel
         let obj = s.obj.cast_mut();
         if super::btf_api::bpf_object__btf(obj).is_null() {
             crate::log::warn(format_args!("subskeletons require BTF at runtime"));
-            return Err(Error::Errno(super::errno::get_errno(), "object has no BTF"));
+            return Ok(super::errno::pass_errno());
         }
         // SAFETY: the subskeleton's arrays (bpftool contract).
         unsafe {

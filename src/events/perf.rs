@@ -7,7 +7,7 @@
 //! `data_tail`, copy a record that crosses the end of the data area into a
 //! scratch buffer, then publish `data_tail` (release) once the batch is done.
 
-use super::Epoll;
+use super::{Abort, Epoll};
 use crate::error::Error;
 use crate::sys::mmap::{page_size, Mapping};
 use crate::sys::perf::{self as sysperf, PerfEventAttr};
@@ -242,10 +242,10 @@ impl PerfBuffer {
         })?;
         self.bufs
             .try_reserve(1)
-            .map_err(|_| Error::Errno(libc::ENOMEM, "perf buffers"))?;
+            .map_err(|_| Error::NoMem("perf buffers"))?;
         self.events
             .try_reserve(1)
-            .map_err(|_| Error::Errno(libc::ENOMEM, "perf buffers"))?;
+            .map_err(|_| Error::NoMem("perf buffers"))?;
         let idx = self.bufs.len() as u64;
         let value = buf.fd.as_raw_fd();
         self.bufs.push(buf);
@@ -295,17 +295,20 @@ impl PerfBuffer {
         }
     }
 
-    /// Waits up to `timeout_ms`, then reads each ready buffer: `Ok(Ok(n))` with
-    /// the number of ready buffers, or `Ok(Err(ret))` with the first non-CONT,
-    /// non-zero callback result (DONE only ends that buffer's batch, as in libbpf).
+    /// Waits up to `timeout_ms`, then reads each ready buffer: the number of
+    /// ready buffers, or [`Abort::Callback`] with the first non-CONT, non-zero
+    /// callback result (DONE only ends that buffer's batch, as in libbpf).
     /// `after` sees each buffer's batch result.
     pub fn poll(
         &mut self,
         timeout_ms: i32,
         f: &mut impl FnMut(i32, *mut u8) -> i32,
         after: &mut impl FnMut(i32),
-    ) -> Result<Result<i32, i32>, Error> {
-        let n = self.epoll.wait(&mut self.events, timeout_ms)?;
+    ) -> Result<i32, Abort> {
+        let n = self
+            .epoll
+            .wait(&mut self.events, timeout_ms)
+            .map_err(|e| Abort::Sys(e.into()))?;
         let (page, size) = (self.page_size, self.mmap_size);
         for i in 0..n {
             let idx = self.events.get(i).map_or(usize::MAX, |e| e.u64 as usize);
@@ -315,24 +318,24 @@ impl PerfBuffer {
             let r = read_records(b, page, size, f);
             after(r);
             if r != EVENT_CONT && r != EVENT_DONE {
-                return Ok(Err(r));
+                return Err(Abort::Callback(r));
             }
         }
-        Ok(Ok(n as i32))
+        Ok(n as i32)
     }
 
-    /// Reads every buffer: `Err(ret)` as in [`PerfBuffer::poll`].
+    /// Reads every buffer: [`Abort::Callback`] as in [`PerfBuffer::poll`].
     pub fn consume(
         &mut self,
         f: &mut impl FnMut(i32, *mut u8) -> i32,
         after: &mut impl FnMut(i32),
-    ) -> Result<(), i32> {
+    ) -> Result<(), Abort> {
         let (page, size) = (self.page_size, self.mmap_size);
         for b in &mut self.bufs {
             let r = read_records(b, page, size, f);
             after(r);
             if r != EVENT_CONT && r != EVENT_DONE {
-                return Err(r);
+                return Err(Abort::Callback(r));
             }
         }
         Ok(())

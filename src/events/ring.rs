@@ -8,7 +8,7 @@
 //! (31: still being written) and the DISCARD bit (30: skip it); records are
 //! 8-byte aligned. Positions only grow; the data offset is `pos & mask`.
 
-use super::Epoll;
+use super::{Abort, Epoll};
 use crate::error::{Error, SysError};
 use crate::sys::mmap::{page_size, Mapping};
 use std::os::fd::AsRawFd;
@@ -28,15 +28,6 @@ pub const MAP_TYPE_RINGBUF: u32 = 27;
 pub fn record_span(len: u32) -> usize {
     let len = (len & !(BUSY_BIT | DISCARD_BIT)) as usize + HDR_SZ as usize;
     (len + 7) & !7
-}
-
-/// Why a poll or consume stopped early.
-#[derive(Debug)]
-pub enum Abort {
-    /// A sample callback returned this negative value.
-    Callback(i32),
-    /// A system call failed (`epoll_wait`).
-    Sys(Error),
 }
 
 /// One mapped ring.
@@ -73,7 +64,7 @@ impl Ring {
         let len = data
             .checked_mul(2)
             .and_then(|d| d.checked_add(page))
-            .ok_or(Error::Errno(libc::E2BIG, "ring buffer size"))?;
+            .ok_or(Error::TooBig("ring buffer size"))?;
         let producer = Mapping::map_at(map, len, page, false).inspect_err(|e| {
             crate::log::warn(format_args!("ringbuf: failed to mmap data pages: {e}"))
         })?;
@@ -187,10 +178,10 @@ impl<T> RingBuffer<T> {
         let map = crate::sys::borrow_fd(map_fd)?;
         self.rings
             .try_reserve(1)
-            .map_err(|_| Error::Errno(libc::ENOMEM, "ring list"))?;
+            .map_err(|_| Error::NoMem("ring list"))?;
         self.events
             .try_reserve(1)
-            .map_err(|_| Error::Errno(libc::ENOMEM, "ring list"))?;
+            .map_err(|_| Error::NoMem("ring list"))?;
         self.epoll
             .add(map, self.rings.len() as u64)
             .inspect_err(|e: &SysError| {

@@ -82,7 +82,7 @@ impl UserRing {
         let len = data
             .checked_mul(2)
             .and_then(|d| d.checked_add(page))
-            .ok_or(Error::Errno(libc::E2BIG, "user ring buffer size"))?;
+            .ok_or(Error::TooBig("user ring buffer size"))?;
         let producer = Mapping::map_at(map, len, page, true).inspect_err(|e| {
             crate::log::warn(format_args!(
                 "user ringbuf: failed to mmap data pages for map fd={map_fd}: {e}"
@@ -142,7 +142,7 @@ impl UserRing {
     /// enough free space now). Not thread-safe among producers (as libbpf).
     pub fn reserve(&self, size: u32) -> Result<*mut u8, Error> {
         if size & (BUSY_BIT | DISCARD_BIT) != 0 {
-            return Err(Error::Errno(libc::E2BIG, "sample size uses the flag bits"));
+            return Err(Error::TooBig("sample size uses the flag bits"));
         }
         let cons = self.consumer_pos().load(Ordering::Acquire);
         let prod = self.producer_pos().load(Ordering::Acquire);
@@ -150,10 +150,10 @@ impl UserRing {
         let avail = max.saturating_sub(prod.wrapping_sub(cons));
         let total = total_size(size) as usize;
         if total > max {
-            return Err(Error::Errno(libc::E2BIG, "sample larger than the ring"));
+            return Err(Error::TooBig("sample larger than the ring"));
         }
         if avail < total {
-            return Err(Error::Errno(libc::ENOSPC, "user ring buffer is full"));
+            return Err(Error::NoSpace("user ring buffer is full"));
         }
         let off = prod & self.mask;
         self.hdr_word(off).store(size | BUSY_BIT, Ordering::Relaxed);

@@ -222,7 +222,7 @@ pub fn load_file(path: &std::path::Path, c: &mut dyn Client) -> Result<(), Faile
         Err(e) => {
             c.print(&format!("bpf_load: {path_name}: {e}\n"));
             let errno = match e {
-                Error::Libbpf(..) => libc::EINVAL,
+                Error::Libbpf(..) | Error::Reloc(_) => libc::EINVAL,
                 e => e.errno(),
             };
             return Err(Failed::file(errno));

@@ -40,7 +40,7 @@ impl ObjState {
     /// A program to edit before load; EBUSY after (`set_type`, `set_flags`, …).
     pub fn prog_edit(&mut self, i: usize) -> Result<&mut ProgState, Error> {
         if self.loaded {
-            return Err(Error::Errno(libc::EBUSY, "object already loaded"));
+            return Err(Error::Already("object already loaded"));
         }
         self.progs.get_mut(i).ok_or(Error::Inval("no such program"))
     }
@@ -104,7 +104,7 @@ impl ObjState {
         }
         let id = super::progs::find_vmlinux_btf_id(func, p.def.expected_attach_type, None)
             .map_err(|e| match e.errno() {
-                libc::ENOENT => Error::Errno(libc::ESRCH, "attach target not found in kernel BTF"),
+                libc::ENOENT => Error::NoMatch("attach target not found in kernel BTF"),
                 _ => e,
             })
             .inspect_err(|_| {
@@ -132,7 +132,7 @@ impl ObjState {
     /// reuses an fd still be edited until load).
     pub fn map_edit(&mut self, i: usize) -> Result<&mut MapState, Error> {
         if self.loaded {
-            return Err(Error::Errno(libc::EBUSY, "object already loaded"));
+            return Err(Error::Already("object already loaded"));
         }
         self.maps.get_mut(i).ok_or(Error::Inval("no such map"))
     }
@@ -142,7 +142,7 @@ impl ObjState {
     pub fn map_edit_uncreated(&mut self, i: usize) -> Result<&mut MapState, Error> {
         let m = self.maps.get_mut(i).ok_or(Error::Inval("no such map"))?;
         if m.fd.is_some() {
-            return Err(Error::Errno(libc::EBUSY, "map already created or reused"));
+            return Err(Error::Already("map already created or reused"));
         }
         Ok(m)
     }
@@ -165,7 +165,7 @@ impl ObjState {
         }
         let m = self.maps.get_mut(i).ok_or(Error::Inval("no such map"))?;
         if m.fd.is_some() {
-            return Err(Error::Errno(libc::EBUSY, "map already created"));
+            return Err(Error::Already("map already created"));
         }
         m.def.max_entries = n;
         Ok(())
@@ -207,9 +207,7 @@ impl ObjState {
             ));
             return Err(Error::Inval("inner_map_fd already specified"));
         }
-        let dup = fd
-            .try_clone_to_owned()
-            .map_err(|e| Error::Errno(e.raw_os_error().unwrap_or(libc::EBADF), "dup"))?;
+        let dup = fd.try_clone_to_owned().map_err(|e| Error::io("dup", &e))?;
         m.inner_map_fd = Some(crate::sys::ensure_good_fd(dup)?);
         m.def.inner = None;
         Ok(())
@@ -252,7 +250,7 @@ impl ObjState {
     ) -> Result<BorrowedFd<'_>, Error> {
         let m = self.maps.get(i).ok_or(Error::Inval("no such map"))?;
         let Some(fd) = &m.fd else {
-            return Err(Error::Errno(libc::ENOENT, "map not created"));
+            return Err(Error::NotFound("map not created"));
         };
         let d = &m.def;
         if d.key_size as usize != key_sz {

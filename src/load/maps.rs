@@ -181,9 +181,7 @@ pub fn create_all(st: &mut ObjState) -> Result<(), Error> {
             BPF_MAP_TYPE_ARRAY_OF_MAPS | BPF_MAP_TYPE_HASH_OF_MAPS
         ) {
             let template = match (&st.maps[i].inner_map_fd, &def.inner) {
-                (Some(fd), _) => fd
-                    .try_clone()
-                    .map_err(|e| Error::Errno(e.raw_os_error().unwrap_or(libc::EBADF), "dup"))?,
+                (Some(fd), _) => fd.try_clone().map_err(|e| Error::io("dup", &e))?,
                 (None, Some(inner)) => {
                     create_one(st, inner, None).map_err(|e| map_err(inner, e))?
                 }

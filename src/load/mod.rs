@@ -228,7 +228,7 @@ impl ObjState {
         }
         if self.progs.is_empty() {
             crate::log::warn(format_args!("object file doesn't contain bpf program"));
-            return Err(Error::Errno(libc::ENOENT, "object has no programs"));
+            return Err(Error::NotFound("object has no programs"));
         }
         self.load()?;
         Ok(0)

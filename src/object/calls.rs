@@ -3,8 +3,8 @@
 //! with call and callback offsets rewritten; map references are listed at their
 //! final instruction index for the loader to patch with fds.
 
-use super::{reloc_err, Object, RelocKind};
-use crate::error::Error;
+use super::{Object, RelocKind};
+use crate::error::{Error, RelocError};
 use crate::insn::Insn;
 
 /// A contiguous run of a code section copied into the linked program.
@@ -26,6 +26,17 @@ pub struct Linked {
     /// `(instruction index, MapFd/MapValue)`.
     pub map_refs: Vec<(usize, RelocKind)>,
     pub pieces: Vec<Piece>,
+}
+
+/// A link failure at instruction `insn` (of the linked program) in section `sec`.
+fn link_err(obj: &Object, prog: &str, sec: &str, insn: usize, what: String) -> Error {
+    Error::Reloc(Box::new(RelocError {
+        obj: obj.name.clone(),
+        prog: prog.to_string(),
+        sec: sec.to_string(),
+        insn,
+        what,
+    }))
 }
 
 /// Links program `prog` of `obj`.
@@ -77,18 +88,24 @@ pub fn link(obj: &Object, prog: usize) -> Result<Linked, Error> {
                 (None, i) if i.is_pseudo_call() => {
                     let t = sec_idx as i64 + i64::from(i.imm) + 1;
                     if t < 0 || t as usize >= cs.insns.len() {
-                        return Err(reloc_err(format!(
-                            "prog '{}': insn #{out_idx}: call target outside section {}",
-                            p.name, cs.name
-                        )));
+                        return Err(link_err(
+                            obj,
+                            &p.name,
+                            &cs.name,
+                            out_idx,
+                            format!("call target outside section {}", cs.name),
+                        ));
                     }
                     Some((piece.code, t as usize))
                 }
                 (None, i) if i.is_pseudo_func() => {
-                    return Err(reloc_err(format!(
-                        "prog '{}': insn #{out_idx}: subprogram address without a relocation",
-                        p.name
-                    )));
+                    return Err(link_err(
+                        obj,
+                        &p.name,
+                        &cs.name,
+                        out_idx,
+                        "subprogram address without a relocation".into(),
+                    ));
                 }
                 _ => None,
             };
@@ -102,10 +119,13 @@ pub fn link(obj: &Object, prog: usize) -> Result<Linked, Error> {
                     .iter()
                     .find(|f| (f.off..f.off + f.cnt).contains(&tinsn))
                 else {
-                    return Err(reloc_err(format!(
-                        "prog '{}': insn #{out_idx}: call to undefined subprogram at {}+{tinsn}",
-                        p.name, tcs.name
-                    )));
+                    return Err(link_err(
+                        obj,
+                        &p.name,
+                        &cs.name,
+                        out_idx,
+                        format!("call to undefined subprogram at {}+{tinsn}", tcs.name),
+                    ));
                 };
                 let start = match pieces
                     .iter()
@@ -128,4 +148,65 @@ pub fn link(obj: &Object, prog: usize) -> Result<Linked, Error> {
         map_refs,
         pieces,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::object::{CodeSection, ProgDef};
+
+    fn one_prog(insns: Vec<Insn>) -> Object {
+        let cnt = insns.len();
+        Object {
+            name: "o".into(),
+            license: "GPL".into(),
+            kversion: 0,
+            maps: Vec::new(),
+            progs: vec![ProgDef {
+                name: "main".into(),
+                sec_name: "socket".into(),
+                code: 0,
+                insn_off: 0,
+                insn_cnt: cnt,
+                prog_type: 0,
+                expected_attach_type: 0,
+                sec_def: None,
+            }],
+            code: vec![CodeSection {
+                name: "socket".into(),
+                shndx: 3,
+                insns,
+                funcs: Vec::new(),
+                relocs: Vec::new(),
+            }],
+            btf: None,
+            btf_ext: None,
+        }
+    }
+
+    #[test]
+    fn a_call_out_of_the_section_is_a_reloc_error_at_its_instruction() {
+        let mut call = Insn {
+            code: crate::insn::CALL,
+            imm: 40,
+            ..Insn::default()
+        };
+        call.set_src(crate::insn::BPF_PSEUDO_CALL);
+        let exit = Insn {
+            code: crate::insn::BPF_JMP | crate::insn::BPF_EXIT,
+            ..Insn::default()
+        };
+        let obj = one_prog(vec![exit, call, exit]);
+        let Err(Error::Reloc(e)) = link(&obj, 0) else {
+            panic!("not a reloc error");
+        };
+        assert_eq!((e.obj.as_str(), e.prog.as_str()), ("o", "main"));
+        assert_eq!((e.sec.as_str(), e.insn), ("socket", 1));
+        let e = Error::Reloc(e);
+        assert_eq!(e.errno(), crate::error::libbpf_errno::RELOC);
+        assert_eq!(
+            e.to_string(),
+            "prog 'main': insn #1: call target outside section socket: Relocation failed"
+        );
+    }
 }

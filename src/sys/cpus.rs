@@ -35,12 +35,8 @@ pub fn parse_cpu_mask(s: &str) -> Result<Vec<bool>, Error> {
 
 /// The online-CPU mask from `/sys/devices/system/cpu/online`.
 pub fn online_cpus() -> Result<Vec<bool>, Error> {
-    let s = std::fs::read_to_string("/sys/devices/system/cpu/online").map_err(|e| {
-        Error::Errno(
-            e.raw_os_error().unwrap_or(libc::EIO),
-            "reading /sys/devices/system/cpu/online",
-        )
-    })?;
+    let s = std::fs::read_to_string("/sys/devices/system/cpu/online")
+        .map_err(|e| Error::io("reading /sys/devices/system/cpu/online", &e))?;
     parse_cpu_mask(&s)
 }
 
@@ -50,12 +46,8 @@ static POSSIBLE: OnceCell<usize> = OnceCell::new();
 pub fn num_possible_cpus() -> Result<usize, Error> {
     POSSIBLE
         .get_or_try_init(|| {
-            let s = std::fs::read_to_string("/sys/devices/system/cpu/possible").map_err(|e| {
-                Error::Errno(
-                    e.raw_os_error().unwrap_or(libc::EIO),
-                    "reading /sys/devices/system/cpu/possible",
-                )
-            })?;
+            let s = std::fs::read_to_string("/sys/devices/system/cpu/possible")
+                .map_err(|e| Error::io("reading /sys/devices/system/cpu/possible", &e))?;
             parse_cpu_list(&s)
         })
         .copied()

@@ -38,8 +38,7 @@ impl Memlock {
     /// Records the limit for a later bump; EBUSY once the bump has happened.
     pub fn set_limit(&mut self, bytes: u64) -> Result<(), Error> {
         if self.bumped {
-            return Err(Error::Errno(
-                libc::EBUSY,
+            return Err(Error::Already(
                 "libbpf_set_memlock_rlim: RLIMIT_MEMLOCK already raised",
             ));
         }
@@ -163,7 +162,11 @@ mod tests {
     #[test]
     fn failed_setrlimit_is_reported_once() {
         let mut m = Memlock::new();
-        let r = m.bump_once(|| false, |_| Err(Error::Errno(libc::EPERM, "setrlimit")));
+        let refused = crate::error::SysError {
+            call: "setrlimit",
+            errno: libc::EPERM,
+        };
+        let r = m.bump_once(|| false, |_| Err(refused.into()));
         assert_eq!(r.unwrap_err().errno(), libc::EPERM);
         assert!(m.bump_once(|| false, |_| panic!("retried")).is_ok());
     }
