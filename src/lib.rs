@@ -1,6 +1,8 @@
 //! libbpfrs: libbpf's user-space C API, implemented in Rust.
 //!
 //! Data flows one way through the modules:
+//! - [`uapi`]: the kernel's (and libbpf's headers') numbers, generated from
+//!   `linux/bpf.h`; depends on nothing.
 //! - [`sys`]: one safe wrapper per `bpf()` command; the only kernel I/O.
 //! - [`error`]: the single error type and its errno mapping.
 //! - [`log`]: messages routed to the C print callback.
@@ -24,6 +26,7 @@ pub mod object;
 pub mod probe;
 pub mod prog_linfo;
 pub mod sys;
+pub mod uapi;
 pub mod util;
 pub mod xdp_tc;
 
