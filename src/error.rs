@@ -65,16 +65,6 @@ pub struct SysError {
     pub errno: i32,
 }
 
-impl SysError {
-    /// Captures the calling thread's errno after a failed call.
-    pub fn last(call: &'static str) -> Self {
-        SysError {
-            call,
-            errno: crate::sys::last_errno(),
-        }
-    }
-}
-
 impl fmt::Display for SysError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.call, errno_text(self.errno))
@@ -97,6 +87,11 @@ pub enum Error {
     Libbpf(i32, String),
     /// A panic caught at the C boundary: a bug in libbpfrs (ENOTRECOVERABLE).
     Bug(&'static str),
+    /// A C handle that is NULL, freed or garbage (EINVAL), naming its C type.
+    Stale(&'static str),
+    /// A C handle already in use by a running call, e.g. re-entered from a
+    /// callback (EBUSY), naming its C type.
+    Busy(&'static str),
 }
 
 impl Error {
@@ -109,6 +104,8 @@ impl Error {
             Error::Unsupported(_) => libc::EOPNOTSUPP,
             Error::Libbpf(code, _) => *code,
             Error::Bug(_) => libc::ENOTRECOVERABLE,
+            Error::Stale(_) => libc::EINVAL,
+            Error::Busy(_) => libc::EBUSY,
         }
     }
 
@@ -144,6 +141,8 @@ impl fmt::Display for Error {
                 )
             }
             Error::Bug(w) => write!(f, "internal error in {w} (please report)"),
+            Error::Stale(k) => write!(f, "not a live struct {k}"),
+            Error::Busy(k) => write!(f, "struct {k} is in use by a running call"),
         }
     }
 }

@@ -10,6 +10,7 @@
 
 pub mod elf;
 pub mod perf;
+pub mod xdp_tc;
 
 use crate::error::Error;
 use crate::load::{ObjState, ProgState};

@@ -372,7 +372,7 @@ mod tests {
     #[test]
     fn tracepoint_ids_from_tracefs() {
         if tracefs_root().is_err() {
-            crate::util::test_skip("no tracefs");
+            crate::testutil::test_skip("no tracefs");
             return;
         }
         match tracepoint_id("syscalls", "sys_enter_getpid") {

@@ -90,7 +90,7 @@ pub unsafe extern "C" fn libbpf_strerror(err: c_int, buf: *mut c_char, size: usi
 #[no_mangle]
 pub extern "C" fn libbpf_num_possible_cpus() -> c_int {
     hl("libbpf_num_possible_cpus", || {
-        Ok(crate::cpus::num_possible_cpus()? as c_int)
+        Ok(crate::sys::cpus::num_possible_cpus()? as c_int)
     })
 }
 

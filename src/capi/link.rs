@@ -2,41 +2,29 @@
 //! disconnect, destroy, open from a pin. Spec `libbpf-api.md` §1.0 (destroy),
 //! §1.2 (`bpf_link__*`), §2.5 (NULL/ERR_PTR handling).
 //!
-//! Handles: a `struct bpf_link *` is a leaked `Box<Link>`; a process-wide registry
-//! of live addresses is checked before any dereference, so NULL, ERR_PTR, garbage
+//! Handles: a `struct bpf_link *` is a [`Registry`] handle over a `Link`, checked
+//! before any dereference, so NULL, ERR_PTR, garbage
 //! or destroyed pointers give EINVAL (or are ignored by destroy), never a crash.
 
 use super::arg;
 use super::boundary::{hl, ptr, value};
+use super::registry::Registry;
 use super::types::*;
 use crate::attach::Link;
 use crate::error::Error;
-use once_cell::sync::Lazy;
-use std::collections::HashSet;
 use std::ffi::{c_char, c_int};
-use std::sync::Mutex;
 
-/// Addresses of live links.
-static LIVE: Lazy<Mutex<HashSet<usize>>> = Lazy::new(|| Mutex::new(HashSet::new()));
-
-fn live() -> std::sync::MutexGuard<'static, HashSet<usize>> {
-    LIVE.lock().unwrap_or_else(|e| e.into_inner())
-}
+/// Live links.
+static LINKS: Registry<Link> = Registry::new("bpf_link");
 
 /// Hands a new link to C.
 pub(crate) fn register(link: Link) -> *mut bpf_link {
-    let p = Box::into_raw(Box::new(link));
-    live().insert(p as usize);
-    p.cast()
+    LINKS.register(link)
 }
 
 /// The live link behind `link`, or EINVAL.
 pub(crate) fn link_mut<'a>(link: *const bpf_link) -> Result<&'a mut Link, Error> {
-    if link.is_null() || !live().contains(&(link as usize)) {
-        return Err(Error::Inval("not a live bpf_link"));
-    }
-    // SAFETY: the address is in the registry, so it is a `Box<Link>` leaked by `register` and not yet freed by `bpf_link__destroy`; libbpf's contract is that a link is not destroyed while another call on it runs.
-    Ok(unsafe { &mut *(link as *mut Link) })
+    LINKS.get_mut(link)
 }
 
 /// `bpf_link__fd` (LIBBPF_0.0.8): the link's fd (the perf event fd for a perf
@@ -136,11 +124,9 @@ pub extern "C" fn bpf_link__destroy(link: *mut bpf_link) -> c_int {
         if link.is_null() || (-4095..0).contains(&v) {
             return Ok(0);
         }
-        if !live().remove(&(link as usize)) {
-            return Err(Error::Inval("not a live bpf_link"));
-        }
-        // SAFETY: the address was in the registry (a leaked `Box<Link>`) and has just been removed, so this is the only free.
-        let l = unsafe { Box::from_raw(link as *mut Link) };
+        let Some(l) = LINKS.take(link)? else {
+            return Err(Error::Stale("bpf_link"));
+        };
         l.destroy()?;
         Ok(0)
     })

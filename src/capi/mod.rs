@@ -29,6 +29,7 @@ pub mod probes;
 pub mod prog;
 pub mod prog_linfo;
 pub mod program_api;
+pub mod registry;
 pub mod ringbuf;
 pub mod secnames;
 pub mod skeleton;

@@ -1,5 +1,5 @@
 //! Enum names and the memlock setting (`libbpf.h` / `bpf.h` tail): thin exports over
-//! `crate::names` and `crate::memlock`. Spec `libbpf-api.md` §1.1, §1.2.
+//! `crate::names` and `crate::sys::memlock`. Spec `libbpf-api.md` §1.1, §1.2.
 
 use super::boundary::{hl, value};
 use super::types::{bpf_attach_type, bpf_link_type, bpf_map_type, bpf_prog_type};
@@ -54,7 +54,7 @@ pub extern "C" fn libbpf_bpf_link_type_str(t: bpf_link_type) -> *const c_char {
 #[no_mangle]
 pub extern "C" fn libbpf_set_memlock_rlim(memlock_bytes: usize) -> c_int {
     hl("libbpf_set_memlock_rlim", || {
-        crate::memlock::set_limit(memlock_bytes as u64)?;
+        crate::sys::memlock::set_limit(memlock_bytes as u64)?;
         Ok(0)
     })
 }

@@ -8,8 +8,8 @@ use super::arg;
 use super::boundary::hl;
 use super::opts::{impl_opts, opts_in, opts_out};
 use super::types::*;
+use crate::attach::xdp_tc::{self, TcHook, TcOpts, XDP_FLAGS_MASK, XDP_FLAGS_REPLACE};
 use crate::error::Error;
-use crate::xdp_tc::{self, TcHook, TcOpts, XDP_FLAGS_MASK, XDP_FLAGS_REPLACE};
 use std::ffi::c_int;
 
 /// `struct bpf_xdp_set_link_opts` (libbpf 0.0.8–0.8, 16 bytes).

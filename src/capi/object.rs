@@ -199,17 +199,7 @@ pub unsafe extern "C" fn bpf_object__open_buffer(
 #[no_mangle]
 pub extern "C" fn bpf_object__next(prev: *mut bpf_object) -> *mut bpf_object {
     value("bpf_object__next", std::ptr::null_mut(), || {
-        let l = super::object_api::live();
-        let i = if prev.is_null() {
-            0
-        } else {
-            match l.iter().position(|&a| a == prev as usize) {
-                Some(i) => i + 1,
-                None => return std::ptr::null_mut(),
-            }
-        };
-        l.get(i)
-            .map_or(std::ptr::null_mut(), |&a| a as *mut bpf_object)
+        super::object_api::next_object(prev)
     })
 }
 

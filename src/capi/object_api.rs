@@ -2,23 +2,23 @@
 //! of `struct bpf_object`, `struct bpf_program` and `struct bpf_map`.
 //! Spec `libbpf-api.md` §1.0, §1.2, §2.1.
 //!
-//! Handles: a `struct bpf_object *` is a leaked `Box<ObjHandle>`; program and map
-//! pointers point into the handle's fixed boxed slices. A process-wide registry of
-//! live object addresses is checked by every export before any dereference, so a
-//! garbage or closed pointer gives EINVAL (or is ignored), never a crash.
+//! Handles: a `struct bpf_object *` is a [`Registry`] handle over an
+//! [`ObjHandle`]; program and map pointers (and inner-map templates) point into
+//! its fixed boxed slices and are listed as its children, so each look-up is one
+//! hash probe that never dereferences the caller's pointer: a garbage, closed or
+//! foreign pointer gives EINVAL (or is ignored), never a crash.
 
 use super::arg;
 use super::boundary::{hl, ptr, value};
 use super::opts::{impl_opts, opts_in};
+use super::registry::{Child, Registry};
 use super::types::*;
 use crate::error::Error;
 use crate::load::{LoadOpts, ObjState};
 use crate::object::OpenOpts;
 use crate::uapi::{BPF_MAP_TYPE_ARRAY_OF_MAPS, BPF_MAP_TYPE_HASH_OF_MAPS, BPF_PROG_TYPE_UNSPEC};
-use once_cell::sync::Lazy;
 use std::ffi::{c_char, c_int, c_void, CString};
 use std::os::fd::AsRawFd;
-use std::sync::Mutex;
 
 /// `LIBBPF_STRICT_MAP_DEFINITIONS`: refuse legacy `SEC("maps")` (libbpf 1.x).
 const STRICT_MAP_DEFINITIONS: u32 = 0x20;
@@ -84,11 +84,11 @@ pub(crate) struct ObjHandle {
     pub(crate) priv_: (*mut c_void, super::object::ObjClearPriv),
 }
 
-impl Drop for ObjHandle {
-    /// Runs the 0.x `set_priv` destructors (programs, maps, then the object), as
-    /// `bpf_object__close` does in libbpf 0.x.
-    fn drop(&mut self) {
-        let me = self as *mut ObjHandle;
+impl ObjHandle {
+    /// Closes the object `me` once it is unlisted: runs the 0.x `set_priv`
+    /// destructors (programs, maps, then the object), as `bpf_object__close`
+    /// does in libbpf 0.x, then drops everything (closing the fds).
+    fn close(mut self, me: *mut bpf_object) {
         for p in self.progs.iter_mut() {
             if let (d, Some(f)) = std::mem::replace(&mut p.priv_, (std::ptr::null_mut(), None)) {
                 // SAFETY: the caller's destructor with the pointers it registered; the handle is still intact.
@@ -103,16 +103,59 @@ impl Drop for ObjHandle {
         }
         if let (d, Some(f)) = std::mem::replace(&mut self.priv_, (std::ptr::null_mut(), None)) {
             // SAFETY: as above.
-            unsafe { f(me.cast(), d) };
+            unsafe { f(me, d) };
         }
+    }
+
+    /// The child handles C may hold: programs, maps and inner-map templates.
+    fn children(&self) -> Vec<Child<Part>> {
+        fn child<T>(x: &T, tag: Part, index: usize) -> Child<Part> {
+            Child {
+                addr: x as *const T as usize,
+                tag,
+                index,
+            }
+        }
+        let progs = self.progs.iter().enumerate();
+        let maps = self.maps.iter().enumerate();
+        let inner = self.inner.iter().enumerate().filter(|(_, t)| t.is_some());
+        progs
+            .map(|(i, p)| child(p, Part::Prog, i))
+            .chain(maps.map(|(i, m)| child(m, Part::Map, i)))
+            .chain(inner.map(|(i, t)| child(t, Part::Inner, i)))
+            .collect()
     }
 }
 
-/// Addresses of live `ObjHandle`s, in creation order (0.x `bpf_object__next`).
-static LIVE: Lazy<Mutex<Vec<usize>>> = Lazy::new(|| Mutex::new(Vec::new()));
+/// What a child handle of a `bpf_object` points to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Part {
+    /// An element of `progs`: a `struct bpf_program *`.
+    Prog,
+    /// An element of `maps`: a `struct bpf_map *`.
+    Map,
+    /// A present slot of `inner`: the `struct bpf_map *` of an inner-map template.
+    Inner,
+}
 
-pub(crate) fn live() -> std::sync::MutexGuard<'static, Vec<usize>> {
-    LIVE.lock().unwrap_or_else(|e| e.into_inner())
+/// Live objects, with their programs, maps and inner-map templates as children.
+static OBJECTS: Registry<ObjHandle, (), Part> = Registry::new("bpf_object");
+
+/// The addresses of the live objects' [`ObjHandle`]s (not their handles), in
+/// creation order: the BTF exports look for the object that owns a `struct btf *`.
+pub(crate) fn live() -> Vec<usize> {
+    let mut all = Vec::new();
+    OBJECTS.find::<bpf_object>(|h| {
+        all.push(h as *const ObjHandle as usize);
+        false // visit them all
+    });
+    all
+}
+
+/// The live object after `prev` (the first for NULL) in creation order; NULL at
+/// the end or for a stale `prev` (0.x `bpf_object__next`).
+pub(crate) fn next_object(prev: *const bpf_object) -> *mut bpf_object {
+    OBJECTS.next(prev)
 }
 
 pub(crate) fn cstring(s: &str) -> CString {
@@ -164,84 +207,57 @@ pub(crate) fn register(st: ObjState) -> *mut bpf_object {
             })
         })
         .collect();
-    let h = Box::new(ObjHandle {
+    let h = ObjHandle {
         name: cstring(&st.obj.name),
         st,
         progs,
         maps,
         inner,
         priv_: (std::ptr::null_mut(), None),
-    });
-    let p = Box::into_raw(h);
-    live().push(p as usize);
-    p.cast()
-}
-
-fn remove_live(a: usize) -> bool {
-    let mut l = live();
-    match l.iter().position(|&x| x == a) {
-        Some(i) => {
-            l.remove(i);
-            true
-        }
-        None => false,
-    }
+    };
+    OBJECTS.register_parent(h, (), ObjHandle::children)
 }
 
 /// The live object behind `obj`, or EINVAL.
 pub(crate) fn obj_mut<'a>(obj: *const bpf_object) -> Result<&'a mut ObjHandle, Error> {
-    if obj.is_null() || !live().contains(&(obj as usize)) {
-        return Err(Error::Inval("not a live bpf_object"));
-    }
-    // SAFETY: the address is in the registry, so it is a `Box<ObjHandle>` leaked by `register` and not yet freed by `bpf_object__close`. libbpf's contract is that an object is not closed while another call on it runs.
-    Ok(unsafe { &mut *(obj as *mut ObjHandle) })
+    OBJECTS.get_mut(obj)
 }
 
 /// The live object behind `obj` for reading, or EINVAL.
 pub(crate) fn obj_ref<'a>(obj: *const bpf_object) -> Result<&'a ObjHandle, Error> {
-    obj_mut(obj).map(|h| &*h)
+    OBJECTS.get(obj)
 }
 
-/// Finds the live object whose `slice` contains `p`, and the index in it.
-fn owner_of<'a>(
-    p: usize,
-    slice: impl Fn(&ObjHandle) -> (usize, usize, usize),
-) -> Option<(&'a ObjHandle, usize)> {
-    if p == 0 {
-        return None;
+/// The owning object and index of a child handle found by `OBJECTS.child` or
+/// `child_mut`, when it is a `want`; EINVAL ("not a live struct `kind`") for
+/// anything else.
+fn part<H>(
+    found: Option<(H, Part, usize)>,
+    want: Part,
+    kind: &'static str,
+) -> Result<(H, usize), Error> {
+    match found {
+        Some((h, tag, i)) if tag == want => Ok((h, i)),
+        _ => Err(Error::Stale(kind)),
     }
-    let set = live();
-    for &a in set.iter() {
-        // SAFETY: every registry address is a live `ObjHandle` (see `obj_ref`).
-        let h = unsafe { &*(a as *const ObjHandle) };
-        let (start, len, stride) = slice(h);
-        if stride != 0 && p >= start && p < start + len * stride && (p - start) % stride == 0 {
-            return Some((h, (p - start) / stride));
-        }
-    }
-    None
 }
 
 pub(crate) fn prog_ref<'a>(p: *const bpf_program) -> Result<(&'a ObjHandle, usize), Error> {
-    owner_of(p as usize, |h| {
-        (
-            h.progs.as_ptr() as usize,
-            h.progs.len(),
-            std::mem::size_of::<ProgHandle>(),
-        )
-    })
-    .ok_or(Error::Inval("not a bpf_program of a live object"))
+    part(OBJECTS.child(p), Part::Prog, "bpf_program")
 }
 
 pub(crate) fn map_ref<'a>(m: *const bpf_map) -> Result<(&'a ObjHandle, usize), Error> {
-    owner_of(m as usize, |h| {
-        (
-            h.maps.as_ptr() as usize,
-            h.maps.len(),
-            std::mem::size_of::<MapHandle>(),
-        )
-    })
-    .ok_or(Error::Inval("not a bpf_map of a live object"))
+    part(OBJECTS.child(m), Part::Map, "bpf_map")
+}
+
+/// [`prog_ref`] for a setter: the owning object mutably, and the index.
+pub(crate) fn prog_mut<'a>(p: *const bpf_program) -> Result<(&'a mut ObjHandle, usize), Error> {
+    part(OBJECTS.child_mut(p), Part::Prog, "bpf_program")
+}
+
+/// [`map_ref`] for a setter: the owning object mutably, and the index.
+pub(crate) fn map_mut<'a>(m: *const bpf_map) -> Result<(&'a mut ObjHandle, usize), Error> {
+    part(OBJECTS.child_mut(m), Part::Map, "bpf_map")
 }
 
 /// The object and outer-map index of an inner-map template handle whose template
@@ -249,19 +265,8 @@ pub(crate) fn map_ref<'a>(m: *const bpf_map) -> Result<(&'a ObjHandle, usize), E
 /// (or reused) and when `set_inner_map_fd` replaces it; the handle then gives
 /// EINVAL here.
 pub(crate) fn inner_ref<'a>(m: *const bpf_map) -> Option<(&'a ObjHandle, usize)> {
-    let (h, i) = inner_slot(m)?;
+    let (h, i) = part(OBJECTS.child(m), Part::Inner, "bpf_map").ok()?;
     inner_alive(h, i).then_some((h, i))
-}
-
-/// The object and outer-map index of an inner-map template handle, live or not.
-fn inner_slot<'a>(m: *const bpf_map) -> Option<(&'a ObjHandle, usize)> {
-    owner_of(m as usize, |h| {
-        (
-            h.inner.as_ptr() as usize,
-            h.inner.len(),
-            std::mem::size_of::<Option<InnerHandle>>(),
-        )
-    })
 }
 
 fn inner_alive(h: &ObjHandle, i: usize) -> bool {
@@ -277,13 +282,14 @@ fn inner_alive(h: &ObjHandle, i: usize) -> bool {
 
 /// The state behind a map handle: an object's map or a live inner-map template.
 pub(crate) fn map_state<'a>(m: *const bpf_map) -> Result<&'a crate::load::MapState, Error> {
-    if let Ok((h, i)) = map_ref(m) {
-        return h.st.maps.get(i).ok_or(Error::Inval("bad map"));
-    }
-    inner_ref(m)
-        .and_then(|(h, i)| h.inner.get(i)?.as_ref())
-        .map(|t| &t.state)
-        .ok_or(Error::Inval("not a bpf_map of a live object"))
+    let state = match OBJECTS.child(m) {
+        Some((h, Part::Map, i)) => h.st.maps.get(i),
+        Some((h, Part::Inner, i)) if inner_alive(h, i) => {
+            h.inner.get(i).and_then(|t| Some(&t.as_ref()?.state))
+        }
+        _ => None,
+    };
+    state.ok_or(Error::Stale("bpf_map"))
 }
 
 /// Applies a definition edit to an inner-map template handle and copies the
@@ -293,14 +299,11 @@ pub(crate) fn inner_edit(
     m: *const bpf_map,
     f: impl FnOnce(&mut crate::load::MapState),
 ) -> Option<Result<(), Error>> {
-    let (h, i) = inner_slot(m)?;
+    let (h, i) = part(OBJECTS.child_mut(m), Part::Inner, "bpf_map").ok()?;
     if !inner_alive(h, i) {
-        return Some(Err(Error::Inval("inner map template already freed")));
+        // libbpf 1.1.2 has freed the template: the handle is stale.
+        return Some(Err(Error::Stale("bpf_map")));
     }
-    let h = match obj_mut((h as *const ObjHandle).cast()) {
-        Ok(h) => h,
-        Err(e) => return Some(Err(e)),
-    };
     let (Some(Some(t)), Some(outer)) = (h.inner.get_mut(i), h.st.maps.get_mut(i)) else {
         return Some(Err(Error::Inval("no inner map template")));
     };
@@ -336,18 +339,6 @@ pub extern "C" fn bpf_map__inner_map(map: *mut bpf_map) -> *mut bpf_map {
             _ => std::ptr::null_mut(),
         }
     })
-}
-
-/// [`prog_ref`] for a setter: the owning object mutably, and the index.
-pub(crate) fn prog_mut<'a>(p: *const bpf_program) -> Result<(&'a mut ObjHandle, usize), Error> {
-    let (h, i) = prog_ref(p)?;
-    Ok((obj_mut((h as *const ObjHandle).cast())?, i))
-}
-
-/// [`map_ref`] for a setter: the owning object mutably, and the index.
-pub(crate) fn map_mut<'a>(m: *const bpf_map) -> Result<(&'a mut ObjHandle, usize), Error> {
-    let (h, i) = map_ref(m)?;
-    Ok((obj_mut((h as *const ObjHandle).cast())?, i))
 }
 
 pub(crate) fn prog_ptr(h: &ObjHandle, i: usize) -> *mut bpf_program {
@@ -508,11 +499,10 @@ pub extern "C" fn bpf_object__load(obj: *mut bpf_object) -> c_int {
 #[no_mangle]
 pub extern "C" fn bpf_object__close(obj: *mut bpf_object) {
     value("bpf_object__close", (), || {
-        if obj.is_null() || !remove_live(obj as usize) {
-            return;
+        // Objects never run under `Registry::with`, so `take` never sees them busy.
+        if let Ok(Some(h)) = OBJECTS.take(obj) {
+            h.close(obj);
         }
-        // SAFETY: the address was in the registry (a leaked `Box<ObjHandle>`) and has just been removed, so this is the only free.
-        drop(unsafe { Box::from_raw(obj as *mut ObjHandle) });
     })
 }
 

@@ -8,7 +8,7 @@ use super::arg;
 use super::boundary::{hl, ptr, value};
 use super::errno::set_errno;
 use super::opts::{impl_opts, opts_in};
-use super::ringbuf::Registry;
+use super::registry::Registry;
 use super::types::__u32;
 use super::types::__u64;
 use crate::error::Error;
@@ -119,7 +119,7 @@ struct Fixed {
     mmap_size: usize,
 }
 
-static PERF: Registry = Registry::new();
+static PERF: Registry<Pb, Fixed> = Registry::new("perf_buffer");
 
 impl Pb {
     fn dispatch(handler: &Handler, ctx: *mut c_void) -> impl FnMut(i32, *mut u8) -> i32 + '_ {
@@ -183,7 +183,7 @@ fn create(
         bufs: pb.bufs().iter().map(|b| (b.fd(), b.base())).collect(),
         mmap_size: pb.mmap_size(),
     };
-    Ok(PERF.register(Pb { pb, handler, ctx }, fixed))
+    Ok(PERF.register_with(Pb { pb, handler, ctx }, fixed))
 }
 
 fn default_attr() -> PerfEventAttr {
@@ -336,7 +336,7 @@ pub unsafe extern "C" fn perf_buffer__new_raw(
 #[no_mangle]
 pub extern "C" fn perf_buffer__poll(pb: *mut perf_buffer, timeout_ms: c_int) -> c_int {
     hl("perf_buffer__poll", || {
-        PERF.with_buf::<Pb, Fixed, _>(pb.cast(), |b| {
+        PERF.with(pb, |b| {
             let mut f = Pb::dispatch(&b.handler, b.ctx);
             match b.pb.poll(timeout_ms, &mut f, &mut batch_errno)? {
                 Ok(n) => Ok(n),
@@ -351,7 +351,7 @@ pub extern "C" fn perf_buffer__poll(pb: *mut perf_buffer, timeout_ms: c_int) -> 
 #[no_mangle]
 pub extern "C" fn perf_buffer__consume(pb: *mut perf_buffer) -> c_int {
     hl("perf_buffer__consume", || {
-        PERF.with_buf::<Pb, Fixed, _>(pb.cast(), |b| {
+        PERF.with(pb, |b| {
             let mut f = Pb::dispatch(&b.handler, b.ctx);
             match b.pb.consume(&mut f, &mut batch_errno) {
                 Ok(()) => Ok(0),
@@ -366,7 +366,7 @@ pub extern "C" fn perf_buffer__consume(pb: *mut perf_buffer) -> c_int {
 #[no_mangle]
 pub extern "C" fn perf_buffer__consume_buffer(pb: *mut perf_buffer, buf_idx: usize) -> c_int {
     hl("perf_buffer__consume_buffer", || {
-        PERF.with_buf::<Pb, Fixed, _>(pb.cast(), |b| {
+        PERF.with(pb, |b| {
             if buf_idx >= b.pb.bufs().len() {
                 return Err(Error::inval("buf_idx out of range"));
             }
@@ -387,8 +387,7 @@ pub extern "C" fn perf_buffer__consume_buffer(pb: *mut perf_buffer, buf_idx: usi
 #[no_mangle]
 pub extern "C" fn perf_buffer__buffer_cnt(pb: *const perf_buffer) -> usize {
     value("perf_buffer__buffer_cnt", 0, || {
-        PERF.with_fixed::<Pb, Fixed, _>(pb.cast(), |f| f.bufs.len())
-            .unwrap_or(0)
+        PERF.fixed(pb).map(|f| f.bufs.len()).unwrap_or(0)
     })
 }
 
@@ -397,7 +396,8 @@ pub extern "C" fn perf_buffer__buffer_cnt(pb: *const perf_buffer) -> usize {
 #[no_mangle]
 pub extern "C" fn perf_buffer__buffer_fd(pb: *const perf_buffer, buf_idx: usize) -> c_int {
     hl("perf_buffer__buffer_fd", || {
-        PERF.with_fixed::<Pb, Fixed, _>(pb.cast(), |f| f.bufs.get(buf_idx).map(|b| b.0))?
+        PERF.fixed(pb)
+            .map(|f| f.bufs.get(buf_idx).map(|b| b.0))?
             .ok_or(Error::inval("buf_idx out of range"))
     })
 }
@@ -417,7 +417,8 @@ pub unsafe extern "C" fn perf_buffer__buffer(
 ) -> c_int {
     hl("perf_buffer__buffer", || {
         let (base, size) = PERF
-            .with_fixed::<Pb, Fixed, _>(pb.cast(), |f| {
+            .fixed(pb)
+            .map(|f| {
                 usize::try_from(buf_idx)
                     .ok()
                     .and_then(|i| f.bufs.get(i))
@@ -437,7 +438,7 @@ pub unsafe extern "C" fn perf_buffer__buffer(
 #[no_mangle]
 pub extern "C" fn perf_buffer__epoll_fd(pb: *const perf_buffer) -> c_int {
     hl("perf_buffer__epoll_fd", || {
-        PERF.with_fixed::<Pb, Fixed, _>(pb.cast(), |f| f.epoll_fd)
+        PERF.fixed(pb).map(|f| f.epoll_fd)
     })
 }
 
@@ -447,7 +448,7 @@ pub extern "C" fn perf_buffer__epoll_fd(pb: *const perf_buffer) -> c_int {
 #[no_mangle]
 pub extern "C" fn perf_buffer__free(pb: *mut perf_buffer) {
     value("perf_buffer__free", (), || {
-        PERF.free::<Pb, Fixed>(pb.cast())
+        PERF.free(pb);
     })
 }
 

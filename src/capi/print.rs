@@ -27,6 +27,9 @@ extern "C" {
 
 static PRINT_FN: AtomicPtr<c_void> = AtomicPtr::new(bpfrs__default_print as *mut c_void);
 
+/// This module as the library's message sink (`crate::log`).
+pub(crate) static SINK: crate::log::Sink = crate::log::Sink { enabled, emit };
+
 /// Whether any callback is installed (saves formatting when printing is off).
 pub fn enabled() -> bool {
     !PRINT_FN.load(Ordering::Relaxed).is_null()

@@ -1,5 +1,5 @@
 //! Kernel feature probes and the vmlinux BTF id lookup (`libbpf.h`, LIBBPF_0.7.0 /
-//! LIBBPF_0.0.6). The probing itself is `crate::probe`.
+//! LIBBPF_0.0.6). The probing itself is `crate::load::probe`.
 
 use super::arg;
 use super::boundary::hl;
@@ -25,7 +25,7 @@ pub extern "C" fn libbpf_probe_bpf_prog_type(
 ) -> c_int {
     hl("libbpf_probe_bpf_prog_type", || {
         no_opts(opts)?;
-        Ok(crate::probe::prog_type(prog_type)? as c_int)
+        Ok(crate::load::probe::prog_type(prog_type)? as c_int)
     })
 }
 
@@ -35,7 +35,7 @@ pub extern "C" fn libbpf_probe_bpf_prog_type(
 pub extern "C" fn libbpf_probe_bpf_map_type(map_type: bpf_map_type, opts: *const c_void) -> c_int {
     hl("libbpf_probe_bpf_map_type", || {
         no_opts(opts)?;
-        Ok(crate::probe::map_type(map_type)? as c_int)
+        Ok(crate::load::probe::map_type(map_type)? as c_int)
     })
 }
 
@@ -50,12 +50,12 @@ pub extern "C" fn libbpf_probe_bpf_helper(
 ) -> c_int {
     // libbpf 1.1.2 refuses the unprobeable program types with a bare -EOPNOTSUPP,
     // errno untouched.
-    if opts.is_null() && crate::probe::helper_probe_unsupported(prog_type) {
+    if opts.is_null() && crate::load::probe::helper_probe_unsupported(prog_type) {
         return -libc::EOPNOTSUPP;
     }
     hl("libbpf_probe_bpf_helper", || {
         no_opts(opts)?;
-        Ok(crate::probe::helper(prog_type, helper_id)? as c_int)
+        Ok(crate::load::probe::helper(prog_type, helper_id)? as c_int)
     })
 }
 

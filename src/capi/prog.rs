@@ -277,7 +277,7 @@ fn fd_out(fd: OwnedFd) -> c_int {
 fn name_bytes(name: *const c_char) -> [u8; 16] {
     // SAFETY: libbpf's contract: a program name is NULL or a NUL-terminated string.
     unsafe { arg::opt_cstr(name) }
-        .map(|s| crate::util::obj_name(s.to_bytes()))
+        .map(|s| crate::sys::attr::obj_name(s.to_bytes()))
         .unwrap_or_default()
 }
 

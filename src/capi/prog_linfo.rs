@@ -1,39 +1,21 @@
 //! `bpf_prog_linfo__*` (spec `libbpf-api.md` §1.2, Miscellaneous): line-info
 //! lookup over what `bpf_prog_get_info_by_fd` returned. The rules live in
-//! `crate::prog_linfo`; this file reads the caller's `struct bpf_prog_info` and
+//! `crate::load::prog_linfo`; this file reads the caller's `struct bpf_prog_info` and
 //! converts pointers and conventions.
 //!
-//! A `struct bpf_prog_linfo *` is a leaked `Box<ProgLinfo>`; a registry of live
-//! addresses is checked before any dereference, so a NULL, garbage or freed
-//! pointer gives EINVAL (or is ignored by `__free`), never a crash.
+//! A `struct bpf_prog_linfo *` is a [`Registry`] handle over a `ProgLinfo`,
+//! checked before any dereference, so a NULL, garbage or freed pointer gives
+//! EINVAL (or is ignored by `__free`), never a crash.
 
 use super::boundary::{ptr, value};
+use super::registry::Registry;
 use super::types::*;
 use crate::error::Error;
-use crate::prog_linfo::{JitedInput, ProgLinfo};
+use crate::load::prog_linfo::{JitedInput, ProgLinfo};
 use crate::sys::obj::ProgInfo;
-use once_cell::sync::Lazy;
-use std::sync::Mutex;
 
-/// Addresses of live `Box<ProgLinfo>`s.
-static LIVE: Lazy<Mutex<Vec<usize>>> = Lazy::new(|| Mutex::new(Vec::new()));
-
-fn live() -> std::sync::MutexGuard<'static, Vec<usize>> {
-    LIVE.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// Runs `f` on the live table behind `p`, or EINVAL.
-fn with_linfo<T>(
-    p: *const bpf_prog_linfo,
-    f: impl FnOnce(&ProgLinfo) -> Result<T, Error>,
-) -> Result<T, Error> {
-    let set = live();
-    if p.is_null() || !set.contains(&(p as usize)) {
-        return Err(Error::Inval("not a live bpf_prog_linfo"));
-    }
-    // SAFETY: the address is in the registry (held locked), so it is a `Box<ProgLinfo>` leaked by `bpf_prog_linfo__new` and not yet freed.
-    f(unsafe { &*(p as *const ProgLinfo) })
-}
+/// Live tables.
+static TABLES: Registry<ProgLinfo> = Registry::new("bpf_prog_linfo");
 
 /// `n` elements of `T` at the caller's `addr` (a `__u64` pointer field of the
 /// info struct); EINVAL for a NULL address with a non-zero count.
@@ -59,7 +41,7 @@ unsafe fn user_slice<'a, T>(addr: u64, n: usize) -> Result<&'a [T], Error> {
 unsafe fn new_linfo(info: *const bpf_prog_info) -> Result<*mut bpf_prog_linfo, Error> {
     // SAFETY: caller contract: NULL or a readable info struct, of which we read the head.
     let h = unsafe { super::arg::read(info.cast::<ProgInfo>(), "info is NULL") }?;
-    if h.nr_line_info == 0 || h.line_info_rec_size < crate::prog_linfo::MIN_REC_SIZE {
+    if h.nr_line_info == 0 || h.line_info_rec_size < crate::load::prog_linfo::MIN_REC_SIZE {
         return Err(Error::Inval(
             "no line info, or line_info_rec_size too small",
         ));
@@ -71,7 +53,7 @@ unsafe fn new_linfo(info: *const bpf_prog_info) -> Result<*mut bpf_prog_linfo, E
     // one-to-one with the lines and the function starts and lengths are both
     // there, equally many; otherwise the table has line info only (no error).
     let jited_complete = h.nr_jited_line_info == h.nr_line_info
-        && h.jited_line_info_rec_size >= crate::prog_linfo::MIN_JITED_REC_SIZE
+        && h.jited_line_info_rec_size >= crate::load::prog_linfo::MIN_JITED_REC_SIZE
         && h.nr_jited_func_lens == h.nr_jited_ksyms
         && h.jited_ksyms != 0
         && h.jited_func_lens != 0;
@@ -95,9 +77,7 @@ unsafe fn new_linfo(info: *const bpf_prog_info) -> Result<*mut bpf_prog_linfo, E
         })
     };
     let l = ProgLinfo::new(records, h.nr_line_info, h.line_info_rec_size, jited)?;
-    let p = Box::into_raw(Box::new(l));
-    live().push(p as usize);
-    Ok(p.cast())
+    Ok(TABLES.register(l))
 }
 
 /// `bpf_prog_linfo__new` (LIBBPF_0.0.1): copies the line info (and the jited line
@@ -128,12 +108,7 @@ pub unsafe extern "C" fn bpf_prog_linfo__new(info: *const bpf_prog_info) -> *mut
 #[no_mangle]
 pub unsafe extern "C" fn bpf_prog_linfo__free(prog_linfo: *mut bpf_prog_linfo) {
     value("bpf_prog_linfo__free", (), || {
-        let mut set = live();
-        if let Some(i) = set.iter().position(|&a| a == prog_linfo as usize) {
-            set.swap_remove(i);
-            // SAFETY: the address was in the registry, so it is a `Box<ProgLinfo>` from `bpf_prog_linfo__new`; removing it first makes this the only free.
-            drop(unsafe { Box::from_raw(prog_linfo.cast::<ProgLinfo>()) });
-        }
+        TABLES.free(prog_linfo);
     })
 }
 
@@ -151,9 +126,8 @@ pub unsafe extern "C" fn bpf_prog_linfo__lfind(
     nr_skip: __u32,
 ) -> *const bpf_line_info {
     ptr("bpf_prog_linfo__lfind", || {
-        with_linfo(prog_linfo, |l| {
-            l.lfind(insn_off, nr_skip).map(|p| p as *mut bpf_line_info)
-        })
+        let l = TABLES.get(prog_linfo)?;
+        l.lfind(insn_off, nr_skip).map(|p| p as *mut bpf_line_info)
     })
 }
 
@@ -174,9 +148,8 @@ pub unsafe extern "C" fn bpf_prog_linfo__lfind_addr_func(
     nr_skip: __u32,
 ) -> *const bpf_line_info {
     ptr("bpf_prog_linfo__lfind_addr_func", || {
-        with_linfo(prog_linfo, |l| {
-            l.lfind_addr_func(addr, func_idx, nr_skip)
-                .map(|p| p as *mut bpf_line_info)
-        })
+        let l = TABLES.get(prog_linfo)?;
+        l.lfind_addr_func(addr, func_idx, nr_skip)
+            .map(|p| p as *mut bpf_line_info)
     })
 }

@@ -1,22 +1,23 @@
 //! `user_ring_buffer__*` of `bpf/libbpf.h` (LIBBPF_1.1.0): the user-space
 //! producer side of `BPF_MAP_TYPE_USER_RINGBUF`. Spec `libbpf-api.md` §1.2.
 //!
-//! Handles are the addresses of reference-counted [`UserRing`]s kept in a
-//! registry: NULL, garbage and freed handles give EINVAL (libbpf would crash).
-//! Each call takes its own reference, so `user_ring_buffer__free` from another
-//! thread while a `reserve_blocking` waits leaves the mapping alive until that
-//! call returns. The ring itself is immutable (all writes are atomic stores to
-//! the shared pages), so calls need no lock beyond the registry look-up.
+//! Handles are [`Registry`] handles over reference-counted [`UserRing`]s: NULL,
+//! garbage and freed handles give EINVAL (libbpf would crash). Each call takes
+//! its own reference ([`Registry::cloned`]), so `user_ring_buffer__free` from
+//! another thread while a `reserve_blocking` waits leaves the mapping alive
+//! until that call returns. The ring itself is immutable (all writes are atomic
+//! stores to the shared pages), so calls from several threads need no lock
+//! beyond the registry look-up (not `Registry::with`, which would make them
+//! exclusive).
 
 use super::boundary::{ptr, value};
 use super::opts::{impl_opts, opts_in};
+use super::registry::Registry;
 use super::types::__u32;
 use crate::error::Error;
 use crate::events::user_ring::UserRing;
-use once_cell::sync::Lazy;
-use std::collections::HashMap;
 use std::ffi::{c_int, c_void};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::Arc;
 
 /// `struct user_ring_buffer` (libbpf.h): opaque to C.
 pub struct user_ring_buffer {
@@ -31,19 +32,12 @@ pub struct user_ring_buffer_opts {
 }
 impl_opts!(user_ring_buffer_opts, sz: usize);
 
-/// Live handles: address → ring.
-static RINGS: Lazy<Mutex<HashMap<usize, Arc<UserRing>>>> = Lazy::new(|| Mutex::new(HashMap::new()));
-
-fn rings() -> MutexGuard<'static, HashMap<usize, Arc<UserRing>>> {
-    RINGS.lock().unwrap_or_else(|e| e.into_inner())
-}
+/// Live rings; values are only read (shared by concurrent calls).
+static RINGS: Registry<Arc<UserRing>> = Registry::new("user_ring_buffer");
 
 /// A reference to the ring behind a live handle; EINVAL otherwise.
 fn get(rb: *const user_ring_buffer) -> Result<Arc<UserRing>, Error> {
-    rings()
-        .get(&(rb as usize))
-        .cloned()
-        .ok_or(Error::inval("not a live user ring buffer handle"))
+    RINGS.cloned(rb)
 }
 
 /// Submit/discard: void in C; a bad handle or sample is reported with a warning
@@ -71,10 +65,7 @@ pub unsafe extern "C" fn user_ring_buffer__new(
     ptr("user_ring_buffer__new", || {
         // SAFETY: NULL or a caller's opts of `sz` bytes.
         unsafe { opts_in(opts) }?;
-        let ring = Arc::new(UserRing::open(map_fd)?);
-        let addr = Arc::as_ptr(&ring) as usize;
-        rings().insert(addr, ring);
-        Ok(addr as *mut user_ring_buffer)
+        Ok(RINGS.register(Arc::new(UserRing::open(map_fd)?)))
     })
 }
 
@@ -133,8 +124,7 @@ pub unsafe extern "C" fn user_ring_buffer__discard(rb: *mut user_ring_buffer, sa
 #[no_mangle]
 pub extern "C" fn user_ring_buffer__free(rb: *mut user_ring_buffer) {
     value("user_ring_buffer__free", (), || {
-        let ring = rings().remove(&(rb as usize));
-        drop(ring);
+        RINGS.free(rb);
     })
 }
 

@@ -11,7 +11,7 @@ pub mod perf;
 pub mod ring;
 pub mod user_ring;
 
-pub use crate::cpus::{online_cpus, parse_cpu_mask};
+pub use crate::sys::cpus::{online_cpus, parse_cpu_mask};
 pub use crate::sys::epoll::Epoll;
 
 #[cfg(test)]

@@ -181,7 +181,7 @@ impl PerfBuffer {
         let cnt = match &sel {
             Some(s) if explicit => s.cpus.len().min(s.map_keys.len()),
             _ => {
-                let n = crate::cpus::num_possible_cpus()?;
+                let n = crate::sys::cpus::num_possible_cpus()?;
                 if max_entries != 0 && (max_entries as usize) < n {
                     max_entries as usize
                 } else {
@@ -189,7 +189,7 @@ impl PerfBuffer {
                 }
             }
         };
-        let online = crate::cpus::online_cpus().inspect_err(|e| {
+        let online = crate::sys::cpus::online_cpus().inspect_err(|e| {
             crate::log::warn(format_args!("failed to get online CPU mask: {e}"))
         })?;
         for i in 0..cnt {

@@ -260,7 +260,7 @@ mod tests {
             max_entries: 4096,
             ..Default::default()
         }) else {
-            crate::util::test_skip("cannot create a USER_RINGBUF map (root, Linux 6.1)");
+            crate::testutil::test_skip("cannot create a USER_RINGBUF map (root, Linux 6.1)");
             return;
         };
         let r = UserRing::open(map.as_raw_fd()).unwrap();

@@ -263,7 +263,7 @@ impl ObjState {
         }
         if let Some(vs) = value_sz {
             if is_percpu(d.map_type) {
-                let cpus = crate::cpus::num_possible_cpus()?;
+                let cpus = crate::sys::cpus::num_possible_cpus()?;
                 let elem = (d.value_size as usize).div_ceil(8) * 8;
                 if vs != cpus * elem {
                     crate::log::warn(format_args!(

@@ -89,7 +89,7 @@ fn request(st: &ObjState, def: &MapDef, with_btf: bool) -> MapCreate {
     let name = kernel_map_name(&st.obj.name, def);
     let mut max_entries = def.max_entries;
     if def.map_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && max_entries == 0 {
-        max_entries = crate::cpus::num_possible_cpus().map_or(0, |n| n as u32);
+        max_entries = crate::sys::cpus::num_possible_cpus().map_or(0, |n| n as u32);
     }
     let mut p = MapCreate::new(
         def.map_type,

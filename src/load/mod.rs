@@ -11,6 +11,8 @@ pub mod edit;
 pub mod ext_info;
 pub mod maps;
 pub mod pin;
+pub mod probe;
+pub mod prog_linfo;
 pub mod progs;
 
 use crate::error::Error;
@@ -150,7 +152,7 @@ impl ObjState {
             kversion: if obj.kversion != 0 {
                 obj.kversion
             } else {
-                crate::util::kernel_version()
+                crate::sys::kernel::kernel_version()
             },
             obj,
             maps,

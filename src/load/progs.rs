@@ -5,7 +5,7 @@ use super::ObjState;
 use crate::btf::{Btf, Kind};
 use crate::error::Error;
 use crate::insn;
-use crate::object::link::{link, Linked};
+use crate::object::calls::{link, Linked};
 use crate::object::sec::{self, SecFlags};
 use crate::object::RelocKind;
 use crate::sys::prog::{prog_load, Log, ProgLoad, Recs};
@@ -183,7 +183,7 @@ fn load_one(st: &mut ObjState, i: usize) -> Result<(), Error> {
     };
     let mut req = ProgLoad {
         prog_type: p.def.prog_type,
-        name: crate::util::obj_name(name.as_bytes()),
+        name: crate::sys::attr::obj_name(name.as_bytes()),
         license: UserPtr::from_ptr(license.as_ptr()),
         insns: UserPtr::from_ptr(code.as_ptr()),
         insn_cnt: linked.insns.len(),

@@ -36,7 +36,7 @@ pub fn map_create(p: &MapCreate) -> Result<OwnedFd, SysError> {
         map_flags: p.map_flags,
         inner_map_fd: p.inner_map_fd,
         numa_node: p.numa_node,
-        map_name: crate::util::obj_name(&p.name),
+        map_name: crate::sys::attr::obj_name(&p.name),
         map_ifindex: p.map_ifindex,
         btf_fd: p.btf_fd,
         btf_key_type_id: p.btf_key_type_id,
@@ -176,7 +176,7 @@ impl MapCreate {
     ) -> Self {
         MapCreate {
             map_type,
-            name: name.map(crate::util::obj_name).unwrap_or_default(),
+            name: name.map(crate::sys::attr::obj_name).unwrap_or_default(),
             key_size,
             value_size,
             max_entries,

@@ -6,9 +6,12 @@
 #![allow(unsafe_code)] // the only module that issues system calls
 
 pub mod attr;
+pub mod cpus;
 pub mod epoll;
 pub mod fd;
+pub mod kernel;
 pub mod map;
+pub mod memlock;
 pub mod mmap;
 pub mod netlink;
 pub mod obj;
@@ -139,6 +142,15 @@ pub fn call<A: Attr>(cmd: Cmd, attr: &mut A) -> Result<i32, SysError> {
 pub fn last_errno() -> i32 {
     // SAFETY: __errno_location returns the calling thread's errno slot, valid for the lifetime of the thread.
     unsafe { *libc::__errno_location() }
+}
+
+/// The failed call `call`, with the calling thread's errno.
+#[inline]
+pub fn last_error(call: &'static str) -> SysError {
+    SysError {
+        call,
+        errno: last_errno(),
+    }
 }
 
 /// [`call`] for a command that returns a new fd: wraps it in an [`OwnedFd`] and

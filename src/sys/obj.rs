@@ -55,7 +55,7 @@ pub fn fs_type(path: &CStr) -> Result<i64, SysError> {
     // SAFETY: `path` is NUL-terminated and `st` is a live, writable statfs the kernel fills.
     let r = unsafe { libc::statfs(path.as_ptr(), &mut st) };
     if r < 0 {
-        Err(SysError::last("statfs"))
+        Err(crate::sys::last_error("statfs"))
     } else {
         Ok(st.f_type as i64)
     }
@@ -309,7 +309,7 @@ mod tests {
     #[test]
     fn kernel_errnos_pass_through() {
         if !is_root() {
-            crate::util::test_skip("needs root for bpf()");
+            crate::testutil::test_skip("needs root for bpf()");
             return;
         }
         // The kernel's own answers for fds it cannot use, per command.
@@ -338,7 +338,7 @@ mod tests {
     #[test]
     fn map_info_of_a_new_map() {
         if !is_root() {
-            crate::util::test_skip("needs root for bpf()");
+            crate::testutil::test_skip("needs root for bpf()");
             return;
         }
         let p = super::super::map::MapCreate::new(BPF_MAP_TYPE_ARRAY, Some(b"objtest"), 4, 8, 3);

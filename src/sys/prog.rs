@@ -134,7 +134,7 @@ impl ProgLoad<'_> {
             license: self.license.0,
             kern_version: self.kern_version,
             prog_flags: self.prog_flags,
-            prog_name: crate::util::obj_name(&self.name),
+            prog_name: crate::sys::attr::obj_name(&self.name),
             prog_ifindex: self.prog_ifindex,
             expected_attach_type: self.expected_attach_type,
             prog_btf_fd: self.prog_btf_fd,

@@ -9,7 +9,7 @@ fn errno<T: fmt::Debug>(r: Result<T, Error>) -> i32 {
     r.expect_err("expected an error").errno()
 }
 
-use crate::util::test_skip as skip;
+use crate::testutil::test_skip as skip;
 
 /// A blob with a few types: 1 int, 2 ptr→1, 3 array[4] of 1, 4 struct s {int a; int b[4];}.
 fn small() -> BtfBuilder {

@@ -55,7 +55,7 @@ fn probe_load(prog_type: u32, insns: &[Insn], log: Option<&mut [u8]>) -> Result<
         BPF_PROG_TYPE_CGROUP_SOCK_ADDR => req.expected_attach_type = BPF_CGROUP_INET4_CONNECT,
         BPF_PROG_TYPE_CGROUP_SOCKOPT => req.expected_attach_type = BPF_CGROUP_GETSOCKOPT,
         BPF_PROG_TYPE_SK_LOOKUP => req.expected_attach_type = BPF_SK_LOOKUP,
-        BPF_PROG_TYPE_KPROBE => req.kern_version = crate::util::kernel_version(),
+        BPF_PROG_TYPE_KPROBE => req.kern_version = crate::sys::kernel::kernel_version(),
         BPF_PROG_TYPE_LIRC_MODE2 => req.expected_attach_type = BPF_LIRC_MODE2,
         BPF_PROG_TYPE_TRACING | BPF_PROG_TYPE_LSM => {
             req.expected_attach_type = if prog_type == BPF_PROG_TYPE_TRACING {
