@@ -167,14 +167,21 @@ pub fn map_info(map: BorrowedFd<'_>) -> Result<MapInfo, SysError> {
 
 /// [`map_info`] of a caller's raw fd number, which the kernel validates.
 pub fn map_info_raw(fd: i32) -> Result<MapInfo, SysError> {
-    let mut info = MapInfo::default();
-    // The kernel writes at most `size_of::<MapInfo>()` bytes into `info`, which we
-    // hold exclusively; every byte pattern is a valid `MapInfo` (plain integers).
-    obj_get_info_by_fd(
-        fd,
-        UserPtr::from_mut(&mut info),
-        size_of::<MapInfo>() as u32,
-    )?;
+    info_raw(fd)
+}
+
+/// An info struct of ours: `#[repr(C)]` plain integers, so every byte pattern the
+/// kernel writes is a valid value, and a zero one asks for no arrays.
+trait InfoHead: Default {}
+impl InfoHead for MapInfo {}
+impl InfoHead for ProgInfo {}
+
+/// `BPF_OBJ_GET_INFO_BY_FD` of `fd` into a zeroed `T`, `size_of::<T>()` bytes long.
+fn info_raw<T: InfoHead>(fd: i32) -> Result<T, SysError> {
+    let mut info = T::default();
+    // The kernel writes at most `size_of::<T>()` bytes into `info`, which we hold
+    // exclusively; every byte pattern is a valid `T` (plain integers, see `InfoHead`).
+    obj_get_info_by_fd(fd, UserPtr::from_mut(&mut info), size_of::<T>() as u32)?;
     Ok(info)
 }
 
@@ -231,18 +238,10 @@ const _: () = {
     assert!(size_of::<ProgInfo>() == 184);
 };
 
-/// The [`ProgInfo`] of a caller's raw fd number, which the kernel validates.
+/// The [`ProgInfo`] of a caller's raw fd number, which the kernel validates (its
+/// array pointers are zero, so the kernel fills in counts only).
 pub fn prog_info_raw(fd: i32) -> Result<ProgInfo, SysError> {
-    let mut info = ProgInfo::default();
-    // The kernel writes at most `size_of::<ProgInfo>()` bytes into `info`, which we
-    // hold exclusively; every byte pattern is a valid `ProgInfo` (plain integers).
-    // Its array pointers are zero, so the kernel fills in counts only.
-    obj_get_info_by_fd(
-        fd,
-        UserPtr::from_mut(&mut info),
-        size_of::<ProgInfo>() as u32,
-    )?;
-    Ok(info)
+    info_raw(fd)
 }
 
 /// `BPF_ENABLE_STATS` (Linux 5.8): stats stay on while the returned fd is open.
