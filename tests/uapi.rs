@@ -497,7 +497,8 @@ fn generate(include: &Path, version: &str) -> Result<String, String> {
     out.push_str(
         "//! The kernel UAPI values the crate uses, generated from the headers named above:\n\
          //! whole enums for the commands and the map, program, attach and link types (with\n\
-         //! their names), single values elsewhere. Values newer than the header: `newer.rs`.\n",
+         //! their names), single values elsewhere. Values newer than the header: `newer.rs`.\n\
+         //! Must not call: anything (plain data).\n",
     );
     for g in GROUPS {
         write_group(&defs, g, &mut out)?;

@@ -2,6 +2,7 @@
 //! The kernel UAPI values the crate uses, generated from the headers named above:
 //! whole enums for the commands and the map, program, attach and link types (with
 //! their names), single values elsewhere. Values newer than the header: `newer.rs`.
+//! Must not call: anything (plain data).
 
 // Instruction classes (`linux/bpf_common.h`, `linux/bpf.h`).
 pub const BPF_LD: u8 = 0x00;

@@ -1,5 +1,6 @@
 //! Constants of libbpf's own headers (not the kernel's), which C callers compile
 //! into their programs, so their values are ABI.
+//! Must not call: anything (plain data).
 
 /// `enum bpf_tc_attach_point` (`libbpf.h`, LIBBPF_0.6.0).
 pub const BPF_TC_INGRESS: u32 = 1 << 0;

@@ -2,6 +2,7 @@
 //! hand, each with the kernel release that introduced it (`linux/bpf.h` of that
 //! release). Once the system header has one, it moves to the generator's list
 //! (a name defined in both files no longer resolves, so the copy cannot linger).
+//! Must not call: anything (plain data).
 
 /// `enum bpf_cmd`: `BPF_TOKEN_CREATE` (Linux 6.9).
 pub const BPF_TOKEN_CREATE: u32 = 36;
