@@ -3,6 +3,7 @@
 //! The core never sees libbpf's return-value modes (spec `libbpf-api.md` §2); the
 //! C skin (`capi::errno`) turns an [`Error`] into `-1`, `-errno` or NULL.
 
+use crate::uapi::ENOTSUPP;
 use std::fmt;
 
 /// libbpf's private error codes (`LIBBPF_ERRNO__*`, spec §2.5).
@@ -277,10 +278,10 @@ impl std::error::Error for Error {
 }
 
 /// `strerror` text for a positive errno, knowing the kernel-internal codes that
-/// reach user space (524 = ENOTSUPP).
+/// reach user space ([`ENOTSUPP`]).
 pub fn errno_text(errno: i32) -> String {
     match errno {
-        524 => "Operation not supported (ENOTSUPP, kernel-internal 524)".to_string(),
+        ENOTSUPP => "Operation not supported (ENOTSUPP, kernel-internal 524)".to_string(),
         e => std::io::Error::from_raw_os_error(e)
             .to_string()
             .split(" (os error")
@@ -319,7 +320,7 @@ mod tests {
         });
         assert!(s.is_syscall());
         assert_eq!(s.to_string(), "BPF_MAP_CREATE: Operation not permitted");
-        assert!(errno_text(524).contains("524"));
+        assert!(errno_text(ENOTSUPP).contains("524"));
     }
 
     #[test]

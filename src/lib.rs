@@ -5,23 +5,25 @@
 //! on any other `crate::` edge (and on `extern "C"` outside `capi` and `legacy`).
 //!
 //! Layers:
-//! - `error`: the single error type and its errno table. May use: nothing.
+//! - `uapi`: the kernel's numbers (generated from `linux/bpf.h`) and libbpf's
+//!   header constants; plain data. May use: nothing.
+//! - `error`: the single error type and its errno table. May use: uapi.
 //! - `log`: message levels and the sink the C layer installs. May use: nothing.
-//! - `names`: the UAPI enums' names. May use: nothing.
-//! - `insn`: the BPF instruction type. May use: error.
+//! - `names`: the UAPI enums' names. May use: uapi.
+//! - `insn`: the BPF instruction type. May use: error, uapi.
 //! - `sys`: one safe wrapper per `bpf()` command, perf events, netlink, procfs and
-//!   rlimits; the only kernel I/O. May use: error, log, insn.
+//!   rlimits; the only kernel I/O. May use: error, log, insn, uapi.
 //! - `btf`: BTF and `.BTF.ext` parsed, queried, written; no kernel calls. May use:
-//!   error, log.
+//!   error, log, uapi.
 //! - `object`: a BPF ELF file as maps, programs and relocations; no kernel calls.
-//!   May use: btf, insn, error, log, names.
+//!   May use: btf, insn, error, log, names, uapi.
 //! - `load`: an object turned into kernel objects (fds), feature probes. May use:
-//!   object, btf, sys, insn, error, log, names.
+//!   object, btf, sys, insn, error, log, names, uapi.
 //! - `attach`: loaded programs attached (links, perf events, XDP/TC). May use:
-//!   load, object, btf, sys, insn, error, log, names.
-//! - `events`: ring and perf buffers. May use: sys, error, log.
+//!   load, object, btf, sys, insn, error, log, names, uapi.
+//! - `events`: ring and perf buffers. May use: sys, error, log, uapi.
 //! - `legacy`: the `samples/bpf` `bpf_load.c` loader. May use: attach, load,
-//!   object, btf, sys, insn, error, log, names.
+//!   object, btf, sys, insn, error, log, names, uapi.
 //! - `capi`: the C ABI skin (`extern "C"`), converting pointers, sizes,
 //!   `opts->sz`, handles and errors to libbpf's conventions; no logic the core
 //!   lacks. May use: every module. No module may use it.
@@ -43,6 +45,7 @@ pub mod object;
 pub mod sys;
 #[cfg(test)]
 mod testutil;
+pub mod uapi;
 
 #[allow(unsafe_code)] // the C ABI: raw pointers from C callers, errno, va_list shims
 pub mod capi;

@@ -195,9 +195,15 @@ pub fn link_type(t: u32) -> Option<&'static CStr> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::uapi::*;
 
     /// Linux 6.18 UAPI: one past the last value of each enum (`__MAX_BPF_*`).
-    const MAX_6_18: [(&str, usize); 4] = [("map", 34), ("prog", 33), ("attach", 58), ("link", 15)];
+    const MAX_6_18: [(&str, u32); 4] = [
+        ("map", BPF_MAP_TYPE_ARENA + 1),
+        ("prog", BPF_PROG_TYPE_NETFILTER + 1),
+        ("attach", BPF_TRACE_UPROBE_SESSION + 1),
+        ("link", BPF_LINK_TYPE_SOCKMAP + 1),
+    ];
 
     #[test]
     fn tables_cover_linux_6_18_exactly() {
@@ -208,34 +214,64 @@ mod tests {
             LINK_TYPES.len(),
         ];
         for ((what, max), len) in MAX_6_18.iter().zip(lens) {
-            assert_eq!(len, *max, "{what} table length");
+            assert_eq!(len, *max as usize, "{what} table length");
         }
     }
 
     #[test]
     fn known_values() {
-        assert_eq!(map_type(1), Some(c"hash"));
-        assert_eq!(map_type(32), Some(c"cgrp_storage"));
-        assert_eq!(map_type(33), Some(c"arena"));
-        assert_eq!(prog_type(6), Some(c"xdp"));
-        assert_eq!(prog_type(32), Some(c"netfilter"));
-        assert_eq!(attach_type(0), Some(c"cgroup_inet_ingress"));
-        assert_eq!(attach_type(43), Some(c"lsm_cgroup"));
-        assert_eq!(attach_type(49), Some(c"cgroup_unix_connect"));
-        assert_eq!(attach_type(57), Some(c"trace_uprobe_session"));
-        assert_eq!(link_type(9), Some(c"struct_ops"));
-        assert_eq!(link_type(14), Some(c"sockmap"));
+        assert_eq!(map_type(BPF_MAP_TYPE_HASH), Some(c"hash"));
+        assert_eq!(map_type(BPF_MAP_TYPE_CGRP_STORAGE), Some(c"cgrp_storage"));
+        assert_eq!(map_type(BPF_MAP_TYPE_ARENA), Some(c"arena"));
+        assert_eq!(prog_type(BPF_PROG_TYPE_XDP), Some(c"xdp"));
+        assert_eq!(prog_type(BPF_PROG_TYPE_NETFILTER), Some(c"netfilter"));
+        assert_eq!(
+            attach_type(BPF_CGROUP_INET_INGRESS),
+            Some(c"cgroup_inet_ingress")
+        );
+        assert_eq!(attach_type(BPF_LSM_CGROUP), Some(c"lsm_cgroup"));
+        assert_eq!(
+            attach_type(BPF_CGROUP_UNIX_CONNECT),
+            Some(c"cgroup_unix_connect")
+        );
+        assert_eq!(
+            attach_type(BPF_TRACE_UPROBE_SESSION),
+            Some(c"trace_uprobe_session")
+        );
+        assert_eq!(link_type(BPF_LINK_TYPE_STRUCT_OPS), Some(c"struct_ops"));
+        assert_eq!(link_type(BPF_LINK_TYPE_SOCKMAP), Some(c"sockmap"));
     }
 
     #[test]
     fn unknown_values_are_none() {
-        assert_eq!(map_type(34), None);
-        assert_eq!(prog_type(33), None);
-        assert_eq!(attach_type(58), None);
-        assert_eq!(link_type(15), None);
+        for ((_, max), f) in MAX_6_18
+            .iter()
+            .zip([map_type, prog_type, attach_type, link_type])
+        {
+            assert_eq!(f(*max), None);
+        }
         for f in [map_type, prog_type, attach_type, link_type] {
             assert_eq!(f(200), None);
             assert_eq!(f(u32::MAX), None); // (enum)-1 from C
+        }
+    }
+
+    /// Each name is the UAPI one, lowercase, without its prefix, for every value the
+    /// generated header knows (libbpf derives them the same way).
+    #[test]
+    fn names_follow_the_uapi_names() {
+        let enums: [(&[&CStr], &[&str], &str); 4] = [
+            (MAP_TYPES, &BPF_MAP_TYPE_NAMES, "BPF_MAP_TYPE_"),
+            (PROG_TYPES, &BPF_PROG_TYPE_NAMES, "BPF_PROG_TYPE_"),
+            (ATTACH_TYPES, &BPF_ATTACH_TYPE_NAMES, "BPF_"),
+            (LINK_TYPES, &BPF_LINK_TYPE_NAMES, "BPF_LINK_TYPE_"),
+        ];
+        for (table, uapi, prefix) in enums {
+            assert!(table.len() >= uapi.len());
+            for (ours, theirs) in table.iter().zip(uapi) {
+                let want = theirs.strip_prefix(prefix).unwrap().to_ascii_lowercase();
+                assert_eq!(ours.to_str().unwrap(), want);
+            }
         }
     }
 

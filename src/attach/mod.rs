@@ -16,13 +16,11 @@ use crate::error::Error;
 use crate::load::{ObjState, ProgState};
 use crate::object::sec::{self, AttachKind};
 use crate::sys::{self, UserPtr};
+use crate::uapi::{self, ENOTSUPP};
 use std::ffi::{CStr, CString};
 use std::os::fd::{AsFd, AsRawFd, IntoRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::DirBuilderExt;
-
-/// The kernel-internal ENOTSUPP some link types answer.
-const ENOTSUPP: i32 = 524;
 
 /// How a link is attached, which decides how it is taken down.
 #[derive(Debug)]
@@ -204,7 +202,7 @@ fn check_bpffs(path: &CStr) -> Result<(), Error> {
             crate::error::errno_text(e.errno)
         ))
     })?;
-    if t != sys::obj::BPF_FS_MAGIC {
+    if t != uapi::BPF_FS_MAGIC {
         crate::log::warn(format_args!(
             "specified path {} is not on BPF FS",
             path.to_string_lossy()
@@ -299,7 +297,7 @@ pub fn attach_iter(p: &ProgState, link_info: UserPtr, link_info_len: u32) -> Res
     let fd = prog_fd(p)?;
     let lc = sys::prog::LinkCreate {
         prog_fd: fd,
-        attach_type: sys::prog::attach::BPF_TRACE_ITER,
+        attach_type: uapi::BPF_TRACE_ITER,
         iter_info: link_info,
         iter_info_len: link_info_len,
         ..Default::default()

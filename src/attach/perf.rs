@@ -11,6 +11,7 @@ use crate::error::Error;
 use crate::load::ProgState;
 use crate::sys::perf::{self as sp, PerfEventAttr};
 use crate::sys::{self, UserPtr};
+use crate::uapi;
 use std::ffi::{CStr, CString};
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::sync::OnceLock;
@@ -75,7 +76,7 @@ fn perf_link_supported() -> bool {
         // mov64 r0, 0; exit
         static INSNS: [u8; 16] = [0xb7, 0, 0, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0];
         let load = sys::prog::ProgLoad {
-            prog_type: crate::object::sec::BPF_PROG_TYPE_TRACEPOINT,
+            prog_type: uapi::BPF_PROG_TYPE_TRACEPOINT,
             license: UserPtr::from_ptr(c"GPL".as_ptr()),
             insns: UserPtr::from_ptr(INSNS.as_ptr()),
             insn_cnt: 2,
@@ -87,7 +88,7 @@ fn perf_link_supported() -> bool {
         let lc = sys::prog::LinkCreate {
             prog_fd: prog.as_raw_fd(),
             target: -1,
-            attach_type: sys::prog::attach::BPF_PERF_EVENT,
+            attach_type: uapi::BPF_PERF_EVENT,
             ..Default::default()
         };
         matches!(sys::prog::link_create(&lc), Err(e) if e.errno() == libc::EBADF)
@@ -138,7 +139,7 @@ pub fn attach_perf_fd(p: &ProgState, pfd: i32, cookie: u64) -> Result<PerfAttach
         let mut lc = sys::prog::LinkCreate {
             prog_fd: fd,
             target: pfd,
-            attach_type: sys::prog::attach::BPF_PERF_EVENT,
+            attach_type: uapi::BPF_PERF_EVENT,
             ..Default::default()
         };
         lc.per_type[..8].copy_from_slice(&cookie.to_ne_bytes());

@@ -13,8 +13,7 @@ use crate::sys::netlink::{
     self, Flow, NlMsg, NlRequest, NETLINK_ROUTE, NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_ECHO,
     NLM_F_EXCL, NLM_F_REPLACE, NLM_F_REQUEST,
 };
-use crate::sys::UserPtr;
-use std::mem::size_of;
+use crate::uapi::{BPF_TC_CUSTOM, BPF_TC_EGRESS, BPF_TC_F_REPLACE, BPF_TC_INGRESS};
 
 /// `XDP_FLAGS_*` (`linux/if_link.h`).
 pub const XDP_FLAGS_UPDATE_IF_NOEXIST: u32 = 1 << 0;
@@ -28,12 +27,6 @@ pub const XDP_FLAGS_MASK: u32 = XDP_FLAGS_UPDATE_IF_NOEXIST | XDP_FLAGS_MODES | 
 /// `XDP_ATTACHED_*`.
 pub const XDP_ATTACHED_NONE: u8 = 0;
 pub const XDP_ATTACHED_MULTI: u8 = 4;
-
-/// `enum bpf_tc_attach_point` and `enum bpf_tc_flags` (libbpf.h).
-pub const BPF_TC_INGRESS: u32 = 1 << 0;
-pub const BPF_TC_EGRESS: u32 = 1 << 1;
-pub const BPF_TC_CUSTOM: u32 = 1 << 2;
-pub const BPF_TC_F_REPLACE: u32 = 1 << 0;
 
 const AF_UNSPEC: u8 = 0;
 const AF_PACKET: u8 = 17;
@@ -330,34 +323,9 @@ fn tcm_info(priority: u32) -> u32 {
     tc_h_make(priority << 16, u32::from(ETH_P_ALL.to_be()))
 }
 
-/// The first 80 bytes of `struct bpf_prog_info`: enough for `id` and `name`.
-#[repr(C)]
-#[derive(Clone, Copy, Default)]
-struct ProgInfoHead {
-    prog_type: u32,
-    id: u32,
-    tag: [u8; 8],
-    _lens: [u32; 2],
-    _insns: [u64; 2],
-    _load_time: u64,
-    _uid: u32,
-    _nr_map_ids: u32,
-    _map_ids: u64,
-    name: [u8; 16],
-}
-const _: () = assert!(size_of::<ProgInfoHead>() == 80);
-const _: () = assert!(std::mem::offset_of!(ProgInfoHead, name) == 64);
-
 /// `(name, id)` of a program fd, for the filter's `TCA_BPF_NAME` ("name:[id]").
 fn prog_name_id(fd: i32) -> Result<(Vec<u8>, u32), Error> {
-    let mut info = ProgInfoHead::default();
-    // The kernel writes at most `size_of::<ProgInfoHead>()` bytes into `info`,
-    // which we hold exclusively; any bytes form a valid value (plain integers).
-    crate::sys::obj::obj_get_info_by_fd(
-        fd,
-        UserPtr::from_mut(&mut info),
-        size_of::<ProgInfoHead>() as u32,
-    )?;
+    let info = crate::sys::obj::prog_info_raw(fd)?;
     let name = info.name.split(|&b| b == 0).next().unwrap_or_default();
     Ok((name.to_vec(), info.id))
 }

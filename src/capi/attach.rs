@@ -323,7 +323,7 @@ pub extern "C" fn bpf_program__attach_xdp(
 ) -> *mut bpf_link {
     ptr("bpf_program__attach_xdp", || {
         with_prog(prog, |_, p| {
-            attach::attach_to(p, ifindex, Some(crate::object::sec::BPF_XDP), "xdp")
+            attach::attach_to(p, ifindex, Some(crate::uapi::BPF_XDP), "xdp")
         })
     })
 }

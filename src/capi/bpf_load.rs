@@ -26,8 +26,8 @@ use std::io::Read;
 use std::os::unix::ffi::OsStrExt;
 use std::sync::Mutex;
 
-/// `BPF_LOG_BUF_SIZE` of libbpf ≥ 0.0.3 (`UINT32_MAX >> 8`).
-pub const BPF_LOG_BUF_SIZE: usize = (u32::MAX >> 8) as usize;
+/// `BPF_LOG_BUF_SIZE` of libbpf ≥ 0.0.3, the length of `bpf_log_buf`.
+pub const LOG_BUF_SIZE: usize = crate::uapi::BPF_LOG_BUF_SIZE as usize;
 /// What is trusted for `bpf_log_buf` when its bound symbol's size is unknown.
 pub const LOG_BUF_FALLBACK: usize = 64 * 1024;
 
@@ -137,7 +137,7 @@ core::arch::global_asm!(
 );
 const _: () = assert!(std::mem::size_of::<[c_int; MAX_MAPS]>() == 128);
 const _: () = assert!(std::mem::size_of::<[bpf_map_data; MAX_MAPS]>() == 1792);
-const _: () = assert!(BPF_LOG_BUF_SIZE == 16_777_215);
+const _: () = assert!(LOG_BUF_SIZE == 16_777_215);
 
 extern "C" {
     /// `int map_fd[MAX_MAPS]` (bpf_load.c): fd of map *i* of the last load.
@@ -155,7 +155,7 @@ extern "C" {
     pub static mut map_data_count: c_int;
     /// `char bpf_log_buf[BPF_LOG_BUF_SIZE]` (bpf_load.c v4.11+): verifier log of
     /// the last failed program load.
-    pub static mut bpf_log_buf: [c_char; BPF_LOG_BUF_SIZE];
+    pub static mut bpf_log_buf: [c_char; LOG_BUF_SIZE];
     /// `int prog_array_fd = -1` (bpf_load.c, not in the header): the last PROG_ARRAY.
     pub static mut prog_array_fd: c_int;
 }
@@ -195,7 +195,7 @@ fn log_buf_size(p: *mut c_char) -> usize {
             static EXE: std::sync::OnceLock<Option<u64>> = std::sync::OnceLock::new();
             *EXE.get_or_init(|| legacy::exe_symbol_size("bpf_log_buf"))
         })
-        .map_or(LOG_BUF_FALLBACK, |n| (n as usize).min(BPF_LOG_BUF_SIZE))
+        .map_or(LOG_BUF_FALLBACK, |n| (n as usize).min(LOG_BUF_SIZE))
 }
 
 /// `st_size` of the dynamic symbol `bpf_log_buf` that `p` is the start of.

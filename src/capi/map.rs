@@ -8,6 +8,7 @@ use super::types::*;
 use crate::error::Error;
 use crate::sys::map::{self as sys, Batch, MapCreate};
 use crate::sys::Cmd;
+use crate::uapi::BPF_MAP_TYPE_STRUCT_OPS;
 use std::ffi::{c_char, c_int, c_void};
 use std::os::fd::IntoRawFd;
 
@@ -58,8 +59,6 @@ pub struct bpf_create_map_attr {
     pub inner_map_fd: __u32,
 }
 const _: () = assert!(std::mem::size_of::<bpf_create_map_attr>() == 56);
-
-const BPF_MAP_TYPE_STRUCT_OPS: u32 = 26;
 
 fn create(p: &MapCreate) -> Result<c_int, Error> {
     Ok(sys::map_create(p)?.into_raw_fd())

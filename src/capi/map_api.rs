@@ -151,7 +151,7 @@ pub extern "C" fn bpf_map__is_internal(map: *const bpf_map) -> bool {
 #[no_mangle]
 pub extern "C" fn bpf_map__is_offload_neutral(map: *const bpf_map) -> bool {
     getter("bpf_map__is_offload_neutral", map, false, |m| {
-        m.def.map_type == 4
+        m.def.map_type == crate::uapi::BPF_MAP_TYPE_PERF_EVENT_ARRAY
     })
 }
 

@@ -16,6 +16,7 @@ use super::types::*;
 use crate::error::Error;
 use crate::load::{LoadOpts, ObjState};
 use crate::object::OpenOpts;
+use crate::uapi::{BPF_MAP_TYPE_ARRAY_OF_MAPS, BPF_MAP_TYPE_HASH_OF_MAPS, BPF_PROG_TYPE_UNSPEC};
 use std::ffi::{c_char, c_int, c_void, CString};
 use std::os::fd::AsRawFd;
 
@@ -339,10 +340,6 @@ pub extern "C" fn bpf_map__inner_map(map: *mut bpf_map) -> *mut bpf_map {
         }
     })
 }
-
-/// `BPF_MAP_TYPE_ARRAY_OF_MAPS` / `BPF_MAP_TYPE_HASH_OF_MAPS`.
-const BPF_MAP_TYPE_ARRAY_OF_MAPS: u32 = 12;
-const BPF_MAP_TYPE_HASH_OF_MAPS: u32 = 13;
 
 pub(crate) fn prog_ptr(h: &ObjHandle, i: usize) -> *mut bpf_program {
     h.progs
@@ -748,11 +745,11 @@ pub extern "C" fn bpf_program__section_name(prog: *const bpf_program) -> *const 
 /// `bpf_program__type` (LIBBPF_0.7.0): the program type (UNSPEC for an invalid one).
 #[no_mangle]
 pub extern "C" fn bpf_program__type(prog: *const bpf_program) -> bpf_prog_type {
-    value("bpf_program__type", 0, || {
+    value("bpf_program__type", BPF_PROG_TYPE_UNSPEC, || {
         prog_ref(prog)
             .ok()
             .and_then(|(h, i)| h.st.progs.get(i))
-            .map_or(0, |p| p.def.prog_type)
+            .map_or(BPF_PROG_TYPE_UNSPEC, |p| p.def.prog_type)
     })
 }
 

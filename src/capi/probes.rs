@@ -50,7 +50,7 @@ pub extern "C" fn libbpf_probe_bpf_helper(
 ) -> c_int {
     // libbpf 1.1.2 refuses the unprobeable program types with a bare -EOPNOTSUPP,
     // errno untouched.
-    if opts.is_null() && matches!(prog_type, 26..=29) {
+    if opts.is_null() && crate::load::probe::helper_probe_unsupported(prog_type) {
         return -libc::EOPNOTSUPP;
     }
     hl("libbpf_probe_bpf_helper", || {

@@ -12,35 +12,7 @@ use super::registry::Registry;
 use super::types::*;
 use crate::error::Error;
 use crate::load::prog_linfo::{JitedInput, ProgLinfo};
-use std::mem::offset_of;
-
-/// The head of `struct bpf_prog_info` (`linux/bpf.h`) up to
-/// `jited_line_info_rec_size`: every field line-info lookup reads. The caller's
-/// struct is the full (larger) kernel struct.
-#[repr(C)]
-#[derive(Clone, Copy)]
-struct InfoHead {
-    _type_to_netns_ino: [u8; 104],
-    nr_jited_ksyms: u32,
-    nr_jited_func_lens: u32,
-    jited_ksyms: u64,
-    jited_func_lens: u64,
-    _btf_id_to_nr_func_info: [u8; 20],
-    nr_line_info: u32,
-    line_info: u64,
-    jited_line_info: u64,
-    nr_jited_line_info: u32,
-    line_info_rec_size: u32,
-    jited_line_info_rec_size: u32,
-}
-const _: () = assert!(offset_of!(InfoHead, nr_jited_ksyms) == 104);
-const _: () = assert!(offset_of!(InfoHead, jited_ksyms) == 112);
-const _: () = assert!(offset_of!(InfoHead, jited_func_lens) == 120);
-const _: () = assert!(offset_of!(InfoHead, nr_line_info) == 148);
-const _: () = assert!(offset_of!(InfoHead, line_info) == 152);
-const _: () = assert!(offset_of!(InfoHead, jited_line_info) == 160);
-const _: () = assert!(offset_of!(InfoHead, nr_jited_line_info) == 168);
-const _: () = assert!(offset_of!(InfoHead, jited_line_info_rec_size) == 176);
+use crate::sys::obj::ProgInfo;
 
 /// Live tables.
 static TABLES: Registry<ProgLinfo> = Registry::new("bpf_prog_linfo");
@@ -68,7 +40,7 @@ unsafe fn user_slice<'a, T>(addr: u64, n: usize) -> Result<&'a [T], Error> {
 /// the element counts it states.
 unsafe fn new_linfo(info: *const bpf_prog_info) -> Result<*mut bpf_prog_linfo, Error> {
     // SAFETY: caller contract: NULL or a readable info struct, of which we read the head.
-    let h = unsafe { super::arg::read(info.cast::<InfoHead>(), "info is NULL") }?;
+    let h = unsafe { super::arg::read(info.cast::<ProgInfo>(), "info is NULL") }?;
     if h.nr_line_info == 0 || h.line_info_rec_size < crate::load::prog_linfo::MIN_REC_SIZE {
         return Err(Error::Inval(
             "no line info, or line_info_rec_size too small",

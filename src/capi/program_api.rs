@@ -8,6 +8,7 @@ use super::object_api::{prog_mut, prog_ref};
 use super::types::*;
 use crate::error::Error;
 use crate::insn::Insn;
+use crate::uapi::*;
 use std::ffi::{c_char, c_int, c_void};
 use std::os::fd::AsRawFd;
 
@@ -385,167 +386,167 @@ fn is_type(prog: *const bpf_program, t: bpf_prog_type) -> bool {
 /// 1. HL; -EBUSY after load.
 #[no_mangle]
 pub extern "C" fn bpf_program__set_socket_filter(prog: *mut bpf_program) -> c_int {
-    super::object_api::bpf_program__set_type(prog, 1)
+    super::object_api::bpf_program__set_type(prog, BPF_PROG_TYPE_SOCKET_FILTER)
 }
 
 /// `bpf_program__is_socket_filter` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 1.
 #[no_mangle]
 pub extern "C" fn bpf_program__is_socket_filter(prog: *const bpf_program) -> bool {
-    is_type(prog, 1)
+    is_type(prog, BPF_PROG_TYPE_SOCKET_FILTER)
 }
 
 /// `bpf_program__set_kprobe` (LIBBPF_0.0.1, 0.x-only): sets the program type to
 /// 2. HL; -EBUSY after load.
 #[no_mangle]
 pub extern "C" fn bpf_program__set_kprobe(prog: *mut bpf_program) -> c_int {
-    super::object_api::bpf_program__set_type(prog, 2)
+    super::object_api::bpf_program__set_type(prog, BPF_PROG_TYPE_KPROBE)
 }
 
 /// `bpf_program__is_kprobe` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 2.
 #[no_mangle]
 pub extern "C" fn bpf_program__is_kprobe(prog: *const bpf_program) -> bool {
-    is_type(prog, 2)
+    is_type(prog, BPF_PROG_TYPE_KPROBE)
 }
 
 /// `bpf_program__set_sched_cls` (LIBBPF_0.0.1, 0.x-only): sets the program type to
 /// 3. HL; -EBUSY after load.
 #[no_mangle]
 pub extern "C" fn bpf_program__set_sched_cls(prog: *mut bpf_program) -> c_int {
-    super::object_api::bpf_program__set_type(prog, 3)
+    super::object_api::bpf_program__set_type(prog, BPF_PROG_TYPE_SCHED_CLS)
 }
 
 /// `bpf_program__is_sched_cls` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 3.
 #[no_mangle]
 pub extern "C" fn bpf_program__is_sched_cls(prog: *const bpf_program) -> bool {
-    is_type(prog, 3)
+    is_type(prog, BPF_PROG_TYPE_SCHED_CLS)
 }
 
 /// `bpf_program__set_sched_act` (LIBBPF_0.0.1, 0.x-only): sets the program type to
 /// 4. HL; -EBUSY after load.
 #[no_mangle]
 pub extern "C" fn bpf_program__set_sched_act(prog: *mut bpf_program) -> c_int {
-    super::object_api::bpf_program__set_type(prog, 4)
+    super::object_api::bpf_program__set_type(prog, BPF_PROG_TYPE_SCHED_ACT)
 }
 
 /// `bpf_program__is_sched_act` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 4.
 #[no_mangle]
 pub extern "C" fn bpf_program__is_sched_act(prog: *const bpf_program) -> bool {
-    is_type(prog, 4)
+    is_type(prog, BPF_PROG_TYPE_SCHED_ACT)
 }
 
 /// `bpf_program__set_tracepoint` (LIBBPF_0.0.1, 0.x-only): sets the program type to
 /// 5. HL; -EBUSY after load.
 #[no_mangle]
 pub extern "C" fn bpf_program__set_tracepoint(prog: *mut bpf_program) -> c_int {
-    super::object_api::bpf_program__set_type(prog, 5)
+    super::object_api::bpf_program__set_type(prog, BPF_PROG_TYPE_TRACEPOINT)
 }
 
 /// `bpf_program__is_tracepoint` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 5.
 #[no_mangle]
 pub extern "C" fn bpf_program__is_tracepoint(prog: *const bpf_program) -> bool {
-    is_type(prog, 5)
+    is_type(prog, BPF_PROG_TYPE_TRACEPOINT)
 }
 
 /// `bpf_program__set_xdp` (LIBBPF_0.0.1, 0.x-only): sets the program type to
 /// 6. HL; -EBUSY after load.
 #[no_mangle]
 pub extern "C" fn bpf_program__set_xdp(prog: *mut bpf_program) -> c_int {
-    super::object_api::bpf_program__set_type(prog, 6)
+    super::object_api::bpf_program__set_type(prog, BPF_PROG_TYPE_XDP)
 }
 
 /// `bpf_program__is_xdp` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 6.
 #[no_mangle]
 pub extern "C" fn bpf_program__is_xdp(prog: *const bpf_program) -> bool {
-    is_type(prog, 6)
+    is_type(prog, BPF_PROG_TYPE_XDP)
 }
 
 /// `bpf_program__set_perf_event` (LIBBPF_0.0.1, 0.x-only): sets the program type to
 /// 7. HL; -EBUSY after load.
 #[no_mangle]
 pub extern "C" fn bpf_program__set_perf_event(prog: *mut bpf_program) -> c_int {
-    super::object_api::bpf_program__set_type(prog, 7)
+    super::object_api::bpf_program__set_type(prog, BPF_PROG_TYPE_PERF_EVENT)
 }
 
 /// `bpf_program__is_perf_event` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 7.
 #[no_mangle]
 pub extern "C" fn bpf_program__is_perf_event(prog: *const bpf_program) -> bool {
-    is_type(prog, 7)
+    is_type(prog, BPF_PROG_TYPE_PERF_EVENT)
 }
 
 /// `bpf_program__set_raw_tracepoint` (LIBBPF_0.0.1, 0.x-only): sets the program type to
 /// 17. HL; -EBUSY after load.
 #[no_mangle]
 pub extern "C" fn bpf_program__set_raw_tracepoint(prog: *mut bpf_program) -> c_int {
-    super::object_api::bpf_program__set_type(prog, 17)
+    super::object_api::bpf_program__set_type(prog, BPF_PROG_TYPE_RAW_TRACEPOINT)
 }
 
 /// `bpf_program__is_raw_tracepoint` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 17.
 #[no_mangle]
 pub extern "C" fn bpf_program__is_raw_tracepoint(prog: *const bpf_program) -> bool {
-    is_type(prog, 17)
+    is_type(prog, BPF_PROG_TYPE_RAW_TRACEPOINT)
 }
 
 /// `bpf_program__set_tracing` (LIBBPF_0.0.6, 0.x-only): sets the program type to
 /// 26. HL; -EBUSY after load.
 #[no_mangle]
 pub extern "C" fn bpf_program__set_tracing(prog: *mut bpf_program) -> c_int {
-    super::object_api::bpf_program__set_type(prog, 26)
+    super::object_api::bpf_program__set_type(prog, BPF_PROG_TYPE_TRACING)
 }
 
 /// `bpf_program__is_tracing` (LIBBPF_0.0.6, 0.x-only): whether the program's type is 26.
 #[no_mangle]
 pub extern "C" fn bpf_program__is_tracing(prog: *const bpf_program) -> bool {
-    is_type(prog, 26)
+    is_type(prog, BPF_PROG_TYPE_TRACING)
 }
 
 /// `bpf_program__set_struct_ops` (LIBBPF_0.0.7, 0.x-only): sets the program type to
 /// 27. HL; -EBUSY after load.
 #[no_mangle]
 pub extern "C" fn bpf_program__set_struct_ops(prog: *mut bpf_program) -> c_int {
-    super::object_api::bpf_program__set_type(prog, 27)
+    super::object_api::bpf_program__set_type(prog, BPF_PROG_TYPE_STRUCT_OPS)
 }
 
 /// `bpf_program__is_struct_ops` (LIBBPF_0.0.7, 0.x-only): whether the program's type is 27.
 #[no_mangle]
 pub extern "C" fn bpf_program__is_struct_ops(prog: *const bpf_program) -> bool {
-    is_type(prog, 27)
+    is_type(prog, BPF_PROG_TYPE_STRUCT_OPS)
 }
 
 /// `bpf_program__set_extension` (LIBBPF_0.0.7, 0.x-only): sets the program type to
 /// 28. HL; -EBUSY after load.
 #[no_mangle]
 pub extern "C" fn bpf_program__set_extension(prog: *mut bpf_program) -> c_int {
-    super::object_api::bpf_program__set_type(prog, 28)
+    super::object_api::bpf_program__set_type(prog, BPF_PROG_TYPE_EXT)
 }
 
 /// `bpf_program__is_extension` (LIBBPF_0.0.7, 0.x-only): whether the program's type is 28.
 #[no_mangle]
 pub extern "C" fn bpf_program__is_extension(prog: *const bpf_program) -> bool {
-    is_type(prog, 28)
+    is_type(prog, BPF_PROG_TYPE_EXT)
 }
 
 /// `bpf_program__set_lsm` (LIBBPF_0.0.8, 0.x-only): sets the program type to
 /// 29. HL; -EBUSY after load.
 #[no_mangle]
 pub extern "C" fn bpf_program__set_lsm(prog: *mut bpf_program) -> c_int {
-    super::object_api::bpf_program__set_type(prog, 29)
+    super::object_api::bpf_program__set_type(prog, BPF_PROG_TYPE_LSM)
 }
 
 /// `bpf_program__is_lsm` (LIBBPF_0.0.8, 0.x-only): whether the program's type is 29.
 #[no_mangle]
 pub extern "C" fn bpf_program__is_lsm(prog: *const bpf_program) -> bool {
-    is_type(prog, 29)
+    is_type(prog, BPF_PROG_TYPE_LSM)
 }
 
 /// `bpf_program__set_sk_lookup` (LIBBPF_0.1.0, 0.x-only): sets the program type to
 /// 30. HL; -EBUSY after load.
 #[no_mangle]
 pub extern "C" fn bpf_program__set_sk_lookup(prog: *mut bpf_program) -> c_int {
-    super::object_api::bpf_program__set_type(prog, 30)
+    super::object_api::bpf_program__set_type(prog, BPF_PROG_TYPE_SK_LOOKUP)
 }
 
 /// `bpf_program__is_sk_lookup` (LIBBPF_0.1.0, 0.x-only): whether the program's type is 30.
 #[no_mangle]
 pub extern "C" fn bpf_program__is_sk_lookup(prog: *const bpf_program) -> bool {
-    is_type(prog, 30)
+    is_type(prog, BPF_PROG_TYPE_SK_LOOKUP)
 }

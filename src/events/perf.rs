@@ -15,8 +15,6 @@ use crate::sys::{borrow_fd, UserPtr};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// `BPF_MAP_TYPE_PERF_EVENT_ARRAY`.
-pub const MAP_TYPE_PERF_EVENT_ARRAY: u32 = 4;
 /// `PERF_RECORD_LOST`.
 pub const RECORD_LOST: u32 = 2;
 /// `PERF_RECORD_SAMPLE`.
@@ -146,7 +144,7 @@ impl PerfBuffer {
         let mut max_entries = 0u32;
         match crate::sys::obj::map_info_raw(map_fd) {
             Ok(info) => {
-                if info.map_type != MAP_TYPE_PERF_EVENT_ARRAY {
+                if info.map_type != crate::uapi::BPF_MAP_TYPE_PERF_EVENT_ARRAY {
                     let n = info.name.iter().position(|&b| b == 0).unwrap_or(16);
                     crate::log::warn(format_args!(
                         "map '{}' should be BPF_MAP_TYPE_PERF_EVENT_ARRAY",

@@ -11,17 +11,12 @@
 use super::{Abort, Epoll};
 use crate::error::{Error, SysError};
 use crate::sys::mmap::{page_size, Mapping};
+use crate::uapi::{
+    BPF_MAP_TYPE_RINGBUF, BPF_RINGBUF_BUSY_BIT as BUSY_BIT, BPF_RINGBUF_DISCARD_BIT as DISCARD_BIT,
+    BPF_RINGBUF_HDR_SZ as HDR_SZ,
+};
 use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
-
-/// `BPF_RINGBUF_BUSY_BIT`.
-pub const BUSY_BIT: u32 = 1 << 31;
-/// `BPF_RINGBUF_DISCARD_BIT`.
-pub const DISCARD_BIT: u32 = 1 << 30;
-/// `BPF_RINGBUF_HDR_SZ`.
-pub const HDR_SZ: u32 = 8;
-/// `BPF_MAP_TYPE_RINGBUF`.
-pub const MAP_TYPE_RINGBUF: u32 = 27;
 
 /// Bytes a record with header length word `len` takes in the ring.
 #[inline]
@@ -49,7 +44,7 @@ impl Ring {
             ))
         })?;
         let map = crate::sys::borrow_fd(map_fd)?;
-        if info.map_type != MAP_TYPE_RINGBUF {
+        if info.map_type != BPF_MAP_TYPE_RINGBUF {
             crate::log::warn(format_args!(
                 "ringbuf: map fd={} is not BPF_MAP_TYPE_RINGBUF",
                 map.as_raw_fd()

@@ -12,16 +12,16 @@
 //! which the kernel raises whenever the ring is not full and signals after a
 //! drain that consumed samples: `reserve_blocking` waits on it.
 
-use super::ring::{BUSY_BIT, DISCARD_BIT, HDR_SZ};
 use super::Epoll;
 use crate::error::{Error, SysError};
 use crate::sys::mmap::{page_size, Mapping};
+use crate::uapi::{
+    BPF_MAP_TYPE_USER_RINGBUF, BPF_RINGBUF_BUSY_BIT as BUSY_BIT,
+    BPF_RINGBUF_DISCARD_BIT as DISCARD_BIT, BPF_RINGBUF_HDR_SZ as HDR_SZ,
+};
 use std::os::fd::BorrowedFd;
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::time::Instant;
-
-/// `BPF_MAP_TYPE_USER_RINGBUF`.
-pub const MAP_TYPE_USER_RINGBUF: u32 = 31;
 
 /// Bytes a record of `size` payload bytes takes: header plus payload, rounded up
 /// to 8. `size` is below 2^30 here (the flag bits are refused first).
@@ -62,7 +62,7 @@ impl UserRing {
                 "user ringbuf: failed to get map info for fd={map_fd}: {e}"
             ))
         })?;
-        if info.map_type != MAP_TYPE_USER_RINGBUF {
+        if info.map_type != BPF_MAP_TYPE_USER_RINGBUF {
             crate::log::warn(format_args!(
                 "user ringbuf: map fd={map_fd} is not BPF_MAP_TYPE_USER_RINGBUF"
             ));
@@ -255,7 +255,7 @@ mod tests {
         let mut name = [0u8; 16];
         name[..9].copy_from_slice(b"ur_unit_r");
         let Ok(map) = crate::sys::map::map_create(&crate::sys::map::MapCreate {
-            map_type: MAP_TYPE_USER_RINGBUF,
+            map_type: BPF_MAP_TYPE_USER_RINGBUF,
             name,
             max_entries: 4096,
             ..Default::default()

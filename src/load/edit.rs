@@ -4,15 +4,14 @@
 
 use super::{MapState, ObjState, ProgState};
 use crate::error::Error;
-use crate::object::maps::{BPF_MAP_TYPE_ARRAY_OF_MAPS, BPF_MAP_TYPE_HASH_OF_MAPS};
 use crate::sys::obj::map_info_raw;
 use crate::sys::UserPtr;
+use crate::uapi::{
+    BPF_MAP_TYPE_ARRAY_OF_MAPS, BPF_MAP_TYPE_HASH_OF_MAPS, BPF_MAP_TYPE_LRU_PERCPU_HASH,
+    BPF_MAP_TYPE_PERCPU_ARRAY, BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE, BPF_MAP_TYPE_PERCPU_HASH,
+    BPF_MAP_TYPE_RINGBUF, BPF_MAP_TYPE_USER_RINGBUF,
+};
 use std::os::fd::{AsFd, BorrowedFd};
-
-/// `BPF_MAP_TYPE_RINGBUF`.
-pub const BPF_MAP_TYPE_RINGBUF: u32 = 27;
-/// `BPF_MAP_TYPE_USER_RINGBUF`.
-pub const BPF_MAP_TYPE_USER_RINGBUF: u32 = 31;
 
 /// Ring buffer sizes must be a power-of-two multiple of the page size: round up to
 /// the next one (0 stays 0, so a forgotten size still fails in the kernel).
@@ -286,8 +285,13 @@ impl ObjState {
 
 /// Per-CPU map types (values are one slot per possible CPU).
 pub fn is_percpu(map_type: u32) -> bool {
-    // PERCPU_HASH 5, PERCPU_ARRAY 6, LRU_PERCPU_HASH 10, PERCPU_CGROUP_STORAGE 21.
-    matches!(map_type, 5 | 6 | 10 | 21)
+    matches!(
+        map_type,
+        BPF_MAP_TYPE_PERCPU_HASH
+            | BPF_MAP_TYPE_PERCPU_ARRAY
+            | BPF_MAP_TYPE_LRU_PERCPU_HASH
+            | BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE
+    )
 }
 
 #[cfg(test)]

@@ -4,24 +4,33 @@
 
 use super::{MapState, ObjState};
 use crate::error::Error;
-use crate::object::maps::{
-    DataKind, MapKind, BPF_F_RDONLY_PROG, BPF_MAP_TYPE_ARRAY_OF_MAPS, BPF_MAP_TYPE_HASH_OF_MAPS,
-    BPF_MAP_TYPE_PROG_ARRAY,
-};
+use crate::object::maps::{DataKind, MapKind};
 use crate::object::MapDef;
 use crate::sys::map::{map_create, map_freeze, map_update_elem, MapCreate};
 use crate::sys::obj::{map_info, obj_get_path, obj_pin_path};
 use crate::sys::UserPtr;
+use crate::uapi::*;
 use std::ffi::CString;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
-
-const BPF_MAP_TYPE_PERF_EVENT_ARRAY: u32 = 4;
 
 /// Map types created without BTF key/value ids (old kernels answer ENOTSUPP).
 fn btf_ids_allowed(t: u32) -> bool {
     !matches!(
         t,
-        4 | 7 | 8 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | 22 | 23 | 25 | 33
+        BPF_MAP_TYPE_PERF_EVENT_ARRAY
+            | BPF_MAP_TYPE_STACK_TRACE
+            | BPF_MAP_TYPE_CGROUP_ARRAY
+            | BPF_MAP_TYPE_ARRAY_OF_MAPS
+            | BPF_MAP_TYPE_HASH_OF_MAPS
+            | BPF_MAP_TYPE_DEVMAP
+            | BPF_MAP_TYPE_SOCKMAP
+            | BPF_MAP_TYPE_CPUMAP
+            | BPF_MAP_TYPE_XSKMAP
+            | BPF_MAP_TYPE_SOCKHASH
+            | BPF_MAP_TYPE_QUEUE
+            | BPF_MAP_TYPE_STACK
+            | BPF_MAP_TYPE_DEVMAP_HASH
+            | BPF_MAP_TYPE_ARENA
     )
 }
 

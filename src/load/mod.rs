@@ -20,6 +20,7 @@ use crate::insn::Insn;
 use crate::object::{MapDef, Object, OpenOpts, ProgDef};
 use crate::sys::mmap::Mapping;
 use crate::sys::UserPtr;
+use crate::uapi::{BPF_MAP_TYPE_PERF_EVENT_ARRAY, BPF_PROG_TYPE_UNSPEC};
 use std::os::fd::OwnedFd;
 
 /// A map of an opened object: its (editable until load) definition and its fd.
@@ -61,9 +62,6 @@ pub struct ProgState {
     /// Instructions replaced by `set_insns`, else the linked program after load.
     pub insns: Option<Vec<Insn>>,
 }
-
-/// `BPF_MAP_TYPE_PERF_EVENT_ARRAY`.
-const BPF_MAP_TYPE_PERF_EVENT_ARRAY: u32 = 4;
 
 /// The overrides of the 0.x `struct bpf_prog_load_attr`.
 #[derive(Debug, Clone, Copy, Default)]
@@ -206,11 +204,11 @@ impl ObjState {
     /// program's index.
     pub fn load_legacy(&mut self, a: &LegacyLoad) -> Result<usize, Error> {
         for p in &mut self.progs {
-            if a.prog_type != 0 {
+            if a.prog_type != BPF_PROG_TYPE_UNSPEC {
                 p.def.prog_type = a.prog_type;
                 p.def.expected_attach_type = a.expected_attach_type;
             }
-            if p.def.prog_type == 0 {
+            if p.def.prog_type == BPF_PROG_TYPE_UNSPEC {
                 crate::log::warn(format_args!(
                     "prog '{}': unknown program type for section '{}' and none given",
                     p.def.name, p.def.sec_name

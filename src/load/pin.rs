@@ -10,7 +10,7 @@ use crate::sys::obj::obj_pin_path;
 use std::ffi::CString;
 use std::os::fd::AsFd;
 
-use crate::sys::obj::BPF_FS_MAGIC;
+use crate::uapi::BPF_FS_MAGIC;
 const PATH_MAX: usize = 4096;
 
 fn parent(path: &str) -> &str {

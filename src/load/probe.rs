@@ -9,14 +9,22 @@ use crate::insn::Insn;
 use crate::sys::map::{map_create, MapCreate};
 use crate::sys::prog::{prog_load, Log, ProgLoad};
 use crate::sys::UserPtr;
+use crate::uapi::*;
 use std::os::fd::AsRawFd;
 
-/// The kernel's internal `ENOTSUPP`, which reaches user space for some probes.
-const ENOTSUPP: i32 = 524;
-/// The last program type libbpf 1.1.2 knows (`BPF_PROG_TYPE_SYSCALL`).
-const LAST_PROG_TYPE: u32 = 31;
-/// The last map type libbpf 1.1.2 knows (`BPF_MAP_TYPE_CGRP_STORAGE`).
-const LAST_MAP_TYPE: u32 = 32;
+/// The last program type libbpf 1.1.2 knows.
+const LAST_PROG_TYPE: u32 = BPF_PROG_TYPE_SYSCALL;
+/// The last map type libbpf 1.1.2 knows.
+const LAST_MAP_TYPE: u32 = BPF_MAP_TYPE_CGRP_STORAGE;
+
+/// Program types whose helpers libbpf 1.1.2 does not probe (tracing, struct_ops,
+/// extension, LSM: each needs an attach target to load at all).
+pub fn helper_probe_unsupported(prog_type: u32) -> bool {
+    matches!(
+        prog_type,
+        BPF_PROG_TYPE_TRACING | BPF_PROG_TYPE_STRUCT_OPS | BPF_PROG_TYPE_EXT | BPF_PROG_TYPE_LSM
+    )
+}
 
 /// What a probe load expects when success is not possible by design.
 struct Expect {
@@ -43,31 +51,33 @@ fn probe_load(prog_type: u32, insns: &[Insn], log: Option<&mut [u8]>) -> Result<
     let mut own = [0u8; 4096];
     let mut expect = None;
     let mut log = log;
-    // BPF_CGROUP_INET4_CONNECT 10, BPF_CGROUP_GETSOCKOPT 21, BPF_SK_LOOKUP 36,
-    // BPF_LIRC_MODE2 16, BPF_TRACE_FENTRY 24, BPF_LSM_MAC 27.
     match prog_type {
-        18 => req.expected_attach_type = 10,
-        25 => req.expected_attach_type = 21,
-        30 => req.expected_attach_type = 36,
-        2 => req.kern_version = crate::sys::kernel::kernel_version(),
-        16 => req.expected_attach_type = 16,
-        26 | 29 => {
-            req.expected_attach_type = if prog_type == 26 { 24 } else { 27 };
+        BPF_PROG_TYPE_CGROUP_SOCK_ADDR => req.expected_attach_type = BPF_CGROUP_INET4_CONNECT,
+        BPF_PROG_TYPE_CGROUP_SOCKOPT => req.expected_attach_type = BPF_CGROUP_GETSOCKOPT,
+        BPF_PROG_TYPE_SK_LOOKUP => req.expected_attach_type = BPF_SK_LOOKUP,
+        BPF_PROG_TYPE_KPROBE => req.kern_version = crate::sys::kernel::kernel_version(),
+        BPF_PROG_TYPE_LIRC_MODE2 => req.expected_attach_type = BPF_LIRC_MODE2,
+        BPF_PROG_TYPE_TRACING | BPF_PROG_TYPE_LSM => {
+            req.expected_attach_type = if prog_type == BPF_PROG_TYPE_TRACING {
+                BPF_TRACE_FENTRY
+            } else {
+                BPF_LSM_MAC
+            };
             req.attach_btf_id = 1;
             expect = Some(Expect {
                 errno: libc::EINVAL,
                 msg: Some("attach_btf_id 1 is not a function"),
             });
         }
-        28 => {
+        BPF_PROG_TYPE_EXT => {
             req.attach_btf_id = 1;
             expect = Some(Expect {
                 errno: libc::EINVAL,
                 msg: Some("Cannot replace kernel functions"),
             });
         }
-        31 => req.prog_flags = 1 << 4, // BPF_F_SLEEPABLE
-        27 => {
+        BPF_PROG_TYPE_SYSCALL => req.prog_flags = BPF_F_SLEEPABLE,
+        BPF_PROG_TYPE_STRUCT_OPS => {
             expect = Some(Expect {
                 errno: ENOTSUPP,
                 msg: None,
@@ -103,13 +113,13 @@ fn probe_load(prog_type: u32, insns: &[Insn], log: Option<&mut [u8]>) -> Result<
 
 const RET0: [Insn; 2] = [
     Insn {
-        code: 0xb7, // BPF_ALU64 | BPF_MOV | BPF_K
+        code: BPF_ALU64 | BPF_MOV | BPF_K,
         regs: 0,
         off: 0,
         imm: 0,
     },
     Insn {
-        code: 0x95, // BPF_JMP | BPF_EXIT
+        code: BPF_JMP | BPF_EXIT,
         regs: 0,
         off: 0,
         imm: 0,
@@ -124,14 +134,14 @@ pub fn prog_type(prog_type: u32) -> Result<bool, Error> {
 /// `libbpf_probe_bpf_helper`: whether `helper` may be called from `prog_type`
 /// (assumed yes unless the verifier names it an invalid or unknown function).
 pub fn helper(prog_type: u32, helper: u32) -> Result<bool, Error> {
-    if matches!(prog_type, 26..=29) {
+    if helper_probe_unsupported(prog_type) {
         return Err(Error::Unsupported(
             "helper probes for tracing, extension, struct_ops and LSM programs",
         ));
     }
     let insns = [
         Insn {
-            code: 0x85, // BPF_JMP | BPF_CALL
+            code: BPF_JMP | BPF_CALL,
             regs: 0,
             off: 0,
             imm: helper as i32,
@@ -162,7 +172,7 @@ fn local_storage_btf() -> Result<std::os::fd::OwnedFd, Error> {
 
 /// `libbpf_probe_bpf_map_type`: 1 if the kernel supports `map_type`, 0 if not.
 pub fn map_type(map_type: u32) -> Result<bool, Error> {
-    if map_type == 0 || map_type > LAST_MAP_TYPE {
+    if map_type == BPF_MAP_TYPE_UNSPEC || map_type > LAST_MAP_TYPE {
         return Err(Error::Unsupported("unknown map type"));
     }
     let (mut key, mut value, mut max) = (4u32, 4u32, 1u32);
@@ -170,44 +180,40 @@ pub fn map_type(map_type: u32) -> Result<bool, Error> {
     let mut expect = None;
     let mut btf = None;
     match map_type {
-        7 => value = 8, // STACK_TRACE
-        11 => {
-            // LPM_TRIE
+        BPF_MAP_TYPE_STACK_TRACE => value = 8,
+        BPF_MAP_TYPE_LPM_TRIE => {
             key = 8;
             value = 8;
-            req.map_flags = 1; // BPF_F_NO_PREALLOC
+            req.map_flags = BPF_F_NO_PREALLOC;
         }
-        19 | 21 => {
-            // CGROUP_STORAGE, PERCPU_CGROUP_STORAGE
+        BPF_MAP_TYPE_CGROUP_STORAGE | BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE => {
             key = 16; // struct bpf_cgroup_storage_key (u64, u32, padding)
             value = 8;
             max = 0;
         }
-        22 | 23 => key = 0, // QUEUE, STACK
-        24 | 28 | 29 | 32 => {
-            // SK/INODE/TASK/CGRP storage
+        BPF_MAP_TYPE_QUEUE | BPF_MAP_TYPE_STACK => key = 0,
+        BPF_MAP_TYPE_SK_STORAGE
+        | BPF_MAP_TYPE_INODE_STORAGE
+        | BPF_MAP_TYPE_TASK_STORAGE
+        | BPF_MAP_TYPE_CGRP_STORAGE => {
             value = 8;
             max = 0;
-            req.map_flags = 1;
+            req.map_flags = BPF_F_NO_PREALLOC;
             btf = Some(local_storage_btf()?);
             req.btf_key_type_id = 1;
             req.btf_value_type_id = 3;
         }
-        27 | 31 => {
-            // RINGBUF, USER_RINGBUF
+        BPF_MAP_TYPE_RINGBUF | BPF_MAP_TYPE_USER_RINGBUF => {
             key = 0;
             value = 0;
             max = crate::sys::mmap::page_size() as u32;
         }
-        26 => {
-            // STRUCT_OPS: an invalid vmlinux type id gives ENOTSUPP when supported
+        BPF_MAP_TYPE_STRUCT_OPS => {
+            // An invalid vmlinux type id gives ENOTSUPP when supported.
             req.btf_vmlinux_value_type_id = 1;
             expect = Some(ENOTSUPP);
         }
-        30 => {
-            // BLOOM_FILTER
-            key = 0;
-        }
+        BPF_MAP_TYPE_BLOOM_FILTER => key = 0,
         _ => {}
     }
     req.key_size = key;
@@ -217,8 +223,11 @@ pub fn map_type(map_type: u32) -> Result<bool, Error> {
         req.btf_fd = b.as_raw_fd() as u32;
     }
     let inner;
-    if matches!(map_type, 12 | 13) {
-        inner = map_create(&MapCreate::new(1, None, 4, 4, 1))?;
+    if matches!(
+        map_type,
+        BPF_MAP_TYPE_ARRAY_OF_MAPS | BPF_MAP_TYPE_HASH_OF_MAPS
+    ) {
+        inner = map_create(&MapCreate::new(BPF_MAP_TYPE_HASH, None, 4, 4, 1))?;
         req.inner_map_fd = inner.as_raw_fd() as u32;
     }
     let r = map_create(&req);

@@ -10,6 +10,7 @@ use crate::object::sec::{self, SecFlags};
 use crate::object::RelocKind;
 use crate::sys::prog::{prog_load, Log, ProgLoad, Recs};
 use crate::sys::UserPtr;
+use crate::uapi;
 use std::os::fd::{AsRawFd, OwnedFd};
 
 /// CO-RE relocations are not implemented: a program whose code carries them fails
@@ -69,9 +70,9 @@ fn patch_maps(st: &ObjState, prog: &str, linked: &mut Linked) -> Result<(), Erro
         let i0 = &mut linked.insns[idx];
         i0.imm = fd.as_raw_fd();
         match off {
-            None => i0.set_src(insn::BPF_PSEUDO_MAP_FD),
+            None => i0.set_src(uapi::BPF_PSEUDO_MAP_FD),
             Some(o) => {
-                i0.set_src(insn::BPF_PSEUDO_MAP_VALUE);
+                i0.set_src(uapi::BPF_PSEUDO_MAP_VALUE);
                 linked.insns[idx + 1].imm = o as i32;
             }
         }
@@ -161,7 +162,7 @@ fn load_one(st: &mut ObjState, i: usize) -> Result<(), Error> {
     }
     let p = &st.progs[i];
     let name = p.def.name.clone();
-    if p.def.prog_type == 0 {
+    if p.def.prog_type == uapi::BPF_PROG_TYPE_UNSPEC {
         crate::log::warn(format_args!(
             "prog '{name}': missing BPF prog type, check ELF section name '{}'",
             p.def.sec_name
@@ -272,8 +273,7 @@ fn bind_rodata(st: &ObjState, prog: &str, prog_fd: i32) {
 /// sections (`fentry.s/`, `lsm.s/`, `syscall`, `uprobe.s/`, …), `BPF_F_XDP_HAS_FRAGS`
 /// for `xdp.frags`.
 fn section_prog_flags(p: &super::ProgState) -> u32 {
-    const BPF_F_SLEEPABLE: u32 = 1 << 4;
-    const BPF_F_XDP_HAS_FRAGS: u32 = 1 << 5;
+    use uapi::{BPF_F_SLEEPABLE, BPF_F_XDP_HAS_FRAGS};
     p.def.sec_def.map_or(0, |d| {
         (if d.is_sleepable() { BPF_F_SLEEPABLE } else { 0 })
             | (if d.has_xdp_frags() {

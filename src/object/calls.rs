@@ -110,7 +110,7 @@ pub fn link(obj: &Object, prog: usize) -> Result<Linked, Error> {
                 _ => None,
             };
             if let Some(RelocKind::FuncAddr { .. }) = reloc.map(|r| r.kind) {
-                out[out_idx].set_src(crate::insn::BPF_PSEUDO_FUNC);
+                out[out_idx].set_src(crate::uapi::BPF_PSEUDO_FUNC);
             }
             if let Some((tcode, tinsn)) = target {
                 let tcs = &obj.code[tcode];

@@ -4,13 +4,14 @@
 //! bounds-checks section data; we check symbol/instruction indexes); malformed input
 //! is a `LIBBPF_ERRNO__FORMAT`/`__RELOC` error naming the section or program.
 
-use super::maps::{self, data_map, parse_legacy_def, DataKind, MapDef, MapKind};
+use super::maps::{data_map, parse_legacy_def, DataKind, MapDef, MapKind};
 use super::{
     format_err, reloc_err, sec, CodeSection, Func, Object, OpenOpts, ProgDef, Reloc, RelocKind,
 };
 use crate::btf::{parse_btf_map_def, Btf, BtfExt, Kind};
 use crate::error::{libbpf_errno, Error};
 use crate::insn::Insn;
+use crate::uapi;
 use object::elf::{self as E, FileHeader64};
 use object::read::elf::{FileHeader, Rel, SectionHeader, Sym};
 use object::Endianness;
@@ -350,7 +351,7 @@ pub fn parse(data: &[u8], path_name: &str, opts: &OpenOpts) -> Result<Object, Er
                 code: ci,
                 insn_off: f.off,
                 insn_cnt: f.cnt,
-                prog_type: def.map_or(0, |d| d.prog_type),
+                prog_type: def.map_or(uapi::BPF_PROG_TYPE_UNSPEC, |d| d.prog_type),
                 expected_attach_type: def.map_or(0, |d| d.expected_attach_type),
                 sec_def: def,
             });
@@ -392,7 +393,7 @@ pub fn parse(data: &[u8], path_name: &str, opts: &OpenOpts) -> Result<Object, Er
                 })
         });
         if !exposed {
-            m.map_flags &= !super::maps::BPF_F_MMAPABLE;
+            m.map_flags &= !uapi::BPF_F_MMAPABLE;
         }
         kinds[shndx] = SecKind::Data(obj.maps.len());
         obj.maps.push(m);
@@ -573,7 +574,7 @@ fn from_btf_def(name: &str, d: &crate::btf::BtfMapDef, shndx: usize) -> Result<M
     }
     if matches!(
         m.map_type,
-        maps::BPF_MAP_TYPE_ARRAY_OF_MAPS | maps::BPF_MAP_TYPE_HASH_OF_MAPS
+        uapi::BPF_MAP_TYPE_ARRAY_OF_MAPS | uapi::BPF_MAP_TYPE_HASH_OF_MAPS
     ) && m.inner.is_none()
     {
         crate::log::debug(format_args!(
@@ -626,7 +627,7 @@ fn code_relocs(
             ));
         }
         let kind = if insn.code == crate::insn::CALL {
-            if insn.src() != crate::insn::BPF_PSEUDO_CALL {
+            if insn.src() != uapi::BPF_PSEUDO_CALL {
                 return Err(ctx(format!(
                     "call with src_reg {} is not a BPF-to-BPF call",
                     insn.src()
@@ -672,7 +673,7 @@ fn code_relocs(
             }
             // A subprogram's address (a callback): clang emits a plain ld_imm64
             // against the code section; the loader marks it BPF_PSEUDO_FUNC.
-            if insn.src() == crate::insn::BPF_PSEUDO_FUNC
+            if insn.src() == uapi::BPF_PSEUDO_FUNC
                 || matches!(kinds.get(sym.shndx), Some(SecKind::Code(_)))
             {
                 let Some(SecKind::Code(tci)) = kinds.get(sym.shndx).copied() else {
@@ -761,7 +762,7 @@ fn map_initialisers(
             )));
         }
         let slot = ((rel - u64::from(vo)) / 8) as u32;
-        if m.map_type == maps::BPF_MAP_TYPE_PROG_ARRAY {
+        if m.map_type == uapi::BPF_MAP_TYPE_PROG_ARRAY {
             if !matches!(kinds.get(sym.shndx), Some(SecKind::Code(_))) || sym.typ != E::STT_FUNC {
                 return Err(format_err(format!(
                     "map '{}': slot {slot}: '{}' is not a program",

@@ -3,6 +3,7 @@
 use super::attr::{MapBatchAttr, MapCreateAttr, MapElemAttr, MapFdAttr};
 use super::{call, call_fd, Cmd, UserPtr};
 use crate::error::SysError;
+use crate::uapi::BPF_F_NUMA_NODE;
 use std::os::fd::{AsRawFd, BorrowedFd, OwnedFd};
 
 /// Everything `BPF_MAP_CREATE` takes (Linux 3.18; names 4.15; BTF 4.18; map_extra 5.16).
@@ -163,9 +164,6 @@ pub fn map_batch(
     let r = call(cmd, &mut attr).map(drop);
     (r, attr.count)
 }
-
-/// `BPF_F_NUMA_NODE`.
-pub const BPF_F_NUMA_NODE: u32 = 1 << 2;
 
 impl MapCreate {
     /// A creation request with the basic sizes and the name (truncated to 15 bytes).
