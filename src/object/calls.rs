@@ -191,9 +191,9 @@ mod tests {
             imm: 40,
             ..Insn::default()
         };
-        call.set_src(crate::insn::BPF_PSEUDO_CALL);
+        call.set_src(crate::uapi::BPF_PSEUDO_CALL);
         let exit = Insn {
-            code: crate::insn::BPF_JMP | crate::insn::BPF_EXIT,
+            code: crate::uapi::BPF_JMP | crate::uapi::BPF_EXIT,
             ..Insn::default()
         };
         let obj = one_prog(vec![exit, call, exit]);
