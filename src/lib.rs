@@ -9,21 +9,20 @@
 //!   header constants; plain data. May use: nothing.
 //! - `error`: the single error type and its errno table. May use: uapi.
 //! - `log`: message levels and the sink the C layer installs. May use: nothing.
-//! - `names`: the UAPI enums' names. May use: uapi.
 //! - `insn`: the BPF instruction type. May use: error, uapi.
 //! - `sys`: one safe wrapper per `bpf()` command, perf events, netlink, procfs and
 //!   rlimits; the only kernel I/O. May use: error, log, insn, uapi.
 //! - `btf`: BTF and `.BTF.ext` parsed, queried, written; no kernel calls. May use:
 //!   error, log, uapi.
 //! - `object`: a BPF ELF file as maps, programs and relocations; no kernel calls.
-//!   May use: btf, insn, error, log, names, uapi.
+//!   May use: btf, insn, error, log, uapi.
 //! - `load`: an object turned into kernel objects (fds), feature probes. May use:
-//!   object, btf, sys, insn, error, log, names, uapi.
+//!   object, btf, sys, insn, error, log, uapi.
 //! - `attach`: loaded programs attached (links, perf events, XDP/TC). May use:
-//!   load, object, btf, sys, insn, error, log, names, uapi.
+//!   load, object, btf, sys, insn, error, log, uapi.
 //! - `events`: ring and perf buffers. May use: sys, error, log, uapi.
 //! - `legacy`: the `samples/bpf` `bpf_load.c` loader. May use: attach, load,
-//!   object, btf, sys, insn, error, log, names, uapi.
+//!   object, btf, sys, insn, error, log, uapi.
 //! - `capi`: the C ABI skin (`extern "C"`), converting pointers, sizes,
 //!   `opts->sz`, handles and errors to libbpf's conventions; no logic the core
 //!   lacks. May use: every module. No module may use it.
@@ -40,7 +39,7 @@ pub mod insn;
 pub mod legacy;
 pub mod load;
 pub mod log;
-pub mod names;
+
 pub mod object;
 pub mod sys;
 #[cfg(test)]

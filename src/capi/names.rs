@@ -1,5 +1,5 @@
 //! Enum names and the memlock setting (`libbpf.h` / `bpf.h` tail): thin exports over
-//! `crate::names` and `crate::sys::memlock`. Spec `libbpf-api.md` §1.1, §1.2.
+//! `crate::uapi::names` and `crate::sys::memlock`. Spec `libbpf-api.md` §1.1, §1.2.
 
 use super::boundary::{hl, value};
 use super::types::{bpf_attach_type, bpf_link_type, bpf_map_type, bpf_prog_type};
@@ -15,7 +15,7 @@ fn c_or_null(s: Option<&'static CStr>) -> *const c_char {
 #[no_mangle]
 pub extern "C" fn libbpf_bpf_map_type_str(t: bpf_map_type) -> *const c_char {
     value("libbpf_bpf_map_type_str", ptr::null(), || {
-        c_or_null(crate::names::map_type(t))
+        c_or_null(crate::uapi::names::map_type(t))
     })
 }
 
@@ -24,7 +24,7 @@ pub extern "C" fn libbpf_bpf_map_type_str(t: bpf_map_type) -> *const c_char {
 #[no_mangle]
 pub extern "C" fn libbpf_bpf_prog_type_str(t: bpf_prog_type) -> *const c_char {
     value("libbpf_bpf_prog_type_str", ptr::null(), || {
-        c_or_null(crate::names::prog_type(t))
+        c_or_null(crate::uapi::names::prog_type(t))
     })
 }
 
@@ -33,7 +33,7 @@ pub extern "C" fn libbpf_bpf_prog_type_str(t: bpf_prog_type) -> *const c_char {
 #[no_mangle]
 pub extern "C" fn libbpf_bpf_attach_type_str(t: bpf_attach_type) -> *const c_char {
     value("libbpf_bpf_attach_type_str", ptr::null(), || {
-        c_or_null(crate::names::attach_type(t))
+        c_or_null(crate::uapi::names::attach_type(t))
     })
 }
 
@@ -42,7 +42,7 @@ pub extern "C" fn libbpf_bpf_attach_type_str(t: bpf_attach_type) -> *const c_cha
 #[no_mangle]
 pub extern "C" fn libbpf_bpf_link_type_str(t: bpf_link_type) -> *const c_char {
     value("libbpf_bpf_link_type_str", ptr::null(), || {
-        c_or_null(crate::names::link_type(t))
+        c_or_null(crate::uapi::names::link_type(t))
     })
 }
 

@@ -12,6 +12,7 @@
 
 mod generated;
 mod libbpf;
+pub mod names;
 mod newer;
 
 pub use generated::*;
