@@ -223,77 +223,6 @@ struct ring_buffer;
 struct user_ring_buffer;
 
 /**
- * `struct bpf_perf_event_opts` (libbpf 0.5; 1.1.2 layout, 16 bytes).
- */
-struct bpf_perf_event_opts {
-  size_t sz;
-  __u64 bpf_cookie;
-};
-
-/**
- * `struct bpf_tracepoint_opts` (libbpf 0.5; 16 bytes).
- */
-struct bpf_tracepoint_opts {
-  size_t sz;
-  __u64 bpf_cookie;
-};
-
-/**
- * `struct bpf_trace_opts` (libbpf 0.8; 16 bytes).
- */
-struct bpf_trace_opts {
-  size_t sz;
-  __u64 cookie;
-};
-
-/**
- * `struct bpf_iter_attach_opts` (libbpf 0.0.9; 24 bytes).
- */
-struct bpf_iter_attach_opts {
-  size_t sz;
-  union bpf_iter_link_info *link_info;
-  __u32 link_info_len;
-};
-
-/**
- * `struct bpf_kprobe_opts` (libbpf 0.5; 1.1.2 layout, 32 bytes, known size 25).
- */
-struct bpf_kprobe_opts {
-  size_t sz;
-  __u64 bpf_cookie;
-  size_t offset;
-  bool retprobe;
-};
-
-/**
- * `struct bpf_ksyscall_opts` (libbpf 1.0; 1.1.2 layout, 24 bytes, known size 17).
- */
-struct bpf_ksyscall_opts {
-  size_t sz;
-  __u64 bpf_cookie;
-  bool retprobe;
-};
-
-/**
- * `struct bpf_uprobe_opts` (libbpf 0.5, `func_name` 0.8; 1.1.2 layout, 40 bytes).
- */
-struct bpf_uprobe_opts {
-  size_t sz;
-  size_t ref_ctr_offset;
-  __u64 bpf_cookie;
-  bool retprobe;
-  const char *func_name;
-};
-
-/**
- * `struct bpf_usdt_opts` (libbpf 0.8; 16 bytes).
- */
-struct bpf_usdt_opts {
-  size_t sz;
-  __u64 usdt_cookie;
-};
-
-/**
  * `struct bpf_map_create_opts` (libbpf 0.6+; layout of 1.1, 48 bytes).
  */
 struct bpf_map_create_opts {
@@ -341,87 +270,6 @@ struct bpf_map_batch_opts {
 };
 
 /**
- * 0.x `struct bpf_map_def` as `bpf_map__def` returns it.
- *
- */
-struct bpf_map_def {
-  uint32_t type;
-  uint32_t key_size;
-  uint32_t value_size;
-  uint32_t max_entries;
-  uint32_t map_flags;
-};
-
-/**
- * 0.x destructor type of `bpf_map__set_priv`.
- */
-typedef void (*MapClearPriv)(struct bpf_map*, void*);
-
-/**
- * `struct bpf_xdp_attach_opts` (libbpf 0.7+, 16 bytes).
- */
-struct bpf_xdp_attach_opts {
-  size_t sz;
-  int old_prog_fd;
-};
-
-/**
- * `struct bpf_xdp_query_opts` (libbpf 0.7–1.1 layout, last field `attach_mode`,
- * 32 bytes). All fields after `sz` are outputs.
- */
-struct bpf_xdp_query_opts {
-  size_t sz;
-  __u32 prog_id;
-  __u32 drv_prog_id;
-  __u32 hw_prog_id;
-  __u32 skb_prog_id;
-  __u8 attach_mode;
-};
-
-/**
- * `struct bpf_xdp_set_link_opts` (libbpf 0.0.8–0.8, 16 bytes).
- */
-struct bpf_xdp_set_link_opts {
-  size_t sz;
-  int old_fd;
-};
-
-/**
- * `struct xdp_link_info` (libbpf 0.0.6–0.8, no `sz`, 20 bytes): filled by
- * `bpf_get_link_xdp_info` up to the caller's `info_size`.
- */
-struct xdp_link_info {
-  __u32 prog_id;
-  __u32 drv_prog_id;
-  __u32 hw_prog_id;
-  __u32 skb_prog_id;
-  __u8 attach_mode;
-};
-
-/**
- * `struct bpf_tc_hook` (libbpf 0.4+, 24 bytes).
- */
-struct bpf_tc_hook {
-  size_t sz;
-  int ifindex;
-  enum bpf_tc_attach_point attach_point;
-  __u32 parent;
-};
-
-/**
- * `struct bpf_tc_opts` (libbpf 0.4+, 32 bytes). `prog_id`, `handle` and
- * `priority` are written back by `bpf_tc_attach` and `bpf_tc_query`.
- */
-struct bpf_tc_opts {
-  size_t sz;
-  int prog_fd;
-  __u32 flags;
-  __u32 prog_id;
-  __u32 handle;
-  __u32 priority;
-};
-
-/**
  * `struct bpf_obj_get_opts` (libbpf 1.0+; layout of 1.1, 16 bytes).
  */
 struct bpf_obj_get_opts {
@@ -439,87 +287,6 @@ struct bpf_get_fd_by_id_opts {
    */
   __u32 open_flags;
 };
-
-/**
- * 0.x `struct bpf_prog_load_attr` (no `sz`; spec §4.3).
- */
-struct bpf_prog_load_attr {
-  const char *file;
-  enum bpf_prog_type prog_type;
-  enum bpf_attach_type expected_attach_type;
-  int ifindex;
-  int log_level;
-  int prog_flags;
-};
-
-/**
- * 0.x destructor type of `bpf_object__set_priv`.
- */
-typedef void (*ObjClearPriv)(struct bpf_object*, void*);
-
-/**
- * `struct bpf_object_open_opts` (libbpf 0.7–1.3 layout, 80 bytes).
- */
-struct bpf_object_open_opts {
-  size_t sz;
-  const char *object_name;
-  bool relaxed_maps;
-  /**
-   * 0.x `relaxed_core_relocs`; ignored.
-   */
-  bool relaxed_core_relocs;
-  const char *pin_root_path;
-  /**
-   * 0.x `attach_prog_fd`, an unnamed `__u32 :32` in 1.x; ignored.
-   */
-  __u32 attach_prog_fd;
-  const char *kconfig;
-  const char *btf_custom_path;
-  char *kernel_log_buf;
-  size_t kernel_log_size;
-  __u32 kernel_log_level;
-};
-
-/**
- * `perf_buffer_sample_fn`: `void (*)(void *ctx, int cpu, void *data, __u32 size)`.
- */
-typedef void (*perf_buffer_sample_fn)(void *ctx, int cpu, void *data, __u32 size);
-
-/**
- * `perf_buffer_lost_fn`: `void (*)(void *ctx, int cpu, __u64 cnt)`.
- */
-typedef void (*perf_buffer_lost_fn)(void *ctx, int cpu, __u64 cnt);
-
-/**
- * `perf_buffer_event_fn`: `enum bpf_perf_event_ret (*)(void *ctx, int cpu, struct perf_event_header *event)`.
- */
-typedef enum bpf_perf_event_ret (*perf_buffer_event_fn)(void *ctx, int cpu, struct perf_event_header *event);
-
-/**
- * `struct perf_buffer_raw_opts`, libbpf 1.x layout (32 bytes): `sz`, `cpu_cnt`@8,
- * `cpus`@16, `map_keys`@24 (1.x's two `long :0` take no space).
- */
-struct perf_buffer_raw_opts {
-  size_t sz;
-  /**
-   * If > 0, open only `cpus[i]`, stored at `map_keys[i]`.
-   */
-  int cpu_cnt;
-  int *cpus;
-  int *map_keys;
-};
-
-/**
- * `bpf_perf_event_print_t`: `enum bpf_perf_event_ret (*)(struct perf_event_header *hdr,
- * void *private_data)`.
- */
-typedef enum bpf_perf_event_ret (*bpf_perf_event_print_t)(struct perf_event_header *hdr, void *private_data);
-
-/**
- * `libbpf_print_fn_t`: `int (*)(enum libbpf_print_level, const char *, va_list)`.
- * The `va_list` is opaque to Rust; only C creates and reads it.
- */
-typedef int (*libbpf_print_fn_t)(enum libbpf_print_level level, const char *format, va_list args);
 
 /**
  * `struct bpf_prog_load_opts` (libbpf 0.6+; layout of 1.1.2, 104 bytes, last `log_buf`).
@@ -638,6 +405,239 @@ struct bpf_btf_load_opts {
 };
 
 /**
+ * `struct bpf_perf_event_opts` (libbpf 0.5; 1.1.2 layout, 16 bytes).
+ */
+struct bpf_perf_event_opts {
+  size_t sz;
+  __u64 bpf_cookie;
+};
+
+/**
+ * `struct bpf_tracepoint_opts` (libbpf 0.5; 16 bytes).
+ */
+struct bpf_tracepoint_opts {
+  size_t sz;
+  __u64 bpf_cookie;
+};
+
+/**
+ * `struct bpf_trace_opts` (libbpf 0.8; 16 bytes).
+ */
+struct bpf_trace_opts {
+  size_t sz;
+  __u64 cookie;
+};
+
+/**
+ * `struct bpf_iter_attach_opts` (libbpf 0.0.9; 24 bytes).
+ */
+struct bpf_iter_attach_opts {
+  size_t sz;
+  union bpf_iter_link_info *link_info;
+  __u32 link_info_len;
+};
+
+/**
+ * `struct bpf_kprobe_opts` (libbpf 0.5; 1.1.2 layout, 32 bytes, known size 25).
+ */
+struct bpf_kprobe_opts {
+  size_t sz;
+  __u64 bpf_cookie;
+  size_t offset;
+  bool retprobe;
+};
+
+/**
+ * `struct bpf_ksyscall_opts` (libbpf 1.0; 1.1.2 layout, 24 bytes, known size 17).
+ */
+struct bpf_ksyscall_opts {
+  size_t sz;
+  __u64 bpf_cookie;
+  bool retprobe;
+};
+
+/**
+ * `struct bpf_uprobe_opts` (libbpf 0.5, `func_name` 0.8; 1.1.2 layout, 40 bytes).
+ */
+struct bpf_uprobe_opts {
+  size_t sz;
+  size_t ref_ctr_offset;
+  __u64 bpf_cookie;
+  bool retprobe;
+  const char *func_name;
+};
+
+/**
+ * `struct bpf_usdt_opts` (libbpf 0.8; 16 bytes).
+ */
+struct bpf_usdt_opts {
+  size_t sz;
+  __u64 usdt_cookie;
+};
+
+/**
+ * 0.x `struct bpf_map_def` as `bpf_map__def` returns it.
+ *
+ */
+struct bpf_map_def {
+  uint32_t type;
+  uint32_t key_size;
+  uint32_t value_size;
+  uint32_t max_entries;
+  uint32_t map_flags;
+};
+
+/**
+ * 0.x destructor type of `bpf_map__set_priv`.
+ */
+typedef void (*MapClearPriv)(struct bpf_map*, void*);
+
+/**
+ * `struct bpf_xdp_attach_opts` (libbpf 0.7+, 16 bytes).
+ */
+struct bpf_xdp_attach_opts {
+  size_t sz;
+  int old_prog_fd;
+};
+
+/**
+ * `struct bpf_xdp_query_opts` (libbpf 0.7–1.1 layout, last field `attach_mode`,
+ * 32 bytes). All fields after `sz` are outputs.
+ */
+struct bpf_xdp_query_opts {
+  size_t sz;
+  __u32 prog_id;
+  __u32 drv_prog_id;
+  __u32 hw_prog_id;
+  __u32 skb_prog_id;
+  __u8 attach_mode;
+};
+
+/**
+ * `struct bpf_xdp_set_link_opts` (libbpf 0.0.8–0.8, 16 bytes).
+ */
+struct bpf_xdp_set_link_opts {
+  size_t sz;
+  int old_fd;
+};
+
+/**
+ * `struct xdp_link_info` (libbpf 0.0.6–0.8, no `sz`, 20 bytes): filled by
+ * `bpf_get_link_xdp_info` up to the caller's `info_size`.
+ */
+struct xdp_link_info {
+  __u32 prog_id;
+  __u32 drv_prog_id;
+  __u32 hw_prog_id;
+  __u32 skb_prog_id;
+  __u8 attach_mode;
+};
+
+/**
+ * `struct bpf_tc_hook` (libbpf 0.4+, 24 bytes).
+ */
+struct bpf_tc_hook {
+  size_t sz;
+  int ifindex;
+  enum bpf_tc_attach_point attach_point;
+  __u32 parent;
+};
+
+/**
+ * `struct bpf_tc_opts` (libbpf 0.4+, 32 bytes). `prog_id`, `handle` and
+ * `priority` are written back by `bpf_tc_attach` and `bpf_tc_query`.
+ */
+struct bpf_tc_opts {
+  size_t sz;
+  int prog_fd;
+  __u32 flags;
+  __u32 prog_id;
+  __u32 handle;
+  __u32 priority;
+};
+
+/**
+ * `struct bpf_object_open_opts` (libbpf 0.7–1.3 layout, 80 bytes).
+ */
+struct bpf_object_open_opts {
+  size_t sz;
+  const char *object_name;
+  bool relaxed_maps;
+  /**
+   * 0.x `relaxed_core_relocs`; ignored.
+   */
+  bool relaxed_core_relocs;
+  const char *pin_root_path;
+  /**
+   * 0.x `attach_prog_fd`, an unnamed `__u32 :32` in 1.x; ignored.
+   */
+  __u32 attach_prog_fd;
+  const char *kconfig;
+  const char *btf_custom_path;
+  char *kernel_log_buf;
+  size_t kernel_log_size;
+  __u32 kernel_log_level;
+};
+
+/**
+ * 0.x `struct bpf_prog_load_attr` (no `sz`; spec §4.3).
+ */
+struct bpf_prog_load_attr {
+  const char *file;
+  enum bpf_prog_type prog_type;
+  enum bpf_attach_type expected_attach_type;
+  int ifindex;
+  int log_level;
+  int prog_flags;
+};
+
+/**
+ * 0.x destructor type of `bpf_object__set_priv`.
+ */
+typedef void (*ObjClearPriv)(struct bpf_object*, void*);
+
+/**
+ * `perf_buffer_sample_fn`: `void (*)(void *ctx, int cpu, void *data, __u32 size)`.
+ */
+typedef void (*perf_buffer_sample_fn)(void *ctx, int cpu, void *data, __u32 size);
+
+/**
+ * `perf_buffer_lost_fn`: `void (*)(void *ctx, int cpu, __u64 cnt)`.
+ */
+typedef void (*perf_buffer_lost_fn)(void *ctx, int cpu, __u64 cnt);
+
+/**
+ * `perf_buffer_event_fn`: `enum bpf_perf_event_ret (*)(void *ctx, int cpu, struct perf_event_header *event)`.
+ */
+typedef enum bpf_perf_event_ret (*perf_buffer_event_fn)(void *ctx, int cpu, struct perf_event_header *event);
+
+/**
+ * `struct perf_buffer_raw_opts`, libbpf 1.x layout (32 bytes): `sz`, `cpu_cnt`@8,
+ * `cpus`@16, `map_keys`@24 (1.x's two `long :0` take no space).
+ */
+struct perf_buffer_raw_opts {
+  size_t sz;
+  /**
+   * If > 0, open only `cpus[i]`, stored at `map_keys[i]`.
+   */
+  int cpu_cnt;
+  int *cpus;
+  int *map_keys;
+};
+
+/**
+ * `bpf_perf_event_print_t`: `enum bpf_perf_event_ret (*)(struct perf_event_header *hdr,
+ * void *private_data)`.
+ */
+typedef enum bpf_perf_event_ret (*bpf_perf_event_print_t)(struct perf_event_header *hdr, void *private_data);
+
+/**
+ * `libbpf_print_fn_t`: `int (*)(enum libbpf_print_level, const char *, va_list)`.
+ * The `va_list` is opaque to Rust; only C creates and reads it.
+ */
+typedef int (*libbpf_print_fn_t)(enum libbpf_print_level level, const char *format, va_list args);
+
+/**
  * Opaque `void *` user data and its destructor (0.x `set_priv`).
  */
 typedef void (*ProgClearPriv)(struct bpf_program*, void*);
@@ -727,163 +727,541 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * `bpf_program__attach` (LIBBPF_0.0.7): attaches as the section name says
- * (tracepoint, raw_tp, tp_btf/fentry/fexit/fmod_ret/lsm, iter, kprobe, uprobe …).
- * NULL with errno EOPNOTSUPP when the section has no auto-attach (libbpf 1.x).
+ * `bpf_map_create` (LIBBPF_0.6.0): a new map fd (≥ 3), or the LL failure value.
+ *
+ * # Safety
+ * `map_name` is NULL or a C string; `opts` is NULL or a valid `bpf_map_create_opts`.
  */
-struct bpf_link *bpf_program__attach(const struct bpf_program *prog);
+int bpf_map_create(enum bpf_map_type map_type, const char *map_name, __u32 key_size, __u32 value_size, __u32 max_entries, const struct bpf_map_create_opts *opts);
 
 /**
- * `bpf_program__attach_perf_event_opts` (LIBBPF_0.5.0): attaches to the perf
- * event `pfd` (a BPF link when the kernel has them, else `PERF_EVENT_IOC_SET_BPF`
- * and `ENABLE`). On success the link owns `pfd` and closes it on destroy. P1;
- * `pfd < 0` or an unloaded program → EINVAL.
+ * `bpf_create_map` (LIBBPF_0.0.1, 0.x-only): an unnamed map.
+ */
+int bpf_create_map(enum bpf_map_type map_type, int key_size, int value_size, int max_entries, __u32 map_flags);
+
+/**
+ * `bpf_create_map_name` (LIBBPF_0.0.1, 0.x-only).
+ *
+ * # Safety
+ * `name` is NULL or a C string.
+ */
+int bpf_create_map_name(enum bpf_map_type map_type, const char *name, int key_size, int value_size, int max_entries, __u32 map_flags);
+
+/**
+ * `bpf_create_map_node` (LIBBPF_0.0.1, 0.x-only): `node >= 0` sets `BPF_F_NUMA_NODE`.
+ *
+ * # Safety
+ * `name` is NULL or a C string.
+ */
+int bpf_create_map_node(enum bpf_map_type map_type, const char *name, int key_size, int value_size, int max_entries, __u32 map_flags, int node);
+
+/**
+ * `bpf_create_map_in_map_node` (LIBBPF_0.0.1, 0.x-only): value size forced to 4.
+ *
+ * # Safety
+ * `name` is NULL or a C string.
+ */
+int bpf_create_map_in_map_node(enum bpf_map_type map_type, const char *name, int key_size, int inner_map_fd, int max_entries, __u32 map_flags, int node);
+
+/**
+ * `bpf_create_map_in_map` (LIBBPF_0.0.1, 0.x-only): value size forced to 4.
+ *
+ * # Safety
+ * `name` is NULL or a C string.
+ */
+int bpf_create_map_in_map(enum bpf_map_type map_type, const char *name, int key_size, int inner_map_fd, int max_entries, __u32 map_flags);
+
+/**
+ * `bpf_create_map_xattr` (LIBBPF_0.0.1, 0.x-only). NULL attr → -EINVAL.
+ *
+ * # Safety
+ * `create_attr` is NULL or a valid `bpf_create_map_attr`.
+ */
+int bpf_create_map_xattr(const struct bpf_create_map_attr *create_attr);
+
+/**
+ * `bpf_map_lookup_elem` (LIBBPF_0.0.1): 0, or the LL failure value (ENOENT for a missing key).
+ */
+int bpf_map_lookup_elem(int fd, const void *key, void *value);
+
+/**
+ * `bpf_map_lookup_elem_flags` (LIBBPF_0.0.2).
+ */
+int bpf_map_lookup_elem_flags(int fd, const void *key, void *value, __u64 flags);
+
+/**
+ * `bpf_map_update_elem` (LIBBPF_0.0.1).
+ */
+int bpf_map_update_elem(int fd, const void *key, const void *value, __u64 flags);
+
+/**
+ * `bpf_map_delete_elem` (LIBBPF_0.0.1).
+ */
+int bpf_map_delete_elem(int fd, const void *key);
+
+/**
+ * `bpf_map_delete_elem_flags` (LIBBPF_0.8.0).
+ */
+int bpf_map_delete_elem_flags(int fd, const void *key, __u64 flags);
+
+/**
+ * `bpf_map_get_next_key` (LIBBPF_0.0.1). At the end: `-1`/ENOENT (legacy mode) or
+ * `-ENOENT` (strict), so `while (bpf_map_get_next_key(...) != -1)` terminates by default.
+ */
+int bpf_map_get_next_key(int fd, const void *key, void *next_key);
+
+/**
+ * `bpf_map_lookup_and_delete_elem` (LIBBPF_0.0.1).
+ */
+int bpf_map_lookup_and_delete_elem(int fd, const void *key, void *value);
+
+/**
+ * `bpf_map_lookup_and_delete_elem_flags` (LIBBPF_0.5.0).
+ */
+int bpf_map_lookup_and_delete_elem_flags(int fd, const void *key, void *value, __u64 flags);
+
+/**
+ * `bpf_map_freeze` (LIBBPF_0.0.3).
+ */
+int bpf_map_freeze(int fd);
+
+/**
+ * `bpf_map_lookup_batch` (LIBBPF_0.0.7).
+ *
+ * # Safety
+ * `count` points to a `__u32`; `opts` is NULL or valid; buffers as the kernel requires.
+ */
+int bpf_map_lookup_batch(int fd, void *in_batch, void *out_batch, void *keys, void *values, __u32 *count, const struct bpf_map_batch_opts *opts);
+
+/**
+ * `bpf_map_lookup_and_delete_batch` (LIBBPF_0.0.7).
+ *
+ * # Safety
+ * As `bpf_map_lookup_batch`.
+ */
+int bpf_map_lookup_and_delete_batch(int fd, void *in_batch, void *out_batch, void *keys, void *values, __u32 *count, const struct bpf_map_batch_opts *opts);
+
+/**
+ * `bpf_map_update_batch` (LIBBPF_0.0.7).
+ *
+ * # Safety
+ * As `bpf_map_lookup_batch`.
+ */
+int bpf_map_update_batch(int fd, const void *keys, const void *values, __u32 *count, const struct bpf_map_batch_opts *opts);
+
+/**
+ * `bpf_map_delete_batch` (LIBBPF_0.0.7).
+ *
+ * # Safety
+ * As `bpf_map_lookup_batch`.
+ */
+int bpf_map_delete_batch(int fd, const void *keys, __u32 *count, const struct bpf_map_batch_opts *opts);
+
+/**
+ * `bpf_obj_pin` (LIBBPF_0.0.1): pins `fd` at `pathname` on a bpffs. 0, or the LL
+ * failure value (a NULL or bad `pathname` gives the kernel's EFAULT, as in libbpf).
+ *
+ * # Safety
+ * `pathname` is NULL or a C string (the kernel reads it; bad addresses give EFAULT).
+ */
+int bpf_obj_pin(int fd, const char *pathname);
+
+/**
+ * `bpf_obj_get` (LIBBPF_0.0.1): a new fd (≥ 3) for the object pinned at `pathname`,
+ * or the LL failure value.
+ *
+ * # Safety
+ * As `bpf_obj_pin`.
+ */
+int bpf_obj_get(const char *pathname);
+
+/**
+ * `bpf_obj_get_opts` (LIBBPF_1.0.0): `bpf_obj_get` with `file_flags`
+ * (`BPF_F_RDONLY`, `BPF_F_WRONLY`). Bad opts give `-EINVAL` directly (errno set).
+ *
+ * # Safety
+ * `pathname` as in `bpf_obj_pin`; `opts` is NULL or a valid `bpf_obj_get_opts`.
+ */
+int bpf_obj_get_opts(const char *pathname, const struct bpf_obj_get_opts *opts);
+
+/**
+ * `bpf_prog_get_next_id` (LIBBPF_0.0.1): the next program id after `start_id` into
+ * `*next_id`. 0, or the LL failure value (ENOENT after the last one); NULL
+ * `next_id` gives `-EINVAL`.
+ *
+ * # Safety
+ * `next_id` is NULL or a writable `__u32`.
+ */
+int bpf_prog_get_next_id(__u32 start_id, __u32 *next_id);
+
+/**
+ * `bpf_map_get_next_id` (LIBBPF_0.0.1): as `bpf_prog_get_next_id`, for maps.
+ *
+ * # Safety
+ * `next_id` is NULL or a writable `__u32`.
+ */
+int bpf_map_get_next_id(__u32 start_id, __u32 *next_id);
+
+/**
+ * `bpf_btf_get_next_id` (LIBBPF_0.0.5): as `bpf_prog_get_next_id`, for BTF objects.
+ *
+ * # Safety
+ * `next_id` is NULL or a writable `__u32`.
+ */
+int bpf_btf_get_next_id(__u32 start_id, __u32 *next_id);
+
+/**
+ * `bpf_link_get_next_id` (LIBBPF_0.0.9): as `bpf_prog_get_next_id`, for links.
+ *
+ * # Safety
+ * `next_id` is NULL or a writable `__u32`.
+ */
+int bpf_link_get_next_id(__u32 start_id, __u32 *next_id);
+
+/**
+ * `bpf_prog_get_fd_by_id` (LIBBPF_0.0.1): a new fd (≥ 3) for the program with
+ * that id, or the LL failure value (ENOENT if there is none).
+ */
+int bpf_prog_get_fd_by_id(__u32 id);
+
+/**
+ * `bpf_map_get_fd_by_id` (LIBBPF_0.0.1): as `bpf_prog_get_fd_by_id`, for maps.
+ */
+int bpf_map_get_fd_by_id(__u32 id);
+
+/**
+ * `bpf_btf_get_fd_by_id` (LIBBPF_0.0.1): as `bpf_prog_get_fd_by_id`, for BTF.
+ */
+int bpf_btf_get_fd_by_id(__u32 id);
+
+/**
+ * `bpf_link_get_fd_by_id` (LIBBPF_0.0.9): as `bpf_prog_get_fd_by_id`, for links.
+ */
+int bpf_link_get_fd_by_id(__u32 id);
+
+/**
+ * `bpf_prog_get_fd_by_id_opts` (LIBBPF_1.1.0): with `open_flags`. Bad opts give
+ * `-EINVAL` directly (errno set).
+ *
+ * # Safety
+ * `opts` is NULL or a valid `bpf_get_fd_by_id_opts`.
+ */
+int bpf_prog_get_fd_by_id_opts(__u32 id, const struct bpf_get_fd_by_id_opts *opts);
+
+/**
+ * `bpf_map_get_fd_by_id_opts` (LIBBPF_1.1.0): as `bpf_prog_get_fd_by_id_opts`.
+ *
+ * # Safety
+ * `opts` is NULL or a valid `bpf_get_fd_by_id_opts`.
+ */
+int bpf_map_get_fd_by_id_opts(__u32 id, const struct bpf_get_fd_by_id_opts *opts);
+
+/**
+ * `bpf_btf_get_fd_by_id_opts` (LIBBPF_1.1.0): as `bpf_prog_get_fd_by_id_opts`.
+ *
+ * # Safety
+ * `opts` is NULL or a valid `bpf_get_fd_by_id_opts`.
+ */
+int bpf_btf_get_fd_by_id_opts(__u32 id, const struct bpf_get_fd_by_id_opts *opts);
+
+/**
+ * `bpf_link_get_fd_by_id_opts` (LIBBPF_1.1.0): as `bpf_prog_get_fd_by_id_opts`.
+ *
+ * # Safety
+ * `opts` is NULL or a valid `bpf_get_fd_by_id_opts`.
+ */
+int bpf_link_get_fd_by_id_opts(__u32 id, const struct bpf_get_fd_by_id_opts *opts);
+
+/**
+ * `bpf_obj_get_info_by_fd` (LIBBPF_0.0.1): the kernel's info struct for a prog,
+ * map, BTF or link fd into the caller's `info` of `*info_len` bytes (in/out:
+ * the kernel copies at most that much and writes back the length it used).
+ * 0, or the LL failure value (E2BIG: the buffer is longer than the kernel's
+ * struct and the extra bytes are not zero); NULL `info_len` gives `-EINVAL`.
+ *
+ * # Safety
+ * `info_len` is NULL or a valid `__u32`; `info` points to `*info_len` bytes.
+ */
+int bpf_obj_get_info_by_fd(int bpf_fd, void *info, __u32 *info_len);
+
+/**
+ * `bpf_prog_get_info_by_fd` (LIBBPF_1.2.0): `bpf_obj_get_info_by_fd` typed for programs.
+ *
+ * # Safety
+ * As `bpf_obj_get_info_by_fd`.
+ */
+int bpf_prog_get_info_by_fd(int prog_fd, struct bpf_prog_info *info, __u32 *info_len);
+
+/**
+ * `bpf_map_get_info_by_fd` (LIBBPF_1.2.0): `bpf_obj_get_info_by_fd` typed for maps.
+ *
+ * # Safety
+ * As `bpf_obj_get_info_by_fd`.
+ */
+int bpf_map_get_info_by_fd(int map_fd, struct bpf_map_info *info, __u32 *info_len);
+
+/**
+ * `bpf_btf_get_info_by_fd` (LIBBPF_1.2.0): `bpf_obj_get_info_by_fd` typed for BTF.
+ *
+ * # Safety
+ * As `bpf_obj_get_info_by_fd`.
+ */
+int bpf_btf_get_info_by_fd(int btf_fd, struct bpf_btf_info *info, __u32 *info_len);
+
+/**
+ * `bpf_link_get_info_by_fd` (LIBBPF_1.2.0): `bpf_obj_get_info_by_fd` typed for links.
+ *
+ * # Safety
+ * As `bpf_obj_get_info_by_fd`.
+ */
+int bpf_link_get_info_by_fd(int link_fd, struct bpf_link_info *info, __u32 *info_len);
+
+/**
+ * `bpf_enable_stats` (LIBBPF_0.0.9): turns on kernel BPF statistics of `type`
+ * (`BPF_STATS_RUN_TIME`) while the returned fd (≥ 3) stays open; or the LL
+ * failure value.
+ */
+int bpf_enable_stats(enum bpf_stats_type type);
+
+/**
+ * `bpf_task_fd_query` (LIBBPF_0.0.1): what BPF program process `pid` has attached
+ * through its perf-event or raw-tracepoint `fd`. `buf`/`*buf_len` receive the
+ * probe's name (in/out), and the other pointers the program id, the
+ * `BPF_FD_TYPE_*`, and the probe offset and address. 0, or the LL failure value.
+ *
+ * The outputs are written on success, and on ENOSPC (the name was truncated:
+ * the kernel filled every field and `*buf_len` holds the full length), as libbpf
+ * reports them; other failures leave them untouched (libbpf 1.1 overwrites them
+ * with the attr's leftovers). Any NULL out-pointer gives `-EINVAL` (libbpf
+ * would crash).
+ *
+ * # Safety
+ * `buf` points to `*buf_len` writable bytes (the kernel checks it); the other
+ * pointers are NULL or writable.
+ */
+int bpf_task_fd_query(int pid, int fd, __u32 flags, char *buf, __u32 *buf_len, __u32 *prog_id, __u32 *fd_type, __u64 *probe_offset, __u64 *probe_addr);
+
+/**
+ * `bpf_prog_load` (LIBBPF_0.6.0; the 6-argument form): loads `insn_cnt`
+ * instructions as a program of `prog_type`. Returns a new fd (≥ 3), or the LL
+ * failure value: the kernel's errno (EACCES when the verifier refuses), or
+ * `-EINVAL`/`-E2BIG` directly for bad opts (`sz`, `attempts < 0`, `log_buf` and
+ * `log_size` not set together, `log_level` above 7 or without `log_buf`, both
+ * attach fds) and `insn_cnt > UINT_MAX`, as libbpf 1.1.2 checks them.
+ * Retries EAGAIN `opts->attempts` times (default 5), resends BTF func/line info
+ * with zeroed record tails when the kernel asks (E2BIG), and with `log_level` 0
+ * and a `log_buf`, retries a failed load once at log level 1 to fill the buffer.
+ *
+ * # Safety
+ * `prog_name`/`license` are NULL or C strings; `insns` points to `insn_cnt`
+ * instructions (the kernel reads them); `opts` is NULL or a valid opts struct of
+ * `opts->sz` bytes whose `func_info`/`line_info` hold `cnt * rec_size` bytes.
+ */
+int bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_name, const char *license, const struct bpf_insn *insns, size_t insn_cnt, const struct bpf_prog_load_opts *opts);
+
+/**
+ * `bpf_load_program_xattr` (LIBBPF_0.0.1, 0.x-only): `bpf_prog_load` from a 0.x
+ * attr struct and a separate log buffer, with the same retries (a failed load
+ * without a log level is retried at level 1 when a buffer is given). NULL attr, or
+ * a buffer without a size (or the reverse) → `-EINVAL`; else as `bpf_prog_load`.
+ *
+ * # Safety
+ * `load_attr` is NULL or a valid `bpf_load_program_attr` whose pointers follow
+ * `bpf_prog_load`'s contract; `log_buf` is NULL or `log_buf_sz` writable bytes.
+ */
+int bpf_load_program_xattr(const struct bpf_load_program_attr *load_attr, char *log_buf, size_t log_buf_sz);
+
+/**
+ * `bpf_load_program` (LIBBPF_0.0.1, 0.x-only): loads an unnamed program; the log
+ * buffer is filled only if the load fails (one retry at log level 1).
+ * A new fd or the LL failure value, as `bpf_load_program_xattr`.
+ *
+ * # Safety
+ * As `bpf_prog_load`; `log_buf` is NULL or `log_buf_sz` writable bytes.
+ */
+int bpf_load_program(enum bpf_prog_type prog_type, const struct bpf_insn *insns, size_t insns_cnt, const char *license, __u32 kern_version, char *log_buf, size_t log_buf_sz);
+
+/**
+ * `bpf_verify_program` (LIBBPF_0.0.1, 0.x-only): one load that always sends the
+ * log as given (`log_level`, `log_buf`, `log_buf_sz`, no log retry), after
+ * setting `log_buf[0] = 0`. A new fd or the LL failure value. A NULL `log_buf`
+ * (which libbpf would dereference) → `-EINVAL`.
+ *
+ * # Safety
+ * As `bpf_prog_load`; `log_buf` is NULL or `log_buf_sz` (≥ 1) writable bytes.
+ */
+int bpf_verify_program(enum bpf_prog_type prog_type, const struct bpf_insn *insns, size_t insns_cnt, __u32 prog_flags, const char *license, __u32 kern_version, char *log_buf, size_t log_buf_sz, int log_level);
+
+/**
+ * `bpf_prog_test_run_opts` (LIBBPF_0.2.0): runs the program once or `repeat`
+ * times on the given data/context. 0 or the LL failure value (bad opts →
+ * `-EINVAL` directly). `data_size_out`, `ctx_size_out`, `duration` and `retval`
+ * are written back into `opts` (when its `sz` covers them) whether or not the run
+ * succeeded, as libbpf does.
+ *
+ * # Safety
+ * `opts` is NULL or a valid, writable opts struct of `opts->sz` bytes; its
+ * buffers as the kernel requires.
+ */
+int bpf_prog_test_run_opts(int prog_fd, struct bpf_test_run_opts *opts);
+
+/**
+ * `bpf_prog_test_run` (LIBBPF_0.0.1, 0.x-only): runs the program `repeat` times on
+ * `data` (`size` bytes), output unchecked in size. 0 or the LL failure value;
+ * `*size_out`, `*retval`, `*duration` are written when non-NULL, whatever the result.
+ *
+ * # Safety
+ * Each out-pointer is NULL or writable; `data`/`data_out` as the kernel requires.
+ */
+int bpf_prog_test_run(int prog_fd, int repeat, void *data, __u32 size, void *data_out, __u32 *size_out, __u32 *retval, __u32 *duration);
+
+/**
+ * `bpf_prog_test_run_xattr` (LIBBPF_0.0.1, 0.x-only): as `bpf_prog_test_run_opts`
+ * from the 0.x attr. NULL attr, or `data_size_out > 0` without `data_out` →
+ * `-EINVAL`. The out-fields are written back into the attr whatever the result.
+ *
+ * # Safety
+ * `test_attr` is NULL or a valid, writable `bpf_prog_test_run_attr`.
+ */
+int bpf_prog_test_run_xattr(struct bpf_prog_test_run_attr *test_attr);
+
+/**
+ * `bpf_prog_attach` (LIBBPF_0.0.1): attaches a program to a cgroup, map or netns
+ * target with `BPF_F_ALLOW_OVERRIDE`/`BPF_F_ALLOW_MULTI`/`BPF_F_REPLACE` flags.
+ * 0 or the LL failure value.
+ */
+int bpf_prog_attach(int prog_fd, int attachable_fd, enum bpf_attach_type type, unsigned int flags);
+
+/**
+ * `bpf_prog_attach_opts` (LIBBPF_0.0.8; first shipped in 0.7.0): as
+ * `bpf_prog_attach` with `flags` and `replace_prog_fd` (for `BPF_F_REPLACE`) in
+ * `opts`. 0 or the LL failure value; bad opts → `-EINVAL`.
  *
  * # Safety
  * `opts` is NULL or a valid opts struct of `opts->sz` bytes.
  */
-struct bpf_link *bpf_program__attach_perf_event_opts(const struct bpf_program *prog, int pfd, const struct bpf_perf_event_opts *opts);
+int bpf_prog_attach_opts(int prog_fd, int attachable_fd, enum bpf_attach_type type, const struct bpf_prog_attach_opts *opts);
 
 /**
- * `bpf_program__attach_perf_event` (LIBBPF_0.0.4): `_opts` with NULL opts.
- */
-struct bpf_link *bpf_program__attach_perf_event(const struct bpf_program *prog, int pfd);
-
-/**
- * `bpf_program__attach_tracepoint_opts` (LIBBPF_0.5.0): a `PERF_TYPE_TRACEPOINT`
- * event for `category/name` (id from tracefs at `/sys/kernel/tracing`, else
- * `/sys/kernel/debug/tracing`, mounting tracefs if neither is there) with the
- * program attached. P1: an unknown tracepoint gives ENOENT.
- *
- * # Safety
- * Names are NULL or C strings; `opts` is NULL or a valid opts struct.
- */
-struct bpf_link *bpf_program__attach_tracepoint_opts(const struct bpf_program *prog, const char *tp_category, const char *tp_name, const struct bpf_tracepoint_opts *opts);
-
-/**
- * `bpf_program__attach_tracepoint` (LIBBPF_0.0.4): `_opts` with NULL opts.
- *
- * # Safety
- * Names are NULL or C strings.
- */
-struct bpf_link *bpf_program__attach_tracepoint(const struct bpf_program *prog, const char *tp_category, const char *tp_name);
-
-/**
- * `bpf_program__attach_raw_tracepoint` (LIBBPF_0.0.4): `BPF_RAW_TRACEPOINT_OPEN`
- * of `tp_name` (passed to the kernel as is: NULL gives its EFAULT). P1.
- *
- * # Safety
- * `tp_name` is NULL or a C string.
- */
-struct bpf_link *bpf_program__attach_raw_tracepoint(const struct bpf_program *prog, const char *tp_name);
-
-/**
- * `bpf_program__attach_trace_opts` (LIBBPF_0.8.0): a link of the program's
- * expected attach type (tp_btf, fentry, fexit, fmod_ret) with `opts->cookie`. P1.
+ * `bpf_prog_attach_xattr` (LIBBPF_0.0.7, 0.x-only): the earlier name of
+ * `bpf_prog_attach_opts`, same arguments and results.
  *
  * # Safety
  * `opts` is NULL or a valid opts struct of `opts->sz` bytes.
  */
-struct bpf_link *bpf_program__attach_trace_opts(const struct bpf_program *prog, const struct bpf_trace_opts *opts);
+int bpf_prog_attach_xattr(int prog_fd, int attachable_fd, enum bpf_attach_type type, const struct bpf_prog_attach_opts *opts);
 
 /**
- * `bpf_program__attach_trace` (LIBBPF_0.0.6): `_opts` with NULL opts.
+ * `bpf_prog_detach` (LIBBPF_0.0.1): detaches the program attached to the target
+ * for `type` (single-program attach points). 0 or the LL failure value.
  */
-struct bpf_link *bpf_program__attach_trace(const struct bpf_program *prog);
+int bpf_prog_detach(int attachable_fd, enum bpf_attach_type type);
 
 /**
- * `bpf_program__attach_lsm` (LIBBPF_0.0.8): a `BPF_LSM_MAC` link (the program's
- * expected attach type). P1.
+ * `bpf_prog_detach2` (LIBBPF_0.0.1): detaches `prog_fd` from the target for
+ * `type` (needed with `BPF_F_ALLOW_MULTI`). 0 or the LL failure value.
  */
-struct bpf_link *bpf_program__attach_lsm(const struct bpf_program *prog);
+int bpf_prog_detach2(int prog_fd, int attachable_fd, enum bpf_attach_type type);
 
 /**
- * `bpf_program__attach_cgroup` (LIBBPF_0.0.8): a cgroup link of the program's
- * expected attach type. P1.
- */
-struct bpf_link *bpf_program__attach_cgroup(const struct bpf_program *prog, int cgroup_fd);
-
-/**
- * `bpf_program__attach_netns` (LIBBPF_0.0.9): a network-namespace link (flow
- * dissector, sk_lookup) of the program's expected attach type. P1.
- */
-struct bpf_link *bpf_program__attach_netns(const struct bpf_program *prog, int netns_fd);
-
-/**
- * `bpf_program__attach_xdp` (LIBBPF_0.1.0): an XDP link (`BPF_XDP`) on
- * `ifindex` (kernel 5.9+). P1.
- */
-struct bpf_link *bpf_program__attach_xdp(const struct bpf_program *prog, int ifindex);
-
-/**
- * `bpf_program__attach_iter` (LIBBPF_0.0.9): a `BPF_TRACE_ITER` link, with
- * `opts->link_info` (e.g. a map for map iterators); read it through
- * `bpf_iter_create(bpf_link__fd(link))`. P1.
+ * `bpf_prog_query_opts` (LIBBPF_1.0.0): lists the programs attached to a target.
+ * `opts->prog_cnt` is in/out (room at `prog_ids`, then the count); `attach_flags`
+ * and `prog_cnt` are written back whatever the result. 0 or the LL failure value
+ * (ENOSPC when `prog_ids` is too small; bad opts → `-EINVAL`).
  *
  * # Safety
- * `opts` is NULL or a valid opts struct; `link_info` as the kernel requires.
+ * `opts` is NULL or a valid, writable opts struct of `opts->sz` bytes; its arrays
+ * as the kernel requires.
  */
-struct bpf_link *bpf_program__attach_iter(const struct bpf_program *prog, const struct bpf_iter_attach_opts *opts);
+int bpf_prog_query_opts(int target_fd, enum bpf_attach_type type, struct bpf_prog_query_opts *opts);
 
 /**
- * `bpf_program__attach_kprobe_opts` (LIBBPF_0.5.0): a kprobe (or kretprobe) on
- * `func_name + offset` through the `kprobe` PMU. P1. On a kernel without kprobes
- * (no `kprobe` PMU) ENOENT, as libbpf 1.1.2, with a message saying so.
+ * `bpf_prog_query` (LIBBPF_0.0.1): as `bpf_prog_query_opts`; `*prog_cnt` is
+ * in/out and, with `*attach_flags` (if non-NULL), written whatever the result.
+ * A NULL `prog_cnt` (which libbpf would dereference) → `-EINVAL`.
  *
  * # Safety
- * `func_name` is NULL or a C string; `opts` is NULL or a valid opts struct.
+ * `prog_cnt` points to a `__u32`; `attach_flags` is NULL or writable; `prog_ids`
+ * holds `*prog_cnt` entries (the kernel writes them).
  */
-struct bpf_link *bpf_program__attach_kprobe_opts(const struct bpf_program *prog, const char *func_name, const struct bpf_kprobe_opts *opts);
+int bpf_prog_query(int target_fd, enum bpf_attach_type type, __u32 query_flags, __u32 *attach_flags, __u32 *prog_ids, __u32 *prog_cnt);
 
 /**
- * `bpf_program__attach_kprobe` (LIBBPF_0.0.4): `_opts` with `retprobe` set.
+ * `bpf_raw_tracepoint_open` (LIBBPF_0.0.1): attaches a raw tracepoint program to
+ * the tracepoint `name` (NULL for BTF-typed programs, which name their target at
+ * load). A new fd (≥ 3; closing it detaches) or the LL failure value.
  *
  * # Safety
- * `func_name` is NULL or a C string.
+ * `name` is NULL or a C string (the kernel reads it).
  */
-struct bpf_link *bpf_program__attach_kprobe(const struct bpf_program *prog, bool retprobe, const char *func_name);
+int bpf_raw_tracepoint_open(const char *name, int prog_fd);
 
 /**
- * `bpf_program__attach_ksyscall` (LIBBPF_1.0.0): a kprobe on the kernel
- * function of syscall `syscall_name` (`__x64_sys_NAME` where the kernel has
- * syscall wrappers, else `sys_NAME`). P1; without kprobes ENOENT, as
- * `attach_kprobe`; a NULL name → EINVAL.
+ * `bpf_link_create` (LIBBPF_0.0.8): creates a BPF link of `attach_type` from the
+ * program to `target_fd` (a cgroup, netns, map or program fd, an ifindex for XDP,
+ * or 0). A new link fd (≥ 3) or the LL failure value; options the attach type does
+ * not use, or `iter_info_len` with `target_btf_id` → `-EINVAL` directly. On EINVAL
+ * from the kernel for RAW_TP/LSM/FENTRY/FEXIT/MODIFY_RETURN with no target and no
+ * options, falls back to `bpf_raw_tracepoint_open(NULL, prog_fd)` like libbpf.
  *
  * # Safety
- * `syscall_name` is NULL or a C string; `opts` is NULL or a valid opts struct.
+ * `opts` is NULL or a valid opts struct of `opts->sz` bytes; its pointers as the
+ * kernel requires.
  */
-struct bpf_link *bpf_program__attach_ksyscall(const struct bpf_program *prog, const char *syscall_name, const struct bpf_ksyscall_opts *opts);
+int bpf_link_create(int prog_fd, int target_fd, enum bpf_attach_type attach_type, const struct bpf_link_create_opts *opts);
 
 /**
- * `bpf_program__attach_uprobe_opts` (LIBBPF_0.5.0): a uprobe (or uretprobe) on
- * `binary_path` at file offset `func_offset`, plus the offset of
- * `opts->func_name` found in the ELF's symbols when given. `pid` -1: every
- * process; `pid` 0: this one. A path without `/` is searched as libbpf does.
- * P1: NULL path → EINVAL; missing file or function → ENOENT.
- *
- * # Safety
- * `binary_path` is NULL or a C string; `opts` is NULL or a valid opts struct
- * whose `func_name` is NULL or a C string.
+ * `bpf_link_detach` (LIBBPF_0.1.0): detaches the link from its target; the fd
+ * stays open. 0 or the LL failure value.
  */
-struct bpf_link *bpf_program__attach_uprobe_opts(const struct bpf_program *prog, int pid, const char *binary_path, size_t func_offset, const struct bpf_uprobe_opts *opts);
+int bpf_link_detach(int link_fd);
 
 /**
- * `bpf_program__attach_uprobe` (LIBBPF_0.0.4): `_opts` with `retprobe` set.
+ * `bpf_link_update` (LIBBPF_0.0.8): replaces the link's program with
+ * `new_prog_fd` (with `BPF_F_REPLACE` in `opts->flags`, only if `old_prog_fd`
+ * is the current one). 0 or the LL failure value; bad opts → `-EINVAL`.
  *
  * # Safety
- * `binary_path` is NULL or a C string.
+ * `opts` is NULL or a valid opts struct of `opts->sz` bytes.
  */
-struct bpf_link *bpf_program__attach_uprobe(const struct bpf_program *prog, bool retprobe, int pid, const char *binary_path, size_t func_offset);
+int bpf_link_update(int link_fd, int new_prog_fd, const struct bpf_link_update_opts *opts);
 
 /**
- * `bpf_program__attach_usdt` (LIBBPF_0.8.0): not implemented by libbpfrs. NULL
- * with ESRCH when the object lacks `usdt.bpf.h`'s maps (what libbpf 1.1.2 says),
- * else EOPNOTSUPP, with a message either way.
+ * `bpf_iter_create` (LIBBPF_0.0.9): a new fd (≥ 3) whose reads run the iterator
+ * link, or the LL failure value.
+ */
+int bpf_iter_create(int link_fd);
+
+/**
+ * `bpf_prog_bind_map` (LIBBPF_0.2.0): ties the map's lifetime to the program's.
+ * 0 or the LL failure value; bad opts → `-EINVAL`.
  *
  * # Safety
- * Strings are NULL or C strings; `opts` is NULL or a valid opts struct.
+ * `opts` is NULL or a valid opts struct of `opts->sz` bytes.
  */
-struct bpf_link *bpf_program__attach_usdt(const struct bpf_program *prog, int pid, const char *binary_path, const char *usdt_provider, const char *usdt_name, const struct bpf_usdt_opts *opts);
+int bpf_prog_bind_map(int prog_fd, int map_fd, const struct bpf_prog_bind_opts *opts);
+
+/**
+ * `bpf_btf_load` (LIBBPF_0.7.0): loads raw BTF (`btf_size` bytes) into the kernel.
+ * A new fd (≥ 3) or the LL failure value; `log_size` without `log_buf`, or bad
+ * opts → `-EINVAL` directly. The log is sent only when `log_level` is set; with
+ * level 0 and a `log_buf`, a failed load is retried once at level 1.
+ *
+ * # Safety
+ * `opts` is NULL or a valid opts struct of `opts->sz` bytes; `btf_data` and the
+ * log buffer as the kernel requires.
+ */
+int bpf_btf_load(const void *btf_data, size_t btf_size, const struct bpf_btf_load_opts *opts);
+
+/**
+ * `bpf_load_btf` (LIBBPF_0.0.1, 0.x-only): loads raw BTF; with `do_log` the log
+ * (level 1) is requested from the start, otherwise a failed load is retried with
+ * it when a buffer is given. A new fd (≥ 3) or the LL failure value.
+ *
+ * # Safety
+ * `btf` and `log_buf` as the kernel requires.
+ */
+int bpf_load_btf(const void *btf, __u32 btf_size, char *log_buf, __u32 log_buf_size, bool do_log);
 
 /**
  * `bpf_object__btf` (LIBBPF_0.0.2): the object's BTF, NULL if it has none (errno
@@ -1418,6 +1796,165 @@ __u32 btf_ext__func_info_rec_size(const struct btf_ext *btf_ext);
 __u32 btf_ext__line_info_rec_size(const struct btf_ext *btf_ext);
 
 /**
+ * `bpf_program__attach` (LIBBPF_0.0.7): attaches as the section name says
+ * (tracepoint, raw_tp, tp_btf/fentry/fexit/fmod_ret/lsm, iter, kprobe, uprobe …).
+ * NULL with errno EOPNOTSUPP when the section has no auto-attach (libbpf 1.x).
+ */
+struct bpf_link *bpf_program__attach(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__attach_perf_event_opts` (LIBBPF_0.5.0): attaches to the perf
+ * event `pfd` (a BPF link when the kernel has them, else `PERF_EVENT_IOC_SET_BPF`
+ * and `ENABLE`). On success the link owns `pfd` and closes it on destroy. P1;
+ * `pfd < 0` or an unloaded program → EINVAL.
+ *
+ * # Safety
+ * `opts` is NULL or a valid opts struct of `opts->sz` bytes.
+ */
+struct bpf_link *bpf_program__attach_perf_event_opts(const struct bpf_program *prog, int pfd, const struct bpf_perf_event_opts *opts);
+
+/**
+ * `bpf_program__attach_perf_event` (LIBBPF_0.0.4): `_opts` with NULL opts.
+ */
+struct bpf_link *bpf_program__attach_perf_event(const struct bpf_program *prog, int pfd);
+
+/**
+ * `bpf_program__attach_tracepoint_opts` (LIBBPF_0.5.0): a `PERF_TYPE_TRACEPOINT`
+ * event for `category/name` (id from tracefs at `/sys/kernel/tracing`, else
+ * `/sys/kernel/debug/tracing`, mounting tracefs if neither is there) with the
+ * program attached. P1: an unknown tracepoint gives ENOENT.
+ *
+ * # Safety
+ * Names are NULL or C strings; `opts` is NULL or a valid opts struct.
+ */
+struct bpf_link *bpf_program__attach_tracepoint_opts(const struct bpf_program *prog, const char *tp_category, const char *tp_name, const struct bpf_tracepoint_opts *opts);
+
+/**
+ * `bpf_program__attach_tracepoint` (LIBBPF_0.0.4): `_opts` with NULL opts.
+ *
+ * # Safety
+ * Names are NULL or C strings.
+ */
+struct bpf_link *bpf_program__attach_tracepoint(const struct bpf_program *prog, const char *tp_category, const char *tp_name);
+
+/**
+ * `bpf_program__attach_raw_tracepoint` (LIBBPF_0.0.4): `BPF_RAW_TRACEPOINT_OPEN`
+ * of `tp_name` (passed to the kernel as is: NULL gives its EFAULT). P1.
+ *
+ * # Safety
+ * `tp_name` is NULL or a C string.
+ */
+struct bpf_link *bpf_program__attach_raw_tracepoint(const struct bpf_program *prog, const char *tp_name);
+
+/**
+ * `bpf_program__attach_trace_opts` (LIBBPF_0.8.0): a link of the program's
+ * expected attach type (tp_btf, fentry, fexit, fmod_ret) with `opts->cookie`. P1.
+ *
+ * # Safety
+ * `opts` is NULL or a valid opts struct of `opts->sz` bytes.
+ */
+struct bpf_link *bpf_program__attach_trace_opts(const struct bpf_program *prog, const struct bpf_trace_opts *opts);
+
+/**
+ * `bpf_program__attach_trace` (LIBBPF_0.0.6): `_opts` with NULL opts.
+ */
+struct bpf_link *bpf_program__attach_trace(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__attach_lsm` (LIBBPF_0.0.8): a `BPF_LSM_MAC` link (the program's
+ * expected attach type). P1.
+ */
+struct bpf_link *bpf_program__attach_lsm(const struct bpf_program *prog);
+
+/**
+ * `bpf_program__attach_cgroup` (LIBBPF_0.0.8): a cgroup link of the program's
+ * expected attach type. P1.
+ */
+struct bpf_link *bpf_program__attach_cgroup(const struct bpf_program *prog, int cgroup_fd);
+
+/**
+ * `bpf_program__attach_netns` (LIBBPF_0.0.9): a network-namespace link (flow
+ * dissector, sk_lookup) of the program's expected attach type. P1.
+ */
+struct bpf_link *bpf_program__attach_netns(const struct bpf_program *prog, int netns_fd);
+
+/**
+ * `bpf_program__attach_xdp` (LIBBPF_0.1.0): an XDP link (`BPF_XDP`) on
+ * `ifindex` (kernel 5.9+). P1.
+ */
+struct bpf_link *bpf_program__attach_xdp(const struct bpf_program *prog, int ifindex);
+
+/**
+ * `bpf_program__attach_iter` (LIBBPF_0.0.9): a `BPF_TRACE_ITER` link, with
+ * `opts->link_info` (e.g. a map for map iterators); read it through
+ * `bpf_iter_create(bpf_link__fd(link))`. P1.
+ *
+ * # Safety
+ * `opts` is NULL or a valid opts struct; `link_info` as the kernel requires.
+ */
+struct bpf_link *bpf_program__attach_iter(const struct bpf_program *prog, const struct bpf_iter_attach_opts *opts);
+
+/**
+ * `bpf_program__attach_kprobe_opts` (LIBBPF_0.5.0): a kprobe (or kretprobe) on
+ * `func_name + offset` through the `kprobe` PMU. P1. On a kernel without kprobes
+ * (no `kprobe` PMU) ENOENT, as libbpf 1.1.2, with a message saying so.
+ *
+ * # Safety
+ * `func_name` is NULL or a C string; `opts` is NULL or a valid opts struct.
+ */
+struct bpf_link *bpf_program__attach_kprobe_opts(const struct bpf_program *prog, const char *func_name, const struct bpf_kprobe_opts *opts);
+
+/**
+ * `bpf_program__attach_kprobe` (LIBBPF_0.0.4): `_opts` with `retprobe` set.
+ *
+ * # Safety
+ * `func_name` is NULL or a C string.
+ */
+struct bpf_link *bpf_program__attach_kprobe(const struct bpf_program *prog, bool retprobe, const char *func_name);
+
+/**
+ * `bpf_program__attach_ksyscall` (LIBBPF_1.0.0): a kprobe on the kernel
+ * function of syscall `syscall_name` (`__x64_sys_NAME` where the kernel has
+ * syscall wrappers, else `sys_NAME`). P1; without kprobes ENOENT, as
+ * `attach_kprobe`; a NULL name → EINVAL.
+ *
+ * # Safety
+ * `syscall_name` is NULL or a C string; `opts` is NULL or a valid opts struct.
+ */
+struct bpf_link *bpf_program__attach_ksyscall(const struct bpf_program *prog, const char *syscall_name, const struct bpf_ksyscall_opts *opts);
+
+/**
+ * `bpf_program__attach_uprobe_opts` (LIBBPF_0.5.0): a uprobe (or uretprobe) on
+ * `binary_path` at file offset `func_offset`, plus the offset of
+ * `opts->func_name` found in the ELF's symbols when given. `pid` -1: every
+ * process; `pid` 0: this one. A path without `/` is searched as libbpf does.
+ * P1: NULL path → EINVAL; missing file or function → ENOENT.
+ *
+ * # Safety
+ * `binary_path` is NULL or a C string; `opts` is NULL or a valid opts struct
+ * whose `func_name` is NULL or a C string.
+ */
+struct bpf_link *bpf_program__attach_uprobe_opts(const struct bpf_program *prog, int pid, const char *binary_path, size_t func_offset, const struct bpf_uprobe_opts *opts);
+
+/**
+ * `bpf_program__attach_uprobe` (LIBBPF_0.0.4): `_opts` with `retprobe` set.
+ *
+ * # Safety
+ * `binary_path` is NULL or a C string.
+ */
+struct bpf_link *bpf_program__attach_uprobe(const struct bpf_program *prog, bool retprobe, int pid, const char *binary_path, size_t func_offset);
+
+/**
+ * `bpf_program__attach_usdt` (LIBBPF_0.8.0): not implemented by libbpfrs. NULL
+ * with ESRCH when the object lacks `usdt.bpf.h`'s maps (what libbpf 1.1.2 says),
+ * else EOPNOTSUPP, with a message either way.
+ *
+ * # Safety
+ * Strings are NULL or C strings; `opts` is NULL or a valid opts struct.
+ */
+struct bpf_link *bpf_program__attach_usdt(const struct bpf_program *prog, int pid, const char *binary_path, const char *usdt_provider, const char *usdt_name, const struct bpf_usdt_opts *opts);
+
+/**
  * `libbpf_set_strict_mode` (LIBBPF_0.5.0): stores the flags and returns 0.
  * `LIBBPF_STRICT_DIRECT_ERRS` (or `ALL`) makes low-level calls return `-errno`
  * (libbpf 1.x); `LIBBPF_STRICT_NONE` returns to the 0.x `-1` convention.
@@ -1529,137 +2066,6 @@ int bpf_link__destroy(struct bpf_link *link);
  * `path` is NULL or a C string.
  */
 struct bpf_link *bpf_link__open(const char *path);
-
-/**
- * `bpf_map_create` (LIBBPF_0.6.0): a new map fd (≥ 3), or the LL failure value.
- *
- * # Safety
- * `map_name` is NULL or a C string; `opts` is NULL or a valid `bpf_map_create_opts`.
- */
-int bpf_map_create(enum bpf_map_type map_type, const char *map_name, __u32 key_size, __u32 value_size, __u32 max_entries, const struct bpf_map_create_opts *opts);
-
-/**
- * `bpf_create_map` (LIBBPF_0.0.1, 0.x-only): an unnamed map.
- */
-int bpf_create_map(enum bpf_map_type map_type, int key_size, int value_size, int max_entries, __u32 map_flags);
-
-/**
- * `bpf_create_map_name` (LIBBPF_0.0.1, 0.x-only).
- *
- * # Safety
- * `name` is NULL or a C string.
- */
-int bpf_create_map_name(enum bpf_map_type map_type, const char *name, int key_size, int value_size, int max_entries, __u32 map_flags);
-
-/**
- * `bpf_create_map_node` (LIBBPF_0.0.1, 0.x-only): `node >= 0` sets `BPF_F_NUMA_NODE`.
- *
- * # Safety
- * `name` is NULL or a C string.
- */
-int bpf_create_map_node(enum bpf_map_type map_type, const char *name, int key_size, int value_size, int max_entries, __u32 map_flags, int node);
-
-/**
- * `bpf_create_map_in_map_node` (LIBBPF_0.0.1, 0.x-only): value size forced to 4.
- *
- * # Safety
- * `name` is NULL or a C string.
- */
-int bpf_create_map_in_map_node(enum bpf_map_type map_type, const char *name, int key_size, int inner_map_fd, int max_entries, __u32 map_flags, int node);
-
-/**
- * `bpf_create_map_in_map` (LIBBPF_0.0.1, 0.x-only): value size forced to 4.
- *
- * # Safety
- * `name` is NULL or a C string.
- */
-int bpf_create_map_in_map(enum bpf_map_type map_type, const char *name, int key_size, int inner_map_fd, int max_entries, __u32 map_flags);
-
-/**
- * `bpf_create_map_xattr` (LIBBPF_0.0.1, 0.x-only). NULL attr → -EINVAL.
- *
- * # Safety
- * `create_attr` is NULL or a valid `bpf_create_map_attr`.
- */
-int bpf_create_map_xattr(const struct bpf_create_map_attr *create_attr);
-
-/**
- * `bpf_map_lookup_elem` (LIBBPF_0.0.1): 0, or the LL failure value (ENOENT for a missing key).
- */
-int bpf_map_lookup_elem(int fd, const void *key, void *value);
-
-/**
- * `bpf_map_lookup_elem_flags` (LIBBPF_0.0.2).
- */
-int bpf_map_lookup_elem_flags(int fd, const void *key, void *value, __u64 flags);
-
-/**
- * `bpf_map_update_elem` (LIBBPF_0.0.1).
- */
-int bpf_map_update_elem(int fd, const void *key, const void *value, __u64 flags);
-
-/**
- * `bpf_map_delete_elem` (LIBBPF_0.0.1).
- */
-int bpf_map_delete_elem(int fd, const void *key);
-
-/**
- * `bpf_map_delete_elem_flags` (LIBBPF_0.8.0).
- */
-int bpf_map_delete_elem_flags(int fd, const void *key, __u64 flags);
-
-/**
- * `bpf_map_get_next_key` (LIBBPF_0.0.1). At the end: `-1`/ENOENT (legacy mode) or
- * `-ENOENT` (strict), so `while (bpf_map_get_next_key(...) != -1)` terminates by default.
- */
-int bpf_map_get_next_key(int fd, const void *key, void *next_key);
-
-/**
- * `bpf_map_lookup_and_delete_elem` (LIBBPF_0.0.1).
- */
-int bpf_map_lookup_and_delete_elem(int fd, const void *key, void *value);
-
-/**
- * `bpf_map_lookup_and_delete_elem_flags` (LIBBPF_0.5.0).
- */
-int bpf_map_lookup_and_delete_elem_flags(int fd, const void *key, void *value, __u64 flags);
-
-/**
- * `bpf_map_freeze` (LIBBPF_0.0.3).
- */
-int bpf_map_freeze(int fd);
-
-/**
- * `bpf_map_lookup_batch` (LIBBPF_0.0.7).
- *
- * # Safety
- * `count` points to a `__u32`; `opts` is NULL or valid; buffers as the kernel requires.
- */
-int bpf_map_lookup_batch(int fd, void *in_batch, void *out_batch, void *keys, void *values, __u32 *count, const struct bpf_map_batch_opts *opts);
-
-/**
- * `bpf_map_lookup_and_delete_batch` (LIBBPF_0.0.7).
- *
- * # Safety
- * As `bpf_map_lookup_batch`.
- */
-int bpf_map_lookup_and_delete_batch(int fd, void *in_batch, void *out_batch, void *keys, void *values, __u32 *count, const struct bpf_map_batch_opts *opts);
-
-/**
- * `bpf_map_update_batch` (LIBBPF_0.0.7).
- *
- * # Safety
- * As `bpf_map_lookup_batch`.
- */
-int bpf_map_update_batch(int fd, const void *keys, const void *values, __u32 *count, const struct bpf_map_batch_opts *opts);
-
-/**
- * `bpf_map_delete_batch` (LIBBPF_0.0.7).
- *
- * # Safety
- * As `bpf_map_lookup_batch`.
- */
-int bpf_map_delete_batch(int fd, const void *keys, __u32 *count, const struct bpf_map_batch_opts *opts);
 
 /**
  * `bpf_map__set_type` (LIBBPF_0.1.0): HL, -EBUSY once the map has an fd.
@@ -2049,323 +2455,6 @@ int bpf_tc_detach(const struct bpf_tc_hook *hook, const struct bpf_tc_opts *opts
 int bpf_tc_query(const struct bpf_tc_hook *hook, struct bpf_tc_opts *opts);
 
 /**
- * `bpf_obj_pin` (LIBBPF_0.0.1): pins `fd` at `pathname` on a bpffs. 0, or the LL
- * failure value (a NULL or bad `pathname` gives the kernel's EFAULT, as in libbpf).
- *
- * # Safety
- * `pathname` is NULL or a C string (the kernel reads it; bad addresses give EFAULT).
- */
-int bpf_obj_pin(int fd, const char *pathname);
-
-/**
- * `bpf_obj_get` (LIBBPF_0.0.1): a new fd (≥ 3) for the object pinned at `pathname`,
- * or the LL failure value.
- *
- * # Safety
- * As `bpf_obj_pin`.
- */
-int bpf_obj_get(const char *pathname);
-
-/**
- * `bpf_obj_get_opts` (LIBBPF_1.0.0): `bpf_obj_get` with `file_flags`
- * (`BPF_F_RDONLY`, `BPF_F_WRONLY`). Bad opts give `-EINVAL` directly (errno set).
- *
- * # Safety
- * `pathname` as in `bpf_obj_pin`; `opts` is NULL or a valid `bpf_obj_get_opts`.
- */
-int bpf_obj_get_opts(const char *pathname, const struct bpf_obj_get_opts *opts);
-
-/**
- * `bpf_prog_get_next_id` (LIBBPF_0.0.1): the next program id after `start_id` into
- * `*next_id`. 0, or the LL failure value (ENOENT after the last one); NULL
- * `next_id` gives `-EINVAL`.
- *
- * # Safety
- * `next_id` is NULL or a writable `__u32`.
- */
-int bpf_prog_get_next_id(__u32 start_id, __u32 *next_id);
-
-/**
- * `bpf_map_get_next_id` (LIBBPF_0.0.1): as `bpf_prog_get_next_id`, for maps.
- *
- * # Safety
- * `next_id` is NULL or a writable `__u32`.
- */
-int bpf_map_get_next_id(__u32 start_id, __u32 *next_id);
-
-/**
- * `bpf_btf_get_next_id` (LIBBPF_0.0.5): as `bpf_prog_get_next_id`, for BTF objects.
- *
- * # Safety
- * `next_id` is NULL or a writable `__u32`.
- */
-int bpf_btf_get_next_id(__u32 start_id, __u32 *next_id);
-
-/**
- * `bpf_link_get_next_id` (LIBBPF_0.0.9): as `bpf_prog_get_next_id`, for links.
- *
- * # Safety
- * `next_id` is NULL or a writable `__u32`.
- */
-int bpf_link_get_next_id(__u32 start_id, __u32 *next_id);
-
-/**
- * `bpf_prog_get_fd_by_id` (LIBBPF_0.0.1): a new fd (≥ 3) for the program with
- * that id, or the LL failure value (ENOENT if there is none).
- */
-int bpf_prog_get_fd_by_id(__u32 id);
-
-/**
- * `bpf_map_get_fd_by_id` (LIBBPF_0.0.1): as `bpf_prog_get_fd_by_id`, for maps.
- */
-int bpf_map_get_fd_by_id(__u32 id);
-
-/**
- * `bpf_btf_get_fd_by_id` (LIBBPF_0.0.1): as `bpf_prog_get_fd_by_id`, for BTF.
- */
-int bpf_btf_get_fd_by_id(__u32 id);
-
-/**
- * `bpf_link_get_fd_by_id` (LIBBPF_0.0.9): as `bpf_prog_get_fd_by_id`, for links.
- */
-int bpf_link_get_fd_by_id(__u32 id);
-
-/**
- * `bpf_prog_get_fd_by_id_opts` (LIBBPF_1.1.0): with `open_flags`. Bad opts give
- * `-EINVAL` directly (errno set).
- *
- * # Safety
- * `opts` is NULL or a valid `bpf_get_fd_by_id_opts`.
- */
-int bpf_prog_get_fd_by_id_opts(__u32 id, const struct bpf_get_fd_by_id_opts *opts);
-
-/**
- * `bpf_map_get_fd_by_id_opts` (LIBBPF_1.1.0): as `bpf_prog_get_fd_by_id_opts`.
- *
- * # Safety
- * `opts` is NULL or a valid `bpf_get_fd_by_id_opts`.
- */
-int bpf_map_get_fd_by_id_opts(__u32 id, const struct bpf_get_fd_by_id_opts *opts);
-
-/**
- * `bpf_btf_get_fd_by_id_opts` (LIBBPF_1.1.0): as `bpf_prog_get_fd_by_id_opts`.
- *
- * # Safety
- * `opts` is NULL or a valid `bpf_get_fd_by_id_opts`.
- */
-int bpf_btf_get_fd_by_id_opts(__u32 id, const struct bpf_get_fd_by_id_opts *opts);
-
-/**
- * `bpf_link_get_fd_by_id_opts` (LIBBPF_1.1.0): as `bpf_prog_get_fd_by_id_opts`.
- *
- * # Safety
- * `opts` is NULL or a valid `bpf_get_fd_by_id_opts`.
- */
-int bpf_link_get_fd_by_id_opts(__u32 id, const struct bpf_get_fd_by_id_opts *opts);
-
-/**
- * `bpf_obj_get_info_by_fd` (LIBBPF_0.0.1): the kernel's info struct for a prog,
- * map, BTF or link fd into the caller's `info` of `*info_len` bytes (in/out:
- * the kernel copies at most that much and writes back the length it used).
- * 0, or the LL failure value (E2BIG: the buffer is longer than the kernel's
- * struct and the extra bytes are not zero); NULL `info_len` gives `-EINVAL`.
- *
- * # Safety
- * `info_len` is NULL or a valid `__u32`; `info` points to `*info_len` bytes.
- */
-int bpf_obj_get_info_by_fd(int bpf_fd, void *info, __u32 *info_len);
-
-/**
- * `bpf_prog_get_info_by_fd` (LIBBPF_1.2.0): `bpf_obj_get_info_by_fd` typed for programs.
- *
- * # Safety
- * As `bpf_obj_get_info_by_fd`.
- */
-int bpf_prog_get_info_by_fd(int prog_fd, struct bpf_prog_info *info, __u32 *info_len);
-
-/**
- * `bpf_map_get_info_by_fd` (LIBBPF_1.2.0): `bpf_obj_get_info_by_fd` typed for maps.
- *
- * # Safety
- * As `bpf_obj_get_info_by_fd`.
- */
-int bpf_map_get_info_by_fd(int map_fd, struct bpf_map_info *info, __u32 *info_len);
-
-/**
- * `bpf_btf_get_info_by_fd` (LIBBPF_1.2.0): `bpf_obj_get_info_by_fd` typed for BTF.
- *
- * # Safety
- * As `bpf_obj_get_info_by_fd`.
- */
-int bpf_btf_get_info_by_fd(int btf_fd, struct bpf_btf_info *info, __u32 *info_len);
-
-/**
- * `bpf_link_get_info_by_fd` (LIBBPF_1.2.0): `bpf_obj_get_info_by_fd` typed for links.
- *
- * # Safety
- * As `bpf_obj_get_info_by_fd`.
- */
-int bpf_link_get_info_by_fd(int link_fd, struct bpf_link_info *info, __u32 *info_len);
-
-/**
- * `bpf_enable_stats` (LIBBPF_0.0.9): turns on kernel BPF statistics of `type`
- * (`BPF_STATS_RUN_TIME`) while the returned fd (≥ 3) stays open; or the LL
- * failure value.
- */
-int bpf_enable_stats(enum bpf_stats_type type);
-
-/**
- * `bpf_task_fd_query` (LIBBPF_0.0.1): what BPF program process `pid` has attached
- * through its perf-event or raw-tracepoint `fd`. `buf`/`*buf_len` receive the
- * probe's name (in/out), and the other pointers the program id, the
- * `BPF_FD_TYPE_*`, and the probe offset and address. 0, or the LL failure value.
- *
- * The outputs are written on success, and on ENOSPC (the name was truncated:
- * the kernel filled every field and `*buf_len` holds the full length), as libbpf
- * reports them; other failures leave them untouched (libbpf 1.1 overwrites them
- * with the attr's leftovers). Any NULL out-pointer gives `-EINVAL` (libbpf
- * would crash).
- *
- * # Safety
- * `buf` points to `*buf_len` writable bytes (the kernel checks it); the other
- * pointers are NULL or writable.
- */
-int bpf_task_fd_query(int pid, int fd, __u32 flags, char *buf, __u32 *buf_len, __u32 *prog_id, __u32 *fd_type, __u64 *probe_offset, __u64 *probe_addr);
-
-/**
- * `bpf_prog_load_deprecated` (LIBBPF_0.6.0; `bpf_prog_load@LIBBPF_0.0.1` in 0.x
- * binaries): the 0.x `bpf_prog_load(file, type, &obj, &prog_fd)`, reached through
- * the `bpf_prog_load` argument-count macro. Opens `file` (any failure: -ENOENT),
- * overrides every program's type when `prog_type` is not UNSPEC (-EINVAL if one
- * stays UNSPEC), -ENOENT without programs, loads, and stores the object and the
- * first program's fd. HL: 0 or -errno with errno set; out-params only on success.
- *
- * # Safety
- * `file` is NULL or a C string; `pobj` and `prog_fd` are NULL or writable.
- */
-int bpf_prog_load_deprecated(const char *file, enum bpf_prog_type prog_type, struct bpf_object **pobj, int *prog_fd);
-
-/**
- * `bpf_prog_load_xattr` (LIBBPF_0.0.1, 0.x-only): the 4-argument `bpf_prog_load`
- * with the attr's expected attach type (used with `prog_type`), ifindex, log level
- * and extra prog flags. HL; -EINVAL for a NULL attr or file, -ENOENT when the file
- * cannot be opened or has no programs.
- *
- * # Safety
- * `attr` is NULL or a valid `bpf_prog_load_attr`; `pobj`, `prog_fd` NULL or writable.
- */
-int bpf_prog_load_xattr(const struct bpf_prog_load_attr *attr, struct bpf_object **pobj, int *prog_fd);
-
-/**
- * `bpf_object__kversion` (LIBBPF_0.0.1): the `version` section's value (0 if
- * invalid).
- */
-uint32_t bpf_object__kversion(const struct bpf_object *obj);
-
-/**
- * `bpf_object__set_kversion` (LIBBPF_0.4.0): HL, -EINVAL after load.
- */
-int bpf_object__set_kversion(struct bpf_object *obj, __u32 kern_version);
-
-/**
- * `bpf_object__btf_fd` (LIBBPF_0.0.1): the loaded BTF's fd, or -1.
- */
-int bpf_object__btf_fd(const struct bpf_object *obj);
-
-/**
- * `bpf_object__unload` (LIBBPF_0.0.1, 0.x): closes every map and program fd.
- * HL: -EINVAL for an invalid object.
- */
-int bpf_object__unload(struct bpf_object *obj);
-
-/**
- * `bpf_object__find_program_by_title` (LIBBPF_0.0.1, 0.x): the first program
- * whose **section** name is `title`. N (NULL, errno ENOENT).
- *
- * # Safety
- * `title` is NULL or a C string.
- */
-struct bpf_program *bpf_object__find_program_by_title(const struct bpf_object *obj, const char *title);
-
-/**
- * `bpf_object__find_map_by_offset` (LIBBPF_0.0.1, 0.x): long a stub in libbpf;
- * NULL with errno EOPNOTSUPP (ENOTSUP).
- */
-struct bpf_map *bpf_object__find_map_by_offset(struct bpf_object *obj, size_t offset);
-
-/**
- * `bpf_object__open_buffer` (LIBBPF_0.0.1, 0.x): `open_mem` with an object name.
- *
- * # Safety
- * As `bpf_object__open_mem`; `name` is NULL or a C string.
- */
-struct bpf_object *bpf_object__open_buffer(const void *obj_buf, size_t obj_buf_sz, const char *name);
-
-/**
- * `bpf_object__next` (LIBBPF_0.0.1, 0.x): the open object after `prev` (the
- * first for NULL) in creation order; NULL at the end.
- */
-struct bpf_object *bpf_object__next(struct bpf_object *prev);
-
-/**
- * `bpf_object__set_priv` (LIBBPF_0.0.1, 0.x): user data; the old destructor runs
- * first, the last one at close. HL.
- *
- * # Safety
- * `clear_priv` is NULL or a function safe to call with the handle and `priv_`.
- */
-int bpf_object__set_priv(struct bpf_object *obj, void *priv_, ObjClearPriv clear_priv);
-
-/**
- * `bpf_object__priv` (LIBBPF_0.0.1, 0.x): the user data, NULL if none/invalid.
- */
-void *bpf_object__priv(const struct bpf_object *obj);
-
-/**
- * `bpf_object__pin_maps` (LIBBPF_0.0.1): pins every created map at
- * `path/<name>`, or (NULL path) each map that has a pin path at it. HL; -ENOENT
- * before load; what was pinned is undone on failure.
- *
- * # Safety
- * `path` is NULL or a C string.
- */
-int bpf_object__pin_maps(struct bpf_object *obj, const char *path);
-
-/**
- * `bpf_object__unpin_maps` (LIBBPF_0.0.1): the reverse of `pin_maps`. HL.
- *
- * # Safety
- * `path` is NULL or a C string.
- */
-int bpf_object__unpin_maps(struct bpf_object *obj, const char *path);
-
-/**
- * `bpf_object__pin_programs` (LIBBPF_0.0.1): pins each loaded program at
- * `path/<name>`. HL; -ENOENT before load.
- *
- * # Safety
- * `path` is NULL or a C string.
- */
-int bpf_object__pin_programs(struct bpf_object *obj, const char *path);
-
-/**
- * `bpf_object__unpin_programs` (LIBBPF_0.0.1): the reverse of `pin_programs`. HL.
- *
- * # Safety
- * `path` is NULL or a C string.
- */
-int bpf_object__unpin_programs(struct bpf_object *obj, const char *path);
-
-/**
- * `bpf_object__pin` (LIBBPF_0.0.1): `pin_maps` then `pin_programs` under `path`.
- * HL.
- *
- * # Safety
- * `path` is NULL or a C string.
- */
-int bpf_object__pin(struct bpf_object *obj, const char *path);
-
-/**
  * `bpf_map__inner_map` (LIBBPF_0.4.0): the inner-map template of a map-in-map
  * defined with `__array(values, ...)`, as a map the `bpf_map__*` getters and
  * definition setters accept (named `<outer>.inner`, fd -1).
@@ -2542,6 +2631,139 @@ __u32 bpf_map__value_size(const struct bpf_map *map);
 __u32 bpf_map__max_entries(const struct bpf_map *map);
 
 /**
+ * `bpf_prog_load_deprecated` (LIBBPF_0.6.0; `bpf_prog_load@LIBBPF_0.0.1` in 0.x
+ * binaries): the 0.x `bpf_prog_load(file, type, &obj, &prog_fd)`, reached through
+ * the `bpf_prog_load` argument-count macro. Opens `file` (any failure: -ENOENT),
+ * overrides every program's type when `prog_type` is not UNSPEC (-EINVAL if one
+ * stays UNSPEC), -ENOENT without programs, loads, and stores the object and the
+ * first program's fd. HL: 0 or -errno with errno set; out-params only on success.
+ *
+ * # Safety
+ * `file` is NULL or a C string; `pobj` and `prog_fd` are NULL or writable.
+ */
+int bpf_prog_load_deprecated(const char *file, enum bpf_prog_type prog_type, struct bpf_object **pobj, int *prog_fd);
+
+/**
+ * `bpf_prog_load_xattr` (LIBBPF_0.0.1, 0.x-only): the 4-argument `bpf_prog_load`
+ * with the attr's expected attach type (used with `prog_type`), ifindex, log level
+ * and extra prog flags. HL; -EINVAL for a NULL attr or file, -ENOENT when the file
+ * cannot be opened or has no programs.
+ *
+ * # Safety
+ * `attr` is NULL or a valid `bpf_prog_load_attr`; `pobj`, `prog_fd` NULL or writable.
+ */
+int bpf_prog_load_xattr(const struct bpf_prog_load_attr *attr, struct bpf_object **pobj, int *prog_fd);
+
+/**
+ * `bpf_object__kversion` (LIBBPF_0.0.1): the `version` section's value (0 if
+ * invalid).
+ */
+uint32_t bpf_object__kversion(const struct bpf_object *obj);
+
+/**
+ * `bpf_object__set_kversion` (LIBBPF_0.4.0): HL, -EINVAL after load.
+ */
+int bpf_object__set_kversion(struct bpf_object *obj, __u32 kern_version);
+
+/**
+ * `bpf_object__btf_fd` (LIBBPF_0.0.1): the loaded BTF's fd, or -1.
+ */
+int bpf_object__btf_fd(const struct bpf_object *obj);
+
+/**
+ * `bpf_object__unload` (LIBBPF_0.0.1, 0.x): closes every map and program fd.
+ * HL: -EINVAL for an invalid object.
+ */
+int bpf_object__unload(struct bpf_object *obj);
+
+/**
+ * `bpf_object__find_program_by_title` (LIBBPF_0.0.1, 0.x): the first program
+ * whose **section** name is `title`. N (NULL, errno ENOENT).
+ *
+ * # Safety
+ * `title` is NULL or a C string.
+ */
+struct bpf_program *bpf_object__find_program_by_title(const struct bpf_object *obj, const char *title);
+
+/**
+ * `bpf_object__find_map_by_offset` (LIBBPF_0.0.1, 0.x): long a stub in libbpf;
+ * NULL with errno EOPNOTSUPP (ENOTSUP).
+ */
+struct bpf_map *bpf_object__find_map_by_offset(struct bpf_object *obj, size_t offset);
+
+/**
+ * `bpf_object__open_buffer` (LIBBPF_0.0.1, 0.x): `open_mem` with an object name.
+ *
+ * # Safety
+ * As `bpf_object__open_mem`; `name` is NULL or a C string.
+ */
+struct bpf_object *bpf_object__open_buffer(const void *obj_buf, size_t obj_buf_sz, const char *name);
+
+/**
+ * `bpf_object__next` (LIBBPF_0.0.1, 0.x): the open object after `prev` (the
+ * first for NULL) in creation order; NULL at the end.
+ */
+struct bpf_object *bpf_object__next(struct bpf_object *prev);
+
+/**
+ * `bpf_object__set_priv` (LIBBPF_0.0.1, 0.x): user data; the old destructor runs
+ * first, the last one at close. HL.
+ *
+ * # Safety
+ * `clear_priv` is NULL or a function safe to call with the handle and `priv_`.
+ */
+int bpf_object__set_priv(struct bpf_object *obj, void *priv_, ObjClearPriv clear_priv);
+
+/**
+ * `bpf_object__priv` (LIBBPF_0.0.1, 0.x): the user data, NULL if none/invalid.
+ */
+void *bpf_object__priv(const struct bpf_object *obj);
+
+/**
+ * `bpf_object__pin_maps` (LIBBPF_0.0.1): pins every created map at
+ * `path/<name>`, or (NULL path) each map that has a pin path at it. HL; -ENOENT
+ * before load; what was pinned is undone on failure.
+ *
+ * # Safety
+ * `path` is NULL or a C string.
+ */
+int bpf_object__pin_maps(struct bpf_object *obj, const char *path);
+
+/**
+ * `bpf_object__unpin_maps` (LIBBPF_0.0.1): the reverse of `pin_maps`. HL.
+ *
+ * # Safety
+ * `path` is NULL or a C string.
+ */
+int bpf_object__unpin_maps(struct bpf_object *obj, const char *path);
+
+/**
+ * `bpf_object__pin_programs` (LIBBPF_0.0.1): pins each loaded program at
+ * `path/<name>`. HL; -ENOENT before load.
+ *
+ * # Safety
+ * `path` is NULL or a C string.
+ */
+int bpf_object__pin_programs(struct bpf_object *obj, const char *path);
+
+/**
+ * `bpf_object__unpin_programs` (LIBBPF_0.0.1): the reverse of `pin_programs`. HL.
+ *
+ * # Safety
+ * `path` is NULL or a C string.
+ */
+int bpf_object__unpin_programs(struct bpf_object *obj, const char *path);
+
+/**
+ * `bpf_object__pin` (LIBBPF_0.0.1): `pin_maps` then `pin_programs` under `path`.
+ * HL.
+ *
+ * # Safety
+ * `path` is NULL or a C string.
+ */
+int bpf_object__pin(struct bpf_object *obj, const char *path);
+
+/**
  * `perf_buffer__new` (LIBBPF_0.6.0, 6 arguments): one BPF_OUTPUT perf event per
  * online CPU (possible CPUs, capped at the map's max_entries), `page_cnt` data
  * pages each (a power of two, else EINVAL), stored in the PERF_EVENT_ARRAY
@@ -2682,228 +2904,6 @@ int libbpf_probe_bpf_helper(enum bpf_prog_type prog_type, enum bpf_func_id helpe
  * `name` is NULL or a C string.
  */
 int libbpf_find_vmlinux_btf_id(const char *name, enum bpf_attach_type attach_type);
-
-/**
- * `bpf_prog_load` (LIBBPF_0.6.0; the 6-argument form): loads `insn_cnt`
- * instructions as a program of `prog_type`. Returns a new fd (≥ 3), or the LL
- * failure value: the kernel's errno (EACCES when the verifier refuses), or
- * `-EINVAL`/`-E2BIG` directly for bad opts (`sz`, `attempts < 0`, `log_buf` and
- * `log_size` not set together, `log_level` above 7 or without `log_buf`, both
- * attach fds) and `insn_cnt > UINT_MAX`, as libbpf 1.1.2 checks them.
- * Retries EAGAIN `opts->attempts` times (default 5), resends BTF func/line info
- * with zeroed record tails when the kernel asks (E2BIG), and with `log_level` 0
- * and a `log_buf`, retries a failed load once at log level 1 to fill the buffer.
- *
- * # Safety
- * `prog_name`/`license` are NULL or C strings; `insns` points to `insn_cnt`
- * instructions (the kernel reads them); `opts` is NULL or a valid opts struct of
- * `opts->sz` bytes whose `func_info`/`line_info` hold `cnt * rec_size` bytes.
- */
-int bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_name, const char *license, const struct bpf_insn *insns, size_t insn_cnt, const struct bpf_prog_load_opts *opts);
-
-/**
- * `bpf_load_program_xattr` (LIBBPF_0.0.1, 0.x-only): `bpf_prog_load` from a 0.x
- * attr struct and a separate log buffer, with the same retries (a failed load
- * without a log level is retried at level 1 when a buffer is given). NULL attr, or
- * a buffer without a size (or the reverse) → `-EINVAL`; else as `bpf_prog_load`.
- *
- * # Safety
- * `load_attr` is NULL or a valid `bpf_load_program_attr` whose pointers follow
- * `bpf_prog_load`'s contract; `log_buf` is NULL or `log_buf_sz` writable bytes.
- */
-int bpf_load_program_xattr(const struct bpf_load_program_attr *load_attr, char *log_buf, size_t log_buf_sz);
-
-/**
- * `bpf_load_program` (LIBBPF_0.0.1, 0.x-only): loads an unnamed program; the log
- * buffer is filled only if the load fails (one retry at log level 1).
- * A new fd or the LL failure value, as `bpf_load_program_xattr`.
- *
- * # Safety
- * As `bpf_prog_load`; `log_buf` is NULL or `log_buf_sz` writable bytes.
- */
-int bpf_load_program(enum bpf_prog_type prog_type, const struct bpf_insn *insns, size_t insns_cnt, const char *license, __u32 kern_version, char *log_buf, size_t log_buf_sz);
-
-/**
- * `bpf_verify_program` (LIBBPF_0.0.1, 0.x-only): one load that always sends the
- * log as given (`log_level`, `log_buf`, `log_buf_sz`, no log retry), after
- * setting `log_buf[0] = 0`. A new fd or the LL failure value. A NULL `log_buf`
- * (which libbpf would dereference) → `-EINVAL`.
- *
- * # Safety
- * As `bpf_prog_load`; `log_buf` is NULL or `log_buf_sz` (≥ 1) writable bytes.
- */
-int bpf_verify_program(enum bpf_prog_type prog_type, const struct bpf_insn *insns, size_t insns_cnt, __u32 prog_flags, const char *license, __u32 kern_version, char *log_buf, size_t log_buf_sz, int log_level);
-
-/**
- * `bpf_prog_test_run_opts` (LIBBPF_0.2.0): runs the program once or `repeat`
- * times on the given data/context. 0 or the LL failure value (bad opts →
- * `-EINVAL` directly). `data_size_out`, `ctx_size_out`, `duration` and `retval`
- * are written back into `opts` (when its `sz` covers them) whether or not the run
- * succeeded, as libbpf does.
- *
- * # Safety
- * `opts` is NULL or a valid, writable opts struct of `opts->sz` bytes; its
- * buffers as the kernel requires.
- */
-int bpf_prog_test_run_opts(int prog_fd, struct bpf_test_run_opts *opts);
-
-/**
- * `bpf_prog_test_run` (LIBBPF_0.0.1, 0.x-only): runs the program `repeat` times on
- * `data` (`size` bytes), output unchecked in size. 0 or the LL failure value;
- * `*size_out`, `*retval`, `*duration` are written when non-NULL, whatever the result.
- *
- * # Safety
- * Each out-pointer is NULL or writable; `data`/`data_out` as the kernel requires.
- */
-int bpf_prog_test_run(int prog_fd, int repeat, void *data, __u32 size, void *data_out, __u32 *size_out, __u32 *retval, __u32 *duration);
-
-/**
- * `bpf_prog_test_run_xattr` (LIBBPF_0.0.1, 0.x-only): as `bpf_prog_test_run_opts`
- * from the 0.x attr. NULL attr, or `data_size_out > 0` without `data_out` →
- * `-EINVAL`. The out-fields are written back into the attr whatever the result.
- *
- * # Safety
- * `test_attr` is NULL or a valid, writable `bpf_prog_test_run_attr`.
- */
-int bpf_prog_test_run_xattr(struct bpf_prog_test_run_attr *test_attr);
-
-/**
- * `bpf_prog_attach` (LIBBPF_0.0.1): attaches a program to a cgroup, map or netns
- * target with `BPF_F_ALLOW_OVERRIDE`/`BPF_F_ALLOW_MULTI`/`BPF_F_REPLACE` flags.
- * 0 or the LL failure value.
- */
-int bpf_prog_attach(int prog_fd, int attachable_fd, enum bpf_attach_type type, unsigned int flags);
-
-/**
- * `bpf_prog_attach_opts` (LIBBPF_0.0.8; first shipped in 0.7.0): as
- * `bpf_prog_attach` with `flags` and `replace_prog_fd` (for `BPF_F_REPLACE`) in
- * `opts`. 0 or the LL failure value; bad opts → `-EINVAL`.
- *
- * # Safety
- * `opts` is NULL or a valid opts struct of `opts->sz` bytes.
- */
-int bpf_prog_attach_opts(int prog_fd, int attachable_fd, enum bpf_attach_type type, const struct bpf_prog_attach_opts *opts);
-
-/**
- * `bpf_prog_attach_xattr` (LIBBPF_0.0.7, 0.x-only): the earlier name of
- * `bpf_prog_attach_opts`, same arguments and results.
- *
- * # Safety
- * `opts` is NULL or a valid opts struct of `opts->sz` bytes.
- */
-int bpf_prog_attach_xattr(int prog_fd, int attachable_fd, enum bpf_attach_type type, const struct bpf_prog_attach_opts *opts);
-
-/**
- * `bpf_prog_detach` (LIBBPF_0.0.1): detaches the program attached to the target
- * for `type` (single-program attach points). 0 or the LL failure value.
- */
-int bpf_prog_detach(int attachable_fd, enum bpf_attach_type type);
-
-/**
- * `bpf_prog_detach2` (LIBBPF_0.0.1): detaches `prog_fd` from the target for
- * `type` (needed with `BPF_F_ALLOW_MULTI`). 0 or the LL failure value.
- */
-int bpf_prog_detach2(int prog_fd, int attachable_fd, enum bpf_attach_type type);
-
-/**
- * `bpf_prog_query_opts` (LIBBPF_1.0.0): lists the programs attached to a target.
- * `opts->prog_cnt` is in/out (room at `prog_ids`, then the count); `attach_flags`
- * and `prog_cnt` are written back whatever the result. 0 or the LL failure value
- * (ENOSPC when `prog_ids` is too small; bad opts → `-EINVAL`).
- *
- * # Safety
- * `opts` is NULL or a valid, writable opts struct of `opts->sz` bytes; its arrays
- * as the kernel requires.
- */
-int bpf_prog_query_opts(int target_fd, enum bpf_attach_type type, struct bpf_prog_query_opts *opts);
-
-/**
- * `bpf_prog_query` (LIBBPF_0.0.1): as `bpf_prog_query_opts`; `*prog_cnt` is
- * in/out and, with `*attach_flags` (if non-NULL), written whatever the result.
- * A NULL `prog_cnt` (which libbpf would dereference) → `-EINVAL`.
- *
- * # Safety
- * `prog_cnt` points to a `__u32`; `attach_flags` is NULL or writable; `prog_ids`
- * holds `*prog_cnt` entries (the kernel writes them).
- */
-int bpf_prog_query(int target_fd, enum bpf_attach_type type, __u32 query_flags, __u32 *attach_flags, __u32 *prog_ids, __u32 *prog_cnt);
-
-/**
- * `bpf_raw_tracepoint_open` (LIBBPF_0.0.1): attaches a raw tracepoint program to
- * the tracepoint `name` (NULL for BTF-typed programs, which name their target at
- * load). A new fd (≥ 3; closing it detaches) or the LL failure value.
- *
- * # Safety
- * `name` is NULL or a C string (the kernel reads it).
- */
-int bpf_raw_tracepoint_open(const char *name, int prog_fd);
-
-/**
- * `bpf_link_create` (LIBBPF_0.0.8): creates a BPF link of `attach_type` from the
- * program to `target_fd` (a cgroup, netns, map or program fd, an ifindex for XDP,
- * or 0). A new link fd (≥ 3) or the LL failure value; options the attach type does
- * not use, or `iter_info_len` with `target_btf_id` → `-EINVAL` directly. On EINVAL
- * from the kernel for RAW_TP/LSM/FENTRY/FEXIT/MODIFY_RETURN with no target and no
- * options, falls back to `bpf_raw_tracepoint_open(NULL, prog_fd)` like libbpf.
- *
- * # Safety
- * `opts` is NULL or a valid opts struct of `opts->sz` bytes; its pointers as the
- * kernel requires.
- */
-int bpf_link_create(int prog_fd, int target_fd, enum bpf_attach_type attach_type, const struct bpf_link_create_opts *opts);
-
-/**
- * `bpf_link_detach` (LIBBPF_0.1.0): detaches the link from its target; the fd
- * stays open. 0 or the LL failure value.
- */
-int bpf_link_detach(int link_fd);
-
-/**
- * `bpf_link_update` (LIBBPF_0.0.8): replaces the link's program with
- * `new_prog_fd` (with `BPF_F_REPLACE` in `opts->flags`, only if `old_prog_fd`
- * is the current one). 0 or the LL failure value; bad opts → `-EINVAL`.
- *
- * # Safety
- * `opts` is NULL or a valid opts struct of `opts->sz` bytes.
- */
-int bpf_link_update(int link_fd, int new_prog_fd, const struct bpf_link_update_opts *opts);
-
-/**
- * `bpf_iter_create` (LIBBPF_0.0.9): a new fd (≥ 3) whose reads run the iterator
- * link, or the LL failure value.
- */
-int bpf_iter_create(int link_fd);
-
-/**
- * `bpf_prog_bind_map` (LIBBPF_0.2.0): ties the map's lifetime to the program's.
- * 0 or the LL failure value; bad opts → `-EINVAL`.
- *
- * # Safety
- * `opts` is NULL or a valid opts struct of `opts->sz` bytes.
- */
-int bpf_prog_bind_map(int prog_fd, int map_fd, const struct bpf_prog_bind_opts *opts);
-
-/**
- * `bpf_btf_load` (LIBBPF_0.7.0): loads raw BTF (`btf_size` bytes) into the kernel.
- * A new fd (≥ 3) or the LL failure value; `log_size` without `log_buf`, or bad
- * opts → `-EINVAL` directly. The log is sent only when `log_level` is set; with
- * level 0 and a `log_buf`, a failed load is retried once at level 1.
- *
- * # Safety
- * `opts` is NULL or a valid opts struct of `opts->sz` bytes; `btf_data` and the
- * log buffer as the kernel requires.
- */
-int bpf_btf_load(const void *btf_data, size_t btf_size, const struct bpf_btf_load_opts *opts);
-
-/**
- * `bpf_load_btf` (LIBBPF_0.0.1, 0.x-only): loads raw BTF; with `do_log` the log
- * (level 1) is requested from the start, otherwise a failed load is retried with
- * it when a buffer is given. A new fd (≥ 3) or the LL failure value.
- *
- * # Safety
- * `btf` and `log_buf` as the kernel requires.
- */
-int bpf_load_btf(const void *btf, __u32 btf_size, char *log_buf, __u32 log_buf_size, bool do_log);
 
 /**
  * `bpf_prog_linfo__new` (LIBBPF_0.0.1): copies the line info (and the jited line

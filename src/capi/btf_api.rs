@@ -21,12 +21,12 @@
 use super::arg;
 use super::boundary::{hl, ptr, value};
 use super::errno::{hl_fail, set_errno};
-use super::object_api::{live, obj_ref, ObjHandle};
 use super::types::*;
 use crate::btf::files::{
     find_str_in, kernel_btf_data, load_vmlinux, parse_any, parse_elf, parse_raw,
 };
 use crate::btf::{Btf, BtfEdit, BtfExt, BtfRead, Kind};
+use crate::capi::libbpf::object::{live, obj_ref, ObjHandle};
 use crate::error::Error;
 use crate::sys::UserPtr;
 use once_cell::sync::Lazy;

@@ -2,13 +2,13 @@
 //! `struct bpf_link *`, or NULL with errno (libbpf 1.x P1; never ERR_PTR).
 //! Spec `libbpf-api.md` §1.2 (attach functions), §4.2 (opts layouts, 1.1.2).
 
-use super::arg;
-use super::boundary::ptr;
-use super::link::register;
-use super::object_api::prog_ref;
-use super::opts::{impl_opts, opts_in};
-use super::types::*;
 use crate::attach::{self, perf, Link};
+use crate::capi::arg;
+use crate::capi::boundary::ptr;
+use crate::capi::libbpf::link::register;
+use crate::capi::libbpf::object::prog_ref;
+use crate::capi::opts::{impl_opts, opts_in};
+use crate::capi::types::*;
 use crate::error::Error;
 use crate::load::{ObjState, ProgState};
 use crate::sys::UserPtr;

@@ -1,10 +1,10 @@
 //! Map syscall wrappers of `bpf/bpf.h`: creation (0.x and 1.x names), element
 //! operations, batches, freeze. Spec `libbpf-api.md` §1.0–§1.1, §4.2–§4.3.
 
-use super::arg;
-use super::boundary::ll;
-use super::opts::{impl_opts, opts_in};
-use super::types::*;
+use crate::capi::arg;
+use crate::capi::boundary::ll;
+use crate::capi::opts::{impl_opts, opts_in};
+use crate::capi::types::*;
 use crate::error::Error;
 use crate::sys::map::{self as sys, Batch, MapCreate};
 use crate::sys::Cmd;

@@ -43,7 +43,7 @@ pub fn emit(level: Level, msg: &str) {
     }
     let escaped = msg.replace('%', "%%").replace('\0', "\\0");
     let Ok(c) = CString::new(escaped) else { return };
-    super::errno::keep_errno(|| {
+    crate::capi::errno::keep_errno(|| {
         // SAFETY: `f` is a callback the application installed with libbpf's print signature (or our default); the trampoline calls it with a valid va_list that carries no arguments, and `c` outlives the call.
         unsafe { bpfrs__print_trampoline(f, level as c_int, c.as_ptr()) }
     });
@@ -56,7 +56,7 @@ pub fn emit(level: Level, msg: &str) {
 /// `fn_` is NULL or a function with the `libbpf_print_fn_t` signature.
 #[no_mangle]
 pub unsafe extern "C" fn libbpf_set_print(fn_: libbpf_print_fn_t) -> libbpf_print_fn_t {
-    super::boundary::value("libbpf_set_print", None, || {
+    crate::capi::boundary::value("libbpf_set_print", None, || {
         let new = fn_.map_or(std::ptr::null_mut(), |f| f as *mut c_void);
         let old = PRINT_FN.swap(new, Ordering::AcqRel);
         if old.is_null() {

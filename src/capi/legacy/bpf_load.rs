@@ -15,9 +15,9 @@
 //! [`log_buf_size`]). Like bpf_load.c, the loader is not thread-safe.
 #![allow(non_upper_case_globals)] // C symbol names, exactly as bpf_load.c spells them
 
-use super::boundary::{ptr, value};
-use super::errno::fail_with;
-use super::types::__u32;
+use crate::capi::boundary::{ptr, value};
+use crate::capi::errno::fail_with;
+use crate::capi::types::__u32;
 use crate::error::Error;
 use crate::legacy::{self, ksym as ksyms, Client, LoadMapDef, MapEntry, MAX_MAPS, MAX_PROGS};
 use crate::sys::UserPtr;
@@ -410,7 +410,7 @@ impl Client for Globals {
 
 fn do_load(path: *const c_char, fixup: fixup_map_cb) -> c_int {
     // SAFETY: bpf_load.c's contract: `path` is a NUL-terminated file name (NULL is refused).
-    let path = match unsafe { super::arg::cstr(path, "load_bpf_file: path is NULL") } {
+    let path = match unsafe { crate::capi::arg::cstr(path, "load_bpf_file: path is NULL") } {
         Ok(p) => p,
         Err(e) => return fail_with(1, e.errno()),
     };

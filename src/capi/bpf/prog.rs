@@ -8,10 +8,10 @@
 //! hand-written in `cbindgen.toml` (`after_includes`), and the Rust mirrors below,
 //! excluded from the header, spell the same bytes with named padding.
 
-use super::arg;
-use super::boundary::ll;
-use super::opts::{impl_opts, opts_in, opts_out};
-use super::types::*;
+use crate::capi::arg;
+use crate::capi::boundary::ll;
+use crate::capi::opts::{impl_opts, opts_in, opts_out};
+use crate::capi::types::*;
 use crate::error::Error;
 use crate::sys::prog::{self as sys, LinkCreate, Log, ProgLoad, Query, Recs, TestRun};
 use crate::sys::UserPtr;

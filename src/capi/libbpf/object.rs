@@ -8,11 +8,11 @@
 //! hash probe that never dereferences the caller's pointer: a garbage, closed or
 //! foreign pointer gives EINVAL (or is ignored), never a crash.
 
-use super::arg;
-use super::boundary::{hl, ptr, value};
-use super::opts::{impl_opts, opts_in};
-use super::registry::{Child, Registry};
-use super::types::*;
+use crate::capi::arg;
+use crate::capi::boundary::{hl, ptr, value};
+use crate::capi::opts::{impl_opts, opts_in};
+use crate::capi::registry::{Child, Registry};
+use crate::capi::types::*;
 use crate::error::Error;
 use crate::load::{LoadOpts, ObjState};
 use crate::object::OpenOpts;
@@ -50,7 +50,7 @@ pub(crate) struct ProgHandle {
     /// The bytes `bpf_program__insns` last handed out.
     pub(crate) view: Vec<u8>,
     /// 0.x `bpf_program__set_priv` data and destructor.
-    pub(crate) priv_: (*mut c_void, super::program_api::ProgClearPriv),
+    pub(crate) priv_: (*mut c_void, crate::capi::libbpf::program::ProgClearPriv),
 }
 
 pub(crate) struct MapHandle {
@@ -60,7 +60,7 @@ pub(crate) struct MapHandle {
     /// The 0.x `struct bpf_map_def` view `bpf_map__def` hands out.
     pub(crate) def_view: [u32; 5],
     /// 0.x `bpf_map__set_priv` data and destructor.
-    pub(crate) priv_: (*mut c_void, super::map_api::MapClearPriv),
+    pub(crate) priv_: (*mut c_void, crate::capi::libbpf::map::MapClearPriv),
 }
 
 /// The inner-map template of a map-in-map as a `struct bpf_map *`
@@ -81,7 +81,7 @@ pub(crate) struct ObjHandle {
     /// has one (a slot's address is the `struct bpf_map *` handed out).
     pub(crate) inner: Box<[Option<InnerHandle>]>,
     /// 0.x `bpf_object__set_priv` data and destructor.
-    pub(crate) priv_: (*mut c_void, super::object::ObjClearPriv),
+    pub(crate) priv_: (*mut c_void, crate::capi::libbpf::object_more::ObjClearPriv),
 }
 
 impl ObjHandle {
@@ -324,12 +324,12 @@ pub extern "C" fn bpf_map__inner_map(map: *mut bpf_map) -> *mut bpf_map {
         let ty = match map_state(map) {
             Ok(m) => m.def.map_type,
             Err(e) => {
-                super::errno::ptr_fail(&e);
+                crate::capi::errno::ptr_fail(&e);
                 return std::ptr::null_mut();
             }
         };
         if !matches!(ty, BPF_MAP_TYPE_ARRAY_OF_MAPS | BPF_MAP_TYPE_HASH_OF_MAPS) {
-            super::errno::set_errno(libc::EINVAL);
+            crate::capi::errno::set_errno(libc::EINVAL);
             return std::ptr::null_mut();
         }
         match map_ref(map) {
@@ -370,7 +370,7 @@ unsafe fn open_opts(
     let open = OpenOpts {
         object_name: object_name.clone(),
         relaxed_maps: o.relaxed_maps,
-        reject_legacy_maps: super::errno::strict_flags() & STRICT_MAP_DEFINITIONS != 0,
+        reject_legacy_maps: crate::capi::errno::strict_flags() & STRICT_MAP_DEFINITIONS != 0,
     };
     let log_size = u32::try_from(o.kernel_log_size).unwrap_or(u32::MAX);
     let kernel_log = if !o.kernel_log_buf.is_null() && log_size != 0 {

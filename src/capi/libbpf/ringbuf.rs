@@ -7,10 +7,10 @@
 //! borrow, and a callback that frees it defers the free to the end of the
 //! running call.
 
-use super::boundary::{hl, ptr, value};
-use super::errno::poll_result;
-use super::opts::{impl_opts, opts_in};
-use super::registry::Registry;
+use crate::capi::boundary::{hl, ptr, value};
+use crate::capi::errno::poll_result;
+use crate::capi::opts::{impl_opts, opts_in};
+use crate::capi::registry::Registry;
 use crate::events::ring::RingBuffer;
 use std::ffi::{c_int, c_void};
 

@@ -6,10 +6,10 @@
 //! would dereference a NULL out-pointer (`next_id`, `info_len`, the task_fd_query
 //! outputs) we answer `-EINVAL` before any system call.
 
-use super::arg;
-use super::boundary::ll;
-use super::opts::{impl_opts, opts_in};
-use super::types::*;
+use crate::capi::arg;
+use crate::capi::boundary::ll;
+use crate::capi::opts::{impl_opts, opts_in};
+use crate::capi::types::*;
 use crate::error::Error;
 use crate::sys::obj::{self as sys, IdKind};
 use std::ffi::{c_char, c_int, c_void};

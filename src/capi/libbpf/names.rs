@@ -1,8 +1,8 @@
 //! Enum names and the memlock setting (`libbpf.h` / `bpf.h` tail): thin exports over
 //! `crate::uapi::names` and `crate::sys::memlock`. Spec `libbpf-api.md` §1.1, §1.2.
 
-use super::boundary::{hl, value};
-use super::types::{bpf_attach_type, bpf_link_type, bpf_map_type, bpf_prog_type};
+use crate::capi::boundary::{hl, value};
+use crate::capi::types::{bpf_attach_type, bpf_link_type, bpf_map_type, bpf_prog_type};
 use std::ffi::{c_char, c_int, CStr};
 use std::ptr;
 

@@ -4,11 +4,11 @@
 //! a negative errno, with errno set, in every mode.
 //! Spec `libbpf-api.md` §1.2 (XDP and TC), §4.2 (layouts).
 
-use super::arg;
-use super::boundary::hl;
-use super::opts::{impl_opts, opts_in, opts_out};
-use super::types::*;
 use crate::attach::xdp_tc::{self, TcHook, TcOpts, XDP_FLAGS_MASK, XDP_FLAGS_REPLACE};
+use crate::capi::arg;
+use crate::capi::boundary::hl;
+use crate::capi::opts::{impl_opts, opts_in, opts_out};
+use crate::capi::types::*;
 use crate::error::Error;
 use std::ffi::c_int;
 
@@ -229,7 +229,7 @@ pub unsafe extern "C" fn bpf_set_link_xdp_fd_opts(
         // SAFETY: `opts` is NULL or a caller's opts struct of `sz` bytes.
         let o = unsafe { opts_in(opts) }?;
         // SAFETY: as above; `opts_sz` reads only `sz`.
-        let has_old = unsafe { super::opts::opts_sz(opts) }
+        let has_old = unsafe { crate::capi::opts::opts_sz(opts) }
             >= std::mem::offset_of!(bpf_xdp_set_link_opts, old_fd) + 4;
         let (old, flags) = if has_old {
             (o.old_fd, flags | XDP_FLAGS_REPLACE)

@@ -2,10 +2,10 @@
 //! size-checked element calls (spec `libbpf-api.md` §1.2). The rules live in
 //! `load::edit` / `load::pin`; this file converts pointers and conventions.
 
-use super::arg;
-use super::boundary::{hl, ll, ptr, value};
-use super::object_api::{cstring, inner_edit, map_mut, map_ref, map_state};
-use super::types::*;
+use crate::capi::arg;
+use crate::capi::boundary::{hl, ll, ptr, value};
+use crate::capi::libbpf::object::{cstring, inner_edit, map_mut, map_ref, map_state};
+use crate::capi::types::*;
 use crate::error::Error;
 use crate::load::MapState;
 use crate::sys::map as sys;

@@ -7,9 +7,9 @@
 //! checked before any dereference, so a NULL, garbage or freed pointer gives
 //! EINVAL (or is ignored by `__free`), never a crash.
 
-use super::boundary::{ptr, value};
-use super::registry::Registry;
-use super::types::*;
+use crate::capi::boundary::{ptr, value};
+use crate::capi::registry::Registry;
+use crate::capi::types::*;
 use crate::error::Error;
 use crate::load::prog_linfo::{JitedInput, ProgLinfo};
 use crate::sys::obj::ProgInfo;
@@ -40,7 +40,7 @@ unsafe fn user_slice<'a, T>(addr: u64, n: usize) -> Result<&'a [T], Error> {
 /// the element counts it states.
 unsafe fn new_linfo(info: *const bpf_prog_info) -> Result<*mut bpf_prog_linfo, Error> {
     // SAFETY: caller contract: NULL or a readable info struct, of which we read the head.
-    let h = unsafe { super::arg::read(info.cast::<ProgInfo>(), "info is NULL") }?;
+    let h = unsafe { crate::capi::arg::read(info.cast::<ProgInfo>(), "info is NULL") }?;
     if h.nr_line_info == 0 || h.line_info_rec_size < crate::load::prog_linfo::MIN_REC_SIZE {
         return Err(Error::Inval(
             "no line info, or line_info_rec_size too small",

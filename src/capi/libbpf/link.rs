@@ -6,11 +6,11 @@
 //! before any dereference, so NULL, ERR_PTR, garbage
 //! or destroyed pointers give EINVAL (or are ignored by destroy), never a crash.
 
-use super::arg;
-use super::boundary::{hl, ptr, value};
-use super::registry::Registry;
-use super::types::*;
 use crate::attach::Link;
+use crate::capi::arg;
+use crate::capi::boundary::{hl, ptr, value};
+use crate::capi::registry::Registry;
+use crate::capi::types::*;
 use crate::error::Error;
 use std::ffi::{c_char, c_int};
 
@@ -80,7 +80,7 @@ pub extern "C" fn bpf_link__unpin(link: *mut bpf_link) -> c_int {
 pub extern "C" fn bpf_link__update_program(link: *mut bpf_link, prog: *mut bpf_program) -> c_int {
     hl("bpf_link__update_program", || {
         let l = link_mut(link)?;
-        let (h, i) = super::object_api::prog_ref(prog)?;
+        let (h, i) = crate::capi::libbpf::object::prog_ref(prog)?;
         let fd =
             h.st.progs
                 .get(i)

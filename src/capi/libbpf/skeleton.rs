@@ -7,13 +7,13 @@
 //! the skeleton declares (`map_skel_sz`/`prog_skel_sz`), never less than the
 //! original layout.
 
-use super::arg;
-use super::boundary::{hl, value};
-use super::object_api::{
+use crate::capi::arg;
+use crate::capi::boundary::{hl, value};
+use crate::capi::libbpf::object::{
     bpf_object__close, bpf_object__find_map_by_name, bpf_object__find_program_by_name,
     bpf_object__load, bpf_object__open_mem, bpf_object_open_opts, map_mut, prog_ref,
 };
-use super::types::*;
+use crate::capi::types::*;
 use crate::error::Error;
 use std::ffi::{c_char, c_int, c_void};
 
@@ -179,7 +179,7 @@ pub unsafe extern "C" fn bpf_object__open_skeleton(
         let obj = unsafe { bpf_object__open_mem(s.data, s.data_sz, &o) };
         if obj.is_null() {
             crate::log::warn(format_args!("failed to initialize skeleton BPF object"));
-            return Ok(super::errno::pass_errno());
+            return Ok(crate::capi::errno::pass_errno());
         }
         // SAFETY: `obj` is a writable pointer slot of the skeleton.
         unsafe { arg::write(s.obj, obj) };
@@ -207,7 +207,7 @@ pub unsafe extern "C" fn bpf_object__load_skeleton(s: *mut bpf_object_skeleton) 
         let obj = unsafe { arg::read(s.obj, "skeleton obj is NULL") }?;
         let r = bpf_object__load(obj);
         if r < 0 {
-            return Ok(super::errno::libbpf_err(r));
+            return Ok(crate::capi::errno::libbpf_err(r));
         }
         for i in 0..s.map_cnt.max(0) as usize {
             // SAFETY: as in open.
@@ -258,7 +258,7 @@ pub unsafe extern "C" fn bpf_object__attach_skeleton(s: *mut bpf_object_skeleton
             match crate::attach::attach_auto(&h.st, idx) {
                 Ok(link) => {
                     // SAFETY: writable slot of the skeleton.
-                    unsafe { arg::write(p.link, super::link::register(link)) };
+                    unsafe { arg::write(p.link, crate::capi::libbpf::link::register(link)) };
                 }
                 Err(Error::Unsupported(crate::attach::NO_AUTO_ATTACH)) => continue,
                 Err(e) => {
@@ -292,7 +292,7 @@ pub unsafe extern "C" fn bpf_object__detach_skeleton(s: *mut bpf_object_skeleton
             }
             // SAFETY: the skeleton's link slot.
             let link = unsafe { std::ptr::replace(p.link, std::ptr::null_mut()) };
-            super::link::bpf_link__destroy(link);
+            crate::capi::libbpf::link::bpf_link__destroy(link);
         }
     })
 }
@@ -368,9 +368,9 @@ pub unsafe extern "C" fn bpf_object__open_subskeleton(s: *mut bpf_object_subskel
             return Err(Error::Inval("subskeleton without an object"));
         }
         let obj = s.obj.cast_mut();
-        if super::btf_api::bpf_object__btf(obj).is_null() {
+        if crate::capi::btf_api::bpf_object__btf(obj).is_null() {
             crate::log::warn(format_args!("subskeletons require BTF at runtime"));
-            return Ok(super::errno::pass_errno());
+            return Ok(crate::capi::errno::pass_errno());
         }
         // SAFETY: the subskeleton's arrays (bpftool contract).
         unsafe {

@@ -1,9 +1,9 @@
 //! Kernel feature probes and the vmlinux BTF id lookup (`libbpf.h`, LIBBPF_0.7.0 /
 //! LIBBPF_0.0.6). The probing itself is `crate::load::probe`.
 
-use super::arg;
-use super::boundary::hl;
-use super::types::*;
+use crate::capi::arg;
+use crate::capi::boundary::hl;
+use crate::capi::types::*;
 use crate::error::Error;
 use std::ffi::{c_char, c_int, c_void};
 

@@ -2,10 +2,10 @@
 //! (spec `libbpf-api.md` §1.2). The rules live in `load::edit` / `load::pin`;
 //! this file converts pointers and return conventions.
 
-use super::arg;
-use super::boundary::{hl, hl_keep_errno, ptr, value};
-use super::object_api::{prog_mut, prog_ref};
-use super::types::*;
+use crate::capi::arg;
+use crate::capi::boundary::{hl, hl_keep_errno, ptr, value};
+use crate::capi::libbpf::object::{prog_mut, prog_ref};
+use crate::capi::types::*;
 use crate::error::Error;
 use crate::insn::Insn;
 use crate::uapi::*;
@@ -158,7 +158,7 @@ pub extern "C" fn bpf_program__get_expected_attach_type(
 /// `bpf_program__get_type` (LIBBPF_0.0.6, `libbpf_legacy.h`).
 #[no_mangle]
 pub extern "C" fn bpf_program__get_type(prog: *const bpf_program) -> bpf_prog_type {
-    super::object_api::bpf_program__type(prog)
+    crate::capi::libbpf::object::bpf_program__type(prog)
 }
 
 /// `bpf_program__set_expected_attach_type` (LIBBPF_0.0.1; `int` since 1.0): HL,
@@ -340,7 +340,7 @@ pub extern "C" fn bpf_program__prev(
     prog: *mut bpf_program,
     obj: *const bpf_object,
 ) -> *mut bpf_program {
-    super::object_api::bpf_object__prev_program(obj, prog)
+    crate::capi::libbpf::object::bpf_object__prev_program(obj, prog)
 }
 
 /// Opaque `void *` user data and its destructor (0.x `set_priv`).
@@ -379,14 +379,14 @@ pub extern "C" fn bpf_program__priv(prog: *const bpf_program) -> *mut c_void {
 
 /// Whether `prog` is a program of a live object with type `t` (the 0.x `is_*`).
 fn is_type(prog: *const bpf_program, t: bpf_prog_type) -> bool {
-    prog_ref(prog).is_ok() && super::object_api::bpf_program__type(prog) == t
+    prog_ref(prog).is_ok() && crate::capi::libbpf::object::bpf_program__type(prog) == t
 }
 
 /// `bpf_program__set_socket_filter` (LIBBPF_0.0.1, 0.x-only): sets the program type to
 /// 1. HL; -EBUSY after load.
 #[no_mangle]
 pub extern "C" fn bpf_program__set_socket_filter(prog: *mut bpf_program) -> c_int {
-    super::object_api::bpf_program__set_type(prog, BPF_PROG_TYPE_SOCKET_FILTER)
+    crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_SOCKET_FILTER)
 }
 
 /// `bpf_program__is_socket_filter` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 1.
@@ -399,7 +399,7 @@ pub extern "C" fn bpf_program__is_socket_filter(prog: *const bpf_program) -> boo
 /// 2. HL; -EBUSY after load.
 #[no_mangle]
 pub extern "C" fn bpf_program__set_kprobe(prog: *mut bpf_program) -> c_int {
-    super::object_api::bpf_program__set_type(prog, BPF_PROG_TYPE_KPROBE)
+    crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_KPROBE)
 }
 
 /// `bpf_program__is_kprobe` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 2.
@@ -412,7 +412,7 @@ pub extern "C" fn bpf_program__is_kprobe(prog: *const bpf_program) -> bool {
 /// 3. HL; -EBUSY after load.
 #[no_mangle]
 pub extern "C" fn bpf_program__set_sched_cls(prog: *mut bpf_program) -> c_int {
-    super::object_api::bpf_program__set_type(prog, BPF_PROG_TYPE_SCHED_CLS)
+    crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_SCHED_CLS)
 }
 
 /// `bpf_program__is_sched_cls` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 3.
@@ -425,7 +425,7 @@ pub extern "C" fn bpf_program__is_sched_cls(prog: *const bpf_program) -> bool {
 /// 4. HL; -EBUSY after load.
 #[no_mangle]
 pub extern "C" fn bpf_program__set_sched_act(prog: *mut bpf_program) -> c_int {
-    super::object_api::bpf_program__set_type(prog, BPF_PROG_TYPE_SCHED_ACT)
+    crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_SCHED_ACT)
 }
 
 /// `bpf_program__is_sched_act` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 4.
@@ -438,7 +438,7 @@ pub extern "C" fn bpf_program__is_sched_act(prog: *const bpf_program) -> bool {
 /// 5. HL; -EBUSY after load.
 #[no_mangle]
 pub extern "C" fn bpf_program__set_tracepoint(prog: *mut bpf_program) -> c_int {
-    super::object_api::bpf_program__set_type(prog, BPF_PROG_TYPE_TRACEPOINT)
+    crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_TRACEPOINT)
 }
 
 /// `bpf_program__is_tracepoint` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 5.
@@ -451,7 +451,7 @@ pub extern "C" fn bpf_program__is_tracepoint(prog: *const bpf_program) -> bool {
 /// 6. HL; -EBUSY after load.
 #[no_mangle]
 pub extern "C" fn bpf_program__set_xdp(prog: *mut bpf_program) -> c_int {
-    super::object_api::bpf_program__set_type(prog, BPF_PROG_TYPE_XDP)
+    crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_XDP)
 }
 
 /// `bpf_program__is_xdp` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 6.
@@ -464,7 +464,7 @@ pub extern "C" fn bpf_program__is_xdp(prog: *const bpf_program) -> bool {
 /// 7. HL; -EBUSY after load.
 #[no_mangle]
 pub extern "C" fn bpf_program__set_perf_event(prog: *mut bpf_program) -> c_int {
-    super::object_api::bpf_program__set_type(prog, BPF_PROG_TYPE_PERF_EVENT)
+    crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_PERF_EVENT)
 }
 
 /// `bpf_program__is_perf_event` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 7.
@@ -477,7 +477,7 @@ pub extern "C" fn bpf_program__is_perf_event(prog: *const bpf_program) -> bool {
 /// 17. HL; -EBUSY after load.
 #[no_mangle]
 pub extern "C" fn bpf_program__set_raw_tracepoint(prog: *mut bpf_program) -> c_int {
-    super::object_api::bpf_program__set_type(prog, BPF_PROG_TYPE_RAW_TRACEPOINT)
+    crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_RAW_TRACEPOINT)
 }
 
 /// `bpf_program__is_raw_tracepoint` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 17.
@@ -490,7 +490,7 @@ pub extern "C" fn bpf_program__is_raw_tracepoint(prog: *const bpf_program) -> bo
 /// 26. HL; -EBUSY after load.
 #[no_mangle]
 pub extern "C" fn bpf_program__set_tracing(prog: *mut bpf_program) -> c_int {
-    super::object_api::bpf_program__set_type(prog, BPF_PROG_TYPE_TRACING)
+    crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_TRACING)
 }
 
 /// `bpf_program__is_tracing` (LIBBPF_0.0.6, 0.x-only): whether the program's type is 26.
@@ -503,7 +503,7 @@ pub extern "C" fn bpf_program__is_tracing(prog: *const bpf_program) -> bool {
 /// 27. HL; -EBUSY after load.
 #[no_mangle]
 pub extern "C" fn bpf_program__set_struct_ops(prog: *mut bpf_program) -> c_int {
-    super::object_api::bpf_program__set_type(prog, BPF_PROG_TYPE_STRUCT_OPS)
+    crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_STRUCT_OPS)
 }
 
 /// `bpf_program__is_struct_ops` (LIBBPF_0.0.7, 0.x-only): whether the program's type is 27.
@@ -516,7 +516,7 @@ pub extern "C" fn bpf_program__is_struct_ops(prog: *const bpf_program) -> bool {
 /// 28. HL; -EBUSY after load.
 #[no_mangle]
 pub extern "C" fn bpf_program__set_extension(prog: *mut bpf_program) -> c_int {
-    super::object_api::bpf_program__set_type(prog, BPF_PROG_TYPE_EXT)
+    crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_EXT)
 }
 
 /// `bpf_program__is_extension` (LIBBPF_0.0.7, 0.x-only): whether the program's type is 28.
@@ -529,7 +529,7 @@ pub extern "C" fn bpf_program__is_extension(prog: *const bpf_program) -> bool {
 /// 29. HL; -EBUSY after load.
 #[no_mangle]
 pub extern "C" fn bpf_program__set_lsm(prog: *mut bpf_program) -> c_int {
-    super::object_api::bpf_program__set_type(prog, BPF_PROG_TYPE_LSM)
+    crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_LSM)
 }
 
 /// `bpf_program__is_lsm` (LIBBPF_0.0.8, 0.x-only): whether the program's type is 29.
@@ -542,7 +542,7 @@ pub extern "C" fn bpf_program__is_lsm(prog: *const bpf_program) -> bool {
 /// 30. HL; -EBUSY after load.
 #[no_mangle]
 pub extern "C" fn bpf_program__set_sk_lookup(prog: *mut bpf_program) -> c_int {
-    super::object_api::bpf_program__set_type(prog, BPF_PROG_TYPE_SK_LOOKUP)
+    crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_SK_LOOKUP)
 }
 
 /// `bpf_program__is_sk_lookup` (LIBBPF_0.1.0, 0.x-only): whether the program's type is 30.

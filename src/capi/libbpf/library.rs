@@ -1,8 +1,8 @@
 //! Library-level calls: modes, errors, versions, CPUs (spec §1.0, §2, `libbpf.h` tail).
 
-use super::boundary::{hl, value};
-use super::errno::{get_errno, libbpf_err, set_strict_mode};
-use super::types::libbpf_strict_mode;
+use crate::capi::boundary::{hl, value};
+use crate::capi::errno::{get_errno, libbpf_err, set_strict_mode};
+use crate::capi::types::libbpf_strict_mode;
 use crate::error::{libbpf_errno, Error};
 use std::ffi::{c_char, c_int, c_long, c_void};
 
@@ -49,7 +49,7 @@ pub unsafe extern "C" fn libbpf_strerror(err: c_int, buf: *mut c_char, size: usi
             return Err(Error::inval("libbpf_strerror: no buffer"));
         }
         // SAFETY: non-NULL, `size` writable bytes per the contract.
-        let out = unsafe { super::arg::buf_mut(buf, size, "buf") }?;
+        let out = unsafe { crate::capi::arg::buf_mut(buf, size, "buf") }?;
         // libbpf negates negative codes; INT_MIN stays negative and goes to strerror_r.
         let code = err.wrapping_abs();
         if code < libbpf_errno::START {

@@ -2,9 +2,9 @@
 //! [`crate::object::sec`], always with libbpf 1.1's strict matching (never the
 //! loose 0.x prefixes). Spec `libbpf-api.md` §1 "Miscellaneous".
 
-use super::arg;
-use super::boundary::hl;
-use super::types::*;
+use crate::capi::arg;
+use crate::capi::boundary::hl;
+use crate::capi::types::*;
 use crate::error::Error;
 use crate::object::sec::{self, TypeNames};
 use std::borrow::Cow;

@@ -2,10 +2,10 @@
 //! pinning, unload, the 0.x lookups and constructors, and the 0.x
 //! `bpf_prog_load`/`bpf_prog_load_xattr` (spec §1.0 notes, §1.2).
 
-use super::arg;
-use super::boundary::{hl, ptr, value};
-use super::object_api::{obj_mut, obj_ref, prog_ptr, ObjHandle};
-use super::types::*;
+use crate::capi::arg;
+use crate::capi::boundary::{hl, ptr, value};
+use crate::capi::libbpf::object::{obj_mut, obj_ref, prog_ptr, ObjHandle};
+use crate::capi::types::*;
 use crate::error::Error;
 use crate::load::LegacyLoad;
 use std::ffi::{c_char, c_int, c_void};
@@ -35,7 +35,7 @@ pub unsafe extern "C" fn bpf_prog_load_deprecated(
             prog_type,
             ..LegacyLoad::default()
         };
-        let (obj, fd) = super::object_api::prog_load_legacy(&path.to_string_lossy(), &a)?;
+        let (obj, fd) = crate::capi::libbpf::object::prog_load_legacy(&path.to_string_lossy(), &a)?;
         // SAFETY: NULL or writable out-params (caller contract).
         unsafe {
             arg::write(pobj, obj);
@@ -82,7 +82,7 @@ pub unsafe extern "C" fn bpf_prog_load_xattr(
             log_level: a.log_level as u32,
             prog_flags: a.prog_flags as u32,
         };
-        let (obj, fd) = super::object_api::prog_load_legacy(&path.to_string_lossy(), &l)?;
+        let (obj, fd) = crate::capi::libbpf::object::prog_load_legacy(&path.to_string_lossy(), &l)?;
         // SAFETY: NULL or writable out-params (caller contract).
         unsafe {
             arg::write(pobj, obj);
@@ -177,8 +177,8 @@ pub unsafe extern "C" fn bpf_object__open_buffer(
     obj_buf_sz: usize,
     name: *const c_char,
 ) -> *mut bpf_object {
-    let opts = super::object_api::bpf_object_open_opts {
-        sz: std::mem::size_of::<super::object_api::bpf_object_open_opts>(),
+    let opts = crate::capi::libbpf::object::bpf_object_open_opts {
+        sz: std::mem::size_of::<crate::capi::libbpf::object::bpf_object_open_opts>(),
         object_name: name,
         relaxed_maps: true,
         relaxed_core_relocs: false,
@@ -191,7 +191,7 @@ pub unsafe extern "C" fn bpf_object__open_buffer(
         kernel_log_level: 0,
     };
     // SAFETY: forwarded caller contract; `opts` is a valid local.
-    unsafe { super::object_api::bpf_object__open_mem(obj_buf, obj_buf_sz, &opts) }
+    unsafe { crate::capi::libbpf::object::bpf_object__open_mem(obj_buf, obj_buf_sz, &opts) }
 }
 
 /// `bpf_object__next` (LIBBPF_0.0.1, 0.x): the open object after `prev` (the
@@ -199,7 +199,7 @@ pub unsafe extern "C" fn bpf_object__open_buffer(
 #[no_mangle]
 pub extern "C" fn bpf_object__next(prev: *mut bpf_object) -> *mut bpf_object {
     value("bpf_object__next", std::ptr::null_mut(), || {
-        super::object_api::next_object(prev)
+        crate::capi::libbpf::object::next_object(prev)
     })
 }
 

@@ -10,10 +10,10 @@
 //! beyond the registry look-up (not `Registry::with`, which would make them
 //! exclusive).
 
-use super::boundary::{ptr, value};
-use super::opts::{impl_opts, opts_in};
-use super::registry::Registry;
-use super::types::__u32;
+use crate::capi::boundary::{ptr, value};
+use crate::capi::opts::{impl_opts, opts_in};
+use crate::capi::registry::Registry;
+use crate::capi::types::__u32;
 use crate::error::Error;
 use crate::events::user_ring::UserRing;
 use std::ffi::{c_int, c_void};
@@ -46,7 +46,7 @@ fn commit(name: &'static str, rb: *mut user_ring_buffer, sample: *mut c_void, di
     value(name, (), || {
         if let Err(e) = get(rb).and_then(|r| r.commit(sample.cast(), discard)) {
             crate::log::warn(format_args!("{name}: {e}"));
-            super::errno::set_errno(e.errno());
+            crate::capi::errno::set_errno(e.errno());
         }
     })
 }

@@ -4,13 +4,13 @@
 //! `perf_buffer__new_raw` (1.x layout of `perf_buffer_raw_opts`), and the
 //! poll/consume/getters (0.0.4–1.0.0). Spec `libbpf-api.md` §1.2, §3.2, §4.2, §4.5.
 
-use super::arg;
-use super::boundary::{hl, ptr, value};
-use super::errno::{fail_with, libbpf_err, poll_result};
-use super::opts::{impl_opts, opts_in};
-use super::registry::Registry;
-use super::types::__u32;
-use super::types::__u64;
+use crate::capi::arg;
+use crate::capi::boundary::{hl, ptr, value};
+use crate::capi::errno::{fail_with, libbpf_err, poll_result};
+use crate::capi::opts::{impl_opts, opts_in};
+use crate::capi::registry::Registry;
+use crate::capi::types::__u32;
+use crate::capi::types::__u64;
 use crate::error::Error;
 use crate::events::perf::{decode, CpuSel, PerfBuffer, Record, EVENT_CONT, EVENT_ERROR};
 use crate::sys::perf::{PerfEventAttr, COUNT_SW_BPF_OUTPUT, SAMPLE_RAW, TYPE_SOFTWARE};
