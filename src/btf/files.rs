@@ -1,11 +1,10 @@
-//! Where a `struct btf` comes from: raw BTF and ELF files, the running kernel's
-//! vmlinux BTF, and kernel BTF objects by fd (the loading behind `btf__parse*`,
-//! `btf__load_vmlinux_btf` and `btf__load_from_kernel_by_id`).
+//! Where a `struct btf` comes from: raw BTF and ELF files and the running kernel's
+//! vmlinux BTF (the loading behind `btf__parse*` and `btf__load_vmlinux_btf`; a
+//! loaded BTF object is read back by `sys::btf_info`).
 
 use super::edit::BtfEdit;
 use super::ext::BtfExt;
 use crate::error::{libbpf_errno, Error};
-use crate::sys::UserPtr;
 use std::sync::Arc;
 
 pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, Error> {
@@ -101,24 +100,6 @@ pub fn load_vmlinux() -> Result<BtfEdit, Error> {
     }
     crate::log::warn(format_args!("failed to find valid kernel BTF"));
     Err(Error::Errno(libc::ESRCH, "no usable kernel BTF found"))
-}
-
-/// The BTF blob behind a kernel BTF fd (`BPF_OBJ_GET_INFO_BY_FD`).
-pub fn kernel_btf_data(fd: i32) -> Result<Vec<u8>, Error> {
-    let mut size = 4096u32;
-    loop {
-        let mut buf = vec![0u8; size as usize];
-        let mut info = [0u8; 32];
-        info[..8].copy_from_slice(&(buf.as_mut_ptr() as usize as u64).to_ne_bytes());
-        info[8..12].copy_from_slice(&size.to_ne_bytes());
-        crate::sys::obj::obj_get_info_by_fd(fd, UserPtr::from_mut(info.as_mut_ptr()), 32)?;
-        let got = u32::from_ne_bytes([info[8], info[9], info[10], info[11]]);
-        if got <= size {
-            buf.truncate(got as usize);
-            return Ok(buf);
-        }
-        size = got;
-    }
 }
 
 /// The offset of the first whole string `s` in a string section.

@@ -23,9 +23,7 @@ use super::boundary::{hl, ptr, value};
 use super::errno::{hl_fail, set_errno};
 use super::object_api::{live, obj_ref, ObjHandle};
 use super::types::*;
-use crate::btf::files::{
-    find_str_in, kernel_btf_data, load_vmlinux, parse_any, parse_elf, parse_raw,
-};
+use crate::btf::files::{find_str_in, load_vmlinux, parse_any, parse_elf, parse_raw};
 use crate::btf::{Btf, BtfEdit, BtfExt, BtfRead, Kind};
 use crate::error::Error;
 use crate::sys::UserPtr;
@@ -467,8 +465,7 @@ pub unsafe extern "C" fn btf__load_from_kernel_by_id_split(
 ) -> *mut btf {
     ptr("btf__load_from_kernel_by_id_split", || {
         let base = base_of(base_btf)?;
-        let fd = crate::sys::obj::get_fd_by_id(crate::sys::obj::IdKind::Btf, id, 0)?;
-        let data = kernel_btf_data(fd.as_raw_fd())?;
+        let data = crate::sys::btf_info::btf_data_by_id(id)?;
         Ok(register(BtfEdit::parse(&data, base)?, base_btf))
     })
 }
