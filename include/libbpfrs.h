@@ -1155,6 +1155,64 @@ const void *btf__get_raw_data(const struct btf *btf, __u32 *size);
 int btf__load_into_kernel(struct btf *btf);
 
 /**
+ * `btf__load` (LIBBPF_0.0.2, removed in 1.0): same as `btf__load_into_kernel`.
+ */
+int btf__load(struct btf *btf);
+
+/**
+ * `btf__get_from_id` (LIBBPF_0.0.1, removed in 1.0): kernel BTF object `id` into
+ * `*btf`. 0, or -errno (errno set; `*btf` untouched).
+ *
+ * # Safety
+ * `btf` is NULL or a writable `struct btf *`.
+ */
+int btf__get_from_id(__u32 id, struct btf **btf);
+
+/**
+ * `btf_ext__new` (LIBBPF_0.0.2): parses a `.BTF.ext` blob (copied). NULL with
+ * errno on failure (EINVAL malformed, ENOTSUP other byte orders or versions).
+ *
+ * # Safety
+ * `data` points to `size` readable bytes.
+ */
+struct btf_ext *btf_ext__new(const __u8 *data, __u32 size);
+
+/**
+ * `btf_ext__free` (LIBBPF_0.0.2): frees a `struct btf_ext`; NULL and unknown
+ * pointers are ignored.
+ */
+void btf_ext__free(struct btf_ext *btf_ext);
+
+/**
+ * `btf_ext__raw_data` (LIBBPF_1.4.0; declared since 0.7 but first exported in 1.4): the `.BTF.ext` bytes, length in `*size`.
+ *
+ * # Safety
+ * `size` is a writable `__u32`.
+ */
+const void *btf_ext__raw_data(const struct btf_ext *btf_ext, __u32 *size);
+
+/**
+ * `btf_ext__get_raw_data` (LIBBPF_0.0.2, removed in 1.0): same as
+ * `btf_ext__raw_data`.
+ *
+ * # Safety
+ * `size` is a writable `__u32`.
+ */
+const void *btf_ext__get_raw_data(const struct btf_ext *btf_ext, __u32 *size);
+
+/**
+ * `btf_ext__func_info_rec_size` (LIBBPF_0.0.2, removed in 1.0): the func_info
+ * record size, 0 for an invalid pointer or no func_info.
+ */
+__u32 btf_ext__func_info_rec_size(const struct btf_ext *btf_ext);
+
+/**
+ * `btf_ext__line_info_rec_size` (LIBBPF_0.0.2, removed in 1.0): the line_info
+ * record size, 0 for an invalid pointer or no line_info.
+ */
+__u32 btf_ext__line_info_rec_size(const struct btf_ext *btf_ext);
+
+/**
  * `btf__add_str` (LIBBPF_0.2.0): the offset of `s`, added once.
  *
  * # Safety
@@ -1358,64 +1416,6 @@ int btf__add_type(struct btf *btf, const struct btf *src_btf, const struct btf_t
  * -ENOTSUP), remapping ids and strings; the id of the first added type.
  */
 int btf__add_btf(struct btf *btf, const struct btf *src_btf);
-
-/**
- * `btf_ext__new` (LIBBPF_0.0.2): parses a `.BTF.ext` blob (copied). NULL with
- * errno on failure (EINVAL malformed, ENOTSUP other byte orders or versions).
- *
- * # Safety
- * `data` points to `size` readable bytes.
- */
-struct btf_ext *btf_ext__new(const __u8 *data, __u32 size);
-
-/**
- * `btf_ext__free` (LIBBPF_0.0.2): frees a `struct btf_ext`; NULL and unknown
- * pointers are ignored.
- */
-void btf_ext__free(struct btf_ext *btf_ext);
-
-/**
- * `btf_ext__raw_data` (LIBBPF_1.4.0; declared since 0.7 but first exported in 1.4): the `.BTF.ext` bytes, length in `*size`.
- *
- * # Safety
- * `size` is a writable `__u32`.
- */
-const void *btf_ext__raw_data(const struct btf_ext *btf_ext, __u32 *size);
-
-/**
- * `btf_ext__get_raw_data` (LIBBPF_0.0.2, removed in 1.0): same as
- * `btf_ext__raw_data`.
- *
- * # Safety
- * `size` is a writable `__u32`.
- */
-const void *btf_ext__get_raw_data(const struct btf_ext *btf_ext, __u32 *size);
-
-/**
- * `btf__load` (LIBBPF_0.0.2, removed in 1.0): same as `btf__load_into_kernel`.
- */
-int btf__load(struct btf *btf);
-
-/**
- * `btf__get_from_id` (LIBBPF_0.0.1, removed in 1.0): kernel BTF object `id` into
- * `*btf`. 0, or -errno (errno set; `*btf` untouched).
- *
- * # Safety
- * `btf` is NULL or a writable `struct btf *`.
- */
-int btf__get_from_id(__u32 id, struct btf **btf);
-
-/**
- * `btf_ext__func_info_rec_size` (LIBBPF_0.0.2, removed in 1.0): the func_info
- * record size, 0 for an invalid pointer or no func_info.
- */
-__u32 btf_ext__func_info_rec_size(const struct btf_ext *btf_ext);
-
-/**
- * `btf_ext__line_info_rec_size` (LIBBPF_0.0.2, removed in 1.0): the line_info
- * record size, 0 for an invalid pointer or no line_info.
- */
-__u32 btf_ext__line_info_rec_size(const struct btf_ext *btf_ext);
 
 /**
  * `libbpf_set_strict_mode` (LIBBPF_0.5.0): stores the flags and returns 0.

@@ -12,6 +12,8 @@ pub mod attach;
 pub mod boundary;
 pub mod bpf_load;
 pub mod btf_api;
+pub mod btf_ext;
+pub mod btf_write;
 pub mod errno;
 pub mod library;
 pub mod link;

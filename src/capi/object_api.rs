@@ -81,6 +81,9 @@ pub(crate) struct ObjHandle {
     pub(crate) inner: Box<[Option<InnerHandle>]>,
     /// 0.x `bpf_object__set_priv` data and destructor.
     pub(crate) priv_: (*mut c_void, super::object::ObjClearPriv),
+    /// The `struct btf *` handle of the object's BTF (`bpf_object__btf`), NULL
+    /// until first asked for; freed by `bpf_object__close`.
+    pub(crate) btf: *mut btf,
 }
 
 impl Drop for ObjHandle {
@@ -170,6 +173,7 @@ pub(crate) fn register(st: ObjState) -> *mut bpf_object {
         maps,
         inner,
         priv_: (std::ptr::null_mut(), None),
+        btf: std::ptr::null_mut(),
     });
     let p = Box::into_raw(h);
     live().push(p as usize);
@@ -515,7 +519,9 @@ pub extern "C" fn bpf_object__close(obj: *mut bpf_object) {
             return;
         }
         // SAFETY: the address was in the registry (a leaked `Box<ObjHandle>`) and has just been removed, so this is the only free.
-        drop(unsafe { Box::from_raw(obj as *mut ObjHandle) });
+        let h = unsafe { Box::from_raw(obj as *mut ObjHandle) };
+        super::btf_api::drop_object_btf(h.btf);
+        drop(h);
     })
 }
 
