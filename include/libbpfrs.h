@@ -1113,7 +1113,8 @@ enum btf_endianness btf__endianness(const struct btf *btf);
 
 /**
  * `btf__set_endianness` (LIBBPF_0.2.0): selects the byte order of
- * `btf__raw_data`; -EINVAL for other values.
+ * `btf__raw_data` (an object's BTF is still loaded native-endian); -EINVAL for
+ * other values.
  */
 int btf__set_endianness(struct btf *btf, enum btf_endianness endian);
 
@@ -1149,8 +1150,9 @@ const void *btf__get_raw_data(const struct btf *btf, __u32 *size);
 /**
  * `btf__load_into_kernel` (LIBBPF_0.5.0): `BPF_BTF_LOAD` of the native-endian
  * blob; on failure retried with a growing log that is then printed. 0 on
- * success (the fd is `btf__fd`), -EEXIST if already loaded, else -errno (and,
- * as in libbpf, `btf__fd` then returns that -errno).
+ * success (the fd is `btf__fd`; for an object's BTF also `bpf_object__btf_fd`,
+ * and `bpf_object__load` then uses it), -EEXIST if already loaded, else -errno
+ * (and, as in libbpf, `btf__fd` then returns that -errno).
  */
 int btf__load_into_kernel(struct btf *btf);
 

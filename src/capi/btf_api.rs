@@ -9,10 +9,10 @@
 //!   write) with split BTFs built on it, freed by `btf__free`;
 //! - or the BTF of a `bpf_object` (`bpf_object__btf`, registered on first call):
 //!   calls reach the object's own [`Btf`], so the loader sees what the writer
-//!   adds. It dies with the object (`bpf_object__close`); `btf__free` on it does
-//!   nothing, `btf__load_into_kernel` and `btf__set_endianness` on it fail with
-//!   `EOPNOTSUPP`, `btf__set_fd` and `btf__set_pointer_size` are ignored (its fd
-//!   is the object's, its pointers are 8 bytes).
+//!   adds and uses the fd `btf__load_into_kernel` got, as under libbpf. It dies
+//!   with the object (`bpf_object__close`); `btf__free` on it does nothing,
+//!   `btf__set_fd` and `btf__set_pointer_size` are ignored (its fd is the
+//!   object's, its pointers are 8 bytes).
 //!
 //! A garbage or freed pointer gives EINVAL (or is ignored), never a crash.
 //! Pointers handed out (types, strings, raw data) stay valid until the BTF is
@@ -657,7 +657,8 @@ pub extern "C" fn btf__endianness(btf: *const btf) -> btf_endianness {
 }
 
 /// `btf__set_endianness` (LIBBPF_0.2.0): selects the byte order of
-/// `btf__raw_data`; -EINVAL for other values.
+/// `btf__raw_data` (an object's BTF is still loaded native-endian); -EINVAL for
+/// other values.
 #[no_mangle]
 pub extern "C" fn btf__set_endianness(btf: *mut btf, endian: btf_endianness) -> c_int {
     hl("btf__set_endianness", || {
@@ -666,9 +667,6 @@ pub extern "C" fn btf__set_endianness(btf: *mut btf, endian: btf_endianness) -> 
             return Err(Error::Inval(
                 "endianness must be BTF_LITTLE_ENDIAN or BTF_BIG_ENDIAN",
             ));
-        }
-        if let Target::Object(_) = h.target {
-            return Err(OBJECT_BTF);
         }
         h.btf_mut()?.set_big_endian(endian == 1);
         Ok(0)
@@ -733,12 +731,6 @@ pub unsafe extern "C" fn btf__get_raw_data(btf: *const btf, size: *mut __u32) ->
     ptr("btf__get_raw_data", || raw_data(btf, size)).cast_const()
 }
 
-/// What `btf__load_into_kernel` and `btf__set_endianness` give on an object's BTF.
-const OBJECT_BTF: Error = Error::Errno(
-    libc::EOPNOTSUPP,
-    "not supported on the BTF of a bpf_object in libbpfrs",
-);
-
 /// `BPF_LOG_BUF_SIZE` of libbpf: the first log buffer for a failed load.
 const LOG_BUF_SIZE: u32 = u32::MAX >> 8;
 
@@ -776,15 +768,13 @@ fn load_blob(data: &[u8]) -> Result<OwnedFd, Error> {
 
 /// `btf__load_into_kernel` (LIBBPF_0.5.0): `BPF_BTF_LOAD` of the native-endian
 /// blob; on failure retried with a growing log that is then printed. 0 on
-/// success (the fd is `btf__fd`), -EEXIST if already loaded, else -errno (and,
-/// as in libbpf, `btf__fd` then returns that -errno).
+/// success (the fd is `btf__fd`; for an object's BTF also `bpf_object__btf_fd`,
+/// and `bpf_object__load` then uses it), -EEXIST if already loaded, else -errno
+/// (and, as in libbpf, `btf__fd` then returns that -errno).
 #[no_mangle]
 pub extern "C" fn btf__load_into_kernel(btf: *mut btf) -> c_int {
     hl("btf__load_into_kernel", || {
         let h = handle(btf)?;
-        if let Target::Object(_) = h.target {
-            return Err(OBJECT_BTF);
-        }
         if h.fd() >= 0 {
             return Err(Error::Errno(libc::EEXIST, "BTF already loaded"));
         }
