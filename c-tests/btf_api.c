@@ -1,5 +1,6 @@
 /* The standalone BTF API beyond what the oracle can compare: garbage and freed
- * pointers, the object-owned BTF (btf__free is a no-op, read-only), 0.x names
+ * pointers, the object-owned BTF (btf__free is a no-op; loaded by the caller, then
+ * used by bpf_object__load), 0.x names
  * (btf__get_nr_types, btf__get_raw_data, btf_ext__get_raw_data), calls missing
  * from libbpf 1.1.2's libbpf.map (btf__new_split, btf_ext__raw_data), the return
  * conventions in both errno modes, kernel loading (fd ownership, leaks), and the
@@ -236,8 +237,39 @@ static void object_btf(void)
 		CHECK(btf__type_by_id(b, 1) && t0, "types still there");
 		CHECK(btf__raw_data(b, &sz2) && sz2 == sz + 16 + 9, "raw data grew: %u", sz2);
 	}
-	CHECK_UERR(btf__load_into_kernel(b), EOPNOTSUPP);
-	CHECK_UERR(btf__set_endianness(b, BTF_BIG_ENDIAN), EOPNOTSUPP);
+	/* the byte order of raw_data only: the kernel still gets native BTF */
+	CHECK_RET(btf__set_endianness(b, BTF_BIG_ENDIAN), 0, 0);
+	CHECK_EQ(btf__endianness(b), BTF_BIG_ENDIAN);
+	{
+		const unsigned char *d = btf__raw_data(b, &sz);
+
+		CHECK(d && d[0] == 0xeb && d[1] == 0x9f, "object raw_data big-endian");
+	}
+	CHECK_RET(btf__set_endianness(b, BTF_LITTLE_ENDIAN), 0, 0);
+	/* loaded by the caller: the object keeps that fd and loads with it */
+	CHECK_EQ(btf__fd(b), -1);
+	CHECK_RET(btf__load_into_kernel(b), 0, 0);
+	{
+		int fd = btf__fd(b);
+
+		CHECK(fd >= 0, "object BTF fd");
+		CHECK_EQ(bpf_object__btf_fd(obj), fd);
+		CHECK_UERR(btf__load_into_kernel(b), EEXIST);
+		bpf_map__set_pin_path(bpf_object__find_map_by_name(obj, "shared_cnt"), NULL);
+		CHECK_RET(bpf_object__load(obj), 0, 0);
+		CHECK_EQ(btf__fd(b), fd);
+		CHECK_EQ(bpf_object__btf_fd(obj), fd);
+		{
+			struct bpf_map *m = bpf_object__find_map_by_name(obj, "hmap");
+			struct bpf_map_info mi = { 0 };
+			struct bpf_btf_info bi = { 0 };
+			__u32 ml = sizeof(mi), bl = sizeof(bi);
+
+			CHECK(!bpf_obj_get_info_by_fd(bpf_map__fd(m), &mi, &ml) &&
+				      !bpf_obj_get_info_by_fd(fd, &bi, &bl) && mi.btf_id == bi.id,
+			      "maps load with the caller's BTF");
+		}
+	}
 	/* split on the object's BTF */
 	s = btf__new_empty_split(b);
 	CHECK(s && btf__type_cnt(s) == btf__type_cnt(b), "split on object BTF");

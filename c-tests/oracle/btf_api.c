@@ -568,6 +568,27 @@ static void object_btf(void)
 	O_RC("split on object: add_str(bt_st) is base's",
 	     btf__add_str(s, "bt_st") == btf__find_str(b, "bt_st"));
 	btf__free(s);
+	/* byte order and kernel loading of an object's BTF, then the object's load */
+	O_RC("obj set_endianness(BIG)", btf__set_endianness(b, BTF_BIG_ENDIAN));
+	{
+		__u32 sz = 0;
+		const unsigned char *d = btf__raw_data(b, &sz);
+
+		printf("obj endianness = %d, raw magic %02x%02x\n", btf__endianness(b),
+		       d ? d[0] : 0, d ? d[1] : 0);
+	}
+	O_RC("obj set_endianness(LITTLE)", btf__set_endianness(b, BTF_LITTLE_ENDIAN));
+	O_RC("obj fd before load", btf__fd(b));
+	O_RC("obj load_into_kernel", btf__load_into_kernel(b));
+	id = btf__fd(b);
+	printf("obj fd %s, bpf_object__btf_fd same: %s\n", id >= 0 ? "ok" : "none",
+	       bpf_object__btf_fd(obj) == id ? "yes" : "no");
+	O_RC("obj load_into_kernel(again)", btf__load_into_kernel(b));
+	bpf_map__set_pin_path(bpf_object__find_map_by_name(obj, "shared_cnt"), NULL);
+	printf("obj load = %d\n", bpf_object__load(obj));
+	printf("obj fd kept: %s\n",
+	       btf__fd(b) == id && bpf_object__btf_fd(obj) == id ? "yes" : "no");
+	O_RC("obj load_into_kernel(after load)", btf__load_into_kernel(b));
 	bpf_object__close(obj);
 }
 

@@ -1264,6 +1264,50 @@ int bpf_btf_load(const void *btf_data, size_t btf_size, const struct bpf_btf_loa
 int bpf_load_btf(const void *btf, __u32 btf_size, char *log_buf, __u32 log_buf_size, bool do_log);
 
 /**
+ * `btf_ext__new` (LIBBPF_0.0.2): parses a `.BTF.ext` blob (copied). NULL with
+ * errno on failure (EINVAL malformed, ENOTSUP other byte orders or versions).
+ *
+ * # Safety
+ * `data` points to `size` readable bytes.
+ */
+struct btf_ext *btf_ext__new(const __u8 *data, __u32 size);
+
+/**
+ * `btf_ext__free` (LIBBPF_0.0.2): frees a `struct btf_ext`; NULL and unknown
+ * pointers are ignored.
+ */
+void btf_ext__free(struct btf_ext *btf_ext);
+
+/**
+ * `btf_ext__raw_data` (LIBBPF_1.4.0; declared since 0.7 but first exported in 1.4): the `.BTF.ext` bytes, length in `*size`.
+ *
+ * # Safety
+ * `size` is a writable `__u32`.
+ */
+const void *btf_ext__raw_data(const struct btf_ext *btf_ext, __u32 *size);
+
+/**
+ * `btf_ext__get_raw_data` (LIBBPF_0.0.2, removed in 1.0): same as
+ * `btf_ext__raw_data`.
+ *
+ * # Safety
+ * `size` is a writable `__u32`.
+ */
+const void *btf_ext__get_raw_data(const struct btf_ext *btf_ext, __u32 *size);
+
+/**
+ * `btf_ext__func_info_rec_size` (LIBBPF_0.0.2, removed in 1.0): the func_info
+ * record size, 0 for an invalid pointer or no func_info.
+ */
+__u32 btf_ext__func_info_rec_size(const struct btf_ext *btf_ext);
+
+/**
+ * `btf_ext__line_info_rec_size` (LIBBPF_0.0.2, removed in 1.0): the line_info
+ * record size, 0 for an invalid pointer or no line_info.
+ */
+__u32 btf_ext__line_info_rec_size(const struct btf_ext *btf_ext);
+
+/**
  * `bpf_object__btf` (LIBBPF_0.0.2): the object's BTF, NULL if it has none (errno
  * ENOENT) or the object is invalid.
  */
@@ -1491,7 +1535,8 @@ enum btf_endianness btf__endianness(const struct btf *btf);
 
 /**
  * `btf__set_endianness` (LIBBPF_0.2.0): selects the byte order of
- * `btf__raw_data`; -EINVAL for other values.
+ * `btf__raw_data` (an object's BTF is still loaded native-endian); -EINVAL for
+ * other values.
  */
 int btf__set_endianness(struct btf *btf, enum btf_endianness endian);
 
@@ -1527,10 +1572,25 @@ const void *btf__get_raw_data(const struct btf *btf, __u32 *size);
 /**
  * `btf__load_into_kernel` (LIBBPF_0.5.0): `BPF_BTF_LOAD` of the native-endian
  * blob; on failure retried with a growing log that is then printed. 0 on
- * success (the fd is `btf__fd`), -EEXIST if already loaded, else -errno (and,
- * as in libbpf, `btf__fd` then returns that -errno).
+ * success (the fd is `btf__fd`; for an object's BTF also `bpf_object__btf_fd`,
+ * and `bpf_object__load` then uses it), -EEXIST if already loaded, else -errno
+ * (and, as in libbpf, `btf__fd` then returns that -errno).
  */
 int btf__load_into_kernel(struct btf *btf);
+
+/**
+ * `btf__load` (LIBBPF_0.0.2, removed in 1.0): same as `btf__load_into_kernel`.
+ */
+int btf__load(struct btf *btf);
+
+/**
+ * `btf__get_from_id` (LIBBPF_0.0.1, removed in 1.0): kernel BTF object `id` into
+ * `*btf`. 0, or -errno (errno set; `*btf` untouched).
+ *
+ * # Safety
+ * `btf` is NULL or a writable `struct btf *`.
+ */
+int btf__get_from_id(__u32 id, struct btf **btf);
 
 /**
  * `btf__add_str` (LIBBPF_0.2.0): the offset of `s`, added once.
@@ -1736,64 +1796,6 @@ int btf__add_type(struct btf *btf, const struct btf *src_btf, const struct btf_t
  * -ENOTSUP), remapping ids and strings; the id of the first added type.
  */
 int btf__add_btf(struct btf *btf, const struct btf *src_btf);
-
-/**
- * `btf_ext__new` (LIBBPF_0.0.2): parses a `.BTF.ext` blob (copied). NULL with
- * errno on failure (EINVAL malformed, ENOTSUP other byte orders or versions).
- *
- * # Safety
- * `data` points to `size` readable bytes.
- */
-struct btf_ext *btf_ext__new(const __u8 *data, __u32 size);
-
-/**
- * `btf_ext__free` (LIBBPF_0.0.2): frees a `struct btf_ext`; NULL and unknown
- * pointers are ignored.
- */
-void btf_ext__free(struct btf_ext *btf_ext);
-
-/**
- * `btf_ext__raw_data` (LIBBPF_1.4.0; declared since 0.7 but first exported in 1.4): the `.BTF.ext` bytes, length in `*size`.
- *
- * # Safety
- * `size` is a writable `__u32`.
- */
-const void *btf_ext__raw_data(const struct btf_ext *btf_ext, __u32 *size);
-
-/**
- * `btf_ext__get_raw_data` (LIBBPF_0.0.2, removed in 1.0): same as
- * `btf_ext__raw_data`.
- *
- * # Safety
- * `size` is a writable `__u32`.
- */
-const void *btf_ext__get_raw_data(const struct btf_ext *btf_ext, __u32 *size);
-
-/**
- * `btf__load` (LIBBPF_0.0.2, removed in 1.0): same as `btf__load_into_kernel`.
- */
-int btf__load(struct btf *btf);
-
-/**
- * `btf__get_from_id` (LIBBPF_0.0.1, removed in 1.0): kernel BTF object `id` into
- * `*btf`. 0, or -errno (errno set; `*btf` untouched).
- *
- * # Safety
- * `btf` is NULL or a writable `struct btf *`.
- */
-int btf__get_from_id(__u32 id, struct btf **btf);
-
-/**
- * `btf_ext__func_info_rec_size` (LIBBPF_0.0.2, removed in 1.0): the func_info
- * record size, 0 for an invalid pointer or no func_info.
- */
-__u32 btf_ext__func_info_rec_size(const struct btf_ext *btf_ext);
-
-/**
- * `btf_ext__line_info_rec_size` (LIBBPF_0.0.2, removed in 1.0): the line_info
- * record size, 0 for an invalid pointer or no line_info.
- */
-__u32 btf_ext__line_info_rec_size(const struct btf_ext *btf_ext);
 
 /**
  * `bpf_program__attach` (LIBBPF_0.0.7): attaches as the section name says

@@ -1,134 +1,169 @@
-//! Where a `struct btf` comes from: raw BTF and ELF files, the running kernel's
-//! vmlinux BTF, and kernel BTF objects by fd (the loading behind `btf__parse*`,
-//! `btf__load_vmlinux_btf` and `btf__load_from_kernel_by_id`).
+//! Where a [`Btf`] comes from on disk: raw BTF files, the `.BTF` (and `.BTF.ext`)
+//! sections of ELF files, and the running kernel's vmlinux BTF (sysfs, then
+//! libbpf's vmlinux image locations). The reads behind `btf__parse*`,
+//! `btf__load_vmlinux_btf`, `btf_custom_path` and attach-target lookups.
+//!
+//! Must not call: `crate::sys` (a loaded BTF object is read back by
+//! `sys::btf_info`; its bytes are parsed with [`Btf::parse_split`]).
+//! Spec: `btf-core.md` §6.1 (`btf__parse`, `btf__load_vmlinux_btf`).
 
-use super::edit::BtfEdit;
 use super::ext::BtfExt;
+use super::parse::Checks;
+use super::{Btf, BTF_MAGIC};
 use crate::error::{libbpf_errno, Error};
-use crate::sys::UserPtr;
+use once_cell::sync::OnceCell;
+use std::path::Path;
 use std::sync::Arc;
 
-pub fn read_file(path: &std::path::Path) -> Result<Vec<u8>, Error> {
+/// Which file formats a read accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileKind {
+    /// Raw BTF if the file starts with the BTF magic (either byte order), else
+    /// ELF (`btf__parse`).
+    Any,
+    /// Raw BTF only: `EPROTO` without the magic (`btf__parse_raw`).
+    Raw,
+    /// ELF only (`btf__parse_elf`).
+    Elf,
+}
+
+static VMLINUX: OnceCell<Arc<Btf>> = OnceCell::new();
+
+fn read_file(path: &Path) -> Result<Vec<u8>, Error> {
     std::fs::read(path).map_err(|e| {
-        crate::log::debug(format_args!("failed to read '{}': {e}", path.display()));
+        crate::log::debug(format_args!(
+            "failed to read BTF from '{}': {e}",
+            path.display()
+        ));
         Error::Errno(e.raw_os_error().unwrap_or(libc::EIO), "reading BTF file")
     })
 }
 
-pub fn is_btf_magic(d: &[u8]) -> bool {
-    let m = crate::btf::BTF_MAGIC;
+/// True if `d` starts with the BTF magic in either byte order.
+fn is_btf_magic(d: &[u8]) -> bool {
     d.get(..2)
-        .is_some_and(|x| x == m.to_ne_bytes() || x == m.swap_bytes().to_ne_bytes())
+        .is_some_and(|x| x == BTF_MAGIC.to_ne_bytes() || x == BTF_MAGIC.swap_bytes().to_ne_bytes())
 }
 
-/// `btf_parse_raw`: EPROTO if the file does not start with the BTF magic.
-pub fn parse_raw(path: &std::path::Path, base: Option<Arc<BtfEdit>>) -> Result<BtfEdit, Error> {
-    let data = read_file(path)?;
-    if data.len() < 2 {
-        return Err(Error::Errno(libc::EIO, "BTF file too short"));
+impl Btf {
+    /// Reads BTF from the file at `path` with `checks`, split on `base` if given.
+    /// With `want_ext`, an ELF file's `.BTF.ext` comes too (`None` if it has
+    /// none, and always for a raw file).
+    ///
+    /// As libbpf: a file shorter than the magic is `EIO`; a non-ELF file is
+    /// `LIBBPF_ERRNO__FORMAT`, an ELF file without `.BTF` `ENODATA` (both with a
+    /// warning); an ELF file's class gives the pointer size.
+    pub fn from_path(
+        path: &Path,
+        kind: FileKind,
+        base: Option<Arc<Btf>>,
+        checks: Checks,
+        want_ext: bool,
+    ) -> Result<(Btf, Option<BtfExt>), Error> {
+        let data = read_file(path)?;
+        if kind != FileKind::Elf {
+            if data.len() < 2 {
+                return Err(Error::Errno(libc::EIO, "BTF file too short"));
+            }
+            if is_btf_magic(&data) {
+                return Ok((Btf::parse_with(&data, base, checks)?, None));
+            }
+            if kind == FileKind::Raw {
+                return Err(Error::Errno(libc::EPROTO, "not a raw BTF file"));
+            }
+        }
+        Btf::from_elf_image(&data, &path.display().to_string(), base, checks, want_ext)
     }
-    if !is_btf_magic(&data) {
-        return Err(Error::Errno(libc::EPROTO, "not a raw BTF file"));
+
+    /// The `.BTF` (and, with `want_ext`, `.BTF.ext`) of the ELF image `data`
+    /// read from `name`.
+    fn from_elf_image(
+        data: &[u8],
+        name: &str,
+        base: Option<Arc<Btf>>,
+        checks: Checks,
+        want_ext: bool,
+    ) -> Result<(Btf, Option<BtfExt>), Error> {
+        use object::{Object, ObjectSection};
+        let file = object::File::parse(data).map_err(|e| {
+            crate::log::warn(format_args!("failed to get EHDR from {name}: {e}"));
+            Error::Libbpf(libbpf_errno::FORMAT, format!("not an ELF file: {e}"))
+        })?;
+        let sec_data = |sec: &str| -> Result<Option<&[u8]>, Error> {
+            match file.section_by_name(sec) {
+                None => Ok(None),
+                Some(s) => s.data().map(Some).map_err(|e| {
+                    Error::Libbpf(libbpf_errno::FORMAT, format!("cannot read {sec}: {e}"))
+                }),
+            }
+        };
+        let Some(btf_data) = sec_data(".BTF")? else {
+            crate::log::warn(format_args!("failed to find '.BTF' ELF section in {name}"));
+            return Err(Error::Errno(libc::ENODATA, "ELF file has no .BTF section"));
+        };
+        let btf = Btf::parse_with(btf_data, base, checks)?;
+        btf.set_pointer_size(if file.is_64() { 8 } else { 4 })?;
+        let ext = match (want_ext, sec_data(".BTF.ext")?) {
+            (true, Some(d)) => Some(BtfExt::parse_standalone(d)?),
+            _ => None,
+        };
+        Ok((btf, ext))
     }
-    BtfEdit::parse(&data, base)
+
+    /// The object loader's read of a BTF file (`btf_custom_path`): raw or ELF,
+    /// [`Checks::Strict`].
+    pub fn from_file(path: &Path) -> Result<Btf, Error> {
+        Btf::from_path(path, FileKind::Any, None, Checks::Strict, false).map(|(b, _)| b)
+    }
+
+    /// The `.BTF` section of an ELF image, [`Checks::Strict`] (`ENODATA` if it
+    /// has none).
+    pub fn from_elf(data: &[u8]) -> Result<Btf, Error> {
+        Btf::from_elf_image(data, "ELF image", None, Checks::Strict, false).map(|(b, _)| b)
+    }
+
+    /// The running kernel's BTF for the object loader, parsed once per process
+    /// ([`Checks::Strict`]) and shared.
+    pub fn vmlinux() -> Result<Arc<Btf>, Error> {
+        VMLINUX
+            .get_or_try_init(|| Btf::load_vmlinux(Checks::Strict).map(Arc::new))
+            .cloned()
+    }
+
+    /// A new copy of the running kernel's BTF (`btf__load_vmlinux_btf`): the
+    /// first of [`vmlinux_paths`] that parses with `checks`; none → `ESRCH`.
+    pub fn load_vmlinux(checks: Checks) -> Result<Btf, Error> {
+        for p in vmlinux_paths() {
+            let path = Path::new(&p);
+            if !path.exists() {
+                continue;
+            }
+            match Btf::from_path(path, FileKind::Any, None, checks, false) {
+                Ok((btf, _)) => return Ok(btf),
+                Err(e) => crate::log::debug(format_args!("loading kernel BTF '{p}': {e}")),
+            }
+        }
+        crate::log::warn(format_args!("failed to find valid kernel BTF"));
+        Err(Error::Errno(libc::ESRCH, "no usable kernel BTF found"))
+    }
 }
 
-/// `btf_parse_elf`: `.BTF` (ENODATA if missing) and, if asked, `.BTF.ext`.
-pub fn parse_elf(
-    path: &std::path::Path,
-    base: Option<Arc<BtfEdit>>,
-    want_ext: bool,
-) -> Result<(BtfEdit, Option<BtfExt>), Error> {
-    use object::{Object, ObjectSection};
-    let data = read_file(path)?;
-    let file = object::File::parse(&*data).map_err(|e| {
-        crate::log::warn(format_args!(
-            "failed to get EHDR from {}: {e}",
-            path.display()
-        ));
-        Error::Libbpf(libbpf_errno::FORMAT, format!("not an ELF file: {e}"))
-    })?;
-    let sec_data = |name: &str| -> Result<Option<&[u8]>, Error> {
-        match file.section_by_name(name) {
-            None => Ok(None),
-            Some(s) => s.data().map(Some).map_err(|e| {
-                Error::Libbpf(libbpf_errno::FORMAT, format!("cannot read {name}: {e}"))
-            }),
-        }
-    };
-    let Some(btf_data) = sec_data(".BTF")? else {
-        crate::log::warn(format_args!(
-            "failed to find '.BTF' ELF section in {}",
-            path.display()
-        ));
-        return Err(Error::Errno(libc::ENODATA, "ELF file has no .BTF section"));
-    };
-    let btf = BtfEdit::parse(btf_data, base)?;
-    btf.set_pointer_size(if file.is_64() { 8 } else { 4 })?;
-    let ext = match (want_ext, sec_data(".BTF.ext")?) {
-        (true, Some(d)) => Some(BtfExt::parse_standalone(d)?),
-        _ => None,
-    };
-    Ok((btf, ext))
-}
-
-/// `btf__parse` logic: raw first, ELF if the file is not raw BTF.
-pub fn parse_any(
-    path: &std::path::Path,
-    base: Option<Arc<BtfEdit>>,
-    want_ext: bool,
-) -> Result<(BtfEdit, Option<Option<BtfExt>>), Error> {
-    match parse_raw(path, base.clone()) {
-        Ok(b) => Ok((b, None)),
-        Err(Error::Errno(libc::EPROTO, _)) => {
-            parse_elf(path, base, want_ext).map(|(b, e)| (b, Some(e)))
-        }
-        Err(e) => Err(e),
+/// Where libbpf looks for the kernel's BTF, in order: sysfs, then vmlinux images
+/// of the running release.
+pub fn vmlinux_paths() -> Vec<String> {
+    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+    let r = release.trim();
+    let mut paths = vec!["/sys/kernel/btf/vmlinux".to_string()];
+    if !r.is_empty() {
+        paths.extend([
+            format!("/boot/vmlinux-{r}"),
+            format!("/lib/modules/{r}/vmlinux-{r}"),
+            format!("/lib/modules/{r}/build/vmlinux"),
+            format!("/usr/lib/modules/{r}/kernel/vmlinux"),
+            format!("/usr/lib/debug/boot/vmlinux-{r}"),
+            format!("/usr/lib/debug/boot/vmlinux-{r}.debug"),
+            format!("/usr/lib/debug/lib/modules/{r}/vmlinux"),
+        ]);
     }
-}
-
-pub fn load_vmlinux() -> Result<BtfEdit, Error> {
-    let paths = crate::btf::vmlinux_paths();
-    for p in &paths {
-        let path = std::path::Path::new(p);
-        if !path.exists() {
-            continue;
-        }
-        match parse_any(path, None, false) {
-            Ok((b, _)) => return Ok(b),
-            Err(e) => crate::log::warn(format_args!("failed to read kernel BTF from '{p}': {e}")),
-        }
-    }
-    crate::log::warn(format_args!("failed to find valid kernel BTF"));
-    Err(Error::Errno(libc::ESRCH, "no usable kernel BTF found"))
-}
-
-/// The BTF blob behind a kernel BTF fd (`BPF_OBJ_GET_INFO_BY_FD`).
-pub fn kernel_btf_data(fd: i32) -> Result<Vec<u8>, Error> {
-    let mut size = 4096u32;
-    loop {
-        let mut buf = vec![0u8; size as usize];
-        let mut info = [0u8; 32];
-        info[..8].copy_from_slice(&(buf.as_mut_ptr() as usize as u64).to_ne_bytes());
-        info[8..12].copy_from_slice(&size.to_ne_bytes());
-        crate::sys::obj::obj_get_info_by_fd(fd, UserPtr::from_mut(info.as_mut_ptr()), 32)?;
-        let got = u32::from_ne_bytes([info[8], info[9], info[10], info[11]]);
-        if got <= size {
-            buf.truncate(got as usize);
-            return Ok(buf);
-        }
-        size = got;
-    }
-}
-
-/// The offset of the first whole string `s` in a string section.
-pub fn find_str_in(strs: &[u8], s: &[u8]) -> Option<u32> {
-    let mut off = 0usize;
-    for part in strs.split(|&c| c == 0) {
-        if part == s && off < strs.len() {
-            return Some(off as u32);
-        }
-        off += part.len() + 1;
-    }
-    None
+    paths
 }

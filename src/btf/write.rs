@@ -1,36 +1,16 @@
-//! Encoding BTF blobs: the header writer behind [`Btf::to_bytes`](super::Btf::to_bytes)
-//! and [`BtfBuilder`], a small native-endian type-by-type encoder (used by tests
-//! and by code that needs to synthesize BTF).
+//! [`BtfBuilder`], a small native-endian type-by-type encoder (used by tests and
+//! by code that needs to synthesize BTF, such as feature probes), and the `info`
+//! word every record starts with.
 //!
 //! Spec: `btf-core.md` §1.1–§1.3. The builder does not validate semantics (it can
 //! write blobs the kernel would refuse); [`BtfBuilder::build`] runs the reader's
 //! checks.
 
+use super::emit::encode;
 use super::types::Kind;
-use super::{Btf, BTF_HDR_LEN, BTF_MAGIC};
+use super::Btf;
 use crate::error::Error;
 use std::collections::HashMap;
-
-/// Header + types + strings, with `type_off` 0 and `str_off = type_len` (the
-/// layout the kernel requires: no gaps, strings last).
-pub fn encode(types: &[u8], strs: &[u8]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(BTF_HDR_LEN + types.len() + strs.len());
-    out.extend_from_slice(&BTF_MAGIC.to_ne_bytes());
-    out.push(1); // version
-    out.push(0); // flags
-    for v in [
-        BTF_HDR_LEN as u32,
-        0,
-        types.len() as u32,
-        types.len() as u32,
-        strs.len() as u32,
-    ] {
-        out.extend_from_slice(&v.to_ne_bytes());
-    }
-    out.extend_from_slice(types);
-    out.extend_from_slice(strs);
-    out
-}
 
 /// The `info` word: vlen bits 0–15, kind bits 24–28, kind_flag bit 31.
 pub fn info(kind: Kind, kflag: bool, vlen: u32) -> u32 {

@@ -10,7 +10,7 @@
 pub mod arg;
 pub mod boundary;
 pub mod bpf;
-pub mod btf_api;
+pub mod btf;
 pub mod errno;
 pub mod legacy;
 pub mod libbpf;

@@ -5,7 +5,7 @@
 //! kind until the matching `__free`/`__close`/`__destroy`.
 //!
 //! One locking rule: a registry's mutex is held only to check or change
-//! membership (and while [`Registry::find`] scans or [`Registry::cloned`]
+//! membership (and while [`Registry::cloned`]
 //! clones); it is never held while a handle's value is in use, so callbacks
 //! may re-enter the library freely.
 //!
@@ -296,20 +296,6 @@ impl<T, F, K: Copy> Registry<T, F, K> {
         Ok(Some(slot.value.into_inner()))
     }
 
-    /// The first live handle, in creation order, for which `pred` holds on
-    /// its value. The members lock is held during the scan, so `pred` must not
-    /// call back into this registry.
-    pub(crate) fn find<C>(&self, mut pred: impl FnMut(&T) -> bool) -> Option<*mut C> {
-        let m = self.members();
-        let mut order: Vec<(u64, usize)> = m.by_addr.iter().map(|(&a, e)| (e.seq, a)).collect();
-        order.sort_unstable();
-        order.into_iter().find_map(|(_, a)| {
-            // SAFETY: listed under the held lock, so a live slot that `free`/`take` cannot release during the scan; readers only, by libbpf's contract.
-            let v = unsafe { &*(*(a as *const Slot<T, F>)).value.get() };
-            pred(v).then_some(a as *mut C)
-        })
-    }
-
     /// The live handle registered right after `prev` (NULL: the first), in
     /// creation order; NULL at the end or when `prev` is stale.
     pub(crate) fn next<C>(&self, prev: *const C) -> *mut C {
@@ -421,14 +407,13 @@ mod tests {
     }
 
     #[test]
-    fn order_find_next_take() {
+    fn order_next_take() {
         let r: Registry<u32> = Registry::new("obj");
         let a: *mut u8 = r.register(1);
         let b: *mut u8 = r.register(2);
         let c: *mut u8 = r.register(3);
         assert_eq!(r.next(std::ptr::null::<u8>()), a);
         assert_eq!(r.next(a), b);
-        assert_eq!(r.find::<u8>(|&v| v >= 2), Some(b));
         assert_eq!(r.take(b).unwrap(), Some(2));
         assert_eq!(r.next(a), c);
         assert_eq!(r.next(c), std::ptr::null_mut());

@@ -36,8 +36,17 @@ fn btf_ids_allowed(t: u32) -> bool {
 
 /// Uploads the object's BTF (after DATASEC fix-up). A kernel refusal is not fatal:
 /// maps then lose their BTF ids and programs their func/line info (btf-core §4.4).
+/// BTF the caller already loaded (`btf__load_into_kernel`) is kept and used, with
+/// libbpf's warning about the EEXIST its own upload then gets.
 pub fn load_btf(st: &mut ObjState) {
     let Some(btf) = &st.obj.btf else { return };
+    if st.btf_fd.is_some() {
+        let e = Error::Errno(libc::EEXIST, "BTF already loaded");
+        crate::log::warn(format_args!(
+            "Error loading .BTF into kernel: {e}. BTF is optional, ignoring."
+        ));
+        return;
+    }
     let bytes = btf.to_bytes();
     let Ok(size) = u32::try_from(bytes.len()) else {
         return;

@@ -6,6 +6,7 @@
 #![allow(unsafe_code)] // the only module that issues system calls
 
 pub mod attr;
+pub mod btf_info;
 pub mod cpus;
 pub mod epoll;
 pub mod fd;

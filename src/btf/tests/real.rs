@@ -280,3 +280,48 @@ fn kernel_vmlinux() {
     assert!(Arc::ptr_eq(&shared, &Btf::vmlinux().unwrap()));
     assert_eq!(shared.type_cnt(), btf.type_cnt());
 }
+
+/// Parse and lookup timings on the running kernel's BTF (best of 20; run with
+/// `--release --nocapture` for meaningful numbers).
+#[test]
+fn vmlinux_timing() {
+    let path = Path::new("/sys/kernel/btf/vmlinux");
+    if !path.exists() {
+        skip("/sys/kernel/btf/vmlinux not present");
+        return;
+    }
+    let raw = std::fs::read(path).unwrap();
+    let ms = |t: std::time::Instant| t.elapsed().as_secs_f64() * 1e3;
+    let mut best = [f64::MAX; 5];
+    for _ in 0..20 {
+        let t = std::time::Instant::now();
+        drop(Btf::parse(&raw).unwrap());
+        best[0] = best[0].min(ms(t));
+        let t = std::time::Instant::now();
+        drop(Btf::parse_split(&raw, None).unwrap());
+        best[1] = best[1].min(ms(t));
+    }
+    for _ in 0..20 {
+        let strict = Btf::parse(&raw).unwrap();
+        let layout = Btf::parse_split(&raw, None).unwrap();
+        let t = std::time::Instant::now();
+        let miss = strict.find_by_name("no_such_type_anywhere");
+        best[2] = best[2].min(ms(t));
+        let t = std::time::Instant::now();
+        let ts = strict.find_by_name_kind("task_struct", Kind::Struct);
+        best[3] = best[3].min(ms(t));
+        let t = std::time::Instant::now();
+        let _ = layout.find_str_ro(b"task_struct");
+        best[4] = best[4].min(ms(t));
+        assert_eq!(miss, None);
+        assert_eq!(
+            ts,
+            layout.find_type(b"task_struct", Some(Kind::Struct as u32))
+        );
+    }
+    eprintln!(
+        "vmlinux timing: parse {:.2} ms (strict), {:.2} ms (btf__new); first name lookup \
+         (index build) {:.2} ms, next lookup {:.4} ms; first string lookup {:.2} ms",
+        best[0], best[1], best[2], best[3], best[4]
+    );
+}

@@ -82,6 +82,9 @@ pub(crate) struct ObjHandle {
     pub(crate) inner: Box<[Option<InnerHandle>]>,
     /// 0.x `bpf_object__set_priv` data and destructor.
     pub(crate) priv_: (*mut c_void, crate::capi::libbpf::object_more::ObjClearPriv),
+    /// The `struct btf *` handle of the object's BTF (`bpf_object__btf`), NULL
+    /// until first asked for; freed by `bpf_object__close`.
+    pub(crate) btf: *mut btf,
 }
 
 impl ObjHandle {
@@ -140,17 +143,6 @@ pub(crate) enum Part {
 
 /// Live objects, with their programs, maps and inner-map templates as children.
 static OBJECTS: Registry<ObjHandle, (), Part> = Registry::new("bpf_object");
-
-/// The addresses of the live objects' [`ObjHandle`]s (not their handles), in
-/// creation order: the BTF exports look for the object that owns a `struct btf *`.
-pub(crate) fn live() -> Vec<usize> {
-    let mut all = Vec::new();
-    OBJECTS.find::<bpf_object>(|h| {
-        all.push(h as *const ObjHandle as usize);
-        false // visit them all
-    });
-    all
-}
 
 /// The live object after `prev` (the first for NULL) in creation order; NULL at
 /// the end or for a stale `prev` (0.x `bpf_object__next`).
@@ -214,6 +206,7 @@ pub(crate) fn register(st: ObjState) -> *mut bpf_object {
         maps,
         inner,
         priv_: (std::ptr::null_mut(), None),
+        btf: std::ptr::null_mut(),
     };
     OBJECTS.register_parent(h, (), ObjHandle::children)
 }
@@ -501,6 +494,7 @@ pub extern "C" fn bpf_object__close(obj: *mut bpf_object) {
     value("bpf_object__close", (), || {
         // Objects never run under `Registry::with`, so `take` never sees them busy.
         if let Ok(Some(h)) = OBJECTS.take(obj) {
+            crate::capi::btf::handle::drop_object_btf(h.btf);
             h.close(obj);
         }
     })

@@ -1,4 +1,4 @@
-//! Object-level calls beyond open/load/close (`object_api`): kversion, BTF fd,
+//! Object-level calls beyond open/load/close (`object`): kversion, BTF fd,
 //! pinning, unload, the 0.x lookups and constructors, and the 0.x
 //! `bpf_prog_load`/`bpf_prog_load_xattr` (spec §1.0 notes, §1.2).
 

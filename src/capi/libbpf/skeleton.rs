@@ -368,7 +368,7 @@ pub unsafe extern "C" fn bpf_object__open_subskeleton(s: *mut bpf_object_subskel
             return Err(Error::Inval("subskeleton without an object"));
         }
         let obj = s.obj.cast_mut();
-        if crate::capi::btf_api::bpf_object__btf(obj).is_null() {
+        if crate::capi::btf::handle::bpf_object__btf(obj).is_null() {
             crate::log::warn(format_args!("subskeletons require BTF at runtime"));
             return Ok(crate::capi::errno::pass_errno());
         }

@@ -1,0 +1,76 @@
+//! [`Btf`] → blob: the 24-byte header, the own types, the own strings, in native
+//! or opposite byte order (`btf__raw_data`, `btf__set_endianness`, the bytes
+//! `BPF_BTF_LOAD` gets).
+//!
+//! Must not call: `crate::sys` (loading the bytes into the kernel is the caller's).
+//! Spec: `btf-core.md` §1.1 (layout), §6.1 (`btf__raw_data`, byte order).
+
+use super::{Btf, BTF_HDR_LEN, BTF_MAGIC};
+
+/// Header + types + strings, with `type_off` 0 and `str_off = type_len` (the
+/// layout the kernel requires: no gaps, strings last).
+pub fn encode(types: &[u8], strs: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(BTF_HDR_LEN + types.len() + strs.len());
+    out.extend_from_slice(&BTF_MAGIC.to_ne_bytes());
+    out.push(1); // version
+    out.push(0); // flags
+    for v in [
+        BTF_HDR_LEN as u32,
+        0,
+        types.len() as u32,
+        types.len() as u32,
+        strs.len() as u32,
+    ] {
+        out.extend_from_slice(&v.to_ne_bytes());
+    }
+    out.extend_from_slice(types);
+    out.extend_from_slice(strs);
+    out
+}
+
+/// Swaps every 4-byte word of `b` in place (a BTF type section is all words).
+pub(super) fn swap_words(b: &mut [u8]) {
+    for w in b.chunks_exact_mut(4) {
+        w.reverse();
+    }
+}
+
+impl Btf {
+    /// The native-endian blob, as `BPF_BTF_LOAD` wants it (§1.1): the input
+    /// while unmodified, else a 24-byte header, the own types, then the own
+    /// strings (extra header bytes of the input are dropped).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        self.encode(false)
+    }
+
+    /// The blob in the selected byte order (`btf__raw_data`).
+    pub fn raw_data(&self) -> Vec<u8> {
+        self.encode(self.swapped)
+    }
+
+    /// True when [`Btf::raw_data`] is big-endian (`btf__endianness`).
+    pub fn big_endian(&self) -> bool {
+        cfg!(target_endian = "big") != self.swapped
+    }
+
+    /// Selects the byte order of [`Btf::raw_data`] (`btf__set_endianness`); the
+    /// types stay native in memory and [`Btf::to_bytes`] is unaffected.
+    pub fn set_big_endian(&mut self, big: bool) {
+        self.swapped = cfg!(target_endian = "big") != big;
+    }
+
+    fn encode(&self, swapped: bool) -> Vec<u8> {
+        if let Some(o) = &self.orig {
+            let orig_swapped = o.get(..2) == Some(&BTF_MAGIC.swap_bytes().to_ne_bytes()[..]);
+            if orig_swapped == swapped {
+                return o.clone();
+            }
+        }
+        let mut out = encode(&self.types, &self.strs);
+        if swapped {
+            out[..2].reverse();
+            swap_words(&mut out[4..BTF_HDR_LEN + self.types.len()]);
+        }
+        out
+    }
+}

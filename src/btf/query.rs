@@ -1,0 +1,362 @@
+//! Queries on a [`Btf`]: types by ID and by name, strings, sizes, resolution,
+//! alignment and pointer size, base types of split BTF included.
+//!
+//! Name lookups go through a hash index of the own types' names, built on the
+//! first lookup (a parse does not pay for it) and extended by the writer.
+//! Must not call: `crate::sys`.
+//! Spec: `btf-core.md` §1.4 (resolution), §6.1 (queries of the btf API), §8.2
+//! (a sorted hash index, built lazily).
+
+use super::index::{self, Index};
+use super::types::{rd32, Array, Kind, Type, TYPE_HDR_LEN};
+use super::{Btf, MAX_RESOLVE_DEPTH};
+use crate::error::Error;
+use std::ffi::CStr;
+use std::sync::Arc;
+
+/// The static all-zero record of ID 0 (`void`).
+static VOID_REC: [u8; TYPE_HDR_LEN] = [0; TYPE_HDR_LEN];
+
+fn inval(what: &'static str) -> Error {
+    Error::Errno(libc::EINVAL, what)
+}
+
+/// The NUL-terminated string at `off` in a string section.
+pub(super) fn str_bytes_at(strs: &[u8], off: usize) -> Option<&[u8]> {
+    let tail = strs.get(off..)?;
+    CStr::from_bytes_until_nul(tail).ok().map(CStr::to_bytes)
+}
+
+impl Btf {
+    /// Last type ID + 1 (`void` and the base's types count).
+    pub fn type_cnt(&self) -> u32 {
+        self.start_id + self.offs.len() as u32
+    }
+
+    /// First own type ID: 1, or the base's type count for split BTF.
+    pub fn start_id(&self) -> u32 {
+        self.start_id
+    }
+
+    /// The base of a split BTF.
+    pub fn base(&self) -> Option<&Arc<Btf>> {
+        self.base.as_ref()
+    }
+
+    /// A decoded view of type `id`; ID 0 is `void` (an all-zero record). Base
+    /// types of split BTF come from the base.
+    #[inline]
+    pub fn ty(&self, id: u32) -> Option<Type<'_>> {
+        if id == 0 {
+            return Some(Type {
+                btf: self,
+                id,
+                rec: &VOID_REC,
+            });
+        }
+        if id < self.start_id {
+            return self.base.as_ref()?.ty(id);
+        }
+        let off = *self.offs.get((id - self.start_id) as usize)? as usize;
+        let info = rd32(&self.types, off + 4);
+        let kind = Kind::from_raw((info >> 24) & 0x1f)?;
+        let len = TYPE_HDR_LEN + kind.trailing_len(info & 0xffff);
+        let rec = self.types.get(off..off + len)?;
+        Some(Type { btf: self, id, rec })
+    }
+
+    /// All types from ID 1 upwards (base types first).
+    pub fn types(&self) -> impl Iterator<Item = Type<'_>> + '_ {
+        (1..self.type_cnt()).filter_map(move |id| self.ty(id))
+    }
+
+    /// From string offset `off` to the end of the string section holding it
+    /// (`btf__str_by_offset`: the base's below its offsets).
+    pub fn str_tail(&self, off: u32) -> Option<&[u8]> {
+        if off < self.start_str {
+            return self.base.as_ref()?.str_tail(off);
+        }
+        self.strs.get((off - self.start_str) as usize..)
+    }
+
+    /// The raw bytes of the string at `off`, without the NUL.
+    pub fn name_bytes_at(&self, off: u32) -> Option<&[u8]> {
+        if off < self.start_str {
+            return self.base.as_ref()?.name_bytes_at(off);
+        }
+        str_bytes_at(&self.strs, (off - self.start_str) as usize)
+    }
+
+    /// The string at `off` (`btf__name_by_offset`); `None` when out of range or
+    /// not UTF-8.
+    pub fn name_at(&self, off: u32) -> Option<&str> {
+        std::str::from_utf8(self.name_bytes_at(off)?).ok()
+    }
+
+    /// The own type section, native endian.
+    pub fn types_section(&self) -> &[u8] {
+        &self.types
+    }
+
+    /// The own string section (after the base's, for split BTF).
+    pub fn strings_section(&self) -> &[u8] {
+        &self.strs
+    }
+
+    /// The name index of the own types, built on first use.
+    fn names(&self) -> &Index {
+        self.names.get_or_init(|| {
+            let mut entries = Vec::with_capacity(self.offs.len());
+            for (i, &off) in self.offs.iter().enumerate() {
+                let name_off = rd32(&self.types, off as usize);
+                let h = match name_off.checked_sub(self.start_str) {
+                    Some(own) => index::hash_str_at(&self.strs, own as usize).map(|(h, _)| h),
+                    None => self.name_bytes_at(name_off).map(index::hash),
+                };
+                if let Some(h) = h {
+                    entries.push(u64::from(h) << 32 | u64::from(self.start_id + i as u32));
+                }
+            }
+            Index::from_entries(entries)
+        })
+    }
+
+    /// Records own type `id` (just appended) in the name index, if built.
+    pub(super) fn index_name(&mut self, id: u32, name_off: u32) {
+        if self.names.get().is_none() {
+            return;
+        }
+        let Some(n) = self.name_bytes_at(name_off).map(<[u8]>::to_vec) else {
+            return;
+        };
+        if let Some(c) = self.names.get_mut() {
+            c.push(&n, id);
+        }
+    }
+
+    /// The lowest ID named `name` of raw kind `kind` (`None`: any kind), base
+    /// types first: `btf__find_by_name_kind` / `btf__find_by_name`. As in libbpf,
+    /// kind 0 or the name `"void"` gives 0.
+    pub fn find_type(&self, name: &[u8], kind: Option<u32>) -> Option<u32> {
+        if name == b"void" || kind == Some(Kind::Void as u32) {
+            return Some(0);
+        }
+        if let Some(id) = self.base.as_ref().and_then(|b| b.find_type(name, kind)) {
+            return Some(id);
+        }
+        self.names().get(name).find(|&id| {
+            let Some(&off) = self.offs.get((id - self.start_id) as usize) else {
+                return false;
+            };
+            let off = off as usize;
+            kind.is_none_or(|k| rd32(&self.types, off + 4) >> 24 & 0x1f == k)
+                && self.name_bytes_at(rd32(&self.types, off)) == Some(name)
+        })
+    }
+
+    /// The lowest ID of kind `kind` named `name` (`btf__find_by_name_kind`).
+    /// As in libbpf, `Kind::Void` or the name `"void"` gives 0.
+    pub fn find_by_name_kind(&self, name: &str, kind: Kind) -> Option<u32> {
+        self.find_type(name.as_bytes(), Some(kind as u32))
+    }
+
+    /// The lowest ID of any kind named `name` (`btf__find_by_name`); `"void"` → 0.
+    pub fn find_by_name(&self, name: &str) -> Option<u32> {
+        self.find_type(name.as_bytes(), None)
+    }
+
+    /// The DATASEC named `name`.
+    pub fn datasec_by_name(&self, name: &str) -> Option<u32> {
+        self.find_by_name_kind(name, Kind::Datasec)
+    }
+
+    /// The pointer size PTR resolves to: [`Btf::pointer_size`], or the host's
+    /// when undeterminable (libbpf's `btf_ptr_sz`).
+    fn ptr_sz(&self) -> u32 {
+        match self.pointer_size() {
+            0 => std::mem::size_of::<usize>() as u32,
+            n => n,
+        }
+    }
+
+    /// `btf__pointer_size`: as set (8 for an object's BTF, the ELF class for an
+    /// ELF file, the host's for a new BTF), else found from the size of a `long`
+    /// INT on first use; 0 when it cannot be determined.
+    pub fn pointer_size(&self) -> u32 {
+        if self.ptr_size.get() == 0 {
+            self.ptr_size.set(self.determine_ptr_size());
+        }
+        u32::try_from(self.ptr_size.get()).unwrap_or(0)
+    }
+
+    /// `btf__set_pointer_size`: 4 or 8, else `EINVAL`. Shared with split BTFs
+    /// built on this one, as the base's size is in libbpf.
+    pub fn set_pointer_size(&self, sz: usize) -> Result<(), Error> {
+        if sz != 4 && sz != 8 {
+            return Err(inval("pointer size must be 4 or 8"));
+        }
+        self.ptr_size.set(sz as i32);
+        Ok(())
+    }
+
+    fn determine_ptr_size(&self) -> i32 {
+        const LONGS: [&[u8]; 11] = [
+            b"long",
+            b"long int",
+            b"int long",
+            b"unsigned long",
+            b"long unsigned",
+            b"unsigned long int",
+            b"unsigned int long",
+            b"long unsigned int",
+            b"long int unsigned",
+            b"int unsigned long",
+            b"int long unsigned",
+        ];
+        if let Some(b) = &self.base {
+            if b.ptr_size.get() > 0 {
+                return b.ptr_size.get();
+            }
+        }
+        for t in self.types() {
+            let size = t.size();
+            if t.kind() != Kind::Int || (size != 4 && size != 8) {
+                continue;
+            }
+            if self
+                .name_bytes_at(t.name_off())
+                .is_some_and(|n| LONGS.contains(&n))
+            {
+                return size as i32;
+            }
+        }
+        -1
+    }
+
+    /// The byte size of type `id` (`btf__resolve_size`, §1.4): `EINVAL` for
+    /// unsized kinds or chains deeper than 32, `E2BIG` if an array size overflows.
+    pub fn resolve_size(&self, id: u32) -> Result<u32, Error> {
+        let mut nelems: u32 = 1;
+        let mut id = id;
+        for _ in 0..MAX_RESOLVE_DEPTH {
+            let t = self.ty(id).ok_or(inval("BTF type ID out of range"))?;
+            let size = match t.kind() {
+                Kind::Int
+                | Kind::Struct
+                | Kind::Union
+                | Kind::Enum
+                | Kind::Enum64
+                | Kind::Datasec
+                | Kind::Float => t.size(),
+                Kind::Ptr => self.ptr_sz(),
+                Kind::Typedef
+                | Kind::Volatile
+                | Kind::Const
+                | Kind::Restrict
+                | Kind::Var
+                | Kind::DeclTag
+                | Kind::TypeTag => {
+                    id = t.type_id();
+                    continue;
+                }
+                Kind::Array => {
+                    let a = t.array().unwrap_or(Array {
+                        elem_type: 0,
+                        index_type: 0,
+                        nelems: 0,
+                    });
+                    nelems = nelems.checked_mul(a.nelems).ok_or(Error::Errno(
+                        libc::E2BIG,
+                        "BTF array size overflows 32 bits",
+                    ))?;
+                    id = a.elem_type;
+                    continue;
+                }
+                Kind::Void | Kind::Fwd | Kind::Func | Kind::FuncProto => {
+                    return Err(inval("BTF type has no size"));
+                }
+            };
+            return nelems
+                .checked_mul(size)
+                .ok_or(Error::Errno(libc::E2BIG, "BTF type size overflows 32 bits"));
+        }
+        Err(inval("BTF type resolution exceeds the maximum depth (32)"))
+    }
+
+    /// Follows CONST/VOLATILE/RESTRICT/TYPE_TAG and TYPEDEF from `id` to the first
+    /// other type. `None` for an invalid ID or a chain longer than 32 (a loop).
+    pub fn skip_mods_and_typedefs(&self, id: u32) -> Option<(u32, Type<'_>)> {
+        let mut id = id;
+        for _ in 0..=MAX_RESOLVE_DEPTH {
+            let t = self.ty(id)?;
+            if !t.is_mod() && t.kind() != Kind::Typedef {
+                return Some((id, t));
+            }
+            id = t.type_id();
+        }
+        None
+    }
+
+    /// `btf__resolve_type`: skips modifiers, typedefs and VAR; `EINVAL` at void,
+    /// FWD, an invalid ID or past depth 32.
+    pub fn resolve_type(&self, id: u32) -> Result<u32, Error> {
+        let mut id = id;
+        for _ in 0..MAX_RESOLVE_DEPTH {
+            let t = self.ty(id).ok_or(inval("BTF type ID out of range"))?;
+            match t.kind() {
+                Kind::Void | Kind::Fwd => break,
+                Kind::Typedef
+                | Kind::Volatile
+                | Kind::Const
+                | Kind::Restrict
+                | Kind::TypeTag
+                | Kind::Var => id = t.type_id(),
+                _ => return Ok(id),
+            }
+        }
+        Err(inval("BTF type does not resolve"))
+    }
+
+    /// `btf__align_of`: the alignment of type `id` (1 for a packed STRUCT/UNION,
+    /// 0 when a member has none); `EINVAL` for kinds without an alignment.
+    pub fn align_of(&self, id: u32) -> Result<u32, Error> {
+        self.align_at(id, 0)
+    }
+
+    fn align_at(&self, id: u32, depth: u32) -> Result<u32, Error> {
+        let t = self
+            .ty(id)
+            .filter(|_| depth <= MAX_RESOLVE_DEPTH)
+            .ok_or(inval("BTF type has no alignment"))?;
+        match t.kind() {
+            Kind::Int | Kind::Enum | Kind::Enum64 | Kind::Float => Ok(self.ptr_sz().min(t.size())),
+            Kind::Ptr => Ok(self.ptr_sz()),
+            Kind::Typedef | Kind::Volatile | Kind::Const | Kind::Restrict | Kind::TypeTag => {
+                self.align_at(t.type_id(), depth + 1)
+            }
+            Kind::Array => self.align_at(t.array().map_or(0, |a| a.elem_type), depth + 1),
+            Kind::Struct | Kind::Union => {
+                let mut max_align = 1;
+                for m in t.members() {
+                    let a = self.align_at(m.type_id, depth + 1)?;
+                    if a == 0 {
+                        return Ok(0);
+                    }
+                    max_align = max_align.max(a);
+                    let bitfield = t.kflag() && m.raw_offset >> 24 != 0;
+                    if !bitfield && m.raw_offset % (8 * a) != 0 {
+                        return Ok(1);
+                    }
+                }
+                if t.size() % max_align != 0 {
+                    return Ok(1);
+                }
+                Ok(max_align)
+            }
+            k => {
+                crate::log::warn(format_args!("unsupported BTF_KIND:{}", k as u32));
+                Err(inval("BTF type has no alignment"))
+            }
+        }
+    }
+}

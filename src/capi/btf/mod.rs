@@ -1,0 +1,7 @@
+//! `bpf/btf.h`: `handle` (`struct btf *`: constructors, parsers, kernel BTF, `btf__free`,
+//! `bpf_object__btf`, accessors, raw data, `btf__load_into_kernel`), `write`
+//! (the `btf__add_*` writer), `ext` (`btf_ext__*`).
+
+pub mod ext;
+pub mod handle;
+pub mod write;
