@@ -5,7 +5,7 @@
  * is not printed for them: libbpf leaves stale values there). Kernel names use
  * the `at_` prefix and are removed at the end. */
 #include "oracle.h"
-#include "../cgroup2.h"
+#include "cgroup2.h"
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <fcntl.h>

@@ -8,7 +8,7 @@
 #include <bpf/libbpf.h>
 #include <bpf/btf.h>
 #include <fcntl.h>
-#include "../bpfobj.h"
+#include "bpfobj.h"
 
 #define O_RC(fmt, call, ...)                                                       \
 	do {                                                                       \

@@ -12,7 +12,7 @@
 #include <sys/syscall.h>
 #include "nl_netns.h"
 
-#include "../insns.h"
+#include "insns.h"
 
 static const struct bpf_insn ret_pass[] = { MOV64_IMM(0, XDP_PASS), EXIT_INSN() };
 static const struct bpf_insn ret_ok[] = { MOV64_IMM(0, 0), EXIT_INSN() };

@@ -8,7 +8,7 @@
 #include <bpf/libbpf.h>
 #include <bpf/btf.h>
 #include <sys/stat.h>
-#include "../bpfobj.h"
+#include "bpfobj.h"
 
 static char obj_path[PATH_MAX], pin_dir[96], tmp[PATH_MAX];
 

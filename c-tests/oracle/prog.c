@@ -5,7 +5,7 @@
  * retry, test-run write-backs, query counts, link updates, the RAW_TP fallback of
  * bpf_link_create, iterators. Program ids and fds are never printed. */
 #include "oracle.h"
-#include "../cgroup2.h"
+#include "cgroup2.h"
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <dirent.h>
@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
-#include "../insns.h"
+#include "insns.h"
 
 static const struct bpf_insn skb_len[] = { LDX_W(0, 1, 0), EXIT_INSN() };
 static const struct bpf_insn ret1[] = { MOV64_IMM(0, 1), EXIT_INSN() };

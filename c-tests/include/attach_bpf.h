@@ -1,4 +1,4 @@
-/* Shared by the attach/link tests (c-tests/attach_*.c, link_*.c and
+/* Shared by the attach/link tests (c-tests/attach/attach_events.c, link_ops.c and
  * c-tests/oracle/attach.c): compiles a BPF source of c-tests/bpf/ with clang into
  * a per-process directory under /tmp. Standalone (no harness.h) so the oracle
  * programs can use it too. */

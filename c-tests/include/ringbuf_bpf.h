@@ -1,5 +1,5 @@
-/* Shared by c-tests/ringbuf.c, c-tests/perfbuf.c, c-tests/oracle/events.c and
- * bench/ringbuf.c: compiles c-tests/bpf/ev_events.bpf.c with clang at run time,
+/* Shared by c-tests/events/ringbuf.c, c-tests/events/perfbuf.c,
+ * c-tests/oracle/events.c and bench/ringbuf.c: compiles c-tests/bpf/ev_events.bpf.c with clang at run time,
  * loads it with the object API and drives its `emit` program by test runs. */
 #ifndef LIBBPFRS_RINGBUF_BPF_H
 #define LIBBPFRS_RINGBUF_BPF_H

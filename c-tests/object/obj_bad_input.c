@@ -1,4 +1,4 @@
-/* Bad input to the object loader: each mutant of c-tests/bad-objects/gen.h
+/* Bad input to the object loader: each mutant of c-tests/include/bad_objects.h
  * (truncations, non-ELF, wrong class/machine/endianness, section headers and
  * sections out of range, relocations outside their section or with a symbol
  * index out of range, broken symbols, a legacy map definition with a non-zero
@@ -14,7 +14,7 @@
 #include "harness.h"
 #include "obj_util.h"
 #include "log_capture.h"
-#include "bad-objects/gen.h"
+#include "bad_objects.h"
 
 static char legacy_path[PATH_MAX], tail_path[PATH_MAX], btf_path[PATH_MAX];
 static char nolic_path[PATH_MAX];

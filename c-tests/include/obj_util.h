@@ -1,4 +1,4 @@
-/* Shared by the c-tests/obj_*.c tests and c-tests/oracle/objects.c: finds a BPF
+/* Shared by the c-tests/object/obj_*.c tests and c-tests/oracle/objects.c: finds a BPF
  * source under c-tests/bpf/, compiles it with clang at run time into a private
  * directory (/tmp/ot_<tag>.<pid>), reads files into memory, cleans up. */
 #ifndef LIBBPFRS_OBJ_UTIL_H

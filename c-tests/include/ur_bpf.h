@@ -1,4 +1,4 @@
-/* Shared by c-tests/user_ringbuf.c and c-tests/oracle/user_ringbuf.c: builds
+/* Shared by c-tests/events/user_ringbuf.c and c-tests/oracle/user_ringbuf.c: builds
  * c-tests/bpf/ur_drain.bpf.c with clang at run time, loads it with the object
  * API, and drives its `drain` program (bpf_user_ringbuf_drain) by test runs. */
 #ifndef LIBBPFRS_UR_BPF_H

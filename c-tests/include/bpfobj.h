@@ -13,8 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* c-tests/bpf/<file>: next to this header (__FILE__ names c-tests/bpfobj.h), else
- * searched upwards from the working directory. The one lookup every C test uses. */
+/* c-tests/bpf/<file>: beside this header's folder (__FILE__ names
+ * c-tests/include/bpfobj.h), else searched upwards from the working directory.
+ * The one lookup every C test uses. */
 static inline int bpfobj_find_file(const char *file, char *src, size_t n)
 {
 	char dir[PATH_MAX / 2];
@@ -23,7 +24,7 @@ static inline int bpfobj_find_file(const char *file, char *src, size_t n)
 	snprintf(src, n, "%s", __FILE__);
 	char *slash = strrchr(src, '/');
 	if (slash) {
-		snprintf(slash, n - (size_t)(slash - src), "/bpf/%s", file);
+		snprintf(slash, n - (size_t)(slash - src), "/../bpf/%s", file);
 		if (!access(src, R_OK))
 			return 0;
 	}

@@ -1,11 +1,11 @@
-/* Bad-object generators for c-tests/obj_bad_input.c and c-tests/oracle/objects.c.
+/* Bad-object generators for c-tests/object/obj_bad_input.c and c-tests/oracle/objects.c.
  * Each mutant starts from a copy of a good little-endian ELF64 BPF object with a
  * "socket" program section that references a map named map_sym (the legacy or
  * BTF-maps test object; the 28-byte legacy build for the map-tail case) and
  * breaks one thing. ot_mutate() returns 0 with *size possibly shrunk, or -1 when
  * the input lacks what the mutant needs. */
-#ifndef LIBBPFRS_BAD_OBJECTS_GEN_H
-#define LIBBPFRS_BAD_OBJECTS_GEN_H
+#ifndef LIBBPFRS_BAD_OBJECTS_H
+#define LIBBPFRS_BAD_OBJECTS_H
 
 #include <elf.h>
 #include <stddef.h>

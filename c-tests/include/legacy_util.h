@@ -1,4 +1,4 @@
-/* Shared helpers of the c-tests/legacy_*.c tests (the bpf_load.c loader): build
+/* Shared helpers of the c-tests/legacy/ tests (the bpf_load.c loader): build
  * a c-tests/bpf/lg_*.bpf.c object with clang at run time, private network
  * namespaces, and small socket utilities. */
 #ifndef LG_UTIL_H
@@ -16,7 +16,8 @@
 
 static char lg_dir[64];
 
-/* The directory holding c-tests/bpf: next to this file, or upwards from cwd. */
+/* The directory holding c-tests/bpf: beside this file's folder, or upwards from
+ * cwd. */
 static inline int lg_find_bpf_dir(char *out, size_t n)
 {
 	char dir[PATH_MAX / 2], probe[PATH_MAX + 64];
@@ -26,9 +27,9 @@ static inline int lg_find_bpf_dir(char *out, size_t n)
 	char *slash = strrchr(out, '/');
 	if (slash) {
 		*slash = 0;
-		snprintf(probe, sizeof(probe), "%s/bpf/lg_helpers.h", out);
+		snprintf(probe, sizeof(probe), "%s/../bpf/lg_helpers.h", out);
 		if (!access(probe, R_OK)) {
-			strncat(out, "/bpf", n - strlen(out) - 1);
+			strncat(out, "/../bpf", n - strlen(out) - 1);
 			return 0;
 		}
 	}
