@@ -390,7 +390,7 @@ static void check_fentry(void)
 	struct bpf_link *l;
 	int err;
 
-	if (at_build(__FILE__, "at_fentry", path, sizeof(path))) {
+	if (at_build("at_fentry", path, sizeof(path))) {
 		CHECK(0, "building at_fentry.bpf.c failed");
 		return;
 	}
@@ -443,7 +443,7 @@ int main(void)
 	require_root();
 	forced_ioctl = getenv("LIBBPFRS_FORCE_PERF_IOCTL") != NULL;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	r = at_build(__FILE__, "at_progs", path, sizeof(path));
+	r = at_build("at_progs", path, sizeof(path));
 	if (r == 1)
 		h_skip("clang not installed");
 	CHECK_EQ(r, 0);

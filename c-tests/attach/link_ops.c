@@ -310,7 +310,7 @@ int main(void)
 
 	require_root();
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	r = at_build(__FILE__, "at_progs", path, sizeof(path));
+	r = at_build("at_progs", path, sizeof(path));
 	if (r == 1)
 		h_skip("clang not installed");
 	CHECK_EQ(r, 0);

@@ -14,37 +14,11 @@
 #include "bpfobj.h"
 #include "nl_netns.h"
 
-static char src[PATH_MAX], obj_dir[64], obj_path[128];
+static char obj_path[128];
 
 static void rm_obj(void)
 {
-	unlink(obj_path);
-	rmdir(obj_dir);
-}
-
-/* The BPF source c-tests/bpf/nl_count.bpf.c (bpfobj.h's lookup). */
-static int find_src(void)
-{
-	return bpfobj_find("nl_count", src, sizeof(src));
-}
-
-static int compile_bpf(void)
-{
-	char cmd[2 * PATH_MAX];
-
-	if (system("command -v clang >/dev/null 2>&1") != 0)
-		h_skip("clang not installed");
-	if (find_src())
-		return -1;
-	snprintf(obj_dir, sizeof(obj_dir), "/tmp/nl_obj.%d", (int)getpid());
-	if (mkdir(obj_dir, 0700) && errno != EEXIST)
-		return -1;
-	snprintf(obj_path, sizeof(obj_path), "%s/nl_count.o", obj_dir);
-	atexit(rm_obj);
-	snprintf(cmd, sizeof(cmd),
-		 "clang -O2 -g -target bpf -I/usr/include/$(uname -m)-linux-gnu -c '%s' -o '%s'", src,
-		 obj_path);
-	return system(cmd);
+	bpfobj_clean("nl_count", "nl_count.o");
 }
 
 static __u64 slot(int map_fd, __u32 k)
@@ -66,9 +40,14 @@ int main(void)
 	int map_fd, xfd, tfd, ifx, fds;
 	__u64 x0, t0;
 	__u32 id = 0;
+	int r;
 
 	require_root();
-	if (compile_bpf())
+	r = bpfobj_build("nl_count", "nl_count.o", "-g", obj_path, sizeof(obj_path));
+	if (r == 77)
+		h_skip("clang not installed");
+	atexit(rm_obj);
+	if (r)
 		h_skip("cannot compile c-tests/bpf/nl_count.bpf.c");
 	if (nl_setup())
 		h_skip("cannot create network namespaces and a veth pair");

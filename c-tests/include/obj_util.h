@@ -25,21 +25,15 @@ static inline void ot_skip(const char *why)
 #endif
 }
 
-/* c-tests/bpf/<name> (bpfobj.h's lookup). */
-static inline int ot_find_src(const char *name, char *out, size_t len)
-{
-	return bpfobj_find_file(name, out, len);
-}
-
 /* Makes the private object directory for this process. */
 static inline int ot_init(const char *tag)
 {
-	if (system("command -v clang >/dev/null 2>&1") != 0)
+	char dir_tag[64];
+
+	if (!bpfobj_have_clang())
 		ot_skip("clang not installed");
-	snprintf(ot_dir, sizeof(ot_dir), "/tmp/ot_%s.%d", tag, (int)getpid());
-	if (mkdir(ot_dir, 0700) && errno != EEXIST)
-		return -1;
-	return 0;
+	snprintf(dir_tag, sizeof(dir_tag), "ot_%s", tag);
+	return bpfobj_tmpdir(dir_tag, ot_dir, sizeof(ot_dir));
 }
 
 /* Compiles c-tests/bpf/<src> with `clang -O2 -target bpf <flags>` into
@@ -47,18 +41,15 @@ static inline int ot_init(const char *tag)
 static inline int ot_build(const char *src, const char *obj, const char *flags, char *out,
 			   size_t len)
 {
-	char path[PATH_MAX], cmd[3 * PATH_MAX];
+	char path[PATH_MAX];
 
-	if (ot_find_src(src, path, sizeof(path))) {
+	if (bpfobj_find_file(src, path, sizeof(path))) {
 		fprintf(stderr, "cannot find c-tests/bpf/%s\n", src);
 		return -1;
 	}
 	snprintf(out, len, "%s/%s", ot_dir, obj);
-	snprintf(cmd, sizeof(cmd),
-		 "clang -O2 -target bpf %s -I/usr/include/$(uname -m)-linux-gnu -c '%s' -o '%s'",
-		 flags, path, out);
-	if (system(cmd) != 0) {
-		fprintf(stderr, "clang failed: %s\n", cmd);
+	if (bpfobj_compile(path, flags, out)) {
+		fprintf(stderr, "clang failed on %s (%s)\n", src, flags);
 		return -1;
 	}
 	return 0;
@@ -100,12 +91,7 @@ static inline int ot_write(const char *path, const void *buf, size_t size)
 
 static inline void ot_cleanup(void)
 {
-	char cmd[256];
-
-	if (!ot_dir[0])
-		return;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", ot_dir);
-	if (system(cmd) != 0)
+	if (bpfobj_rmdir(ot_dir))
 		fprintf(stderr, "cleanup of %s failed\n", ot_dir);
 }
 

@@ -33,44 +33,22 @@ enum ev_mode { EV_OUTPUT = 0, EV_SUBMIT = 1, EV_DISCARD = 2, EV_PERF = 3 };
 struct ev_obj {
 	struct bpf_object *obj;
 	int rb_fd, pb_fd, cfg_fd, emit_fd, getpid_fd;
-	char dir[64], path[PATH_MAX];
+	char path[PATH_MAX];
 };
 
-/* The BPF source c-tests/bpf/ev_events.bpf.c (bpfobj.h's lookup); `file` is the
- * includer's __FILE__, kept for the callers' signature. Returns 0 when found. */
-static inline int ev_find_src(char *src, size_t n, const char *file)
-{
-	(void)file;
-	return bpfobj_find("ev_events", src, n);
-}
-
-/* Compiles and loads the object. 0, or -1 with a reason in `why`. */
+/* Compiles and loads the object; `file` (the includer's __FILE__) is kept for
+ * the callers' signature. 0, or -1 with a reason in `why`. */
 static inline int ev_open(struct ev_obj *o, const char *file, const char **why)
 {
-	char src[PATH_MAX], cmd[3 * PATH_MAX];
 	struct bpf_program *p;
+	int r;
 
+	(void)file;
 	memset(o, 0, sizeof(*o));
 	ev_pid = (__u32)getpid();
-	if (system("command -v clang >/dev/null 2>&1") != 0) {
-		*why = "clang not installed";
-		return -1;
-	}
-	if (ev_find_src(src, sizeof(src), file)) {
-		*why = "ev_events.bpf.c not found";
-		return -1;
-	}
-	snprintf(o->dir, sizeof(o->dir), "/tmp/ev_events.%d", (int)getpid());
-	if (mkdir(o->dir, 0700) && errno != EEXIST) {
-		*why = "mkdir";
-		return -1;
-	}
-	snprintf(o->path, sizeof(o->path), "%s/ev_events.o", o->dir);
-	snprintf(cmd, sizeof(cmd),
-		 "clang -O2 -g -target bpf -I/usr/include/$(uname -m)-linux-gnu -c '%s' -o '%s'",
-		 src, o->path);
-	if (system(cmd) != 0) {
-		*why = "clang failed on ev_events.bpf.c";
+	r = bpfobj_build("ev_events", "ev_events.o", "-g", o->path, sizeof(o->path));
+	if (r) {
+		*why = r == 77 ? "clang not installed" : "building ev_events.bpf.c failed";
 		return -1;
 	}
 	o->obj = bpf_object__open_file(o->path, NULL);
@@ -102,10 +80,7 @@ static inline void ev_close(struct ev_obj *o)
 	if (o->obj)
 		bpf_object__close(o->obj);
 	o->obj = NULL;
-	if (o->path[0])
-		unlink(o->path);
-	if (o->dir[0])
-		rmdir(o->dir);
+	bpfobj_clean("ev_events", "ev_events.o");
 }
 
 /* Runs `emit` once: the program's return value (0 = record written), or -1 if

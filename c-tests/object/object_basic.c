@@ -9,32 +9,7 @@
 #include "harness.h"
 #include "bpfobj.h"
 
-static char src[PATH_MAX], obj_dir[64], obj_path[PATH_MAX];
-
-/* The BPF source c-tests/bpf/basic.bpf.c (bpfobj.h's lookup). */
-static int find_src(void)
-{
-	return bpfobj_find("basic", src, sizeof(src));
-}
-
-static int compile_bpf(void)
-{
-	char cmd[3 * PATH_MAX];
-
-	if (system("command -v clang >/dev/null 2>&1") != 0)
-		h_skip("clang not installed");
-	if (find_src())
-		return -1;
-	/* The object's name derives from the file name: object_basic.o. */
-	snprintf(obj_dir, sizeof(obj_dir), "/tmp/object_basic.%d", (int)getpid());
-	if (mkdir(obj_dir, 0700) && errno != EEXIST)
-		return -1;
-	snprintf(obj_path, sizeof(obj_path), "%s/object_basic.o", obj_dir);
-	snprintf(cmd, sizeof(cmd),
-		 "clang -O2 -g -target bpf -I/usr/include/$(uname -m)-linux-gnu -c '%s' -o '%s'",
-		 src, obj_path);
-	return system(cmd);
-}
+static char obj_path[PATH_MAX];
 
 static void check_open_load(void)
 {
@@ -185,15 +160,20 @@ static void check_bad_inputs(void)
 
 int main(void)
 {
+	int r;
+
 	require_root();
-	if (compile_bpf() != 0) {
-		CHECK(0, "could not compile %s", src);
+	/* The object's name derives from the file name: object_basic.o. */
+	r = bpfobj_build("basic", "object_basic.o", "-g", obj_path, sizeof(obj_path));
+	if (r == 77)
+		h_skip("clang not installed");
+	if (r) {
+		CHECK(0, "could not compile c-tests/bpf/basic.bpf.c");
 		return h_done("object_basic");
 	}
 	check_open_load();
 	check_legacy_load();
 	check_bad_inputs();
-	unlink(obj_path);
-	rmdir(obj_dir);
+	bpfobj_clean("basic", "object_basic.o");
 	return h_done("object_basic");
 }

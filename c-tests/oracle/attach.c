@@ -320,7 +320,7 @@ int main(void)
 
 	o_require_root();
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	r = at_build(__FILE__, "at_progs", path, sizeof(path));
+	r = at_build("at_progs", path, sizeof(path));
 	if (r == 1) {
 		printf("SKIP: clang not installed\n");
 		return 77;
