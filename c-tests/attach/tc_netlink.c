@@ -197,9 +197,9 @@ int main(void)
 	ok_fd = nl_load_ret(BPF_PROG_TYPE_SCHED_CLS, "nl_tc_ok", TC_ACT_OK);
 	if (in_map < 0 || eg_map < 0 || in_fd < 0 || eg_fd < 0 || ok_fd < 0)
 		h_skip("cannot load SCHED_CLS programs");
-	in_id = nl_prog_id(in_fd);
-	eg_id = nl_prog_id(eg_fd);
-	ok_id = nl_prog_id(ok_fd);
+	in_id = raw_prog_id(in_fd);
+	eg_id = raw_prog_id(eg_fd);
+	ok_id = raw_prog_id(ok_fd);
 
 	ingress();
 	egress();

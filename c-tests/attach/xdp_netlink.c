@@ -191,8 +191,8 @@ int main(void)
 	pass_fd = nl_load_ret(BPF_PROG_TYPE_XDP, "nl_xdp_pass", XDP_PASS);
 	if (map_fd < 0 || cnt_fd < 0 || pass_fd < 0)
 		h_skip("cannot load XDP programs");
-	cnt_id = nl_prog_id(cnt_fd);
-	pass_id = nl_prog_id(pass_fd);
+	cnt_id = raw_prog_id(cnt_fd);
+	pass_id = raw_prog_id(pass_fd);
 	CHECK(cnt_id && pass_id && cnt_id != pass_id, "program ids %u %u", cnt_id, pass_id);
 	CHECK_EQ(query_id(0), 0);
 

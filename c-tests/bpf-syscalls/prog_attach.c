@@ -16,33 +16,10 @@
 #include "cgroup2.h"
 
 #include "insns.h"
+#include "raw_bpf.h"
 
 static const struct bpf_insn ret1[] = { MOV64_IMM(0, 1), EXIT_INSN() };
 static const struct bpf_insn ret0[] = { MOV64_IMM(0, 0), EXIT_INSN() };
-
-static int strict;
-#define KERR(e) (strict ? -(e) : -1)
-
-static void set_mode(int s)
-{
-	strict = s;
-	libbpf_set_strict_mode(s ? LIBBPF_STRICT_ALL : LIBBPF_STRICT_NONE);
-}
-
-static __u32 prog_id(int fd)
-{
-	struct bpf_prog_info info;
-	union bpf_attr a;
-
-	memset(&a, 0, sizeof(a));
-	memset(&info, 0, sizeof(info));
-	a.info.bpf_fd = fd;
-	a.info.info_len = sizeof(info);
-	a.info.info = (unsigned long)&info;
-	if (syscall(__NR_bpf, BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)))
-		return 0;
-	return info.id;
-}
 
 /* The cgroup v2 test directory (cgroup2.h finds or mounts the hierarchy). */
 static char cg_dir[300];
@@ -93,7 +70,7 @@ static void prog_attach_detach(int cg, int p1, int p2)
 	memset(ids, 0, sizeof(ids));
 	CHECK_RET(bpf_prog_query(cg, BPF_CGROUP_INET_INGRESS, 0, &flags, ids, &cnt), 0, 0);
 	CHECK_EQ(cnt, 1);
-	CHECK_EQ(ids[0], prog_id(p1));
+	CHECK_EQ(ids[0], raw_prog_id(p1));
 	CHECK_EQ(flags, 0);
 	CHECK_EQ(attached(cg, BPF_CGROUP_INET_INGRESS), 1);
 	CHECK_EQ(attached(cg, BPF_CGROUP_INET_EGRESS), 0);
@@ -104,14 +81,14 @@ static void prog_attach_detach(int cg, int p1, int p2)
 	CHECK_RET(bpf_prog_query_opts(cg, BPF_CGROUP_INET_INGRESS, &q), 0, 0);
 	CHECK_EQ(q.prog_cnt, 1);
 	CHECK_EQ(q.attach_flags, 0);
-	CHECK_EQ(ids[0], prog_id(p1));
+	CHECK_EQ(ids[0], raw_prog_id(p1));
 	LIBBPF_OPTS(bpf_prog_query_opts, qe, .query_flags = BPF_F_QUERY_EFFECTIVE);
 	CHECK_RET(bpf_prog_query_opts(cg, BPF_CGROUP_INET_INGRESS, &qe), 0, 0);
 	CHECK_EQ(qe.prog_cnt, 1);
 
 	fds = h_count_fds();
 	for (int s = 0; s <= 1; s++) {
-		set_mode(s);
+		h_set_mode(s);
 		/* Room for 0 ids: only the count comes back. */
 		cnt = 0;
 		CHECK_RET(bpf_prog_query(cg, BPF_CGROUP_INET_INGRESS, 0, NULL, ids, &cnt), 0, 0);
@@ -143,7 +120,7 @@ static void prog_attach_detach(int cg, int p1, int p2)
 			  EINVAL);
 		CHECK_RET(bpf_prog_detach(cg, BPF_CGROUP_INET_EGRESS), KERR(ENOENT), ENOENT);
 	}
-	set_mode(0);
+	h_set_mode(0);
 	CHECK_EQ(h_count_fds(), fds);
 
 	/* A second exclusive attach replaces the program. */
@@ -151,7 +128,7 @@ static void prog_attach_detach(int cg, int p1, int p2)
 	cnt = 4;
 	CHECK_RET(bpf_prog_query(cg, BPF_CGROUP_INET_INGRESS, 0, NULL, ids, &cnt), 0, 0);
 	CHECK_EQ(cnt, 1);
-	CHECK_EQ(ids[0], prog_id(p2));
+	CHECK_EQ(ids[0], raw_prog_id(p2));
 
 	CHECK_RET(bpf_prog_detach(cg, BPF_CGROUP_INET_INGRESS), 0, 0);
 	CHECK_EQ(attached(cg, BPF_CGROUP_INET_INGRESS), 0);
@@ -174,7 +151,7 @@ static void multi_attach(int cg)
 	CHECK_RET(bpf_prog_attach_opts(b, cg, BPF_CGROUP_INET_EGRESS, &repl), 0, 0);
 	CHECK_RET(bpf_prog_query(cg, BPF_CGROUP_INET_EGRESS, 0, &flags, ids, &cnt), 0, 0);
 	CHECK_EQ(cnt, 1);
-	CHECK_EQ(ids[0], prog_id(b));
+	CHECK_EQ(ids[0], raw_prog_id(b));
 	CHECK_EQ(flags, BPF_F_ALLOW_MULTI);
 	/* Replacing a program that is not attached: ENOENT. */
 	CHECK_RET(bpf_prog_attach_opts(c, cg, BPF_CGROUP_INET_EGRESS, &repl), -1, ENOENT);
@@ -185,7 +162,7 @@ static void multi_attach(int cg)
 
 	/* Room for one id with two attached: ENOSPC, and the count still comes back. */
 	for (int s = 0; s <= 1; s++) {
-		set_mode(s);
+		h_set_mode(s);
 		cnt = 1;
 		CHECK_RET(bpf_prog_query(cg, BPF_CGROUP_INET_EGRESS, 0, NULL, ids, &cnt),
 			  KERR(ENOSPC), ENOSPC);
@@ -195,7 +172,7 @@ static void multi_attach(int cg)
 		CHECK_EQ(q.prog_cnt, 2);
 		CHECK_EQ(q.attach_flags, BPF_F_ALLOW_MULTI);
 	}
-	set_mode(0);
+	h_set_mode(0);
 
 	/* Multi programs are detached one by one, with detach2. */
 	CHECK_RET(bpf_prog_detach(cg, BPF_CGROUP_INET_EGRESS), -1, EINVAL);
@@ -219,22 +196,22 @@ static void cgroup_links(int cg, int p1, int p2)
 		return;
 	CHECK_RET(bpf_prog_query(cg, BPF_CGROUP_INET_INGRESS, 0, NULL, ids, &cnt), 0, 0);
 	CHECK_EQ(cnt, 1);
-	CHECK_EQ(ids[0], prog_id(p1));
+	CHECK_EQ(ids[0], raw_prog_id(p1));
 
 	/* Swap the program, unconditionally and then with BPF_F_REPLACE. */
 	CHECK_RET(bpf_link_update(link, p2, NULL), 0, 0);
 	cnt = 4;
 	CHECK_RET(bpf_prog_query(cg, BPF_CGROUP_INET_INGRESS, 0, NULL, ids, &cnt), 0, 0);
-	CHECK_EQ(ids[0], prog_id(p2));
+	CHECK_EQ(ids[0], raw_prog_id(p2));
 	LIBBPF_OPTS(bpf_link_update_opts, u, .flags = BPF_F_REPLACE, .old_prog_fd = p2);
 	CHECK_RET(bpf_link_update(link, p1, &u), 0, 0);
 	cnt = 4;
 	CHECK_RET(bpf_prog_query(cg, BPF_CGROUP_INET_INGRESS, 0, NULL, ids, &cnt), 0, 0);
-	CHECK_EQ(ids[0], prog_id(p1));
+	CHECK_EQ(ids[0], raw_prog_id(p1));
 
 	fds = h_count_fds();
 	for (int s = 0; s <= 1; s++) {
-		set_mode(s);
+		h_set_mode(s);
 		/* old_prog_fd is not the current program: EPERM. */
 		CHECK_RET(bpf_link_update(link, p2, &u), KERR(EPERM), EPERM);
 		CHECK_RET(bpf_link_update(-1, p2, NULL), KERR(EBADF), EBADF);
@@ -266,7 +243,7 @@ static void cgroup_links(int cg, int p1, int p2)
 		CHECK_RET(bpf_iter_create(-1), KERR(EBADF), EBADF);
 		CHECK_RET(bpf_link_detach(-1), KERR(EBADF), EBADF);
 	}
-	set_mode(0);
+	h_set_mode(0);
 	CHECK_EQ(h_count_fds(), fds);
 
 	/* A second link on the same hook; closing its fd detaches it. */
@@ -298,7 +275,7 @@ static void raw_tracepoints(void)
 
 	fds = h_count_fds();
 	for (int s = 0; s <= 1; s++) {
-		set_mode(s);
+		h_set_mode(s);
 		CHECK_RET(bpf_raw_tracepoint_open("libbpfrs_no_such_tp", prog), KERR(ENOENT), ENOENT);
 		CHECK_RET(bpf_raw_tracepoint_open("sys_enter", -1), KERR(EBADF), EBADF);
 		/* A raw-tracepoint link cannot be detached, only closed. */
@@ -310,7 +287,7 @@ static void raw_tracepoints(void)
 		CHECK_RET(bpf_link_create(prog, 0, BPF_CGROUP_INET_INGRESS, NULL), KERR(EINVAL),
 			  EINVAL);
 	}
-	set_mode(0);
+	h_set_mode(0);
 	CHECK_EQ(h_count_fds(), fds);
 	if (fd >= 0)
 		close(fd);

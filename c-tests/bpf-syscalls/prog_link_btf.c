@@ -14,15 +14,6 @@
 
 static const struct bpf_insn ret0[] = { MOV64_IMM(0, 0), EXIT_INSN() };
 
-static int strict;
-#define KERR(e) (strict ? -(e) : -1)
-
-static void set_mode(int s)
-{
-	strict = s;
-	libbpf_set_strict_mode(s ? LIBBPF_STRICT_ALL : LIBBPF_STRICT_NONE);
-}
-
 static char *vmlinux;
 static size_t vmlinux_len;
 
@@ -139,7 +130,7 @@ static void tp_btf(void)
 
 	fds = h_count_fds();
 	for (int s = 0; s <= 1; s++) {
-		set_mode(s);
+		h_set_mode(s);
 		/* A BTF-typed program names its target at load: a name is refused. */
 		CHECK_RET(bpf_raw_tracepoint_open("sys_enter", prog), KERR(EINVAL), EINVAL);
 		/* The wrong attach type with a target: the kernel's EINVAL, no fallback. */
@@ -147,7 +138,7 @@ static void tp_btf(void)
 		LIBBPF_OPTS(bpf_link_create_opts, ck, .tracing.cookie = 1);
 		CHECK_RET(bpf_link_create(prog, 0, BPF_TRACE_FENTRY, &ck), KERR(EINVAL), EINVAL);
 	}
-	set_mode(0);
+	h_set_mode(0);
 	CHECK_EQ(h_count_fds(), fds);
 	close(prog);
 }
@@ -174,12 +165,12 @@ static void fentry(void)
 	CHECK(link > 2, "bpf_link_create(fentry, cookie): %d (%s)", link, strerror(errno));
 	close(link);
 	for (int s = 0; s <= 1; s++) {
-		set_mode(s);
+		h_set_mode(s);
 		/* Bytes past tracing.cookie in the union: -EINVAL before the kernel. */
 		LIBBPF_OPTS(bpf_link_create_opts, bad, .kprobe_multi.syms = (const char **)8);
 		CHECK_RET(bpf_link_create(prog, 0, BPF_TRACE_FENTRY, &bad), -EINVAL, EINVAL);
 	}
-	set_mode(0);
+	h_set_mode(0);
 	close(prog);
 }
 
@@ -211,7 +202,7 @@ static void iterator(void)
 
 	fds = h_count_fds();
 	for (int s = 0; s <= 1; s++) {
-		set_mode(s);
+		h_set_mode(s);
 		/* The element iterator needs its map. */
 		CHECK_RET(bpf_link_create(prog, 0, BPF_TRACE_ITER, NULL), KERR(EBADF), EBADF);
 		/* iter_info_len with target_btf_id: -EINVAL before the kernel. */
@@ -220,7 +211,7 @@ static void iterator(void)
 		CHECK_RET(bpf_link_create(prog, 0, BPF_TRACE_ITER, &bad), -EINVAL, EINVAL);
 		CHECK_RET(bpf_iter_create(map), KERR(EINVAL), EINVAL);
 	}
-	set_mode(0);
+	h_set_mode(0);
 	CHECK_EQ(h_count_fds(), fds);
 	close(link);
 	close(map);

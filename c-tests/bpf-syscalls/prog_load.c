@@ -13,6 +13,7 @@
 #include "harness.h"
 
 #include "insns.h"
+#include "raw_bpf.h"
 
 /* r0 = skb->len; exit */
 static const struct bpf_insn skb_len[] = { LDX_W(0, 1, 0), EXIT_INSN() };
@@ -31,55 +32,6 @@ _Static_assert(sizeof(struct bpf_prog_test_run_attr) == 80, "bpf_prog_test_run_a
 #define NINSN(a) (sizeof(a) / sizeof((a)[0]))
 #define SF BPF_PROG_TYPE_SOCKET_FILTER
 
-static int strict;
-/* What a kernel-reported failure returns in the current mode. */
-#define KERR(e) (strict ? -(e) : -1)
-
-static void set_mode(int s)
-{
-	strict = s;
-	libbpf_set_strict_mode(s ? LIBBPF_STRICT_ALL : LIBBPF_STRICT_NONE);
-}
-
-static int prog_info(int fd, struct bpf_prog_info *info)
-{
-	union bpf_attr a;
-
-	memset(&a, 0, sizeof(a));
-	memset(info, 0, sizeof(*info));
-	a.info.bpf_fd = fd;
-	a.info.info_len = sizeof(*info);
-	a.info.info = (unsigned long)info;
-	return syscall(__NR_bpf, BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a));
-}
-
-/* A tiny BTF: [1] int, [2] int (void) proto, [3] static func "prog". */
-struct btf_blob {
-	struct btf_header h;
-	__u32 types[10];
-	char strs[10];
-} __attribute__((packed));
-
-static void make_btf(struct btf_blob *b)
-{
-	static const __u32 types[10] = {
-		1, BTF_KIND_INT << 24, 4, (BTF_INT_SIGNED << 24) | 32,
-		0, BTF_KIND_FUNC_PROTO << 24, 1,
-		5, BTF_KIND_FUNC << 24, 2,
-	};
-
-	memset(b, 0, sizeof(*b));
-	b->h.magic = BTF_MAGIC;
-	b->h.version = BTF_VERSION;
-	b->h.hdr_len = sizeof(b->h);
-	b->h.type_off = 0;
-	b->h.type_len = sizeof(types);
-	b->h.str_off = sizeof(types);
-	b->h.str_len = sizeof(b->strs);
-	memcpy(b->types, types, sizeof(types));
-	memcpy(b->strs, "\0int\0prog\0", sizeof(b->strs));
-}
-
 static void load_basics(void)
 {
 	struct bpf_prog_info info;
@@ -88,7 +40,7 @@ static void load_basics(void)
 	/* Name truncated to 15 bytes; NULL opts. */
 	fd = bpf_prog_load(SF, "a_very_long_program_name", "GPL", skb_len, NINSN(skb_len), NULL);
 	CHECK(fd > 2, "bpf_prog_load: %d (%s)", fd, strerror(errno));
-	CHECK_EQ(prog_info(fd, &info), 0);
+	CHECK_EQ(raw_prog_info(fd, &info), 0);
 	CHECK(!strcmp(info.name, "a_very_long_pro"), "name \"%s\"", info.name);
 	CHECK_EQ(info.type, SF);
 	close(fd);
@@ -96,7 +48,7 @@ static void load_basics(void)
 	/* NULL name. */
 	fd = bpf_prog_load(SF, NULL, "GPL", ret7, NINSN(ret7), NULL);
 	CHECK(fd > 2, "unnamed load: %d", fd);
-	CHECK_EQ(prog_info(fd, &info), 0);
+	CHECK_EQ(raw_prog_info(fd, &info), 0);
 	CHECK_EQ(info.name[0], 0);
 	close(fd);
 
@@ -114,13 +66,13 @@ static void load_basics(void)
 	/* Kernel refusals, both conventions; nothing leaks. */
 	fds = h_count_fds();
 	for (int s = 0; s <= 1; s++) {
-		set_mode(s);
+		h_set_mode(s);
 		CHECK_RET(bpf_prog_load(SF, "x", "GPL", NULL, 2, NULL), KERR(EFAULT), EFAULT);
 		CHECK_RET(bpf_prog_load(SF, "x", "GPL", NULL, 0, NULL), KERR(E2BIG), E2BIG);
 		CHECK_RET(bpf_prog_load(SF, "x", NULL, ret7, NINSN(ret7), NULL), KERR(EFAULT), EFAULT);
 		CHECK_RET(bpf_prog_load(9999, "x", "GPL", ret7, NINSN(ret7), NULL), KERR(EINVAL), EINVAL);
 	}
-	set_mode(0);
+	h_set_mode(0);
 	CHECK_EQ(h_count_fds(), fds);
 }
 
@@ -131,7 +83,7 @@ static void load_opts_rules(void)
 	int fds = h_count_fds();
 
 	for (int s = 0; s <= 1; s++) {
-		set_mode(s);
+		h_set_mode(s);
 		/* User-space checks: -EINVAL in both modes. */
 		LIBBPF_OPTS(bpf_prog_load_opts, a, .log_buf = log);
 		CHECK_RET(bpf_prog_load(SF, "x", "GPL", ret7, 2, &a), -EINVAL, EINVAL);
@@ -158,7 +110,7 @@ static void load_opts_rules(void)
 			    .log_size = sizeof(log));
 		CHECK_RET(bpf_prog_load(SF, "x", "GPL", ret7, 2, &f), -EINVAL, EINVAL);
 	}
-	set_mode(0);
+	h_set_mode(0);
 	CHECK_EQ(h_count_fds(), fds);
 
 	/* A larger caller struct with a zero tail is fine; a smaller, older one too. */
@@ -180,7 +132,7 @@ static void verifier_log(void)
 	int fds = h_count_fds();
 
 	for (int s = 0; s <= 1; s++) {
-		set_mode(s);
+		h_set_mode(s);
 		/* log_level 1: the kernel fills the log on the only attempt. */
 		memset(log, 0, sizeof(log));
 		LIBBPF_OPTS(bpf_prog_load_opts, a, .log_level = 1, .log_buf = log,
@@ -203,7 +155,7 @@ static void verifier_log(void)
 		CHECK_RET(bpf_prog_load(SF, "bad", "GPL", uninit, 2, &c), KERR(ENOSPC), ENOSPC);
 		CHECK_EQ(strlen(log), 7);
 	}
-	set_mode(0);
+	h_set_mode(0);
 	CHECK_EQ(h_count_fds(), fds);
 
 	/* Success with log_level 0 and a buffer: the log is not requested. */
@@ -228,14 +180,14 @@ static void verifier_log(void)
  * answers E2BIG and writes back its record size; the retry zeroes the tails. */
 static void func_info_retry(void)
 {
-	struct btf_blob b;
+	struct tiny_btf b;
 	struct {
 		__u32 insn_off, type_id, extra;
 	} fi = { 0, 3, 0xdeadbeef };
 	char log[4096];
 	int btf, fd;
 
-	make_btf(&b);
+	tiny_btf_make(&b);
 	btf = bpf_btf_load(&b, sizeof(b), NULL);
 	CHECK(btf > 2, "bpf_btf_load: %d (%s)", btf, strerror(errno));
 	if (btf < 0)
@@ -279,7 +231,7 @@ static void test_runs(void)
 
 	fds = h_count_fds();
 	for (int s = 0; s <= 1; s++) {
-		set_mode(s);
+		h_set_mode(s);
 		/* Output too small: ENOSPC, out-fields written back all the same. */
 		LIBBPF_OPTS(bpf_test_run_opts, a, .data_in = pkt, .data_size_in = sizeof(pkt),
 			    .data_out = out, .data_size_out = 10, .retval = 99);
@@ -311,7 +263,7 @@ static void test_runs(void)
 		/* NULL opts: no data, the kernel's EINVAL. */
 		CHECK_RET(bpf_prog_test_run_opts(fd, NULL), KERR(EINVAL), EINVAL);
 	}
-	set_mode(0);
+	h_set_mode(0);
 	CHECK_EQ(h_count_fds(), fds);
 
 	/* An older caller without retval in its struct: retval is not written. */
@@ -370,7 +322,7 @@ static void legacy_loads(void)
 	close(fd);
 
 	for (int s = 0; s <= 1; s++) {
-		set_mode(s);
+		h_set_mode(s);
 		/* The log is filled by the retry after the failure. */
 		memset(log, 0, sizeof(log));
 		CHECK_RET(bpf_load_program(SF, uninit, 2, "GPL", 0, log, sizeof(log)),
@@ -403,7 +355,7 @@ static void legacy_loads(void)
 		CHECK(strstr(log, "R2 !read_ok"), "verify log: %s", log);
 		CHECK_RET(bpf_verify_program(SF, ret7, 2, 0, "GPL", 0, NULL, 0, 0), -EINVAL, EINVAL);
 	}
-	set_mode(0);
+	h_set_mode(0);
 	CHECK_EQ(h_count_fds(), fds);
 
 	struct bpf_load_program_attr la;
@@ -416,7 +368,7 @@ static void legacy_loads(void)
 	la.name = "legacy_xattr_name";
 	fd = bpf_load_program_xattr(&la, NULL, 0);
 	CHECK(fd > 2, "bpf_load_program_xattr: %d", fd);
-	CHECK_EQ(prog_info(fd, &info), 0);
+	CHECK_EQ(raw_prog_info(fd, &info), 0);
 	CHECK(!strcmp(info.name, "legacy_xattr_na"), "name \"%s\"", info.name);
 	close(fd);
 
@@ -434,11 +386,11 @@ static void legacy_loads(void)
 
 static void btf_loads(void)
 {
-	struct btf_blob b, bad;
+	struct tiny_btf b, bad;
 	char log[4096];
 	int fd, fds = h_count_fds();
 
-	make_btf(&b);
+	tiny_btf_make(&b);
 	bad = b;
 	bad.h.magic = 0x1234;
 
@@ -450,7 +402,7 @@ static void btf_loads(void)
 	close(fd);
 
 	for (int s = 0; s <= 1; s++) {
-		set_mode(s);
+		h_set_mode(s);
 		/* Level 0 with a buffer: the failed load is retried with the log. */
 		memset(log, 0, sizeof(log));
 		LIBBPF_OPTS(bpf_btf_load_opts, a, .log_buf = log, .log_size = sizeof(log));
@@ -483,7 +435,7 @@ static void btf_loads(void)
 		CHECK(strstr(log, "Invalid magic"), "0.x btf log: %s", log);
 		CHECK_RET(bpf_load_btf(&bad, sizeof(bad), NULL, 0, true), KERR(EINVAL), EINVAL);
 	}
-	set_mode(0);
+	h_set_mode(0);
 	CHECK_EQ(h_count_fds(), fds);
 }
 
@@ -498,7 +450,7 @@ static void bind_map(void)
 	LIBBPF_OPTS(bpf_prog_bind_opts, o);
 	CHECK_RET(bpf_prog_bind_map(prog, map, &o), 0, 0); /* binding twice is fine */
 	for (int s = 0; s <= 1; s++) {
-		set_mode(s);
+		h_set_mode(s);
 		CHECK_RET(bpf_prog_bind_map(prog, -1, NULL), KERR(EBADF), EBADF);
 		CHECK_RET(bpf_prog_bind_map(map, map, NULL), KERR(EINVAL), EINVAL);
 		LIBBPF_OPTS(bpf_prog_bind_opts, f, .flags = 1);
@@ -514,7 +466,7 @@ static void bind_map(void)
 		big.o.sz = 2;
 		CHECK_RET(bpf_prog_bind_map(prog, map, &big.o), -EINVAL, EINVAL);
 	}
-	set_mode(0);
+	h_set_mode(0);
 	close(map);
 	close(prog);
 }

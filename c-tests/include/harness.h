@@ -66,6 +66,17 @@ static int h_passed, h_failed;
 		libbpf_set_strict_mode(LIBBPF_STRICT_NONE);      \
 	} while (0)
 
+/* For checks run in a loop over both errno modes: h_set_mode(s) switches the
+ * library to strict mode (s = 1) or back to the default (s = 0), and KERR(e) is
+ * what a kernel refusal with errno e returns in the mode set. */
+static int h_strict __attribute__((unused));
+#define KERR(e) (h_strict ? -(e) : -1)
+#define h_set_mode(s)                                                                    \
+	do {                                                                             \
+		h_strict = (s);                                                          \
+		libbpf_set_strict_mode(h_strict ? LIBBPF_STRICT_ALL : LIBBPF_STRICT_NONE); \
+	} while (0)
+
 /* Skips the whole program (exit 77) with a one-line reason, or fails it when CI
  * requires the kernel feature. */
 static inline void h_skip(const char *why)

@@ -1,6 +1,7 @@
 /* Shared by c-tests/events/ringbuf.c, c-tests/events/perfbuf.c,
- * c-tests/oracle/events.c and bench/ringbuf.c: compiles c-tests/bpf/ev_events.bpf.c with clang at run time,
- * loads it with the object API and drives its `emit` program by test runs. */
+ * c-tests/oracle/events.c and bench/ringbuf.c: compiles
+ * c-tests/bpf/ev_events.bpf.c with clang at run time, loads it with the object
+ * API and drives its `emit` program by test runs. */
 #ifndef LIBBPFRS_RINGBUF_BPF_H
 #define LIBBPFRS_RINGBUF_BPF_H
 
