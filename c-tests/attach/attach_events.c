@@ -27,74 +27,34 @@
 
 enum { C_TP, C_RAW_TP, C_TP_BTF, C_PERF, C_CGROUP, C_UPROBE, C_TP2, C_NETNS };
 
-static struct bpf_object *obj;
-static int counts_fd, cfg_fd;
 /* Re-run with LIBBPFRS_FORCE_PERF_IOCTL=1: perf events attached by ioctl. */
 static int forced_ioctl;
 
-static struct bpf_program *prog(const char *name)
-{
-	struct bpf_program *p = bpf_object__find_program_by_name(obj, name);
-
-	CHECK(p != NULL, "no program %s", name);
-	return p;
-}
-
-static __u64 count(int slot)
-{
-	__u32 k = slot;
-	__u64 v = 0;
-
-	bpf_map_lookup_elem(counts_fd, &k, &v);
-	return v;
-}
-
-static void reset(int slot)
-{
-	__u32 k = slot;
-	__u64 v = 0;
-
-	bpf_map_update_elem(counts_fd, &k, &v, BPF_ANY);
-}
-
-static void set_pid(__u32 pid)
-{
-	__u32 k = 0;
-
-	bpf_map_update_elem(cfg_fd, &k, &pid, BPF_ANY);
-}
-
-static void getpids(int n)
-{
-	while (n--)
-		syscall(SYS_getpid);
-}
-
 static void check_tracepoint(void)
 {
-	struct bpf_program *p = prog("at_tp");
+	struct bpf_program *p = at_prog("at_tp");
 	struct bpf_link *l;
 	__u64 c;
 
-	reset(C_TP);
+	at_reset(C_TP);
 	l = bpf_program__attach_tracepoint(p, "syscalls", "sys_enter_getpid");
 	CHECK(l != NULL, "attach_tracepoint: errno %d", errno);
 	if (!l)
 		return;
 	CHECK(bpf_link__fd(l) > 2, "link fd %d", bpf_link__fd(l));
-	getpids(10);
-	c = count(C_TP);
+	at_getpids(10);
+	c = at_count(C_TP);
 	CHECK_EQ(c, 10);
 	CHECK_EQ(bpf_link__destroy(l), 0);
-	getpids(10);
-	CHECK_EQ(count(C_TP), c);
+	at_getpids(10);
+	CHECK_EQ(at_count(C_TP), c);
 
 	/* Auto-attach from the section name, and the _opts form with a cookie. */
-	reset(C_TP);
+	at_reset(C_TP);
 	l = bpf_program__attach(p);
 	CHECK(l != NULL, "attach(tracepoint/...): errno %d", errno);
-	getpids(3);
-	CHECK_EQ(count(C_TP), 3);
+	at_getpids(3);
+	CHECK_EQ(at_count(C_TP), 3);
 	bpf_link__destroy(l);
 	LIBBPF_OPTS(bpf_tracepoint_opts, to, .bpf_cookie = 42);
 	if (forced_ioctl) {
@@ -106,8 +66,8 @@ static void check_tracepoint(void)
 	}
 	l = bpf_program__attach_tracepoint_opts(p, "syscalls", "sys_enter_getpid", &to);
 	CHECK(l != NULL, "attach_tracepoint_opts: errno %d", errno);
-	getpids(2);
-	CHECK_EQ(count(C_TP), 5);
+	at_getpids(2);
+	CHECK_EQ(at_count(C_TP), 5);
 	bpf_link__destroy(l);
 
 	/* Unknown tracepoint and bad opts. */
@@ -121,52 +81,53 @@ static void check_tracepoint(void)
 		  NULL, EINVAL);
 }
 
+/* A sys_enter link whose program counts into `slot` (reset before the attach):
+ * at least 5 while 5 getpid() calls are made, nothing more once destroyed. */
+static void check_sys_enter_link(struct bpf_link *l, int slot, const char *what)
+{
+	__u64 c;
+
+	CHECK(l != NULL, "%s: errno %d", what, errno);
+	at_getpids(5);
+	c = at_count(slot);
+	CHECK(c >= 5, "%s: count %llu", what, (unsigned long long)c);
+	CHECK_EQ(bpf_link__destroy(l), 0);
+	/* Every syscall counts, the lookup's and the destroy's close too. */
+	c = at_count(slot);
+	at_getpids(5);
+	CHECK_EQ(at_count(slot), c);
+}
+
 static void check_raw_tp_and_tp_btf(void)
 {
 	struct bpf_link *l;
-	__u64 c;
 
-	reset(C_RAW_TP);
-	l = bpf_program__attach_raw_tracepoint(prog("at_raw_tp"), "sys_enter");
-	CHECK(l != NULL, "attach_raw_tracepoint: errno %d", errno);
-	getpids(5);
-	c = count(C_RAW_TP);
-	CHECK(c >= 5, "raw_tp count %llu", (unsigned long long)c);
-	CHECK_EQ(bpf_link__destroy(l), 0);
-	/* Every syscall counts, the lookup's and the destroy's close too. */
-	c = count(C_RAW_TP);
-	getpids(5);
-	CHECK_EQ(count(C_RAW_TP), c);
-	CHECK_RET(bpf_program__attach_raw_tracepoint(prog("at_raw_tp"), "at_no_such_tp"), NULL,
+	at_reset(C_RAW_TP);
+	check_sys_enter_link(bpf_program__attach_raw_tracepoint(at_prog("at_raw_tp"), "sys_enter"),
+			     C_RAW_TP, "attach_raw_tracepoint");
+	CHECK_RET(bpf_program__attach_raw_tracepoint(at_prog("at_raw_tp"), "at_no_such_tp"), NULL,
 		  ENOENT);
-	CHECK_RET(bpf_program__attach_raw_tracepoint(prog("at_raw_tp"), NULL), NULL, EFAULT);
-	l = bpf_program__attach(prog("at_raw_tp"));
+	CHECK_RET(bpf_program__attach_raw_tracepoint(at_prog("at_raw_tp"), NULL), NULL, EFAULT);
+	l = bpf_program__attach(at_prog("at_raw_tp"));
 	CHECK(l != NULL, "attach(raw_tracepoint/sys_enter): errno %d", errno);
 	bpf_link__destroy(l);
 
-	reset(C_TP_BTF);
-	l = bpf_program__attach_trace(prog("at_tp_btf"));
-	CHECK(l != NULL, "attach_trace(tp_btf): errno %d", errno);
-	getpids(5);
-	c = count(C_TP_BTF);
-	CHECK(c >= 5, "tp_btf count %llu", (unsigned long long)c);
-	CHECK_EQ(bpf_link__destroy(l), 0);
-	c = count(C_TP_BTF);
-	getpids(5);
-	CHECK_EQ(count(C_TP_BTF), c);
-	l = bpf_program__attach(prog("at_tp_btf"));
+	at_reset(C_TP_BTF);
+	check_sys_enter_link(bpf_program__attach_trace(at_prog("at_tp_btf")), C_TP_BTF,
+			     "attach_trace(tp_btf)");
+	l = bpf_program__attach(at_prog("at_tp_btf"));
 	CHECK(l != NULL, "attach(tp_btf/sys_enter): errno %d", errno);
 	bpf_link__destroy(l);
 	LIBBPF_OPTS(bpf_trace_opts, tro);
-	l = bpf_program__attach_trace_opts(prog("at_tp_btf"), &tro);
+	l = bpf_program__attach_trace_opts(at_prog("at_tp_btf"), &tro);
 	CHECK(l != NULL, "attach_trace_opts(tp_btf): errno %d", errno);
 	bpf_link__destroy(l);
 	/* libbpf 1.1.2 sends a cookie only for fentry/fexit/fmod_ret/lsm links. */
 	tro.cookie = 7;
-	CHECK_RET(bpf_program__attach_trace_opts(prog("at_tp_btf"), &tro), NULL, EINVAL);
+	CHECK_RET(bpf_program__attach_trace_opts(at_prog("at_tp_btf"), &tro), NULL, EINVAL);
 	/* A tracepoint program has no BTF attach type. */
-	CHECK_RET(bpf_program__attach_trace(prog("at_tp")), NULL, EINVAL);
-	CHECK_RET(bpf_program__attach_lsm(prog("at_tp")), NULL, EINVAL);
+	CHECK_RET(bpf_program__attach_trace(at_prog("at_tp")), NULL, EINVAL);
+	CHECK_RET(bpf_program__attach_lsm(at_prog("at_tp")), NULL, EINVAL);
 }
 
 static void check_perf_event(void)
@@ -186,8 +147,8 @@ static void check_perf_event(void)
 		h_missing("perf_event_open(cpu-clock) failed; perf_event attach not run");
 		return;
 	}
-	reset(C_PERF);
-	l = bpf_program__attach_perf_event(prog("at_perf"), pfd);
+	at_reset(C_PERF);
+	l = bpf_program__attach_perf_event(at_prog("at_perf"), pfd);
 	CHECK(l != NULL, "attach_perf_event: errno %d", errno);
 	if (!l) {
 		close(pfd);
@@ -197,16 +158,16 @@ static void check_perf_event(void)
 	do { /* burn ~50 ms of CPU */
 		clock_gettime(CLOCK_MONOTONIC, &t);
 	} while ((t.tv_sec - t0.tv_sec) * 1000000000L + t.tv_nsec - t0.tv_nsec < 50000000L);
-	CHECK(count(C_PERF) > 0, "perf_event count %llu", (unsigned long long)count(C_PERF));
+	CHECK(at_count(C_PERF) > 0, "perf_event count %llu", (unsigned long long)at_count(C_PERF));
 	CHECK_EQ(bpf_link__destroy(l), 0);
 	/* The link owned the perf event: it is closed now. */
 	CHECK_RET(fcntl(pfd, F_GETFD), -1, EBADF);
 
-	CHECK_RET(bpf_program__attach_perf_event(prog("at_perf"), -1), NULL, EINVAL);
+	CHECK_RET(bpf_program__attach_perf_event(at_prog("at_perf"), -1), NULL, EINVAL);
 	/* Not a perf event fd (the ioctl on a tty says ENOTTY). */
 	if (!forced_ioctl)
-		CHECK_RET(bpf_program__attach_perf_event(prog("at_perf"), 0), NULL, EBADF);
-	CHECK_RET(bpf_program__attach(prog("at_perf")), NULL, EOPNOTSUPP);
+		CHECK_RET(bpf_program__attach_perf_event(at_prog("at_perf"), 0), NULL, EBADF);
+	CHECK_RET(bpf_program__attach(at_prog("at_perf")), NULL, EOPNOTSUPP);
 }
 
 __attribute__((noinline)) int at_uprobe_target(int x)
@@ -217,28 +178,28 @@ __attribute__((noinline)) int at_uprobe_target(int x)
 
 static void check_uprobe(void)
 {
-	struct bpf_program *p = prog("at_uprobe");
+	struct bpf_program *p = at_prog("at_uprobe");
 	struct bpf_link *l;
 	volatile int v = 0;
 	int i;
 
-	reset(C_UPROBE);
+	at_reset(C_UPROBE);
 	LIBBPF_OPTS(bpf_uprobe_opts, uo, .func_name = "at_uprobe_target");
 	l = bpf_program__attach_uprobe_opts(p, 0, "/proc/self/exe", 0, &uo);
 	CHECK(l != NULL, "attach_uprobe_opts(func_name): errno %d", errno);
 	for (i = 0; i < 7; i++)
 		v = at_uprobe_target(v);
-	CHECK_EQ(count(C_UPROBE), 7);
+	CHECK_EQ(at_count(C_UPROBE), 7);
 	CHECK_EQ(bpf_link__destroy(l), 0);
 	v = at_uprobe_target(v);
-	CHECK_EQ(count(C_UPROBE), 7);
+	CHECK_EQ(at_count(C_UPROBE), 7);
 
 	/* A return probe, every process (pid -1). */
 	LIBBPF_OPTS(bpf_uprobe_opts, ur, .func_name = "at_uprobe_target", .retprobe = true);
 	l = bpf_program__attach_uprobe_opts(p, -1, "/proc/self/exe", 0, &ur);
 	CHECK(l != NULL, "attach_uprobe_opts(retprobe): errno %d", errno);
 	v = at_uprobe_target(v);
-	CHECK_EQ(count(C_UPROBE), 8);
+	CHECK_EQ(at_count(C_UPROBE), 8);
 	bpf_link__destroy(l);
 
 	LIBBPF_OPTS(bpf_uprobe_opts, bad, .func_name = "at_no_such_function");
@@ -262,7 +223,7 @@ static void check_iter(void)
 	__u64 first = ~0ULL;
 	int fd;
 
-	l = bpf_program__attach_iter(prog("at_iter"), NULL);
+	l = bpf_program__attach_iter(at_prog("at_iter"), NULL);
 	CHECK(l != NULL, "attach_iter: errno %d", errno);
 	if (!l)
 		return;
@@ -278,10 +239,10 @@ static void check_iter(void)
 	if (fd >= 0)
 		close(fd);
 	CHECK_EQ(bpf_link__destroy(l), 0);
-	l = bpf_program__attach(prog("at_iter"));
+	l = bpf_program__attach(at_prog("at_iter"));
 	CHECK(l != NULL, "attach(iter/task): errno %d", errno);
 	bpf_link__destroy(l);
-	CHECK_RET(bpf_program__attach_iter(prog("at_tp"), NULL), NULL, EINVAL);
+	CHECK_RET(bpf_program__attach_iter(at_prog("at_tp"), NULL), NULL, EINVAL);
 }
 
 static void check_cgroup(void)
@@ -300,8 +261,8 @@ static void check_cgroup(void)
 	CHECK(mkdir(dir, 0755) == 0, "mkdir %s: %s", dir, strerror(errno));
 	cg = open(dir, O_RDONLY | O_DIRECTORY);
 	CHECK(cg >= 0, "open cgroup dir");
-	reset(C_CGROUP);
-	l = bpf_program__attach_cgroup(prog("at_cg_sock"), cg);
+	at_reset(C_CGROUP);
+	l = bpf_program__attach_cgroup(at_prog("at_cg_sock"), cg);
 	CHECK(l != NULL, "attach_cgroup: errno %d", errno);
 	/* A child joins the cgroup and creates two sockets. */
 	snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
@@ -312,7 +273,7 @@ static void check_cgroup(void)
 
 		if (f && fclose(f))
 			ok = 0;
-		set_pid(getpid());
+		at_set_pid(getpid());
 		if (!ok)
 			_exit(3);
 		close(socket(AF_INET, SOCK_DGRAM, 0));
@@ -320,15 +281,15 @@ static void check_cgroup(void)
 		_exit(0);
 	}
 	waitpid(child, &st, 0);
-	set_pid(getpid());
+	at_set_pid(getpid());
 	if (WIFEXITED(st) && WEXITSTATUS(st) == 3)
 		h_missing("could not join the test cgroup; socket count not checked");
 	else
-		CHECK_EQ(count(C_CGROUP), 2);
+		CHECK_EQ(at_count(C_CGROUP), 2);
 	CHECK_EQ(bpf_link__destroy(l), 0);
 	/* Wrong program type for a cgroup. */
-	CHECK_RET(bpf_program__attach_cgroup(prog("at_tp"), cg), NULL, EINVAL);
-	CHECK_RET(bpf_program__attach(prog("at_cg_sock")), NULL, EOPNOTSUPP);
+	CHECK_RET(bpf_program__attach_cgroup(at_prog("at_tp"), cg), NULL, EINVAL);
+	CHECK_RET(bpf_program__attach(at_prog("at_cg_sock")), NULL, EOPNOTSUPP);
 	close(cg);
 	CHECK_EQ(rmdir(dir), 0);
 	cg2_release();
@@ -349,17 +310,17 @@ static void check_netns(void)
 	ns = open("/proc/self/ns/net", O_RDONLY);
 	CHECK_EQ(setns(self, CLONE_NEWNET), 0);
 	close(self);
-	l = bpf_program__attach_netns(prog("at_sk_lookup"), ns);
+	l = bpf_program__attach_netns(at_prog("at_sk_lookup"), ns);
 	CHECK(l != NULL, "attach_netns(sk_lookup): errno %d", errno);
 	CHECK_EQ(bpf_link__detach(l), 0);
 	CHECK_EQ(bpf_link__destroy(l), 0);
-	CHECK_RET(bpf_program__attach_netns(prog("at_tp"), ns), NULL, EINVAL);
+	CHECK_RET(bpf_program__attach_netns(at_prog("at_tp"), ns), NULL, EINVAL);
 	close(ns);
 }
 
 static void check_kprobe(void)
 {
-	struct bpf_program *p = prog("at_kprobe");
+	struct bpf_program *p = at_prog("at_kprobe");
 	int have = access("/sys/bus/event_source/devices/kprobe/type", F_OK) == 0;
 	struct bpf_link *l;
 
@@ -377,8 +338,8 @@ static void check_kprobe(void)
 		CHECK_RET(bpf_program__attach_ksyscall(p, "getpid", NULL), NULL, ENOENT);
 	}
 	bpf_link__destroy(l);
-	CHECK_RET(bpf_program__attach(prog("at_kprobe_bare")), NULL, EOPNOTSUPP);
-	CHECK_RET(bpf_program__attach(prog("at_socket")), NULL, EOPNOTSUPP);
+	CHECK_RET(bpf_program__attach(at_prog("at_kprobe_bare")), NULL, EOPNOTSUPP);
+	CHECK_RET(bpf_program__attach(at_prog("at_socket")), NULL, EOPNOTSUPP);
 	CHECK_RET(bpf_program__attach_usdt(p, -1, "/proc/self/exe", "a", "b", NULL), NULL, ESRCH);
 }
 
@@ -450,23 +411,21 @@ int main(void)
 	if (r)
 		return h_done("attach_events");
 	fds = h_count_fds();
-	obj = bpf_object__open_file(path, NULL);
-	CHECK(obj != NULL, "open: errno %d", errno);
-	if (!obj)
+	at_obj = bpf_object__open_file(path, NULL);
+	CHECK(at_obj != NULL, "open: errno %d", errno);
+	if (!at_obj)
 		return h_done("attach_events");
 	/* Not loaded yet: no fd to attach. */
-	CHECK_RET(bpf_program__attach(prog("at_tp")), NULL, EINVAL);
-	CHECK_RET(bpf_program__attach_raw_tracepoint(prog("at_raw_tp"), "sys_enter"), NULL, EINVAL);
-	CHECK_EQ(bpf_object__load(obj), 0);
-	counts_fd = bpf_object__find_map_fd_by_name(obj, "counts");
-	cfg_fd = bpf_object__find_map_fd_by_name(obj, "cfg");
-	set_pid(getpid());
+	CHECK_RET(bpf_program__attach(at_prog("at_tp")), NULL, EINVAL);
+	CHECK_RET(bpf_program__attach_raw_tracepoint(at_prog("at_raw_tp"), "sys_enter"), NULL, EINVAL);
+	CHECK_EQ(bpf_object__load(at_obj), 0);
+	at_use_maps();
 
 	check_tracepoint();
 	check_perf_event();
 	check_uprobe();
 	if (forced_ioctl) {
-		bpf_object__close(obj);
+		bpf_object__close(at_obj);
 		CHECK_EQ(h_count_fds(), fds);
 		at_clean();
 		return h_done("attach_events (perf ioctl attach)");
@@ -478,7 +437,7 @@ int main(void)
 	check_kprobe();
 	check_fentry();
 
-	bpf_object__close(obj);
+	bpf_object__close(at_obj);
 	CHECK_EQ(h_count_fds(), fds);
 	at_clean();
 	rerun_forced_ioctl();

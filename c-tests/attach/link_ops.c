@@ -14,32 +14,7 @@
 #include "harness.h"
 #include "attach_bpf.h"
 
-static struct bpf_object *obj;
-static int counts_fd, cfg_fd;
 static char pin[128];
-
-static struct bpf_program *prog(const char *name)
-{
-	struct bpf_program *p = bpf_object__find_program_by_name(obj, name);
-
-	CHECK(p != NULL, "no program %s", name);
-	return p;
-}
-
-static __u64 count(int slot)
-{
-	__u32 k = slot;
-	__u64 v = 0;
-
-	bpf_map_lookup_elem(counts_fd, &k, &v);
-	return v;
-}
-
-static void getpids(int n)
-{
-	while (n--)
-		syscall(SYS_getpid);
-}
 
 static __u32 link_prog_id(int link_fd)
 {
@@ -69,7 +44,7 @@ static void check_pin_open_unpin(void)
 	__u64 c;
 
 	snprintf(pin, sizeof(pin), "/sys/fs/bpf/at_link_%d", (int)getpid());
-	l = bpf_program__attach_tracepoint(prog("at_tp"), "syscalls", "sys_enter_getpid");
+	l = bpf_program__attach_tracepoint(at_prog("at_tp"), "syscalls", "sys_enter_getpid");
 	CHECK(l != NULL, "attach: errno %d", errno);
 	if (!l)
 		return;
@@ -86,28 +61,28 @@ static void check_pin_open_unpin(void)
 	CHECK(bpf_link__fd(l2) > 2 && bpf_link__fd(l2) != bpf_link__fd(l),
 	      "fds %d %d", bpf_link__fd(l), bpf_link__fd(l2));
 	CHECK(bpf_link__pin_path(l2) && !strcmp(bpf_link__pin_path(l2), pin), "open pin_path");
-	CHECK_EQ(link_prog_id(bpf_link__fd(l2)), prog_id(prog("at_tp")));
+	CHECK_EQ(link_prog_id(bpf_link__fd(l2)), prog_id(at_prog("at_tp")));
 
 	/* The pin keeps the program attached after the first link goes. */
 	CHECK_EQ(bpf_link__destroy(l), 0);
-	c = count(0);
-	getpids(4);
-	CHECK_EQ(count(0), c + 4);
+	c = at_count(0);
+	at_getpids(4);
+	CHECK_EQ(at_count(0), c + 4);
 
 	CHECK_EQ(bpf_link__unpin(l2), 0);
 	CHECK(access(pin, F_OK) != 0 && errno == ENOENT, "pin file removed");
 	CHECK(bpf_link__pin_path(l2) == NULL, "pin path after unpin");
 	CHECK_UERR(bpf_link__unpin(l2), EINVAL);
 	/* Still attached through l2's fd; destroying it detaches. */
-	getpids(1);
-	CHECK_EQ(count(0), c + 5);
+	at_getpids(1);
+	CHECK_EQ(at_count(0), c + 5);
 	CHECK_EQ(bpf_link__destroy(l2), 0);
-	c = count(0);
-	getpids(3);
-	CHECK_EQ(count(0), c);
+	c = at_count(0);
+	at_getpids(3);
+	CHECK_EQ(at_count(0), c);
 
 	/* Not on bpffs, missing pins, NULL. */
-	l3 = bpf_program__attach_raw_tracepoint(prog("at_raw_tp"), "sys_enter");
+	l3 = bpf_program__attach_raw_tracepoint(at_prog("at_raw_tp"), "sys_enter");
 	CHECK(l3 != NULL, "attach raw_tp: errno %d", errno);
 	CHECK_UERR(bpf_link__pin(l3, "/tmp/at_link_not_bpffs"), EINVAL);
 	/* Only the last directory is created, as libbpf does. */
@@ -160,18 +135,18 @@ static void check_update_detach_disconnect(void)
 	if (cg < 0) {
 		h_missing("no cgroup v2 directory; update_program on a cgroup link not run");
 	} else {
-		l = bpf_program__attach_cgroup(prog("at_cg_sock"), cg);
+		l = bpf_program__attach_cgroup(at_prog("at_cg_sock"), cg);
 		CHECK(l != NULL, "attach_cgroup: errno %d", errno);
 		if (l) {
-			CHECK_EQ(link_prog_id(bpf_link__fd(l)), prog_id(prog("at_cg_sock")));
-			CHECK_EQ(bpf_link__update_program(l, prog("at_cg_sock2")), 0);
-			CHECK_EQ(link_prog_id(bpf_link__fd(l)), prog_id(prog("at_cg_sock2")));
+			CHECK_EQ(link_prog_id(bpf_link__fd(l)), prog_id(at_prog("at_cg_sock")));
+			CHECK_EQ(bpf_link__update_program(l, at_prog("at_cg_sock2")), 0);
+			CHECK_EQ(link_prog_id(bpf_link__fd(l)), prog_id(at_prog("at_cg_sock2")));
 			/* Another type of program: the kernel says EINVAL. */
-			CHECK_UERR(bpf_link__update_program(l, prog("at_tp")), EINVAL);
+			CHECK_UERR(bpf_link__update_program(l, at_prog("at_tp")), EINVAL);
 			CHECK_UERR(bpf_link__update_program(l, NULL), EINVAL);
 			/* Detach: the link stays, defunct. */
 			CHECK_EQ(bpf_link__detach(l), 0);
-			CHECK_EQ(link_prog_id(bpf_link__fd(l)), prog_id(prog("at_cg_sock2")));
+			CHECK_EQ(link_prog_id(bpf_link__fd(l)), prog_id(at_prog("at_cg_sock2")));
 			CHECK_EQ(bpf_link__destroy(l), 0);
 		}
 		close(cg);
@@ -179,14 +154,14 @@ static void check_update_detach_disconnect(void)
 	}
 
 	/* Perf-event links cannot be updated: the kernel says EINVAL. */
-	l = bpf_program__attach_tracepoint(prog("at_tp"), "syscalls", "sys_enter_getpid");
+	l = bpf_program__attach_tracepoint(at_prog("at_tp"), "syscalls", "sys_enter_getpid");
 	CHECK(l != NULL, "attach tracepoint: errno %d", errno);
-	CHECK_UERR(bpf_link__update_program(l, prog("at_tp2")), EINVAL);
+	CHECK_UERR(bpf_link__update_program(l, at_prog("at_tp2")), EINVAL);
 	CHECK_EQ(bpf_link__destroy(l), 0);
 
 	/* Disconnect: destroy frees the link but leaves the program attached and
 	 * the fd open (libbpf's contract); the caller closes it. */
-	l = bpf_program__attach_raw_tracepoint(prog("at_raw_tp"), "sys_enter");
+	l = bpf_program__attach_raw_tracepoint(at_prog("at_raw_tp"), "sys_enter");
 	CHECK(l != NULL, "attach raw_tp: errno %d", errno);
 	if (l) {
 		__u64 c;
@@ -195,13 +170,13 @@ static void check_update_detach_disconnect(void)
 		bpf_link__disconnect(l);
 		CHECK_EQ(bpf_link__destroy(l), 0);
 		CHECK_EQ(fcntl(fd, F_GETFD) >= 0, 1);
-		c = count(1);
-		getpids(3);
-		CHECK(count(1) >= c + 3, "still attached after disconnect+destroy");
+		c = at_count(1);
+		at_getpids(3);
+		CHECK(at_count(1) >= c + 3, "still attached after disconnect+destroy");
 		close(fd);
-		c = count(1);
-		getpids(3);
-		CHECK_EQ(count(1), c);
+		c = at_count(1);
+		at_getpids(3);
+		CHECK_EQ(at_count(1), c);
 	}
 }
 
@@ -220,30 +195,30 @@ static void check_cycles(void)
 
 		switch (i % 4) {
 		case 0:
-			l = bpf_program__attach_tracepoint(prog("at_tp"), "syscalls",
+			l = bpf_program__attach_tracepoint(at_prog("at_tp"), "syscalls",
 							   "sys_enter_getpid");
 			break;
 		case 1:
-			l = bpf_program__attach_raw_tracepoint(prog("at_raw_tp"), "sys_enter");
+			l = bpf_program__attach_raw_tracepoint(at_prog("at_raw_tp"), "sys_enter");
 			break;
 		case 2:
-			l = bpf_program__attach(prog("at_tp_btf"));
+			l = bpf_program__attach(at_prog("at_tp_btf"));
 			break;
 		default: {
 			LIBBPF_OPTS(bpf_uprobe_opts, uo, .func_name = "malloc");
-			l = bpf_program__attach_uprobe_opts(prog("at_uprobe"), 0, "libc.so.6", 0,
+			l = bpf_program__attach_uprobe_opts(at_prog("at_uprobe"), 0, "libc.so.6", 0,
 							    &uo);
 		}
 		}
 		if (!l || bpf_link__destroy(l) != 0)
 			ok = 0;
 		/* Failing attaches must not leak either. */
-		p = prog("at_kprobe");
+		p = at_prog("at_kprobe");
 		if (bpf_program__attach(p) && access("/sys/bus/event_source/devices/kprobe", F_OK))
 			ok = 0;
-		if (bpf_program__attach_tracepoint(prog("at_tp"), "at_nope", "at_nope"))
+		if (bpf_program__attach_tracepoint(at_prog("at_tp"), "at_nope", "at_nope"))
 			ok = 0;
-		if (bpf_program__attach_cgroup(prog("at_tp"), 0))
+		if (bpf_program__attach_cgroup(at_prog("at_tp"), 0))
 			ok = 0;
 		if (!ok) {
 			CHECK(ok, "cycle %d failed: errno %d", i, errno);
@@ -267,7 +242,7 @@ static void check_bad_pointers(void)
 	CHECK_UERR(bpf_link__pin(NULL, "/sys/fs/bpf/at_x"), EINVAL);
 	CHECK_UERR(bpf_link__unpin(NULL), EINVAL);
 	CHECK_UERR(bpf_link__detach(NULL), EINVAL);
-	CHECK_UERR(bpf_link__update_program(NULL, prog("at_tp")), EINVAL);
+	CHECK_UERR(bpf_link__update_program(NULL, at_prog("at_tp")), EINVAL);
 	CHECK(bpf_link__pin_path(NULL) == NULL, "pin_path(NULL)");
 	bpf_link__disconnect(NULL);
 	bpf_link__disconnect((struct bpf_link *)junk);
@@ -290,12 +265,12 @@ static void check_bad_pointers(void)
 		  EINVAL);
 	/* opts with a bad sz. */
 	struct bpf_kprobe_opts ko = { .sz = 1 };
-	CHECK_RET(bpf_program__attach_kprobe_opts(prog("at_kprobe"), "x", &ko), NULL, EINVAL);
+	CHECK_RET(bpf_program__attach_kprobe_opts(at_prog("at_kprobe"), "x", &ko), NULL, EINVAL);
 	struct bpf_iter_attach_opts io = { .sz = 2 };
-	CHECK_RET(bpf_program__attach_iter(prog("at_iter"), &io), NULL, EINVAL);
+	CHECK_RET(bpf_program__attach_iter(at_prog("at_iter"), &io), NULL, EINVAL);
 
 	/* A destroyed link is unknown afterwards. */
-	l = bpf_program__attach_raw_tracepoint(prog("at_raw_tp"), "sys_enter");
+	l = bpf_program__attach_raw_tracepoint(at_prog("at_raw_tp"), "sys_enter");
 	CHECK(l != NULL, "attach: errno %d", errno);
 	CHECK_EQ(bpf_link__destroy(l), 0);
 	CHECK_UERR(bpf_link__destroy(l), EINVAL);
@@ -306,7 +281,6 @@ int main(void)
 {
 	char path[PATH_MAX];
 	int fds, r;
-	__u32 k = 0, pid = getpid();
 
 	require_root();
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -317,22 +291,20 @@ int main(void)
 	if (r)
 		return h_done("link_ops");
 	fds = h_count_fds();
-	obj = bpf_object__open_file(path, NULL);
-	CHECK(obj != NULL, "open: errno %d", errno);
-	if (!obj || bpf_object__load(obj)) {
+	at_obj = bpf_object__open_file(path, NULL);
+	CHECK(at_obj != NULL, "open: errno %d", errno);
+	if (!at_obj || bpf_object__load(at_obj)) {
 		CHECK(0, "load failed: errno %d", errno);
 		return h_done("link_ops");
 	}
-	counts_fd = bpf_object__find_map_fd_by_name(obj, "counts");
-	cfg_fd = bpf_object__find_map_fd_by_name(obj, "cfg");
-	bpf_map_update_elem(cfg_fd, &k, &pid, BPF_ANY);
+	at_use_maps();
 
 	check_pin_open_unpin();
 	check_update_detach_disconnect();
 	check_cycles();
 	check_bad_pointers();
 
-	bpf_object__close(obj);
+	bpf_object__close(at_obj);
 	CHECK_EQ(h_count_fds(), fds);
 	unlink(pin);
 	at_clean();
