@@ -92,12 +92,7 @@ static void check_errors(void)
 		LIBBPF_OPTS(perf_buffer_raw_opts, ro, .cpu_cnt = 2, .cpus = cpus, .map_keys = keys);
 		struct perf_buffer *pb;
 
-		memset(&attr, 0, sizeof(attr));
-		attr.size = sizeof(attr);
-		attr.type = PERF_TYPE_SOFTWARE;
-		attr.config = PERF_COUNT_SW_BPF_OUTPUT;
-		attr.sample_type = PERF_SAMPLE_RAW;
-		attr.sample_period = 1;
+		ev_output_attr(&attr, 0);
 		CHECK_RET(perf_buffer__new_raw(o.pb_fd, 1, &attr, NULL, NULL, &ro), NULL, E2BIG);
 		CHECK_EQ(ev_count_maps(), maps);
 		CHECK_EQ(h_count_fds(), fds);
@@ -240,13 +235,7 @@ static void check_raw(void)
 	LIBBPF_OPTS(perf_buffer_raw_opts, ro, .cpu_cnt = 1, .cpus = cpus, .map_keys = keys);
 	struct perf_buffer *pb;
 
-	memset(&attr, 0, sizeof(attr));
-	attr.size = sizeof(attr);
-	attr.type = PERF_TYPE_SOFTWARE;
-	attr.config = PERF_COUNT_SW_BPF_OUTPUT;
-	attr.sample_type = PERF_SAMPLE_RAW;
-	attr.sample_period = 1;
-	attr.wakeup_events = 1;
+	ev_output_attr(&attr, 1);
 	pb = perf_buffer__new_raw(o.pb_fd, 2, &attr, on_event, NULL, &ro);
 	CHECK(pb != NULL, "perf_buffer__new_raw: %s", strerror(errno));
 	if (!pb)
@@ -302,8 +291,6 @@ static void check_tracepoint(void)
 {
 	struct rx r = { 0 };
 	struct perf_buffer *pb;
-	__u32 k;
-	__u64 v;
 	int link, i, tries;
 	const int N = 50;
 
@@ -311,10 +298,7 @@ static void check_tracepoint(void)
 	CHECK(pb != NULL, "perf_buffer__new: %s", strerror(errno));
 	if (!pb)
 		return;
-	k = 1; v = SYS_getpid; bpf_map_update_elem(o.cfg_fd, &k, &v, 0);
-	k = 2; v = 0; bpf_map_update_elem(o.cfg_fd, &k, &v, 0);
-	k = 0; v = ev_pid; bpf_map_update_elem(o.cfg_fd, &k, &v, 0);
-	link = bpf_raw_tracepoint_open("sys_enter", o.getpid_fd);
+	link = ev_getpid_start(&o);
 	CHECK(link > 2, "bpf_raw_tracepoint_open: %s", strerror(errno));
 	if (link >= 0) {
 		r.want_size = 32;
@@ -324,7 +308,7 @@ static void check_tracepoint(void)
 			CHECK(perf_buffer__poll(pb, 100) >= 0, "poll: %s", strerror(errno));
 		close(link);
 	}
-	k = 0; v = 0; bpf_map_update_elem(o.cfg_fd, &k, &v, 0);
+	ev_getpid_stop(&o);
 	CHECK_EQ(r.n, N);
 	CHECK_EQ(r.bad, 0);
 	CHECK_EQ(r.lost, 0);

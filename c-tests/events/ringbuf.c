@@ -243,8 +243,6 @@ static void check_tracepoint(void)
 {
 	struct rx r = { 0 };
 	struct ring_buffer *rb;
-	__u32 k;
-	__u64 v;
 	int link, i, tries;
 	const int N = 50;
 
@@ -252,10 +250,7 @@ static void check_tracepoint(void)
 	CHECK(rb != NULL, "ring_buffer__new: %s", strerror(errno));
 	if (!rb)
 		return;
-	k = 1; v = SYS_getpid; bpf_map_update_elem(o.cfg_fd, &k, &v, 0);
-	k = 2; v = 0; bpf_map_update_elem(o.cfg_fd, &k, &v, 0);
-	k = 0; v = ev_pid; bpf_map_update_elem(o.cfg_fd, &k, &v, 0);
-	link = bpf_raw_tracepoint_open("sys_enter", o.getpid_fd);
+	link = ev_getpid_start(&o);
 	CHECK(link > 2, "bpf_raw_tracepoint_open: %s", strerror(errno));
 	if (link < 0) {
 		ring_buffer__free(rb);
@@ -267,7 +262,7 @@ static void check_tracepoint(void)
 	for (tries = 0; r.n < N && tries < 20; tries++)
 		CHECK(ring_buffer__poll(rb, 100) >= 0, "poll: %s", strerror(errno));
 	close(link);
-	k = 0; v = 0; bpf_map_update_elem(o.cfg_fd, &k, &v, 0);
+	ev_getpid_stop(&o);
 	CHECK_EQ(r.n, N);
 	CHECK_EQ(r.bad, 0);
 	/* perf records of the same events are drained by perfbuf.c; none here. */

@@ -9,11 +9,13 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <limits.h>
+#include <linux/perf_event.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include "bpfobj.h"
 
@@ -94,6 +96,42 @@ static inline int ev_emit(struct ev_obj *o, __u32 seq, __u32 size, int mode)
 	if (bpf_prog_test_run_opts(o->emit_fd, &t))
 		return -1;
 	return (int)t.retval;
+}
+
+/* Attaches `on_getpid` to sys_enter: from now on every getpid() of this process
+ * emits one record to both buffers, numbered from 0. Returns the raw
+ * tracepoint's fd (negative on failure); ev_getpid_stop() once it is closed. */
+static inline int ev_getpid_start(struct ev_obj *o)
+{
+	__u32 k;
+	__u64 v;
+
+	k = 1; v = SYS_getpid; bpf_map_update_elem(o->cfg_fd, &k, &v, 0);
+	k = 2; v = 0; bpf_map_update_elem(o->cfg_fd, &k, &v, 0);
+	k = 0; v = ev_pid; bpf_map_update_elem(o->cfg_fd, &k, &v, 0);
+	return bpf_raw_tracepoint_open("sys_enter", o->getpid_fd);
+}
+
+/* No process's getpid() emits records any more. */
+static inline void ev_getpid_stop(struct ev_obj *o)
+{
+	__u32 k = 0;
+	__u64 v = 0;
+
+	bpf_map_update_elem(o->cfg_fd, &k, &v, 0);
+}
+
+/* The perf event of a PERF_EVENT_ARRAY slot: every BPF output sample, raw data,
+ * and a wakeup after each `wakeup_events` samples (0: the kernel's default). */
+static inline void ev_output_attr(struct perf_event_attr *attr, __u32 wakeup_events)
+{
+	memset(attr, 0, sizeof(*attr));
+	attr->size = sizeof(*attr);
+	attr->type = PERF_TYPE_SOFTWARE;
+	attr->config = PERF_COUNT_SW_BPF_OUTPUT;
+	attr->sample_type = PERF_SAMPLE_RAW;
+	attr->sample_period = 1;
+	attr->wakeup_events = wakeup_events;
 }
 
 /* Checks a received record against what `emit` wrote for `seq`. */
