@@ -398,22 +398,13 @@ static void rerun_forced_ioctl(void)
 
 int main(void)
 {
-	char path[PATH_MAX];
-	int fds, r;
+	int fds;
 
 	require_root();
 	forced_ioctl = getenv("LIBBPFRS_FORCE_PERF_IOCTL") != NULL;
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	r = at_build("at_progs", path, sizeof(path));
-	if (r == 1)
-		h_skip("clang not installed");
-	CHECK_EQ(r, 0);
-	if (r)
-		return h_done("attach_events");
 	fds = h_count_fds();
-	at_obj = bpf_object__open_file(path, NULL);
-	CHECK(at_obj != NULL, "open: errno %d", errno);
-	if (!at_obj)
+	if (at_open())
 		return h_done("attach_events");
 	/* Not loaded yet: no fd to attach. */
 	CHECK_RET(bpf_program__attach(at_prog("at_tp")), NULL, EINVAL);

@@ -279,21 +279,14 @@ static void check_bad_pointers(void)
 
 int main(void)
 {
-	char path[PATH_MAX];
-	int fds, r;
+	int fds;
 
 	require_root();
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	r = at_build("at_progs", path, sizeof(path));
-	if (r == 1)
-		h_skip("clang not installed");
-	CHECK_EQ(r, 0);
-	if (r)
-		return h_done("link_ops");
 	fds = h_count_fds();
-	at_obj = bpf_object__open_file(path, NULL);
-	CHECK(at_obj != NULL, "open: errno %d", errno);
-	if (!at_obj || bpf_object__load(at_obj)) {
+	if (at_open())
+		return h_done("link_ops");
+	if (bpf_object__load(at_obj)) {
 		CHECK(0, "load failed: errno %d", errno);
 		return h_done("link_ops");
 	}

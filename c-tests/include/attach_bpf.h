@@ -45,6 +45,23 @@ static void at_clean(void)
 static struct bpf_object *at_obj;
 static int at_counts_fd, at_cfg_fd;
 
+/* Builds c-tests/bpf/at_progs.bpf.c and opens it (not loaded) into at_obj: 0,
+ * or -1 after a failed check. Skips the test without clang. */
+static inline int at_open(void)
+{
+	char path[PATH_MAX];
+	int r = at_build("at_progs", path, sizeof(path));
+
+	if (r == 1)
+		h_skip("clang not installed");
+	CHECK_EQ(r, 0);
+	if (r)
+		return -1;
+	at_obj = bpf_object__open_file(path, NULL);
+	CHECK(at_obj != NULL, "open: errno %d", errno);
+	return at_obj ? 0 : -1;
+}
+
 /* A program of at_obj by name; a missing one is a failed check. */
 static inline struct bpf_program *at_prog(const char *name)
 {

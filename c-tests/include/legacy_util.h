@@ -1,9 +1,11 @@
 /* Shared helpers of the c-tests/legacy/ tests (the bpf_load.c loader): build
- * a c-tests/bpf/lg_*.bpf.c object with clang at run time, private network
- * namespaces, and small socket utilities. */
+ * a c-tests/bpf/lg_*.bpf.c object with clang at run time, capture what the
+ * loader prints, private network namespaces, and small socket utilities.
+ * Define _GNU_SOURCE before including any header (O_TMPFILE). */
 #ifndef LG_UTIL_H
 #define LG_UTIL_H
 
+#include <fcntl.h>
 #include <limits.h>
 #include <net/if.h>
 #include <sched.h>
@@ -37,6 +39,37 @@ static inline int lg_build(const char *name, const char *flags, const char *out,
 static inline void lg_cleanup(void)
 {
 	bpfobj_rmdir(lg_dir);
+}
+
+/* stdout sent to an unnamed temporary file around a call, for the messages
+ * the loader prints: lg_stdout_begin(&c), the call, then lg_stdout_end(&c, out,
+ * size) copies what was printed into `out` (NUL-terminated) and leaves errno as
+ * the call left it. */
+struct lg_capture {
+	int saved, fd;
+};
+
+static inline void lg_stdout_begin(struct lg_capture *c)
+{
+	fflush(stdout);
+	c->fd = open("/tmp", O_TMPFILE | O_RDWR, 0600);
+	c->saved = dup(1);
+	dup2(c->fd, 1);
+	errno = 0;
+}
+
+static inline void lg_stdout_end(struct lg_capture *c, char *out, size_t size)
+{
+	int e = errno;
+	ssize_t n;
+
+	fflush(stdout);
+	dup2(c->saved, 1);
+	close(c->saved);
+	n = pread(c->fd, out, size - 1, 0);
+	out[n > 0 ? n : 0] = 0;
+	close(c->fd);
+	errno = e;
 }
 
 /* Moves this process into a new network namespace and brings its lo up, so the

@@ -16,23 +16,12 @@ static char out[1 << 22];
  * and leaves errno as the call left it. */
 static int load_captured(const char *path, fixup_map_cb cb)
 {
-	int saved, fd, r, e;
-	ssize_t n;
+	struct lg_capture c;
+	int r;
 
-	fflush(stdout);
-	fd = open("/tmp", O_TMPFILE | O_RDWR, 0600);
-	saved = dup(1);
-	dup2(fd, 1);
-	errno = 0;
+	lg_stdout_begin(&c);
 	r = cb ? load_bpf_file_fixup_map(path, cb) : load_bpf_file((char *)path);
-	e = errno;
-	fflush(stdout);
-	dup2(saved, 1);
-	close(saved);
-	n = pread(fd, out, sizeof(out) - 1, 0);
-	out[n > 0 ? n : 0] = 0;
-	close(fd);
-	errno = e;
+	lg_stdout_end(&c, out, sizeof(out));
 	return r;
 }
 

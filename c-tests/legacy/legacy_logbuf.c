@@ -31,8 +31,8 @@ static char out[1 << 22];
 int main(void)
 {
 	char path[PATH_MAX];
-	int saved, fd, r, e, i, ok;
-	ssize_t n;
+	struct lg_capture c;
+	int r, e, i, ok;
 
 	require_root();
 	if (lg_build("lg_bad", "-DLG_BAD_VERIFIER -DLG_LONG=300", "verifier", path, PATH_MAX))
@@ -40,19 +40,10 @@ int main(void)
 	memset(after.canary, 0x5a, sizeof(after.canary));
 	memset(bpf_log_buf, 'X', sizeof(bpf_log_buf));
 
-	fflush(stdout);
-	fd = open("/tmp", O_TMPFILE | O_RDWR, 0600);
-	saved = dup(1);
-	dup2(fd, 1);
-	errno = 0;
+	lg_stdout_begin(&c);
 	r = load_bpf_file(path);
+	lg_stdout_end(&c, out, sizeof(out));
 	e = errno;
-	fflush(stdout);
-	dup2(saved, 1);
-	close(saved);
-	n = pread(fd, out, sizeof(out) - 1, 0);
-	out[n > 0 ? n : 0] = 0;
-	close(fd);
 
 	CHECK_EQ(r, -1);
 	/* The log did not fit in 4096 bytes: the kernel says ENOSPC and keeps a

@@ -13,23 +13,12 @@ static char out[4096];
 
 static int xdp_captured(int ifindex, int fd, __u32 flags)
 {
-	int saved, tmp, r, e;
-	ssize_t n;
+	struct lg_capture c;
+	int r;
 
-	fflush(stdout);
-	tmp = open("/tmp", O_TMPFILE | O_RDWR, 0600);
-	saved = dup(1);
-	dup2(tmp, 1);
-	errno = 0;
+	lg_stdout_begin(&c);
 	r = set_link_xdp_fd(ifindex, fd, flags);
-	e = errno;
-	fflush(stdout);
-	dup2(saved, 1);
-	close(saved);
-	n = pread(tmp, out, sizeof(out) - 1, 0);
-	out[n > 0 ? n : 0] = 0;
-	close(tmp);
-	errno = e;
+	lg_stdout_end(&c, out, sizeof(out));
 	return r;
 }
 
