@@ -49,10 +49,7 @@ static void ingress(void)
 	CHECK_EQ(bpf_tc_query(&hook, &q), 0);
 	CHECK_EQ(q.prog_id, in_id);
 
-	before = nl_count(in_map);
-	CHECK_EQ(nl_send_udp(5), 5);
-	CHECK(nl_count(in_map) >= before + 5, "ingress count %llu -> %llu",
-	      (unsigned long long)before, (unsigned long long)nl_count(in_map));
+	nl_check_counted(in_map, nl_send_udp, 5, "ingress");
 
 	/* Same handle/priority: EEXIST unless replacing. */
 	o.prog_id = 0;
@@ -99,16 +96,12 @@ static void egress(void)
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifx, .attach_point = BPF_TC_EGRESS);
 	LIBBPF_OPTS(bpf_tc_opts, o, .prog_fd = eg_fd, .handle = 3, .priority = 2);
 	LIBBPF_OPTS(bpf_tc_opts, q, .handle = 3, .priority = 2);
-	__u64 before;
 
 	/* The clsact qdisc is shared by both directions. */
 	CHECK_UERR(bpf_tc_hook_create(&hook), EEXIST);
 	CHECK_EQ(bpf_tc_attach(&hook, &o), 0);
 	CHECK_EQ(o.prog_id, eg_id);
-	before = nl_count(eg_map);
-	CHECK_EQ(send_from_a(4), 4);
-	CHECK(nl_count(eg_map) >= before + 4, "egress count %llu -> %llu",
-	      (unsigned long long)before, (unsigned long long)nl_count(eg_map));
+	nl_check_counted(eg_map, send_from_a, 4, "egress");
 	/* Destroying one direction flushes its filters. */
 	CHECK_EQ(bpf_tc_hook_destroy(&hook), 0);
 	CHECK(bpf_tc_query(&hook, &q) < 0, "egress filter survived the flush");

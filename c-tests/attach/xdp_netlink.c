@@ -27,12 +27,7 @@ static __u32 query_id(int flags)
 
 static void traffic(const char *what)
 {
-	__u64 before = nl_count(map_fd);
-	int sent = nl_send_udp(5);
-
-	CHECK_EQ(sent, 5);
-	CHECK(nl_count(map_fd) >= before + 5, "%s: count went from %llu to %llu", what,
-	      (unsigned long long)before, (unsigned long long)nl_count(map_fd));
+	nl_check_counted(map_fd, nl_send_udp, 5, what);
 }
 
 static void skb_mode(void)

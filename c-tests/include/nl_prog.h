@@ -1,6 +1,7 @@
 /* Raw-instruction programs for the XDP/TC netlink tests: a packet counter that
  * adds 1 to slot 0 of a one-entry ARRAY and returns `ret`, and a program that
- * only returns `ret` (their ids: raw_bpf.h's raw_prog_id). */
+ * only returns `ret` (their ids: raw_bpf.h's raw_prog_id); included after
+ * harness.h, a check that sent traffic was counted. */
 #ifndef LIBBPFRS_NL_PROG_H
 #define LIBBPFRS_NL_PROG_H
 
@@ -43,5 +44,19 @@ static inline __u64 nl_count(int map_fd)
 	bpf_map_lookup_elem(map_fd, &k, &v);
 	return v;
 }
+
+#ifdef LIBBPFRS_TEST_HARNESS_H
+/* Sends n datagrams with `send` (nl_netns.h's nl_send_udp into A, or a test's
+ * own sender) and checks that all left and that the counter in `map_fd` grew by
+ * at least n. */
+static inline void nl_check_counted(int map_fd, int (*send)(int), int n, const char *what)
+{
+	__u64 before = nl_count(map_fd);
+
+	CHECK_EQ(send(n), n);
+	CHECK(nl_count(map_fd) >= before + n, "%s: count went from %llu to %llu", what,
+	      (unsigned long long)before, (unsigned long long)nl_count(map_fd));
+}
+#endif
 
 #endif
