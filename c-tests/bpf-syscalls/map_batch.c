@@ -83,11 +83,24 @@ static void check_walk_contents(__u32 total)
 		}
 }
 
+/* A walk of the whole filled map: all N elements once, then the end of the walk
+ * (`end_r`, errno ENOENT). */
+static void check_full_walk(int fd, int del, __u32 chunk, int end_r)
+{
+	int r = 0, e = 0;
+	__u32 total = walk(fd, del, chunk, &r, &e);
+
+	CHECK_EQ(total, N);
+	CHECK_EQ(r, end_r);
+	CHECK_EQ(e, ENOENT);
+	check_walk_contents(total);
+}
+
 static void test_hash_batches(void)
 {
-	__u32 count, total, k, del[4];
+	__u32 count, k, del[4];
 	__u64 v;
-	int fd, end_r = 0, end_errno = 0;
+	int fd;
 
 	fd = bpf_map_create(BPF_MAP_TYPE_HASH, "batch", 4, 8, N, NULL);
 	CHECK(fd > 2, "bpf_map_create: %d (%s)", fd, strerror(errno));
@@ -109,26 +122,14 @@ static void test_hash_batches(void)
 	fill(fd);
 
 	/* Lookup in chunks until ENOENT; every element once. */
-	total = walk(fd, 0, 64, &end_r, &end_errno);
-	CHECK_EQ(total, N);
-	CHECK_EQ(end_r, -1);
-	CHECK_EQ(end_errno, ENOENT);
-	check_walk_contents(total);
+	check_full_walk(fd, 0, 64, -1);
 	/* The same walk in strict mode ends with -ENOENT. */
 	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
-	total = walk(fd, 0, 100, &end_r, &end_errno);
+	check_full_walk(fd, 0, 100, -ENOENT);
 	libbpf_set_strict_mode(LIBBPF_STRICT_NONE);
-	CHECK_EQ(total, N);
-	CHECK_EQ(end_r, -ENOENT);
-	CHECK_EQ(end_errno, ENOENT);
-	check_walk_contents(total);
 
 	/* Lookup-and-delete in chunks: all elements, then the map is empty. */
-	total = walk(fd, 1, 100, &end_r, &end_errno);
-	CHECK_EQ(total, N);
-	CHECK_EQ(end_r, -1);
-	CHECK_EQ(end_errno, ENOENT);
-	check_walk_contents(total);
+	check_full_walk(fd, 1, 100, -1);
 	CHECK_KERR(bpf_map_get_next_key(fd, NULL, &k), ENOENT);
 
 	/* Delete: the first half by batch. */

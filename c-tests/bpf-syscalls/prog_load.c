@@ -312,6 +312,17 @@ static void test_runs(void)
 	close(fd);
 }
 
+/* The 0.x attr of a 2-instruction socket filter named "legacy_xattr_name". */
+static void legacy_attr(struct bpf_load_program_attr *la, const struct bpf_insn *insns)
+{
+	memset(la, 0, sizeof(*la));
+	la->prog_type = SF;
+	la->insns = insns;
+	la->insns_cnt = 2;
+	la->license = "GPL";
+	la->name = "legacy_xattr_name";
+}
+
 static void legacy_loads(void)
 {
 	char log[4096];
@@ -335,12 +346,7 @@ static void legacy_loads(void)
 		/* xattr: NULL attr, log rules, a name, log_level from the attr. */
 		CHECK_RET(bpf_load_program_xattr(NULL, NULL, 0), -EINVAL, EINVAL);
 		struct bpf_load_program_attr la;
-		memset(&la, 0, sizeof(la));
-		la.prog_type = SF;
-		la.insns = uninit;
-		la.insns_cnt = 2;
-		la.license = "GPL";
-		la.name = "legacy_xattr_name";
+		legacy_attr(&la, uninit);
 		la.log_level = 1;
 		memset(log, 0, sizeof(log));
 		CHECK_RET(bpf_load_program_xattr(&la, log, sizeof(log)), KERR(EACCES), EACCES);
@@ -360,12 +366,7 @@ static void legacy_loads(void)
 
 	struct bpf_load_program_attr la;
 	struct bpf_prog_info info;
-	memset(&la, 0, sizeof(la));
-	la.prog_type = SF;
-	la.insns = ret7;
-	la.insns_cnt = 2;
-	la.license = "GPL";
-	la.name = "legacy_xattr_name";
+	legacy_attr(&la, ret7);
 	fd = bpf_load_program_xattr(&la, NULL, 0);
 	CHECK(fd > 2, "bpf_load_program_xattr: %d", fd);
 	CHECK_EQ(raw_prog_info(fd, &info), 0);

@@ -1,6 +1,7 @@
 /* Shared by the c-tests/object/obj_*.c tests and c-tests/oracle/objects.c: finds a BPF
  * source under c-tests/bpf/, compiles it with clang at run time into a private
- * directory (/tmp/ot_<tag>.<pid>), reads files into memory, cleans up. */
+ * directory (/tmp/ot_<tag>.<pid>), reads files into memory, cleans up; included
+ * after harness.h, checks an object's maps against what a test expects. */
 #ifndef LIBBPFRS_OBJ_UTIL_H
 #define LIBBPFRS_OBJ_UTIL_H
 
@@ -94,5 +95,33 @@ static inline void ot_cleanup(void)
 	if (bpfobj_rmdir(ot_dir))
 		fprintf(stderr, "cleanup of %s failed\n", ot_dir);
 }
+
+#ifdef LIBBPFRS_TEST_HARNESS_H
+#include <bpf/libbpf.h>
+
+/* What a test expects of one map of an object. */
+struct ot_map_want {
+	const char *name;
+	enum bpf_map_type type;
+	__u32 key, value, max;
+};
+
+/* Checks the map w->name of `obj` through the bpf_map__* getters (type, key and
+ * value size, max_entries) and returns it; a missing map is a failed check and
+ * NULL. */
+static inline struct bpf_map *ot_check_map(struct bpf_object *obj, const struct ot_map_want *w)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(obj, w->name);
+
+	CHECK(m != NULL, "map %s: errno %d", w->name, errno);
+	if (!m)
+		return NULL;
+	CHECK_EQ(bpf_map__type(m), w->type);
+	CHECK_EQ(bpf_map__key_size(m), w->key);
+	CHECK_EQ(bpf_map__value_size(m), w->value);
+	CHECK_EQ(bpf_map__max_entries(m), w->max);
+	return m;
+}
+#endif
 
 #endif

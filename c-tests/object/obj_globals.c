@@ -39,14 +39,9 @@ static void check_open(struct bpf_object *obj)
 	int n = 0;
 
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		m = bpf_object__find_map_by_name(obj, want[i].name);
-		CHECK(m != NULL, "%s: errno %d", want[i].name, errno);
-		if (!m)
-			continue;
-		CHECK_EQ(bpf_map__type(m), BPF_MAP_TYPE_ARRAY);
-		CHECK_EQ(bpf_map__key_size(m), 4);
-		CHECK_EQ(bpf_map__value_size(m), want[i].value);
-		CHECK_EQ(bpf_map__max_entries(m), 1);
+		struct ot_map_want w = { want[i].name, BPF_MAP_TYPE_ARRAY, 4, want[i].value, 1 };
+
+		ot_check_map(obj, &w);
 	}
 	bpf_object__for_each_map(m, obj) n++;
 	CHECK_EQ(n, 4);

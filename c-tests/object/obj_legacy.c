@@ -15,11 +15,7 @@ static char path16[PATH_MAX], path20[PATH_MAX], path28[PATH_MAX], path28g[PATH_M
 
 static void check_maps(struct bpf_object *obj)
 {
-	static const struct {
-		const char *name;
-		enum bpf_map_type type;
-		__u32 key, value, max;
-	} want[] = {
+	static const struct ot_map_want want[] = {
 		{ "counts", BPF_MAP_TYPE_ARRAY, 4, 8, 4 },
 		{ "lens", BPF_MAP_TYPE_HASH, 4, 4, 16 },
 		{ "hidden", BPF_MAP_TYPE_ARRAY, 4, 4, 2 },
@@ -28,15 +24,9 @@ static void check_maps(struct bpf_object *obj)
 	int n = 0;
 
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		m = bpf_object__find_map_by_name(obj, want[i].name);
-		CHECK(m != NULL, "map %s: errno %d", want[i].name, errno);
-		if (!m)
-			continue;
-		CHECK(!strcmp(bpf_map__name(m), want[i].name), "%s", bpf_map__name(m));
-		CHECK_EQ(bpf_map__type(m), want[i].type);
-		CHECK_EQ(bpf_map__key_size(m), want[i].key);
-		CHECK_EQ(bpf_map__value_size(m), want[i].value);
-		CHECK_EQ(bpf_map__max_entries(m), want[i].max);
+		m = ot_check_map(obj, &want[i]);
+		if (m)
+			CHECK(!strcmp(bpf_map__name(m), want[i].name), "%s", bpf_map__name(m));
 	}
 	bpf_object__for_each_map(m, obj) n++;
 	CHECK_EQ(n, 3); /* no .data/.bss: the object has no global variables */
