@@ -12,6 +12,7 @@
 #include <mntent.h>
 #include <sys/syscall.h>
 #include "harness.h"
+#include "cgroup2.h"
 #include "attach_bpf.h"
 
 static char pin[128];
@@ -104,34 +105,13 @@ static void check_pin_open_unpin(void)
 	CHECK_RET(bpf_link__open(NULL), NULL, EFAULT);
 }
 
-static int cgroup_dir(char *dir, size_t n)
-{
-	struct mntent *m;
-	FILE *f = setmntent("/proc/self/mounts", "r");
-	char root[256] = "";
-
-	while (f && (m = getmntent(f)))
-		if (!strcmp(m->mnt_type, "cgroup2")) {
-			snprintf(root, sizeof(root), "%s", m->mnt_dir);
-			break;
-		}
-	if (f)
-		endmntent(f);
-	if (!root[0])
-		return -1;
-	snprintf(dir, n, "%s/at_link_cg_%d", root, (int)getpid());
-	if (mkdir(dir, 0755))
-		return -1;
-	return open(dir, O_RDONLY | O_DIRECTORY);
-}
-
 static void check_update_detach_disconnect(void)
 {
 	char dir[320];
 	struct bpf_link *l;
 	int cg, fd;
 
-	cg = cgroup_dir(dir, sizeof(dir));
+	cg = cg2_make_dir("at_link_cg", dir, sizeof(dir));
 	if (cg < 0) {
 		h_missing("no cgroup v2 directory; update_program on a cgroup link not run");
 	} else {
@@ -152,6 +132,7 @@ static void check_update_detach_disconnect(void)
 		close(cg);
 		CHECK_EQ(rmdir(dir), 0);
 	}
+	cg2_release();
 
 	/* Perf-event links cannot be updated: the kernel says EINVAL. */
 	l = bpf_program__attach_tracepoint(at_prog("at_tp"), "syscalls", "sys_enter_getpid");

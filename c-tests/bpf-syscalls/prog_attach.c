@@ -24,16 +24,6 @@ static const struct bpf_insn ret0[] = { MOV64_IMM(0, 0), EXIT_INSN() };
 /* The cgroup v2 test directory (cgroup2.h finds or mounts the hierarchy). */
 static char cg_dir[300];
 
-static int cgroup_setup(void)
-{
-	if (cg2_find())
-		return -1;
-	snprintf(cg_dir, sizeof(cg_dir), "%s/libbpfrs-prog-attach-%d", cg2_root, (int)getpid());
-	if (mkdir(cg_dir, 0755))
-		return -1;
-	return open(cg_dir, O_RDONLY | O_DIRECTORY);
-}
-
 static void cgroup_cleanup(void)
 {
 	CHECK(rmdir(cg_dir) == 0, "rmdir %s: %s", cg_dir, strerror(errno));
@@ -299,7 +289,7 @@ int main(void)
 	int cg, p1, p2;
 
 	require_root();
-	cg = cgroup_setup();
+	cg = cg2_make_dir("libbpfrs-prog-attach", cg_dir, sizeof(cg_dir));
 	if (cg < 0)
 		h_skip("cannot create a cgroup v2 directory");
 	p1 = load_skb(BPF_CGROUP_INET_INGRESS, "skb_one");

@@ -5,6 +5,7 @@
 #define LIBBPFRS_CGROUP2_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <mntent.h>
 #include <stdio.h>
 #include <string.h>
@@ -41,6 +42,19 @@ static inline int cg2_find(void)
 	}
 	cg2_mounted_here = 1;
 	return 0;
+}
+
+/* Makes a test cgroup <root>/<name>_<pid> (cg2_find first) and writes its path
+ * to `dir`: an O_DIRECTORY fd on it, or -1. The caller removes the directory,
+ * then calls cg2_release(). */
+static inline int cg2_make_dir(const char *name, char *dir, size_t n)
+{
+	if (cg2_find())
+		return -1;
+	snprintf(dir, n, "%s/%s_%d", cg2_root, name, (int)getpid());
+	if (mkdir(dir, 0755))
+		return -1;
+	return open(dir, O_RDONLY | O_DIRECTORY);
 }
 
 /* Undoes a mount made by cg2_find(). */

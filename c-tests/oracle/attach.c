@@ -48,16 +48,6 @@ __attribute__((noinline)) int at_oracle_target(int x)
 	return x * 2;
 }
 
-static int open_cgroup(void)
-{
-	if (cg2_find())
-		return -1;
-	snprintf(cg_dir, sizeof(cg_dir), "%s/at_oracle_%d", cg2_root, (int)getpid());
-	if (mkdir(cg_dir, 0755))
-		return -1;
-	return open(cg_dir, O_RDONLY | O_DIRECTORY);
-}
-
 static int new_netns(void)
 {
 	int self = open("/proc/self/ns/net", O_RDONLY), ns = -1;
@@ -132,7 +122,7 @@ static void tracepoints(void)
 
 static void fd_targets(void)
 {
-	int cg = open_cgroup(), ns = new_netns();
+	int cg = cg2_make_dir("at_oracle", cg_dir, sizeof(cg_dir)), ns = new_netns();
 	struct bpf_iter_attach_opts bad = { .sz = 2 };
 
 	o_self_check(cg >= 0, "cgroup dir: %s", strerror(errno));

@@ -222,16 +222,6 @@ static void bind_map(void)
 
 static char cg_dir[300];
 
-static int cgroup_open(void)
-{
-	if (cg2_find())
-		return -1;
-	snprintf(cg_dir, sizeof(cg_dir), "%s/libbpfrs-oracle-prog_%d", cg2_root, (int)getpid());
-	if (mkdir(cg_dir, 0755))
-		return -1;
-	return open(cg_dir, O_RDONLY | O_DIRECTORY);
-}
-
 static void query(int cg, enum bpf_attach_type type, __u32 room, const char *what, int p1, int p2)
 {
 	__u32 ids[4] = { 0 }, flags = 0xdead, cnt = room;
@@ -475,7 +465,7 @@ int main(void)
 	test_run();
 	btf_load();
 	bind_map();
-	cg = cgroup_open();
+	cg = cg2_make_dir("libbpfrs-oracle-prog", cg_dir, sizeof(cg_dir));
 	printf("cgroup v2 directory: %d\n", cg >= 0);
 	if (cg >= 0) {
 		attach(cg);
