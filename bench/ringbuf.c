@@ -9,7 +9,7 @@
  * Prints one line per path: events/s over all rounds (best round too). */
 #define _GNU_SOURCE
 #include <time.h>
-#include "../c-tests/ringbuf_bpf.h"
+#include "../c-tests/include/ringbuf_bpf.h"
 
 static unsigned long long seen, sum;
 

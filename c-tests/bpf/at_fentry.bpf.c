@@ -1,5 +1,5 @@
-/* An fentry and an fexit program for c-tests/attach_trace.c: they load only on
- * kernels with BPF trampolines, and attach only where the kernel allows it. */
+/* An fentry and an fexit program for c-tests/attach/attach_events.c: they load
+ * only on kernels with BPF trampolines, and attach only where the kernel allows it. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 

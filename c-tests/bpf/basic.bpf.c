@@ -1,4 +1,4 @@
-/* A small BPF object for c-tests/object_basic.c: a BTF-defined ARRAY counter map,
+/* A small BPF object for c-tests/object/object_basic.c: a BTF-defined ARRAY counter map,
  * a global variable (.bss) and a static subprogram call from a socket program. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>

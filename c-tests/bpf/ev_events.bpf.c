@@ -1,4 +1,4 @@
-/* Event producers for c-tests/ringbuf.c, c-tests/perfbuf.c and bench/ringbuf.c.
+/* Event producers for c-tests/events/ringbuf.c, c-tests/events/perfbuf.c and bench/ringbuf.c.
  *
  * `emit` (raw_tp, driven by BPF_PROG_TEST_RUN) reads its arguments from the
  * test-run context: args[0] = sequence number, args[1] = record size in bytes

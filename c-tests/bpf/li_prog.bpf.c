@@ -1,4 +1,4 @@
-/* c-tests/prog_linfo.c and oracle/prog_linfo.c: a socket filter with two static
+/* c-tests/object/prog_linfo.c and oracle/prog_linfo.c: a socket filter with two static
  * (non-inlined) subprograms and a global one, so -g gives line info spread over
  * several functions; plus a hash-of-maps with an inline inner-map template and an
  * array-of-maps whose template is also an initialiser target, for bpf_map__inner_map. */

@@ -1,4 +1,4 @@
-/* A BPF object for c-tests/xdp_object.c: an XDP and a TC program counting packets
+/* A BPF object for c-tests/attach/xdp_object.c: an XDP and a TC program counting packets
  * into slots 0 and 1 of a BTF-defined ARRAY. */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>

@@ -1,4 +1,4 @@
-/* BTF-defined maps of the common types for c-tests/obj_btf_maps.c and
+/* BTF-defined maps of the common types for c-tests/object/obj_btf_maps.c and
  * oracle/objects.c: hash, array, percpu array, LRU hash, ringbuf, a prog array
  * filled from a .maps initialiser, and array-of-maps / hash-of-maps filled with
  * __array(values, ...) initialisers. */

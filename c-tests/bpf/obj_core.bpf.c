@@ -1,4 +1,4 @@
-/* For c-tests/obj_verifier.c: a program with a CO-RE field relocation
+/* For c-tests/object/obj_verifier.c: a program with a CO-RE field relocation
  * (__builtin_preserve_access_index), which libbpfrs does not support yet. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>

@@ -1,4 +1,4 @@
-/* Global data and subprogram calls for c-tests/obj_globals.c: .data, .rodata,
+/* Global data and subprogram calls for c-tests/object/obj_globals.c: .data, .rodata,
  * .bss and a custom .data.custom section read and written by the programs;
  * static noinline subprograms in .text and a global one in .text. With
  * -DOT_SAME_SEC the callee of ot_caller is instead a global function of the

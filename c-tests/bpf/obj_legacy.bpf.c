@@ -1,4 +1,4 @@
-/* Legacy SEC("maps") object for c-tests/obj_legacy.c and oracle/objects.c.
+/* Legacy SEC("maps") object for c-tests/object/obj_legacy.c and oracle/objects.c.
  * Built three times with -DDEF_SIZE=16, 20 or 28: the per-definition size is the
  * section size divided by the number of map symbols. The 28-byte form carries
  * the old inner_map_idx/numa_node fields, zero here. Built with and without -g:

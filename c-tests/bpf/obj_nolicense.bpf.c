@@ -1,4 +1,4 @@
-/* For c-tests/obj_bad_input.c: no license section, and a GPL-only helper
+/* For c-tests/object/obj_bad_input.c: no license section, and a GPL-only helper
  * (bpf_ktime_get_coarse_ns is not, bpf_trace_printk is gpl_only in the kernel).
  * Without "license" libbpf passes an empty license and the kernel refuses the
  * GPL-only helper at load time. */

@@ -1,4 +1,4 @@
-/* For c-tests/obj_verifier.c: one program the verifier accepts and one it
+/* For c-tests/object/obj_verifier.c: one program the verifier accepts and one it
  * rejects (a socket filter may not read skb->data directly), plus a map, so a
  * failed load must close the map and the accepted program's fd again. */
 #include <linux/bpf.h>

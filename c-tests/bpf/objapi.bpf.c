@@ -1,4 +1,4 @@
-/* The BPF object of c-tests/oracle/obj_api.c and c-tests/obj_api_legacy.c: maps
+/* The BPF object of c-tests/oracle/obj_api.c and c-tests/object/obj_api_legacy.c: maps
  * of several kinds (a ring buffer whose size needs rounding, a per-CPU array, a
  * map pinned by name), global data in .data/.rodata/.bss, and two programs. */
 #include <linux/bpf.h>

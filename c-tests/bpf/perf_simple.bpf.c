@@ -1,4 +1,4 @@
-/* BPF side of c-tests/perf_read_simple.c: a raw tracepoint program (run with
+/* BPF side of c-tests/events/perf_read_simple.c: a raw tracepoint program (run with
  * BPF_PROG_TEST_RUN on CPU 0) that writes one record of a test-chosen size to a
  * PERF_EVENT_ARRAY, carrying a sequence number. */
 #include <linux/bpf.h>

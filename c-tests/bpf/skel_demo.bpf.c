@@ -1,4 +1,4 @@
-/* The BPF object behind c-tests/skeleton.c, turned into a skeleton header by
+/* The BPF object behind c-tests/object/skeleton.c, turned into a skeleton header by
  * `bpftool gen skeleton` during the test run: a tracepoint counter gated by a
  * .rodata pid, .bss and .data variables, a HASH map, and a socket program that
  * the skeleton cannot auto-attach (skipped). */

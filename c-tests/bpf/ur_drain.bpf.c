@@ -1,4 +1,4 @@
-/* Consumer for c-tests/user_ringbuf.c and c-tests/oracle/user_ringbuf.c.
+/* Consumer for c-tests/events/user_ringbuf.c and c-tests/oracle/user_ringbuf.c.
  *
  * `drain` (SEC("syscall"), run with BPF_PROG_TEST_RUN) calls
  * bpf_user_ringbuf_drain() on ur_rb with the flags and sample limit from its

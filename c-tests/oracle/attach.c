@@ -5,7 +5,7 @@
  * is not printed for them: libbpf leaves stale values there). Kernel names use
  * the `at_` prefix and are removed at the end. */
 #include "oracle.h"
-#include "../cgroup2.h"
+#include "cgroup2.h"
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <fcntl.h>
@@ -46,16 +46,6 @@ __attribute__((noinline)) int at_oracle_target(int x)
 {
 	__asm__ volatile("" : "+r"(x));
 	return x * 2;
-}
-
-static int open_cgroup(void)
-{
-	if (cg2_find())
-		return -1;
-	snprintf(cg_dir, sizeof(cg_dir), "%s/at_oracle_%d", cg2_root, (int)getpid());
-	if (mkdir(cg_dir, 0755))
-		return -1;
-	return open(cg_dir, O_RDONLY | O_DIRECTORY);
 }
 
 static int new_netns(void)
@@ -132,7 +122,7 @@ static void tracepoints(void)
 
 static void fd_targets(void)
 {
-	int cg = open_cgroup(), ns = new_netns();
+	int cg = cg2_make_dir("at_oracle", cg_dir, sizeof(cg_dir)), ns = new_netns();
 	struct bpf_iter_attach_opts bad = { .sz = 2 };
 
 	o_self_check(cg >= 0, "cgroup dir: %s", strerror(errno));
@@ -320,7 +310,7 @@ int main(void)
 
 	o_require_root();
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	r = at_build(__FILE__, "at_progs", path, sizeof(path));
+	r = at_build("at_progs", path, sizeof(path));
 	if (r == 1) {
 		printf("SKIP: clang not installed\n");
 		return 77;

@@ -8,7 +8,6 @@
 #include <bpf/libbpf.h>
 #include <bpf/btf.h>
 #include <fcntl.h>
-#include "../bpfobj.h"
 
 #define O_RC(fmt, call, ...)                                                       \
 	do {                                                                       \
@@ -595,20 +594,11 @@ static void object_btf(void)
 int main(void)
 {
 	struct btf *b;
-	int r;
 
 	o_require_root();
 	snprintf(tmp_raw, sizeof(tmp_raw), "/tmp/bt_raw.%d", (int)getpid());
 	snprintf(tmp_bad, sizeof(tmp_bad), "/tmp/bt_bad.%d", (int)getpid());
-	r = bpfobj_build("objapi", "objapi.o", "-g", obj_path, sizeof(obj_path));
-	if (r == 77) {
-		printf("SKIP: clang missing\n");
-		return 77;
-	}
-	if (r) {
-		printf("FAIL: could not build the BPF object\n");
-		return 1;
-	}
+	o_build("objapi", "objapi.o", "-g", obj_path, sizeof(obj_path));
 	b = build();
 	hexdump("built", b);
 	dump_types("built", b);

@@ -159,13 +159,7 @@ static void perf(void)
 	perf_buffer__free(pb);
 	printf("output after free: %d\n", ev_emit(&o, 0, 64, EV_PERF));
 
-	memset(&attr, 0, sizeof(attr));
-	attr.size = sizeof(attr);
-	attr.type = PERF_TYPE_SOFTWARE;
-	attr.config = PERF_COUNT_SW_BPF_OUTPUT;
-	attr.sample_type = PERF_SAMPLE_RAW;
-	attr.sample_period = 1;
-	attr.wakeup_events = 1;
+	ev_output_attr(&attr, 1);
 	cpus[0] = cpu0;
 	keys[0] = cpu0;
 	LIBBPF_OPTS(perf_buffer_raw_opts, ro, .cpu_cnt = 1, .cpus = cpus, .map_keys = keys);

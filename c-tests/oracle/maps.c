@@ -556,15 +556,8 @@ static void batch_ops(void)
 
 int main(void)
 {
-	int null_fd;
-
 	o_require_root();
-	/* fd 0 is /dev/null on both sides: "not a map" is the same case. */
-	null_fd = open("/dev/null", O_RDONLY);
-	if (null_fd > 0) {
-		dup2(null_fd, 0);
-		close(null_fd);
-	}
+	o_stdin_devnull();
 	libbpf_set_print(NULL);
 	create_all_types();
 	create_names_and_opts();

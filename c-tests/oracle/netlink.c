@@ -12,25 +12,11 @@
 #include <sys/syscall.h>
 #include "nl_netns.h"
 
-#include "../insns.h"
+#include "insns.h"
+#include "raw_bpf.h"
 
 static const struct bpf_insn ret_pass[] = { MOV64_IMM(0, XDP_PASS), EXIT_INSN() };
 static const struct bpf_insn ret_ok[] = { MOV64_IMM(0, 0), EXIT_INSN() };
-
-static __u32 prog_id(int fd)
-{
-	struct bpf_prog_info info;
-	union bpf_attr a;
-
-	memset(&a, 0, sizeof(a));
-	memset(&info, 0, sizeof(info));
-	a.info.bpf_fd = fd;
-	a.info.info_len = sizeof(info);
-	a.info.info = (unsigned long)&info;
-	if (syscall(__NR_bpf, BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a)))
-		return 0;
-	return info.id;
-}
 
 static int p1, p2, pc, mapfd, ifx;
 static __u32 id1, id2, idc;
@@ -394,9 +380,9 @@ int main(void)
 		printf("SKIP: cannot load XDP/SCHED_CLS programs\n");
 		return 77;
 	}
-	id1 = prog_id(p1);
-	id2 = prog_id(p2);
-	idc = prog_id(pc);
+	id1 = raw_prog_id(p1);
+	id2 = raw_prog_id(p2);
+	idc = raw_prog_id(pc);
 	xdp_part();
 	tc_part();
 	return o_done();

@@ -8,7 +8,6 @@
 #include <bpf/libbpf.h>
 #include <bpf/btf.h>
 #include <sys/stat.h>
-#include "../bpfobj.h"
 
 static char obj_path[PATH_MAX], pin_dir[96], tmp[PATH_MAX];
 
@@ -322,18 +321,9 @@ int main(void)
 {
 	struct bpf_object *obj;
 	char cmd[256];
-	int r;
 
 	o_require_root();
-	r = bpfobj_build("objapi", "objapi.o", "-g", obj_path, sizeof(obj_path));
-	if (r == 77) {
-		printf("SKIP: clang missing\n");
-		return 77;
-	}
-	if (r) {
-		printf("FAIL: could not build the BPF object\n");
-		return 1;
-	}
+	o_build("objapi", "objapi.o", "-g", obj_path, sizeof(obj_path));
 	snprintf(pin_dir, sizeof(pin_dir), "/sys/fs/bpf/oa_%d", (int)getpid());
 	mkdir(pin_dir, 0700);
 

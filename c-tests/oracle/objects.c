@@ -4,7 +4,7 @@
  * system libbpf and with libbpfrs. Prints program names, sections, types, map
  * names/types/sizes before load, the load result, and fd-independent facts after
  * load (kernel map/program info, initial global data, map-in-map and prog-array
- * slots). Then the bad inputs of c-tests/bad-objects/gen.h and NULL/empty
+ * slots). Then the bad inputs of c-tests/include/bad_objects.h and NULL/empty
  * arguments: only whether open returns NULL and whether load fails are compared
  * (libbpf's errno values for malformed ELF come from libelf).
  *
@@ -17,7 +17,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "obj_util.h"
-#include "bad-objects/gen.h"
+#include "bad_objects.h"
 
 /* A fact where libbpfrs once differed (see the top of this file): compared too. */
 #define known(...) printf(__VA_ARGS__)

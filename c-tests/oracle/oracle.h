@@ -14,10 +14,12 @@
 #endif
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "bpfobj.h"
 
 #ifdef ORACLE_SYSTEM
 #define O_SIDE "libbpf"
@@ -83,6 +85,35 @@ static inline void o_require_root(void)
 	if (geteuid() != 0) {
 		printf("SKIP: needs root for bpf()\n");
 		exit(77);
+	}
+}
+
+/* Builds c-tests/bpf/<name>.bpf.c (bpfobj_build) or ends the program: exit 77
+ * when clang is missing, 1 when the build fails. */
+static inline void o_build(const char *name, const char *out, const char *flags, char *path,
+			   size_t n)
+{
+	int r = bpfobj_build(name, out, flags, path, n);
+
+	if (r == 77) {
+		printf("SKIP: clang not installed\n");
+		exit(77);
+	}
+	if (r) {
+		printf("FAIL: could not build c-tests/bpf/%s.bpf.c\n", name);
+		exit(1);
+	}
+}
+
+/* fd 0 made /dev/null on both sides, so calls given fd 0 ("not a map", "not a
+ * program") see the same file whatever stdin the harness gave. */
+static inline void o_stdin_devnull(void)
+{
+	int null_fd = open("/dev/null", O_RDONLY);
+
+	if (null_fd > 0) {
+		dup2(null_fd, 0);
+		close(null_fd);
 	}
 }
 

@@ -5,7 +5,7 @@
  * retry, test-run write-backs, query counts, link updates, the RAW_TP fallback of
  * bpf_link_create, iterators. Program ids and fds are never printed. */
 #include "oracle.h"
-#include "../cgroup2.h"
+#include "cgroup2.h"
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <dirent.h>
@@ -16,7 +16,8 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
-#include "../insns.h"
+#include "insns.h"
+#include "raw_bpf.h"
 
 static const struct bpf_insn skb_len[] = { LDX_W(0, 1, 0), EXIT_INSN() };
 static const struct bpf_insn ret1[] = { MOV64_IMM(0, 1), EXIT_INSN() };
@@ -33,50 +34,6 @@ static void log_facts(const char *what)
 	       strstr(log_buf, "R2 !read_ok") != NULL, strstr(log_buf, "Invalid magic") != NULL);
 }
 
-static int prog_info(int fd, struct bpf_prog_info *info)
-{
-	union bpf_attr a;
-
-	memset(&a, 0, sizeof(a));
-	memset(info, 0, sizeof(*info));
-	a.info.bpf_fd = fd;
-	a.info.info_len = sizeof(*info);
-	a.info.info = (unsigned long)info;
-	return syscall(__NR_bpf, BPF_OBJ_GET_INFO_BY_FD, &a, sizeof(a));
-}
-
-static __u32 prog_id(int fd)
-{
-	struct bpf_prog_info info;
-
-	return prog_info(fd, &info) ? 0 : info.id;
-}
-
-struct btf_blob {
-	struct btf_header h;
-	__u32 types[10];
-	char strs[10];
-} __attribute__((packed));
-
-static void make_btf(struct btf_blob *b)
-{
-	static const __u32 types[10] = {
-		1, BTF_KIND_INT << 24, 4, (BTF_INT_SIGNED << 24) | 32,
-		0, BTF_KIND_FUNC_PROTO << 24, 1,
-		5, BTF_KIND_FUNC << 24, 2,
-	};
-
-	memset(b, 0, sizeof(*b));
-	b->h.magic = BTF_MAGIC;
-	b->h.version = BTF_VERSION;
-	b->h.hdr_len = sizeof(b->h);
-	b->h.type_len = sizeof(types);
-	b->h.str_off = sizeof(types);
-	b->h.str_len = sizeof(b->strs);
-	memcpy(b->types, types, sizeof(types));
-	memcpy(b->strs, "\0int\0prog\0", sizeof(b->strs));
-}
-
 static void prog_load(void)
 {
 	char big[sizeof(struct bpf_prog_load_opts) + 16];
@@ -85,7 +42,7 @@ static void prog_load(void)
 	int fd;
 
 	fd = bpf_prog_load(SF, "a_very_long_program_name", "GPL", skb_len, 2, NULL);
-	prog_info(fd, &info);
+	raw_prog_info(fd, &info);
 	printf("long name -> \"%s\" type=%u\n", info.name, info.type);
 	close(fd);
 
@@ -152,13 +109,13 @@ static void verifier_log(void)
 
 static void func_info(void)
 {
-	struct btf_blob blob;
+	struct tiny_btf blob;
 	struct {
 		__u32 insn_off, type_id, extra;
 	} fi = { 0, 3, 0xdeadbeef };
 	int btf;
 
-	make_btf(&blob);
+	tiny_btf_make(&blob);
 	btf = bpf_btf_load(&blob, sizeof(blob), NULL);
 	printf("btf load ok: %d\n", btf > 2);
 	LIBBPF_OPTS(bpf_prog_load_opts, o, .prog_btf_fd = btf, .func_info = &fi,
@@ -217,9 +174,9 @@ static void test_run(void)
 
 static void btf_load(void)
 {
-	struct btf_blob good, bad;
+	struct tiny_btf good, bad;
 
-	make_btf(&good);
+	tiny_btf_make(&good);
 	bad = good;
 	bad.h.magic = 0x1234;
 	O_FD("btf(good)", bpf_btf_load(&good, sizeof(good), NULL));
@@ -265,25 +222,15 @@ static void bind_map(void)
 
 static char cg_dir[300];
 
-static int cgroup_open(void)
-{
-	if (cg2_find())
-		return -1;
-	snprintf(cg_dir, sizeof(cg_dir), "%s/libbpfrs-oracle-prog_%d", cg2_root, (int)getpid());
-	if (mkdir(cg_dir, 0755))
-		return -1;
-	return open(cg_dir, O_RDONLY | O_DIRECTORY);
-}
-
 static void query(int cg, enum bpf_attach_type type, __u32 room, const char *what, int p1, int p2)
 {
 	__u32 ids[4] = { 0 }, flags = 0xdead, cnt = room;
 
 	O_INT("query(%s, room %u)", bpf_prog_query(cg, type, 0, &flags, ids, &cnt), what, room);
 	printf("  cnt=%u flags=%#x ids=%s%s\n", cnt, flags,
-	       cnt > 0 && room > 0 && ids[0] == prog_id(p1) ? "p1" :
-	       cnt > 0 && room > 0 && ids[0] == prog_id(p2) ? "p2" : "-",
-	       cnt > 1 && room > 1 ? (ids[1] == prog_id(p1) ? ",p1" : ",p2") : "");
+	       cnt > 0 && room > 0 && ids[0] == raw_prog_id(p1) ? "p1" :
+	       cnt > 0 && room > 0 && ids[0] == raw_prog_id(p2) ? "p2" : "-",
+	       cnt > 1 && room > 1 ? (ids[1] == raw_prog_id(p1) ? ",p1" : ",p2") : "");
 }
 
 static void attach(int cg)
@@ -518,7 +465,7 @@ int main(void)
 	test_run();
 	btf_load();
 	bind_map();
-	cg = cgroup_open();
+	cg = cg2_make_dir("libbpfrs-oracle-prog", cg_dir, sizeof(cg_dir));
 	printf("cgroup v2 directory: %d\n", cg >= 0);
 	if (cg >= 0) {
 		attach(cg);

@@ -19,7 +19,6 @@
 #include <bpf/libbpf.h>
 #include <linux/bpf.h>
 #include <stdint.h>
-#include "bpfobj.h"
 
 static int quiet(enum libbpf_print_level l, const char *fmt, va_list ap)
 {
@@ -383,19 +382,10 @@ static void inner_maps(const char *path)
 int main(void)
 {
 	char path[PATH_MAX];
-	int r;
 
 	o_require_root();
 	libbpf_set_print(quiet);
-	r = bpfobj_build("li_prog", "li_prog.bpf.o", "-g", path, sizeof(path));
-	if (r == 77) {
-		printf("SKIP: no clang\n");
-		return 77;
-	}
-	if (r) {
-		printf("build failed\n");
-		return 1;
-	}
+	o_build("li_prog", "li_prog.bpf.o", "-g", path, sizeof(path));
 	real_program(path);
 	fake_info();
 	inner_maps(path);

@@ -601,14 +601,8 @@ static void attach_link_cases(void)
 
 int main(void)
 {
-	int null_fd;
-
 	o_require_root();
-	null_fd = open("/dev/null", O_RDONLY);
-	if (null_fd > 0) {
-		dup2(null_fd, 0);
-		close(null_fd);
-	}
+	o_stdin_devnull();
 	libbpf_set_print(NULL);
 	snprintf(pin_dir, sizeof(pin_dir), "/sys/fs/bpf/libbpfrs_oracle_%d", (int)getpid());
 	snprintf(cg_dir, sizeof(cg_dir), "/sys/fs/cgroup/unified/libbpfrs_oracle_%d", (int)getpid());
