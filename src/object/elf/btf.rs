@@ -56,3 +56,70 @@ pub(super) fn read(
     });
     (Some(btf), ext)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testelf::*;
+    use crate::btf::write::BtfBuilder;
+    use crate::btf::{INT_SIGNED, LINKAGE_GLOBAL};
+
+    /// BTF with one global `int g` in a `.data` DATASEC whose size and offsets are
+    /// left 0, as clang leaves them.
+    fn data_btf() -> Vec<u8> {
+        let mut t = BtfBuilder::new();
+        let int = t.int("int", 4, INT_SIGNED, 32);
+        let g = t.var("g", int, LINKAGE_GLOBAL);
+        t.datasec(".data", 0, &[(g, 0, 0)]);
+        t.to_bytes()
+    }
+
+    /// The `.data` DATASEC as read: its size and (offset, size) of each entry.
+    type Datasec = Option<(u32, Vec<(u32, u32)>)>;
+
+    /// Whether BTF and `.BTF.ext` were kept, and the `.data` DATASEC.
+    fn read_btf(b: &ElfBuilder) -> (bool, bool, Datasec) {
+        let file = b.build();
+        let (_, syms, l) = layout(&file);
+        let (btf, ext) = super::read(&l, &syms, "t.o");
+        let ds = btf.as_ref().and_then(|btf| {
+            let t = btf.ty(btf.datasec_by_name(".data")?)?;
+            Some((
+                t.size(),
+                t.datasec_vars().map(|v| (v.offset, v.size)).collect(),
+            ))
+        });
+        (btf.is_some(), ext.is_some(), ds)
+    }
+
+    #[test]
+    fn datasecs_fixed_up_from_the_elf_tables() {
+        let mut b = ElfBuilder::new();
+        let data = b.data(".data", &[0; 16]);
+        b.data(".BTF", &data_btf());
+        b.object("g", data, 12, 4);
+        assert_eq!(read_btf(&b), (true, false, Some((16, vec![(12, 0)]))));
+    }
+
+    #[test]
+    fn bad_btf_is_dropped_not_fatal() {
+        // No .BTF at all.
+        let mut b = ElfBuilder::new();
+        b.data(".BTF.ext", b"ignored without .BTF");
+        assert_eq!(read_btf(&b), (false, false, None));
+        // .BTF that does not parse.
+        let mut b = ElfBuilder::new();
+        b.data(".BTF", b"garbage");
+        assert_eq!(read_btf(&b), (false, false, None));
+        // A DATASEC for a section the object lacks: the fix-up fails.
+        let mut b = ElfBuilder::new();
+        b.data(".BTF", &data_btf());
+        assert_eq!(read_btf(&b), (false, false, None));
+        // .BTF.ext that does not parse: BTF kept, .BTF.ext dropped.
+        let mut b = ElfBuilder::new();
+        let data = b.data(".data", &[0; 4]);
+        b.data(".BTF", &data_btf());
+        b.data(".BTF.ext", b"garbage");
+        b.object("g", data, 0, 4);
+        assert_eq!(read_btf(&b), (true, false, Some((4, vec![(0, 0)]))));
+    }
+}

@@ -20,6 +20,8 @@ mod programs;
 mod relocs;
 mod sections;
 mod symbols;
+#[cfg(test)]
+mod testelf;
 
 use super::maps::DataKind;
 use super::{CodeSection, Object, OpenOpts};
@@ -113,4 +115,34 @@ pub fn parse(data: &[u8], path_name: &str, opts: &OpenOpts) -> Result<Object, Er
 
     relocs::read(&mut obj, &elf, &layout, &syms, path_name)?;
     Ok(obj)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testelf::*;
+    use super::*;
+
+    #[test]
+    fn whole_object() {
+        let mut b = ElfBuilder::new();
+        b.data("license", b"GPL\0");
+        b.data("version", &0x0006_0100u32.to_le_bytes());
+        let sock = b.code("socket", &[mov_r0(0), exit()]);
+        let bss = b.nobits(".bss", 8);
+        b.func("filter", sock, 0, 2, true);
+        b.object("hits", bss, 0, 8);
+        let file = b.build();
+        let obj = parse(&file, "dir/prog.bpf.o", &OpenOpts::default()).unwrap();
+        assert_eq!(obj.name, "prog");
+        assert_eq!((obj.license.as_str(), obj.kversion), ("GPL", 0x0006_0100));
+        assert_eq!((obj.progs.len(), obj.progs[0].name.as_str()), (1, "filter"));
+        assert_eq!((obj.code.len(), obj.code[0].funcs.len()), (1, 1));
+        assert_eq!((obj.maps.len(), obj.maps[0].name.as_str()), (1, ".bss"));
+        assert!(obj.btf.is_none() && obj.btf_ext.is_none());
+        let named = OpenOpts {
+            object_name: Some("given".into()),
+            ..OpenOpts::default()
+        };
+        assert_eq!(parse(&file, "x.o", &named).unwrap().name, "given");
+    }
 }

@@ -281,3 +281,299 @@ fn map_initialisers(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testelf::*;
+    use super::*;
+    use crate::error::libbpf_errno::{FORMAT, RELOC};
+    use crate::object::OpenOpts;
+
+    fn parse(file: &[u8]) -> Result<Object, Error> {
+        super::super::parse(file, "t.o", &OpenOpts::default())
+    }
+
+    fn code_of(insns: &[[Insn; 2]], tail: &[Insn]) -> Vec<Insn> {
+        insns.iter().flatten().chain(tail).copied().collect()
+    }
+
+    #[test]
+    fn relocations_to_maps_calls_and_data() {
+        let mut b = ElfBuilder::new();
+        let text = b.code(".text", &[mov_r0(1), exit()]);
+        let insns = code_of(
+            &[ld_imm64(0), ld_imm64(20), ld_imm64(4), ld_imm64(0)],
+            &[call(-1), ld_imm64(8)[0], ld_imm64(8)[1], exit()],
+        );
+        let xdp = b.code("xdp", &insns);
+        let maps = b.data("maps", &[0; 40]);
+        let data = b.data(".data", &[0; 8]);
+        b.func("prog", xdp, 0, 12, true);
+        let sub = b.func("sub", text, 0, 2, true);
+        let m0 = b.object("m0", maps, 0, 20);
+        b.object("m1", maps, 20, 20);
+        let maps_sec = b.section_symbol(maps);
+        let data_sec = b.section_symbol(data);
+        let g = b.object("g", data, 4, 4);
+        let text_sec = b.section_symbol(text);
+        // Out of insn order: the parser sorts them.
+        b.rel(
+            xdp,
+            &[
+                (64, sub),
+                (0, m0),
+                (16, maps_sec),
+                (32, data_sec),
+                (48, g),
+                (72, text_sec),
+            ],
+        );
+        let obj = parse(&b.build()).unwrap();
+        let names: Vec<_> = obj.maps.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["m0", "m1", ".data"]);
+        let got: Vec<_> = obj.code[1]
+            .relocs
+            .iter()
+            .map(|r| (r.insn, r.kind, r.sym.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (0, RelocKind::MapFd { map: 0 }, "m0"),
+                (2, RelocKind::MapFd { map: 1 }, ""), // static map: section + addend
+                (4, RelocKind::MapValue { map: 2, off: 4 }, ""),
+                (6, RelocKind::MapValue { map: 2, off: 4 }, "g"),
+                (8, RelocKind::Call { sec: 0, insn: 0 }, "sub"),
+                (9, RelocKind::FuncAddr { sec: 0, insn: 1 }, ""),
+            ]
+        );
+        assert!(obj.code[0].relocs.is_empty());
+    }
+
+    /// `xdp` = [ld_imm64 0, mov, exit] with one relocation `(offset, symbol)`,
+    /// the symbol made by `sym` (given the builder and the sections: xdp, tc,
+    /// `.data`, `license`).
+    fn one_reloc(off: u64, sym: impl FnOnce(&mut ElfBuilder, [usize; 4]) -> u32) -> (i32, String) {
+        let mut b = ElfBuilder::new();
+        let xdp = b.code("xdp", &code_of(&[ld_imm64(0)], &[mov_r0(0), exit()]));
+        let tc = b.code("tc", &[call(-1), exit()]);
+        let data = b.data(".data", &[0; 8]);
+        let lic = b.data("license", b"GPL\0");
+        b.func("prog", xdp, 0, 4, true);
+        b.func("cls", tc, 0, 2, true);
+        let s = sym(&mut b, [xdp, tc, data, lic]);
+        b.rel(xdp, &[(off, s)]);
+        failure(parse(&b.build()))
+    }
+
+    #[test]
+    fn relocation_errors() {
+        let reloc = |insn: u64, prog: &str, sym: &str, what: &str| {
+            let m = format!("prog '{prog}': relo #0 for insn #{insn} against '{sym}': {what}");
+            (RELOC, format!("{m}: Relocation failed"))
+        };
+        let data_obj = |b: &mut ElfBuilder, s: [usize; 4]| b.object("v", s[2], 0, 4);
+        assert_eq!(
+            one_reloc(0, |_, _| 99),
+            (
+                FORMAT,
+                "xdp: relo #0: symbol index 99 out of range: BPF object format invalid".into()
+            )
+        );
+        assert_eq!(
+            one_reloc(96, data_obj),
+            reloc(12, "xdp", "v", "invalid offset 96 in section xdp")
+        );
+        assert_eq!(
+            one_reloc(4, data_obj),
+            reloc(0, "prog", "v", "invalid offset 4 in section xdp")
+        );
+        assert_eq!(
+            one_reloc(16, data_obj),
+            reloc(2, "prog", "v", "insn code 0xb7 is not ld_imm64 or call")
+        );
+        let common = |b: &mut ElfBuilder, _| b.object("c", SHN_COMMON, 0, 4);
+        let want = "symbol is COMMON; initialise the global variable or build with -fno-common";
+        assert_eq!(one_reloc(0, common), reloc(0, "prog", "c", want));
+        let outside = |b: &mut ElfBuilder, s: [usize; 4]| {
+            let sec = b.section_symbol(s[2]);
+            b.object("x", s[2], 9, 0);
+            sec + 1
+        };
+        assert_eq!(
+            one_reloc(0, outside),
+            reloc(0, "prog", "x", "offset 9 outside .data")
+        );
+        let lic = |b: &mut ElfBuilder, s: [usize; 4]| b.object("l", s[3], 0, 4);
+        let want = "relocation against a section that is neither a map nor data";
+        assert_eq!(one_reloc(0, lic), reloc(0, "prog", "l", want));
+        let tc_fn = |b: &mut ElfBuilder, s: [usize; 4]| {
+            b.symbol("f", s[1], 16, 0, E::STT_NOTYPE, E::STB_LOCAL, 0)
+        };
+        assert_eq!(
+            one_reloc(0, tc_fn),
+            reloc(0, "prog", "f", "function address outside its section")
+        );
+        let ext = |b: &mut ElfBuilder, _| b.object("CONFIG_HZ", 0, 0, 0);
+        let e = one_reloc(0, ext);
+        assert_eq!(
+            e,
+            (
+                libc::EOPNOTSUPP,
+                "not supported: extern symbols (.kconfig/.ksyms)".into()
+            )
+        );
+    }
+
+    #[test]
+    fn call_errors() {
+        let calls = |target: &dyn Fn(&mut ElfBuilder, usize, usize) -> u32| {
+            let mut b = ElfBuilder::new();
+            let text = b.code(".text", &[exit()]);
+            let xdp = b.code("xdp", &[call(-1), exit(), ld_imm64(0)[0]]);
+            let tc = b.code("tc", &[exit()]);
+            b.func("prog", xdp, 0, 2, true);
+            b.func("cls", tc, 0, 1, true);
+            let s = target(&mut b, text, tc);
+            let (ld, truncated) = (b.func("prog2", xdp, 2, 1, true), 16);
+            b.rel(xdp, &[(0, s), (truncated, ld)]);
+            failure(parse(&b.build()))
+        };
+        let reloc = |sym: &str, what: &str| {
+            let m = format!("prog 'prog': relo #0 for insn #0 against '{sym}': {what}");
+            (RELOC, format!("{m}: Relocation failed"))
+        };
+        let want = "bad call relo: target is in section 'tc', not .text";
+        assert_eq!(
+            calls(&|b, _, tc| b.func("t", tc, 0, 1, true)),
+            reloc("t", want)
+        );
+        let want = "call target is not in a code section";
+        assert_eq!(
+            calls(&|b, _, _| b.object("lic", 0xff00, 0, 1)),
+            reloc("lic", want)
+        );
+        let want = "misaligned call target";
+        let odd = |b: &mut ElfBuilder, text: usize, _| {
+            b.symbol("o", text, 3, 0, E::STT_NOTYPE, E::STB_GLOBAL, 0)
+        };
+        assert_eq!(calls(&odd), reloc("o", want));
+        let want = "call target outside its section";
+        let far = |b: &mut ElfBuilder, text: usize, _| {
+            b.symbol("far", text, 8, 0, E::STT_NOTYPE, E::STB_GLOBAL, 0)
+        };
+        assert_eq!(calls(&far), reloc("far", want));
+        // A good call: the error is the second record's truncated ld_imm64.
+        let e = calls(&|b, text, _| b.func("sub", text, 0, 1, true));
+        let m = "prog 'prog2': relo #1 for insn #2 against 'prog2': truncated ld_imm64";
+        assert_eq!(e, (RELOC, format!("{m}: Relocation failed")));
+    }
+
+    #[test]
+    fn map_relocation_errors() {
+        let mut b = ElfBuilder::new();
+        let xdp = b.code("xdp", &code_of(&[ld_imm64(8)], &[exit()]));
+        let maps = b.data("maps", &[0; 20]);
+        b.func("prog", xdp, 0, 3, true);
+        b.object("m", maps, 0, 20);
+        let sec = b.section_symbol(maps);
+        b.rel(xdp, &[(0, sec)]);
+        let m = "prog 'prog': relo #0 for insn #0 against '': no map defined at offset 8";
+        assert_eq!(
+            failure(parse(&b.build())),
+            (RELOC, format!("{m}: Relocation failed"))
+        );
+    }
+
+    #[test]
+    fn bad_and_foreign_relocation_sections() {
+        let mut b = ElfBuilder::new();
+        let xdp = b.code("xdp", &[exit()]);
+        let lic = b.data("license", b"GPL\0");
+        b.func("prog", xdp, 0, 1, true);
+        // Relocations of a section that is not code or .maps are not looked at.
+        b.rel(lic, &[(1000, 99)]);
+        let rel = b.rel(xdp, &[]);
+        let good = b.build();
+        assert!(parse(&good).is_ok());
+        let mut f = good.clone();
+        patch_shdr(
+            &mut f,
+            rel,
+            SH_OFFSET,
+            &(good.len() as u64 + 16).to_le_bytes(),
+        );
+        let want = "t.o: .relxdp: bad relocation section: BPF object format invalid";
+        assert_eq!(failure(parse(&f)), (FORMAT, want.into()));
+        let mut f = good.clone();
+        patch_shdr(
+            &mut f,
+            rel,
+            SH_SIZE,
+            &(REL_SIZE as u64 * 1000).to_le_bytes(),
+        );
+        assert_eq!(failure(parse(&f)), (FORMAT, want.into()));
+        // A symbol index patched out of range in the records.
+        let mut b = ElfBuilder::new();
+        let xdp = b.code("xdp", &code_of(&[ld_imm64(0)], &[exit()]));
+        let data = b.data(".data", &[0; 8]);
+        b.func("prog", xdp, 0, 3, true);
+        let v = b.object("v", data, 0, 8);
+        let rel = b.rel(xdp, &[(0, v)]);
+        let mut f = b.build();
+        assert!(parse(&f).is_ok());
+        patch_record(&mut f, rel, REL_SIZE, 0, R_INFO + 4, &7u32.to_le_bytes());
+        let want = "xdp: relo #0: symbol index 7 out of range: BPF object format invalid";
+        assert_eq!(failure(parse(&f)), (FORMAT, want.into()));
+        patch_record(&mut f, rel, REL_SIZE, 0, R_OFFSET, &8u64.to_le_bytes());
+        patch_record(&mut f, rel, REL_SIZE, 0, R_INFO + 4, &v.to_le_bytes());
+        let m =
+            "prog 'prog': relo #0 for insn #1 against 'v': insn code 0x00 is not ld_imm64 or call";
+        assert_eq!(
+            failure(parse(&f)),
+            (RELOC, format!("{m}: Relocation failed"))
+        );
+        // The symbol's section index out of range.
+        patch_record(&mut f, rel, REL_SIZE, 0, R_OFFSET, &0u64.to_le_bytes());
+        let symtab = rel + 1;
+        patch_record(
+            &mut f,
+            symtab,
+            SYM_SIZE,
+            v as usize,
+            ST_SHNDX,
+            &0x7fffu16.to_le_bytes(),
+        );
+        let m = "prog 'prog': relo #0 for insn #0 against 'v': \
+                 relocation against a section that is neither a map nor data";
+        assert_eq!(
+            failure(parse(&f)),
+            (RELOC, format!("{m}: Relocation failed"))
+        );
+    }
+
+    #[test]
+    fn maps_section_initialisers() {
+        let build = |off: u64, sym: Option<u32>| {
+            let mut b = ElfBuilder::new();
+            let maps = b.data(".maps", &[0; 32]);
+            b.data(".BTF", &btf_hash_maps(&["a"]));
+            let a = b.object("a", maps, 0, 32);
+            b.rel(maps, &[(off, sym.unwrap_or(a))]);
+            failure(parse(&b.build()))
+        };
+        let fmt = |m: &str| (FORMAT, format!("{m}: BPF object format invalid"));
+        assert_eq!(
+            build(40, None),
+            fmt(".maps: relo #0 at offset 40 is not inside a map")
+        );
+        assert_eq!(
+            build(8, None),
+            fmt("map 'a': initialiser for a map without 'values'")
+        );
+        assert_eq!(
+            build(8, Some(42)),
+            fmt(".maps: relo #0: symbol index 42 out of range")
+        );
+    }
+}

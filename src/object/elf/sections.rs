@@ -208,3 +208,210 @@ fn data_kind(name: &str) -> Option<DataKind> {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testelf::*;
+    use super::*;
+    use crate::error::libbpf_errno::{ENDIAN, FORMAT, KVERSION};
+
+    fn one_prog() -> ElfBuilder {
+        let mut b = ElfBuilder::new();
+        let xdp = b.code("xdp", &[mov_r0(2), exit()]);
+        b.func("prog", xdp, 0, 2, true);
+        b
+    }
+
+    #[test]
+    fn sections_found() {
+        let mut b = ElfBuilder::new();
+        let lic = b.data("license", b"GPL\0");
+        let ver = b.data("version", &0x0005_0a00u32.to_le_bytes());
+        let text = b.code(".text", &[]);
+        let xdp = b.code("xdp", &[mov_r0(2), exit()]);
+        let legacy = b.data("maps", &[0; 20]);
+        let btf_maps = b.data(".maps", &[0; 32]);
+        let data = b.data(".data", &[1, 2, 3, 4]);
+        let rodata = b.data(".rodata.str1.1", b"hi\0");
+        let not_data = b.data(".data_x", &[0; 4]);
+        let empty_data = b.data(".data.empty", &[]);
+        let bss = b.nobits(".bss", 16);
+        let empty_bss = b.nobits(".bss.none", 0);
+        let btf = b.data(".BTF", b"not parsed here");
+        let rel = b.rel(xdp, &[]);
+        b.func("prog", xdp, 0, 2, true);
+        let file = b.build();
+        let (_, _, l) = layout(&file);
+
+        assert_eq!((l.license.as_str(), l.kversion), ("GPL", 0x0005_0a00));
+        assert_eq!(l.code.len(), 1, "the empty .text carries nothing");
+        assert_eq!((l.code[0].name.as_str(), l.code[0].shndx), ("xdp", xdp));
+        assert_eq!(l.code[0].insns, [mov_r0(2), exit()]);
+        assert_eq!(l.kinds[xdp], SecKind::Code(0));
+        for i in [lic, ver, text, not_data, empty_data, empty_bss, btf, rel] {
+            assert_eq!(l.kinds[i], SecKind::Other, "section {i}");
+        }
+        assert_eq!(l.kinds[legacy], SecKind::LegacyMaps);
+        assert_eq!(l.legacy_maps.map(|(i, _)| i), Some(legacy));
+        assert_eq!(
+            (l.kinds[btf_maps], l.btf_maps),
+            (SecKind::BtfMaps, Some(btf_maps))
+        );
+        let secs: Vec<_> = l
+            .data_secs
+            .iter()
+            .map(|(i, n, k, size, init)| (*i, n.as_str(), *k, *size, init.clone()))
+            .collect();
+        assert_eq!(
+            secs,
+            [
+                (data, ".data", DataKind::Data, 4, Some(vec![1, 2, 3, 4])),
+                (
+                    rodata,
+                    ".rodata.str1.1",
+                    DataKind::Rodata,
+                    3,
+                    Some(b"hi\0".to_vec())
+                ),
+                (bss, ".bss", DataKind::Bss, 16, None),
+            ]
+        );
+        assert_eq!(l.btf, Some(&b"not parsed here"[..]));
+        assert_eq!(l.btf_ext, None);
+        assert_eq!(l.rels.iter().map(|r| r.0).collect::<Vec<_>>(), [rel]);
+        assert_eq!((l.names[bss].as_str(), l.sizes[bss]), (".bss", 16));
+        assert_eq!(l.names[0], "");
+    }
+
+    #[test]
+    fn license_stops_at_nul_and_127_bytes() {
+        for (bytes, want) in [
+            (&b"Dual BSD/GPL\0junk"[..], "Dual BSD/GPL"),
+            (&[b'x'; 200][..], ""),
+        ] {
+            let mut b = one_prog();
+            b.data("license", bytes);
+            let file = b.build();
+            let want = if want.is_empty() {
+                "x".repeat(127)
+            } else {
+                want.to_string()
+            };
+            assert_eq!(layout(&file).2.license, want);
+        }
+    }
+
+    #[test]
+    fn header_errors() {
+        let good = one_prog().build();
+        assert!(open(&good, "t.o").is_ok());
+        let fails = |file: &[u8]| failure(open(file, "t.o"));
+        let not_elf = (
+            FORMAT,
+            "t.o: not an ELF object: BPF object format invalid".into(),
+        );
+        assert_eq!(fails(b"\x7fEL"), not_elf);
+        assert_eq!(fails(b"#!/bin/sh\n"), not_elf);
+
+        let mut f = good.clone();
+        patch(&mut f, 5, &[2]); // ELFDATA2MSB
+        let big = "t.o: big-endian BPF object; this host is little-endian: Endian mismatch";
+        assert_eq!(fails(&f), (ENDIAN, big.into()));
+
+        let mut f = good.clone();
+        patch(&mut f, 18, &62u16.to_le_bytes()); // EM_X86_64
+        let want =
+            "t.o: not a BPF relocatable object (e_type 1, e_machine 62): BPF object format invalid";
+        assert_eq!(fails(&f), (FORMAT, want.into()));
+        let mut f = good.clone();
+        patch(&mut f, 18, &0u16.to_le_bytes()); // EM_NONE is accepted, as libbpf does
+        assert!(open(&f, "t.o").is_ok());
+        let mut f = good.clone();
+        patch(&mut f, 16, &2u16.to_le_bytes()); // ET_EXEC
+        assert_eq!(fails(&f).0, FORMAT);
+
+        let mut f = good.clone();
+        patch(&mut f, 4, &[1]); // ELFCLASS32
+        assert!(fails(&f).1.starts_with("t.o: invalid ELF header: "));
+        assert!(fails(&good[..40])
+            .1
+            .starts_with("t.o: invalid ELF header: "));
+
+        for (field, value) in [(E_SHOFF, good.len() as u64), (E_SHNUM, 0xffff)] {
+            let mut f = good.clone();
+            let width = if field == E_SHNUM { 2 } else { 8 };
+            patch(&mut f, field, &value.to_le_bytes()[..width]);
+            let (code, text) = fails(&f);
+            assert_eq!(code, FORMAT);
+            assert!(text.starts_with("t.o: bad section table: "), "{text}");
+        }
+        // Cut off in the section header table.
+        let (code, text) = fails(&good[..good.len() - 10]);
+        assert!(
+            code == FORMAT && text.starts_with("t.o: bad section table: "),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn scan_errors() {
+        let scan_of = |b: ElfBuilder, opts: &OpenOpts| {
+            let file = b.build();
+            let elf = open(&file, "t.o").unwrap();
+            failure(scan(&elf, "t.o", opts).map(drop))
+        };
+        let def = OpenOpts::default();
+
+        let mut b = one_prog();
+        b.data("version", &[1, 0, 0]);
+        let want =
+            "t.o: 'version' section has 3 bytes, expected 4: 'version' section incorrect or lost";
+        assert_eq!(scan_of(b, &def), (KVERSION, want.into()));
+
+        let mut b = ElfBuilder::new();
+        b.section(
+            "socket",
+            E::SHT_PROGBITS,
+            u64::from(E::SHF_EXECINSTR),
+            &[0; 12],
+        );
+        let want = "t.o: section socket: size 12 is not a multiple of 8: BPF object format invalid";
+        assert_eq!(scan_of(b, &def), (FORMAT, want.into()));
+
+        let mut b = one_prog();
+        b.data("maps", &[0; 20]);
+        let strict = OpenOpts {
+            reject_legacy_maps: true,
+            ..OpenOpts::default()
+        };
+        let e = scan_of(b, &strict);
+        assert_eq!(e.0, libc::EOPNOTSUPP);
+        assert!(e.1.contains("legacy 'maps' section in strict mode"));
+    }
+
+    #[test]
+    fn section_data_and_names_outside_the_file() {
+        let mut b = one_prog();
+        let lic = b.data("license", b"GPL\0");
+        let good = b.build();
+        let fails = |f: &[u8]| {
+            let elf = open(f, "t.o").unwrap();
+            failure(scan(&elf, "t.o", &OpenOpts::default()).map(drop))
+        };
+        let past = (
+            FORMAT,
+            "t.o: section license: data past the end of the file: BPF object format invalid".into(),
+        );
+        let mut f = good.clone();
+        patch_shdr(&mut f, lic, SH_OFFSET, &(good.len() as u64).to_le_bytes());
+        assert_eq!(fails(&f), past);
+        let mut f = good.clone();
+        patch_shdr(&mut f, lic, SH_SIZE, &(u64::MAX - 2).to_le_bytes());
+        assert_eq!(fails(&f), past);
+
+        let mut f = good.clone();
+        patch_shdr(&mut f, lic, 0, &0x7fff_0000u32.to_le_bytes()); // sh_name
+        let want = "t.o: section #2: name outside .shstrtab: BPF object format invalid";
+        assert_eq!(fails(&f), (FORMAT, want.into()));
+    }
+}
