@@ -778,7 +778,7 @@ pub extern "C" fn btf__load_into_kernel(btf: *mut btf) -> c_int {
         }
         let data = o.core.raw_native();
         let load = |log: crate::sys::prog::Log| {
-            crate::sys::prog::btf_load(UserPtr::from_ptr(data.as_ptr()), data.len() as u32, log)
+            crate::sys::btf::btf_load(UserPtr::from_ptr(data.as_ptr()), data.len() as u32, log)
         };
         let mut r = load(crate::sys::prog::Log::default());
         let mut buf: Vec<u8> = Vec::new();
