@@ -227,22 +227,14 @@ mod tests {
                 format!("t.o: function f{m}: BPF object format invalid"),
             )
         };
-        assert_eq!(
-            failure(one(4, 8, E::STB_GLOBAL)),
-            fmt(": misaligned in xdp")
-        );
-        assert_eq!(
-            failure(one(0, 12, E::STB_GLOBAL)),
-            fmt(": misaligned in xdp")
-        );
-        assert_eq!(
-            failure(one(16, 0, E::STB_GLOBAL)),
-            fmt(" lies outside section xdp")
-        );
-        assert_eq!(
-            failure(one(8, 16, E::STB_GLOBAL)),
-            fmt(" lies outside section xdp")
-        );
+        for (value, size, what) in [
+            (4, 8, ": misaligned in xdp"),
+            (0, 12, ": misaligned in xdp"),
+            (16, 0, " lies outside section xdp"),
+            (8, 16, " lies outside section xdp"),
+        ] {
+            assert_eq!(failure(one(value, size, E::STB_GLOBAL)), fmt(what));
+        }
         assert_eq!(
             failure(one(0, 16, E::STB_LOCAL)),
             (
