@@ -19,9 +19,9 @@ fn main() {
         .warnings_into_errors(true)
         .compile("bpfrs_shim");
     // Exports the legacy bpf_load.c data symbols (weak, defined in assembly).
-    println!("cargo:rerun-if-changed=src/capi/bpf_load.map");
+    println!("cargo:rerun-if-changed=src/capi/legacy/bpf_load.map");
     let dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into());
-    println!("cargo:rustc-cdylib-link-arg=-Wl,--version-script={dir}/src/capi/bpf_load.map");
+    println!("cargo:rustc-cdylib-link-arg=-Wl,--version-script={dir}/src/capi/legacy/bpf_load.map");
 }
 
 /// One C export found in the source: its symbol name and the version node its

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <linux/btf.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include "harness.h"
 
 #include "insns.h"
@@ -183,6 +184,29 @@ static void fentry(void)
 	close(prog);
 }
 
+/* The same tracing load as load_tracing, by the raw bpf() syscall: the errno the
+ * kernel itself gives, to tell a refusal of this machine's kernel build
+ * (lockdown: EPERM for iterator programs on some builds) from one of ours. */
+static int raw_tracing_errno(enum bpf_attach_type type, __u32 btf_id)
+{
+	union bpf_attr a;
+	int fd;
+
+	memset(&a, 0, sizeof(a));
+	a.prog_type = BPF_PROG_TYPE_TRACING;
+	a.expected_attach_type = type;
+	a.attach_btf_id = btf_id;
+	a.insns = (__u64)(unsigned long)ret0;
+	a.insn_cnt = 2;
+	a.license = (__u64)(unsigned long)"GPL";
+	fd = syscall(SYS_bpf, BPF_PROG_LOAD, &a, sizeof(a));
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	return errno;
+}
+
 static void iterator(void)
 {
 	__u32 id = btf_find("bpf_iter_bpf_map_elem", BTF_KIND_FUNC);
@@ -193,6 +217,16 @@ static void iterator(void)
 	CHECK(id > 0, "bpf_iter_bpf_map_elem not in vmlinux BTF");
 	if (!id)
 		return;
+	if (raw_tracing_errno(BPF_TRACE_ITER, id) == EPERM) {
+		/* The kernel refuses the raw load: check that we report the same. */
+		LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_ITER,
+			    .attach_btf_id = id);
+		CHECK_RET(bpf_prog_load(BPF_PROG_TYPE_TRACING, "iter_elem", "GPL", ret0, 2, &o),
+			  KERR(EPERM), EPERM);
+		printf("note: this kernel build refuses iterator programs (EPERM on the raw "
+		       "syscall too), iterator part not run\n");
+		return;
+	}
 	prog = load_tracing(BPF_TRACE_ITER, id, "iter_elem");
 	map = bpf_map_create(BPF_MAP_TYPE_HASH, "iter_map", 4, 4, 4, NULL);
 	CHECK(map > 2, "map: %d", map);

@@ -3,6 +3,7 @@
 //! The core never sees libbpf's return-value modes (spec `libbpf-api.md` §2); the
 //! C skin (`capi::errno`) turns an [`Error`] into `-1`, `-errno` or NULL.
 
+use crate::uapi::ENOTSUPP;
 use std::fmt;
 
 /// libbpf's private error codes (`LIBBPF_ERRNO__*`, spec §2.5).
@@ -64,16 +65,6 @@ pub struct SysError {
     pub errno: i32,
 }
 
-impl SysError {
-    /// Captures the calling thread's errno after a failed call.
-    pub fn last(call: &'static str) -> Self {
-        SysError {
-            call,
-            errno: crate::sys::last_errno(),
-        }
-    }
-}
-
 impl fmt::Display for SysError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.call, errno_text(self.errno))
@@ -96,6 +87,95 @@ pub enum Error {
     Libbpf(i32, String),
     /// A panic caught at the C boundary: a bug in libbpfrs (ENOTRECOVERABLE).
     Bug(&'static str),
+    /// A C handle that is NULL, freed or garbage (EINVAL), naming its C type.
+    Stale(&'static str),
+    /// A C handle already in use by a running call, e.g. re-entered from a
+    /// callback (EBUSY), naming its C type.
+    Busy(&'static str),
+    /// Something the call needs is absent (ENOENT): a file, a pin, an unloaded
+    /// object's fds, a map's value area.
+    NotFound(&'static str),
+    /// A lookup by name matched nothing (ESRCH, libbpf's code for a failed
+    /// search): a section name, a kernel BTF attach target, a skeleton entry.
+    NoMatch(&'static str),
+    /// What the call would create exists already (EEXIST).
+    Exists(&'static str),
+    /// A step that happens once has happened (EBUSY): the object is loaded, the
+    /// map created, the link pinned, the memlock limit raised.
+    Already(&'static str),
+    /// A size over its limit (E2BIG).
+    TooBig(&'static str),
+    /// No room left (ENOSPC), e.g. a full ring.
+    NoSpace(&'static str),
+    /// A name or path longer than the kernel accepts (ENAMETOOLONG).
+    NameTooLong(&'static str),
+    /// An allocation failed (ENOMEM).
+    NoMem(&'static str),
+    /// A result does not fit the caller's buffer (ERANGE).
+    Range(&'static str),
+    /// A file or fd operation other than `bpf()` (read, dup, mkdir, unlink)
+    /// failed with this errno. Unlike `Sys`, not a `bpf()` refusal
+    /// (`is_syscall` is false).
+    Io { what: &'static str, errno: i32 },
+    /// A program of an object failed to load; the errno is the cause's.
+    Load(Box<LoadError>),
+    /// A program of an object could not be linked (`LIBBPF_ERRNO__RELOC`).
+    Reloc(Box<RelocError>),
+}
+
+/// Where a program load failed, and why (`Error::Load`). Boxed in [`Error`] so
+/// that every `Result<_, Error>` stays small.
+#[derive(Debug)]
+pub struct LoadError {
+    /// The object's name.
+    pub obj: String,
+    /// The program's name.
+    pub prog: String,
+    /// The program's ELF section.
+    pub sec: String,
+    /// The instruction the verifier stopped at, when the library read its log.
+    pub insn: Option<usize>,
+    /// What refused it: usually `BPF_PROG_LOAD` (the verifier), or a user-space
+    /// check of the load request.
+    pub cause: Error,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "prog '{}': BPF program load failed: {}",
+            self.prog, self.cause
+        )
+    }
+}
+
+/// Where linking a program failed, and why (`Error::Reloc`).
+#[derive(Debug)]
+pub struct RelocError {
+    /// The object's name.
+    pub obj: String,
+    /// The program's name.
+    pub prog: String,
+    /// The ELF section of the failing instruction.
+    pub sec: String,
+    /// The instruction's index in the linked program.
+    pub insn: usize,
+    /// What is wrong with it.
+    pub what: String,
+}
+
+impl fmt::Display for RelocError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "prog '{}': insn #{}: {}: {}",
+            self.prog,
+            self.insn,
+            self.what,
+            libbpf_errno::message(libbpf_errno::RELOC).unwrap_or_default()
+        )
+    }
 }
 
 impl Error {
@@ -108,12 +188,39 @@ impl Error {
             Error::Unsupported(_) => libc::EOPNOTSUPP,
             Error::Libbpf(code, _) => *code,
             Error::Bug(_) => libc::ENOTRECOVERABLE,
+            Error::Stale(_) => libc::EINVAL,
+            Error::Busy(_) => libc::EBUSY,
+            Error::NotFound(_) => libc::ENOENT,
+            Error::NoMatch(_) => libc::ESRCH,
+            Error::Exists(_) => libc::EEXIST,
+            Error::Already(_) => libc::EBUSY,
+            Error::TooBig(_) => libc::E2BIG,
+            Error::NoSpace(_) => libc::ENOSPC,
+            Error::NameTooLong(_) => libc::ENAMETOOLONG,
+            Error::NoMem(_) => libc::ENOMEM,
+            Error::Range(_) => libc::ERANGE,
+            Error::Io { errno, .. } => *errno,
+            Error::Load(e) => e.cause.errno(),
+            Error::Reloc(_) => libbpf_errno::RELOC,
         }
     }
 
     /// True when the kernel produced the error (libbpf 0.x returns -1 for these).
     pub fn is_syscall(&self) -> bool {
-        matches!(self, Error::Sys(_))
+        match self {
+            Error::Sys(_) => true,
+            Error::Load(e) => e.cause.is_syscall(),
+            _ => false,
+        }
+    }
+
+    /// A failed file or fd operation, from its `std::io::Error` (EIO if it has
+    /// no OS code).
+    pub fn io(what: &'static str, e: &std::io::Error) -> Self {
+        Error::Io {
+            what,
+            errno: e.raw_os_error().unwrap_or(libc::EIO),
+        }
     }
 
     /// Shorthand for an EINVAL argument error.
@@ -143,17 +250,38 @@ impl fmt::Display for Error {
                 )
             }
             Error::Bug(w) => write!(f, "internal error in {w} (please report)"),
+            Error::Stale(k) => write!(f, "not a live struct {k}"),
+            Error::Busy(k) => write!(f, "struct {k} is in use by a running call"),
+            Error::NotFound(w)
+            | Error::NoMatch(w)
+            | Error::Exists(w)
+            | Error::Already(w)
+            | Error::TooBig(w)
+            | Error::NoSpace(w)
+            | Error::NameTooLong(w)
+            | Error::NoMem(w)
+            | Error::Range(w)
+            | Error::Io { what: w, .. } => write!(f, "{w}: {}", errno_text(self.errno())),
+            Error::Load(e) => e.fmt(f),
+            Error::Reloc(e) => e.fmt(f),
         }
     }
 }
 
-impl std::error::Error for Error {}
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Load(e) => Some(&e.cause),
+            _ => None,
+        }
+    }
+}
 
 /// `strerror` text for a positive errno, knowing the kernel-internal codes that
-/// reach user space (524 = ENOTSUPP).
+/// reach user space ([`ENOTSUPP`]).
 pub fn errno_text(errno: i32) -> String {
     match errno {
-        524 => "Operation not supported (ENOTSUPP, kernel-internal 524)".to_string(),
+        ENOTSUPP => "Operation not supported (ENOTSUPP, kernel-internal 524)".to_string(),
         e => std::io::Error::from_raw_os_error(e)
             .to_string()
             .split(" (os error")
@@ -192,6 +320,95 @@ mod tests {
         });
         assert!(s.is_syscall());
         assert_eq!(s.to_string(), "BPF_MAP_CREATE: Operation not permitted");
-        assert!(errno_text(524).contains("524"));
+        assert!(errno_text(ENOTSUPP).contains("524"));
+    }
+
+    #[test]
+    fn what_failed_variants_map_to_their_errno() {
+        let cases = [
+            (Error::NotFound("x"), libc::ENOENT),
+            (Error::NoMatch("x"), libc::ESRCH),
+            (Error::Exists("x"), libc::EEXIST),
+            (Error::Already("x"), libc::EBUSY),
+            (Error::TooBig("x"), libc::E2BIG),
+            (Error::NoSpace("x"), libc::ENOSPC),
+            (Error::NameTooLong("x"), libc::ENAMETOOLONG),
+            (Error::NoMem("x"), libc::ENOMEM),
+            (Error::Range("x"), libc::ERANGE),
+            (
+                Error::Io {
+                    what: "x",
+                    errno: libc::EACCES,
+                },
+                libc::EACCES,
+            ),
+        ];
+        for (e, errno) in cases {
+            assert_eq!(e.errno(), errno, "{e:?}");
+            assert!(!e.is_syscall(), "{e:?}");
+            assert_eq!(e.to_string(), format!("x: {}", errno_text(errno)));
+        }
+        assert_eq!(
+            Error::NotFound("object not loaded").to_string(),
+            "object not loaded: No such file or directory"
+        );
+        let io = std::io::Error::from_raw_os_error(libc::EISDIR);
+        assert_eq!(Error::io("read", &io).errno(), libc::EISDIR);
+        let other = std::io::Error::other("no code");
+        assert_eq!(Error::io("read", &other).errno(), libc::EIO);
+    }
+
+    #[test]
+    fn load_error_names_the_program_and_keeps_the_cause() {
+        let e = Error::Load(Box::new(LoadError {
+            obj: "reject".into(),
+            prog: "bad_prog".into(),
+            sec: "socket".into(),
+            insn: Some(0),
+            cause: Error::Sys(SysError {
+                call: "BPF_PROG_LOAD",
+                errno: libc::EACCES,
+            }),
+        }));
+        assert_eq!(e.errno(), libc::EACCES);
+        assert!(e.is_syscall());
+        assert_eq!(
+            e.to_string(),
+            "prog 'bad_prog': BPF program load failed: BPF_PROG_LOAD: Permission denied"
+        );
+        let src = std::error::Error::source(&e).map(|s| s.to_string());
+        assert_eq!(src.as_deref(), Some("BPF_PROG_LOAD: Permission denied"));
+        let user = Error::Load(Box::new(LoadError {
+            obj: String::new(),
+            prog: "p".into(),
+            sec: "xdp".into(),
+            insn: None,
+            cause: Error::inval("bpf_prog_load: log_level > 7"),
+        }));
+        assert_eq!(user.errno(), libc::EINVAL);
+        assert!(!user.is_syscall());
+    }
+
+    #[test]
+    fn reloc_error_is_libbpf_reloc_with_the_instruction() {
+        let e = Error::Reloc(Box::new(RelocError {
+            obj: "o".into(),
+            prog: "main".into(),
+            sec: "socket".into(),
+            insn: 12,
+            what: "call target outside section socket".into(),
+        }));
+        assert_eq!(e.errno(), libbpf_errno::RELOC);
+        assert!(!e.is_syscall());
+        assert_eq!(
+            e.to_string(),
+            "prog 'main': insn #12: call target outside section socket: Relocation failed"
+        );
+    }
+
+    #[test]
+    fn error_stays_small() {
+        // Every `Result<_, Error>` carries it: context is boxed.
+        assert!(std::mem::size_of::<Error>() <= 32);
     }
 }

@@ -1,6 +1,8 @@
 //! The BPF instruction (`struct bpf_insn`, 8 bytes) as a value type.
 #![forbid(unsafe_code)]
 
+use crate::uapi::{BPF_CALL, BPF_DW, BPF_IMM, BPF_JMP, BPF_LD, BPF_PSEUDO_CALL, BPF_PSEUDO_FUNC};
+
 /// One BPF instruction. `ld_imm64` occupies two of these.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Insn {
@@ -11,30 +13,10 @@ pub struct Insn {
     pub imm: i32,
 }
 
-pub const BPF_LD: u8 = 0x00;
-pub const BPF_JMP: u8 = 0x05;
-pub const BPF_JMP32: u8 = 0x06;
-pub const BPF_ALU64: u8 = 0x07;
-pub const BPF_IMM: u8 = 0x00;
-pub const BPF_DW: u8 = 0x18;
-pub const BPF_CALL: u8 = 0x80;
-pub const BPF_EXIT: u8 = 0x90;
-pub const BPF_K: u8 = 0x00;
-pub const BPF_MOV: u8 = 0xb0;
-
 /// `ld_imm64` opcode.
 pub const LD_IMM64: u8 = BPF_LD | BPF_IMM | BPF_DW;
 /// `call` opcode.
 pub const CALL: u8 = BPF_JMP | BPF_CALL;
-
-pub const BPF_PSEUDO_MAP_FD: u8 = 1;
-pub const BPF_PSEUDO_MAP_VALUE: u8 = 2;
-pub const BPF_PSEUDO_BTF_ID: u8 = 3;
-pub const BPF_PSEUDO_FUNC: u8 = 4;
-pub const BPF_PSEUDO_MAP_IDX: u8 = 5;
-pub const BPF_PSEUDO_MAP_IDX_VALUE: u8 = 6;
-pub const BPF_PSEUDO_CALL: u8 = 1;
-pub const BPF_PSEUDO_KFUNC_CALL: u8 = 2;
 
 impl Insn {
     pub const SIZE: usize = 8;
@@ -104,6 +86,7 @@ pub fn encode_all(insns: &[Insn]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::uapi::BPF_PSEUDO_MAP_FD;
 
     #[test]
     fn round_trip() {

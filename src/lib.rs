@@ -1,31 +1,50 @@
 //! libbpfrs: libbpf's user-space C API, implemented in Rust.
 //!
-//! Data flows one way through the modules:
-//! - [`sys`]: one safe wrapper per `bpf()` command; the only kernel I/O.
-//! - [`error`]: the single error type and its errno mapping.
-//! - [`log`]: messages routed to the C print callback.
-//! - `capi`: the C ABI skin (`extern "C"`), converting pointers, sizes, `opts->sz`
-//!   and errors to libbpf's conventions. No logic lives there that the core lacks.
+//! Data flows one way: bytes → object → fds → links. Each module below may use
+//! only the modules its line names; `tests/layering.rs` reads this list and fails
+//! on any other `crate::` edge (and on `extern "C"` outside `capi` and `legacy`).
+//!
+//! Layers:
+//! - `uapi`: the kernel's numbers (generated from `linux/bpf.h`) and libbpf's
+//!   header constants; plain data. May use: nothing.
+//! - `error`: the single error type and its errno table. May use: uapi.
+//! - `log`: message levels and the sink the C layer installs. May use: nothing.
+//! - `insn`: the BPF instruction type. May use: error, uapi.
+//! - `sys`: one safe wrapper per `bpf()` command, perf events, netlink, procfs and
+//!   rlimits; the only kernel I/O. May use: error, log, insn, uapi.
+//! - `btf`: BTF and `.BTF.ext` parsed, queried, written; no kernel calls. May use:
+//!   error, log, uapi.
+//! - `object`: a BPF ELF file as maps, programs and relocations; no kernel calls.
+//!   May use: btf, insn, error, log, uapi.
+//! - `load`: an object turned into kernel objects (fds), feature probes. May use:
+//!   object, btf, sys, insn, error, log, uapi.
+//! - `attach`: loaded programs attached (links, perf events, XDP/TC). May use:
+//!   load, object, btf, sys, insn, error, log, uapi.
+//! - `events`: ring and perf buffers. May use: sys, error, log, uapi.
+//! - `legacy`: the `samples/bpf` `bpf_load.c` loader. May use: attach, load,
+//!   object, btf, sys, insn, error, log, uapi.
+//! - `capi`: the C ABI skin (`extern "C"`), converting pointers, sizes,
+//!   `opts->sz`, handles and errors to libbpf's conventions; no logic the core
+//!   lacks. May use: every module. No module may use it.
+//! - `testutil`: helpers for unit tests only. May use: nothing; any module's
+//!   tests may use it.
 #![deny(unsafe_code)]
 #![deny(unsafe_op_in_unsafe_fn)]
 
 pub mod attach;
 pub mod btf;
-pub mod cpus;
 pub mod error;
 pub mod events;
 pub mod insn;
 pub mod legacy;
 pub mod load;
 pub mod log;
-pub mod memlock;
-pub mod names;
+
 pub mod object;
-pub mod probe;
-pub mod prog_linfo;
 pub mod sys;
-pub mod util;
-pub mod xdp_tc;
+#[cfg(test)]
+mod testutil;
+pub mod uapi;
 
 #[allow(unsafe_code)] // the C ABI: raw pointers from C callers, errno, va_list shims
 pub mod capi;

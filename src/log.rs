@@ -1,8 +1,13 @@
-//! Library messages, routed to the C print callback (`libbpf_set_print`).
+//! Library messages: formatted here, delivered to the one sink the C layer
+//! installs (`capi::print`, which owns `libbpf_set_print`'s callback and the
+//! `va_list` shim).
 //!
-//! The core formats; `capi::print` owns the callback and the `va_list` shim. This is
-//! the one place the core reaches into `capi`: logging must work from every layer.
+//! Owns: the print levels and the sink slot. Must not call: anything above it
+//! (in particular not `capi`: the C layer registers itself here, so the core
+//! never depends on it). Without a sink (the Rust unit tests), messages go
+//! nowhere.
 
+use once_cell::sync::OnceCell;
 use std::fmt;
 
 /// `enum libbpf_print_level`.
@@ -14,13 +19,31 @@ pub enum Level {
     Debug = 2,
 }
 
-/// Formats `libbpf: <message>\n` and hands it to the print callback.
+/// Where messages go: `enabled` says whether anyone listens (saves formatting
+/// when printing is off), `emit` delivers one finished line.
+pub struct Sink {
+    pub enabled: fn() -> bool,
+    pub emit: fn(Level, &str),
+}
+
+static SINK: OnceCell<&'static Sink> = OnceCell::new();
+
+/// Installs the sink (idempotent; the C layer calls it on entry to every export).
+#[inline]
+pub fn install(sink: &'static Sink) {
+    if SINK.get().is_none() {
+        let _ = SINK.set(sink);
+    }
+}
+
+/// Formats `libbpf: <message>\n` and hands it to the sink.
 pub fn log(level: Level, args: fmt::Arguments<'_>) {
-    if !crate::capi::print::enabled() {
+    let Some(s) = SINK.get() else { return };
+    if !(s.enabled)() {
         return;
     }
     let msg = format!("libbpf: {args}\n");
-    crate::capi::print::emit(level, &msg);
+    (s.emit)(level, &msg);
 }
 
 pub fn warn(args: fmt::Arguments<'_>) {

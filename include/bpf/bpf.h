@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* libbpfrs: bpf/bpf.h compatibility path. Declarations come from the generated
- * ../libbpfrs.h; this file adds only what cbindgen cannot emit. */
+ * libbpfrs.h; this file adds only what cbindgen cannot emit. */
 #ifndef __LIBBPF_BPF_H
 #define __LIBBPF_BPF_H
 
@@ -11,7 +11,7 @@
 
 #include "libbpf_common.h"
 #include "libbpf_legacy.h"
-#include "../libbpfrs.h"
+#include "libbpfrs.h"
 
 /* Flags to direct loading requirements */
 #define MAPS_RELAX_COMPAT 0x01

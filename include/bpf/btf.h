@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* libbpfrs: bpf/btf.h compatibility path. Declarations come from the generated
- * ../libbpfrs.h; this file adds the UAPI BTF types and the kind/vlen accessors
+ * libbpfrs.h; this file adds the UAPI BTF types and the kind/vlen accessors
  * that libbpf's header provides as static inline functions (read-only views of
  * struct btf_type records). */
 #ifndef __LIBBPF_BTF_H
@@ -11,7 +11,7 @@
 #include <linux/types.h>
 
 #include "libbpf_common.h"
-#include "../libbpfrs.h"
+#include "libbpfrs.h"
 
 #define BTF_ELF_SEC ".BTF"
 #define BTF_EXT_ELF_SEC ".BTF.ext"

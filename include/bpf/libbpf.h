@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /* libbpfrs: bpf/libbpf.h compatibility path. Declarations come from the
- * generated ../libbpfrs.h; this file adds only what cbindgen cannot emit. */
+ * generated libbpfrs.h; this file adds only what cbindgen cannot emit. */
 #ifndef __LIBBPF_LIBBPF_H
 #define __LIBBPF_LIBBPF_H
 
@@ -14,7 +14,7 @@
 #include "libbpf_common.h"
 #include "libbpf_legacy.h"
 #include "bpf.h"
-#include "../libbpfrs.h"
+#include "libbpfrs.h"
 
 /* Iteration over an object's programs and maps (the 1.x forms). */
 #define bpf_object__for_each_program(pos, obj)			\

@@ -5,7 +5,7 @@
 #define __LIBBPF_LEGACY_BPF_H
 
 #include "libbpf_common.h"
-#include "../libbpfrs.h"
+#include "libbpfrs.h"
 
 #define DECLARE_LIBBPF_OPTS LIBBPF_OPTS
 

@@ -51,7 +51,7 @@ pub fn resolve_path(path: &CStr) -> Result<CString, Error> {
         "failed to resolve full path for '{}'",
         path.to_string_lossy()
     ));
-    Err(Error::Errno(libc::ENOENT, "binary not found"))
+    Err(Error::NotFound("binary not found"))
 }
 
 /// The file offset of the function `name` defined in the ELF at `path`: its
@@ -59,12 +59,7 @@ pub fn resolve_path(path: &CStr) -> Result<CString, Error> {
 /// `.symtab` first, then `.dynsym`. Missing → ENOENT; not an ELF → EINVAL.
 pub fn func_offset(path: &CStr, name: &str) -> Result<u64, Error> {
     let p = Path::new(std::ffi::OsStr::from_bytes(path.to_bytes()));
-    let data = std::fs::read(p).map_err(|e| {
-        Error::Errno(
-            e.raw_os_error().unwrap_or(libc::EIO),
-            "failed to read binary",
-        )
-    })?;
+    let data = std::fs::read(p).map_err(|e| Error::io("failed to read binary", &e))?;
     let file = object::File::parse(&*data).map_err(|_| Error::Inval("not an ELF file"))?;
     let pick = |sym: object::Symbol<'_, '_>| -> Option<u64> {
         if sym.kind() != SymbolKind::Text || !sym.is_definition() || sym.name().ok()? != name {
@@ -77,7 +72,7 @@ pub fn func_offset(path: &CStr, name: &str) -> Result<u64, Error> {
     file.symbols()
         .find_map(pick)
         .or_else(|| file.dynamic_symbols().find_map(pick))
-        .ok_or(Error::Errno(libc::ENOENT, "function not found in binary"))
+        .ok_or(Error::NotFound("function not found in binary"))
 }
 
 #[cfg(test)]

@@ -10,18 +10,17 @@
 
 pub mod elf;
 pub mod perf;
+pub mod xdp_tc;
 
 use crate::error::Error;
 use crate::load::{ObjState, ProgState};
 use crate::object::sec::{self, AttachKind};
 use crate::sys::{self, UserPtr};
+use crate::uapi::{self, ENOTSUPP};
 use std::ffi::{CStr, CString};
 use std::os::fd::{AsFd, AsRawFd, IntoRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::DirBuilderExt;
-
-/// The kernel-internal ENOTSUPP some link types answer.
-const ENOTSUPP: i32 = 524;
 
 /// How a link is attached, which decides how it is taken down.
 #[derive(Debug)]
@@ -92,7 +91,7 @@ impl Link {
                 self.pin_path()
                     .map_or_else(Default::default, |p| p.to_string_lossy())
             ));
-            return Err(Error::Errno(libc::EBUSY, "link already pinned"));
+            return Err(Error::Already("link already pinned"));
         }
         make_parent_dir(path)?;
         check_bpffs(path)?;
@@ -112,12 +111,7 @@ impl Link {
             return Err(Error::Inval("link is not pinned"));
         };
         let p = std::path::Path::new(<std::ffi::OsStr as OsStrExt>::from_bytes(path.to_bytes()));
-        std::fs::remove_file(p).map_err(|e| {
-            Error::Errno(
-                e.raw_os_error().unwrap_or(libc::EIO),
-                "unlink of the pin path",
-            )
-        })?;
+        std::fs::remove_file(p).map_err(|e| Error::io("unlink of the pin path", &e))?;
         crate::log::debug(format_args!(
             "link fd={}: unpinned from {}",
             self.fd(),
@@ -186,13 +180,13 @@ fn make_parent_dir(path: &CStr) -> Result<(), Error> {
     let dir = std::path::Path::new(<std::ffi::OsStr as OsStrExt>::from_bytes(parent(path)));
     match std::fs::DirBuilder::new().mode(0o700).create(dir) {
         Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
-            let errno = e.raw_os_error().unwrap_or(libc::EIO);
+            let e = Error::io("mkdir of the pin directory", &e);
             crate::log::warn(format_args!(
                 "failed to mkdir {}: {}",
                 dir.display(),
-                crate::error::errno_text(errno)
+                crate::error::errno_text(e.errno())
             ));
-            Err(Error::Errno(errno, "mkdir of the pin directory"))
+            Err(e)
         }
         _ => Ok(()),
     }
@@ -208,7 +202,7 @@ fn check_bpffs(path: &CStr) -> Result<(), Error> {
             crate::error::errno_text(e.errno)
         ))
     })?;
-    if t != sys::obj::BPF_FS_MAGIC {
+    if t != uapi::BPF_FS_MAGIC {
         crate::log::warn(format_args!(
             "specified path {} is not on BPF FS",
             path.to_string_lossy()
@@ -303,7 +297,7 @@ pub fn attach_iter(p: &ProgState, link_info: UserPtr, link_info_len: u32) -> Res
     let fd = prog_fd(p)?;
     let lc = sys::link::LinkCreate {
         prog_fd: fd,
-        attach_type: sys::link::attach::BPF_TRACE_ITER,
+        attach_type: uapi::BPF_TRACE_ITER,
         iter_info: link_info,
         iter_info_len: link_info_len,
         ..Default::default()
@@ -444,7 +438,7 @@ pub fn attach_usdt(obj: &ObjState, p: &ProgState) -> Result<Link, Error> {
         crate::log::warn(format_args!(
             "usdt: failed to find USDT support BPF maps, did you forget to include bpf/usdt.bpf.h?"
         ));
-        return Err(Error::Errno(libc::ESRCH, "no USDT support maps"));
+        return Err(Error::NoMatch("no USDT support maps"));
     }
     crate::log::warn(format_args!(
         "prog '{}': USDT attach is not supported by libbpfrs",

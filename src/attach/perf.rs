@@ -11,6 +11,7 @@ use crate::error::Error;
 use crate::load::ProgState;
 use crate::sys::perf::{self as sp, PerfEventAttr};
 use crate::sys::{self, UserPtr};
+use crate::uapi;
 use std::ffi::{CStr, CString};
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::sync::OnceLock;
@@ -44,18 +45,20 @@ pub fn tracefs_root() -> Result<&'static str, Error> {
 /// The perf event id of tracepoint `cat/name` (`<tracefs>/events/<cat>/<name>/id`).
 pub fn tracepoint_id(cat: &str, name: &str) -> Result<u64, Error> {
     let path = format!("{}/events/{cat}/{name}/id", tracefs_root()?);
-    let fail = |errno: i32| {
+    let fail = |e: Error| {
         crate::log::warn(format_args!(
             "failed to determine tracepoint '{cat}/{name}' perf event ID: {}",
-            crate::error::errno_text(errno)
+            crate::error::errno_text(e.errno())
         ));
-        Error::Errno(errno, "tracepoint id")
+        e
     };
     let s = std::fs::read_to_string(&path).map_err(|e| {
         crate::log::debug(format_args!("failed to open '{path}': {e}"));
-        fail(e.raw_os_error().unwrap_or(libc::EIO))
+        fail(Error::io("tracepoint id", &e))
     })?;
-    s.trim().parse().map_err(|_| fail(libc::EINVAL))
+    s.trim()
+        .parse()
+        .map_err(|_| fail(Error::Inval("tracepoint id")))
 }
 
 /// Whether the kernel links programs to perf events with `BPF_LINK_CREATE`
@@ -73,7 +76,7 @@ fn perf_link_supported() -> bool {
         // mov64 r0, 0; exit
         static INSNS: [u8; 16] = [0xb7, 0, 0, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0];
         let load = sys::prog::ProgLoad {
-            prog_type: crate::object::sec::BPF_PROG_TYPE_TRACEPOINT,
+            prog_type: uapi::BPF_PROG_TYPE_TRACEPOINT,
             license: UserPtr::from_ptr(c"GPL".as_ptr()),
             insns: UserPtr::from_ptr(INSNS.as_ptr()),
             insn_cnt: 2,
@@ -85,7 +88,7 @@ fn perf_link_supported() -> bool {
         let lc = sys::link::LinkCreate {
             prog_fd: prog.as_raw_fd(),
             target: -1,
-            attach_type: sys::link::attach::BPF_PERF_EVENT,
+            attach_type: uapi::BPF_PERF_EVENT,
             ..Default::default()
         };
         matches!(sys::link::link_create(&lc), Err(e) if e.errno() == libc::EBADF)
@@ -136,7 +139,7 @@ pub fn attach_perf_fd(p: &ProgState, pfd: i32, cookie: u64) -> Result<PerfAttach
         let mut lc = sys::link::LinkCreate {
             prog_fd: fd,
             target: pfd,
-            attach_type: sys::link::attach::BPF_PERF_EVENT,
+            attach_type: uapi::BPF_PERF_EVENT,
             ..Default::default()
         };
         lc.per_type[..8].copy_from_slice(&cookie.to_ne_bytes());
@@ -246,7 +249,10 @@ pub fn attach_kprobe(p: &ProgState, func: Option<&CStr>, o: &KprobeOpts) -> Resu
             o.offset,
             crate::error::errno_text(e.errno)
         ));
-        Error::Errno(e.errno, "kprobes unavailable")
+        Error::Io {
+            what: "kprobes unavailable",
+            errno: e.errno,
+        }
     })?;
     let mut attr = PerfEventAttr::new(ty, retprobe_config("kprobe", o.retprobe)?);
     attr.config1 = func.map_or(0, |f| f.as_ptr() as usize as u64);
@@ -371,7 +377,7 @@ mod tests {
     #[test]
     fn tracepoint_ids_from_tracefs() {
         if tracefs_root().is_err() {
-            crate::util::test_skip("no tracefs");
+            crate::testutil::test_skip("no tracefs");
             return;
         }
         match tracepoint_id("syscalls", "sys_enter_getpid") {

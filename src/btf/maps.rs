@@ -8,10 +8,11 @@
 use super::types::{Kind, Member, Type, LINKAGE_GLOBAL};
 use super::Btf;
 use crate::error::Error;
+use crate::uapi::{
+    BPF_MAP_TYPE_ARRAY_OF_MAPS, BPF_MAP_TYPE_HASH_OF_MAPS, BPF_MAP_TYPE_PROG_ARRAY,
+    BPF_MAP_TYPE_UNSPEC,
+};
 
-const MAP_TYPE_PROG_ARRAY: u32 = 3;
-const MAP_TYPE_ARRAY_OF_MAPS: u32 = 12;
-const MAP_TYPE_HASH_OF_MAPS: u32 = 13;
 /// `LIBBPF_PIN_NONE`, `LIBBPF_PIN_BY_NAME`.
 const PIN_BY_NAME: u32 = 1;
 
@@ -272,10 +273,10 @@ fn parse_def(
                 d.value_type_id = id;
             }
             "values" => {
-                let is_prog_array = d.map_type == Some(MAP_TYPE_PROG_ARRAY);
+                let is_prog_array = d.map_type == Some(BPF_MAP_TYPE_PROG_ARRAY);
                 let is_map_in_map = matches!(
                     d.map_type,
-                    Some(MAP_TYPE_ARRAY_OF_MAPS | MAP_TYPE_HASH_OF_MAPS)
+                    Some(BPF_MAP_TYPE_ARRAY_OF_MAPS | BPF_MAP_TYPE_HASH_OF_MAPS)
                 );
                 if is_inner {
                     warn(map, format_args!("multi-level inner maps not supported."));
@@ -362,7 +363,7 @@ fn parse_def(
         }
     }
     // libbpf compares with BPF_MAP_TYPE_UNSPEC, so `__uint(type, 0)` is missing too.
-    if matches!(d.map_type, None | Some(0)) {
+    if matches!(d.map_type, None | Some(BPF_MAP_TYPE_UNSPEC)) {
         return Err(inval(map, format_args!("map type isn't specified.")));
     }
     Ok(d)

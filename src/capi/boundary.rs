@@ -21,6 +21,7 @@ fn caught(name: &'static str) -> Error {
 
 #[inline]
 fn run<T>(name: &'static str, f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    crate::log::install(&crate::capi::libbpf::print::SINK);
     catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| Err(caught(name)))
 }
 

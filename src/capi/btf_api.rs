@@ -21,12 +21,12 @@
 use super::arg;
 use super::boundary::{hl, ptr, value};
 use super::errno::{hl_fail, set_errno};
-use super::object_api::{live, obj_ref, ObjHandle};
 use super::types::*;
 use crate::btf::files::{
     find_str_in, kernel_btf_data, load_vmlinux, parse_any, parse_elf, parse_raw,
 };
 use crate::btf::{Btf, BtfEdit, BtfExt, BtfRead, Kind};
+use crate::capi::libbpf::object::{live, obj_ref, ObjHandle};
 use crate::error::Error;
 use crate::sys::UserPtr;
 use once_cell::sync::Lazy;
@@ -761,9 +761,6 @@ pub unsafe extern "C" fn btf__get_raw_data(btf: *const btf, size: *mut __u32) ->
     ptr("btf__get_raw_data", || raw_data(btf, size)).cast_const()
 }
 
-/// `BPF_LOG_BUF_SIZE` of libbpf: the first log buffer for a failed load.
-const LOG_BUF_SIZE: u32 = u32::MAX >> 8;
-
 /// `btf__load_into_kernel` (LIBBPF_0.5.0): `BPF_BTF_LOAD` of the native-endian
 /// blob; on failure retried with a growing log that is then printed. 0 on
 /// success (the fd is `btf__fd`), -EEXIST if already loaded, else -errno (and,
@@ -787,7 +784,7 @@ pub extern "C" fn btf__load_into_kernel(btf: *mut btf) -> c_int {
             if !buf.is_empty() && (e.errno() != libc::ENOSPC || size > u32::MAX / 2) {
                 break;
             }
-            size = LOG_BUF_SIZE.max(size.saturating_mul(2));
+            size = crate::uapi::BPF_LOG_BUF_SIZE.max(size.saturating_mul(2));
             buf = vec![0u8; size as usize];
             r = load(crate::sys::prog::Log {
                 buf: UserPtr::from_mut(buf.as_mut_ptr()),

@@ -11,6 +11,7 @@
 //! - pointer calls always return NULL with errno set (never `ERR_PTR`).
 
 use crate::error::Error;
+use crate::events::Abort;
 use std::ffi::c_int;
 use std::sync::atomic::{AtomicU32, AtomicU8, Ordering};
 
@@ -132,4 +133,85 @@ pub fn hl_fail(e: &Error) -> c_int {
 #[inline]
 pub fn ptr_fail(e: &Error) {
     set_errno(e.errno());
+}
+
+/// libbpf's `libbpf_err(ret)`: a negative `ret` sets errno to `-ret`, and `ret`
+/// is returned as is. For values passed through to C unchanged: a ring or perf
+/// buffer callback's result, an `ERR_PTR` code.
+#[inline]
+pub fn libbpf_err(ret: c_int) -> c_int {
+    if ret < 0 {
+        set_errno(ret.wrapping_neg());
+    }
+    ret
+}
+
+/// The return of an HL export when an export it called (NULL or negative) has
+/// failed: that call's errno, passed on as libbpf passes it
+/// (`libbpf_err(-errno)`; skeletons open and load through the object API).
+#[inline]
+pub fn pass_errno() -> c_int {
+    libbpf_err(get_errno().wrapping_neg())
+}
+
+/// What a ring or perf buffer poll/consume returns to C: the count, the
+/// stopping callback's value through [`libbpf_err`], or the failure.
+pub fn poll_result(r: Result<c_int, Abort>) -> Result<c_int, Error> {
+    match r {
+        Ok(n) => Ok(n),
+        Err(Abort::Callback(c)) => Ok(libbpf_err(c)),
+        Err(Abort::Sys(e)) => Err(e),
+    }
+}
+
+/// A failure value of a call with its own convention (bpf_load.c's `1`/`-1`,
+/// `bpf_perf_event_read_simple`'s `LIBBPF_PERF_EVENT_ERROR`): errno set to the
+/// positive `errno`, `ret` returned.
+#[inline]
+pub fn fail_with<T>(ret: T, errno: c_int) -> T {
+    set_errno(errno);
+    ret
+}
+
+/// Runs `f` (a C callback) and restores errno afterwards, as libbpf does around
+/// its print callback.
+#[inline]
+pub fn keep_errno<T>(f: impl FnOnce() -> T) -> T {
+    let saved = get_errno();
+    let r = f();
+    set_errno(saved);
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn libbpf_err_sets_errno_for_negative_values_only() {
+        set_errno(0);
+        assert_eq!(libbpf_err(7), 7);
+        assert_eq!(get_errno(), 0);
+        assert_eq!(libbpf_err(-libc::ENOENT), -libc::ENOENT);
+        assert_eq!(get_errno(), libc::ENOENT);
+        assert_eq!(libbpf_err(i32::MIN), i32::MIN);
+    }
+
+    #[test]
+    fn fail_with_and_keep_errno() {
+        assert_eq!(fail_with(-1, libc::EBADF), -1);
+        assert_eq!(get_errno(), libc::EBADF);
+        let r = keep_errno(|| fail_with(1, libc::ENOMEM));
+        assert_eq!((r, get_errno()), (1, libc::EBADF));
+        assert_eq!(pass_errno(), -libc::EBADF);
+        assert_eq!(get_errno(), libc::EBADF);
+    }
+
+    #[test]
+    fn hl_and_ptr_failures_use_the_error_table() {
+        assert_eq!(hl_fail(&Error::NoMatch("x")), -libc::ESRCH);
+        assert_eq!(get_errno(), libc::ESRCH);
+        ptr_fail(&Error::Already("x"));
+        assert_eq!(get_errno(), libc::EBUSY);
+    }
 }

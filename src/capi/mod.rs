@@ -8,29 +8,12 @@
 //! Spec: `libbpf-api.md` §1 (signatures), §2 (errors), §4 (struct layouts).
 
 pub mod arg;
-pub mod attach;
 pub mod boundary;
-pub mod bpf_load;
+pub mod bpf;
 pub mod btf_api;
 pub mod errno;
-pub mod library;
-pub mod link;
-pub mod map;
-pub mod map_api;
-pub mod names;
-pub mod netlink;
-pub mod obj;
-pub mod object;
-pub mod object_api;
+pub mod legacy;
+pub mod libbpf;
 pub mod opts;
-pub mod perfbuf;
-pub mod print;
-pub mod probes;
-pub mod prog;
-pub mod prog_linfo;
-pub mod program_api;
-pub mod ringbuf;
-pub mod secnames;
-pub mod skeleton;
+pub mod registry;
 pub mod types;
-pub mod user_ringbuf;

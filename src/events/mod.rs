@@ -11,8 +11,19 @@ pub mod perf;
 pub mod ring;
 pub mod user_ring;
 
-pub use crate::cpus::{online_cpus, parse_cpu_mask};
+pub use crate::sys::cpus::{online_cpus, parse_cpu_mask};
 pub use crate::sys::epoll::Epoll;
+
+/// Why a poll or consume stopped early.
+#[derive(Debug)]
+pub enum Abort {
+    /// A callback asked to stop with this value (a ring buffer's negative
+    /// sample result; a perf buffer's record result other than CONT and DONE),
+    /// which the C caller gets back as is.
+    Callback(i32),
+    /// A system call failed (`epoll_wait`).
+    Sys(crate::error::Error),
+}
 
 #[cfg(test)]
 mod tests {

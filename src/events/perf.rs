@@ -7,7 +7,7 @@
 //! `data_tail`, copy a record that crosses the end of the data area into a
 //! scratch buffer, then publish `data_tail` (release) once the batch is done.
 
-use super::Epoll;
+use super::{Abort, Epoll};
 use crate::error::Error;
 use crate::sys::mmap::{page_size, Mapping};
 use crate::sys::perf::{self as sysperf, PerfEventAttr};
@@ -15,8 +15,6 @@ use crate::sys::{borrow_fd, UserPtr};
 use std::os::fd::{AsFd, AsRawFd, BorrowedFd, OwnedFd};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-/// `BPF_MAP_TYPE_PERF_EVENT_ARRAY`.
-pub const MAP_TYPE_PERF_EVENT_ARRAY: u32 = 4;
 /// `PERF_RECORD_LOST`.
 pub const RECORD_LOST: u32 = 2;
 /// `PERF_RECORD_SAMPLE`.
@@ -146,7 +144,7 @@ impl PerfBuffer {
         let mut max_entries = 0u32;
         match crate::sys::obj::map_info_raw(map_fd) {
             Ok(info) => {
-                if info.map_type != MAP_TYPE_PERF_EVENT_ARRAY {
+                if info.map_type != crate::uapi::BPF_MAP_TYPE_PERF_EVENT_ARRAY {
                     let n = info.name.iter().position(|&b| b == 0).unwrap_or(16);
                     crate::log::warn(format_args!(
                         "map '{}' should be BPF_MAP_TYPE_PERF_EVENT_ARRAY",
@@ -183,7 +181,7 @@ impl PerfBuffer {
         let cnt = match &sel {
             Some(s) if explicit => s.cpus.len().min(s.map_keys.len()),
             _ => {
-                let n = crate::cpus::num_possible_cpus()?;
+                let n = crate::sys::cpus::num_possible_cpus()?;
                 if max_entries != 0 && (max_entries as usize) < n {
                     max_entries as usize
                 } else {
@@ -191,7 +189,7 @@ impl PerfBuffer {
                 }
             }
         };
-        let online = crate::cpus::online_cpus().inspect_err(|e| {
+        let online = crate::sys::cpus::online_cpus().inspect_err(|e| {
             crate::log::warn(format_args!("failed to get online CPU mask: {e}"))
         })?;
         for i in 0..cnt {
@@ -242,10 +240,10 @@ impl PerfBuffer {
         })?;
         self.bufs
             .try_reserve(1)
-            .map_err(|_| Error::Errno(libc::ENOMEM, "perf buffers"))?;
+            .map_err(|_| Error::NoMem("perf buffers"))?;
         self.events
             .try_reserve(1)
-            .map_err(|_| Error::Errno(libc::ENOMEM, "perf buffers"))?;
+            .map_err(|_| Error::NoMem("perf buffers"))?;
         let idx = self.bufs.len() as u64;
         let value = buf.fd.as_raw_fd();
         self.bufs.push(buf);
@@ -295,17 +293,20 @@ impl PerfBuffer {
         }
     }
 
-    /// Waits up to `timeout_ms`, then reads each ready buffer: `Ok(Ok(n))` with
-    /// the number of ready buffers, or `Ok(Err(ret))` with the first non-CONT,
-    /// non-zero callback result (DONE only ends that buffer's batch, as in libbpf).
+    /// Waits up to `timeout_ms`, then reads each ready buffer: the number of
+    /// ready buffers, or [`Abort::Callback`] with the first non-CONT, non-zero
+    /// callback result (DONE only ends that buffer's batch, as in libbpf).
     /// `after` sees each buffer's batch result.
     pub fn poll(
         &mut self,
         timeout_ms: i32,
         f: &mut impl FnMut(i32, *mut u8) -> i32,
         after: &mut impl FnMut(i32),
-    ) -> Result<Result<i32, i32>, Error> {
-        let n = self.epoll.wait(&mut self.events, timeout_ms)?;
+    ) -> Result<i32, Abort> {
+        let n = self
+            .epoll
+            .wait(&mut self.events, timeout_ms)
+            .map_err(|e| Abort::Sys(e.into()))?;
         let (page, size) = (self.page_size, self.mmap_size);
         for i in 0..n {
             let idx = self.events.get(i).map_or(usize::MAX, |e| e.u64 as usize);
@@ -315,24 +316,24 @@ impl PerfBuffer {
             let r = read_records(b, page, size, f);
             after(r);
             if r != EVENT_CONT && r != EVENT_DONE {
-                return Ok(Err(r));
+                return Err(Abort::Callback(r));
             }
         }
-        Ok(Ok(n as i32))
+        Ok(n as i32)
     }
 
-    /// Reads every buffer: `Err(ret)` as in [`PerfBuffer::poll`].
+    /// Reads every buffer: [`Abort::Callback`] as in [`PerfBuffer::poll`].
     pub fn consume(
         &mut self,
         f: &mut impl FnMut(i32, *mut u8) -> i32,
         after: &mut impl FnMut(i32),
-    ) -> Result<(), i32> {
+    ) -> Result<(), Abort> {
         let (page, size) = (self.page_size, self.mmap_size);
         for b in &mut self.bufs {
             let r = read_records(b, page, size, f);
             after(r);
             if r != EVENT_CONT && r != EVENT_DONE {
-                return Err(r);
+                return Err(Abort::Callback(r));
             }
         }
         Ok(())

@@ -8,35 +8,21 @@
 //! (31: still being written) and the DISCARD bit (30: skip it); records are
 //! 8-byte aligned. Positions only grow; the data offset is `pos & mask`.
 
-use super::Epoll;
+use super::{Abort, Epoll};
 use crate::error::{Error, SysError};
 use crate::sys::mmap::{page_size, Mapping};
+use crate::uapi::{
+    BPF_MAP_TYPE_RINGBUF, BPF_RINGBUF_BUSY_BIT as BUSY_BIT, BPF_RINGBUF_DISCARD_BIT as DISCARD_BIT,
+    BPF_RINGBUF_HDR_SZ as HDR_SZ,
+};
 use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
-
-/// `BPF_RINGBUF_BUSY_BIT`.
-pub const BUSY_BIT: u32 = 1 << 31;
-/// `BPF_RINGBUF_DISCARD_BIT`.
-pub const DISCARD_BIT: u32 = 1 << 30;
-/// `BPF_RINGBUF_HDR_SZ`.
-pub const HDR_SZ: u32 = 8;
-/// `BPF_MAP_TYPE_RINGBUF`.
-pub const MAP_TYPE_RINGBUF: u32 = 27;
 
 /// Bytes a record with header length word `len` takes in the ring.
 #[inline]
 pub fn record_span(len: u32) -> usize {
     let len = (len & !(BUSY_BIT | DISCARD_BIT)) as usize + HDR_SZ as usize;
     (len + 7) & !7
-}
-
-/// Why a poll or consume stopped early.
-#[derive(Debug)]
-pub enum Abort {
-    /// A sample callback returned this negative value.
-    Callback(i32),
-    /// A system call failed (`epoll_wait`).
-    Sys(Error),
 }
 
 /// One mapped ring.
@@ -58,7 +44,7 @@ impl Ring {
             ))
         })?;
         let map = crate::sys::borrow_fd(map_fd)?;
-        if info.map_type != MAP_TYPE_RINGBUF {
+        if info.map_type != BPF_MAP_TYPE_RINGBUF {
             crate::log::warn(format_args!(
                 "ringbuf: map fd={} is not BPF_MAP_TYPE_RINGBUF",
                 map.as_raw_fd()
@@ -73,7 +59,7 @@ impl Ring {
         let len = data
             .checked_mul(2)
             .and_then(|d| d.checked_add(page))
-            .ok_or(Error::Errno(libc::E2BIG, "ring buffer size"))?;
+            .ok_or(Error::TooBig("ring buffer size"))?;
         let producer = Mapping::map_at(map, len, page, false).inspect_err(|e| {
             crate::log::warn(format_args!("ringbuf: failed to mmap data pages: {e}"))
         })?;
@@ -187,10 +173,10 @@ impl<T> RingBuffer<T> {
         let map = crate::sys::borrow_fd(map_fd)?;
         self.rings
             .try_reserve(1)
-            .map_err(|_| Error::Errno(libc::ENOMEM, "ring list"))?;
+            .map_err(|_| Error::NoMem("ring list"))?;
         self.events
             .try_reserve(1)
-            .map_err(|_| Error::Errno(libc::ENOMEM, "ring list"))?;
+            .map_err(|_| Error::NoMem("ring list"))?;
         self.epoll
             .add(map, self.rings.len() as u64)
             .inspect_err(|e: &SysError| {

@@ -12,16 +12,16 @@
 //! which the kernel raises whenever the ring is not full and signals after a
 //! drain that consumed samples: `reserve_blocking` waits on it.
 
-use super::ring::{BUSY_BIT, DISCARD_BIT, HDR_SZ};
 use super::Epoll;
 use crate::error::{Error, SysError};
 use crate::sys::mmap::{page_size, Mapping};
+use crate::uapi::{
+    BPF_MAP_TYPE_USER_RINGBUF, BPF_RINGBUF_BUSY_BIT as BUSY_BIT,
+    BPF_RINGBUF_DISCARD_BIT as DISCARD_BIT, BPF_RINGBUF_HDR_SZ as HDR_SZ,
+};
 use std::os::fd::BorrowedFd;
 use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 use std::time::Instant;
-
-/// `BPF_MAP_TYPE_USER_RINGBUF`.
-pub const MAP_TYPE_USER_RINGBUF: u32 = 31;
 
 /// Bytes a record of `size` payload bytes takes: header plus payload, rounded up
 /// to 8. `size` is below 2^30 here (the flag bits are refused first).
@@ -62,7 +62,7 @@ impl UserRing {
                 "user ringbuf: failed to get map info for fd={map_fd}: {e}"
             ))
         })?;
-        if info.map_type != MAP_TYPE_USER_RINGBUF {
+        if info.map_type != BPF_MAP_TYPE_USER_RINGBUF {
             crate::log::warn(format_args!(
                 "user ringbuf: map fd={map_fd} is not BPF_MAP_TYPE_USER_RINGBUF"
             ));
@@ -82,7 +82,7 @@ impl UserRing {
         let len = data
             .checked_mul(2)
             .and_then(|d| d.checked_add(page))
-            .ok_or(Error::Errno(libc::E2BIG, "user ring buffer size"))?;
+            .ok_or(Error::TooBig("user ring buffer size"))?;
         let producer = Mapping::map_at(map, len, page, true).inspect_err(|e| {
             crate::log::warn(format_args!(
                 "user ringbuf: failed to mmap data pages for map fd={map_fd}: {e}"
@@ -142,7 +142,7 @@ impl UserRing {
     /// enough free space now). Not thread-safe among producers (as libbpf).
     pub fn reserve(&self, size: u32) -> Result<*mut u8, Error> {
         if size & (BUSY_BIT | DISCARD_BIT) != 0 {
-            return Err(Error::Errno(libc::E2BIG, "sample size uses the flag bits"));
+            return Err(Error::TooBig("sample size uses the flag bits"));
         }
         let cons = self.consumer_pos().load(Ordering::Acquire);
         let prod = self.producer_pos().load(Ordering::Acquire);
@@ -150,10 +150,10 @@ impl UserRing {
         let avail = max.saturating_sub(prod.wrapping_sub(cons));
         let total = total_size(size) as usize;
         if total > max {
-            return Err(Error::Errno(libc::E2BIG, "sample larger than the ring"));
+            return Err(Error::TooBig("sample larger than the ring"));
         }
         if avail < total {
-            return Err(Error::Errno(libc::ENOSPC, "user ring buffer is full"));
+            return Err(Error::NoSpace("user ring buffer is full"));
         }
         let off = prod & self.mask;
         self.hdr_word(off).store(size | BUSY_BIT, Ordering::Relaxed);
@@ -255,12 +255,12 @@ mod tests {
         let mut name = [0u8; 16];
         name[..9].copy_from_slice(b"ur_unit_r");
         let Ok(map) = crate::sys::map::map_create(&crate::sys::map::MapCreate {
-            map_type: MAP_TYPE_USER_RINGBUF,
+            map_type: BPF_MAP_TYPE_USER_RINGBUF,
             name,
             max_entries: 4096,
             ..Default::default()
         }) else {
-            crate::util::test_skip("cannot create a USER_RINGBUF map (root, Linux 6.1)");
+            crate::testutil::test_skip("cannot create a USER_RINGBUF map (root, Linux 6.1)");
             return;
         };
         let r = UserRing::open(map.as_raw_fd()).unwrap();

@@ -25,6 +25,7 @@ use crate::object::{MapKind, Object, OpenOpts, RelocKind};
 use crate::sys::perf::{self, PerfEventAttr};
 use crate::sys::prog::{prog_load, Log, ProgLoad};
 use crate::sys::{borrow_fd, map as sysmap, UserPtr};
+use crate::uapi::*;
 use std::ffi::CString;
 use std::os::fd::{AsFd, IntoRawFd};
 
@@ -34,10 +35,6 @@ pub const MAX_MAPS: usize = 32;
 pub const MAX_PROGS: usize = 32;
 /// Size of the loader's `struct bpf_load_map_def` (7 × `unsigned int`).
 pub const LOAD_MAP_DEF_SIZE: usize = 28;
-
-const BPF_MAP_TYPE_PROG_ARRAY: u32 = 3;
-const BPF_MAP_TYPE_ARRAY_OF_MAPS: u32 = 12;
-const BPF_MAP_TYPE_HASH_OF_MAPS: u32 = 13;
 
 /// `struct bpf_load_map_def`: type, key_size, value_size, max_entries, map_flags,
 /// inner_map_idx, numa_node.
@@ -170,18 +167,18 @@ fn kind_of(sec: &str) -> Option<(Kind, &str)> {
 /// `enum bpf_prog_type` for a section, or `None` for an unknown `cgroup/…`.
 fn prog_type(kind: Kind, rest: &str) -> Option<u32> {
     Some(match kind {
-        Kind::Socket => 1,
-        Kind::Kprobe | Kind::Kretprobe => 2,
-        Kind::Tracepoint => 5,
-        Kind::Xdp => 6,
-        Kind::PerfEvent => 7,
-        Kind::Cgroup if rest.starts_with("skb") => 8,
-        Kind::Cgroup if rest.starts_with("sock") => 9,
+        Kind::Socket => BPF_PROG_TYPE_SOCKET_FILTER,
+        Kind::Kprobe | Kind::Kretprobe => BPF_PROG_TYPE_KPROBE,
+        Kind::Tracepoint => BPF_PROG_TYPE_TRACEPOINT,
+        Kind::Xdp => BPF_PROG_TYPE_XDP,
+        Kind::PerfEvent => BPF_PROG_TYPE_PERF_EVENT,
+        Kind::Cgroup if rest.starts_with("skb") => BPF_PROG_TYPE_CGROUP_SKB,
+        Kind::Cgroup if rest.starts_with("sock") => BPF_PROG_TYPE_CGROUP_SOCK,
         Kind::Cgroup => return None,
-        Kind::Sockops => 13,
-        Kind::SkSkb => 14,
-        Kind::SkMsg => 16,
-        Kind::RawTracepoint => 17,
+        Kind::Sockops => BPF_PROG_TYPE_SOCK_OPS,
+        Kind::SkSkb => BPF_PROG_TYPE_SK_SKB,
+        Kind::SkMsg => BPF_PROG_TYPE_SK_MSG,
+        Kind::RawTracepoint => BPF_PROG_TYPE_RAW_TRACEPOINT,
     })
 }
 
@@ -222,7 +219,7 @@ pub fn load_file(path: &std::path::Path, c: &mut dyn Client) -> Result<(), Faile
         Err(e) => {
             c.print(&format!("bpf_load: {path_name}: {e}\n"));
             let errno = match e {
-                Error::Libbpf(..) => libc::EINVAL,
+                Error::Libbpf(..) | Error::Reloc(_) => libc::EINVAL,
                 e => e.errno(),
             };
             return Err(Failed::file(errno));
@@ -350,7 +347,7 @@ fn load_maps(obj: &Object, raw: Option<&[u8]>, c: &mut dyn Client) -> Result<Vec
             def.max_entries,
         );
         req.map_flags = def.map_flags;
-        if def.map_flags & sysmap::BPF_F_NUMA_NODE != 0 {
+        if def.map_flags & BPF_F_NUMA_NODE != 0 {
             req = req.numa(def.numa_node as i32);
         }
         if matches!(
@@ -427,7 +424,7 @@ fn apply_relocs(
                     return;
                 };
                 let i0 = &mut insns[r.insn];
-                i0.set_src(insn::BPF_PSEUDO_MAP_FD);
+                i0.set_src(BPF_PSEUDO_MAP_FD);
                 i0.imm = fd;
             }
             RelocKind::MapValue { map, .. } => {
@@ -730,7 +727,10 @@ mod tests {
         assert_eq!(kind_of("xdp_tx_iptunnel").map(|k| k.0), Some(Kind::Xdp));
         assert_eq!(kind_of(".text"), None);
         assert_eq!(prog_type(Kind::Cgroup, "dev"), None);
-        assert_eq!(prog_type(Kind::Cgroup, "sock"), Some(9));
+        assert_eq!(
+            prog_type(Kind::Cgroup, "sock"),
+            Some(BPF_PROG_TYPE_CGROUP_SOCK)
+        );
         assert_eq!(atoi("12abc"), 12);
         assert_eq!(atoi("x"), 0);
     }

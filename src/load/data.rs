@@ -3,8 +3,9 @@
 //! itself over the same address (libbpf's behaviour, which skeletons rely on).
 
 use crate::error::Error;
-use crate::object::maps::{MapDef, MapKind, BPF_F_MMAPABLE};
+use crate::object::maps::{MapDef, MapKind};
 use crate::sys::mmap::{page_size, Mapping};
+use crate::uapi::{BPF_F_MMAPABLE, BPF_F_RDONLY_PROG};
 
 /// Bytes mapped for a data map whose value is `value_size` bytes.
 pub fn mmap_len(value_size: usize) -> usize {
@@ -38,7 +39,7 @@ impl super::ObjState {
         let (Some(fd), Some(mm)) = (&m.fd, &mut m.mmap) else {
             return Ok(None);
         };
-        let writable = m.def.map_flags & crate::object::maps::BPF_F_RDONLY_PROG == 0;
+        let writable = m.def.map_flags & BPF_F_RDONLY_PROG == 0;
         use std::os::fd::AsFd;
         mm.remap_shared(fd.as_fd(), writable).inspect_err(|e| {
             crate::log::warn(format_args!("failed to re-mmap() map '{}': {e}", m.name))

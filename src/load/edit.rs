@@ -4,15 +4,14 @@
 
 use super::{MapState, ObjState, ProgState};
 use crate::error::Error;
-use crate::object::maps::{BPF_MAP_TYPE_ARRAY_OF_MAPS, BPF_MAP_TYPE_HASH_OF_MAPS};
 use crate::sys::obj::map_info_raw;
 use crate::sys::UserPtr;
+use crate::uapi::{
+    BPF_MAP_TYPE_ARRAY_OF_MAPS, BPF_MAP_TYPE_HASH_OF_MAPS, BPF_MAP_TYPE_LRU_PERCPU_HASH,
+    BPF_MAP_TYPE_PERCPU_ARRAY, BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE, BPF_MAP_TYPE_PERCPU_HASH,
+    BPF_MAP_TYPE_RINGBUF, BPF_MAP_TYPE_USER_RINGBUF,
+};
 use std::os::fd::{AsFd, BorrowedFd};
-
-/// `BPF_MAP_TYPE_RINGBUF`.
-pub const BPF_MAP_TYPE_RINGBUF: u32 = 27;
-/// `BPF_MAP_TYPE_USER_RINGBUF`.
-pub const BPF_MAP_TYPE_USER_RINGBUF: u32 = 31;
 
 /// Ring buffer sizes must be a power-of-two multiple of the page size: round up to
 /// the next one (0 stays 0, so a forgotten size still fails in the kernel).
@@ -40,7 +39,7 @@ impl ObjState {
     /// A program to edit before load; EBUSY after (`set_type`, `set_flags`, …).
     pub fn prog_edit(&mut self, i: usize) -> Result<&mut ProgState, Error> {
         if self.loaded {
-            return Err(Error::Errno(libc::EBUSY, "object already loaded"));
+            return Err(Error::Already("object already loaded"));
         }
         self.progs.get_mut(i).ok_or(Error::Inval("no such program"))
     }
@@ -104,7 +103,7 @@ impl ObjState {
         }
         let id = super::progs::find_vmlinux_btf_id(func, p.def.expected_attach_type, None)
             .map_err(|e| match e.errno() {
-                libc::ENOENT => Error::Errno(libc::ESRCH, "attach target not found in kernel BTF"),
+                libc::ENOENT => Error::NoMatch("attach target not found in kernel BTF"),
                 _ => e,
             })
             .inspect_err(|_| {
@@ -132,7 +131,7 @@ impl ObjState {
     /// reuses an fd still be edited until load).
     pub fn map_edit(&mut self, i: usize) -> Result<&mut MapState, Error> {
         if self.loaded {
-            return Err(Error::Errno(libc::EBUSY, "object already loaded"));
+            return Err(Error::Already("object already loaded"));
         }
         self.maps.get_mut(i).ok_or(Error::Inval("no such map"))
     }
@@ -142,7 +141,7 @@ impl ObjState {
     pub fn map_edit_uncreated(&mut self, i: usize) -> Result<&mut MapState, Error> {
         let m = self.maps.get_mut(i).ok_or(Error::Inval("no such map"))?;
         if m.fd.is_some() {
-            return Err(Error::Errno(libc::EBUSY, "map already created or reused"));
+            return Err(Error::Already("map already created or reused"));
         }
         Ok(m)
     }
@@ -165,7 +164,7 @@ impl ObjState {
         }
         let m = self.maps.get_mut(i).ok_or(Error::Inval("no such map"))?;
         if m.fd.is_some() {
-            return Err(Error::Errno(libc::EBUSY, "map already created"));
+            return Err(Error::Already("map already created"));
         }
         m.def.max_entries = n;
         Ok(())
@@ -207,9 +206,7 @@ impl ObjState {
             ));
             return Err(Error::Inval("inner_map_fd already specified"));
         }
-        let dup = fd
-            .try_clone_to_owned()
-            .map_err(|e| Error::Errno(e.raw_os_error().unwrap_or(libc::EBADF), "dup"))?;
+        let dup = fd.try_clone_to_owned().map_err(|e| Error::io("dup", &e))?;
         m.inner_map_fd = Some(crate::sys::ensure_good_fd(dup)?);
         m.def.inner = None;
         Ok(())
@@ -252,7 +249,7 @@ impl ObjState {
     ) -> Result<BorrowedFd<'_>, Error> {
         let m = self.maps.get(i).ok_or(Error::Inval("no such map"))?;
         let Some(fd) = &m.fd else {
-            return Err(Error::Errno(libc::ENOENT, "map not created"));
+            return Err(Error::NotFound("map not created"));
         };
         let d = &m.def;
         if d.key_size as usize != key_sz {
@@ -264,7 +261,7 @@ impl ObjState {
         }
         if let Some(vs) = value_sz {
             if is_percpu(d.map_type) {
-                let cpus = crate::cpus::num_possible_cpus()?;
+                let cpus = crate::sys::cpus::num_possible_cpus()?;
                 let elem = (d.value_size as usize).div_ceil(8) * 8;
                 if vs != cpus * elem {
                     crate::log::warn(format_args!(
@@ -288,8 +285,13 @@ impl ObjState {
 
 /// Per-CPU map types (values are one slot per possible CPU).
 pub fn is_percpu(map_type: u32) -> bool {
-    // PERCPU_HASH 5, PERCPU_ARRAY 6, LRU_PERCPU_HASH 10, PERCPU_CGROUP_STORAGE 21.
-    matches!(map_type, 5 | 6 | 10 | 21)
+    matches!(
+        map_type,
+        BPF_MAP_TYPE_PERCPU_HASH
+            | BPF_MAP_TYPE_PERCPU_ARRAY
+            | BPF_MAP_TYPE_LRU_PERCPU_HASH
+            | BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE
+    )
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! rewritten from a section byte offset to an instruction index in the program.
 
 use crate::btf::{BtfExt, InfoBlock};
-use crate::object::link::Linked;
+use crate::object::calls::Linked;
 use crate::object::Object;
 
 /// Merged records: `(rec_size, count, bytes)`.

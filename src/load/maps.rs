@@ -4,24 +4,33 @@
 
 use super::{MapState, ObjState};
 use crate::error::Error;
-use crate::object::maps::{
-    DataKind, MapKind, BPF_F_RDONLY_PROG, BPF_MAP_TYPE_ARRAY_OF_MAPS, BPF_MAP_TYPE_HASH_OF_MAPS,
-    BPF_MAP_TYPE_PROG_ARRAY,
-};
+use crate::object::maps::{DataKind, MapKind};
 use crate::object::MapDef;
 use crate::sys::map::{map_create, map_freeze, map_update_elem, MapCreate};
 use crate::sys::obj::{map_info, obj_get_path, obj_pin_path};
 use crate::sys::UserPtr;
+use crate::uapi::*;
 use std::ffi::CString;
 use std::os::fd::{AsFd, AsRawFd, OwnedFd};
-
-const BPF_MAP_TYPE_PERF_EVENT_ARRAY: u32 = 4;
 
 /// Map types created without BTF key/value ids (old kernels answer ENOTSUPP).
 fn btf_ids_allowed(t: u32) -> bool {
     !matches!(
         t,
-        4 | 7 | 8 | 12 | 13 | 14 | 15 | 16 | 17 | 18 | 22 | 23 | 25 | 33
+        BPF_MAP_TYPE_PERF_EVENT_ARRAY
+            | BPF_MAP_TYPE_STACK_TRACE
+            | BPF_MAP_TYPE_CGROUP_ARRAY
+            | BPF_MAP_TYPE_ARRAY_OF_MAPS
+            | BPF_MAP_TYPE_HASH_OF_MAPS
+            | BPF_MAP_TYPE_DEVMAP
+            | BPF_MAP_TYPE_SOCKMAP
+            | BPF_MAP_TYPE_CPUMAP
+            | BPF_MAP_TYPE_XSKMAP
+            | BPF_MAP_TYPE_SOCKHASH
+            | BPF_MAP_TYPE_QUEUE
+            | BPF_MAP_TYPE_STACK
+            | BPF_MAP_TYPE_DEVMAP_HASH
+            | BPF_MAP_TYPE_ARENA
     )
 }
 
@@ -80,7 +89,7 @@ fn request(st: &ObjState, def: &MapDef, with_btf: bool) -> MapCreate {
     let name = kernel_map_name(&st.obj.name, def);
     let mut max_entries = def.max_entries;
     if def.map_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && max_entries == 0 {
-        max_entries = crate::cpus::num_possible_cpus().map_or(0, |n| n as u32);
+        max_entries = crate::sys::cpus::num_possible_cpus().map_or(0, |n| n as u32);
     }
     let mut p = MapCreate::new(
         def.map_type,
@@ -181,9 +190,7 @@ pub fn create_all(st: &mut ObjState) -> Result<(), Error> {
             BPF_MAP_TYPE_ARRAY_OF_MAPS | BPF_MAP_TYPE_HASH_OF_MAPS
         ) {
             let template = match (&st.maps[i].inner_map_fd, &def.inner) {
-                (Some(fd), _) => fd
-                    .try_clone()
-                    .map_err(|e| Error::Errno(e.raw_os_error().unwrap_or(libc::EBADF), "dup"))?,
+                (Some(fd), _) => fd.try_clone().map_err(|e| Error::io("dup", &e))?,
                 (None, Some(inner)) => {
                     create_one(st, inner, None).map_err(|e| map_err(inner, e))?
                 }

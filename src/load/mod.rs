@@ -11,6 +11,8 @@ pub mod edit;
 pub mod ext_info;
 pub mod maps;
 pub mod pin;
+pub mod probe;
+pub mod prog_linfo;
 pub mod progs;
 
 use crate::error::Error;
@@ -18,6 +20,7 @@ use crate::insn::Insn;
 use crate::object::{MapDef, Object, OpenOpts, ProgDef};
 use crate::sys::mmap::Mapping;
 use crate::sys::UserPtr;
+use crate::uapi::{BPF_MAP_TYPE_PERF_EVENT_ARRAY, BPF_PROG_TYPE_UNSPEC};
 use std::os::fd::OwnedFd;
 
 /// A map of an opened object: its (editable until load) definition and its fd.
@@ -59,9 +62,6 @@ pub struct ProgState {
     /// Instructions replaced by `set_insns`, else the linked program after load.
     pub insns: Option<Vec<Insn>>,
 }
-
-/// `BPF_MAP_TYPE_PERF_EVENT_ARRAY`.
-const BPF_MAP_TYPE_PERF_EVENT_ARRAY: u32 = 4;
 
 /// The overrides of the 0.x `struct bpf_prog_load_attr`.
 #[derive(Debug, Clone, Copy, Default)]
@@ -152,7 +152,7 @@ impl ObjState {
             kversion: if obj.kversion != 0 {
                 obj.kversion
             } else {
-                crate::util::kernel_version()
+                crate::sys::kernel::kernel_version()
             },
             obj,
             maps,
@@ -204,11 +204,11 @@ impl ObjState {
     /// program's index.
     pub fn load_legacy(&mut self, a: &LegacyLoad) -> Result<usize, Error> {
         for p in &mut self.progs {
-            if a.prog_type != 0 {
+            if a.prog_type != BPF_PROG_TYPE_UNSPEC {
                 p.def.prog_type = a.prog_type;
                 p.def.expected_attach_type = a.expected_attach_type;
             }
-            if p.def.prog_type == 0 {
+            if p.def.prog_type == BPF_PROG_TYPE_UNSPEC {
                 crate::log::warn(format_args!(
                     "prog '{}': unknown program type for section '{}' and none given",
                     p.def.name, p.def.sec_name
@@ -226,7 +226,7 @@ impl ObjState {
         }
         if self.progs.is_empty() {
             crate::log::warn(format_args!("object file doesn't contain bpf program"));
-            return Err(Error::Errno(libc::ENOENT, "object has no programs"));
+            return Err(Error::NotFound("object has no programs"));
         }
         self.load()?;
         Ok(0)

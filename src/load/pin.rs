@@ -10,7 +10,7 @@ use crate::sys::obj::obj_pin_path;
 use std::ffi::CString;
 use std::os::fd::AsFd;
 
-use crate::sys::obj::BPF_FS_MAGIC;
+use crate::uapi::BPF_FS_MAGIC;
 const PATH_MAX: usize = 4096;
 
 fn parent(path: &str) -> &str {
@@ -25,10 +25,6 @@ fn cpath(path: &str) -> Result<CString, Error> {
     CString::new(path).map_err(|_| Error::Inval("path contains NUL"))
 }
 
-fn io_err(e: std::io::Error, what: &'static str) -> Error {
-    Error::Errno(e.raw_os_error().unwrap_or(libc::EIO), what)
-}
-
 /// Creates the parent directory (mode 0700) if missing.
 fn make_parent_dir(path: &str) -> Result<(), Error> {
     use std::os::unix::fs::DirBuilderExt;
@@ -37,7 +33,7 @@ fn make_parent_dir(path: &str) -> Result<(), Error> {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => {
             crate::log::warn(format_args!("failed to mkdir {}: {e}", parent(path)));
-            Err(io_err(e, "mkdir"))
+            Err(Error::io("mkdir", &e))
         }
     }
 }
@@ -62,7 +58,7 @@ fn pin_fd(fd: std::os::fd::BorrowedFd<'_>, path: &str) -> Result<(), Error> {
 
 fn unlink(path: &str) -> Result<(), Error> {
     check_path(path)?;
-    std::fs::remove_file(path).map_err(|e| io_err(e, "unlink"))
+    std::fs::remove_file(path).map_err(|e| Error::io("unlink", &e))
 }
 
 /// `dir/name` for the object-wide calls; ENAMETOOLONG past PATH_MAX. Dots in map
@@ -70,7 +66,7 @@ fn unlink(path: &str) -> Result<(), Error> {
 fn join(dir: &str, name: &str) -> Result<String, Error> {
     let p = format!("{dir}/{}", name.replace('.', "_"));
     if p.len() >= PATH_MAX {
-        return Err(Error::Errno(libc::ENAMETOOLONG, "pin path too long"));
+        return Err(Error::NameTooLong("pin path too long"));
     }
     Ok(p)
 }
@@ -98,7 +94,7 @@ impl ObjState {
             }
             (None, Some(_)) if m.pinned => {
                 crate::log::warn(format_args!("map '{}' already pinned", m.def.name));
-                return Err(Error::Errno(libc::EEXIST, "map already pinned"));
+                return Err(Error::Exists("map already pinned"));
             }
             (None, Some(p)) => m.pin_path = Some(p.to_string()),
         }
@@ -149,7 +145,7 @@ impl ObjState {
     pub fn pin_maps(&mut self, dir: Option<&str>) -> Result<(), Error> {
         if !self.loaded {
             crate::log::warn(format_args!("object not yet loaded; load it first"));
-            return Err(Error::Errno(libc::ENOENT, "object not loaded"));
+            return Err(Error::NotFound("object not loaded"));
         }
         for i in 0..self.maps.len() {
             if !self.maps[i].autocreate {
@@ -223,7 +219,7 @@ impl ObjState {
     pub fn pin_programs(&self, dir: &str) -> Result<(), Error> {
         if !self.loaded {
             crate::log::warn(format_args!("object not yet loaded; load it first"));
-            return Err(Error::Errno(libc::ENOENT, "object not loaded"));
+            return Err(Error::NotFound("object not loaded"));
         }
         for i in 0..self.progs.len() {
             if self.progs[i].fd.is_none() {
@@ -247,7 +243,7 @@ impl ObjState {
     /// `bpf_object__unpin_programs`.
     pub fn unpin_programs(&self, dir: &str) -> Result<(), Error> {
         if !self.loaded {
-            return Err(Error::Errno(libc::ENOENT, "object not loaded"));
+            return Err(Error::NotFound("object not loaded"));
         }
         for i in 0..self.progs.len() {
             if self.progs[i].fd.is_none() {

@@ -3,13 +3,14 @@
 
 use super::ObjState;
 use crate::btf::{Btf, Kind};
-use crate::error::Error;
+use crate::error::{Error, LoadError};
 use crate::insn;
-use crate::object::link::{link, Linked};
+use crate::object::calls::{link, Linked};
 use crate::object::sec::{self, SecFlags};
 use crate::object::RelocKind;
 use crate::sys::prog::{prog_load, Log, ProgLoad, Recs};
 use crate::sys::UserPtr;
+use crate::uapi;
 use std::os::fd::{AsRawFd, OwnedFd};
 
 /// CO-RE relocations are not implemented: a program whose code carries them fails
@@ -69,9 +70,9 @@ fn patch_maps(st: &ObjState, prog: &str, linked: &mut Linked) -> Result<(), Erro
         let i0 = &mut linked.insns[idx];
         i0.imm = fd.as_raw_fd();
         match off {
-            None => i0.set_src(insn::BPF_PSEUDO_MAP_FD),
+            None => i0.set_src(uapi::BPF_PSEUDO_MAP_FD),
             Some(o) => {
-                i0.set_src(insn::BPF_PSEUDO_MAP_VALUE);
+                i0.set_src(uapi::BPF_PSEUDO_MAP_VALUE);
                 linked.insns[idx + 1].imm = o as i32;
             }
         }
@@ -108,7 +109,7 @@ fn attach_btf_id(p: &super::ProgState, custom_btf: Option<&str>) -> Result<u32, 
     // Not found is ESRCH on the load path (libbpf searches vmlinux and modules).
     find_vmlinux_btf_id(&target, p.def.expected_attach_type, custom_btf)
         .map_err(|e| match e.errno() {
-            libc::ENOENT => Error::Errno(libc::ESRCH, "attach target not found in kernel BTF"),
+            libc::ENOENT => Error::NoMatch("attach target not found in kernel BTF"),
             _ => e,
         })
         .inspect_err(|e| {
@@ -129,10 +130,7 @@ pub fn find_vmlinux_btf_id(
     let look = sec::btf_lookup(attach_type);
     let name = format!("{}{target}", look.prefix);
     if name.len() >= 128 {
-        return Err(Error::Errno(
-            libc::ENAMETOOLONG,
-            "attach target name too long",
-        ));
+        return Err(Error::NameTooLong("attach target name too long"));
     }
     let vmlinux = match custom_btf {
         Some(path) => Btf::from_file(std::path::Path::new(path)).map(std::sync::Arc::new),
@@ -145,7 +143,7 @@ pub fn find_vmlinux_btf_id(
     };
     vmlinux
         .find_by_name_kind(&name, kind)
-        .ok_or(Error::Errno(libc::ENOENT, "no such type in kernel BTF"))
+        .ok_or(Error::NotFound("no such type in kernel BTF"))
 }
 
 const OWN_LOG_START: u32 = 256 * 1024;
@@ -164,7 +162,7 @@ fn load_one(st: &mut ObjState, i: usize) -> Result<(), Error> {
     }
     let p = &st.progs[i];
     let name = p.def.name.clone();
-    if p.def.prog_type == 0 {
+    if p.def.prog_type == uapi::BPF_PROG_TYPE_UNSPEC {
         crate::log::warn(format_args!(
             "prog '{name}': missing BPF prog type, check ELF section name '{}'",
             p.def.sec_name
@@ -182,7 +180,7 @@ fn load_one(st: &mut ObjState, i: usize) -> Result<(), Error> {
     };
     let mut req = ProgLoad {
         prog_type: p.def.prog_type,
-        name: crate::util::obj_name(name.as_bytes()),
+        name: crate::sys::attr::obj_name(name.as_bytes()),
         license: UserPtr::from_ptr(license.as_ptr()),
         insns: UserPtr::from_ptr(code.as_ptr()),
         insn_cnt: linked.insns.len(),
@@ -214,7 +212,7 @@ fn load_one(st: &mut ObjState, i: usize) -> Result<(), Error> {
     let res = match user_log {
         Some((buf, size, level)) => {
             req.log = Log { buf, size, level };
-            prog_load(&req)
+            prog_load(&req).map_err(|e| (e, None))
         }
         None if p.log_level != 0 => load_with_own_log(&mut req, p.log_level, &name),
         None => match prog_load(&req) {
@@ -230,8 +228,15 @@ fn load_one(st: &mut ObjState, i: usize) -> Result<(), Error> {
             ps.insns = Some(linked.insns);
             Ok(())
         }
-        Err(e) => {
-            crate::log::warn(format_args!("prog '{name}': BPF program load failed: {e}"));
+        Err((cause, insn)) => {
+            let e = Error::Load(Box::new(LoadError {
+                obj: st.obj.name.clone(),
+                prog: name.clone(),
+                sec: st.progs[i].def.sec_name.clone(),
+                insn,
+                cause,
+            }));
+            crate::log::warn(format_args!("{e}"));
             if e.errno() == libc::EPERM {
                 crate::log::warn(format_args!(
                     "prog '{name}': permission denied: needs CAP_BPF/CAP_SYS_ADMIN, or a lockdown policy forbids this program type"
@@ -268,8 +273,7 @@ fn bind_rodata(st: &ObjState, prog: &str, prog_fd: i32) {
 /// sections (`fentry.s/`, `lsm.s/`, `syscall`, `uprobe.s/`, …), `BPF_F_XDP_HAS_FRAGS`
 /// for `xdp.frags`.
 fn section_prog_flags(p: &super::ProgState) -> u32 {
-    const BPF_F_SLEEPABLE: u32 = 1 << 4;
-    const BPF_F_XDP_HAS_FRAGS: u32 = 1 << 5;
+    use uapi::{BPF_F_SLEEPABLE, BPF_F_XDP_HAS_FRAGS};
     p.def.sec_def.map_or(0, |d| {
         (if d.is_sleepable() { BPF_F_SLEEPABLE } else { 0 })
             | (if d.has_xdp_frags() {
@@ -280,8 +284,13 @@ fn section_prog_flags(p: &super::ProgState) -> u32 {
     })
 }
 
-/// Loads with a library-owned log buffer and prints the log's head and tail.
-fn load_with_own_log(req: &mut ProgLoad<'_>, level: u32, name: &str) -> Result<OwnedFd, Error> {
+/// Loads with a library-owned log buffer and prints the log's head and tail; a
+/// failure comes with the instruction the verifier stopped at.
+fn load_with_own_log(
+    req: &mut ProgLoad<'_>,
+    level: u32,
+    name: &str,
+) -> Result<OwnedFd, (Error, Option<usize>)> {
     let mut size = OWN_LOG_START;
     loop {
         let mut buf = vec![0u8; size as usize];
@@ -294,11 +303,25 @@ fn load_with_own_log(req: &mut ProgLoad<'_>, level: u32, name: &str) -> Result<O
             Err(e) if e.errno() == libc::ENOSPC && size < OWN_LOG_MAX => size *= 2,
             Err(e) => {
                 print_log(name, &buf);
-                return Err(e);
+                return Err((e, failed_insn(&buf)));
             }
             Ok(fd) => return Ok(fd),
         }
     }
+}
+
+/// The instruction a failed verification stopped at: the index on the log's
+/// last instruction line (`12: (85) call ...`), if it has one.
+fn failed_insn(buf: &[u8]) -> Option<usize> {
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    let text = String::from_utf8_lossy(&buf[..end]);
+    text.lines().rev().find_map(|l| {
+        let (idx, rest) = l.split_once(": ")?;
+        if !rest.starts_with('(') {
+            return None;
+        }
+        idx.parse().ok()
+    })
 }
 
 /// Prints a verifier log through the print callback: the first and last lines, with
@@ -329,4 +352,19 @@ fn print_log(name: &str, buf: &[u8]) {
     }
     out.push_str("-- END PROG LOAD LOG --");
     crate::log::warn(format_args!("{out}"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::failed_insn;
+
+    #[test]
+    fn the_failed_instruction_is_the_last_one_the_verifier_printed() {
+        let log = b"func#0 @0\n0: R1=ctx() R10=fp0\n; int *p = skb->data; @ x.c:25\n\
+                    0: (b7) r0 = 0\n7: (61) r1 = *(u32 *)(r1 +76)\n\
+                    invalid bpf_context access off=76 size=4\nprocessed 2 insns\n\0junk";
+        assert_eq!(failed_insn(log), Some(7));
+        assert_eq!(failed_insn(b"0: R1=ctx()\nno instruction lines\n"), None);
+        assert_eq!(failed_insn(b""), None);
+    }
 }

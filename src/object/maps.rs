@@ -3,13 +3,8 @@
 
 use super::format_err;
 use crate::error::Error;
+use crate::uapi::{BPF_F_MMAPABLE, BPF_F_RDONLY_PROG, BPF_MAP_TYPE_ARRAY};
 
-pub const BPF_MAP_TYPE_ARRAY: u32 = 2;
-pub const BPF_MAP_TYPE_PROG_ARRAY: u32 = 3;
-pub const BPF_MAP_TYPE_ARRAY_OF_MAPS: u32 = 12;
-pub const BPF_MAP_TYPE_HASH_OF_MAPS: u32 = 13;
-pub const BPF_F_RDONLY_PROG: u32 = 1 << 7;
-pub const BPF_F_MMAPABLE: u32 = 1 << 10;
 /// `LIBBPF_PIN_BY_NAME`.
 pub const PIN_BY_NAME: u32 = 1;
 
@@ -184,7 +179,7 @@ mod tests {
         let m = data_map(".rodata", DataKind::Rodata, 3, 16, Some(vec![0; 16])).unwrap();
         assert_eq!(
             (m.map_type, m.key_size, m.value_size, m.max_entries),
-            (2, 4, 16, 1)
+            (BPF_MAP_TYPE_ARRAY, 4, 16, 1)
         );
         assert!(m.map_flags & BPF_F_RDONLY_PROG != 0);
         assert!(m.is_internal());

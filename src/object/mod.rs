@@ -7,8 +7,8 @@
 //! Spec: `libbpf-api.md` §1.0/§1.2/§4.3, `btf-core.md` §3–§4.5.
 #![forbid(unsafe_code)]
 
+pub mod calls;
 pub mod elf;
-pub mod link;
 pub mod maps;
 pub mod sec;
 

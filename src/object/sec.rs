@@ -13,92 +13,9 @@
 //! same program and attach types, same "attachable" set.
 #![forbid(unsafe_code)]
 
+use crate::uapi::*;
 use std::fmt;
 use AttachKind as A;
-
-// `enum bpf_prog_type` (UAPI `linux/bpf.h`).
-pub const BPF_PROG_TYPE_UNSPEC: u32 = 0;
-pub const BPF_PROG_TYPE_SOCKET_FILTER: u32 = 1;
-pub const BPF_PROG_TYPE_KPROBE: u32 = 2;
-pub const BPF_PROG_TYPE_SCHED_CLS: u32 = 3;
-pub const BPF_PROG_TYPE_SCHED_ACT: u32 = 4;
-pub const BPF_PROG_TYPE_TRACEPOINT: u32 = 5;
-pub const BPF_PROG_TYPE_XDP: u32 = 6;
-pub const BPF_PROG_TYPE_PERF_EVENT: u32 = 7;
-pub const BPF_PROG_TYPE_CGROUP_SKB: u32 = 8;
-pub const BPF_PROG_TYPE_CGROUP_SOCK: u32 = 9;
-pub const BPF_PROG_TYPE_LWT_IN: u32 = 10;
-pub const BPF_PROG_TYPE_LWT_OUT: u32 = 11;
-pub const BPF_PROG_TYPE_LWT_XMIT: u32 = 12;
-pub const BPF_PROG_TYPE_SOCK_OPS: u32 = 13;
-pub const BPF_PROG_TYPE_SK_SKB: u32 = 14;
-pub const BPF_PROG_TYPE_CGROUP_DEVICE: u32 = 15;
-pub const BPF_PROG_TYPE_SK_MSG: u32 = 16;
-pub const BPF_PROG_TYPE_RAW_TRACEPOINT: u32 = 17;
-pub const BPF_PROG_TYPE_CGROUP_SOCK_ADDR: u32 = 18;
-pub const BPF_PROG_TYPE_LWT_SEG6LOCAL: u32 = 19;
-pub const BPF_PROG_TYPE_LIRC_MODE2: u32 = 20;
-pub const BPF_PROG_TYPE_SK_REUSEPORT: u32 = 21;
-pub const BPF_PROG_TYPE_FLOW_DISSECTOR: u32 = 22;
-pub const BPF_PROG_TYPE_CGROUP_SYSCTL: u32 = 23;
-pub const BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE: u32 = 24;
-pub const BPF_PROG_TYPE_CGROUP_SOCKOPT: u32 = 25;
-pub const BPF_PROG_TYPE_TRACING: u32 = 26;
-pub const BPF_PROG_TYPE_STRUCT_OPS: u32 = 27;
-pub const BPF_PROG_TYPE_EXT: u32 = 28;
-pub const BPF_PROG_TYPE_LSM: u32 = 29;
-pub const BPF_PROG_TYPE_SK_LOOKUP: u32 = 30;
-pub const BPF_PROG_TYPE_SYSCALL: u32 = 31;
-
-// `enum bpf_attach_type` (UAPI `linux/bpf.h`).
-pub const BPF_CGROUP_INET_INGRESS: u32 = 0;
-pub const BPF_CGROUP_INET_EGRESS: u32 = 1;
-pub const BPF_CGROUP_INET_SOCK_CREATE: u32 = 2;
-pub const BPF_CGROUP_SOCK_OPS: u32 = 3;
-pub const BPF_SK_SKB_STREAM_PARSER: u32 = 4;
-pub const BPF_SK_SKB_STREAM_VERDICT: u32 = 5;
-pub const BPF_CGROUP_DEVICE: u32 = 6;
-pub const BPF_SK_MSG_VERDICT: u32 = 7;
-pub const BPF_CGROUP_INET4_BIND: u32 = 8;
-pub const BPF_CGROUP_INET6_BIND: u32 = 9;
-pub const BPF_CGROUP_INET4_CONNECT: u32 = 10;
-pub const BPF_CGROUP_INET6_CONNECT: u32 = 11;
-pub const BPF_CGROUP_INET4_POST_BIND: u32 = 12;
-pub const BPF_CGROUP_INET6_POST_BIND: u32 = 13;
-pub const BPF_CGROUP_UDP4_SENDMSG: u32 = 14;
-pub const BPF_CGROUP_UDP6_SENDMSG: u32 = 15;
-pub const BPF_LIRC_MODE2: u32 = 16;
-pub const BPF_FLOW_DISSECTOR: u32 = 17;
-pub const BPF_CGROUP_SYSCTL: u32 = 18;
-pub const BPF_CGROUP_UDP4_RECVMSG: u32 = 19;
-pub const BPF_CGROUP_UDP6_RECVMSG: u32 = 20;
-pub const BPF_CGROUP_GETSOCKOPT: u32 = 21;
-pub const BPF_CGROUP_SETSOCKOPT: u32 = 22;
-pub const BPF_TRACE_RAW_TP: u32 = 23;
-pub const BPF_TRACE_FENTRY: u32 = 24;
-pub const BPF_TRACE_FEXIT: u32 = 25;
-pub const BPF_MODIFY_RETURN: u32 = 26;
-pub const BPF_LSM_MAC: u32 = 27;
-pub const BPF_TRACE_ITER: u32 = 28;
-pub const BPF_CGROUP_INET4_GETPEERNAME: u32 = 29;
-pub const BPF_CGROUP_INET6_GETPEERNAME: u32 = 30;
-pub const BPF_CGROUP_INET4_GETSOCKNAME: u32 = 31;
-pub const BPF_CGROUP_INET6_GETSOCKNAME: u32 = 32;
-pub const BPF_XDP_DEVMAP: u32 = 33;
-pub const BPF_CGROUP_INET_SOCK_RELEASE: u32 = 34;
-pub const BPF_XDP_CPUMAP: u32 = 35;
-pub const BPF_SK_LOOKUP: u32 = 36;
-pub const BPF_XDP: u32 = 37;
-pub const BPF_SK_SKB_VERDICT: u32 = 38;
-pub const BPF_SK_REUSEPORT_SELECT: u32 = 39;
-pub const BPF_SK_REUSEPORT_SELECT_OR_MIGRATE: u32 = 40;
-pub const BPF_PERF_EVENT: u32 = 41;
-pub const BPF_TRACE_KPROBE_MULTI: u32 = 42;
-pub const BPF_LSM_CGROUP: u32 = 43;
-
-// `BTF_KIND_*` (UAPI `linux/btf.h`) of the attach-target lookups.
-pub const BTF_KIND_TYPEDEF: u32 = 8;
-pub const BTF_KIND_FUNC: u32 = 12;
 
 /// Properties of a section definition (libbpf's `enum sec_def_flags`, same bits).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -504,16 +421,37 @@ mod tests {
         assert_eq!(strict("kprobe"), Some((BPF_PROG_TYPE_KPROBE, 0)));
         assert_eq!(strict("kprobe/"), Some((BPF_PROG_TYPE_KPROBE, 0)));
         assert_eq!(strict("kprobex"), None);
-        assert_eq!(strict("kprobe.multi/x*"), Some((BPF_PROG_TYPE_KPROBE, 42)));
-        assert_eq!(strict("tp_btf/"), Some((BPF_PROG_TYPE_TRACING, 23)));
-        assert_eq!(strict("fentry.s/f"), Some((BPF_PROG_TYPE_TRACING, 24)));
+        assert_eq!(
+            strict("kprobe.multi/x*"),
+            Some((BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI))
+        );
+        assert_eq!(
+            strict("tp_btf/"),
+            Some((BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP))
+        );
+        assert_eq!(
+            strict("fentry.s/f"),
+            Some((BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY))
+        );
         assert_eq!(
             strict("struct_ops/foo"),
             Some((BPF_PROG_TYPE_STRUCT_OPS, 0))
         );
-        assert_eq!(strict("sk_reuseport/migrate"), Some((21, 40)));
-        assert_eq!(strict("cgroup/sock"), Some((9, 2)));
-        assert_eq!(strict("cgroup/sock_release"), Some((9, 34)));
+        assert_eq!(
+            strict("sk_reuseport/migrate"),
+            Some((
+                BPF_PROG_TYPE_SK_REUSEPORT,
+                BPF_SK_REUSEPORT_SELECT_OR_MIGRATE
+            ))
+        );
+        assert_eq!(
+            strict("cgroup/sock"),
+            Some((BPF_PROG_TYPE_CGROUP_SOCK, BPF_CGROUP_INET_SOCK_CREATE))
+        );
+        assert_eq!(
+            strict("cgroup/sock_release"),
+            Some((BPF_PROG_TYPE_CGROUP_SOCK, BPF_CGROUP_INET_SOCK_RELEASE))
+        );
         assert_eq!(strict("classifier/foo"), None);
         assert_eq!(strict(""), None);
         let d = find_sec_def("lsm.s/file_open").unwrap();
@@ -629,49 +567,49 @@ mod tests {
             l("tp_btf/x"),
             BtfLookup {
                 prefix: "btf_trace_",
-                kind: 8
+                kind: BTF_KIND_TYPEDEF
             }
         );
         assert_eq!(
             l("fentry/x"),
             BtfLookup {
                 prefix: "",
-                kind: 12
+                kind: BTF_KIND_FUNC
             }
         );
         assert_eq!(
             l("fmod_ret.s/x"),
             BtfLookup {
                 prefix: "",
-                kind: 12
+                kind: BTF_KIND_FUNC
             }
         );
         assert_eq!(
             l("lsm/x"),
             BtfLookup {
                 prefix: "bpf_lsm_",
-                kind: 12
+                kind: BTF_KIND_FUNC
             }
         );
         assert_eq!(
             l("lsm_cgroup/x"),
             BtfLookup {
                 prefix: "bpf_lsm_",
-                kind: 12
+                kind: BTF_KIND_FUNC
             }
         );
         assert_eq!(
             l("iter.s/x"),
             BtfLookup {
                 prefix: "bpf_iter_",
-                kind: 12
+                kind: BTF_KIND_FUNC
             }
         );
         assert_eq!(
             l("freplace/x"),
             BtfLookup {
                 prefix: "",
-                kind: 12
+                kind: BTF_KIND_FUNC
             }
         );
     }

@@ -16,7 +16,7 @@ impl Epoll {
         // SAFETY: epoll_create1 takes no pointers.
         let r = unsafe { libc::epoll_create1(libc::EPOLL_CLOEXEC) };
         if r < 0 {
-            return Err(SysError::last("epoll_create1"));
+            return Err(crate::sys::last_error("epoll_create1"));
         }
         // SAFETY: a fresh descriptor nothing else owns.
         let fd = unsafe { OwnedFd::from_raw_fd(r) };
@@ -41,7 +41,7 @@ impl Epoll {
             )
         };
         if r < 0 {
-            Err(SysError::last("epoll_ctl"))
+            Err(crate::sys::last_error("epoll_ctl"))
         } else {
             Ok(())
         }
@@ -67,7 +67,7 @@ impl Epoll {
             )
         };
         if r < 0 {
-            Err(SysError::last("epoll_wait"))
+            Err(crate::sys::last_error("epoll_wait"))
         } else if events.is_empty() {
             // No source registered can be ready; an empty caller buffer reports none.
             Ok(0)

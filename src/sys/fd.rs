@@ -13,7 +13,7 @@ pub fn ensure_good_fd(fd: OwnedFd) -> Result<OwnedFd, SysError> {
     // SAFETY: fcntl(F_DUPFD_CLOEXEC) on a descriptor we own; it only creates a new descriptor and touches no memory.
     let new = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_DUPFD_CLOEXEC, 3) };
     if new < 0 {
-        return Err(SysError::last("fcntl(F_DUPFD_CLOEXEC)"));
+        return Err(crate::sys::last_error("fcntl(F_DUPFD_CLOEXEC)"));
     }
     drop(fd);
     // SAFETY: `new` is a fresh descriptor from fcntl that nothing else owns.
@@ -38,7 +38,7 @@ pub fn dup_cloexec(fd: i32) -> Result<OwnedFd, SysError> {
     // SAFETY: fcntl(F_DUPFD_CLOEXEC) only creates a new descriptor; an invalid `fd` gives EBADF.
     let new = unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 3) };
     if new < 0 {
-        return Err(SysError::last("fcntl(F_DUPFD_CLOEXEC)"));
+        return Err(crate::sys::last_error("fcntl(F_DUPFD_CLOEXEC)"));
     }
     // SAFETY: `new` is a fresh descriptor nothing else owns.
     Ok(unsafe { OwnedFd::from_raw_fd(new) })

@@ -15,18 +15,6 @@ use super::{call, call_fd, Cmd, UserPtr};
 use crate::error::{Error, SysError};
 use std::os::fd::OwnedFd;
 
-/// `enum bpf_attach_type` values that `link_create` treats specially.
-pub mod attach {
-    pub const BPF_TRACE_RAW_TP: u32 = 23;
-    pub const BPF_TRACE_FENTRY: u32 = 24;
-    pub const BPF_TRACE_FEXIT: u32 = 25;
-    pub const BPF_MODIFY_RETURN: u32 = 26;
-    pub const BPF_LSM_MAC: u32 = 27;
-    pub const BPF_TRACE_ITER: u32 = 28;
-    pub const BPF_PERF_EVENT: u32 = 41;
-    pub const BPF_TRACE_KPROBE_MULTI: u32 = 42;
-}
-
 /// The contents of libbpf 1.1's `struct bpf_link_create_opts` after `sz`, byte for
 /// byte (its zero checks cover padding too), plus the call's arguments.
 #[derive(Clone, Copy, Debug, Default)]
@@ -119,7 +107,7 @@ fn link_create_with(
     mut sys: impl FnMut(&mut LinkCreateAttr) -> Result<OwnedFd, SysError>,
     raw_tp: impl FnOnce(i32) -> Result<OwnedFd, SysError>,
 ) -> Result<OwnedFd, Error> {
-    use attach::*;
+    use crate::uapi::*;
     const BAD: &str = "bpf_link_create: options set that the attach type does not use";
     if p.iter_info_len != 0 || p.target_btf_id != 0 {
         if p.iter_info_len != 0 && p.target_btf_id != 0 {
@@ -272,7 +260,7 @@ mod tests {
 
     #[test]
     fn link_create_fills_the_union_per_attach_type() {
-        use attach::*;
+        use crate::uapi::*;
         let mut p = link(BPF_TRACE_KPROBE_MULTI);
         p.per_type[..4].copy_from_slice(&1u32.to_ne_bytes());
         p.per_type[4..8].copy_from_slice(&3u32.to_ne_bytes());
@@ -301,11 +289,11 @@ mod tests {
 
     #[test]
     fn link_create_zero_checks() {
-        use attach::*;
-        let mut p = link(2); // BPF_CGROUP_INET_SOCK_CREATE: no union member
+        use crate::uapi::*;
+        let mut p = link(BPF_CGROUP_INET_SOCK_CREATE); // no union member
         p.per_type[31] = 1;
         assert_eq!(run_link(&p, 0).0, Err(libc::EINVAL));
-        let mut p = link(2);
+        let mut p = link(BPF_CGROUP_INET_SOCK_CREATE);
         p.pad0 = 1;
         assert_eq!(run_link(&p, 0).0, Err(libc::EINVAL));
         let mut p = link(BPF_PERF_EVENT);
@@ -325,13 +313,13 @@ mod tests {
 
     #[test]
     fn link_create_raw_tp_fallback() {
-        use attach::*;
+        use crate::uapi::*;
         let (r, _, fell) = run_link(&link(BPF_TRACE_RAW_TP), libc::EINVAL);
         assert!(r.is_ok() && fell);
         // Other errnos, other types, targets or options: no fallback.
         let (r, _, fell) = run_link(&link(BPF_TRACE_RAW_TP), libc::EPERM);
         assert_eq!((r, fell), (Err(libc::EPERM), false));
-        let (r, _, fell) = run_link(&link(2), libc::EINVAL);
+        let (r, _, fell) = run_link(&link(BPF_CGROUP_INET_SOCK_CREATE), libc::EINVAL);
         assert_eq!((r, fell), (Err(libc::EINVAL), false));
         let mut p = link(BPF_TRACE_FENTRY);
         p.target = 5;

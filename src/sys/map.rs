@@ -3,6 +3,7 @@
 use super::attr::{MapBatchAttr, MapCreateAttr, MapElemAttr, MapFdAttr};
 use super::{call, call_fd, Cmd, UserPtr};
 use crate::error::SysError;
+use crate::uapi::BPF_F_NUMA_NODE;
 use std::os::fd::{AsRawFd, BorrowedFd, OwnedFd};
 
 /// Everything `BPF_MAP_CREATE` takes (Linux 3.18; names 4.15; BTF 4.18; map_extra 5.16).
@@ -35,7 +36,7 @@ pub fn map_create(p: &MapCreate) -> Result<OwnedFd, SysError> {
         map_flags: p.map_flags,
         inner_map_fd: p.inner_map_fd,
         numa_node: p.numa_node,
-        map_name: crate::util::obj_name(&p.name),
+        map_name: crate::sys::attr::obj_name(&p.name),
         map_ifindex: p.map_ifindex,
         btf_fd: p.btf_fd,
         btf_key_type_id: p.btf_key_type_id,
@@ -164,9 +165,6 @@ pub fn map_batch(
     (r, attr.count)
 }
 
-/// `BPF_F_NUMA_NODE`.
-pub const BPF_F_NUMA_NODE: u32 = 1 << 2;
-
 impl MapCreate {
     /// A creation request with the basic sizes and the name (truncated to 15 bytes).
     pub fn new(
@@ -178,7 +176,7 @@ impl MapCreate {
     ) -> Self {
         MapCreate {
             map_type,
-            name: name.map(crate::util::obj_name).unwrap_or_default(),
+            name: name.map(crate::sys::attr::obj_name).unwrap_or_default(),
             key_size,
             value_size,
             max_entries,

@@ -47,7 +47,7 @@ impl Mapping {
             )
         };
         if p == libc::MAP_FAILED {
-            return Err(SysError::last("mmap"));
+            return Err(crate::sys::last_error("mmap"));
         }
         Ok(Mapping { ptr: p.cast(), len })
     }
@@ -67,7 +67,7 @@ impl Mapping {
             )
         };
         if p == libc::MAP_FAILED {
-            return Err(SysError::last("mmap"));
+            return Err(crate::sys::last_error("mmap"));
         }
         Ok(Mapping { ptr: p.cast(), len })
     }
@@ -89,7 +89,7 @@ impl Mapping {
             )
         };
         if p == libc::MAP_FAILED {
-            return Err(SysError::last("mmap"));
+            return Err(crate::sys::last_error("mmap"));
         }
         Ok(())
     }

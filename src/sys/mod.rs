@@ -8,10 +8,13 @@
 pub mod attach;
 pub mod attr;
 pub mod btf;
+pub mod cpus;
 pub mod epoll;
 pub mod fd;
+pub mod kernel;
 pub mod link;
 pub mod map;
+pub mod memlock;
 pub mod mmap;
 pub mod netlink;
 pub mod obj;
@@ -20,6 +23,7 @@ pub mod prog;
 pub mod test_run;
 
 use crate::error::SysError;
+use crate::uapi;
 use std::os::fd::{FromRawFd, OwnedFd};
 
 pub use fd::{borrow_fd, ensure_good_fd};
@@ -48,91 +52,54 @@ impl UserPtr {
     }
 }
 
-/// `bpf()` command numbers (`enum bpf_cmd`, `linux/bpf.h`).
+/// `bpf()` command numbers (`enum bpf_cmd`, `linux/bpf.h`), from [`crate::uapi`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u32)]
 pub enum Cmd {
-    MapCreate = 0,
-    MapLookupElem = 1,
-    MapUpdateElem = 2,
-    MapDeleteElem = 3,
-    MapGetNextKey = 4,
-    ProgLoad = 5,
-    ObjPin = 6,
-    ObjGet = 7,
-    ProgAttach = 8,
-    ProgDetach = 9,
-    ProgTestRun = 10,
-    ProgGetNextId = 11,
-    MapGetNextId = 12,
-    ProgGetFdById = 13,
-    MapGetFdById = 14,
-    ObjGetInfoByFd = 15,
-    ProgQuery = 16,
-    RawTracepointOpen = 17,
-    BtfLoad = 18,
-    BtfGetFdById = 19,
-    TaskFdQuery = 20,
-    MapLookupAndDeleteElem = 21,
-    MapFreeze = 22,
-    BtfGetNextId = 23,
-    MapLookupBatch = 24,
-    MapLookupAndDeleteBatch = 25,
-    MapUpdateBatch = 26,
-    MapDeleteBatch = 27,
-    LinkCreate = 28,
-    LinkUpdate = 29,
-    LinkGetFdById = 30,
-    LinkGetNextId = 31,
-    EnableStats = 32,
-    IterCreate = 33,
-    LinkDetach = 34,
-    ProgBindMap = 35,
-    TokenCreate = 36,
+    MapCreate = uapi::BPF_MAP_CREATE,
+    MapLookupElem = uapi::BPF_MAP_LOOKUP_ELEM,
+    MapUpdateElem = uapi::BPF_MAP_UPDATE_ELEM,
+    MapDeleteElem = uapi::BPF_MAP_DELETE_ELEM,
+    MapGetNextKey = uapi::BPF_MAP_GET_NEXT_KEY,
+    ProgLoad = uapi::BPF_PROG_LOAD,
+    ObjPin = uapi::BPF_OBJ_PIN,
+    ObjGet = uapi::BPF_OBJ_GET,
+    ProgAttach = uapi::BPF_PROG_ATTACH,
+    ProgDetach = uapi::BPF_PROG_DETACH,
+    ProgTestRun = uapi::BPF_PROG_TEST_RUN,
+    ProgGetNextId = uapi::BPF_PROG_GET_NEXT_ID,
+    MapGetNextId = uapi::BPF_MAP_GET_NEXT_ID,
+    ProgGetFdById = uapi::BPF_PROG_GET_FD_BY_ID,
+    MapGetFdById = uapi::BPF_MAP_GET_FD_BY_ID,
+    ObjGetInfoByFd = uapi::BPF_OBJ_GET_INFO_BY_FD,
+    ProgQuery = uapi::BPF_PROG_QUERY,
+    RawTracepointOpen = uapi::BPF_RAW_TRACEPOINT_OPEN,
+    BtfLoad = uapi::BPF_BTF_LOAD,
+    BtfGetFdById = uapi::BPF_BTF_GET_FD_BY_ID,
+    TaskFdQuery = uapi::BPF_TASK_FD_QUERY,
+    MapLookupAndDeleteElem = uapi::BPF_MAP_LOOKUP_AND_DELETE_ELEM,
+    MapFreeze = uapi::BPF_MAP_FREEZE,
+    BtfGetNextId = uapi::BPF_BTF_GET_NEXT_ID,
+    MapLookupBatch = uapi::BPF_MAP_LOOKUP_BATCH,
+    MapLookupAndDeleteBatch = uapi::BPF_MAP_LOOKUP_AND_DELETE_BATCH,
+    MapUpdateBatch = uapi::BPF_MAP_UPDATE_BATCH,
+    MapDeleteBatch = uapi::BPF_MAP_DELETE_BATCH,
+    LinkCreate = uapi::BPF_LINK_CREATE,
+    LinkUpdate = uapi::BPF_LINK_UPDATE,
+    LinkGetFdById = uapi::BPF_LINK_GET_FD_BY_ID,
+    LinkGetNextId = uapi::BPF_LINK_GET_NEXT_ID,
+    EnableStats = uapi::BPF_ENABLE_STATS,
+    IterCreate = uapi::BPF_ITER_CREATE,
+    LinkDetach = uapi::BPF_LINK_DETACH,
+    ProgBindMap = uapi::BPF_PROG_BIND_MAP,
+    TokenCreate = uapi::BPF_TOKEN_CREATE,
 }
 
 impl Cmd {
     /// The UAPI name, used in error messages (`BPF_MAP_CREATE: Operation not permitted`).
     pub fn name(self) -> &'static str {
-        match self {
-            Cmd::MapCreate => "BPF_MAP_CREATE",
-            Cmd::MapLookupElem => "BPF_MAP_LOOKUP_ELEM",
-            Cmd::MapUpdateElem => "BPF_MAP_UPDATE_ELEM",
-            Cmd::MapDeleteElem => "BPF_MAP_DELETE_ELEM",
-            Cmd::MapGetNextKey => "BPF_MAP_GET_NEXT_KEY",
-            Cmd::ProgLoad => "BPF_PROG_LOAD",
-            Cmd::ObjPin => "BPF_OBJ_PIN",
-            Cmd::ObjGet => "BPF_OBJ_GET",
-            Cmd::ProgAttach => "BPF_PROG_ATTACH",
-            Cmd::ProgDetach => "BPF_PROG_DETACH",
-            Cmd::ProgTestRun => "BPF_PROG_TEST_RUN",
-            Cmd::ProgGetNextId => "BPF_PROG_GET_NEXT_ID",
-            Cmd::MapGetNextId => "BPF_MAP_GET_NEXT_ID",
-            Cmd::ProgGetFdById => "BPF_PROG_GET_FD_BY_ID",
-            Cmd::MapGetFdById => "BPF_MAP_GET_FD_BY_ID",
-            Cmd::ObjGetInfoByFd => "BPF_OBJ_GET_INFO_BY_FD",
-            Cmd::ProgQuery => "BPF_PROG_QUERY",
-            Cmd::RawTracepointOpen => "BPF_RAW_TRACEPOINT_OPEN",
-            Cmd::BtfLoad => "BPF_BTF_LOAD",
-            Cmd::BtfGetFdById => "BPF_BTF_GET_FD_BY_ID",
-            Cmd::TaskFdQuery => "BPF_TASK_FD_QUERY",
-            Cmd::MapLookupAndDeleteElem => "BPF_MAP_LOOKUP_AND_DELETE_ELEM",
-            Cmd::MapFreeze => "BPF_MAP_FREEZE",
-            Cmd::BtfGetNextId => "BPF_BTF_GET_NEXT_ID",
-            Cmd::MapLookupBatch => "BPF_MAP_LOOKUP_BATCH",
-            Cmd::MapLookupAndDeleteBatch => "BPF_MAP_LOOKUP_AND_DELETE_BATCH",
-            Cmd::MapUpdateBatch => "BPF_MAP_UPDATE_BATCH",
-            Cmd::MapDeleteBatch => "BPF_MAP_DELETE_BATCH",
-            Cmd::LinkCreate => "BPF_LINK_CREATE",
-            Cmd::LinkUpdate => "BPF_LINK_UPDATE",
-            Cmd::LinkGetFdById => "BPF_LINK_GET_FD_BY_ID",
-            Cmd::LinkGetNextId => "BPF_LINK_GET_NEXT_ID",
-            Cmd::EnableStats => "BPF_ENABLE_STATS",
-            Cmd::IterCreate => "BPF_ITER_CREATE",
-            Cmd::LinkDetach => "BPF_LINK_DETACH",
-            Cmd::ProgBindMap => "BPF_PROG_BIND_MAP",
-            Cmd::TokenCreate => "BPF_TOKEN_CREATE",
-        }
+        // Every variant is a value of `uapi`, which names them all (tested there).
+        uapi::cmd_name(self as u32).unwrap_or("BPF_?")
     }
 }
 
@@ -179,6 +146,15 @@ pub fn call<A: Attr>(cmd: Cmd, attr: &mut A) -> Result<i32, SysError> {
 pub fn last_errno() -> i32 {
     // SAFETY: __errno_location returns the calling thread's errno slot, valid for the lifetime of the thread.
     unsafe { *libc::__errno_location() }
+}
+
+/// The failed call `call`, with the calling thread's errno.
+#[inline]
+pub fn last_error(call: &'static str) -> SysError {
+    SysError {
+        call,
+        errno: last_errno(),
+    }
 }
 
 /// [`call`] for a command that returns a new fd: wraps it in an [`OwnedFd`] and

@@ -56,7 +56,7 @@ struct SockaddrNl {
 }
 
 fn sys_err(call: &'static str) -> Error {
-    Error::Sys(SysError::last(call))
+    Error::Sys(crate::sys::last_error(call))
 }
 
 /// A netlink socket, bound, with its kernel-assigned port id. Closed on drop.

@@ -13,11 +13,6 @@ use std::ffi::CStr;
 use std::mem::{offset_of, size_of};
 use std::os::fd::{AsRawFd, BorrowedFd, OwnedFd};
 
-/// `BPF_F_RDONLY` (`file_flags` / `open_flags`).
-pub const BPF_F_RDONLY: u32 = 1 << 3;
-/// `BPF_F_WRONLY`.
-pub const BPF_F_WRONLY: u32 = 1 << 4;
-
 /// `BPF_OBJ_PIN` (Linux 4.4): pins `fd` at `path` on a bpffs.
 ///
 /// `path` is the address of a NUL-terminated string; the kernel reads it (NULL or a
@@ -52,9 +47,6 @@ pub fn obj_get_path(path: &CStr, file_flags: u32) -> Result<OwnedFd, SysError> {
     obj_get(UserPtr::from_ptr(path.as_ptr()), file_flags)
 }
 
-/// `BPF_FS_MAGIC`: the `f_type` of a bpffs mount.
-pub const BPF_FS_MAGIC: i64 = 0xcafe_4a11;
-
 /// `statfs(path)`: the filesystem type (`f_type`) of the mount holding `path`,
 /// used to check that a pin path is on a bpffs before `BPF_OBJ_PIN`.
 pub fn fs_type(path: &CStr) -> Result<i64, SysError> {
@@ -63,7 +55,7 @@ pub fn fs_type(path: &CStr) -> Result<i64, SysError> {
     // SAFETY: `path` is NUL-terminated and `st` is a live, writable statfs the kernel fills.
     let r = unsafe { libc::statfs(path.as_ptr(), &mut st) };
     if r < 0 {
-        Err(SysError::last("statfs"))
+        Err(crate::sys::last_error("statfs"))
     } else {
         Ok(st.f_type as i64)
     }
@@ -175,15 +167,81 @@ pub fn map_info(map: BorrowedFd<'_>) -> Result<MapInfo, SysError> {
 
 /// [`map_info`] of a caller's raw fd number, which the kernel validates.
 pub fn map_info_raw(fd: i32) -> Result<MapInfo, SysError> {
-    let mut info = MapInfo::default();
-    // The kernel writes at most `size_of::<MapInfo>()` bytes into `info`, which we
-    // hold exclusively; every byte pattern is a valid `MapInfo` (plain integers).
-    obj_get_info_by_fd(
-        fd,
-        UserPtr::from_mut(&mut info),
-        size_of::<MapInfo>() as u32,
-    )?;
+    info_raw(fd)
+}
+
+/// An info struct of ours: `#[repr(C)]` plain integers, so every byte pattern the
+/// kernel writes is a valid value, and a zero one asks for no arrays.
+trait InfoHead: Default {}
+impl InfoHead for MapInfo {}
+impl InfoHead for ProgInfo {}
+
+/// `BPF_OBJ_GET_INFO_BY_FD` of `fd` into a zeroed `T`, `size_of::<T>()` bytes long.
+fn info_raw<T: InfoHead>(fd: i32) -> Result<T, SysError> {
+    let mut info = T::default();
+    // The kernel writes at most `size_of::<T>()` bytes into `info`, which we hold
+    // exclusively; every byte pattern is a valid `T` (plain integers, see `InfoHead`).
+    obj_get_info_by_fd(fd, UserPtr::from_mut(&mut info), size_of::<T>() as u32)?;
     Ok(info)
+}
+
+/// `struct bpf_prog_info` (`linux/bpf.h`) up to `nr_prog_tags` (184 bytes, the
+/// 5.x layout): the fields the library reads (name and id for tc filters, the
+/// line-info fields of `bpf_prog_linfo__new`). A kernel with a longer struct
+/// copies only these bytes; an older one leaves the tail zero.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ProgInfo {
+    pub prog_type: u32,
+    pub id: u32,
+    pub tag: [u8; 8],
+    pub jited_prog_len: u32,
+    pub xlated_prog_len: u32,
+    pub jited_prog_insns: u64,
+    pub xlated_prog_insns: u64,
+    pub load_time: u64,
+    pub created_by_uid: u32,
+    pub nr_map_ids: u32,
+    pub map_ids: u64,
+    pub name: [u8; 16],
+    pub ifindex: u32,
+    /// `gpl_compatible:1` and 31 unused bits.
+    pub gpl_compatible: u32,
+    pub netns_dev: u64,
+    pub netns_ino: u64,
+    pub nr_jited_ksyms: u32,
+    pub nr_jited_func_lens: u32,
+    pub jited_ksyms: u64,
+    pub jited_func_lens: u64,
+    pub btf_id: u32,
+    pub func_info_rec_size: u32,
+    pub func_info: u64,
+    pub nr_func_info: u32,
+    pub nr_line_info: u32,
+    pub line_info: u64,
+    pub jited_line_info: u64,
+    pub nr_jited_line_info: u32,
+    pub line_info_rec_size: u32,
+    pub jited_line_info_rec_size: u32,
+    pub nr_prog_tags: u32,
+}
+const _: () = {
+    assert!(offset_of!(ProgInfo, name) == 64);
+    assert!(offset_of!(ProgInfo, nr_jited_ksyms) == 104);
+    assert!(offset_of!(ProgInfo, jited_ksyms) == 112);
+    assert!(offset_of!(ProgInfo, jited_func_lens) == 120);
+    assert!(offset_of!(ProgInfo, nr_line_info) == 148);
+    assert!(offset_of!(ProgInfo, line_info) == 152);
+    assert!(offset_of!(ProgInfo, jited_line_info) == 160);
+    assert!(offset_of!(ProgInfo, nr_jited_line_info) == 168);
+    assert!(offset_of!(ProgInfo, jited_line_info_rec_size) == 176);
+    assert!(size_of::<ProgInfo>() == 184);
+};
+
+/// The [`ProgInfo`] of a caller's raw fd number, which the kernel validates (its
+/// array pointers are zero, so the kernel fills in counts only).
+pub fn prog_info_raw(fd: i32) -> Result<ProgInfo, SysError> {
+    info_raw(fd)
 }
 
 /// `BPF_ENABLE_STATS` (Linux 5.8): stats stay on while the returned fd is open.
@@ -240,6 +298,7 @@ pub fn task_fd_query(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::uapi::BPF_MAP_TYPE_ARRAY;
 
     fn is_root() -> bool {
         // SAFETY: geteuid has no preconditions and touches no memory.
@@ -249,7 +308,7 @@ mod tests {
     #[test]
     fn kernel_errnos_pass_through() {
         if !is_root() {
-            crate::util::test_skip("needs root for bpf()");
+            crate::testutil::test_skip("needs root for bpf()");
             return;
         }
         // The kernel's own answers for fds it cannot use, per command.
@@ -278,10 +337,10 @@ mod tests {
     #[test]
     fn map_info_of_a_new_map() {
         if !is_root() {
-            crate::util::test_skip("needs root for bpf()");
+            crate::testutil::test_skip("needs root for bpf()");
             return;
         }
-        let p = super::super::map::MapCreate::new(2, Some(b"objtest"), 4, 8, 3);
+        let p = super::super::map::MapCreate::new(BPF_MAP_TYPE_ARRAY, Some(b"objtest"), 4, 8, 3);
         let Ok(fd) = super::super::map::map_create(&p) else {
             return;
         };
@@ -293,7 +352,7 @@ mod tests {
                 info.value_size,
                 info.max_entries
             ),
-            (2, 4, 8, 3)
+            (BPF_MAP_TYPE_ARRAY, 4, 8, 3)
         );
         assert_eq!(&info.name[..8], b"objtest\0");
         assert!(info.id > 0);

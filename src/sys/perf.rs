@@ -105,7 +105,7 @@ pub fn perf_event_open(
         )
     };
     if ret < 0 {
-        return Err(SysError::last("perf_event_open"));
+        return Err(crate::sys::last_error("perf_event_open"));
     }
     // SAFETY: a successful perf_event_open returns a new descriptor nothing else owns.
     let fd = unsafe { OwnedFd::from_raw_fd(ret as i32) };
@@ -125,7 +125,7 @@ fn ioctl(
     // SAFETY: the three perf ioctls used here take an integer argument (not a pointer), so no memory is passed to the kernel.
     let r = unsafe { libc::ioctl(fd.as_raw_fd(), req as _, arg) };
     if r < 0 {
-        Err(SysError::last(what))
+        Err(crate::sys::last_error(what))
     } else {
         Ok(())
     }
@@ -198,7 +198,7 @@ pub fn mount_tracefs(target: &std::ffi::CStr) -> Result<(), SysError> {
         )
     };
     if r < 0 {
-        Err(SysError::last("mount(tracefs)"))
+        Err(crate::sys::last_error("mount(tracefs)"))
     } else {
         Ok(())
     }
@@ -216,7 +216,7 @@ mod tests {
         let fd = match perf_event_open(&a, 0, -1, -1, 0) {
             Ok(fd) => fd,
             Err(e) if e.errno == libc::EACCES || e.errno == libc::EPERM => {
-                crate::util::test_skip("perf_event_open not permitted");
+                crate::testutil::test_skip("perf_event_open not permitted");
                 return;
             }
             Err(e) => panic!("perf_event_open: {e:?}"),

@@ -130,7 +130,7 @@ impl ProgLoad<'_> {
             license: self.license.0,
             kern_version: self.kern_version,
             prog_flags: self.prog_flags,
-            prog_name: crate::util::obj_name(&self.name),
+            prog_name: crate::sys::attr::obj_name(&self.name),
             prog_ifindex: self.prog_ifindex,
             expected_attach_type: self.expected_attach_type,
             prog_btf_fd: self.prog_btf_fd,
@@ -162,13 +162,12 @@ impl ProgLoad<'_> {
     /// shares its slot with `attach_prog_fd`, `prog_ifindex` with `attach_btf_id`;
     /// the program type says which reading applies (libbpf 0.7–0.8).
     pub fn set_legacy_unions(&mut self, kver_or_attach_prog_fd: u32, ifindex_or_btf_id: u32) {
-        const TRACING: u32 = 26;
-        const STRUCT_OPS: u32 = 27;
-        const EXT: u32 = 28;
-        const LSM: u32 = 29;
+        use crate::uapi::{
+            BPF_PROG_TYPE_EXT, BPF_PROG_TYPE_LSM, BPF_PROG_TYPE_STRUCT_OPS, BPF_PROG_TYPE_TRACING,
+        };
         match self.prog_type {
-            STRUCT_OPS | LSM => self.attach_btf_id = ifindex_or_btf_id,
-            TRACING | EXT => {
+            BPF_PROG_TYPE_STRUCT_OPS | BPF_PROG_TYPE_LSM => self.attach_btf_id = ifindex_or_btf_id,
+            BPF_PROG_TYPE_TRACING | BPF_PROG_TYPE_EXT => {
                 self.attach_btf_id = ifindex_or_btf_id;
                 self.attach_prog_fd = kver_or_attach_prog_fd;
             }
@@ -327,7 +326,7 @@ mod tests {
 
     fn small_prog() -> ProgLoad<'static> {
         ProgLoad {
-            prog_type: 1,
+            prog_type: crate::uapi::BPF_PROG_TYPE_SOCKET_FILTER,
             insn_cnt: 2,
             ..ProgLoad::default()
         }

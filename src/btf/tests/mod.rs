@@ -9,7 +9,8 @@ fn errno<T: fmt::Debug>(r: Result<T, Error>) -> i32 {
     r.expect_err("expected an error").errno()
 }
 
-use crate::util::test_skip as skip;
+use crate::testutil::test_skip as skip;
+use crate::uapi::*;
 
 /// A blob with a few types: 1 int, 2 ptr→1, 3 array[4] of 1, 4 struct s {int a; int b[4];}.
 fn small() -> BtfBuilder {
@@ -829,7 +830,7 @@ fn map_def_all_members() {
     let var = mb.var(
         "m",
         &[
-            Attr::Uint("type", 1),
+            Attr::Uint("type", BPF_MAP_TYPE_HASH),
             Attr::Uint("max_entries", 128),
             Attr::Type("key", mb.int),
             Attr::Type("value", val),
@@ -843,7 +844,7 @@ fn map_def_all_members() {
     assert_eq!(
         d,
         BtfMapDef {
-            map_type: Some(1),
+            map_type: Some(BPF_MAP_TYPE_HASH),
             key_size: Some(4),
             value_size: Some(12),
             key_type_id: mb.int,
@@ -868,7 +869,7 @@ fn map_def_sizes_both_ways() {
     let ok = mb.var(
         "m",
         &[
-            Attr::Uint("type", 2),
+            Attr::Uint("type", BPF_MAP_TYPE_ARRAY),
             Attr::Uint("key_size", 4),
             Attr::Type("key", mb.int),
             Attr::Uint("value_size", 8),
@@ -882,7 +883,7 @@ fn map_def_sizes_both_ways() {
     let bad_key = mb.var(
         "m",
         &[
-            Attr::Uint("type", 2),
+            Attr::Uint("type", BPF_MAP_TYPE_ARRAY),
             Attr::Type("key", mb.int),
             Attr::Uint("key_size", 8),
         ],
@@ -892,7 +893,7 @@ fn map_def_sizes_both_ways() {
     let bad_val = mb.var(
         "m",
         &[
-            Attr::Uint("type", 2),
+            Attr::Uint("type", BPF_MAP_TYPE_ARRAY),
             Attr::Uint("value_size", 4),
             Attr::Type("value", long),
         ],
@@ -902,7 +903,7 @@ fn map_def_sizes_both_ways() {
     let zero = mb.var(
         "m",
         &[
-            Attr::Uint("type", 2),
+            Attr::Uint("type", BPF_MAP_TYPE_ARRAY),
             Attr::Uint("value_size", 0),
             Attr::Type("value", long),
         ],
@@ -910,10 +911,22 @@ fn map_def_sizes_both_ways() {
     assert_eq!(map_def(&mb, zero, false).unwrap().value_size, Some(8));
     // A key type without a size.
     let proto = mb.b.func_proto(0, &[]);
-    let nosize = mb.var("m", &[Attr::Uint("type", 2), Attr::Type("key", proto)]);
+    let nosize = mb.var(
+        "m",
+        &[
+            Attr::Uint("type", BPF_MAP_TYPE_ARRAY),
+            Attr::Type("key", proto),
+        ],
+    );
     assert_eq!(errno(map_def(&mb, nosize, false)), libc::EINVAL);
     // `key` that is not a PTR, `__uint` that is not PTR → ARRAY.
-    let not_ptr = mb.var("m", &[Attr::Uint("type", 2), Attr::Raw("key", mb.int)]);
+    let not_ptr = mb.var(
+        "m",
+        &[
+            Attr::Uint("type", BPF_MAP_TYPE_ARRAY),
+            Attr::Raw("key", mb.int),
+        ],
+    );
     assert_eq!(errno(map_def(&mb, not_ptr, false)), libc::EINVAL);
     let p = mb.b.ptr(mb.int);
     let not_arr = mb.var("m", &[Attr::Raw("type", p)]);
@@ -928,16 +941,28 @@ fn map_def_type_and_unknown_members() {
     let no_type = mb.var("m", &[Attr::Uint("max_entries", 1)]);
     let e = map_def(&mb, no_type, false).unwrap_err();
     assert_eq!(e.errno(), libc::EINVAL);
-    let zero_type = mb.var("m", &[Attr::Uint("type", 0)]);
+    let zero_type = mb.var("m", &[Attr::Uint("type", BPF_MAP_TYPE_UNSPEC)]);
     assert_eq!(errno(map_def(&mb, zero_type, false)), libc::EINVAL);
-    let unknown = mb.var("m", &[Attr::Uint("type", 1), Attr::Uint("frobnicate", 3)]);
+    let unknown = mb.var(
+        "m",
+        &[
+            Attr::Uint("type", BPF_MAP_TYPE_HASH),
+            Attr::Uint("frobnicate", 3),
+        ],
+    );
     assert_eq!(errno(map_def(&mb, unknown, false)), libc::EOPNOTSUPP);
     let d = map_def(&mb, unknown, true).unwrap();
-    assert_eq!(d.map_type, Some(1));
-    let pin2 = mb.var("m", &[Attr::Uint("type", 1), Attr::Uint("pinning", 2)]);
+    assert_eq!(d.map_type, Some(BPF_MAP_TYPE_HASH));
+    let pin2 = mb.var(
+        "m",
+        &[
+            Attr::Uint("type", BPF_MAP_TYPE_HASH),
+            Attr::Uint("pinning", 2),
+        ],
+    );
     assert_eq!(errno(map_def(&mb, pin2, false)), libc::EINVAL);
     // Linkage: only global-allocated VARs are maps.
-    let d = mb.def(&[Attr::Uint("type", 1)]);
+    let d = mb.def(&[Attr::Uint("type", BPF_MAP_TYPE_HASH)]);
     let stat = mb.b.var("s", d, LINKAGE_STATIC);
     assert_eq!(errno(map_def(&mb, stat, false)), libc::EOPNOTSUPP);
     // Definition that is not a STRUCT; bad IDs.
@@ -951,10 +976,22 @@ fn map_def_map_extra_ulong() {
     let mut mb = MapsBuilder::new();
     let e =
         mb.b.enum64("", 8, false, &[("__unique_value0", 0x1_0000_0001)]);
-    let var = mb.var("m", &[Attr::Uint("type", 30), Attr::Raw("map_extra", e)]);
+    let var = mb.var(
+        "m",
+        &[
+            Attr::Uint("type", BPF_MAP_TYPE_BLOOM_FILTER),
+            Attr::Raw("map_extra", e),
+        ],
+    );
     assert_eq!(map_def(&mb, var, false).unwrap().map_extra, 0x1_0000_0001);
     let e2 = mb.b.enum_("", 4, false, &[("a", 1), ("b", 2)]);
-    let var = mb.var("m", &[Attr::Uint("type", 30), Attr::Raw("map_extra", e2)]);
+    let var = mb.var(
+        "m",
+        &[
+            Attr::Uint("type", BPF_MAP_TYPE_BLOOM_FILTER),
+            Attr::Raw("map_extra", e2),
+        ],
+    );
     assert_eq!(errno(map_def(&mb, var, false)), libc::EINVAL);
 }
 
@@ -962,7 +999,7 @@ fn map_def_map_extra_ulong() {
 fn map_def_inner_map_and_prog_array() {
     let mut mb = MapsBuilder::new();
     let inner = mb.def(&[
-        Attr::Uint("type", 2),
+        Attr::Uint("type", BPF_MAP_TYPE_ARRAY),
         Attr::Uint("max_entries", 1),
         Attr::Type("key", mb.int),
         Attr::Type("value", mb.int),
@@ -970,7 +1007,7 @@ fn map_def_inner_map_and_prog_array() {
     let outer = mb.var(
         "outer",
         &[
-            Attr::Uint("type", 12),
+            Attr::Uint("type", BPF_MAP_TYPE_ARRAY_OF_MAPS),
             Attr::Uint("max_entries", 4),
             Attr::Type("key", mb.int),
             Attr::Array("values", inner),
@@ -994,7 +1031,7 @@ fn map_def_inner_map_and_prog_array() {
     let pa = mb.var(
         "pa",
         &[
-            Attr::Uint("type", 3),
+            Attr::Uint("type", BPF_MAP_TYPE_PROG_ARRAY),
             Attr::Uint("max_entries", 2),
             Attr::Uint("key_size", 4),
             Attr::Array("values", proto),
@@ -1009,58 +1046,109 @@ fn map_def_inner_map_and_prog_array() {
     let nl = mb.var(
         "m",
         &[
-            Attr::Uint("type", 12),
+            Attr::Uint("type", BPF_MAP_TYPE_ARRAY_OF_MAPS),
             Attr::Array("values", inner),
             Attr::Uint("max_entries", 1),
         ],
     );
     assert_eq!(errno(map_def(&mb, nl, false)), libc::EINVAL);
-    let hash = mb.var("m", &[Attr::Uint("type", 1), Attr::Array("values", inner)]);
+    let hash = mb.var(
+        "m",
+        &[
+            Attr::Uint("type", BPF_MAP_TYPE_HASH),
+            Attr::Array("values", inner),
+        ],
+    );
     assert_eq!(errno(map_def(&mb, hash, false)), libc::EOPNOTSUPP);
     let vs = mb.var(
         "m",
         &[
-            Attr::Uint("type", 12),
+            Attr::Uint("type", BPF_MAP_TYPE_ARRAY_OF_MAPS),
             Attr::Uint("value_size", 8),
             Attr::Array("values", inner),
         ],
     );
     assert_eq!(errno(map_def(&mb, vs, false)), libc::EINVAL);
-    let nested = mb.def(&[Attr::Uint("type", 12), Attr::Array("values", inner)]);
+    let nested = mb.def(&[
+        Attr::Uint("type", BPF_MAP_TYPE_ARRAY_OF_MAPS),
+        Attr::Array("values", inner),
+    ]);
     let o2 = mb.var(
         "m",
-        &[Attr::Uint("type", 13), Attr::Array("values", nested)],
+        &[
+            Attr::Uint("type", BPF_MAP_TYPE_HASH_OF_MAPS),
+            Attr::Array("values", nested),
+        ],
     );
     assert_eq!(errno(map_def(&mb, o2, false)), libc::EOPNOTSUPP);
-    let pinned = mb.def(&[Attr::Uint("type", 2), Attr::Uint("pinning", 1)]);
+    let pinned = mb.def(&[
+        Attr::Uint("type", BPF_MAP_TYPE_ARRAY),
+        Attr::Uint("pinning", 1),
+    ]);
     let o3 = mb.var(
         "m",
-        &[Attr::Uint("type", 12), Attr::Array("values", pinned)],
+        &[
+            Attr::Uint("type", BPF_MAP_TYPE_ARRAY_OF_MAPS),
+            Attr::Array("values", pinned),
+        ],
     );
     assert_eq!(errno(map_def(&mb, o3, false)), libc::EINVAL);
     let untyped_inner = mb.def(&[Attr::Uint("max_entries", 1)]);
     let o4 = mb.var(
         "m",
-        &[Attr::Uint("type", 12), Attr::Array("values", untyped_inner)],
+        &[
+            Attr::Uint("type", BPF_MAP_TYPE_ARRAY_OF_MAPS),
+            Attr::Array("values", untyped_inner),
+        ],
     );
     assert_eq!(errno(map_def(&mb, o4, false)), libc::EINVAL);
-    let o5 = mb.var("m", &[Attr::Uint("type", 12), Attr::Array("values", proto)]);
+    let o5 = mb.var(
+        "m",
+        &[
+            Attr::Uint("type", BPF_MAP_TYPE_ARRAY_OF_MAPS),
+            Attr::Array("values", proto),
+        ],
+    );
     assert_eq!(errno(map_def(&mb, o5, false)), libc::EINVAL);
-    let pa2 = mb.var("m", &[Attr::Uint("type", 3), Attr::Array("values", inner)]);
+    let pa2 = mb.var(
+        "m",
+        &[
+            Attr::Uint("type", BPF_MAP_TYPE_PROG_ARRAY),
+            Attr::Array("values", inner),
+        ],
+    );
     assert_eq!(errno(map_def(&mb, pa2, false)), libc::EINVAL);
     let sized = mb.b.array(mb.int, 2, 3);
-    let pa3 = mb.var("m", &[Attr::Uint("type", 3), Attr::Raw("values", sized)]);
+    let pa3 = mb.var(
+        "m",
+        &[
+            Attr::Uint("type", BPF_MAP_TYPE_PROG_ARRAY),
+            Attr::Raw("values", sized),
+        ],
+    );
     assert_eq!(errno(map_def(&mb, pa3, false)), libc::EINVAL);
     let not_ptr = mb.b.array(mb.int, 2, 0);
-    let pa4 = mb.var("m", &[Attr::Uint("type", 3), Attr::Raw("values", not_ptr)]);
+    let pa4 = mb.var(
+        "m",
+        &[
+            Attr::Uint("type", BPF_MAP_TYPE_PROG_ARRAY),
+            Attr::Raw("values", not_ptr),
+        ],
+    );
     assert_eq!(errno(map_def(&mb, pa4, false)), libc::EINVAL);
 }
 
 #[test]
 fn maps_datasec() {
     let mut mb = MapsBuilder::new();
-    let a = mb.var("a", &[Attr::Uint("type", 2), Attr::Uint("max_entries", 1)]);
-    let b = mb.var("b", &[Attr::Uint("type", 1)]);
+    let a = mb.var(
+        "a",
+        &[
+            Attr::Uint("type", BPF_MAP_TYPE_ARRAY),
+            Attr::Uint("max_entries", 1),
+        ],
+    );
+    let b = mb.var("b", &[Attr::Uint("type", BPF_MAP_TYPE_HASH)]);
     mb.b.datasec(".maps", 24, &[(a, 0, 16), (b, 16, 8)]);
     let btf = mb.b.build().unwrap();
     let maps = parse_btf_maps(&btf, ".maps", 24, false).unwrap();
@@ -1081,7 +1169,13 @@ fn maps_datasec() {
     );
     // Slot smaller than the definition.
     let mut mb = MapsBuilder::new();
-    let a = mb.var("a", &[Attr::Uint("type", 2), Attr::Uint("max_entries", 1)]);
+    let a = mb.var(
+        "a",
+        &[
+            Attr::Uint("type", BPF_MAP_TYPE_ARRAY),
+            Attr::Uint("max_entries", 1),
+        ],
+    );
     mb.b.datasec(".maps", 8, &[(a, 0, 8)]);
     assert_eq!(
         errno(parse_btf_maps(&mb.b.build().unwrap(), ".maps", 8, false)),
@@ -1089,14 +1183,14 @@ fn maps_datasec() {
     );
     // Not a VAR; anonymous.
     let mut mb = MapsBuilder::new();
-    let d = mb.def(&[Attr::Uint("type", 2)]);
+    let d = mb.def(&[Attr::Uint("type", BPF_MAP_TYPE_ARRAY)]);
     mb.b.datasec(".maps", 8, &[(d, 0, 8)]);
     assert_eq!(
         errno(parse_btf_maps(&mb.b.build().unwrap(), ".maps", 8, false)),
         libc::EINVAL
     );
     let mut mb = MapsBuilder::new();
-    let d = mb.def(&[Attr::Uint("type", 2)]);
+    let d = mb.def(&[Attr::Uint("type", BPF_MAP_TYPE_ARRAY)]);
     let v = mb.b.var("", d, LINKAGE_GLOBAL);
     mb.b.datasec(".maps", 8, &[(v, 0, 8)]);
     assert_eq!(
@@ -1149,11 +1243,14 @@ fn exercise(btf: &Btf) -> u64 {
 #[test]
 fn mutated_blobs_never_panic() {
     let mut mb = MapsBuilder::new();
-    let inner = mb.def(&[Attr::Uint("type", 2), Attr::Type("key", mb.int)]);
+    let inner = mb.def(&[
+        Attr::Uint("type", BPF_MAP_TYPE_ARRAY),
+        Attr::Type("key", mb.int),
+    ]);
     let v = mb.var(
         "m",
         &[
-            Attr::Uint("type", 12),
+            Attr::Uint("type", BPF_MAP_TYPE_ARRAY_OF_MAPS),
             Attr::Type("key", mb.int),
             Attr::Array("values", inner),
         ],

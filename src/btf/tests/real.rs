@@ -4,7 +4,7 @@ use super::*;
 use std::path::Path;
 use std::sync::Arc;
 
-const BPF_SRC: &str = r#"
+const PROG_SRC: &str = r#"
 #include <linux/bpf.h>
 #define SEC(n) __attribute__((section(n), used))
 #define __uint(name, val) int (*name)[val]
@@ -117,7 +117,7 @@ fn compile_bpf(src: &str) -> Option<Vec<u8>> {
 #[test]
 fn clang_object() {
     use object::{Object, ObjectSection, ObjectSymbol, SymbolFlags, SymbolKind};
-    let Some(elf) = compile_bpf(BPF_SRC) else {
+    let Some(elf) = compile_bpf(PROG_SRC) else {
         return;
     };
     let file = object::File::parse(&*elf).unwrap();

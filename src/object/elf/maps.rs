@@ -8,8 +8,9 @@ use super::sections::Elf;
 use super::{DataSec, SecKind, Shdr, Symbol};
 use crate::btf::{parse_btf_map_def, BtfMapDef, Kind};
 use crate::error::Error;
-use crate::object::maps::{self, data_map, parse_legacy_def, MapDef, MapKind};
+use crate::object::maps::{data_map, parse_legacy_def, MapDef, MapKind};
 use crate::object::{format_err, Object, OpenOpts};
+use crate::uapi;
 use object::elf as E;
 use object::read::elf::SectionHeader;
 
@@ -148,7 +149,7 @@ fn from_btf_def(name: &str, d: &BtfMapDef, shndx: usize) -> Result<MapDef, Error
     }
     if matches!(
         m.map_type,
-        maps::BPF_MAP_TYPE_ARRAY_OF_MAPS | maps::BPF_MAP_TYPE_HASH_OF_MAPS
+        uapi::BPF_MAP_TYPE_ARRAY_OF_MAPS | uapi::BPF_MAP_TYPE_HASH_OF_MAPS
     ) && m.inner.is_none()
     {
         crate::log::debug(format_args!(
@@ -184,7 +185,7 @@ pub(super) fn data(
                 })
         });
         if !exposed {
-            m.map_flags &= !maps::BPF_F_MMAPABLE;
+            m.map_flags &= !uapi::BPF_F_MMAPABLE;
         }
         kinds[shndx] = SecKind::Data(obj.maps.len());
         obj.maps.push(m);
@@ -346,7 +347,7 @@ mod tests {
                 )
             })
             .collect();
-        let ro = maps::BPF_F_RDONLY_PROG;
+        let ro = uapi::BPF_F_RDONLY_PROG;
         assert_eq!(
             got,
             [
@@ -372,7 +373,7 @@ mod tests {
         for m in &obj.maps {
             assert_eq!(
                 (m.map_type, m.key_size, m.max_entries),
-                (maps::BPF_MAP_TYPE_ARRAY, 4, 1)
+                (uapi::BPF_MAP_TYPE_ARRAY, 4, 1)
             );
             assert_eq!((m.sec_off, m.btf_value_type_id), (0, 0));
         }
@@ -407,7 +408,7 @@ mod tests {
             .iter()
             .map(|m| (m.btf_value_type_id, m.map_flags))
             .collect();
-        assert_eq!(m, [(data_ds, maps::BPF_F_MMAPABLE), (bss_ds, 0)]);
+        assert_eq!(m, [(data_ds, uapi::BPF_F_MMAPABLE), (bss_ds, 0)]);
     }
 
     #[test]

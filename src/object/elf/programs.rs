@@ -6,6 +6,7 @@
 use super::{SecKind, Symbol, SHN_COMMON};
 use crate::error::Error;
 use crate::object::{format_err, sec, CodeSection, Func, ProgDef};
+use crate::uapi;
 use object::elf as E;
 
 /// Fills `funcs` of every code section, in offset order. A function of size 0 runs
@@ -110,7 +111,7 @@ pub(super) fn entry_points(code: &[CodeSection]) -> Result<Vec<ProgDef>, Error> 
                 code: ci,
                 insn_off: f.off,
                 insn_cnt: f.cnt,
-                prog_type: def.map_or(0, |d| d.prog_type),
+                prog_type: def.map_or(uapi::BPF_PROG_TYPE_UNSPEC, |d| d.prog_type),
                 expected_attach_type: def.map_or(0, |d| d.expected_attach_type),
                 sec_def: def,
             });

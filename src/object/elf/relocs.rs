@@ -8,8 +8,9 @@ use super::sections::Elf;
 use super::{Layout, SecKind, Symbol, SHN_COMMON};
 use crate::error::Error;
 use crate::insn::{self, Insn};
-use crate::object::maps::{self, MapKind};
+use crate::object::maps::MapKind;
 use crate::object::{format_err, reloc_err, CodeSection, Object, Reloc, RelocKind};
+use crate::uapi;
 use object::elf::{self as E, Rel64};
 use object::read::elf::{Rel, SectionHeader};
 use object::Endianness;
@@ -136,7 +137,7 @@ fn call_target(
     site: &Site<'_>,
 ) -> Result<RelocKind, Error> {
     let sym = site.sym;
-    if insn.src() != insn::BPF_PSEUDO_CALL {
+    if insn.src() != uapi::BPF_PSEUDO_CALL {
         return Err(site.err(format!(
             "call with src_reg {} is not a BPF-to-BPF call",
             insn.src()
@@ -188,7 +189,7 @@ fn ld_imm64_target(
     let kind = layout.kinds.get(sym.shndx).copied();
     // A subprogram's address (a callback): clang emits a plain ld_imm64 against the
     // code section; the loader marks it BPF_PSEUDO_FUNC.
-    if insn.src() == insn::BPF_PSEUDO_FUNC || matches!(kind, Some(SecKind::Code(_))) {
+    if insn.src() == uapi::BPF_PSEUDO_FUNC || matches!(kind, Some(SecKind::Code(_))) {
         let Some(SecKind::Code(tci)) = kind else {
             return Err(site.err("function address outside a code section".into()));
         };
@@ -261,7 +262,7 @@ fn map_initialisers(
             )));
         }
         let slot = ((rel - u64::from(vo)) / 8) as u32;
-        if m.map_type == maps::BPF_MAP_TYPE_PROG_ARRAY {
+        if m.map_type == uapi::BPF_MAP_TYPE_PROG_ARRAY {
             if !matches!(kinds.get(sym.shndx), Some(SecKind::Code(_))) || sym.typ != E::STT_FUNC {
                 return Err(format_err(format!(
                     "map '{}': slot {slot}: '{}' is not a program",

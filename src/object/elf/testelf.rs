@@ -13,6 +13,7 @@ use crate::btf::{INT_SIGNED, LINKAGE_GLOBAL};
 use crate::error::Error;
 use crate::insn::{self, Insn};
 use crate::object::OpenOpts;
+use crate::uapi;
 use object::elf as E;
 
 /// `Elf64_Ehdr` size and the offsets of the fields tests patch.
@@ -343,7 +344,7 @@ pub fn patch_record(
 /// Instructions for test programs.
 pub fn mov_r0(imm: i32) -> Insn {
     Insn {
-        code: insn::BPF_ALU64 | insn::BPF_MOV | insn::BPF_K,
+        code: uapi::BPF_ALU64 | uapi::BPF_MOV | uapi::BPF_K,
         regs: 0,
         off: 0,
         imm,
@@ -352,7 +353,7 @@ pub fn mov_r0(imm: i32) -> Insn {
 
 pub fn exit() -> Insn {
     Insn {
-        code: insn::BPF_JMP | insn::BPF_EXIT,
+        code: uapi::BPF_JMP | uapi::BPF_EXIT,
         ..Insn::default()
     }
 }
@@ -361,7 +362,7 @@ pub fn exit() -> Insn {
 pub fn call(imm: i32) -> Insn {
     Insn {
         code: insn::CALL,
-        regs: insn::BPF_PSEUDO_CALL << 4,
+        regs: uapi::BPF_PSEUDO_CALL << 4,
         off: 0,
         imm,
     }

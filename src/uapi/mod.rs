@@ -1,0 +1,60 @@
+//! The numbers C and the kernel share with us, each defined once: the kernel UAPI
+//! (`linux/bpf.h`, and the few values of `bpf_common.h`, `btf.h` and `magic.h` the
+//! crate uses) and the constants of libbpf's own headers.
+//!
+//! Owns: `generated.rs` (written by `tests/uapi.rs` from the system headers, never
+//! by hand), `newer.rs` (values newer than those headers, each with its kernel
+//! version), `libbpf.rs` (libbpf header constants), the kernel-internal
+//! [`ENOTSUPP`], and the `bpf()` command names ([`cmd_name`]).
+//! Must not call: anything. Plain data, so every module may use it, `object/` and
+//! `btf/` included.
+#![forbid(unsafe_code)]
+
+mod generated;
+mod libbpf;
+pub mod names;
+mod newer;
+
+pub use generated::*;
+pub use libbpf::*;
+pub use newer::*;
+
+/// The kernel-internal `ENOTSUPP` (`include/linux/errno.h`, not UAPI), which some
+/// commands return to user space anyway (struct_ops maps, some link types).
+pub const ENOTSUPP: i32 = 524;
+
+/// The UAPI name of `bpf()` command `cmd` (`"BPF_MAP_CREATE"`), `None` if unknown.
+pub fn cmd_name(cmd: u32) -> Option<&'static str> {
+    let i = usize::try_from(cmd).ok()?;
+    match BPF_CMD_NAMES.get(i) {
+        Some(name) => Some(name),
+        None => BPF_CMD_NAMES_NEWER.get(i - BPF_CMD_NAMES.len()).copied(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_names() {
+        assert_eq!(cmd_name(BPF_MAP_CREATE), Some("BPF_MAP_CREATE"));
+        // An alias keeps the first name.
+        assert_eq!(cmd_name(BPF_PROG_RUN), Some("BPF_PROG_TEST_RUN"));
+        assert_eq!(cmd_name(BPF_PROG_BIND_MAP), Some("BPF_PROG_BIND_MAP"));
+        assert_eq!(cmd_name(BPF_TOKEN_CREATE), Some("BPF_TOKEN_CREATE"));
+        assert_eq!(cmd_name(BPF_TOKEN_CREATE + 1), None);
+        assert_eq!(cmd_name(u32::MAX), None);
+    }
+
+    /// The newer values continue the generated enums without a gap or overlap.
+    #[test]
+    fn newer_values_follow_the_header() {
+        let first_newer = BPF_CMD_NAMES.len() as u32;
+        assert_eq!(BPF_TOKEN_CREATE, first_newer);
+        assert_eq!(BPF_MAP_TYPE_CGRP_STORAGE, BPF_MAP_TYPE_NAMES.len() as u32);
+        assert_eq!(BPF_PROG_TYPE_NETFILTER, BPF_PROG_TYPE_NAMES.len() as u32);
+        assert!(BPF_TRACE_UPROBE_SESSION >= BPF_ATTACH_TYPE_NAMES.len() as u32);
+        assert!(BPF_LINK_TYPE_SOCKMAP >= BPF_LINK_TYPE_NAMES.len() as u32);
+    }
+}
