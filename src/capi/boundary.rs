@@ -6,13 +6,26 @@
 //! into the export's failure value with errno `ENOTRECOVERABLE` (which `bpf()` never
 //! returns, so our bugs never pass for kernel refusals).
 
-use super::errno::{hl_fail, ll_fail, ptr_fail};
+use super::errno::{hl_fail, ll_fail, ll_sys_fail, ptr_fail};
 use crate::error::Error;
 use std::ffi::c_int;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+/// Makes sure library messages reach the print callback (`crate::log` has no
+/// sink until the C layer installs one). Every kind of export does this on
+/// entry except `ll`: the low-level wrappers log nothing themselves, and the
+/// `bpf_map__*` element calls that use `ll` work on an object whose open (a
+/// `ptr` call) installed it; a panic installs it before its warning. Keeping it
+/// out of `ll` keeps the map fast path at the raw syscall's cost plus ~10
+/// instructions.
+#[inline]
+fn sink() {
+    crate::log::install(&crate::capi::libbpf::print::SINK);
+}
+
 #[cold]
 fn caught(name: &'static str) -> Error {
+    sink();
     crate::log::warn(format_args!(
         "{name}: internal error (panic caught at the C boundary)"
     ));
@@ -21,7 +34,6 @@ fn caught(name: &'static str) -> Error {
 
 #[inline]
 fn run<T>(name: &'static str, f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
-    crate::log::install(&crate::capi::libbpf::print::SINK);
     catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| Err(caught(name)))
 }
 
@@ -30,13 +42,29 @@ fn run<T>(name: &'static str, f: impl FnOnce() -> Result<T, Error>) -> Result<T,
 pub fn ll(name: &'static str, f: impl FnOnce() -> Result<c_int, Error>) -> c_int {
     match run(name, f) {
         Ok(v) => v,
-        Err(e) => ll_fail(&e),
+        // The kernel's refusals (the common failure: a missing key) are
+        // handled inline without the enum's drop glue (a `Sys` owns nothing,
+        // so forgetting it frees nothing); every other error takes the cold path.
+        Err(e) => match e {
+            Error::Sys(s) => {
+                std::mem::forget(e);
+                ll_sys_fail(s.errno)
+            }
+            e => ll_fail_cold(e),
+        },
     }
+}
+
+#[cold]
+#[inline(never)]
+fn ll_fail_cold(e: Error) -> c_int {
+    ll_fail(&e)
 }
 
 /// An object-API int call: `-errno` with errno set.
 #[inline]
 pub fn hl(name: &'static str, f: impl FnOnce() -> Result<c_int, Error>) -> c_int {
+    sink();
     match run(name, f) {
         Ok(v) => v,
         Err(e) => hl_fail(&e),
@@ -47,6 +75,7 @@ pub fn hl(name: &'static str, f: impl FnOnce() -> Result<c_int, Error>) -> c_int
 /// errno untouched (e.g. `bpf_program__set_log_buf`).
 #[inline]
 pub fn hl_keep_errno(name: &'static str, f: impl FnOnce() -> Result<c_int, Error>) -> c_int {
+    sink();
     match run(name, f) {
         Ok(v) => v,
         Err(e) => -e.errno(),
@@ -56,6 +85,7 @@ pub fn hl_keep_errno(name: &'static str, f: impl FnOnce() -> Result<c_int, Error
 /// A pointer-returning call: NULL with errno set.
 #[inline]
 pub fn ptr<T>(name: &'static str, f: impl FnOnce() -> Result<*mut T, Error>) -> *mut T {
+    sink();
     match run(name, f) {
         Ok(v) => v,
         Err(e) => {
@@ -68,6 +98,7 @@ pub fn ptr<T>(name: &'static str, f: impl FnOnce() -> Result<*mut T, Error>) -> 
 /// A getter or void call with no error reporting: `default` if it panics.
 #[inline]
 pub fn value<T>(name: &'static str, default: T, f: impl FnOnce() -> T) -> T {
+    sink();
     match run(name, || Ok(f())) {
         Ok(v) => v,
         Err(_) => {

@@ -121,6 +121,14 @@ pub fn ll_fail(e: &Error) -> c_int {
     ret
 }
 
+/// [`ll_fail`] for a kernel refusal (`Error::Sys`) with this errno.
+#[inline]
+pub fn ll_sys_fail(errno: i32) -> c_int {
+    let ret = if direct_errs() { -errno } else { -1 };
+    set_errno(errno);
+    ret
+}
+
 /// HL failure value: `-errno`, errno set.
 #[inline]
 pub fn hl_fail(e: &Error) -> c_int {
