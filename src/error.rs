@@ -113,6 +113,26 @@ pub enum Error {
     NoMem(&'static str),
     /// A result does not fit the caller's buffer (ERANGE).
     Range(&'static str),
+    /// BTF or `.BTF.ext` data that is malformed or unfit for what is asked of
+    /// it (EINVAL): a bad blob, a DATASEC entry that is not a VAR, an invalid
+    /// BTF map definition, a type without a size. Unlike `Inval`, printed as
+    /// what failed, then the errno text.
+    BadBtf(&'static str),
+    /// Input of a form libbpf refuses as unsupported too (its `ENOTSUP`, the
+    /// same number as EOPNOTSUPP): a static BPF program, opposite-endian BTF
+    /// with an unknown header length, a `.BTF.ext` of another version or byte
+    /// order, split BTF to append. `Unsupported` is for what libbpfrs or the
+    /// kernel lacks.
+    UnsupportedInput(&'static str),
+    /// The input lacks the part the call reads (ENODATA): an ELF file without
+    /// a `.BTF` section.
+    NoData(&'static str),
+    /// The input is not in the format the call reads (EPROTO): a raw BTF read
+    /// of a file without the BTF magic.
+    WrongFormat(&'static str),
+    /// A pointer the call must read from is NULL (EFAULT), where libbpf passes
+    /// it on to a system call that faults.
+    BadAddress(&'static str),
     /// A file or fd operation other than `bpf()` (read, dup, mkdir, unlink)
     /// failed with this errno. Unlike `Sys`, not a `bpf()` refusal
     /// (`is_syscall` is false).
@@ -199,6 +219,11 @@ impl Error {
             Error::NameTooLong(_) => libc::ENAMETOOLONG,
             Error::NoMem(_) => libc::ENOMEM,
             Error::Range(_) => libc::ERANGE,
+            Error::BadBtf(_) => libc::EINVAL,
+            Error::UnsupportedInput(_) => libc::EOPNOTSUPP,
+            Error::NoData(_) => libc::ENODATA,
+            Error::WrongFormat(_) => libc::EPROTO,
+            Error::BadAddress(_) => libc::EFAULT,
             Error::Io { errno, .. } => *errno,
             Error::Load(e) => e.cause.errno(),
             Error::Reloc(_) => libbpf_errno::RELOC,
@@ -261,6 +286,11 @@ impl fmt::Display for Error {
             | Error::NameTooLong(w)
             | Error::NoMem(w)
             | Error::Range(w)
+            | Error::BadBtf(w)
+            | Error::UnsupportedInput(w)
+            | Error::NoData(w)
+            | Error::WrongFormat(w)
+            | Error::BadAddress(w)
             | Error::Io { what: w, .. } => write!(f, "{w}: {}", errno_text(self.errno())),
             Error::Load(e) => e.fmt(f),
             Error::Reloc(e) => e.fmt(f),
@@ -335,6 +365,11 @@ mod tests {
             (Error::NameTooLong("x"), libc::ENAMETOOLONG),
             (Error::NoMem("x"), libc::ENOMEM),
             (Error::Range("x"), libc::ERANGE),
+            (Error::BadBtf("x"), libc::EINVAL),
+            (Error::UnsupportedInput("x"), libc::EOPNOTSUPP),
+            (Error::NoData("x"), libc::ENODATA),
+            (Error::WrongFormat("x"), libc::EPROTO),
+            (Error::BadAddress("x"), libc::EFAULT),
             (
                 Error::Io {
                     what: "x",
@@ -351,6 +386,27 @@ mod tests {
         assert_eq!(
             Error::NotFound("object not loaded").to_string(),
             "object not loaded: No such file or directory"
+        );
+        assert_eq!(
+            Error::BadBtf("malformed BTF").to_string(),
+            "malformed BTF: Invalid argument"
+        );
+        assert_eq!(libc::ENOTSUP, libc::EOPNOTSUPP);
+        assert_eq!(
+            Error::UnsupportedInput("unsupported BTF.ext").to_string(),
+            "unsupported BTF.ext: Operation not supported"
+        );
+        assert_eq!(
+            Error::NoData("ELF file has no .BTF section").to_string(),
+            "ELF file has no .BTF section: No data available"
+        );
+        assert_eq!(
+            Error::WrongFormat("not a raw BTF file").to_string(),
+            "not a raw BTF file: Protocol error"
+        );
+        assert_eq!(
+            Error::BadAddress("path is NULL").to_string(),
+            "path is NULL: Bad address"
         );
         let io = std::io::Error::from_raw_os_error(libc::EISDIR);
         assert_eq!(Error::io("read", &io).errno(), libc::EISDIR);
