@@ -383,31 +383,38 @@ mod tests {
             assert!(!e.is_syscall(), "{e:?}");
             assert_eq!(e.to_string(), format!("x: {}", errno_text(errno)));
         }
-        assert_eq!(
-            Error::NotFound("object not loaded").to_string(),
-            "object not loaded: No such file or directory"
-        );
-        assert_eq!(
-            Error::BadBtf("malformed BTF").to_string(),
-            "malformed BTF: Invalid argument"
-        );
+        // What warnings print: what failed, then the errno text.
+        let printed = [
+            (
+                Error::NotFound("object not loaded"),
+                "object not loaded: No such file or directory",
+            ),
+            (
+                Error::BadBtf("malformed BTF"),
+                "malformed BTF: Invalid argument",
+            ),
+            (
+                Error::UnsupportedInput("unsupported BTF.ext"),
+                "unsupported BTF.ext: Operation not supported",
+            ),
+            (
+                Error::NoData("ELF file has no .BTF section"),
+                "ELF file has no .BTF section: No data available",
+            ),
+            (
+                Error::WrongFormat("not a raw BTF file"),
+                "not a raw BTF file: Protocol error",
+            ),
+            (
+                Error::BadAddress("path is NULL"),
+                "path is NULL: Bad address",
+            ),
+        ];
+        for (e, text) in printed {
+            assert_eq!(e.to_string(), text);
+        }
+        // libbpf's ENOTSUP, which UnsupportedInput reports.
         assert_eq!(libc::ENOTSUP, libc::EOPNOTSUPP);
-        assert_eq!(
-            Error::UnsupportedInput("unsupported BTF.ext").to_string(),
-            "unsupported BTF.ext: Operation not supported"
-        );
-        assert_eq!(
-            Error::NoData("ELF file has no .BTF section").to_string(),
-            "ELF file has no .BTF section: No data available"
-        );
-        assert_eq!(
-            Error::WrongFormat("not a raw BTF file").to_string(),
-            "not a raw BTF file: Protocol error"
-        );
-        assert_eq!(
-            Error::BadAddress("path is NULL").to_string(),
-            "path is NULL: Bad address"
-        );
         let io = std::io::Error::from_raw_os_error(libc::EISDIR);
         assert_eq!(Error::io("read", &io).errno(), libc::EISDIR);
         let other = std::io::Error::other("no code");
