@@ -123,12 +123,12 @@ impl Link {
 
     /// `bpf_link__update_program`: `BPF_LINK_UPDATE` to `prog_fd`.
     pub fn update_program(&self, prog_fd: i32) -> Result<(), Error> {
-        Ok(sys::prog::link_update(self.fd(), prog_fd, 0, 0)?)
+        Ok(sys::link::link_update(self.fd(), prog_fd, 0, 0)?)
     }
 
     /// `bpf_link__detach`: `BPF_LINK_DETACH`; the fd stays open.
     pub fn detach(&self) -> Result<(), Error> {
-        Ok(sys::prog::link_detach(self.fd())?)
+        Ok(sys::link::link_detach(self.fd())?)
     }
 
     /// `bpf_link__disconnect`: [`Link::destroy`] will then free the link without
@@ -236,7 +236,7 @@ fn warn_failed(p: &ProgState, what: std::fmt::Arguments<'_>, e: &Error) {
 pub fn attach_raw_tracepoint(p: &ProgState, name: Option<&CStr>) -> Result<Link, Error> {
     let fd = prog_fd(p)?;
     let ptr = name.map_or(UserPtr::NULL, |n| UserPtr::from_ptr(n.as_ptr()));
-    sys::prog::raw_tracepoint_open(ptr, fd)
+    sys::attach::raw_tracepoint_open(ptr, fd)
         .map(Link::from_fd)
         .map_err(Error::from)
         .inspect_err(|e| {
@@ -250,13 +250,13 @@ pub fn attach_raw_tracepoint(p: &ProgState, name: Option<&CStr>) -> Result<Link,
 /// cookie; `BPF_RAW_TRACEPOINT_OPEN` on kernels before 5.8 (in `sys`).
 pub fn attach_trace(p: &ProgState, cookie: u64) -> Result<Link, Error> {
     let fd = prog_fd(p)?;
-    let mut lc = sys::prog::LinkCreate {
+    let mut lc = sys::link::LinkCreate {
         prog_fd: fd,
         attach_type: p.def.expected_attach_type,
         ..Default::default()
     };
     lc.per_type[..8].copy_from_slice(&cookie.to_ne_bytes());
-    let r = sys::prog::link_create(&lc).map(Link::from_fd);
+    let r = sys::link::link_create(&lc).map(Link::from_fd);
     r.inspect_err(|e| {
         if e.errno() == libc::EPERM || e.errno() == ENOTSUPP {
             crate::log::warn(format_args!(
@@ -280,13 +280,13 @@ pub fn attach_to(
     what: &str,
 ) -> Result<Link, Error> {
     let fd = prog_fd(p)?;
-    let lc = sys::prog::LinkCreate {
+    let lc = sys::link::LinkCreate {
         prog_fd: fd,
         target,
         attach_type: attach_type.unwrap_or(p.def.expected_attach_type),
         ..Default::default()
     };
-    sys::prog::link_create(&lc)
+    sys::link::link_create(&lc)
         .map(Link::from_fd)
         .inspect_err(|e| warn_failed(p, format_args!(" to {what}"), e))
 }
@@ -295,14 +295,14 @@ pub fn attach_to(
 /// `bpf_iter_link_info` (an address the kernel reads).
 pub fn attach_iter(p: &ProgState, link_info: UserPtr, link_info_len: u32) -> Result<Link, Error> {
     let fd = prog_fd(p)?;
-    let lc = sys::prog::LinkCreate {
+    let lc = sys::link::LinkCreate {
         prog_fd: fd,
         attach_type: uapi::BPF_TRACE_ITER,
         iter_info: link_info,
         iter_info_len: link_info_len,
         ..Default::default()
     };
-    sys::prog::link_create(&lc)
+    sys::link::link_create(&lc)
         .map(Link::from_fd)
         .inspect_err(|e| warn_failed(p, format_args!(" to iterator"), e))
 }

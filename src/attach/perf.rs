@@ -85,13 +85,13 @@ fn perf_link_supported() -> bool {
         let Ok(prog) = sys::prog::prog_load_plain(&load) else {
             return false;
         };
-        let lc = sys::prog::LinkCreate {
+        let lc = sys::link::LinkCreate {
             prog_fd: prog.as_raw_fd(),
             target: -1,
             attach_type: uapi::BPF_PERF_EVENT,
             ..Default::default()
         };
-        matches!(sys::prog::link_create(&lc), Err(e) if e.errno() == libc::EBADF)
+        matches!(sys::link::link_create(&lc), Err(e) if e.errno() == libc::EBADF)
     })
 }
 
@@ -136,14 +136,14 @@ pub fn attach_perf_fd(p: &ProgState, pfd: i32, cookie: u64) -> Result<PerfAttach
     }
     let fd = prog_fd(p)?;
     if perf_link_supported() {
-        let mut lc = sys::prog::LinkCreate {
+        let mut lc = sys::link::LinkCreate {
             prog_fd: fd,
             target: pfd,
             attach_type: uapi::BPF_PERF_EVENT,
             ..Default::default()
         };
         lc.per_type[..8].copy_from_slice(&cookie.to_ne_bytes());
-        return sys::prog::link_create(&lc)
+        return sys::link::link_create(&lc)
             .map(PerfAttach::Link)
             .inspect_err(|e| {
                 crate::log::warn(format_args!(

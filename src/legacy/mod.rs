@@ -542,7 +542,7 @@ fn load_and_attach(
                 return Err(Failed::prog(libc::EINVAL));
             }
             let name = CString::new(rest).map_err(|_| Failed::prog(libc::EINVAL))?;
-            match crate::sys::prog::raw_tracepoint_open(UserPtr::from_ptr(name.as_ptr()), fd) {
+            match crate::sys::attach::raw_tracepoint_open(UserPtr::from_ptr(name.as_ptr()), fd) {
                 Ok(efd) => {
                     c.set_event_fd(efd.into_raw_fd());
                     Ok(())

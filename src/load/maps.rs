@@ -51,7 +51,7 @@ pub fn load_btf(st: &mut ObjState) {
     let Ok(size) = u32::try_from(bytes.len()) else {
         return;
     };
-    match crate::sys::prog::btf_load(
+    match crate::sys::btf::btf_load(
         UserPtr::from_ptr(bytes.as_ptr()),
         size,
         crate::sys::prog::Log::default(),

@@ -163,7 +163,7 @@ fn local_storage_btf() -> Result<std::os::fd::OwnedFd, Error> {
     let lock = b.struct_("bpf_spin_lock", 4, &[("val", int, 0)]);
     b.struct_("val", 8, &[("cnt", int, 0), ("l", lock, 32)]);
     let data = b.to_bytes();
-    crate::sys::prog::btf_load(
+    crate::sys::btf::btf_load(
         UserPtr::from_ptr(data.as_ptr()),
         data.len() as u32,
         Log::default(),

@@ -5,12 +5,15 @@
 //! Spec: `libbpf-api.md` §1.1 and §2.5 (attr sizing, fds above 2, PROG_LOAD retries).
 #![allow(unsafe_code)] // the only module that issues system calls
 
+pub mod attach;
 pub mod attr;
+pub mod btf;
 pub mod btf_info;
 pub mod cpus;
 pub mod epoll;
 pub mod fd;
 pub mod kernel;
+pub mod link;
 pub mod map;
 pub mod memlock;
 pub mod mmap;
@@ -18,6 +21,7 @@ pub mod netlink;
 pub mod obj;
 pub mod perf;
 pub mod prog;
+pub mod test_run;
 
 use crate::error::SysError;
 use crate::uapi;
@@ -165,4 +169,26 @@ pub fn call_fd<A: Attr>(cmd: Cmd, attr: &mut A) -> Result<OwnedFd, SysError> {
         call: cmd.name(),
         errno: e.errno,
     })
+}
+
+/// Stand-ins for `bpf()` results in the unit tests of commands whose syscall is
+/// injectable (`*_with` functions).
+#[cfg(test)]
+mod fake {
+    use crate::error::SysError;
+    use std::fs::File;
+    use std::os::fd::OwnedFd;
+
+    /// A real descriptor to hand back as a "new" fd.
+    pub fn devnull() -> OwnedFd {
+        File::open("/dev/null").expect("/dev/null").into()
+    }
+
+    /// A refused command.
+    pub fn err(errno: i32) -> SysError {
+        SysError {
+            call: "BPF_PROG_LOAD",
+            errno,
+        }
+    }
 }

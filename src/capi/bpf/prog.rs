@@ -13,8 +13,11 @@ use crate::capi::boundary::ll;
 use crate::capi::opts::{impl_opts, opts_in, opts_out};
 use crate::capi::types::*;
 use crate::error::Error;
-use crate::sys::prog::{self as sys, LinkCreate, Log, ProgLoad, Query, Recs, TestRun};
-use crate::sys::UserPtr;
+use crate::sys::attach::Query;
+use crate::sys::link::LinkCreate;
+use crate::sys::prog::{Log, ProgLoad, Recs};
+use crate::sys::test_run::TestRun;
+use crate::sys::{self, UserPtr};
 use std::ffi::{c_char, c_int, c_uint, c_void};
 use std::mem::{offset_of, size_of};
 use std::os::fd::{IntoRawFd, OwnedFd};
@@ -347,7 +350,7 @@ pub unsafe extern "C" fn bpf_prog_load(
             },
             attempts: o.attempts,
         };
-        Ok(fd_out(sys::prog_load(&p)?))
+        Ok(fd_out(sys::prog::prog_load(&p)?))
     })
 }
 
@@ -421,7 +424,7 @@ pub unsafe extern "C" fn bpf_load_program_xattr(
         }
         // SAFETY: forwarded contract.
         let p = unsafe { legacy_load(&a, log_buf, log_buf_sz) };
-        Ok(fd_out(sys::prog_load(&p)?))
+        Ok(fd_out(sys::prog::prog_load(&p)?))
     })
 }
 
@@ -466,7 +469,7 @@ pub unsafe extern "C" fn bpf_load_program(
         };
         // SAFETY: no BTF arrays; the rest is forwarded contract.
         let p = unsafe { legacy_load(&a, log_buf, log_buf_sz) };
-        Ok(fd_out(sys::prog_load(&p)?))
+        Ok(fd_out(sys::prog::prog_load(&p)?))
     })
 }
 
@@ -509,7 +512,7 @@ pub unsafe extern "C" fn bpf_verify_program(
             },
             ..ProgLoad::default()
         };
-        Ok(fd_out(sys::prog_load_plain(&p)?))
+        Ok(fd_out(sys::prog::prog_load_plain(&p)?))
     })
 }
 
@@ -545,7 +548,7 @@ pub unsafe extern "C" fn bpf_prog_test_run_opts(
             cpu: o.cpu,
             batch_size: o.batch_size,
         };
-        let (r, out) = sys::prog_test_run(prog_fd, &t);
+        let (r, out) = sys::test_run::prog_test_run(prog_fd, &t);
         opts_out!(opts, bpf_test_run_opts, data_size_out, out.data_size_out);
         opts_out!(opts, bpf_test_run_opts, ctx_size_out, out.ctx_size_out);
         opts_out!(opts, bpf_test_run_opts, duration, out.duration);
@@ -580,7 +583,7 @@ pub unsafe extern "C" fn bpf_prog_test_run(
             repeat: repeat as u32,
             ..TestRun::default()
         };
-        let (r, out) = sys::prog_test_run(prog_fd, &t);
+        let (r, out) = sys::test_run::prog_test_run(prog_fd, &t);
         // SAFETY: each pointer is NULL or writable per the contract.
         unsafe {
             arg::write(size_out, out.data_size_out);
@@ -621,7 +624,7 @@ pub unsafe extern "C" fn bpf_prog_test_run_xattr(test_attr: *mut bpf_prog_test_r
             ..TestRun::default()
         };
         t.check_out_buffer()?;
-        let (r, out) = sys::prog_test_run(a.prog_fd, &t);
+        let (r, out) = sys::test_run::prog_test_run(a.prog_fd, &t);
         // SAFETY: `test_attr` is non-NULL (read above) and writable per the contract.
         unsafe {
             let p = test_attr;
@@ -646,7 +649,7 @@ pub extern "C" fn bpf_prog_attach(
     flags: c_uint,
 ) -> c_int {
     ll("bpf_prog_attach", || {
-        sys::prog_attach(prog_fd, attachable_fd, r#type, flags, 0)?;
+        sys::attach::prog_attach(prog_fd, attachable_fd, r#type, flags, 0)?;
         Ok(0)
     })
 }
@@ -661,7 +664,7 @@ unsafe fn attach_opts(
 ) -> Result<c_int, Error> {
     // SAFETY: per this function's contract.
     let o = unsafe { opts_in(opts) }?;
-    sys::prog_attach(prog_fd, target, r#type, o.flags, o.replace_prog_fd)?;
+    sys::attach::prog_attach(prog_fd, target, r#type, o.flags, o.replace_prog_fd)?;
     Ok(0)
 }
 
@@ -707,7 +710,7 @@ pub unsafe extern "C" fn bpf_prog_attach_xattr(
 #[no_mangle]
 pub extern "C" fn bpf_prog_detach(attachable_fd: c_int, r#type: bpf_attach_type) -> c_int {
     ll("bpf_prog_detach", || {
-        sys::prog_detach(0, attachable_fd, r#type)?;
+        sys::attach::prog_detach(0, attachable_fd, r#type)?;
         Ok(0)
     })
 }
@@ -721,7 +724,7 @@ pub extern "C" fn bpf_prog_detach2(
     r#type: bpf_attach_type,
 ) -> c_int {
     ll("bpf_prog_detach2", || {
-        sys::prog_detach(prog_fd, attachable_fd, r#type)?;
+        sys::attach::prog_detach(prog_fd, attachable_fd, r#type)?;
         Ok(0)
     })
 }
@@ -749,7 +752,7 @@ pub unsafe extern "C" fn bpf_prog_query_opts(
             prog_cnt: o.prog_cnt,
             prog_attach_flags: arg::uptr(o.prog_attach_flags),
         };
-        let (r, out) = sys::prog_query(target_fd, r#type, &q);
+        let (r, out) = sys::attach::prog_query(target_fd, r#type, &q);
         opts_out!(opts, bpf_prog_query_opts, attach_flags, out.attach_flags);
         opts_out!(opts, bpf_prog_query_opts, prog_cnt, out.prog_cnt);
         r?;
@@ -782,7 +785,7 @@ pub unsafe extern "C" fn bpf_prog_query(
             prog_cnt: cnt,
             prog_attach_flags: UserPtr::NULL,
         };
-        let (r, out) = sys::prog_query(target_fd, r#type, &q);
+        let (r, out) = sys::attach::prog_query(target_fd, r#type, &q);
         // SAFETY: both NULL or writable per the contract (`prog_cnt` was read above).
         unsafe {
             arg::write(attach_flags, out.attach_flags);
@@ -802,7 +805,10 @@ pub unsafe extern "C" fn bpf_prog_query(
 #[no_mangle]
 pub unsafe extern "C" fn bpf_raw_tracepoint_open(name: *const c_char, prog_fd: c_int) -> c_int {
     ll("bpf_raw_tracepoint_open", || {
-        Ok(fd_out(sys::raw_tracepoint_open(arg::uptr(name), prog_fd)?))
+        Ok(fd_out(sys::attach::raw_tracepoint_open(
+            arg::uptr(name),
+            prog_fd,
+        )?))
     })
 }
 
@@ -837,7 +843,7 @@ pub unsafe extern "C" fn bpf_link_create(
             target_btf_id: o.target_btf_id,
             per_type: o.per_type,
         };
-        Ok(fd_out(sys::link_create(&p)?))
+        Ok(fd_out(sys::link::link_create(&p)?))
     })
 }
 
@@ -846,7 +852,7 @@ pub unsafe extern "C" fn bpf_link_create(
 #[no_mangle]
 pub extern "C" fn bpf_link_detach(link_fd: c_int) -> c_int {
     ll("bpf_link_detach", || {
-        sys::link_detach(link_fd)?;
+        sys::link::link_detach(link_fd)?;
         Ok(0)
     })
 }
@@ -866,7 +872,7 @@ pub unsafe extern "C" fn bpf_link_update(
     ll("bpf_link_update", || {
         // SAFETY: `opts` is NULL or a caller's opts struct of `sz` bytes.
         let o = unsafe { opts_in(opts) }?;
-        sys::link_update(link_fd, new_prog_fd, o.flags, o.old_prog_fd)?;
+        sys::link::link_update(link_fd, new_prog_fd, o.flags, o.old_prog_fd)?;
         Ok(0)
     })
 }
@@ -875,7 +881,9 @@ pub unsafe extern "C" fn bpf_link_update(
 /// link, or the LL failure value.
 #[no_mangle]
 pub extern "C" fn bpf_iter_create(link_fd: c_int) -> c_int {
-    ll("bpf_iter_create", || Ok(fd_out(sys::iter_create(link_fd)?)))
+    ll("bpf_iter_create", || {
+        Ok(fd_out(sys::link::iter_create(link_fd)?))
+    })
 }
 
 /// `bpf_prog_bind_map` (LIBBPF_0.2.0): ties the map's lifetime to the program's.
@@ -892,7 +900,7 @@ pub unsafe extern "C" fn bpf_prog_bind_map(
     ll("bpf_prog_bind_map", || {
         // SAFETY: `opts` is NULL or a caller's opts struct of `sz` bytes.
         let o = unsafe { opts_in(opts) }?;
-        sys::prog_bind_map(prog_fd, map_fd, o.flags)?;
+        sys::prog::prog_bind_map(prog_fd, map_fd, o.flags)?;
         Ok(0)
     })
 }
@@ -920,7 +928,7 @@ pub unsafe extern "C" fn bpf_btf_load(
             level: o.log_level,
         };
         // libbpf stores the size_t in the attr's __u32.
-        Ok(fd_out(sys::btf_load(
+        Ok(fd_out(sys::btf::btf_load(
             arg::uptr(btf_data),
             btf_size as u32,
             log,
@@ -943,7 +951,7 @@ pub unsafe extern "C" fn bpf_load_btf(
     do_log: bool,
 ) -> c_int {
     ll("bpf_load_btf", || {
-        Ok(fd_out(sys::btf_load_legacy(
+        Ok(fd_out(sys::btf::btf_load_legacy(
             arg::uptr(btf),
             btf_size,
             arg::uptr(log_buf),

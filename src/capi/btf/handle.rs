@@ -737,7 +737,8 @@ const LOG_BUF_SIZE: u32 = u32::MAX >> 8;
 /// `BPF_BTF_LOAD` of `data` as libbpf's `btf_load_into_kernel`: first without a
 /// log; on failure again with a log that grows on ENOSPC, then printed.
 fn load_blob(data: &[u8]) -> Result<OwnedFd, Error> {
-    use crate::sys::prog::{btf_load, Log};
+    use crate::sys::btf::btf_load;
+    use crate::sys::prog::Log;
     let load = |log: Log| btf_load(UserPtr::from_ptr(data.as_ptr()), data.len() as u32, log);
     let mut r = load(Log::default());
     let mut buf: Vec<u8> = Vec::new();

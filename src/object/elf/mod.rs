@@ -1,0 +1,148 @@
+//! ELF bytes → [`Object`], in phases, one per file, each with its own input and output:
+//!
+//! 1. [`sections::open`]: the ELF header and the section table;
+//! 2. [`symbols::read`]: `.symtab`, decoded into [`Symbol`]s;
+//! 3. [`sections::scan`]: what each section is ([`Layout`]: license, version, code,
+//!    map, data, BTF and relocation sections);
+//! 4. [`btf::read`]: `.BTF` with its DATASEC fix-ups, and `.BTF.ext`;
+//! 5. [`programs`]: the functions of each code section, then the entry points;
+//! 6. [`maps`]: legacy `maps`, BTF-defined `.maps`, then global-data maps;
+//! 7. [`relocs`]: instruction relocations and `.maps` initialisers.
+//!
+//! Every offset, size and index read from the file is checked (the `object` crate
+//! bounds-checks section data; we check symbol/instruction indexes); malformed input
+//! is a `LIBBPF_ERRNO__FORMAT`/`__RELOC` error naming the section or program.
+//! Must not call: `crate::sys` (parsing touches no kernel).
+
+mod btf;
+mod maps;
+mod programs;
+mod relocs;
+mod sections;
+mod symbols;
+#[cfg(test)]
+mod testelf;
+
+use super::maps::DataKind;
+use super::{CodeSection, Object, OpenOpts};
+use crate::error::Error;
+use object::elf::{self as E, FileHeader64, SectionHeader64};
+use object::Endianness;
+
+type Hdr = FileHeader64<Endianness>;
+type Shdr = SectionHeader64<Endianness>;
+
+/// One symbol, decoded.
+#[derive(Debug, Clone)]
+struct Symbol {
+    name: String,
+    shndx: usize,
+    value: u64,
+    size: u64,
+    typ: u8,
+    bind: u8,
+    hidden: bool,
+}
+
+/// What a section is to us.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SecKind {
+    /// Index into the code sections.
+    Code(usize),
+    LegacyMaps,
+    BtfMaps,
+    /// Index into [`Object::maps`] (set by the maps phase).
+    Data(usize),
+    Other,
+}
+
+/// A global-data section: index, name, kind, size, initial bytes.
+type DataSec = (usize, String, DataKind, u64, Option<Vec<u8>>);
+
+const SHN_COMMON: usize = E::SHN_COMMON as usize;
+
+/// What the section scan found, by section index where indexed.
+struct Layout<'a> {
+    license: String,
+    kversion: u32,
+    /// Non-empty executable sections, in section order.
+    code: Vec<CodeSection>,
+    kinds: Vec<SecKind>,
+    names: Vec<String>,
+    sizes: Vec<u64>,
+    /// The last `maps` section and its header.
+    legacy_maps: Option<(usize, &'a Shdr)>,
+    /// The last `.maps` section.
+    btf_maps: Option<usize>,
+    btf: Option<&'a [u8]>,
+    btf_ext: Option<&'a [u8]>,
+    data_secs: Vec<DataSec>,
+    /// `SHT_REL` sections and their headers (read by the relocation phase).
+    rels: Vec<(usize, &'a Shdr)>,
+}
+
+pub fn parse(data: &[u8], path_name: &str, opts: &OpenOpts) -> Result<Object, Error> {
+    let elf = sections::open(data, path_name)?;
+    let syms = symbols::read(&elf, path_name)?;
+    let mut layout = sections::scan(&elf, path_name, opts)?;
+    let (btf, btf_ext) = btf::read(&layout, &syms, path_name);
+    let mut code = std::mem::take(&mut layout.code);
+    programs::functions(&mut code, &layout.kinds, &syms, path_name)?;
+    let progs = programs::entry_points(&code)?;
+    let mut obj = Object {
+        name: opts
+            .object_name
+            .clone()
+            .unwrap_or_else(|| Object::name_from_path(path_name)),
+        license: std::mem::take(&mut layout.license),
+        kversion: layout.kversion,
+        maps: Vec::new(),
+        progs,
+        code,
+        btf,
+        btf_ext,
+    };
+
+    // Maps, in libbpf's order: legacy, BTF-defined, global data.
+    if let Some((shndx, shdr)) = layout.legacy_maps {
+        maps::legacy(&mut obj, &elf, &syms, shndx, shdr, path_name, opts)?;
+    }
+    if let Some(shndx) = layout.btf_maps {
+        maps::btf_defined(&mut obj, shndx, layout.sizes[shndx], opts)?;
+    }
+    let data_secs = std::mem::take(&mut layout.data_secs);
+    maps::data(&mut obj, data_secs, &mut layout.kinds)?;
+
+    relocs::read(&mut obj, &elf, &layout, &syms, path_name)?;
+    Ok(obj)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testelf::*;
+    use super::*;
+
+    #[test]
+    fn whole_object() {
+        let mut b = ElfBuilder::new();
+        b.data("license", b"GPL\0");
+        b.data("version", &0x0006_0100u32.to_le_bytes());
+        let sock = b.code("socket", &[mov_r0(0), exit()]);
+        let bss = b.nobits(".bss", 8);
+        b.func("filter", sock, 0, 2, true);
+        b.object("hits", bss, 0, 8);
+        let file = b.build();
+        let obj = parse(&file, "dir/prog.bpf.o", &OpenOpts::default()).unwrap();
+        assert_eq!(obj.name, "prog");
+        assert_eq!((obj.license.as_str(), obj.kversion), ("GPL", 0x0006_0100));
+        assert_eq!((obj.progs.len(), obj.progs[0].name.as_str()), (1, "filter"));
+        assert_eq!((obj.code.len(), obj.code[0].funcs.len()), (1, 1));
+        assert_eq!((obj.maps.len(), obj.maps[0].name.as_str()), (1, ".bss"));
+        assert!(obj.btf.is_none() && obj.btf_ext.is_none());
+        let named = OpenOpts {
+            object_name: Some("given".into()),
+            ..OpenOpts::default()
+        };
+        assert_eq!(parse(&file, "x.o", &named).unwrap().name, "given");
+    }
+}

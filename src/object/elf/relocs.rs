@@ -1,0 +1,580 @@
+//! Phase 7: `SHT_REL` sections. Relocations of a code section become [`Reloc`]s
+//! (map fd, global-data address, BPF-to-BPF call, callback address); relocations
+//! of `.maps` are the initial slots of PROG_ARRAY and map-in-map definitions.
+//! Relocations of other sections (`.BTF`, `.BTF.ext`, DWARF) are not ours.
+//! Must not call: `crate::sys`.
+
+use super::sections::Elf;
+use super::{Layout, SecKind, Symbol, SHN_COMMON};
+use crate::error::Error;
+use crate::insn::{self, Insn};
+use crate::object::maps::MapKind;
+use crate::object::{format_err, reloc_err, CodeSection, Object, Reloc, RelocKind};
+use crate::uapi;
+use object::elf::{self as E, Rel64};
+use object::read::elf::{Rel, SectionHeader};
+use object::Endianness;
+
+type Rels = [Rel64<Endianness>];
+
+/// Reads every relocation section, in section order, into `obj`; each code
+/// section's relocations end up sorted by instruction.
+pub(super) fn read(
+    obj: &mut Object,
+    elf: &Elf<'_>,
+    layout: &Layout<'_>,
+    syms: &[Symbol],
+    path_name: &str,
+) -> Result<(), Error> {
+    for &(ri, rshdr) in &layout.rels {
+        let target = rshdr.sh_info(elf.endian) as usize;
+        let rels = match rshdr.rel(elf.endian, elf.data) {
+            Ok(Some((rels, _))) => rels,
+            Ok(None) => continue,
+            Err(_) => {
+                return Err(format_err(format!(
+                    "{path_name}: {}: bad relocation section",
+                    layout.names[ri]
+                )))
+            }
+        };
+        match layout.kinds.get(target).copied() {
+            Some(SecKind::Code(ci)) => {
+                let out = code_relocs(obj, &obj.code[ci], rels, syms, layout)?;
+                obj.code[ci].relocs.extend(out);
+            }
+            Some(SecKind::BtfMaps) => map_initialisers(obj, rels, syms, &layout.kinds, target)?,
+            _ => {} // .BTF, .BTF.ext, DWARF, .eh_frame: not ours.
+        }
+    }
+    for cs in &mut obj.code {
+        cs.relocs.sort_by_key(|r| r.insn);
+    }
+    Ok(())
+}
+
+fn sym_at<'a>(syms: &'a [Symbol], i: usize, sec: &str, rel: usize) -> Result<&'a Symbol, Error> {
+    syms.get(i)
+        .ok_or_else(|| format_err(format!("{sec}: relo #{rel}: symbol index {i} out of range")))
+}
+
+/// One relocation record of a program, for its error messages.
+struct Site<'a> {
+    prog: &'a str,
+    n: usize,
+    off: u64,
+    sym: &'a Symbol,
+}
+
+impl Site<'_> {
+    fn err(&self, what: String) -> Error {
+        reloc_err(format!(
+            "prog '{}': relo #{} for insn #{} against '{}': {what}",
+            self.prog,
+            self.n,
+            self.off / 8,
+            self.sym.name
+        ))
+    }
+}
+
+/// The relocations of code section `cs`, in record order.
+fn code_relocs(
+    obj: &Object,
+    cs: &CodeSection,
+    rels: &Rels,
+    syms: &[Symbol],
+    layout: &Layout<'_>,
+) -> Result<Vec<Reloc>, Error> {
+    let endian = Endianness::Little;
+    let mut out = Vec::with_capacity(rels.len());
+    for (n, r) in rels.iter().enumerate() {
+        let off = r.r_offset(endian);
+        let sym = sym_at(syms, r.r_sym(endian) as usize, &cs.name, n)?;
+        let prog = cs
+            .funcs
+            .iter()
+            .find(|f| (f.off as u64..(f.off + f.cnt) as u64).contains(&(off / 8)))
+            .map_or(cs.name.as_str(), |f| f.name.as_str());
+        let site = Site { prog, n, off, sym };
+        if off % 8 != 0 || off / 8 >= cs.insns.len() as u64 {
+            return Err(site.err(format!("invalid offset {off} in section {}", cs.name)));
+        }
+        let idx = (off / 8) as usize;
+        let insn = cs.insns[idx];
+        if sym.shndx == SHN_COMMON {
+            return Err(site.err(
+                "symbol is COMMON; initialise the global variable or build with -fno-common".into(),
+            ));
+        }
+        let kind = if insn.code == insn::CALL {
+            call_target(&obj.code, &layout.kinds, insn, &site)?
+        } else if insn.is_ld_imm64() {
+            if idx + 1 >= cs.insns.len() {
+                return Err(site.err("truncated ld_imm64".into()));
+            }
+            ld_imm64_target(obj, layout, insn, &site)?
+        } else {
+            return Err(site.err(format!(
+                "insn code {:#04x} is not ld_imm64 or call",
+                insn.code
+            )));
+        };
+        out.push(Reloc {
+            insn: idx,
+            kind,
+            sym: sym.name.clone(),
+        });
+    }
+    Ok(out)
+}
+
+/// A BPF-to-BPF call: the callee's instruction in `.text`.
+fn call_target(
+    code: &[CodeSection],
+    kinds: &[SecKind],
+    insn: Insn,
+    site: &Site<'_>,
+) -> Result<RelocKind, Error> {
+    let sym = site.sym;
+    if insn.src() != uapi::BPF_PSEUDO_CALL {
+        return Err(site.err(format!(
+            "call with src_reg {} is not a BPF-to-BPF call",
+            insn.src()
+        )));
+    }
+    // As libbpf: calls that need a relocation may only target .text (a static
+    // function of the same section is called without one).
+    let tci = match kinds.get(sym.shndx).copied() {
+        Some(SecKind::Code(tci)) if code[tci].name == ".text" => tci,
+        Some(SecKind::Code(tci)) => {
+            return Err(site.err(format!(
+                "bad call relo: target is in section '{}', not .text",
+                code[tci].name
+            )))
+        }
+        _ => return Err(site.err("call target is not in a code section".into())),
+    };
+    if sym.value % 8 != 0 {
+        return Err(site.err("misaligned call target".into()));
+    }
+    let target = (sym.value / 8) as i64 + i64::from(insn.imm) + 1;
+    if target < 0 || target as usize >= code[tci].insns.len() {
+        return Err(site.err("call target outside its section".into()));
+    }
+    Ok(RelocKind::Call {
+        sec: tci,
+        insn: target as usize,
+    })
+}
+
+/// What an `ld_imm64` loads: a subprogram's address, a map, or an address inside a
+/// global-data map.
+fn ld_imm64_target(
+    obj: &Object,
+    layout: &Layout<'_>,
+    insn: Insn,
+    site: &Site<'_>,
+) -> Result<RelocKind, Error> {
+    let sym = site.sym;
+    let addend = i64::from(insn.imm);
+    if sym.shndx == 0 {
+        return Err(Error::Unsupported("extern symbols (.kconfig/.ksyms)")).inspect_err(|_| {
+            crate::log::warn(format_args!(
+                "prog '{}': extern '{}' (.kconfig/.ksyms) is not supported yet",
+                site.prog, sym.name
+            ))
+        });
+    }
+    let kind = layout.kinds.get(sym.shndx).copied();
+    // A subprogram's address (a callback): clang emits a plain ld_imm64 against the
+    // code section; the loader marks it BPF_PSEUDO_FUNC.
+    if insn.src() == uapi::BPF_PSEUDO_FUNC || matches!(kind, Some(SecKind::Code(_))) {
+        let Some(SecKind::Code(tci)) = kind else {
+            return Err(site.err("function address outside a code section".into()));
+        };
+        let t = (sym.value as i64 + addend) / 8;
+        if t < 0 || t as usize >= obj.code[tci].insns.len() {
+            return Err(site.err("function address outside its section".into()));
+        }
+        return Ok(RelocKind::FuncAddr {
+            sec: tci,
+            insn: t as usize,
+        });
+    }
+    let legacy_maps = layout.legacy_maps.map(|(i, _)| i);
+    if Some(sym.shndx) == legacy_maps || Some(sym.shndx) == layout.btf_maps {
+        // Static maps are referenced through the section symbol plus the
+        // instruction's implicit addend; globals through their own symbol.
+        let moff = sym.value as i64 + if sym.typ == E::STT_SECTION { addend } else { 0 };
+        let map = obj
+            .maps
+            .iter()
+            .position(|m| m.shndx == sym.shndx && m.sec_off as i64 == moff);
+        let Some(map) = map else {
+            return Err(site.err(format!("no map defined at offset {moff}")));
+        };
+        return Ok(RelocKind::MapFd { map });
+    }
+    let Some(SecKind::Data(map)) = kind else {
+        return Err(site.err("relocation against a section that is neither a map nor data".into()));
+    };
+    let o = sym.value as i64 + addend;
+    if o < 0 || o as u64 > obj.maps[map].sec_size {
+        return Err(site.err(format!("offset {o} outside {}", obj.maps[map].name)));
+    }
+    Ok(RelocKind::MapValue { map, off: o as u32 })
+}
+
+/// `.maps` relocations: initial slots of PROG_ARRAY and map-in-map definitions.
+fn map_initialisers(
+    obj: &mut Object,
+    rels: &Rels,
+    syms: &[Symbol],
+    kinds: &[SecKind],
+    shndx: usize,
+) -> Result<(), Error> {
+    let endian = Endianness::Little;
+    for (n, r) in rels.iter().enumerate() {
+        let off = r.r_offset(endian);
+        let sym = sym_at(syms, r.r_sym(endian) as usize, ".maps", n)?;
+        let Some(mi) = obj.maps.iter().position(|m| {
+            m.shndx == shndx
+                && m.kind == MapKind::Btf
+                && (m.sec_off..m.sec_off + m.sec_size).contains(&off)
+        }) else {
+            return Err(format_err(format!(
+                ".maps: relo #{n} at offset {off} is not inside a map"
+            )));
+        };
+        let m = &obj.maps[mi];
+        let Some(vo) = m.values_off else {
+            return Err(format_err(format!(
+                "map '{}': initialiser for a map without 'values'",
+                m.name
+            )));
+        };
+        let rel = off - m.sec_off;
+        if rel < u64::from(vo) || (rel - u64::from(vo)) % 8 != 0 {
+            return Err(format_err(format!(
+                "map '{}': misplaced 'values' initialiser",
+                m.name
+            )));
+        }
+        let slot = ((rel - u64::from(vo)) / 8) as u32;
+        if m.map_type == uapi::BPF_MAP_TYPE_PROG_ARRAY {
+            if !matches!(kinds.get(sym.shndx), Some(SecKind::Code(_))) || sym.typ != E::STT_FUNC {
+                return Err(format_err(format!(
+                    "map '{}': slot {slot}: '{}' is not a program",
+                    m.name, sym.name
+                )));
+            }
+            obj.maps[mi].init_progs.push((slot, sym.name.clone()));
+        } else {
+            if sym.shndx != shndx {
+                return Err(format_err(format!(
+                    "map '{}': slot {slot}: '{}' is not a map",
+                    m.name, sym.name
+                )));
+            }
+            obj.maps[mi].init_maps.push((slot, sym.name.clone()));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testelf::*;
+    use super::*;
+    use crate::error::libbpf_errno::{FORMAT, RELOC};
+    use crate::object::OpenOpts;
+
+    fn parse(file: &[u8]) -> Result<Object, Error> {
+        super::super::parse(file, "t.o", &OpenOpts::default())
+    }
+
+    fn code_of(insns: &[[Insn; 2]], tail: &[Insn]) -> Vec<Insn> {
+        insns.iter().flatten().chain(tail).copied().collect()
+    }
+
+    #[test]
+    fn relocations_to_maps_calls_and_data() {
+        let mut b = ElfBuilder::new();
+        let text = b.code(".text", &[mov_r0(1), exit()]);
+        let insns = code_of(
+            &[ld_imm64(0), ld_imm64(20), ld_imm64(4), ld_imm64(0)],
+            &[call(-1), ld_imm64(8)[0], ld_imm64(8)[1], exit()],
+        );
+        let xdp = b.code("xdp", &insns);
+        let maps = b.data("maps", &[0; 40]);
+        let data = b.data(".data", &[0; 8]);
+        b.func("prog", xdp, 0, 12, true);
+        let sub = b.func("sub", text, 0, 2, true);
+        let m0 = b.object("m0", maps, 0, 20);
+        b.object("m1", maps, 20, 20);
+        let maps_sec = b.section_symbol(maps);
+        let data_sec = b.section_symbol(data);
+        let g = b.object("g", data, 4, 4);
+        let text_sec = b.section_symbol(text);
+        // Out of insn order: the parser sorts them.
+        b.rel(
+            xdp,
+            &[
+                (64, sub),
+                (0, m0),
+                (16, maps_sec),
+                (32, data_sec),
+                (48, g),
+                (72, text_sec),
+            ],
+        );
+        let obj = parse(&b.build()).unwrap();
+        let names: Vec<_> = obj.maps.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(names, ["m0", "m1", ".data"]);
+        let got: Vec<_> = obj.code[1]
+            .relocs
+            .iter()
+            .map(|r| (r.insn, r.kind, r.sym.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (0, RelocKind::MapFd { map: 0 }, "m0"),
+                (2, RelocKind::MapFd { map: 1 }, ""), // static map: section + addend
+                (4, RelocKind::MapValue { map: 2, off: 4 }, ""),
+                (6, RelocKind::MapValue { map: 2, off: 4 }, "g"),
+                (8, RelocKind::Call { sec: 0, insn: 0 }, "sub"),
+                (9, RelocKind::FuncAddr { sec: 0, insn: 1 }, ""),
+            ]
+        );
+        assert!(obj.code[0].relocs.is_empty());
+    }
+
+    /// `xdp` = [ld_imm64 0, mov, exit] with one relocation `(offset, symbol)`,
+    /// the symbol made by `sym` (given the builder and the sections: xdp, tc,
+    /// `.data`, `license`).
+    fn one_reloc(off: u64, sym: impl FnOnce(&mut ElfBuilder, [usize; 4]) -> u32) -> (i32, String) {
+        let mut b = ElfBuilder::new();
+        let xdp = b.code("xdp", &code_of(&[ld_imm64(0)], &[mov_r0(0), exit()]));
+        let tc = b.code("tc", &[call(-1), exit()]);
+        let data = b.data(".data", &[0; 8]);
+        let lic = b.data("license", b"GPL\0");
+        b.func("prog", xdp, 0, 4, true);
+        b.func("cls", tc, 0, 2, true);
+        let s = sym(&mut b, [xdp, tc, data, lic]);
+        b.rel(xdp, &[(off, s)]);
+        failure(parse(&b.build()))
+    }
+
+    #[test]
+    fn relocation_errors() {
+        let reloc = |insn: u64, prog: &str, sym: &str, what: &str| {
+            let m = format!("prog '{prog}': relo #0 for insn #{insn} against '{sym}': {what}");
+            (RELOC, format!("{m}: Relocation failed"))
+        };
+        let data_obj = |b: &mut ElfBuilder, s: [usize; 4]| b.object("v", s[2], 0, 4);
+        assert_eq!(
+            one_reloc(0, |_, _| 99),
+            (
+                FORMAT,
+                "xdp: relo #0: symbol index 99 out of range: BPF object format invalid".into()
+            )
+        );
+        assert_eq!(
+            one_reloc(96, data_obj),
+            reloc(12, "xdp", "v", "invalid offset 96 in section xdp")
+        );
+        assert_eq!(
+            one_reloc(4, data_obj),
+            reloc(0, "prog", "v", "invalid offset 4 in section xdp")
+        );
+        assert_eq!(
+            one_reloc(16, data_obj),
+            reloc(2, "prog", "v", "insn code 0xb7 is not ld_imm64 or call")
+        );
+        let common = |b: &mut ElfBuilder, _| b.object("c", SHN_COMMON, 0, 4);
+        let want = "symbol is COMMON; initialise the global variable or build with -fno-common";
+        assert_eq!(one_reloc(0, common), reloc(0, "prog", "c", want));
+        let outside = |b: &mut ElfBuilder, s: [usize; 4]| {
+            let sec = b.section_symbol(s[2]);
+            b.object("x", s[2], 9, 0);
+            sec + 1
+        };
+        assert_eq!(
+            one_reloc(0, outside),
+            reloc(0, "prog", "x", "offset 9 outside .data")
+        );
+        let lic = |b: &mut ElfBuilder, s: [usize; 4]| b.object("l", s[3], 0, 4);
+        let want = "relocation against a section that is neither a map nor data";
+        assert_eq!(one_reloc(0, lic), reloc(0, "prog", "l", want));
+        let tc_fn = |b: &mut ElfBuilder, s: [usize; 4]| {
+            b.symbol("f", s[1], 16, 0, E::STT_NOTYPE, E::STB_LOCAL, 0)
+        };
+        assert_eq!(
+            one_reloc(0, tc_fn),
+            reloc(0, "prog", "f", "function address outside its section")
+        );
+        let ext = |b: &mut ElfBuilder, _| b.object("CONFIG_HZ", 0, 0, 0);
+        let e = one_reloc(0, ext);
+        assert_eq!(
+            e,
+            (
+                libc::EOPNOTSUPP,
+                "not supported: extern symbols (.kconfig/.ksyms)".into()
+            )
+        );
+    }
+
+    #[test]
+    fn call_errors() {
+        let calls = |target: &dyn Fn(&mut ElfBuilder, usize, usize) -> u32| {
+            let mut b = ElfBuilder::new();
+            let text = b.code(".text", &[exit()]);
+            let xdp = b.code("xdp", &[call(-1), exit(), ld_imm64(0)[0]]);
+            let tc = b.code("tc", &[exit()]);
+            b.func("prog", xdp, 0, 2, true);
+            b.func("cls", tc, 0, 1, true);
+            let s = target(&mut b, text, tc);
+            let (ld, truncated) = (b.func("prog2", xdp, 2, 1, true), 16);
+            b.rel(xdp, &[(0, s), (truncated, ld)]);
+            failure(parse(&b.build()))
+        };
+        let reloc = |sym: &str, what: &str| {
+            let m = format!("prog 'prog': relo #0 for insn #0 against '{sym}': {what}");
+            (RELOC, format!("{m}: Relocation failed"))
+        };
+        let want = "bad call relo: target is in section 'tc', not .text";
+        assert_eq!(
+            calls(&|b, _, tc| b.func("t", tc, 0, 1, true)),
+            reloc("t", want)
+        );
+        let want = "call target is not in a code section";
+        assert_eq!(
+            calls(&|b, _, _| b.object("lic", 0xff00, 0, 1)),
+            reloc("lic", want)
+        );
+        let want = "misaligned call target";
+        let odd = |b: &mut ElfBuilder, text: usize, _| {
+            b.symbol("o", text, 3, 0, E::STT_NOTYPE, E::STB_GLOBAL, 0)
+        };
+        assert_eq!(calls(&odd), reloc("o", want));
+        let want = "call target outside its section";
+        let far = |b: &mut ElfBuilder, text: usize, _| {
+            b.symbol("far", text, 8, 0, E::STT_NOTYPE, E::STB_GLOBAL, 0)
+        };
+        assert_eq!(calls(&far), reloc("far", want));
+        // A good call: the error is the second record's truncated ld_imm64.
+        let e = calls(&|b, text, _| b.func("sub", text, 0, 1, true));
+        let m = "prog 'prog2': relo #1 for insn #2 against 'prog2': truncated ld_imm64";
+        assert_eq!(e, (RELOC, format!("{m}: Relocation failed")));
+    }
+
+    #[test]
+    fn map_relocation_errors() {
+        let mut b = ElfBuilder::new();
+        let xdp = b.code("xdp", &code_of(&[ld_imm64(8)], &[exit()]));
+        let maps = b.data("maps", &[0; 20]);
+        b.func("prog", xdp, 0, 3, true);
+        b.object("m", maps, 0, 20);
+        let sec = b.section_symbol(maps);
+        b.rel(xdp, &[(0, sec)]);
+        let m = "prog 'prog': relo #0 for insn #0 against '': no map defined at offset 8";
+        assert_eq!(
+            failure(parse(&b.build())),
+            (RELOC, format!("{m}: Relocation failed"))
+        );
+    }
+
+    #[test]
+    fn bad_and_foreign_relocation_sections() {
+        let mut b = ElfBuilder::new();
+        let xdp = b.code("xdp", &[exit()]);
+        let lic = b.data("license", b"GPL\0");
+        b.func("prog", xdp, 0, 1, true);
+        // Relocations of a section that is not code or .maps are not looked at.
+        b.rel(lic, &[(1000, 99)]);
+        let rel = b.rel(xdp, &[]);
+        let good = b.build();
+        assert!(parse(&good).is_ok());
+        let mut f = good.clone();
+        patch_shdr(
+            &mut f,
+            rel,
+            SH_OFFSET,
+            &(good.len() as u64 + 16).to_le_bytes(),
+        );
+        let want = "t.o: .relxdp: bad relocation section: BPF object format invalid";
+        assert_eq!(failure(parse(&f)), (FORMAT, want.into()));
+        let mut f = good.clone();
+        patch_shdr(
+            &mut f,
+            rel,
+            SH_SIZE,
+            &(REL_SIZE as u64 * 1000).to_le_bytes(),
+        );
+        assert_eq!(failure(parse(&f)), (FORMAT, want.into()));
+        // A symbol index patched out of range in the records.
+        let mut b = ElfBuilder::new();
+        let xdp = b.code("xdp", &code_of(&[ld_imm64(0)], &[exit()]));
+        let data = b.data(".data", &[0; 8]);
+        b.func("prog", xdp, 0, 3, true);
+        let v = b.object("v", data, 0, 8);
+        let rel = b.rel(xdp, &[(0, v)]);
+        let mut f = b.build();
+        assert!(parse(&f).is_ok());
+        patch_record(&mut f, rel, REL_SIZE, 0, R_INFO + 4, &7u32.to_le_bytes());
+        let want = "xdp: relo #0: symbol index 7 out of range: BPF object format invalid";
+        assert_eq!(failure(parse(&f)), (FORMAT, want.into()));
+        patch_record(&mut f, rel, REL_SIZE, 0, R_OFFSET, &8u64.to_le_bytes());
+        patch_record(&mut f, rel, REL_SIZE, 0, R_INFO + 4, &v.to_le_bytes());
+        let m =
+            "prog 'prog': relo #0 for insn #1 against 'v': insn code 0x00 is not ld_imm64 or call";
+        assert_eq!(
+            failure(parse(&f)),
+            (RELOC, format!("{m}: Relocation failed"))
+        );
+        // The symbol's section index out of range.
+        patch_record(&mut f, rel, REL_SIZE, 0, R_OFFSET, &0u64.to_le_bytes());
+        let symtab = rel + 1;
+        patch_record(
+            &mut f,
+            symtab,
+            SYM_SIZE,
+            v as usize,
+            ST_SHNDX,
+            &0x7fffu16.to_le_bytes(),
+        );
+        let m = "prog 'prog': relo #0 for insn #0 against 'v': \
+                 relocation against a section that is neither a map nor data";
+        assert_eq!(
+            failure(parse(&f)),
+            (RELOC, format!("{m}: Relocation failed"))
+        );
+    }
+
+    #[test]
+    fn maps_section_initialisers() {
+        let build = |off: u64, sym: Option<u32>| {
+            let mut b = ElfBuilder::new();
+            let maps = b.data(".maps", &[0; 32]);
+            b.data(".BTF", &btf_hash_maps(&["a"]));
+            let a = b.object("a", maps, 0, 32);
+            b.rel(maps, &[(off, sym.unwrap_or(a))]);
+            failure(parse(&b.build()))
+        };
+        let fmt = |m: &str| (FORMAT, format!("{m}: BPF object format invalid"));
+        assert_eq!(
+            build(40, None),
+            fmt(".maps: relo #0 at offset 40 is not inside a map")
+        );
+        assert_eq!(
+            build(8, None),
+            fmt("map 'a': initialiser for a map without 'values'")
+        );
+        assert_eq!(
+            build(8, Some(42)),
+            fmt(".maps: relo #0: symbol index 42 out of range")
+        );
+    }
+}
