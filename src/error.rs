@@ -79,8 +79,6 @@ pub enum Error {
     Sys(SysError),
     /// A user-space argument check failed (EINVAL), with what was wrong.
     Inval(&'static str),
-    /// A user-space check failed with a specific errno (e.g. E2BIG, ENOENT, ENOMEM).
-    Errno(i32, &'static str),
     /// The feature is not implemented or not available (EOPNOTSUPP).
     Unsupported(&'static str),
     /// A libbpf private code (`LIBBPF_ERRNO__*`) with a message.
@@ -204,7 +202,6 @@ impl Error {
         match self {
             Error::Sys(e) => e.errno,
             Error::Inval(_) => libc::EINVAL,
-            Error::Errno(e, _) => *e,
             Error::Unsupported(_) => libc::EOPNOTSUPP,
             Error::Libbpf(code, _) => *code,
             Error::Bug(_) => libc::ENOTRECOVERABLE,
@@ -265,7 +262,6 @@ impl fmt::Display for Error {
         match self {
             Error::Sys(e) => e.fmt(f),
             Error::Inval(w) => write!(f, "invalid argument: {w}"),
-            Error::Errno(e, w) => write!(f, "{w}: {}", errno_text(*e)),
             Error::Unsupported(w) => write!(f, "not supported: {w}"),
             Error::Libbpf(c, w) => {
                 write!(
