@@ -79,8 +79,6 @@ pub enum Error {
     Sys(SysError),
     /// A user-space argument check failed (EINVAL), with what was wrong.
     Inval(&'static str),
-    /// A user-space check failed with a specific errno (e.g. E2BIG, ENOENT, ENOMEM).
-    Errno(i32, &'static str),
     /// The feature is not implemented or not available (EOPNOTSUPP).
     Unsupported(&'static str),
     /// A libbpf private code (`LIBBPF_ERRNO__*`) with a message.
@@ -113,6 +111,26 @@ pub enum Error {
     NoMem(&'static str),
     /// A result does not fit the caller's buffer (ERANGE).
     Range(&'static str),
+    /// BTF or `.BTF.ext` data that is malformed or unfit for what is asked of
+    /// it (EINVAL): a bad blob, a DATASEC entry that is not a VAR, an invalid
+    /// BTF map definition, a type without a size. Unlike `Inval`, printed as
+    /// what failed, then the errno text.
+    BadBtf(&'static str),
+    /// Input of a form libbpf refuses as unsupported too (its `ENOTSUP`, the
+    /// same number as EOPNOTSUPP): a static BPF program, opposite-endian BTF
+    /// with an unknown header length, a `.BTF.ext` of another version or byte
+    /// order, split BTF to append. `Unsupported` is for what libbpfrs or the
+    /// kernel lacks.
+    UnsupportedInput(&'static str),
+    /// The input lacks the part the call reads (ENODATA): an ELF file without
+    /// a `.BTF` section.
+    NoData(&'static str),
+    /// The input is not in the format the call reads (EPROTO): a raw BTF read
+    /// of a file without the BTF magic.
+    WrongFormat(&'static str),
+    /// A pointer the call must read from is NULL (EFAULT), where libbpf passes
+    /// it on to a system call that faults.
+    BadAddress(&'static str),
     /// A file or fd operation other than `bpf()` (read, dup, mkdir, unlink)
     /// failed with this errno. Unlike `Sys`, not a `bpf()` refusal
     /// (`is_syscall` is false).
@@ -184,7 +202,6 @@ impl Error {
         match self {
             Error::Sys(e) => e.errno,
             Error::Inval(_) => libc::EINVAL,
-            Error::Errno(e, _) => *e,
             Error::Unsupported(_) => libc::EOPNOTSUPP,
             Error::Libbpf(code, _) => *code,
             Error::Bug(_) => libc::ENOTRECOVERABLE,
@@ -199,6 +216,11 @@ impl Error {
             Error::NameTooLong(_) => libc::ENAMETOOLONG,
             Error::NoMem(_) => libc::ENOMEM,
             Error::Range(_) => libc::ERANGE,
+            Error::BadBtf(_) => libc::EINVAL,
+            Error::UnsupportedInput(_) => libc::EOPNOTSUPP,
+            Error::NoData(_) => libc::ENODATA,
+            Error::WrongFormat(_) => libc::EPROTO,
+            Error::BadAddress(_) => libc::EFAULT,
             Error::Io { errno, .. } => *errno,
             Error::Load(e) => e.cause.errno(),
             Error::Reloc(_) => libbpf_errno::RELOC,
@@ -240,7 +262,6 @@ impl fmt::Display for Error {
         match self {
             Error::Sys(e) => e.fmt(f),
             Error::Inval(w) => write!(f, "invalid argument: {w}"),
-            Error::Errno(e, w) => write!(f, "{w}: {}", errno_text(*e)),
             Error::Unsupported(w) => write!(f, "not supported: {w}"),
             Error::Libbpf(c, w) => {
                 write!(
@@ -261,6 +282,11 @@ impl fmt::Display for Error {
             | Error::NameTooLong(w)
             | Error::NoMem(w)
             | Error::Range(w)
+            | Error::BadBtf(w)
+            | Error::UnsupportedInput(w)
+            | Error::NoData(w)
+            | Error::WrongFormat(w)
+            | Error::BadAddress(w)
             | Error::Io { what: w, .. } => write!(f, "{w}: {}", errno_text(self.errno())),
             Error::Load(e) => e.fmt(f),
             Error::Reloc(e) => e.fmt(f),
@@ -335,6 +361,11 @@ mod tests {
             (Error::NameTooLong("x"), libc::ENAMETOOLONG),
             (Error::NoMem("x"), libc::ENOMEM),
             (Error::Range("x"), libc::ERANGE),
+            (Error::BadBtf("x"), libc::EINVAL),
+            (Error::UnsupportedInput("x"), libc::EOPNOTSUPP),
+            (Error::NoData("x"), libc::ENODATA),
+            (Error::WrongFormat("x"), libc::EPROTO),
+            (Error::BadAddress("x"), libc::EFAULT),
             (
                 Error::Io {
                     what: "x",
@@ -348,10 +379,38 @@ mod tests {
             assert!(!e.is_syscall(), "{e:?}");
             assert_eq!(e.to_string(), format!("x: {}", errno_text(errno)));
         }
-        assert_eq!(
-            Error::NotFound("object not loaded").to_string(),
-            "object not loaded: No such file or directory"
-        );
+        // What warnings print: what failed, then the errno text.
+        let printed = [
+            (
+                Error::NotFound("object not loaded"),
+                "object not loaded: No such file or directory",
+            ),
+            (
+                Error::BadBtf("malformed BTF"),
+                "malformed BTF: Invalid argument",
+            ),
+            (
+                Error::UnsupportedInput("unsupported BTF.ext"),
+                "unsupported BTF.ext: Operation not supported",
+            ),
+            (
+                Error::NoData("ELF file has no .BTF section"),
+                "ELF file has no .BTF section: No data available",
+            ),
+            (
+                Error::WrongFormat("not a raw BTF file"),
+                "not a raw BTF file: Protocol error",
+            ),
+            (
+                Error::BadAddress("path is NULL"),
+                "path is NULL: Bad address",
+            ),
+        ];
+        for (e, text) in printed {
+            assert_eq!(e.to_string(), text);
+        }
+        // libbpf's ENOTSUP, which UnsupportedInput reports.
+        assert_eq!(libc::ENOTSUP, libc::EOPNOTSUPP);
         let io = std::io::Error::from_raw_os_error(libc::EISDIR);
         assert_eq!(Error::io("read", &io).errno(), libc::EISDIR);
         let other = std::io::Error::other("no code");

@@ -19,10 +19,6 @@ use once_cell::sync::OnceCell;
 /// libbpf's `BTF_MAX_NR_TYPES`.
 const MAX_NR_TYPES: u32 = 0x7fff_ffff;
 
-fn inval(what: &'static str) -> Error {
-    Error::Errno(libc::EINVAL, what)
-}
-
 /// Bytes that a record starting at `r` needs (`btf_type_size`), `None` for an
 /// unknown kind or a short buffer.
 pub fn record_len(r: &[u8]) -> Option<usize> {
@@ -79,7 +75,7 @@ fn type_slots(rec: &[u8]) -> Vec<usize> {
 
 /// libbpf's `validate_type_id`: negative IDs are invalid.
 fn check_id(id: i32) -> Result<u32, Error> {
-    u32::try_from(id).map_err(|_| inval("invalid type ID"))
+    u32::try_from(id).map_err(|_| Error::inval("invalid type ID"))
 }
 
 /// True if the own string at `off` is exactly `s`.
@@ -127,7 +123,7 @@ impl Btf {
         self.modified();
         self.find_own_str(s)
             .map(|o| self.start_str + o)
-            .ok_or(Error::Errno(libc::ENOENT, "string not found"))
+            .ok_or(Error::NotFound("string not found"))
     }
 
     /// `btf__add_str`: the offset of `s`, appended once (base strings reused).
@@ -138,7 +134,7 @@ impl Btf {
         self.modified();
         let cur = self.strs.len();
         if cur + s.len() > MAX_STR_OFFSET {
-            return Err(Error::Errno(libc::E2BIG, "BTF string section too big"));
+            return Err(Error::TooBig("BTF string section too big"));
         }
         if let Some(o) = self.find_own_str(s) {
             return Ok(self.start_str + o);
@@ -170,7 +166,7 @@ impl Btf {
     /// Appends one whole record of `words`; returns the new type's ID.
     fn push(&mut self, words: &[u32]) -> Result<u32, Error> {
         if self.type_cnt() > MAX_NR_TYPES {
-            return Err(Error::Errno(libc::E2BIG, "too many BTF types"));
+            return Err(Error::TooBig("too many BTF types"));
         }
         self.modified();
         let rec: Vec<u8> = words.iter().flat_map(|w| w.to_ne_bytes()).collect();
@@ -179,12 +175,12 @@ impl Btf {
 
     /// The last own type's offset, if it has one of `kinds`.
     fn last_of(&self, kinds: &[Kind]) -> Result<usize, Error> {
-        let off = *self.offs.last().ok_or(inval("no type to extend"))? as usize;
+        let off = *self.offs.last().ok_or(Error::inval("no type to extend"))? as usize;
         let k = rd32(&self.types, off + 4) >> 24 & 0x1f;
         if kinds.iter().any(|&w| w as u32 == k) {
             Ok(off)
         } else {
-            Err(inval("last type is of the wrong kind"))
+            Err(Error::inval("last type is of the wrong kind"))
         }
     }
 
@@ -204,13 +200,13 @@ impl Btf {
     /// `btf__add_int`.
     pub fn add_int(&mut self, name: &[u8], size: usize, encoding: i32) -> Result<u32, Error> {
         if name.is_empty() {
-            return Err(inval("INT needs a name"));
+            return Err(Error::inval("INT needs a name"));
         }
         if !matches!(size, 1 | 2 | 4 | 8 | 16) {
-            return Err(inval("invalid INT size"));
+            return Err(Error::inval("invalid INT size"));
         }
         if encoding & !(INT_SIGNED | INT_CHAR | INT_BOOL) as i32 != 0 {
-            return Err(inval("invalid INT encoding"));
+            return Err(Error::inval("invalid INT encoding"));
         }
         let n = self.add_str(name)?;
         let word = (encoding as u32) << 24 | (size as u32 * 8);
@@ -220,10 +216,10 @@ impl Btf {
     /// `btf__add_float`.
     pub fn add_float(&mut self, name: &[u8], size: usize) -> Result<u32, Error> {
         if name.is_empty() {
-            return Err(inval("FLOAT needs a name"));
+            return Err(Error::inval("FLOAT needs a name"));
         }
         if !matches!(size, 2 | 4 | 8 | 12 | 16) {
-            return Err(inval("invalid FLOAT size"));
+            return Err(Error::inval("invalid FLOAT size"));
         }
         let n = self.add_str(name)?;
         self.push(&[n, info(Kind::Float, false, 0), size as u32])
@@ -273,11 +269,11 @@ impl Btf {
         let ty = check_id(ty)?;
         let bitfield = bit_size != 0 || bit_off % 8 != 0;
         if bitfield && (bit_size == 0 || bit_size > 255 || bit_off > 0xff_ffff) {
-            return Err(inval("invalid bitfield"));
+            return Err(Error::inval("invalid bitfield"));
         }
         let is_union = rd32(&self.types, off + 4) >> 24 & 0x1f == Kind::Union as u32;
         if is_union && bit_off != 0 {
-            return Err(inval("union members must be at offset 0"));
+            return Err(Error::inval("union members must be at offset 0"));
         }
         let n = self.name_off(name)?;
         self.push_entry(off, &[n, ty, bit_off | bit_size << 24], bitfield);
@@ -288,10 +284,10 @@ impl Btf {
     pub fn add_enum_value(&mut self, name: &[u8], value: i64) -> Result<(), Error> {
         let off = self.last_of(&[Kind::Enum])?;
         if name.is_empty() {
-            return Err(inval("enumerator needs a name"));
+            return Err(Error::inval("enumerator needs a name"));
         }
         if value < i64::from(i32::MIN) || value > i64::from(u32::MAX) {
-            return Err(Error::Errno(libc::E2BIG, "enumerator value out of range"));
+            return Err(Error::TooBig("enumerator value out of range"));
         }
         let n = self.add_str(name)?;
         self.push_entry(off, &[n, value as u32], value < 0);
@@ -302,7 +298,7 @@ impl Btf {
     pub fn add_enum64_value(&mut self, name: &[u8], value: u64) -> Result<(), Error> {
         let off = self.last_of(&[Kind::Enum64])?;
         if name.is_empty() {
-            return Err(inval("enumerator needs a name"));
+            return Err(Error::inval("enumerator needs a name"));
         }
         let n = self.add_str(name)?;
         self.push_entry(off, &[n, value as u32, (value >> 32) as u32], false);
@@ -312,10 +308,10 @@ impl Btf {
     /// `btf__add_func`.
     pub fn add_func(&mut self, name: &[u8], linkage: i32, proto: i32) -> Result<u32, Error> {
         if name.is_empty() {
-            return Err(inval("FUNC needs a name"));
+            return Err(Error::inval("FUNC needs a name"));
         }
         if !(0..=2).contains(&linkage) {
-            return Err(inval("invalid FUNC linkage"));
+            return Err(Error::inval("invalid FUNC linkage"));
         }
         let proto = check_id(proto)?;
         let n = self.add_str(name)?;
@@ -334,10 +330,10 @@ impl Btf {
     /// `btf__add_var`.
     pub fn add_var(&mut self, name: &[u8], linkage: i32, ty: i32) -> Result<u32, Error> {
         if name.is_empty() {
-            return Err(inval("VAR needs a name"));
+            return Err(Error::inval("VAR needs a name"));
         }
         if !(0..=2).contains(&linkage) {
-            return Err(inval("invalid VAR linkage"));
+            return Err(Error::inval("invalid VAR linkage"));
         }
         let ty = check_id(ty)?;
         let n = self.add_str(name)?;
@@ -355,10 +351,10 @@ impl Btf {
     /// `btf__add_decl_tag`.
     pub fn add_decl_tag(&mut self, value: &[u8], to: i32, component: i32) -> Result<u32, Error> {
         if value.is_empty() {
-            return Err(inval("DECL_TAG needs a value"));
+            return Err(Error::inval("DECL_TAG needs a value"));
         }
         if component < -1 {
-            return Err(inval("invalid DECL_TAG component index"));
+            return Err(Error::inval("invalid DECL_TAG component index"));
         }
         let to = check_id(to)?;
         let n = self.add_str(value)?;
@@ -373,7 +369,7 @@ impl Btf {
             if off != 0 {
                 let s = src
                     .name_bytes_at(off)
-                    .ok_or(inval("string offset out of range"))?;
+                    .ok_or(Error::inval("string offset out of range"))?;
                 let n = self.add_str(s)?;
                 wr32(r, 4 * slot, n);
             }
@@ -384,8 +380,11 @@ impl Btf {
     /// `btf__add_type`: copies record `rec` (names looked up in `src`, re-added
     /// here; type IDs kept as they are).
     pub fn add_type(&mut self, src: &Btf, rec: &[u8]) -> Result<u32, Error> {
-        let len = record_len(rec).ok_or(inval("unknown BTF kind"))?;
-        let mut r = rec.get(..len).ok_or(inval("short BTF record"))?.to_vec();
+        let len = record_len(rec).ok_or(Error::inval("unknown BTF kind"))?;
+        let mut r = rec
+            .get(..len)
+            .ok_or(Error::inval("short BTF record"))?
+            .to_vec();
         self.modified();
         self.readd_strings(src, &mut r)?;
         Ok(self.push_record(&r))
@@ -396,7 +395,7 @@ impl Btf {
     /// is appended (strings added so far are rolled back too).
     pub fn add_btf(&mut self, src: &Btf) -> Result<u32, Error> {
         if src.base.is_some() {
-            return Err(Error::Errno(libc::ENOTSUP, "appending split BTF"));
+            return Err(Error::UnsupportedInput("appending split BTF"));
         }
         self.modified();
         let shift = self.type_cnt() - 1;

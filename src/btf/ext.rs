@@ -193,15 +193,15 @@ impl BtfExt {
     /// other byte orders, versions or flags.
     pub fn parse_standalone(data: &[u8]) -> Result<BtfExt, Error> {
         if data.len() < 8 {
-            return Err(Error::Errno(libc::EINVAL, "BTF.ext header not found"));
+            return Err(Error::BadBtf("BTF.ext header not found"));
         }
         let magic = u16::from_ne_bytes([data[0], data[1]]);
         if magic == BTF_MAGIC.swap_bytes() || (magic == BTF_MAGIC && (data[2] != 1 || data[3] != 0))
         {
-            return Err(Error::Errno(libc::ENOTSUP, "unsupported BTF.ext"));
+            return Err(Error::UnsupportedInput("unsupported BTF.ext"));
         }
         BtfExt::parse_with(data, None).map_err(|e| match e {
-            Error::Libbpf(..) => Error::Errno(libc::EINVAL, "malformed BTF.ext"),
+            Error::Libbpf(..) => Error::BadBtf("malformed BTF.ext"),
             e => e,
         })
     }

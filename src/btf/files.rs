@@ -35,7 +35,7 @@ fn read_file(path: &Path) -> Result<Vec<u8>, Error> {
             "failed to read BTF from '{}': {e}",
             path.display()
         ));
-        Error::Errno(e.raw_os_error().unwrap_or(libc::EIO), "reading BTF file")
+        Error::io("reading BTF file", &e)
     })
 }
 
@@ -63,13 +63,16 @@ impl Btf {
         let data = read_file(path)?;
         if kind != FileKind::Elf {
             if data.len() < 2 {
-                return Err(Error::Errno(libc::EIO, "BTF file too short"));
+                return Err(Error::Io {
+                    what: "BTF file too short",
+                    errno: libc::EIO,
+                });
             }
             if is_btf_magic(&data) {
                 return Ok((Btf::parse_with(&data, base, checks)?, None));
             }
             if kind == FileKind::Raw {
-                return Err(Error::Errno(libc::EPROTO, "not a raw BTF file"));
+                return Err(Error::WrongFormat("not a raw BTF file"));
             }
         }
         Btf::from_elf_image(&data, &path.display().to_string(), base, checks, want_ext)
@@ -99,7 +102,7 @@ impl Btf {
         };
         let Some(btf_data) = sec_data(".BTF")? else {
             crate::log::warn(format_args!("failed to find '.BTF' ELF section in {name}"));
-            return Err(Error::Errno(libc::ENODATA, "ELF file has no .BTF section"));
+            return Err(Error::NoData("ELF file has no .BTF section"));
         };
         let btf = Btf::parse_with(btf_data, base, checks)?;
         btf.set_pointer_size(if file.is_64() { 8 } else { 4 })?;
@@ -144,7 +147,7 @@ impl Btf {
             }
         }
         crate::log::warn(format_args!("failed to find valid kernel BTF"));
-        Err(Error::Errno(libc::ESRCH, "no usable kernel BTF found"))
+        Err(Error::NoMatch("no usable kernel BTF found"))
     }
 }
 

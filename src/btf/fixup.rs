@@ -45,7 +45,7 @@ impl Btf {
         let i = id.checked_sub(self.start_id).map(|i| i as usize);
         match (i.and_then(|i| self.offs.get(i)), self.ty(id)) {
             (Some(&off), Some(t)) if t.kind() == kind => Ok(off as usize),
-            _ => Err(Error::Errno(libc::EINVAL, "BTF type ID of the wrong kind")),
+            _ => Err(Error::inval("BTF type ID of the wrong kind")),
         }
     }
 
@@ -67,7 +67,7 @@ impl Btf {
         sym: &dyn Fn(&str) -> Option<(u32, bool)>,
     ) -> Result<(), Error> {
         if self.base.is_some() {
-            return Err(Error::Errno(libc::EINVAL, "DATASEC fix-up of split BTF"));
+            return Err(Error::BadBtf("DATASEC fix-up of split BTF"));
         }
         self.modified();
         let Btf {
@@ -115,8 +115,7 @@ fn fixup_datasec(
                     crate::log::warn(format_args!(
                         "sec '{name}': failed to determine size from ELF"
                     ));
-                    return Err(Error::Errno(
-                        libc::ENOENT,
+                    return Err(Error::NotFound(
                         "DATASEC fix-up: ELF section size not found",
                     ));
                 }
@@ -133,10 +132,7 @@ fn fixup_datasec(
                     crate::log::warn(format_args!(
                         "sec '{name}': unexpected non-VAR type [{var_id}] found"
                     ));
-                    return Err(Error::Errno(
-                        libc::EINVAL,
-                        "DATASEC fix-up: entry is not a VAR",
-                    ));
+                    return Err(Error::BadBtf("DATASEC fix-up: entry is not a VAR"));
                 }
             };
             let linkage = rd32(types, var_off + TYPE_HDR_LEN);
@@ -148,8 +144,7 @@ fn fixup_datasec(
                 crate::log::warn(format_args!(
                     "sec '{name}': failed to find ELF symbol for VAR '{var_name}'"
                 ));
-                return Err(Error::Errno(
-                    libc::ENOENT,
+                return Err(Error::NotFound(
                     "DATASEC fix-up: ELF symbol for VAR not found",
                 ));
             };

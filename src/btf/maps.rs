@@ -62,7 +62,7 @@ fn warn(map: &str, args: std::fmt::Arguments<'_>) {
 
 fn inval(map: &str, args: std::fmt::Arguments<'_>) -> Error {
     warn(map, args);
-    Error::Errno(libc::EINVAL, "invalid BTF map definition")
+    Error::BadBtf("invalid BTF map definition")
 }
 
 /// Decodes the map definition of VAR `var_type_id` (a global VAR whose type,
@@ -114,18 +114,18 @@ pub fn parse_btf_maps(
 ) -> Result<Vec<BtfMap>, Error> {
     let Some(sec) = btf.datasec_by_name(sec_name).and_then(|id| btf.ty(id)) else {
         crate::log::warn(format_args!("DATASEC '{sec_name}' not found."));
-        return Err(Error::Errno(libc::ENOENT, "maps DATASEC not found"));
+        return Err(Error::NotFound("maps DATASEC not found"));
     };
     let mut maps = Vec::with_capacity(sec.vlen() as usize);
     for (i, vi) in sec.datasec_vars().enumerate() {
         let var = btf.ty(vi.type_id).ok_or_else(|| {
             crate::log::warn(format_args!("map #{i}: type [{}] not found.", vi.type_id));
-            Error::Errno(libc::EINVAL, "invalid BTF map definition")
+            Error::BadBtf("invalid BTF map definition")
         })?;
         let name = var.name();
         if name.is_empty() {
             crate::log::warn(format_args!("map #{i}: empty name."));
-            return Err(Error::Errno(libc::EINVAL, "BTF map with empty name"));
+            return Err(Error::BadBtf("BTF map with empty name"));
         }
         if u64::from(vi.offset) + u64::from(vi.size) > sec_len {
             return Err(inval(name, format_args!("BTF data is corrupted.")));

@@ -98,8 +98,7 @@ fn read_header(data: &[u8], swapped_ok: bool) -> Result<(BtfHeader, bool), Error
     };
     if swapped && h.hdr_len as usize != BTF_HDR_LEN {
         // libbpf swaps only the header it knows.
-        return Err(Error::Errno(
-            libc::ENOTSUP,
+        return Err(Error::UnsupportedInput(
             "non-native BTF with an unsupported header length",
         ));
     }
@@ -158,7 +157,7 @@ impl Btf {
         let r = Btf::parse_checked(data, base, checks);
         match (checks, r) {
             (Checks::Layout, Err(Error::Libbpf(libbpf_errno::FORMAT, _))) => {
-                Err(Error::Errno(libc::EINVAL, "malformed BTF"))
+                Err(Error::BadBtf("malformed BTF"))
             }
             (_, r) => r,
         }

@@ -17,10 +17,6 @@ use std::sync::Arc;
 /// The static all-zero record of ID 0 (`void`).
 static VOID_REC: [u8; TYPE_HDR_LEN] = [0; TYPE_HDR_LEN];
 
-fn inval(what: &'static str) -> Error {
-    Error::Errno(libc::EINVAL, what)
-}
-
 /// The NUL-terminated string at `off` in a string section.
 pub(super) fn str_bytes_at(strs: &[u8], off: usize) -> Option<&[u8]> {
     let tail = strs.get(off..)?;
@@ -193,7 +189,7 @@ impl Btf {
     /// built on this one, as the base's size is in libbpf.
     pub fn set_pointer_size(&self, sz: usize) -> Result<(), Error> {
         if sz != 4 && sz != 8 {
-            return Err(inval("pointer size must be 4 or 8"));
+            return Err(Error::inval("pointer size must be 4 or 8"));
         }
         self.ptr_size.set(sz as i32);
         Ok(())
@@ -239,7 +235,9 @@ impl Btf {
         let mut nelems: u32 = 1;
         let mut id = id;
         for _ in 0..MAX_RESOLVE_DEPTH {
-            let t = self.ty(id).ok_or(inval("BTF type ID out of range"))?;
+            let t = self
+                .ty(id)
+                .ok_or(Error::BadBtf("BTF type ID out of range"))?;
             let size = match t.kind() {
                 Kind::Int
                 | Kind::Struct
@@ -265,22 +263,23 @@ impl Btf {
                         index_type: 0,
                         nelems: 0,
                     });
-                    nelems = nelems.checked_mul(a.nelems).ok_or(Error::Errno(
-                        libc::E2BIG,
-                        "BTF array size overflows 32 bits",
-                    ))?;
+                    nelems = nelems
+                        .checked_mul(a.nelems)
+                        .ok_or(Error::TooBig("BTF array size overflows 32 bits"))?;
                     id = a.elem_type;
                     continue;
                 }
                 Kind::Void | Kind::Fwd | Kind::Func | Kind::FuncProto => {
-                    return Err(inval("BTF type has no size"));
+                    return Err(Error::BadBtf("BTF type has no size"));
                 }
             };
             return nelems
                 .checked_mul(size)
-                .ok_or(Error::Errno(libc::E2BIG, "BTF type size overflows 32 bits"));
+                .ok_or(Error::TooBig("BTF type size overflows 32 bits"));
         }
-        Err(inval("BTF type resolution exceeds the maximum depth (32)"))
+        Err(Error::BadBtf(
+            "BTF type resolution exceeds the maximum depth (32)",
+        ))
     }
 
     /// Follows CONST/VOLATILE/RESTRICT/TYPE_TAG and TYPEDEF from `id` to the first
@@ -302,7 +301,9 @@ impl Btf {
     pub fn resolve_type(&self, id: u32) -> Result<u32, Error> {
         let mut id = id;
         for _ in 0..MAX_RESOLVE_DEPTH {
-            let t = self.ty(id).ok_or(inval("BTF type ID out of range"))?;
+            let t = self
+                .ty(id)
+                .ok_or(Error::BadBtf("BTF type ID out of range"))?;
             match t.kind() {
                 Kind::Void | Kind::Fwd => break,
                 Kind::Typedef
@@ -314,7 +315,7 @@ impl Btf {
                 _ => return Ok(id),
             }
         }
-        Err(inval("BTF type does not resolve"))
+        Err(Error::BadBtf("BTF type does not resolve"))
     }
 
     /// `btf__align_of`: the alignment of type `id` (1 for a packed STRUCT/UNION,
@@ -327,7 +328,7 @@ impl Btf {
         let t = self
             .ty(id)
             .filter(|_| depth <= MAX_RESOLVE_DEPTH)
-            .ok_or(inval("BTF type has no alignment"))?;
+            .ok_or(Error::BadBtf("BTF type has no alignment"))?;
         match t.kind() {
             Kind::Int | Kind::Enum | Kind::Enum64 | Kind::Float => Ok(self.ptr_sz().min(t.size())),
             Kind::Ptr => Ok(self.ptr_sz()),
@@ -355,7 +356,7 @@ impl Btf {
             }
             k => {
                 crate::log::warn(format_args!("unsupported BTF_KIND:{}", k as u32));
-                Err(inval("BTF type has no alignment"))
+                Err(Error::BadBtf("BTF type has no alignment"))
             }
         }
     }

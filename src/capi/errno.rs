@@ -173,8 +173,8 @@ pub fn poll_result(r: Result<c_int, Abort>) -> Result<c_int, Error> {
 }
 
 /// A failure value of a call with its own convention (bpf_load.c's `1`/`-1`,
-/// `bpf_perf_event_read_simple`'s `LIBBPF_PERF_EVENT_ERROR`): errno set to the
-/// positive `errno`, `ret` returned.
+/// `bpf_perf_event_read_simple`'s `LIBBPF_PERF_EVENT_ERROR`, a void export's
+/// `()`): errno set to the positive `errno`, `ret` returned.
 #[inline]
 pub fn fail_with<T>(ret: T, errno: c_int) -> T {
     set_errno(errno);

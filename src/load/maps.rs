@@ -41,7 +41,7 @@ fn btf_ids_allowed(t: u32) -> bool {
 pub fn load_btf(st: &mut ObjState) {
     let Some(btf) = &st.obj.btf else { return };
     if st.btf_fd.is_some() {
-        let e = Error::Errno(libc::EEXIST, "BTF already loaded");
+        let e = Error::Exists("BTF already loaded");
         crate::log::warn(format_args!(
             "Error loading .BTF into kernel: {e}. BTF is optional, ignoring."
         ));

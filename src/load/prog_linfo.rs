@@ -28,7 +28,7 @@ impl Records {
         let mut words = Vec::new();
         words
             .try_reserve_exact(n)
-            .map_err(|_| Error::Errno(libc::ENOMEM, "no memory for line info"))?;
+            .map_err(|_| Error::NoMem("no memory for line info"))?;
         words.resize(n, 0u64);
         for (w, chunk) in words.iter_mut().zip(bytes.chunks(8)) {
             let mut b = [0u8; 8];
@@ -190,7 +190,7 @@ impl ProgLinfo {
     /// on (`bpf_prog_linfo__lfind`): its address in the copy. ENOENT when
     /// `nr_skip` is past the end or the first searched record is above `insn_off`.
     pub fn lfind(&self, insn_off: u32, nr_skip: u32) -> Result<*const u8, Error> {
-        let none = Error::Errno(libc::ENOENT, "no line info for this instruction");
+        let none = Error::NotFound("no line info for this instruction");
         if nr_skip >= self.nr || insn_off < self.insn_off(nr_skip) {
             return Err(none);
         }
@@ -209,7 +209,7 @@ impl ProgLinfo {
         func_idx: u32,
         nr_skip: u32,
     ) -> Result<*const u8, Error> {
-        let none = || Error::Errno(libc::ENOENT, "no jited line info for this address");
+        let none = || Error::NotFound("no jited line info for this address");
         let j = self.jited.as_ref().ok_or_else(none)?;
         let &(first, count) = j.funcs.get(func_idx as usize).ok_or_else(none)?;
         if nr_skip >= count {

@@ -226,10 +226,7 @@ fn prog_load_with(
         a => a,
     };
     if p.insn_cnt > u32::MAX as usize {
-        return Err(Error::Errno(
-            libc::E2BIG,
-            "bpf_prog_load: insn_cnt > UINT_MAX",
-        ));
+        return Err(Error::TooBig("bpf_prog_load: insn_cnt > UINT_MAX"));
     }
     if p.attach_prog_fd != 0 && p.attach_btf_obj_fd != 0 {
         return Err(Error::inval(

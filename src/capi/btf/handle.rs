@@ -186,7 +186,7 @@ unsafe fn path_arg<'a>(p: *const c_char) -> Result<&'a Path, Error> {
     use std::os::unix::ffi::OsStrExt;
     if p.is_null() {
         // What opening a NULL path gives under libbpf.
-        return Err(Error::Errno(libc::EFAULT, "path is NULL"));
+        return Err(Error::BadAddress("path is NULL"));
     }
     // SAFETY: forwarded caller contract.
     let b = unsafe { bytes(p, "path is NULL") }?;
@@ -225,7 +225,7 @@ pub extern "C" fn bpf_object__btf(obj: *const bpf_object) -> *mut btf {
     ptr("bpf_object__btf", || {
         let h = obj_mut(obj)?;
         if h.st.obj.btf.is_none() {
-            return Err(Error::Errno(libc::ENOENT, "object has no BTF"));
+            return Err(Error::NotFound("object has no BTF"));
         }
         if h.btf.is_null() {
             h.btf = BTFS.register(BtfHandle {
@@ -551,7 +551,7 @@ pub unsafe extern "C" fn btf__find_str(btf: *mut btf, s: *const c_char) -> c_int
         };
         found
             .map(|off| off as c_int)
-            .ok_or(Error::Errno(libc::ENOENT, "string not found"))
+            .ok_or(Error::NotFound("string not found"))
     })
 }
 
@@ -565,7 +565,7 @@ unsafe fn find(btf: *const btf, name: *const c_char, kind: Option<u32>) -> Resul
     let n = unsafe { bytes(name, "type_name is NULL") }?;
     b.find_type(n, kind)
         .map(|id| id as c_int)
-        .ok_or(Error::Errno(libc::ENOENT, "no such BTF type"))
+        .ok_or(Error::NotFound("no such BTF type"))
 }
 
 /// `btf__find_by_name` (LIBBPF_0.0.1): the id of the first type called
@@ -777,7 +777,7 @@ pub extern "C" fn btf__load_into_kernel(btf: *mut btf) -> c_int {
     hl("btf__load_into_kernel", || {
         let h = handle(btf)?;
         if h.fd() >= 0 {
-            return Err(Error::Errno(libc::EEXIST, "BTF already loaded"));
+            return Err(Error::Exists("BTF already loaded"));
         }
         let r = load_blob(&h.btf()?.to_bytes());
         let fd = r.inspect_err(|e| h.fd = -e.errno())?;
@@ -814,10 +814,7 @@ pub unsafe extern "C" fn btf__get_from_id(id: __u32, btf: *mut *mut btf) -> c_in
         }
         let p = btf__load_from_kernel_by_id(id);
         if p.is_null() {
-            return Err(Error::Errno(
-                crate::capi::errno::get_errno(),
-                "btf__get_from_id",
-            ));
+            return Ok(crate::capi::errno::pass_errno());
         }
         // SAFETY: non-NULL and writable (caller contract).
         unsafe { arg::write(btf, p) };

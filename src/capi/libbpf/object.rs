@@ -322,7 +322,7 @@ pub extern "C" fn bpf_map__inner_map(map: *mut bpf_map) -> *mut bpf_map {
             }
         };
         if !matches!(ty, BPF_MAP_TYPE_ARRAY_OF_MAPS | BPF_MAP_TYPE_HASH_OF_MAPS) {
-            crate::capi::errno::set_errno(libc::EINVAL);
+            crate::capi::errno::ptr_fail(&Error::inval("map is not a map-in-map"));
             return std::ptr::null_mut();
         }
         match map_ref(map) {
@@ -391,9 +391,8 @@ pub(crate) fn open_path(
     // SAFETY: `opts` is the caller's opts pointer (libbpf contract).
     let (_, open, load) = unsafe { open_opts(opts) }?;
     let data = std::fs::read(path).map_err(|e| {
-        let errno = e.raw_os_error().unwrap_or(libc::EIO);
         crate::log::warn(format_args!("elf: failed to open {path}: {e}"));
-        Error::Errno(errno, "failed to open object file")
+        Error::io("failed to open object file", &e)
     })?;
     let st = ObjState::open(&data, path, &open, load)?;
     Ok(register(st))
@@ -537,7 +536,7 @@ pub unsafe extern "C" fn bpf_object__find_map_by_name(
         let h = obj_ref(obj)?;
         // SAFETY: NULL or a C string (caller contract).
         let n = unsafe { arg::cstr(name, "name is NULL") }?;
-        let i = map_index(h, n).ok_or(Error::Errno(libc::ENOENT, "no such map"))?;
+        let i = map_index(h, n).ok_or(Error::NotFound("no such map"))?;
         Ok(map_ptr(h, i))
     })
 }
@@ -578,7 +577,7 @@ pub unsafe extern "C" fn bpf_object__find_program_by_name(
             .progs
             .iter()
             .position(|p| p.name.as_c_str() == n)
-            .ok_or(Error::Errno(libc::ENOENT, "no such program"))?;
+            .ok_or(Error::NotFound("no such program"))?;
         Ok(prog_ptr(h, i))
     })
 }
@@ -712,7 +711,7 @@ pub extern "C" fn bpf_program__fd(prog: *const bpf_program) -> c_int {
             .get(i)
             .and_then(|p| p.fd.as_ref())
             .map(|fd| fd.as_raw_fd())
-            .ok_or(Error::Errno(libc::ENOENT, "program not loaded"))
+            .ok_or(Error::NotFound("program not loaded"))
     })
 }
 
@@ -753,7 +752,7 @@ pub extern "C" fn bpf_program__set_type(prog: *mut bpf_program, prog_type: bpf_p
     hl("bpf_program__set_type", || {
         let (h, i) = prog_mut(prog)?;
         if h.st.loaded {
-            return Err(Error::Errno(libc::EBUSY, "object already loaded"));
+            return Err(Error::Already("object already loaded"));
         }
         let p = h.st.progs.get_mut(i).ok_or(Error::Inval("bad program"))?;
         p.def.prog_type = prog_type;
@@ -833,8 +832,8 @@ pub(crate) fn prog_load_legacy(
     path: &str,
     a: &crate::load::LegacyLoad,
 ) -> Result<(*mut bpf_object, c_int), Error> {
-    let obj = open_path(path, std::ptr::null())
-        .map_err(|_| Error::Errno(libc::ENOENT, "failed to open object"))?;
+    let obj =
+        open_path(path, std::ptr::null()).map_err(|_| Error::NotFound("failed to open object"))?;
     let r = (|| {
         let h = obj_mut(obj)?;
         let first = h.st.load_legacy(a)?;
@@ -842,7 +841,7 @@ pub(crate) fn prog_load_legacy(
             .fd
             .as_ref()
             .map(|fd| fd.as_raw_fd())
-            .ok_or(Error::Errno(libc::ENOENT, "first program not loaded"))
+            .ok_or(Error::NotFound("first program not loaded"))
     })();
     match r {
         Ok(fd) => Ok((obj, fd)),

@@ -46,7 +46,7 @@ fn commit(name: &'static str, rb: *mut user_ring_buffer, sample: *mut c_void, di
     value(name, (), || {
         if let Err(e) = get(rb).and_then(|r| r.commit(sample.cast(), discard)) {
             crate::log::warn(format_args!("{name}: {e}"));
-            crate::capi::errno::set_errno(e.errno());
+            crate::capi::errno::fail_with((), e.errno());
         }
     })
 }

@@ -94,16 +94,13 @@ pub(super) fn entry_points(code: &[CodeSection]) -> Result<Vec<ProgDef>, Error> 
         let def = sec::find_sec_def(&cs.name).or_else(|| sec::find_sec_def_legacy(&cs.name));
         for f in &cs.funcs {
             if !f.global {
-                return Err(Error::Errno(
-                    libc::ENOTSUP,
-                    "static programs are not supported",
-                ))
-                .inspect_err(|_| {
-                    crate::log::warn(format_args!(
-                        "sec '{}': program '{}' is static and not supported",
-                        cs.name, f.name
-                    ))
-                });
+                return Err(Error::UnsupportedInput("static programs are not supported"))
+                    .inspect_err(|_| {
+                        crate::log::warn(format_args!(
+                            "sec '{}': program '{}' is static and not supported",
+                            cs.name, f.name
+                        ))
+                    });
             }
             progs.push(ProgDef {
                 name: f.name.clone(),
