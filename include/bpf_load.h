@@ -6,8 +6,10 @@
  *  - set_link_xdp_fd(ifindex, fd) (v4.10-v4.11) and set_link_xdp_fd(ifindex, fd,
  *    flags) (v4.12-v4.16);
  *  - read_trace_pipe() (<= v5.8) and load_kallsyms()/ksym_search() with
- *    struct ksym (v4.10-v4.17). Define BPF_LOAD_NO_KSYM before including this
- *    header if the client also includes selftests' trace_helpers.h.
+ *    struct ksym (v4.10-v4.17). v4.18+ clients take these from selftests'
+ *    trace_helpers.h/.c instead; both kinds compile unchanged (see below), and
+ *    a client's own definitions of any function here replace libbpfrs's, also
+ *    when linked statically. BPF_LOAD_NO_KSYM leaves the ksym part out.
  *
  * The globals below are written only by load_bpf_file*(). The loader is not
  * thread-safe (neither was bpf_load.c). */
@@ -80,14 +82,27 @@ int set_link_xdp_fd(int ifindex, int fd, __u32 flags);
 #define ___bpfrs_set_link_xdp_fd2(ifindex, fd) set_link_xdp_fd(ifindex, fd, 0)
 #define ___bpfrs_set_link_xdp_fd3(ifindex, fd, flags) set_link_xdp_fd(ifindex, fd, flags)
 
-#ifndef BPF_LOAD_NO_KSYM
+/* struct ksym and ksym_search (v4.10-v4.17 here, v4.18+ in selftests'
+ * trace_helpers.h, guard __TRACE_HELPER_H, which defines the same struct).
+ * trace_helpers.h included first: nothing to declare. Otherwise `ksym` and
+ * `ksym_search` are macros pasting the tokens of __TRACE_HELPER_H on: until
+ * trace_helpers.h defines it (empty) they read `ksym__TRACE_HELPER_H` and
+ * `ksym_search__TRACE_HELPER_H`, the names declared below (the function bound
+ * to the symbol ksym_search); after it they read `ksym` and `ksym_search` again
+ * (a macro is not expanded inside itself), so a trace_helpers.h included later
+ * defines and declares the real names without a clash, and the client's code
+ * after it uses them. */
+#if !defined(BPF_LOAD_NO_KSYM) && !defined(__TRACE_HELPER_H)
+#define ksym ___libbpf_select(ksym, __TRACE_HELPER_H)
+#define ksym_search ___libbpf_select(ksym_search, __TRACE_HELPER_H)
+
 struct ksym {
 	long addr;
 	char *name;
 };
 
 int load_kallsyms(void);
-struct ksym *ksym_search(long key);
+struct ksym *ksym_search(long key) __asm__("ksym_search");
 #endif
 
 #ifdef __cplusplus

@@ -139,6 +139,66 @@ const _: () = assert!(std::mem::size_of::<[c_int; MAX_MAPS]>() == 128);
 const _: () = assert!(std::mem::size_of::<[bpf_map_data; MAX_MAPS]>() == 1792);
 const _: () = assert!(LOG_BUF_SIZE == 16_777_215);
 
+// The functions are *weak* too, for the same reason: a v4.18+ sample links
+// selftests' trace_helpers.c (its own load_kallsyms, ksym_search and, from v5.9,
+// read_trace_pipe) and a project may carry its own copy of bpf_load.c; either
+// must link against libbpfrs.a beside the loader, and its definitions win (in
+// the shared library they interpose). Stable Rust cannot make a function weak,
+// so each C name is a weak assembly entry tail-jumping to the Rust function of
+// the same name below (a jump, not an alias: the Rust function may end up in
+// another object file of the archive). `src/capi/legacy/bpf_load.map` exports
+// them from cargo's cdylib. Elsewhere than x86_64 and aarch64 the Rust functions
+// are the exports themselves (strong).
+macro_rules! weak_entries {
+    ($jump:literal) => {
+        core::arch::global_asm!(
+            ".pushsection .text.bpfrs_bpf_load,\"ax\",%progbits",
+            ".p2align 4",
+            ".weak load_bpf_file",
+            ".type load_bpf_file,%function",
+            "load_bpf_file:",
+            concat!($jump, " {load_bpf_file}"),
+            ".size load_bpf_file,.-load_bpf_file",
+            ".weak load_bpf_file_fixup_map",
+            ".type load_bpf_file_fixup_map,%function",
+            "load_bpf_file_fixup_map:",
+            concat!($jump, " {load_bpf_file_fixup_map}"),
+            ".size load_bpf_file_fixup_map,.-load_bpf_file_fixup_map",
+            ".weak read_trace_pipe",
+            ".type read_trace_pipe,%function",
+            "read_trace_pipe:",
+            concat!($jump, " {read_trace_pipe}"),
+            ".size read_trace_pipe,.-read_trace_pipe",
+            ".weak set_link_xdp_fd",
+            ".type set_link_xdp_fd,%function",
+            "set_link_xdp_fd:",
+            concat!($jump, " {set_link_xdp_fd}"),
+            ".size set_link_xdp_fd,.-set_link_xdp_fd",
+            ".weak load_kallsyms",
+            ".type load_kallsyms,%function",
+            "load_kallsyms:",
+            concat!($jump, " {load_kallsyms}"),
+            ".size load_kallsyms,.-load_kallsyms",
+            ".weak ksym_search",
+            ".type ksym_search,%function",
+            "ksym_search:",
+            concat!($jump, " {ksym_search}"),
+            ".size ksym_search,.-ksym_search",
+            ".popsection",
+            load_bpf_file = sym load_bpf_file,
+            load_bpf_file_fixup_map = sym load_bpf_file_fixup_map,
+            read_trace_pipe = sym read_trace_pipe,
+            set_link_xdp_fd = sym set_link_xdp_fd,
+            load_kallsyms = sym load_kallsyms,
+            ksym_search = sym ksym_search,
+        );
+    };
+}
+#[cfg(target_arch = "x86_64")]
+weak_entries!("jmp");
+#[cfg(target_arch = "aarch64")]
+weak_entries!("b");
+
 extern "C" {
     /// `int map_fd[MAX_MAPS]` (bpf_load.c): fd of map *i* of the last load.
     pub static mut map_fd: [c_int; MAX_MAPS];
@@ -435,7 +495,10 @@ fn do_load(path: *const c_char, fixup: fixup_map_cb) -> c_int {
 /// `path` is NULL or a NUL-terminated string. Not thread-safe (bpf_load.c isn't).
 ///
 /// cbindgen:ignore
-#[no_mangle]
+#[cfg_attr(
+    not(any(target_arch = "x86_64", target_arch = "aarch64")),
+    export_name = "load_bpf_file"
+)]
 pub unsafe extern "C" fn load_bpf_file(path: *mut c_char) -> c_int {
     value("load_bpf_file", 1, || do_load(path, None))
 }
@@ -450,7 +513,10 @@ pub unsafe extern "C" fn load_bpf_file(path: *mut c_char) -> c_int {
 /// As `load_bpf_file`; `fixup_map` is NULL or a valid callback.
 ///
 /// cbindgen:ignore
-#[no_mangle]
+#[cfg_attr(
+    not(any(target_arch = "x86_64", target_arch = "aarch64")),
+    export_name = "load_bpf_file_fixup_map"
+)]
 pub unsafe extern "C" fn load_bpf_file_fixup_map(
     path: *const c_char,
     fixup_map: fixup_map_cb,
@@ -465,7 +531,10 @@ pub unsafe extern "C" fn load_bpf_file_fixup_map(
 /// None beyond writing to the C `stdout`.
 ///
 /// cbindgen:ignore
-#[no_mangle]
+#[cfg_attr(
+    not(any(target_arch = "x86_64", target_arch = "aarch64")),
+    export_name = "read_trace_pipe"
+)]
 pub extern "C" fn read_trace_pipe() {
     value("read_trace_pipe", (), || {
         let Ok(mut f) = std::fs::File::open(legacy::trace_pipe_path()) else {
@@ -504,7 +573,10 @@ pub extern "C" fn read_trace_pipe() {
 /// None (integers only).
 ///
 /// cbindgen:ignore
-#[no_mangle]
+#[cfg_attr(
+    not(any(target_arch = "x86_64", target_arch = "aarch64")),
+    export_name = "set_link_xdp_fd"
+)]
 pub extern "C" fn set_link_xdp_fd(ifindex: c_int, fd: c_int, flags: __u32) -> c_int {
     value(
         "set_link_xdp_fd",
@@ -528,7 +600,10 @@ pub extern "C" fn set_link_xdp_fd(ifindex: c_int, fd: c_int, flags: __u32) -> c_
 /// None.
 ///
 /// cbindgen:ignore
-#[no_mangle]
+#[cfg_attr(
+    not(any(target_arch = "x86_64", target_arch = "aarch64")),
+    export_name = "load_kallsyms"
+)]
 pub extern "C" fn load_kallsyms() -> c_int {
     value("load_kallsyms", -libc::ENOENT, || {
         let Ok(syms) = ksyms::load() else {
@@ -564,7 +639,10 @@ pub extern "C" fn load_kallsyms() -> c_int {
 /// The pointer stays valid for the life of the process; do not write through it.
 ///
 /// cbindgen:ignore
-#[no_mangle]
+#[cfg_attr(
+    not(any(target_arch = "x86_64", target_arch = "aarch64")),
+    export_name = "ksym_search"
+)]
 pub extern "C" fn ksym_search(key: c_long) -> *mut ksym {
     ptr("ksym_search", || {
         let Ok(mut t) = KSYMS.lock() else {
