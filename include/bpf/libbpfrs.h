@@ -2880,13 +2880,15 @@ libbpf_print_fn_t libbpf_set_print(libbpf_print_fn_t fn_);
 /**
  * `libbpf_probe_bpf_prog_type` (LIBBPF_0.7.0): 1 if the kernel supports the
  * program type, 0 if not; -EINVAL for non-NULL opts, -EOPNOTSUPP for a type
- * libbpf 1.1 does not know.
+ * `libbpf_bpf_prog_type_str` does not name (libbpf 1.1.2 also refuses the ones
+ * newer than it, netfilter; libbpfrs probes them).
  */
 int libbpf_probe_bpf_prog_type(enum bpf_prog_type prog_type, const void *opts);
 
 /**
  * `libbpf_probe_bpf_map_type` (LIBBPF_0.7.0): 1 if the kernel supports the map
- * type, 0 if not; errors as `libbpf_probe_bpf_prog_type`.
+ * type, 0 if not; errors as `libbpf_probe_bpf_prog_type` (`BPF_MAP_TYPE_UNSPEC`
+ * included; libbpfrs also probes arena maps, newer than libbpf 1.1.2).
  */
 int libbpf_probe_bpf_map_type(enum bpf_map_type map_type, const void *opts);
 

@@ -1,7 +1,13 @@
 //! Feature probes (`libbpf_probe_bpf_prog_type`, `_map_type`, `_helper`): load a
 //! minimal program or create a minimal map of the asked-for type and report
-//! whether the kernel accepted it. The per-type parameters follow libbpf 1.1.2 so
-//! both libraries answer the same on the same kernel.
+//! whether the kernel accepted it.
+//!
+//! Every type `uapi::names` knows is probed. For the types libbpf 1.1.2 knows, the
+//! per-type parameters are libbpf 1.1.2's, so both libraries answer the same on the
+//! same kernel; the newer ones get what the kernel needs for them (netfilter
+//! programs their only attach type, arena maps one mmapable page). A type the names
+//! table does not know is refused with EOPNOTSUPP, as libbpf refuses the types it
+//! does not know.
 
 use crate::btf::write::BtfBuilder;
 use crate::error::Error;
@@ -11,11 +17,6 @@ use crate::sys::prog::{prog_load, Log, ProgLoad};
 use crate::sys::UserPtr;
 use crate::uapi::*;
 use std::os::fd::AsRawFd;
-
-/// The last program type libbpf 1.1.2 knows.
-const LAST_PROG_TYPE: u32 = BPF_PROG_TYPE_SYSCALL;
-/// The last map type libbpf 1.1.2 knows.
-const LAST_MAP_TYPE: u32 = BPF_MAP_TYPE_CGRP_STORAGE;
 
 /// Program types whose helpers libbpf 1.1.2 does not probe (tracing, struct_ops,
 /// extension, LSM: each needs an attach target to load at all).
@@ -27,88 +28,136 @@ pub fn helper_probe_unsupported(prog_type: u32) -> bool {
 }
 
 /// What a probe load expects when success is not possible by design.
+#[derive(Debug, PartialEq)]
 struct Expect {
     errno: i32,
     msg: Option<&'static str>,
 }
 
-/// Loads `insns` as `prog_type` with libbpf's per-type settings; `Ok(true)` if the
-/// kernel accepted it (or refused it exactly as a supporting kernel would).
-fn probe_load(prog_type: u32, insns: &[Insn], log: Option<&mut [u8]>) -> Result<bool, Error> {
-    if prog_type > LAST_PROG_TYPE {
+/// How a probe program of one type is loaded.
+#[derive(Debug, Default, PartialEq)]
+struct ProgSpec {
+    expected_attach_type: u32,
+    attach_btf_id: u32,
+    prog_flags: u32,
+    /// Send the running kernel's version (kprobes before Linux 5.0 need it).
+    kern_version: bool,
+    /// A refusal that proves support, for the types a target-less load cannot pass.
+    expect: Option<Expect>,
+}
+
+/// The load parameters of a `prog_type` probe; EOPNOTSUPP for a type the names
+/// table does not know.
+fn prog_spec(prog_type: u32) -> Result<ProgSpec, Error> {
+    if names::prog_type(prog_type).is_none() {
         return Err(Error::Unsupported("unknown program type"));
     }
+    let attach = |expected_attach_type| ProgSpec {
+        expected_attach_type,
+        ..ProgSpec::default()
+    };
+    Ok(match prog_type {
+        BPF_PROG_TYPE_CGROUP_SOCK_ADDR => attach(BPF_CGROUP_INET4_CONNECT),
+        BPF_PROG_TYPE_CGROUP_SOCKOPT => attach(BPF_CGROUP_GETSOCKOPT),
+        BPF_PROG_TYPE_SK_LOOKUP => attach(BPF_SK_LOOKUP),
+        BPF_PROG_TYPE_LIRC_MODE2 => attach(BPF_LIRC_MODE2),
+        // Linux 6.4 refuses a netfilter program with any other attach type.
+        BPF_PROG_TYPE_NETFILTER => attach(BPF_NETFILTER),
+        BPF_PROG_TYPE_KPROBE => ProgSpec {
+            kern_version: true,
+            ..ProgSpec::default()
+        },
+        // Type 1 of any BTF is no function: a kernel that supports the program
+        // type gets that far and says so.
+        BPF_PROG_TYPE_TRACING | BPF_PROG_TYPE_LSM => ProgSpec {
+            expected_attach_type: if prog_type == BPF_PROG_TYPE_TRACING {
+                BPF_TRACE_FENTRY
+            } else {
+                BPF_LSM_MAC
+            },
+            attach_btf_id: 1,
+            expect: Some(Expect {
+                errno: libc::EINVAL,
+                msg: Some("attach_btf_id 1 is not a function"),
+            }),
+            ..ProgSpec::default()
+        },
+        BPF_PROG_TYPE_EXT => ProgSpec {
+            attach_btf_id: 1,
+            expect: Some(Expect {
+                errno: libc::EINVAL,
+                msg: Some("Cannot replace kernel functions"),
+            }),
+            ..ProgSpec::default()
+        },
+        BPF_PROG_TYPE_SYSCALL => ProgSpec {
+            prog_flags: BPF_F_SLEEPABLE,
+            ..ProgSpec::default()
+        },
+        // Without a struct_ops type to implement, a supporting kernel says ENOTSUPP.
+        BPF_PROG_TYPE_STRUCT_OPS => ProgSpec {
+            expect: Some(Expect {
+                errno: ENOTSUPP,
+                msg: None,
+            }),
+            ..ProgSpec::default()
+        },
+        _ => ProgSpec::default(),
+    })
+}
+
+/// Loads `insns` as `prog_type` with its probe parameters; `Ok(true)` if the
+/// kernel accepted it (or refused it exactly as a supporting kernel would).
+fn probe_load(prog_type: u32, insns: &[Insn], log: Option<&mut [u8]>) -> Result<bool, Error> {
+    let spec = prog_spec(prog_type)?;
     let code: Vec<u8> = insns.iter().flat_map(|i| i.to_bytes()).collect();
     let license = c"GPL";
-    let mut req = ProgLoad {
+    let req_log = |buf: &mut [u8]| {
+        buf[0] = 0;
+        Log {
+            buf: UserPtr::from_mut(buf.as_mut_ptr()),
+            size: buf.len() as u32,
+            level: 1,
+        }
+    };
+    let mut own = [0u8; 4096];
+    let mut log = match log {
+        Some(buf) => Some(buf),
+        None if spec.expect.as_ref().is_some_and(|e| e.msg.is_some()) => Some(&mut own[..]),
+        None => None,
+    };
+    let req = ProgLoad {
         prog_type,
         license: UserPtr::from_ptr(license.as_ptr()),
         insns: UserPtr::from_ptr(code.as_ptr()),
         insn_cnt: insns.len(),
+        expected_attach_type: spec.expected_attach_type,
+        attach_btf_id: spec.attach_btf_id,
+        prog_flags: spec.prog_flags,
+        kern_version: if spec.kern_version {
+            crate::sys::kernel::kernel_version()
+        } else {
+            0
+        },
+        log: log.as_deref_mut().map(req_log).unwrap_or_default(),
         attempts: 0,
         ..ProgLoad::default()
     };
-    let mut own = [0u8; 4096];
-    let mut expect = None;
-    let mut log = log;
-    match prog_type {
-        BPF_PROG_TYPE_CGROUP_SOCK_ADDR => req.expected_attach_type = BPF_CGROUP_INET4_CONNECT,
-        BPF_PROG_TYPE_CGROUP_SOCKOPT => req.expected_attach_type = BPF_CGROUP_GETSOCKOPT,
-        BPF_PROG_TYPE_SK_LOOKUP => req.expected_attach_type = BPF_SK_LOOKUP,
-        BPF_PROG_TYPE_KPROBE => req.kern_version = crate::sys::kernel::kernel_version(),
-        BPF_PROG_TYPE_LIRC_MODE2 => req.expected_attach_type = BPF_LIRC_MODE2,
-        BPF_PROG_TYPE_TRACING | BPF_PROG_TYPE_LSM => {
-            req.expected_attach_type = if prog_type == BPF_PROG_TYPE_TRACING {
-                BPF_TRACE_FENTRY
-            } else {
-                BPF_LSM_MAC
-            };
-            req.attach_btf_id = 1;
-            expect = Some(Expect {
-                errno: libc::EINVAL,
-                msg: Some("attach_btf_id 1 is not a function"),
-            });
-        }
-        BPF_PROG_TYPE_EXT => {
-            req.attach_btf_id = 1;
-            expect = Some(Expect {
-                errno: libc::EINVAL,
-                msg: Some("Cannot replace kernel functions"),
-            });
-        }
-        BPF_PROG_TYPE_SYSCALL => req.prog_flags = BPF_F_SLEEPABLE,
-        BPF_PROG_TYPE_STRUCT_OPS => {
-            expect = Some(Expect {
-                errno: ENOTSUPP,
-                msg: None,
-            })
-        }
-        _ => {}
-    }
-    if expect.as_ref().is_some_and(|e| e.msg.is_some()) && log.is_none() {
-        log = Some(&mut own[..]);
-    }
-    if let Some(buf) = log.as_deref_mut() {
-        buf[0] = 0;
-        req.log = Log {
-            buf: UserPtr::from_mut(buf.as_mut_ptr()),
-            size: buf.len() as u32,
-            level: 1,
-        };
-    }
     let res = prog_load(&req);
-    let text = log
-        .as_deref()
-        .map(|b| {
-            let end = b.iter().position(|&c| c == 0).unwrap_or(b.len());
-            String::from_utf8_lossy(&b[..end]).into_owned()
-        })
-        .unwrap_or_default();
-    Ok(match (expect, res) {
+    Ok(match (spec.expect, res) {
         (None, r) => r.is_ok(),
         (Some(_), Ok(_)) => false,
-        (Some(e), Err(err)) => err.errno() == e.errno && e.msg.is_none_or(|m| text.contains(m)),
+        (Some(e), Err(err)) => {
+            let text = log.as_deref().map(log_text).unwrap_or_default();
+            err.errno() == e.errno && e.msg.is_none_or(|m| text.contains(m))
+        }
     })
+}
+
+/// The NUL-terminated text in a verifier log buffer.
+fn log_text(buf: &[u8]) -> String {
+    let end = buf.iter().position(|&c| c == 0).unwrap_or(buf.len());
+    String::from_utf8_lossy(&buf[..end]).into_owned()
 }
 
 const RET0: [Insn; 2] = [
@@ -150,8 +199,7 @@ pub fn helper(prog_type: u32, helper: u32) -> Result<bool, Error> {
     ];
     let mut buf = vec![0u8; 4096];
     let ok = probe_load(prog_type, &insns, Some(&mut buf))?;
-    let end = buf.iter().position(|&c| c == 0).unwrap_or(buf.len());
-    let text = String::from_utf8_lossy(&buf[..end]);
+    let text = log_text(&buf);
     Ok(ok || !(text.contains("invalid func ") || text.contains("unknown func ")))
 }
 
@@ -170,68 +218,101 @@ fn local_storage_btf() -> Result<std::os::fd::OwnedFd, Error> {
     )
 }
 
-/// `libbpf_probe_bpf_map_type`: 1 if the kernel supports `map_type`, 0 if not.
-pub fn map_type(map_type: u32) -> Result<bool, Error> {
-    if map_type == BPF_MAP_TYPE_UNSPEC || map_type > LAST_MAP_TYPE {
+/// How a probe map of one type is created.
+#[derive(Debug, PartialEq)]
+struct MapSpec {
+    key_size: u32,
+    value_size: u32,
+    max_entries: u32,
+    map_flags: u32,
+    map_extra: u64,
+    /// Keys and values typed by [`local_storage_btf`] (`int`, `struct val`).
+    local_storage_btf: bool,
+    /// An inner map (a one-entry hash) for map-in-map types.
+    inner_map: bool,
+    btf_vmlinux_value_type_id: u32,
+    /// A refusal that proves support, for a type a minimal create cannot pass.
+    expect: Option<i32>,
+}
+
+/// The creation parameters of a `map_type` probe; EOPNOTSUPP for
+/// `BPF_MAP_TYPE_UNSPEC` and the types the names table does not know.
+fn map_spec(map_type: u32) -> Result<MapSpec, Error> {
+    if map_type == BPF_MAP_TYPE_UNSPEC || names::map_type(map_type).is_none() {
         return Err(Error::Unsupported("unknown map type"));
     }
-    let (mut key, mut value, mut max) = (4u32, 4u32, 1u32);
-    let mut req = MapCreate::new(map_type, None, 0, 0, 0);
-    let mut expect = None;
-    let mut btf = None;
+    let mut s = MapSpec {
+        key_size: 4,
+        value_size: 4,
+        max_entries: 1,
+        map_flags: 0,
+        map_extra: 0,
+        local_storage_btf: false,
+        inner_map: false,
+        btf_vmlinux_value_type_id: 0,
+        expect: None,
+    };
     match map_type {
-        BPF_MAP_TYPE_STACK_TRACE => value = 8,
+        BPF_MAP_TYPE_STACK_TRACE => s.value_size = 8,
         BPF_MAP_TYPE_LPM_TRIE => {
-            key = 8;
-            value = 8;
-            req.map_flags = BPF_F_NO_PREALLOC;
+            (s.key_size, s.value_size) = (8, 8);
+            s.map_flags = BPF_F_NO_PREALLOC;
         }
         BPF_MAP_TYPE_CGROUP_STORAGE | BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE => {
-            key = 16; // struct bpf_cgroup_storage_key (u64, u32, padding)
-            value = 8;
-            max = 0;
+            // struct bpf_cgroup_storage_key: u64, u32, padding.
+            (s.key_size, s.value_size, s.max_entries) = (16, 8, 0);
         }
-        BPF_MAP_TYPE_QUEUE | BPF_MAP_TYPE_STACK => key = 0,
+        BPF_MAP_TYPE_QUEUE | BPF_MAP_TYPE_STACK | BPF_MAP_TYPE_BLOOM_FILTER => s.key_size = 0,
         BPF_MAP_TYPE_SK_STORAGE
         | BPF_MAP_TYPE_INODE_STORAGE
         | BPF_MAP_TYPE_TASK_STORAGE
         | BPF_MAP_TYPE_CGRP_STORAGE => {
-            value = 8;
-            max = 0;
-            req.map_flags = BPF_F_NO_PREALLOC;
-            btf = Some(local_storage_btf()?);
-            req.btf_key_type_id = 1;
-            req.btf_value_type_id = 3;
+            (s.value_size, s.max_entries) = (8, 0);
+            s.map_flags = BPF_F_NO_PREALLOC;
+            s.local_storage_btf = true;
         }
         BPF_MAP_TYPE_RINGBUF | BPF_MAP_TYPE_USER_RINGBUF => {
-            key = 0;
-            value = 0;
-            max = crate::sys::mmap::page_size() as u32;
+            (s.key_size, s.value_size) = (0, 0);
+            s.max_entries = crate::sys::mmap::page_size() as u32;
         }
         BPF_MAP_TYPE_STRUCT_OPS => {
             // An invalid vmlinux type id gives ENOTSUPP when supported.
-            req.btf_vmlinux_value_type_id = 1;
-            expect = Some(ENOTSUPP);
+            s.btf_vmlinux_value_type_id = 1;
+            s.expect = Some(ENOTSUPP);
         }
-        BPF_MAP_TYPE_BLOOM_FILTER => key = 0,
+        BPF_MAP_TYPE_ARRAY_OF_MAPS | BPF_MAP_TYPE_HASH_OF_MAPS => s.inner_map = true,
+        // One page, mapped wherever the kernel chooses (map_extra 0); an arena
+        // exists only to be mmap()ed.
+        BPF_MAP_TYPE_ARENA => {
+            (s.key_size, s.value_size) = (0, 0);
+            s.map_flags = BPF_F_MMAPABLE;
+        }
         _ => {}
     }
-    req.key_size = key;
-    req.value_size = value;
-    req.max_entries = max;
-    if let Some(b) = &btf {
-        req.btf_fd = b.as_raw_fd() as u32;
+    Ok(s)
+}
+
+/// `libbpf_probe_bpf_map_type`: 1 if the kernel supports `map_type`, 0 if not.
+pub fn map_type(map_type: u32) -> Result<bool, Error> {
+    let s = map_spec(map_type)?;
+    let mut req = MapCreate::new(map_type, None, s.key_size, s.value_size, s.max_entries);
+    req.map_flags = s.map_flags;
+    req.map_extra = s.map_extra;
+    req.btf_vmlinux_value_type_id = s.btf_vmlinux_value_type_id;
+    let btf;
+    if s.local_storage_btf {
+        btf = local_storage_btf()?;
+        req.btf_fd = btf.as_raw_fd() as u32;
+        req.btf_key_type_id = 1;
+        req.btf_value_type_id = 3;
     }
     let inner;
-    if matches!(
-        map_type,
-        BPF_MAP_TYPE_ARRAY_OF_MAPS | BPF_MAP_TYPE_HASH_OF_MAPS
-    ) {
+    if s.inner_map {
         inner = map_create(&MapCreate::new(BPF_MAP_TYPE_HASH, None, 4, 4, 1))?;
         req.inner_map_fd = inner.as_raw_fd() as u32;
     }
     let r = map_create(&req);
-    Ok(match expect {
+    Ok(match s.expect {
         Some(e) => matches!(&r, Err(err) if err.errno == e),
         None => r.is_ok(),
     })
@@ -246,6 +327,42 @@ mod tests {
     fn unknown_types_are_unsupported() {
         assert_eq!(prog_type(99).unwrap_err().errno(), libc::EOPNOTSUPP);
         assert_eq!(map_type(999).unwrap_err().errno(), libc::EOPNOTSUPP);
+        assert_eq!(
+            map_type(BPF_MAP_TYPE_UNSPEC).unwrap_err().errno(),
+            libc::EOPNOTSUPP
+        );
+        assert_eq!(helper(99, 1).unwrap_err().errno(), libc::EOPNOTSUPP);
+    }
+
+    /// Every type the names table knows has probe parameters, the newest included.
+    #[test]
+    fn every_named_type_is_probed() {
+        let known = |f: fn(u32) -> Option<&'static std::ffi::CStr>| {
+            (0..).take_while(move |&t| f(t).is_some())
+        };
+        for t in known(names::prog_type) {
+            assert!(prog_spec(t).is_ok(), "program type {t}");
+        }
+        for t in known(names::map_type).skip(1) {
+            assert!(map_spec(t).is_ok(), "map type {t}");
+        }
+        assert!(prog_spec(BPF_PROG_TYPE_NETFILTER + 1).is_err());
+        assert!(map_spec(BPF_MAP_TYPE_ARENA + 1).is_err());
+    }
+
+    #[test]
+    fn newer_types_get_what_the_kernel_needs() {
+        let nf = prog_spec(BPF_PROG_TYPE_NETFILTER).unwrap();
+        assert_eq!(nf.expected_attach_type, BPF_NETFILTER);
+        assert_eq!(nf.expect, None);
+        let arena = map_spec(BPF_MAP_TYPE_ARENA).unwrap();
+        assert_eq!((arena.key_size, arena.value_size), (0, 0));
+        assert_eq!(arena.max_entries, 1);
+        assert_eq!(arena.map_flags, BPF_F_MMAPABLE);
+        assert_eq!(arena.map_extra, 0);
+        let cgrp = map_spec(BPF_MAP_TYPE_CGRP_STORAGE).unwrap();
+        assert!(cgrp.local_storage_btf);
+        assert_eq!(cgrp.map_flags, BPF_F_NO_PREALLOC);
     }
 
     #[test]

@@ -230,6 +230,7 @@ mod tests {
             Some(c"cgroup_inet_ingress")
         );
         assert_eq!(attach_type(BPF_LSM_CGROUP), Some(c"lsm_cgroup"));
+        assert_eq!(attach_type(BPF_NETFILTER), Some(c"netfilter"));
         assert_eq!(
             attach_type(BPF_CGROUP_UNIX_CONNECT),
             Some(c"cgroup_unix_connect")

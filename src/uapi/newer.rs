@@ -18,7 +18,10 @@ pub const BPF_MAP_TYPE_ARENA: u32 = 33;
 /// `enum bpf_prog_type`: `BPF_PROG_TYPE_NETFILTER` (Linux 6.4).
 pub const BPF_PROG_TYPE_NETFILTER: u32 = 32;
 
-/// `enum bpf_attach_type`: `BPF_CGROUP_UNIX_CONNECT` (Linux 6.7).
+/// `enum bpf_attach_type`: `BPF_NETFILTER` (Linux 6.4), the only attach type of
+/// `BPF_PROG_TYPE_NETFILTER` programs.
+pub const BPF_NETFILTER: u32 = 45;
+/// `BPF_CGROUP_UNIX_CONNECT` (Linux 6.7).
 pub const BPF_CGROUP_UNIX_CONNECT: u32 = 49;
 /// `BPF_TRACE_UPROBE_SESSION` (Linux 6.13).
 pub const BPF_TRACE_UPROBE_SESSION: u32 = 57;

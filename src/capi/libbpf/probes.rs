@@ -17,7 +17,8 @@ fn no_opts(opts: *const c_void) -> Result<(), Error> {
 
 /// `libbpf_probe_bpf_prog_type` (LIBBPF_0.7.0): 1 if the kernel supports the
 /// program type, 0 if not; -EINVAL for non-NULL opts, -EOPNOTSUPP for a type
-/// libbpf 1.1 does not know.
+/// `libbpf_bpf_prog_type_str` does not name (libbpf 1.1.2 also refuses the ones
+/// newer than it, netfilter; libbpfrs probes them).
 #[no_mangle]
 pub extern "C" fn libbpf_probe_bpf_prog_type(
     prog_type: bpf_prog_type,
@@ -30,7 +31,8 @@ pub extern "C" fn libbpf_probe_bpf_prog_type(
 }
 
 /// `libbpf_probe_bpf_map_type` (LIBBPF_0.7.0): 1 if the kernel supports the map
-/// type, 0 if not; errors as `libbpf_probe_bpf_prog_type`.
+/// type, 0 if not; errors as `libbpf_probe_bpf_prog_type` (`BPF_MAP_TYPE_UNSPEC`
+/// included; libbpfrs also probes arena maps, newer than libbpf 1.1.2).
 #[no_mangle]
 pub extern "C" fn libbpf_probe_bpf_map_type(map_type: bpf_map_type, opts: *const c_void) -> c_int {
     hl("libbpf_probe_bpf_map_type", || {
