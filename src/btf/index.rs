@@ -184,6 +184,26 @@ impl Hasher for Prehashed {
     }
 }
 
+/// A relaxed event counter that clones as its current value (a `Btf` is
+/// `Clone` and `Sync`).
+#[derive(Default, Debug)]
+pub(super) struct Counter(std::sync::atomic::AtomicU32);
+
+impl Counter {
+    /// Counts one event; the count before it.
+    pub(super) fn bump(&self) -> u32 {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+impl Clone for Counter {
+    fn clone(&self) -> Self {
+        Counter(std::sync::atomic::AtomicU32::new(
+            self.0.load(std::sync::atomic::Ordering::Relaxed),
+        ))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -116,6 +116,10 @@ pub struct Btf {
     offs: Vec<u32>,
     /// Name hash → own type IDs, built on the first name lookup.
     names: OnceCell<Index>,
+    /// Name look-ups answered by a scan so far: the index is built only once
+    /// they add up (see `query::SCANS_BEFORE_INDEX`), so a small object BTF
+    /// looked up a few times never pays for it.
+    name_scans: index::Counter,
     /// String hash → own string offsets, built on the first string lookup.
     strings: OnceCell<Index>,
     /// The pointer size `resolve_size` and `align_of` use for PTR.
@@ -164,6 +168,7 @@ impl Btf {
             strs,
             offs: Vec::new(),
             names: OnceCell::new(),
+            name_scans: index::Counter::default(),
             strings: OnceCell::new(),
             ptr_size: PtrSize::new(std::mem::size_of::<usize>() as i32),
             swapped,

@@ -14,6 +14,12 @@ use crate::error::Error;
 use std::ffi::CStr;
 use std::sync::Arc;
 
+/// Name look-ups answered by a linear scan before the name index is built: a
+/// scan costs about one pass over the types, building the index several (a
+/// hash per name, a sort), so a BTF looked up only a few times (an object's,
+/// at open) never builds it, and vmlinux builds it on its ninth look-up.
+const SCANS_BEFORE_INDEX: u32 = 8;
+
 /// The static all-zero record of ID 0 (`void`).
 static VOID_REC: [u8; TYPE_HDR_LEN] = [0; TYPE_HDR_LEN];
 
@@ -140,14 +146,19 @@ impl Btf {
         if let Some(id) = self.base.as_ref().and_then(|b| b.find_type(name, kind)) {
             return Some(id);
         }
-        self.names().get(name).find(|&id| {
+        let is = |id: u32| {
             let Some(&off) = self.offs.get((id - self.start_id) as usize) else {
                 return false;
             };
             let off = off as usize;
             kind.is_none_or(|k| rd32(&self.types, off + 4) >> 24 & 0x1f == k)
                 && self.name_bytes_at(rd32(&self.types, off)) == Some(name)
-        })
+        };
+        if self.names.get().is_none() && self.name_scans.bump() < SCANS_BEFORE_INDEX {
+            let own = self.offs.len() as u32;
+            return (self.start_id..self.start_id + own).find(|&id| is(id));
+        }
+        self.names().get(name).find(|&id| is(id))
     }
 
     /// The lowest ID of kind `kind` named `name` (`btf__find_by_name_kind`).

@@ -80,16 +80,16 @@ struct Entry {
 /// Membership: handle address → entry; child address → (parent, tag, index).
 struct Members<K> {
     seq: u64,
-    by_addr: HashMap<usize, Entry>,
-    children: HashMap<usize, (usize, K, usize)>,
+    by_addr: HashMap<usize, Entry, AddrHash>,
+    children: HashMap<usize, (usize, K, usize), AddrHash>,
 }
 
 impl<K> Members<K> {
     fn new() -> Self {
         Members {
             seq: 0,
-            by_addr: HashMap::new(),
-            children: HashMap::new(),
+            by_addr: HashMap::default(),
+            children: HashMap::default(),
         }
     }
 
@@ -353,6 +353,40 @@ impl<T: Clone, F, K: Copy> Registry<T, F, K> {
         }
         // SAFETY: listed under the held lock, so a live slot that `free`/`take` cannot release meanwhile; the value is only read (see above).
         Ok(unsafe { (*(*(p as *const Slot<T, F>)).value.get()).clone() })
+    }
+}
+
+/// Hashes handle addresses: keys are our own heap addresses (never chosen by
+/// the caller), so a multiplicative hash is enough and keeps registering an
+/// object's programs and maps cheap (SipHash cost more than the rest of the
+/// registry work).
+#[derive(Clone, Copy, Default)]
+struct AddrHash;
+
+impl std::hash::BuildHasher for AddrHash {
+    type Hasher = AddrHasher;
+    fn build_hasher(&self) -> AddrHasher {
+        AddrHasher(0)
+    }
+}
+
+struct AddrHasher(u64);
+
+impl std::hash::Hasher for AddrHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn write_u64(&mut self, n: u64) {
+        // Fibonacci hashing; the high bits (which hashbrown uses) mix all input bits.
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
 }
 
