@@ -47,7 +47,9 @@ const SHN_COMMON: usize = E::SHN_COMMON as usize;
 
 pub fn parse(data: &[u8], path_name: &str, opts: &OpenOpts) -> Result<Object, Error> {
     if data.len() < 4 || &data[..4] != b"\x7fELF" {
-        return Err(format_err(format!("{path_name}: not an ELF object")));
+        return Err(format_err(format!(
+            "'{path_name}' is not a proper ELF object"
+        )));
     }
     let hdr = Hdr::parse(data)
         .map_err(|e| format_err(format!("{path_name}: invalid ELF header: {e}")))?;
