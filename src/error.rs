@@ -304,8 +304,12 @@ impl std::error::Error for Error {
 }
 
 /// `strerror` text for a positive errno, knowing the kernel-internal codes that
-/// reach user space ([`ENOTSUPP`]).
+/// reach user space ([`ENOTSUPP`]) and libbpf's own codes (as
+/// `libbpf_strerror_r` words them). Never Rust's "(os error N)" suffix.
 pub fn errno_text(errno: i32) -> String {
+    if let Some(m) = libbpf_errno::message(errno) {
+        return m.to_string();
+    }
     match errno {
         ENOTSUPP => "Operation not supported (ENOTSUPP, kernel-internal 524)".to_string(),
         e => std::io::Error::from_raw_os_error(e)
@@ -347,6 +351,16 @@ mod tests {
         assert!(s.is_syscall());
         assert_eq!(s.to_string(), "BPF_MAP_CREATE: Operation not permitted");
         assert!(errno_text(ENOTSUPP).contains("524"));
+        assert_eq!(errno_text(libc::ENOENT), "No such file or directory");
+        assert_eq!(
+            errno_text(libbpf_errno::FORMAT),
+            "BPF object format invalid"
+        );
+        assert_eq!(
+            errno_text(-libbpf_errno::FORMAT),
+            "BPF object format invalid"
+        );
+        assert!(!errno_text(9999).contains("os error"));
     }
 
     #[test]

@@ -9,20 +9,22 @@
 //!   header constants; plain data. May use: nothing.
 //! - `error`: the single error type and its errno table. May use: uapi.
 //! - `log`: message levels and the sink the C layer installs. May use: nothing.
+//! - `file`: whole-file reads, regular files only and bounded by their size;
+//!   never blocks on a FIFO or device. May use: error.
 //! - `insn`: the BPF instruction type. May use: error, uapi.
 //! - `sys`: one safe wrapper per `bpf()` command, perf events, netlink, procfs and
-//!   rlimits; the only kernel I/O. May use: error, log, insn, uapi.
+//!   rlimits; the only kernel I/O. May use: error, log, file, insn, uapi.
 //! - `btf`: BTF and `.BTF.ext` parsed, queried, written; no kernel calls. May use:
-//!   error, log, uapi.
+//!   error, log, file, uapi.
 //! - `object`: a BPF ELF file as maps, programs and relocations; no kernel calls.
 //!   May use: btf, insn, error, log, uapi.
 //! - `load`: an object turned into kernel objects (fds), feature probes. May use:
 //!   object, btf, sys, insn, error, log, uapi.
 //! - `attach`: loaded programs attached (links, perf events, XDP/TC). May use:
-//!   load, object, btf, sys, insn, error, log, uapi.
+//!   load, object, btf, sys, insn, error, log, file, uapi.
 //! - `events`: ring and perf buffers. May use: sys, error, log, uapi.
 //! - `legacy`: the `samples/bpf` `bpf_load.c` loader. May use: attach, load,
-//!   object, btf, sys, insn, error, log, uapi.
+//!   object, btf, sys, insn, error, log, file, uapi.
 //! - `capi`: the C ABI skin (`extern "C"`), converting pointers, sizes,
 //!   `opts->sz`, handles and errors to libbpf's conventions; no logic the core
 //!   lacks. May use: every module. No module may use it.
@@ -35,6 +37,7 @@ pub mod attach;
 pub mod btf;
 pub mod error;
 pub mod events;
+pub mod file;
 pub mod insn;
 pub mod legacy;
 pub mod load;

@@ -8,8 +8,11 @@
 //! - a top-level module missing from the list (every module has a layer);
 //! - `extern "C"` outside `src/capi/` and `src/legacy/`.
 
+mod common;
+
+use common::{rs_files, scan};
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// module → the modules it may use, from `src/lib.rs`'s doc list.
 fn layers(lib_rs: &str) -> BTreeMap<String, BTreeSet<String>> {
@@ -56,56 +59,6 @@ fn parse_entry(entry: &str) -> Option<(String, BTreeSet<String>)> {
     Some((module.to_string(), set))
 }
 
-/// The code of a Rust source with comments and string/char literals blanked
-/// (good enough for path scanning: raw strings are treated as strings).
-fn code_only(src: &str) -> String {
-    let b = src.as_bytes();
-    let mut out = String::with_capacity(src.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i..].starts_with(b"//") {
-            while i < b.len() && b[i] != b'\n' {
-                i += 1;
-            }
-        } else if b[i..].starts_with(b"/*") {
-            let mut depth = 0;
-            while i < b.len() {
-                if b[i..].starts_with(b"/*") {
-                    depth += 1;
-                    i += 2;
-                } else if b[i..].starts_with(b"*/") {
-                    depth -= 1;
-                    i += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    i += 1;
-                }
-            }
-        } else if b[i] == b'"' {
-            i += 1;
-            while i < b.len() && b[i] != b'"' {
-                i += if b[i] == b'\\' { 2 } else { 1 };
-            }
-            i += 1;
-            out.push_str("\"\"");
-        } else if b[i] == b'\'' && i + 2 < b.len() && (b[i + 2] == b'\'' || b[i + 1] == b'\\') {
-            // a char literal ('x', '\n', '\''); lifetimes ('a) have no closing quote
-            i += 1;
-            while i < b.len() && b[i] != b'\'' {
-                i += if b[i] == b'\\' { 2 } else { 1 };
-            }
-            i += 1;
-            out.push_str("' '");
-        } else {
-            out.push(b[i] as char);
-            i += 1;
-        }
-    }
-    out
-}
-
 fn ident_at(s: &str) -> &str {
     let end = s
         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
@@ -142,17 +95,6 @@ fn crate_edges(code: &str) -> BTreeSet<String> {
     out
 }
 
-fn rs_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for e in std::fs::read_dir(dir).expect("read src/") {
-        let p = e.expect("dir entry").path();
-        if p.is_dir() {
-            rs_files(&p, out);
-        } else if p.extension().is_some_and(|x| x == "rs") {
-            out.push(p);
-        }
-    }
-}
-
 /// Every violation in the tree rooted at `src`, as readable lines.
 fn violations(src: &Path) -> Vec<String> {
     let lib = std::fs::read_to_string(src.join("lib.rs")).expect("read src/lib.rs");
@@ -161,10 +103,7 @@ fn violations(src: &Path) -> Vec<String> {
     if layers.is_empty() {
         bad.push("src/lib.rs lists no layers".to_string());
     }
-    let mut files = Vec::new();
-    rs_files(src, &mut files);
-    files.sort();
-    for f in files {
+    for f in rs_files(src, |_| true) {
         let rel = f.strip_prefix(src).expect("under src");
         let first = rel.components().next().expect("a component");
         let first = first.as_os_str().to_string_lossy();
@@ -173,10 +112,10 @@ fn violations(src: &Path) -> Vec<String> {
             continue;
         }
         let text = std::fs::read_to_string(&f).expect("read source");
-        let code = code_only(&text);
+        let code = scan(&text).code;
         let shown = format!("src/{}", rel.display());
-        // String literals are blanked, so an ABI string reads `extern ""`.
-        if code.contains("extern \"\"") && module != "capi" && module != "legacy" {
+        // String contents are blanked: an ABI string reads `extern " "`.
+        if code.contains("extern \"") && module != "capi" && module != "legacy" {
             bad.push(format!(
                 "{shown}: extern \"C\" outside src/capi and src/legacy"
             ));

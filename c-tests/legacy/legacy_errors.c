@@ -2,7 +2,8 @@
  * stdout messages and globals; the fixup callback (edit a definition, reuse a
  * pinned map); map-in-map and NUMA definitions; a kprobe/ object that must fail
  * cleanly on this kernel (no kprobes) after its kprobe/N tail-call target went
- * into the PROG_ARRAY; prog_fd[] filling up. */
+ * into the PROG_ARRAY; prog_fd[] filling up; /dev/zero, a FIFO and a directory
+ * as the object path (1 at once). */
 #define _GNU_SOURCE
 #include <bpf_load.h>
 #include <fcntl.h>
@@ -73,6 +74,25 @@ int main(void)
 	CHECK_EQ(r, 1);
 	CHECK_EQ(h_count_fds(), fds);
 	CHECK_EQ(prog_cnt, 0);
+
+	/* An endless device, a FIFO without a writer and a directory: 1 at once
+	 * (the alarm's default action ends the test if the loader blocks). */
+	{
+		char fifo[PATH_MAX];
+		const char *special[] = { "/dev/zero", fifo, lg_dir };
+
+		snprintf(fifo, sizeof(fifo), "%s/fifo", lg_dir);
+		CHECK(mkfifo(fifo, 0600) == 0, "mkfifo: errno %d", errno);
+		for (i = 0; i < 3; i++) {
+			alarm(10);
+			r = load_captured(special[i], NULL);
+			alarm(0);
+			CHECK(r == 1, "load_bpf_file(%s) = %d", special[i], r);
+			CHECK_EQ(h_count_fds(), fds);
+			CHECK_EQ(prog_cnt, 0);
+		}
+		unlink(fifo);
+	}
 
 	/* A 32-byte definition with a non-zero tail: EFBIG, 1, no map created. */
 	fds = h_count_fds();

@@ -220,6 +220,13 @@ static void probes(void)
 	       bpf_program__attach_uprobe_opts(P("at_uprobe"), 0, "/proc/self/exe", 0, &ubad));
 	O_LINK("attach_uprobe(libc.so.6, malloc)",
 	       bpf_program__attach_uprobe_opts(P("at_uprobe"), 0, "libc.so.6", 0, &ulibc));
+	/* Not an ELF binary: a device, a directory, a procfs file (size 0). */
+	O_LINK("attach_uprobe(/dev/zero, func_name)",
+	       bpf_program__attach_uprobe_opts(P("at_uprobe"), 0, "/dev/zero", 0, &uo));
+	O_LINK("attach_uprobe(/, func_name)",
+	       bpf_program__attach_uprobe_opts(P("at_uprobe"), 0, "/", 0, &uo));
+	O_LINK("attach_uprobe(/proc/self/status, func_name)",
+	       bpf_program__attach_uprobe_opts(P("at_uprobe"), 0, "/proc/self/status", 0, &uo));
 	O_LINK("attach_uprobe(/at_nonexistent)",
 	       bpf_program__attach_uprobe(P("at_uprobe"), false, 0, "/at_nonexistent", 0));
 	O_LINK("attach_uprobe(NULL path)",

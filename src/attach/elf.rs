@@ -6,7 +6,8 @@
 //! Must not call: the kernel (file reads only).
 //! Spec: `libbpf-api.md` §1.2 (`bpf_program__attach_uprobe_opts`, `func_name`).
 
-use crate::error::Error;
+use crate::error::{errno_text, libbpf_errno, Error};
+use crate::file::ReadError;
 use object::{Object, ObjectSection, ObjectSymbol, SymbolKind};
 use std::ffi::{CStr, CString};
 use std::os::unix::ffi::OsStrExt;
@@ -56,11 +57,41 @@ pub fn resolve_path(path: &CStr) -> Result<CString, Error> {
 
 /// The file offset of the function `name` defined in the ELF at `path`: its
 /// symbol value made relative to its section, plus the section's file offset.
-/// `.symtab` first, then `.dynsym`. Missing → ENOENT; not an ELF → EINVAL.
+/// `.symtab` first, then `.dynsym`. As libbpf 1.1.2 (each with its message): a
+/// file that cannot be opened gives its errno; one that is not an ELF (a
+/// directory, FIFO or device too) `LIBBPF_ERRNO__FORMAT`; a missing function
+/// ENOENT.
 pub fn func_offset(path: &CStr, name: &str) -> Result<u64, Error> {
-    let p = Path::new(std::ffi::OsStr::from_bytes(path.to_bytes()));
-    let data = std::fs::read(p).map_err(|e| Error::io("failed to read binary", &e))?;
-    let file = object::File::parse(&*data).map_err(|_| Error::Inval("not an ELF file"))?;
+    let shown = path.to_string_lossy();
+    let not_elf = |libelf_says: &str| {
+        crate::log::warn(format_args!("elf: {libelf_says}"));
+        Error::Libbpf(libbpf_errno::FORMAT, format!("{shown}: not an ELF file"))
+    };
+    let data = match crate::file::read(Path::new(std::ffi::OsStr::from_bytes(path.to_bytes()))) {
+        Ok(data) => data,
+        // libelf reads the st_size of a FIFO or device, 0: no ELF header.
+        Err(ReadError::NotRegular) => Vec::new(),
+        Err(ReadError::Directory) => {
+            return Err(not_elf(&format!(
+                "could not read elf from {shown}: invalid file descriptor"
+            )))
+        }
+        Err(ReadError::Os(errno)) => {
+            crate::log::warn(format_args!(
+                "failed to open {shown}: {}",
+                errno_text(errno)
+            ));
+            return Err(Error::Io {
+                what: "cannot open binary",
+                errno,
+            });
+        }
+    };
+    let file = object::File::parse(&*data).map_err(|_| {
+        not_elf(&format!(
+            "failed to get ehdr from {shown}: invalid `Elf' handle"
+        ))
+    })?;
     let pick = |sym: object::Symbol<'_, '_>| -> Option<u64> {
         if sym.kind() != SymbolKind::Text || !sym.is_definition() || sym.name().ok()? != name {
             return None;
@@ -72,7 +103,12 @@ pub fn func_offset(path: &CStr, name: &str) -> Result<u64, Error> {
     file.symbols()
         .find_map(pick)
         .or_else(|| file.dynamic_symbols().find_map(pick))
-        .ok_or(Error::NotFound("function not found in binary"))
+        .ok_or_else(|| {
+            crate::log::warn(format_args!(
+                "elf: failed to find symbol '{name}' in '{shown}'"
+            ));
+            Error::NotFound("function not found in binary")
+        })
 }
 
 #[cfg(test)]
@@ -90,6 +126,16 @@ mod tests {
                 .errno(),
             libc::ENOENT
         );
+    }
+
+    #[test]
+    fn special_files_and_non_elf_files_are_format_errors_at_once() {
+        let format = libbpf_errno::FORMAT;
+        let errno = |p: &CStr| func_offset(p, "main").unwrap_err().errno();
+        assert_eq!(errno(c"/dev/zero"), format);
+        assert_eq!(errno(c"/"), format);
+        assert_eq!(errno(c"/proc/self/status"), format);
+        assert_eq!(errno(c"/no/such/binary"), libc::ENOENT);
     }
 
     #[test]

@@ -183,7 +183,7 @@ fn make_parent_dir(path: &CStr) -> Result<(), Error> {
             let e = Error::io("mkdir of the pin directory", &e);
             crate::log::warn(format_args!(
                 "failed to mkdir {}: {}",
-                dir.display(),
+                path.to_string_lossy(),
                 crate::error::errno_text(e.errno())
             ));
             Err(e)

@@ -52,9 +52,12 @@ pub fn tracepoint_id(cat: &str, name: &str) -> Result<u64, Error> {
         ));
         e
     };
-    let s = std::fs::read_to_string(&path).map_err(|e| {
-        crate::log::debug(format_args!("failed to open '{path}': {e}"));
-        fail(Error::io("tracepoint id", &e))
+    let s = crate::file::read_text(std::path::Path::new(&path)).map_err(|e| {
+        crate::log::debug(format_args!(
+            "failed to open '{path}': {}",
+            crate::error::errno_text(e.errno())
+        ));
+        fail(e.into_error("tracepoint id"))
     })?;
     s.trim()
         .parse()
@@ -275,7 +278,7 @@ pub fn ksyscall_func(name: &str) -> String {
     static WRAPPERS: OnceLock<bool> = OnceLock::new();
     let wrapped = *WRAPPERS.get_or_init(|| {
         let want = format!("{}bpf", syscall_prefix());
-        std::fs::read_to_string("/proc/kallsyms").is_ok_and(|s| {
+        crate::file::read_text(std::path::Path::new("/proc/kallsyms")).is_ok_and(|s| {
             s.lines()
                 .any(|l| l.split_whitespace().nth(2) == Some(want.as_str()))
         })
@@ -325,15 +328,8 @@ pub fn attach_uprobe(
     let path = super::elf::resolve_path(path)?;
     let mut offset = func_offset;
     if let Some(f) = &o.func_name {
-        let sym = super::elf::func_offset(&path, &f.to_string_lossy()).inspect_err(|e| {
-            crate::log::warn(format_args!(
-                "prog '{}': failed to find function '{}' in '{}': {}",
-                p.def.name,
-                f.to_string_lossy(),
-                path.to_string_lossy(),
-                crate::error::errno_text(e.errno())
-            ))
-        })?;
+        // The lookup says what failed, in libbpf's words.
+        let sym = super::elf::func_offset(&path, &f.to_string_lossy())?;
         offset = offset.wrapping_add(sym);
     }
     let ty = sp::pmu_type("uprobe").inspect_err(|e| {

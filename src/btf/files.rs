@@ -10,7 +10,8 @@
 use super::ext::BtfExt;
 use super::parse::Checks;
 use super::{Btf, BTF_MAGIC};
-use crate::error::{libbpf_errno, Error};
+use crate::error::{errno_text, libbpf_errno, Error};
+use crate::file::ReadError;
 use once_cell::sync::OnceCell;
 use std::path::Path;
 use std::sync::Arc;
@@ -29,14 +30,43 @@ pub enum FileKind {
 
 static VMLINUX: OnceCell<Arc<Btf>> = OnceCell::new();
 
-fn read_file(path: &Path) -> Result<Vec<u8>, Error> {
-    std::fs::read(path).map_err(|e| {
-        crate::log::debug(format_args!(
-            "failed to read BTF from '{}': {e}",
-            path.display()
-        ));
-        Error::io("reading BTF file", &e)
-    })
+/// The bytes of a BTF file for a read of `kind`, answered as libbpf 1.1.2 does
+/// where the file cannot be read whole: libbpf's raw reader reads the magic
+/// first (`EIO` for a directory), its ELF reader hands the fd to libelf
+/// (`LIBBPF_ERRNO__FORMAT`). A FIFO or device gives no bytes: what libelf reads
+/// of its `st_size` of 0, and not raw BTF (`/dev/zero` has no magic).
+fn read_file(path: &Path, kind: FileKind) -> Result<Option<Vec<u8>>, Error> {
+    match crate::file::read(path) {
+        Ok(data) => Ok(Some(data)),
+        Err(ReadError::NotRegular) => Ok(None),
+        Err(ReadError::Directory) if kind == FileKind::Elf => {
+            crate::log::warn(format_args!(
+                "failed to open {} as ELF file",
+                path.display()
+            ));
+            Err(Error::Libbpf(
+                libbpf_errno::FORMAT,
+                "BTF file is a directory".into(),
+            ))
+        }
+        Err(ReadError::Directory) => Err(Error::Io {
+            what: "BTF file is a directory",
+            errno: libc::EIO,
+        }),
+        Err(ReadError::Os(errno)) => {
+            if kind == FileKind::Elf {
+                crate::log::warn(format_args!(
+                    "failed to open {}: {}",
+                    path.display(),
+                    errno_text(errno)
+                ));
+            }
+            Err(Error::Io {
+                what: "cannot open BTF file",
+                errno,
+            })
+        }
+    }
 }
 
 /// True if `d` starts with the BTF magic in either byte order.
@@ -60,21 +90,24 @@ impl Btf {
         checks: Checks,
         want_ext: bool,
     ) -> Result<(Btf, Option<BtfExt>), Error> {
-        let data = read_file(path)?;
+        let data = read_file(path, kind)?;
         if kind != FileKind::Elf {
-            if data.len() < 2 {
-                return Err(Error::Io {
-                    what: "BTF file too short",
-                    errno: libc::EIO,
-                });
-            }
-            if is_btf_magic(&data) {
-                return Ok((Btf::parse_with(&data, base, checks)?, None));
+            if let Some(data) = &data {
+                if data.len() < 2 {
+                    return Err(Error::Io {
+                        what: "BTF file too short",
+                        errno: libc::EIO,
+                    });
+                }
+                if is_btf_magic(data) {
+                    return Ok((Btf::parse_with(data, base, checks)?, None));
+                }
             }
             if kind == FileKind::Raw {
                 return Err(Error::WrongFormat("not a raw BTF file"));
             }
         }
+        let data = data.unwrap_or_default();
         Btf::from_elf_image(&data, &path.display().to_string(), base, checks, want_ext)
     }
 
@@ -89,7 +122,7 @@ impl Btf {
     ) -> Result<(Btf, Option<BtfExt>), Error> {
         use object::{Object, ObjectSection};
         let file = object::File::parse(data).map_err(|e| {
-            crate::log::warn(format_args!("failed to get EHDR from {name}: {e}"));
+            crate::log::warn(format_args!("failed to get EHDR from {name}"));
             Error::Libbpf(libbpf_errno::FORMAT, format!("not an ELF file: {e}"))
         })?;
         let sec_data = |sec: &str| -> Result<Option<&[u8]>, Error> {
@@ -154,7 +187,8 @@ impl Btf {
 /// Where libbpf looks for the kernel's BTF, in order: sysfs, then vmlinux images
 /// of the running release.
 pub fn vmlinux_paths() -> Vec<String> {
-    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+    let release =
+        crate::file::read_text(Path::new("/proc/sys/kernel/osrelease")).unwrap_or_default();
     let r = release.trim();
     let mut paths = vec!["/sys/kernel/btf/vmlinux".to_string()];
     if !r.is_empty() {
@@ -169,4 +203,50 @@ pub fn vmlinux_paths() -> Vec<String> {
         ]);
     }
     paths
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::btf::write::BtfBuilder;
+
+    fn errno_of(path: &Path, kind: FileKind) -> i32 {
+        Btf::from_path(path, kind, None, Checks::Layout, false)
+            .map(drop)
+            .expect_err("not BTF")
+            .errno()
+    }
+
+    /// Special files answer at once, with libbpf 1.1.2's errors for
+    /// `btf__parse`, `btf__parse_raw` and `btf__parse_elf` (a FIFO as
+    /// `/dev/zero`, where libbpf itself blocks).
+    #[test]
+    fn special_files_and_directories_fail_as_in_libbpf() {
+        use FileKind::*;
+        let dir = std::env::temp_dir().join(format!("bpfrs-btf-files-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir(&dir).unwrap();
+        let fifo = dir.join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|s| s.success()));
+        let format = libbpf_errno::FORMAT;
+        for special in [Path::new("/dev/zero"), &fifo] {
+            assert_eq!(errno_of(special, Any), format, "{}", special.display());
+            assert_eq!(errno_of(special, Raw), libc::EPROTO);
+            assert_eq!(errno_of(special, Elf), format);
+        }
+        assert_eq!(errno_of(&dir, Any), libc::EIO);
+        assert_eq!(errno_of(&dir, Raw), libc::EIO);
+        assert_eq!(errno_of(&dir, Elf), format);
+        for kind in [Any, Raw, Elf] {
+            assert_eq!(errno_of(&dir.join("none"), kind), libc::ENOENT);
+        }
+        let mut b = BtfBuilder::new();
+        b.int("int", 4, 0, 32);
+        let raw = dir.join("raw.btf");
+        std::fs::write(&raw, b.to_bytes()).unwrap();
+        let (btf, _) = Btf::from_path(&raw, Raw, None, Checks::Layout, false).unwrap();
+        assert_eq!(btf.type_cnt(), 2);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

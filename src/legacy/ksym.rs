@@ -31,10 +31,9 @@ pub fn parse(text: &str) -> Vec<(i64, String)> {
 
 /// Reads and parses `/proc/kallsyms`; the errno when it cannot be read.
 pub fn load() -> Result<Vec<(i64, String)>, i32> {
-    match std::fs::read("/proc/kallsyms") {
-        Ok(b) => Ok(parse(&String::from_utf8_lossy(&b))),
-        Err(e) => Err(e.raw_os_error().unwrap_or(libc::ENOENT)),
-    }
+    crate::file::read_text(std::path::Path::new("/proc/kallsyms"))
+        .map(|s| parse(&s))
+        .map_err(|e| e.errno())
 }
 
 /// Index of the symbol containing `key` in `addrs` (sorted): the last symbol

@@ -20,6 +20,7 @@ pub mod ksym;
 pub mod xdp;
 
 use crate::error::{errno_text, Error};
+use crate::file::ReadError;
 use crate::insn::{self, Insn};
 use crate::object::{MapKind, Object, OpenOpts, RelocKind};
 use crate::sys::perf::{self, PerfEventAttr};
@@ -203,7 +204,7 @@ fn atoi(s: &str) -> i32 {
 /// `load_bpf_file_fixup_map(path, …)`: parse, create the maps (calling the
 /// client's fixup first), load and attach every program section in section order.
 pub fn load_file(path: &std::path::Path, c: &mut dyn Client) -> Result<(), Failed> {
-    let mut data = std::fs::read(path).map_err(|e| Failed::file(io_errno(&e)))?;
+    let mut data = crate::file::read(path).map_err(|e| Failed::file(e.errno()))?;
     let path_name = path.to_string_lossy();
     // The object parser knows libbpf's 20-byte definition; bpf_load's fields past
     // it (inner_map_idx, numa_node) are decoded here from the original bytes, and
@@ -583,14 +584,14 @@ fn attach_perf_tracepoint(
     c: &mut dyn Client,
 ) -> Result<(), Failed> {
     let id_path = format!("{dir}/id");
-    let text = match std::fs::read(&id_path) {
+    let text = match crate::file::read(std::path::Path::new(&id_path)) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        Err(ReadError::Os(libc::ENOENT)) => {
             c.print(&format!("failed to open event {event}\n"));
             return Err(Failed::prog(libc::ENOENT));
         }
         Err(e) => {
-            let errno = io_errno(&e);
+            let errno = e.errno();
             c.print(&format!(
                 "read from '{event}' failed '{}'\n",
                 errno_text(errno)
@@ -677,7 +678,7 @@ pub fn trace_pipe_path() -> String {
 /// linked statically and no dynamic symbol describes it. `None` if unknown.
 pub fn exe_symbol_size(name: &str) -> Option<u64> {
     use object::read::elf::{FileHeader, Sym};
-    let data = std::fs::read("/proc/self/exe").ok()?;
+    let data = crate::file::read(std::path::Path::new("/proc/self/exe")).ok()?;
     let hdr = object::elf::FileHeader64::<object::Endianness>::parse(&*data).ok()?;
     let endian = hdr.endian().ok()?;
     let sections = hdr.sections(endian, &*data).ok()?;

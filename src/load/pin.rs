@@ -32,8 +32,13 @@ fn make_parent_dir(path: &str) -> Result<(), Error> {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
         Err(e) => {
-            crate::log::warn(format_args!("failed to mkdir {}: {e}", parent(path)));
-            Err(Error::io("mkdir", &e))
+            // libbpf names the path to pin, not the directory it made.
+            let e = Error::io("mkdir", &e);
+            crate::log::warn(format_args!(
+                "failed to mkdir {path}: {}",
+                crate::error::errno_text(e.errno())
+            ));
+            Err(e)
         }
     }
 }
@@ -41,7 +46,11 @@ fn make_parent_dir(path: &str) -> Result<(), Error> {
 /// The path's directory must be on bpffs.
 fn check_path(path: &str) -> Result<(), Error> {
     let ty = crate::sys::obj::fs_type(&cpath(parent(path))?).inspect_err(|e| {
-        crate::log::warn(format_args!("failed to statfs {}: {e}", parent(path)))
+        crate::log::warn(format_args!(
+            "failed to statfs {}: {}",
+            parent(path),
+            crate::error::errno_text(e.errno)
+        ))
     })?;
     if ty != BPF_FS_MAGIC {
         crate::log::warn(format_args!("specified path {path} is not on BPF FS"));
@@ -50,10 +59,20 @@ fn check_path(path: &str) -> Result<(), Error> {
     Ok(())
 }
 
-fn pin_fd(fd: std::os::fd::BorrowedFd<'_>, path: &str) -> Result<(), Error> {
+/// Pins `fd` at `path`. The directory steps print their own messages;
+/// `refused` prints the caller's when `BPF_OBJ_PIN` fails (libbpf words it
+/// differently for maps and programs).
+fn pin_fd(
+    fd: std::os::fd::BorrowedFd<'_>,
+    path: &str,
+    refused: impl FnOnce(&str),
+) -> Result<(), Error> {
     make_parent_dir(path)?;
     check_path(path)?;
-    obj_pin_path(fd, &cpath(path)?).map_err(Error::from)
+    obj_pin_path(fd, &cpath(path)?).map_err(|e| {
+        refused(&crate::error::errno_text(e.errno));
+        Error::from(e)
+    })
 }
 
 fn unlink(path: &str) -> Result<(), Error> {
@@ -106,8 +125,8 @@ impl ObjState {
             ));
             return Err(Error::Inval("map not created"));
         };
-        pin_fd(fd.as_fd(), &path).inspect_err(|e| {
-            crate::log::warn(format_args!("failed to pin map '{}': {e}", m.def.name))
+        pin_fd(fd.as_fd(), &path, |why| {
+            crate::log::warn(format_args!("failed to pin map: {why}"))
         })?;
         m.pinned = true;
         Ok(())
@@ -194,9 +213,9 @@ impl ObjState {
             ));
             return Err(Error::Inval("program not loaded"));
         };
-        pin_fd(fd.as_fd(), path).inspect_err(|e| {
+        pin_fd(fd.as_fd(), path, |why| {
             crate::log::warn(format_args!(
-                "prog '{}': failed to pin at '{path}': {e}",
+                "prog '{}': failed to pin at '{path}': {why}",
                 p.def.name
             ))
         })

@@ -124,11 +124,13 @@ impl Object {
     /// reported once through the print callback; other errors are logged where raised.
     pub fn parse(data: &[u8], path_name: &str, opts: &OpenOpts) -> Result<Object, Error> {
         elf::parse(data, path_name, opts).inspect_err(|e| {
+            // The text alone, as libbpf words it: libbpf does not append the
+            // code's generic message ("BPF object format invalid").
             if let Error::Libbpf(_, msg) = e {
                 if msg.contains(path_name) {
-                    crate::log::warn(format_args!("elf: {e}"));
+                    crate::log::warn(format_args!("elf: {msg}"));
                 } else {
-                    crate::log::warn(format_args!("elf: {path_name}: {e}"));
+                    crate::log::warn(format_args!("elf: {path_name}: {msg}"));
                 }
             }
         })

@@ -3,6 +3,7 @@
 
 use crate::error::Error;
 use once_cell::sync::OnceCell;
+use std::path::Path;
 
 /// Parses a sysfs CPU list such as `0-3,8,10-11` into the number of CPUs it names
 /// (as libbpf counts them: the CPUs set in the mask).
@@ -35,8 +36,8 @@ pub fn parse_cpu_mask(s: &str) -> Result<Vec<bool>, Error> {
 
 /// The online-CPU mask from `/sys/devices/system/cpu/online`.
 pub fn online_cpus() -> Result<Vec<bool>, Error> {
-    let s = std::fs::read_to_string("/sys/devices/system/cpu/online")
-        .map_err(|e| Error::io("reading /sys/devices/system/cpu/online", &e))?;
+    let s = crate::file::read_text(Path::new("/sys/devices/system/cpu/online"))
+        .map_err(|e| e.into_error("reading /sys/devices/system/cpu/online"))?;
     parse_cpu_mask(&s)
 }
 
@@ -46,8 +47,8 @@ static POSSIBLE: OnceCell<usize> = OnceCell::new();
 pub fn num_possible_cpus() -> Result<usize, Error> {
     POSSIBLE
         .get_or_try_init(|| {
-            let s = std::fs::read_to_string("/sys/devices/system/cpu/possible")
-                .map_err(|e| Error::io("reading /sys/devices/system/cpu/possible", &e))?;
+            let s = crate::file::read_text(Path::new("/sys/devices/system/cpu/possible"))
+                .map_err(|e| e.into_error("reading /sys/devices/system/cpu/possible"))?;
             parse_cpu_list(&s)
         })
         .copied()

@@ -1,6 +1,9 @@
 //! Facts about the running kernel read from procfs (its release), for the
 //! loader's defaults. Must not call: anything above `sys`.
 
+use crate::file::read_text;
+use std::path::Path;
+
 /// The running kernel's version as `KERNEL_VERSION(major, minor, patch)` (patch
 /// capped at 255), from Ubuntu's `/proc/version_signature` when present, else
 /// `uname`; 0 if neither parses. The default `kern_version` of an object without
@@ -13,11 +16,11 @@ pub fn kernel_version() -> u32 {
         let c: u32 = it.next()?.parse().ok()?;
         Some((a << 16) + (b << 8) + c.min(255))
     }
-    if let Ok(sig) = std::fs::read_to_string("/proc/version_signature") {
+    if let Ok(sig) = read_text(Path::new("/proc/version_signature")) {
         // "Ubuntu 5.15.0-91.101-generic 5.15.131": the third field.
         return sig.split_whitespace().nth(2).and_then(parse).unwrap_or(0);
     }
-    std::fs::read_to_string("/proc/sys/kernel/osrelease")
+    read_text(Path::new("/proc/sys/kernel/osrelease"))
         .ok()
         .and_then(|r| parse(r.trim()))
         .unwrap_or(0)

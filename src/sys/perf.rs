@@ -6,7 +6,9 @@
 
 use super::ensure_good_fd;
 use crate::error::SysError;
+use crate::file::read_text;
 use std::os::fd::{AsRawFd, BorrowedFd, FromRawFd, OwnedFd};
+use std::path::Path;
 
 /// `PERF_TYPE_HARDWARE`.
 pub const TYPE_HARDWARE: u32 = 0;
@@ -157,9 +159,9 @@ pub fn set_bpf(fd: BorrowedFd<'_>, prog_fd: BorrowedFd<'_>) -> Result<(), SysErr
 /// (e.g. a kernel without kprobes).
 pub fn pmu_type(pmu: &str) -> Result<u32, SysError> {
     let path = format!("/sys/bus/event_source/devices/{pmu}/type");
-    let s = std::fs::read_to_string(path).map_err(|e| SysError {
+    let s = read_text(Path::new(&path)).map_err(|e| SysError {
         call: "read PMU type",
-        errno: e.raw_os_error().unwrap_or(libc::ENOENT),
+        errno: e.errno(),
     })?;
     s.trim().parse().map_err(|_| SysError {
         call: "parse PMU type",
@@ -171,9 +173,9 @@ pub fn pmu_type(pmu: &str) -> Result<u32, SysError> {
 /// `/sys/bus/event_source/devices/<pmu>/format/retprobe` (`config:N`).
 pub fn pmu_retprobe_bit(pmu: &str) -> Result<u32, SysError> {
     let path = format!("/sys/bus/event_source/devices/{pmu}/format/retprobe");
-    let s = std::fs::read_to_string(path).map_err(|e| SysError {
+    let s = read_text(Path::new(&path)).map_err(|e| SysError {
         call: "read PMU retprobe format",
-        errno: e.raw_os_error().unwrap_or(libc::ENOENT),
+        errno: e.errno(),
     })?;
     s.trim()
         .strip_prefix("config:")

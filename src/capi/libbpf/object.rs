@@ -13,7 +13,8 @@ use crate::capi::boundary::{hl, ptr, value};
 use crate::capi::opts::{impl_opts, opts_in};
 use crate::capi::registry::{Child, Registry};
 use crate::capi::types::*;
-use crate::error::Error;
+use crate::error::{errno_text, libbpf_errno, Error};
+use crate::file::ReadError;
 use crate::load::{LoadOpts, ObjState};
 use crate::object::OpenOpts;
 use crate::uapi::{BPF_MAP_TYPE_ARRAY_OF_MAPS, BPF_MAP_TYPE_HASH_OF_MAPS, BPF_PROG_TYPE_UNSPEC};
@@ -390,12 +391,39 @@ pub(crate) fn open_path(
 ) -> Result<*mut bpf_object, Error> {
     // SAFETY: `opts` is the caller's opts pointer (libbpf contract).
     let (_, open, load) = unsafe { open_opts(opts) }?;
-    let data = std::fs::read(path).map_err(|e| {
-        crate::log::warn(format_args!("elf: failed to open {path}: {e}"));
-        Error::io("failed to open object file", &e)
-    })?;
+    let data = read_object_file(path)?;
     let st = ObjState::open(&data, path, &open, load)?;
     Ok(register(st))
+}
+
+/// The bytes of the object file at `path`, with libbpf 1.1.2's answers where
+/// they cannot be had: the open's errno; a directory is `LIBBPF_ERRNO__LIBELF`
+/// (libelf cannot read it); a FIFO or device reads as no bytes (libelf reads
+/// its `st_size` of 0), which the parser refuses as not an ELF object.
+fn read_object_file(path: &str) -> Result<Vec<u8>, Error> {
+    match crate::file::read(std::path::Path::new(path)) {
+        Ok(data) => Ok(data),
+        Err(ReadError::NotRegular) => Ok(Vec::new()),
+        Err(ReadError::Directory) => {
+            crate::log::warn(format_args!(
+                "elf: failed to open {path} as ELF file: invalid file descriptor"
+            ));
+            Err(Error::Libbpf(
+                libbpf_errno::LIBELF,
+                format!("{path} is a directory"),
+            ))
+        }
+        Err(ReadError::Os(errno)) => {
+            crate::log::warn(format_args!(
+                "elf: failed to open {path}: {}",
+                errno_text(errno)
+            ));
+            Err(Error::Io {
+                what: "cannot open object file",
+                errno,
+            })
+        }
+    }
 }
 
 /// `bpf_object__open_file` (LIBBPF_0.0.6): parses a BPF ELF file (no kernel calls).

@@ -24,7 +24,9 @@ pub(super) struct Elf<'a> {
 /// section table.
 pub(super) fn open<'a>(data: &'a [u8], path_name: &str) -> Result<Elf<'a>, Error> {
     if data.len() < 4 || &data[..4] != b"\x7fELF" {
-        return Err(format_err(format!("{path_name}: not an ELF object")));
+        return Err(format_err(format!(
+            "'{path_name}' is not a proper ELF object"
+        )));
     }
     let hdr = Hdr::parse(data)
         .map_err(|e| format_err(format!("{path_name}: invalid ELF header: {e}")))?;
@@ -308,7 +310,7 @@ mod tests {
         let fails = |file: &[u8]| failure(open(file, "t.o"));
         let not_elf = (
             FORMAT,
-            "t.o: not an ELF object: BPF object format invalid".into(),
+            "'t.o' is not a proper ELF object: BPF object format invalid".into(),
         );
         assert_eq!(fails(b"\x7fEL"), not_elf);
         assert_eq!(fails(b"#!/bin/sh\n"), not_elf);
