@@ -22,7 +22,9 @@
 //! above it and forward declarations of the structs the prototypes name.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+mod uapi_env;
+use uapi_env::{in_ci, package_version};
 
 const HEADER: &str = "/usr/include/linux/bpf.h";
 const COMMAND: &str = "LIBBPFRS_BLESS=1 cargo test --test helper_defs";
@@ -384,23 +386,6 @@ fn generate(text: &str, source: &str, version: &str) -> Result<String, String> {
     out.push_str(&decls);
     out.push_str("\n#endif /* __BPF_HELPER_DEFS_H__ */\n");
     Ok(out)
-}
-
-/// The version of the package that installed the header.
-fn package_version() -> String {
-    Command::new("dpkg-query")
-        .args(["-W", "-f=${Version}", "linux-libc-dev"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .filter(|v| !v.is_empty())
-        .unwrap_or_else(|| "version unknown".to_string())
-}
-
-/// Whether a missing header must fail the test (`CI` set, and not `false`/`0`).
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
 /// The text with the package version left out: a new Debian point release with
