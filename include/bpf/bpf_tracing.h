@@ -8,7 +8,7 @@
  *   compiler targeting one of these directly needs none). The _CORE forms
  *   read through CO-RE (for a pt_regs the program may not dereference); the
  *   _SYSCALL forms follow the syscall calling convention;
- * - BPF_PROG (tp_btf, fentry, fexit, raw_tp, lsm...), BPF_KPROBE,
+ * - BPF_PROG (tp_btf, fentry, fexit, raw_tp, lsm...), BPF_PROG2, BPF_KPROBE,
  *   BPF_KRETPROBE, BPF_UPROBE, BPF_URETPROBE, BPF_KSYSCALL: a program written
  *   with typed, named arguments (`int BPF_KPROBE(name, struct file *f, int n)`),
  *   the raw context still at hand as `ctx`.
@@ -284,6 +284,68 @@ static __always_inline typeof(name(0)) ____##name(ctx_decl, ##args)
 #define BPF_PROG(name, args...) \
 	___bpfrs_program(name, unsigned long long *ctx, \
 			 ctx ___bpfrs_each(___bpfrs_prog_arg, args), ##args)
+
+/* BTF-typed programs whose arguments may be structs passed by value
+ * (`int BPF_PROG2(name, struct pair, p, int, n)`: types and names as
+ * separate arguments, up to 12 pairs): an argument of up to 8 bytes takes
+ * one u64 of ctx, a 16-byte one two. */
+#define ___bpfrs_slots(t) ((sizeof(t) + 7) / 8)
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define ___bpfrs_slot_shift(t) (sizeof(t) < 8 ? (8 - sizeof(t)) * 8 : 0)
+#else
+#define ___bpfrs_slot_shift(t) 0
+#endif
+/* The value of type t held from ctx[at] on. */
+#define ___bpfrs_slot_value(t, at) ({					\
+	union { unsigned long long w[2]; t v; } ___bpfrs_u = {		\
+		.w = { ctx[at] << ___bpfrs_slot_shift(t),		\
+		       sizeof(t) > 8 ? ctx[(at) + 1] : 0 } };		\
+	___bpfrs_u.v;							\
+})
+#define ___bpfrs_nth24(_0, a1, a2, a3, a4, a5, a6, a7, a8, a9, a10, a11, a12, a13,	\
+		       a14, a15, a16, a17, a18, a19, a20, a21, a22, a23, a24, n, ...) n
+#define ___bpfrs_npairs(...) ___bpfrs_nth24(_0, ##__VA_ARGS__, 12, 12, 11, 11, 10, 10,	\
+					    9, 9, 8, 8, 7, 7, 6, 6, 5, 5, 4, 4, 3, 3, 2, 2, 1, 1, 0)
+/* `, t1 n1, t2 n2, ...` */
+#define ___bpfrs_decl0(...)
+#define ___bpfrs_decl1(t, n) , t n
+#define ___bpfrs_decl2(t, n, ...) , t n ___bpfrs_decl1(__VA_ARGS__)
+#define ___bpfrs_decl3(t, n, ...) , t n ___bpfrs_decl2(__VA_ARGS__)
+#define ___bpfrs_decl4(t, n, ...) , t n ___bpfrs_decl3(__VA_ARGS__)
+#define ___bpfrs_decl5(t, n, ...) , t n ___bpfrs_decl4(__VA_ARGS__)
+#define ___bpfrs_decl6(t, n, ...) , t n ___bpfrs_decl5(__VA_ARGS__)
+#define ___bpfrs_decl7(t, n, ...) , t n ___bpfrs_decl6(__VA_ARGS__)
+#define ___bpfrs_decl8(t, n, ...) , t n ___bpfrs_decl7(__VA_ARGS__)
+#define ___bpfrs_decl9(t, n, ...) , t n ___bpfrs_decl8(__VA_ARGS__)
+#define ___bpfrs_decl10(t, n, ...) , t n ___bpfrs_decl9(__VA_ARGS__)
+#define ___bpfrs_decl11(t, n, ...) , t n ___bpfrs_decl10(__VA_ARGS__)
+#define ___bpfrs_decl12(t, n, ...) , t n ___bpfrs_decl11(__VA_ARGS__)
+/* `, <value of t1 at slot 0>, <value of t2 after t1's slots>, ...` */
+#define ___bpfrs_val0(at, ...)
+#define ___bpfrs_val1(at, t, n) , ___bpfrs_slot_value(t, at)
+#define ___bpfrs_val2(at, t, n, ...) , ___bpfrs_slot_value(t, at) ___bpfrs_val1((at) + ___bpfrs_slots(t), __VA_ARGS__)
+#define ___bpfrs_val3(at, t, n, ...) , ___bpfrs_slot_value(t, at) ___bpfrs_val2((at) + ___bpfrs_slots(t), __VA_ARGS__)
+#define ___bpfrs_val4(at, t, n, ...) , ___bpfrs_slot_value(t, at) ___bpfrs_val3((at) + ___bpfrs_slots(t), __VA_ARGS__)
+#define ___bpfrs_val5(at, t, n, ...) , ___bpfrs_slot_value(t, at) ___bpfrs_val4((at) + ___bpfrs_slots(t), __VA_ARGS__)
+#define ___bpfrs_val6(at, t, n, ...) , ___bpfrs_slot_value(t, at) ___bpfrs_val5((at) + ___bpfrs_slots(t), __VA_ARGS__)
+#define ___bpfrs_val7(at, t, n, ...) , ___bpfrs_slot_value(t, at) ___bpfrs_val6((at) + ___bpfrs_slots(t), __VA_ARGS__)
+#define ___bpfrs_val8(at, t, n, ...) , ___bpfrs_slot_value(t, at) ___bpfrs_val7((at) + ___bpfrs_slots(t), __VA_ARGS__)
+#define ___bpfrs_val9(at, t, n, ...) , ___bpfrs_slot_value(t, at) ___bpfrs_val8((at) + ___bpfrs_slots(t), __VA_ARGS__)
+#define ___bpfrs_val10(at, t, n, ...) , ___bpfrs_slot_value(t, at) ___bpfrs_val9((at) + ___bpfrs_slots(t), __VA_ARGS__)
+#define ___bpfrs_val11(at, t, n, ...) , ___bpfrs_slot_value(t, at) ___bpfrs_val10((at) + ___bpfrs_slots(t), __VA_ARGS__)
+#define ___bpfrs_val12(at, t, n, ...) , ___bpfrs_slot_value(t, at) ___bpfrs_val11((at) + ___bpfrs_slots(t), __VA_ARGS__)
+#define ___bpfrs_pairs_decl(args...) ___bpf_apply(___bpfrs_decl, ___bpfrs_npairs(args))(args)
+#define ___bpfrs_pairs_val(args...) ___bpf_apply(___bpfrs_val, ___bpfrs_npairs(args))(0, ##args)
+#define BPF_PROG2(name, args...)					\
+name(unsigned long long *ctx);						\
+static __always_inline typeof(name(0))					\
+____##name(unsigned long long *ctx ___bpfrs_pairs_decl(args));		\
+typeof(name(0)) name(unsigned long long *ctx)				\
+{									\
+	return ____##name(ctx ___bpfrs_pairs_val(args));		\
+}									\
+static __always_inline typeof(name(0))					\
+____##name(unsigned long long *ctx ___bpfrs_pairs_decl(args))
 
 /* kprobes and uprobes: argument i in the register of the calling convention. */
 #define ___bpfrs_parm0 PT_REGS_PARM1

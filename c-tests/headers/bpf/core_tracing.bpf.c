@@ -94,6 +94,25 @@ int BPF_PROG(no_prog_args)
 	return 0;
 }
 
+/* A 16-byte struct argument takes two slots of ctx. */
+struct two_words {
+	long lo, hi;
+};
+
+SEC("fentry/do_unlinkat")
+int BPF_PROG2(by_value, int, dfd, struct two_words, w, struct filename *, name)
+{
+	seen[13] = dfd + w.lo + w.hi + (long)name;
+	return 0;
+}
+
+SEC("fentry/do_unlinkat")
+int BPF_PROG2(by_value_none)
+{
+	seen[13]++;
+	return 0;
+}
+
 #ifdef HDR_LIBBPFRS
 SEC("uprobe")
 int BPF_UPROBE(user_entry, long a, const char *b)
