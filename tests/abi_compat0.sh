@@ -143,7 +143,7 @@ if LD_LIBRARY_PATH=$compat ldd "$tmp/client" 2>&1 | grep -q "libbpf.so.0 => $com
 else bad "libbpf.so.0 does not resolve into the compat dir"; fi
 
 if [ "$(id -u)" = 0 ]; then
-	clang -O2 -g -target bpf -I"/usr/include/$(uname -m)-linux-gnu" -c tests/iproute2/ab_counters.bpf.c -o "$tmp/ab_counters.o" 2>"$tmp/log" ||
+	clang -O2 -g -target bpf -I"$root/include" -I"/usr/include/$(uname -m)-linux-gnu" -c tests/iproute2/ab_counters.bpf.c -o "$tmp/ab_counters.o" 2>"$tmp/log" ||
 		bad "clang ab_counters.bpf.c"
 	if LD_LIBRARY_PATH=$compat "$tmp/client" "$tmp/ab_counters.o" >"$tmp/log" 2>&1; then
 		ok "0.x client runs on libbpfrs: 4-arg bpf_prog_load@LIBBPF_0.0.1, bpf_prog_load_deprecated, 6-arg bpf_prog_load, bpf_create_map"

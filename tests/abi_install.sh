@@ -70,6 +70,44 @@ if [ "$(id -u)" = 0 ]; then
 	check "client runs on the installed library" bash -c "$tmp/client | grep -q '^v1.1 major=1\$'"
 fi
 
+# The BPF side: headers installed, and a BPF program built against them
+# alone (pkg-config's -I ahead of the system's, which may lack libbpf-dev).
+check "BPF-side headers installed (bpf_helpers.h, bpf_helper_defs.h, bpf_core_read.h, bpf_tracing.h, bpf_endian.h, usdt.bpf.h)" \
+	bash -c "for h in bpf_helpers.h bpf_helper_defs.h bpf_core_read.h bpf_tracing.h bpf_endian.h usdt.bpf.h; do
+		grep -qx \"file $prefix/include/bpf/\$h\" $m || { echo \"\$h not in the manifest\"; exit 1; }; done"
+cat >"$tmp/prog.bpf.c" <<'EOF'
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_endian.h>
+
+char LICENSE[] SEC("license") = "GPL";
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} counts SEC(".maps");
+
+SEC("socket")
+int count(struct __sk_buff *skb)
+{
+	__u32 k = 0;
+	__u64 *v = bpf_map_lookup_elem(&counts, &k);
+
+	if (v && skb->protocol == bpf_htons(0x0800))
+		__sync_fetch_and_add(v, 1);
+	return 0;
+}
+EOF
+if command -v clang >/dev/null 2>&1; then
+	bpf_cflags=$(pkg-config --cflags libbpfrs)
+	check "BPF program builds with pkg-config --cflags libbpfrs, on the installed bpf_helpers.h" \
+		bash -c "clang -O2 -g -target bpf -Wall -Werror $bpf_cflags -I/usr/include/$(uname -m)-linux-gnu -H \
+			-c $tmp/prog.bpf.c -o $tmp/prog.bpf.o 2>$tmp/bpf-H.log &&
+			grep -q '$prefix/include/bpf/bpf_helpers.h' $tmp/bpf-H.log"
+fi
+
 lflags=$(pkg-config --libs libbpf 2>&1)
 lflags=${lflags% }
 # The compat .pc with the *system* headers: a client as built for libbpf.

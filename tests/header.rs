@@ -27,12 +27,11 @@ fn generated_header_is_up_to_date() {
     );
 }
 
-/// `include/bpf/` copied alone (as projects vendor or install libbpf's `bpf/`
-/// directory) compiles: no header there reaches outside it.
-#[test]
-fn bpf_directory_stands_alone() {
+/// A copy of `include/bpf/*.h` alone in `<tmp>/bpf/` (as projects vendor or
+/// install libbpf's `bpf/` directory).
+fn copy_bpf_dir(tag: &str) -> PathBuf {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let tmp = std::env::temp_dir().join(format!("bpfrs-hdr-{}", std::process::id()));
+    let tmp = std::env::temp_dir().join(format!("bpfrs-{tag}-{}", std::process::id()));
     let bpf = tmp.join("bpf");
     std::fs::create_dir_all(&bpf).expect("mkdir");
     for e in std::fs::read_dir(root.join("include/bpf")).expect("include/bpf") {
@@ -41,6 +40,13 @@ fn bpf_directory_stands_alone() {
             std::fs::copy(&p, bpf.join(p.file_name().expect("name"))).expect("copy");
         }
     }
+    tmp
+}
+
+/// `include/bpf/` copied alone compiles: no header there reaches outside it.
+#[test]
+fn bpf_directory_stands_alone() {
+    let tmp = copy_bpf_dir("hdr");
     let src = tmp.join("client.c");
     std::fs::write(
         &src,
@@ -60,6 +66,54 @@ fn bpf_directory_stands_alone() {
     assert!(
         out.status.success(),
         "include/bpf/ alone does not compile:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The BPF-side headers of the same copy build a BPF program with clang (and
+/// only the UAPI headers besides); skipped without clang.
+#[test]
+fn bpf_side_stands_alone() {
+    let clang = std::process::Command::new("clang")
+        .arg("--version")
+        .output();
+    if !clang.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: clang not installed");
+        return;
+    }
+    let tmp = copy_bpf_dir("bpfside");
+    let src = tmp.join("prog.bpf.c");
+    std::fs::write(
+        &src,
+        "#include <linux/bpf.h>\n#include <linux/ptrace.h>\n#include <bpf/bpf_helpers.h>\n\
+         #include <bpf/bpf_endian.h>\n#include <bpf/bpf_core_read.h>\n\
+         #include <bpf/bpf_tracing.h>\n#include <bpf/usdt.bpf.h>\n\
+         char LICENSE[] SEC(\"license\") = \"GPL\";\n\
+         SEC(\"kprobe/x\") int BPF_KPROBE(p, long a) { bpf_printk(\"%ld\", a); \
+         return bpf_htons(1); }\n",
+    )
+    .expect("write program");
+    let arch = std::env::consts::ARCH;
+    let target = match arch {
+        "x86_64" => "x86",
+        "aarch64" => "arm64",
+        "riscv64" => "riscv",
+        other => other,
+    };
+    let out = std::process::Command::new("clang")
+        .args(["-O2", "-g", "-target", "bpf", "-Wall", "-Werror", "-c"])
+        .arg(format!("-D__TARGET_ARCH_{target}"))
+        .arg(format!("-I{}", tmp.display()))
+        .arg(format!("-I/usr/include/{arch}-linux-gnu"))
+        .arg(&src)
+        .arg("-o")
+        .arg(tmp.join("prog.bpf.o"))
+        .output()
+        .expect("run clang");
+    let _ = std::fs::remove_dir_all(&tmp);
+    assert!(
+        out.status.success(),
+        "include/bpf/'s BPF side alone does not compile:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
 }

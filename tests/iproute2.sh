@@ -64,7 +64,7 @@ fi
 
 arch=$(uname -m)
 for o in ab_counters ab_pinned; do
-	clang -O2 -g -target bpf -I"/usr/include/$arch-linux-gnu" -c "tests/iproute2/$o.bpf.c" -o "$tmp/$o.o" ||
+	clang -O2 -g -target bpf -I"$root/include" -I"/usr/include/$arch-linux-gnu" -c "tests/iproute2/$o.bpf.c" -o "$tmp/$o.o" ||
 		{ echo "FAIL: clang $o.bpf.c"; exit 1; }
 done
 gcc -std=gnu11 -O1 -Wall -Werror -I"$root/include" -o "$tmp/ab_helper" tests/iproute2/ab_helper.c \

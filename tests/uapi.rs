@@ -15,7 +15,9 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+mod uapi_env;
+use uapi_env::{in_ci, package_version};
 
 const INCLUDE: &str = "/usr/include";
 const HEADERS: [&str; 4] = [
@@ -469,18 +471,6 @@ fn write_group(defs: &Defs, g: &Group, out: &mut String) -> Result<(), String> {
     Ok(())
 }
 
-/// The version of the package that installed the headers.
-fn package_version() -> String {
-    Command::new("dpkg-query")
-        .args(["-W", "-f=${Version}", "linux-libc-dev"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .filter(|v| !v.is_empty())
-        .unwrap_or_else(|| "version unknown".to_string())
-}
-
 fn generate(include: &Path, version: &str) -> Result<String, String> {
     let mut defs = Defs::default();
     for h in HEADERS {
@@ -504,11 +494,6 @@ fn generate(include: &Path, version: &str) -> Result<String, String> {
         write_group(&defs, g, &mut out)?;
     }
     Ok(out)
-}
-
-/// Whether a missing header must fail the test (`CI` set, and not `false`/`0`).
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
 /// The text with the package version of its first line left out: a new Debian

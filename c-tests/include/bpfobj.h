@@ -58,15 +58,26 @@ static inline int bpfobj_have_clang(void)
 	return system("command -v clang >/dev/null 2>&1") == 0;
 }
 
-/* Compiles the BPF source `src` into the object file `obj` with
- * `clang -O2 -target bpf` and the extra `flags` (NULL for none). 0 or -1. */
+/* Compiles the BPF source `src` (a file of c-tests/bpf/) into the object file
+ * `obj` with `clang -O2 -target bpf` and the extra `flags` (NULL for none).
+ * <bpf/bpf_helpers.h> and the other BPF-side headers are libbpfrs's own
+ * (include/, searched before the system directories), not libbpf-dev's.
+ * 0 or -1. */
 static inline int bpfobj_compile(const char *src, const char *flags, const char *obj)
 {
-	char cmd[3 * PATH_MAX];
+	char cmd[4 * PATH_MAX], dir[PATH_MAX];
+	char *slash;
 
+	snprintf(dir, sizeof(dir), "%s", src);
+	slash = strrchr(dir, '/');
+	if (slash)
+		*slash = 0;
+	else
+		snprintf(dir, sizeof(dir), ".");
 	snprintf(cmd, sizeof(cmd),
-		 "clang -O2 %s -target bpf -I/usr/include/$(uname -m)-linux-gnu -c '%s' -o '%s'",
-		 flags ? flags : "", src, obj);
+		 "clang -O2 %s -target bpf -I'%s/../../include' -I/usr/include/$(uname -m)-linux-gnu"
+		 " -c '%s' -o '%s'",
+		 flags ? flags : "", dir, src, obj);
 	return system(cmd) == 0 ? 0 : -1;
 }
 
