@@ -235,6 +235,7 @@ fn load_one(st: &mut ObjState, i: usize) -> Result<(), Error> {
                 sec: st.progs[i].def.sec_name.clone(),
                 insn,
                 cause,
+                core: None,
             }));
             crate::log::warn(format_args!("{e}"));
             if e.errno() == libc::EPERM {
