@@ -6,6 +6,7 @@ use crate::btf::{Btf, Kind};
 use crate::error::{Error, LoadError};
 use crate::insn;
 use crate::object::calls::{link, Linked};
+use crate::object::core::Poisoned;
 use crate::object::sec::{self, SecFlags};
 use crate::object::RelocKind;
 use crate::sys::prog::{prog_load, Log, ProgLoad, Recs};
@@ -13,36 +14,11 @@ use crate::sys::UserPtr;
 use crate::uapi;
 use std::os::fd::{AsRawFd, OwnedFd};
 
-/// CO-RE relocations are not implemented: a program whose code carries them fails
-/// with a clear EOPNOTSUPP naming it, before any kernel object is created.
-pub fn check_core(st: &ObjState) -> Result<(), Error> {
-    let Some(ext) = &st.obj.btf_ext else {
-        return Ok(());
-    };
-    for (i, p) in st.progs.iter().enumerate() {
-        if !p.autoload {
-            continue;
-        }
-        let linked = link(&st.obj, i)?;
-        for piece in &linked.pieces {
-            let cs = &st.obj.code[piece.code];
-            if super::ext_info::has_core_relos(ext, &cs.name, piece.sec_off, piece.cnt) {
-                crate::log::warn(format_args!(
-                    "prog '{}': needs CO-RE relocations (section '{}'), which libbpfrs does not support yet",
-                    p.def.name, cs.name
-                ));
-                return Err(Error::Unsupported("CO-RE relocations"));
-            }
-        }
-    }
-    Ok(())
-}
-
 /// Loads every program with `autoload` set, in object order.
-pub fn load_all(st: &mut ObjState) -> Result<(), Error> {
+pub fn load_all(st: &mut ObjState, mut prepared: super::core::Prepared) -> Result<(), Error> {
     for i in 0..st.progs.len() {
         if st.progs[i].autoload {
-            load_one(st, i)?;
+            load_one(st, i, prepared.take(i))?;
         }
     }
     Ok(())
@@ -146,11 +122,18 @@ pub fn find_vmlinux_btf_id(
         .ok_or(Error::NotFound("no such type in kernel BTF"))
 }
 
+/// A program linked and CO-RE-relocated ahead of loading.
+type Prepared = (Linked, Vec<Poisoned>);
+
 const OWN_LOG_START: u32 = 256 * 1024;
 const OWN_LOG_MAX: u32 = 16 * 1024 * 1024;
 
-fn load_one(st: &mut ObjState, i: usize) -> Result<(), Error> {
-    let mut linked = link(&st.obj, i)?;
+fn load_one(st: &mut ObjState, i: usize, core: Option<Prepared>) -> Result<(), Error> {
+    // Programs with CO-RE relocations come linked and relocated.
+    let (mut linked, poisoned) = match core {
+        Some(c) => c,
+        None => (link(&st.obj, i)?, Vec::new()),
+    };
     // Instructions given by `set_insns` replace the code; the ELF's func/line info
     // no longer describes them, so it is not sent.
     let custom = st.progs[i].insns.is_some();
@@ -233,9 +216,12 @@ fn load_one(st: &mut ObjState, i: usize) -> Result<(), Error> {
                 obj: st.obj.name.clone(),
                 prog: name.clone(),
                 sec: st.progs[i].def.sec_name.clone(),
+                core: poisoned
+                    .iter()
+                    .find(|p| Some(p.insn) == insn)
+                    .map(|p| p.spec.clone()),
                 insn,
                 cause,
-                core: None,
             }));
             crate::log::warn(format_args!("{e}"));
             if e.errno() == libc::EPERM {
