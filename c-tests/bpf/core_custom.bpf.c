@@ -12,17 +12,8 @@ struct task_struct {
 	char comm[16];
 } __attribute__((preserve_access_index));
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 6);
-	__type(key, __u32);
-	__type(value, __u64);
-} res SEC(".maps");
-
-static __always_inline void put(__u32 slot, __u64 v)
-{
-	bpf_map_update_elem(&res, &slot, &v, BPF_ANY);
-}
+#define CORE_RES_SLOTS 6
+#include "core_res.h"
 
 SEC("syscall")
 int core_offsets(void *ctx)

@@ -34,20 +34,10 @@ enum {
 	R_PID, R_TGID_MINE, R_OLD_STATE_EXISTS, R_PID_EXISTS, R_PIDTYPE_MAX, R_GONE_EXISTS,
 	R_TS_EXISTS, R_NO_TYPE_EXISTS, R_TS_SIZE, R_COMM_SIZE, R_PID_OFFSET, R_GUARDED,
 	R_BITFIELD, R_TS_ID, R_ENUM64, R_COMM0,
-	R_NUM
+	CORE_RES_SLOTS
 };
 
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, R_NUM);
-	__type(key, __u32);
-	__type(value, __u64);
-} res SEC(".maps");
-
-static __always_inline void put(__u32 slot, __u64 v)
-{
-	bpf_map_update_elem(&res, &slot, &v, BPF_ANY);
-}
+#include "core_res.h"
 
 SEC("syscall")
 int core_read(void *ctx)

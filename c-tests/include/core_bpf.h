@@ -60,6 +60,16 @@ static inline int core_build(const char *name, char *path, size_t n)
 	return bpfobj_compile(src, flags, path);
 }
 
+/* Builds the three CO-RE objects: core_relo, core_custom and the custom
+ * target BTF core_custom_btf (paths of PATH_MAX bytes). 0 or -1. */
+static inline int core_build_all(char *relo, char *custom_prog, char *custom_btf)
+{
+	if (core_build("core_relo", relo, PATH_MAX) ||
+	    core_build("core_custom", custom_prog, PATH_MAX))
+		return -1;
+	return core_build("core_custom_btf", custom_btf, PATH_MAX);
+}
+
 static inline void core_cleanup(void)
 {
 	bpfobj_rmdir(core_dir);

@@ -168,9 +168,7 @@ int main(void)
 
 	require_root();
 	core_init();
-	if (core_build("core_relo", relo, sizeof(relo)) ||
-	    core_build("core_custom", off, sizeof(off)) ||
-	    core_build("core_custom_btf", custom, sizeof(custom))) {
+	if (core_build_all(relo, off, custom)) {
 		CHECK(0, "could not build the CO-RE objects");
 		core_cleanup();
 		return h_done("core_relo");

@@ -90,9 +90,7 @@ int main(void)
 
 	o_require_root();
 	core_init();
-	if (core_build("core_relo", relo, sizeof(relo)) ||
-	    core_build("core_custom", off, sizeof(off)) ||
-	    core_build("core_custom_btf", custom, sizeof(custom))) {
+	if (core_build_all(relo, off, custom)) {
 		printf("FAIL: could not build the CO-RE objects\n");
 		core_cleanup();
 		return 1;

@@ -80,7 +80,7 @@ pub fn relocate_program(
                     "prog '{name}': relo #{i}: failed to relocate: {e}"
                 ))
             })?;
-            let was_poisoned = patch(name, i, &mut linked.insns, idx, site.insn, &res.res)
+            let was_poisoned = patch(&site, &mut linked.insns, idx, &res.res)
                 .map_err(|f| r.err(&site, &relo, f))
                 .inspect_err(|e| {
                     crate::log::warn(format_args!(

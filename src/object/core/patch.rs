@@ -3,7 +3,7 @@
 //! verifier rejects only if it is reachable.
 
 use super::calc::RelocRes;
-use super::Fail;
+use super::{Fail, Site};
 use crate::insn::{Insn, CALL};
 use crate::uapi::{
     BPF_ALU, BPF_ALU64, BPF_B, BPF_DW, BPF_H, BPF_K, BPF_LD, BPF_LDX, BPF_ST, BPF_STX, BPF_W,
@@ -58,16 +58,15 @@ fn size_code(bytes: u32) -> Option<u8> {
     }
 }
 
-/// Patches instruction `idx` of `insns` (numbered `shown` in messages) with
-/// `res` (libbpf's `bpf_core_patch_insn`). Returns true if it was poisoned.
+/// Patches instruction `idx` of `insns` (numbered `site.insn` in messages)
+/// with `res` (libbpf's `bpf_core_patch_insn`). Returns true if it was poisoned.
 pub fn patch(
-    prog: &str,
-    relo: usize,
+    site: &Site<'_>,
     insns: &mut [Insn],
     idx: usize,
-    shown: usize,
     res: &RelocRes,
 ) -> Result<bool, Fail> {
+    let (prog, relo, shown) = (site.prog, site.relo, site.insn);
     let Some(&insn) = insns.get(idx) else {
         return Err(Fail::inval("instruction out of range"));
     };
@@ -94,7 +93,12 @@ pub fn patch(
                 insn.imm as u32
             ));
         }
-        BPF_LDX | BPF_ST | BPF_STX => return patch_mem(prog, relo, insns, idx, shown, res),
+        BPF_LDX | BPF_ST | BPF_STX => {
+            if !patch_mem(site, &mut insns[idx], res)? {
+                poison(prog, relo, insns, idx);
+                return Ok(true);
+            }
+        }
         BPF_LD => {
             let next = insns.get(idx + 1).copied().unwrap_or_default();
             if !insn.is_ld_imm64()
@@ -135,16 +139,11 @@ pub fn patch(
     Ok(false)
 }
 
-/// LDX, ST, STX: the offset, and the access size when the field's size changed.
-fn patch_mem(
-    prog: &str,
-    relo: usize,
-    insns: &mut [Insn],
-    idx: usize,
-    shown: usize,
-    res: &RelocRes,
-) -> Result<bool, Fail> {
-    let insn = insns[idx];
+/// LDX, ST, STX: the offset, and the access size when the field's size
+/// changed. False when the access must be poisoned instead.
+fn patch_mem(site: &Site<'_>, slot: &mut Insn, res: &RelocRes) -> Result<bool, Fail> {
+    let (prog, relo, shown) = (site.prog, site.relo, site.insn);
+    let insn = *slot;
     let (orig, new) = (res.orig_val, res.new_val);
     if res.validate && insn.off as i64 as u64 != orig {
         return Err(Fail::inval(format!(
@@ -163,10 +162,9 @@ fn patch_mem(
             "prog '{prog}': relo #{relo}: insn #{shown} (LDX/ST/STX) accesses field incorrectly. \
              Make sure you are accessing pointers, unsigned integers, or fields of matching type and size."
         ));
-        poison(prog, relo, insns, idx);
-        return Ok(true);
+        return Ok(false);
     }
-    insns[idx].off = new as i16;
+    slot.off = new as i16;
     crate::log::debug(format_args!(
         "prog '{prog}': relo #{relo}: patched insn #{shown} (LDX/ST/STX) off {} -> {new}",
         insn.off as i32 as u32
@@ -186,11 +184,11 @@ fn patch_mem(
                 res.new_sz
             )));
         };
-        insns[idx].code = (insn.code & 0xe0) | code | (insn.code & 0x07);
+        slot.code = (insn.code & 0xe0) | code | (insn.code & 0x07);
         crate::log::debug(format_args!(
             "prog '{prog}': relo #{relo}: patched insn #{shown} (LDX/ST/STX) mem_sz {} -> {}",
             res.orig_sz, res.new_sz
         ));
     }
-    Ok(false)
+    Ok(true)
 }

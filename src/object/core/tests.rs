@@ -32,6 +32,15 @@ const SITE: Site<'static> = Site {
     insn: 7,
 };
 
+/// A site at instruction `insn` of program `p`.
+fn at(insn: usize) -> Site<'static> {
+    Site {
+        prog: "p",
+        relo: 0,
+        insn,
+    }
+}
+
 fn resolve(local: &Btf, targ: &Btf, r: &CoreRelo) -> Result<RelocRes, Error> {
     let mut rel = Relocator::new(local, target(targ.clone()));
     rel.resolve(&SITE, r).map(|x| x.res)
@@ -134,8 +143,8 @@ fn field_offsets_follow_the_target_layout_through_anonymous_members() {
     let r = resolve(&local, &targ, &tgid).unwrap();
     assert_eq!((r.orig_val, r.new_val, r.poison), (4, 8, false));
     let mut insns = vec![mov(4), ldx(BPF_W, 4)];
-    assert!(!patch("p", 0, &mut insns, 0, 0, &r).unwrap());
-    assert!(!patch("p", 0, &mut insns, 1, 1, &r).unwrap());
+    assert!(!patch(&at(0), &mut insns, 0, &r).unwrap());
+    assert!(!patch(&at(1), &mut insns, 1, &r).unwrap());
     assert_eq!((insns[0].imm, insns[1].off), (8, 8));
     assert_eq!(resolve(&local, &targ, &pid).unwrap().new_val, 12);
     let s = resolve(&local, &targ, &size).unwrap();
@@ -156,11 +165,11 @@ fn a_resized_unsigned_field_changes_the_load_size_a_signed_one_is_poisoned() {
     let r = resolve(&local, &target_btf(), &start).unwrap();
     assert_eq!((r.orig_sz, r.new_sz, r.fail_memsz_adjust), (8, 4, false));
     let mut insns = vec![ldx(BPF_DW, 8)];
-    patch("p", 0, &mut insns, 0, 0, &r).unwrap();
+    patch(&at(0), &mut insns, 0, &r).unwrap();
     assert_eq!((insns[0].off, insns[0].code), (16, BPF_LDX | 0x60 | BPF_W));
     // Wrong access size for the local field: refused.
     let mut wrong = vec![ldx(BPF_W, 8)];
-    assert!(patch("p", 0, &mut wrong, 0, 0, &r).is_err());
+    assert!(patch(&at(0), &mut wrong, 0, &r).is_err());
 
     // s64 locally, int in the target: poisoned (with a warning).
     let mut b = BtfBuilder::new();
@@ -174,7 +183,7 @@ fn a_resized_unsigned_field_changes_the_load_size_a_signed_one_is_poisoned() {
     let r = resolve(&local, &t.build().unwrap(), &rr).unwrap();
     assert!(r.fail_memsz_adjust);
     let mut insns = vec![ldx(BPF_DW, 0)];
-    assert!(patch("p", 0, &mut insns, 0, 0, &r).unwrap());
+    assert!(patch(&at(0), &mut insns, 0, &r).unwrap());
     assert_eq!((insns[0].code, insns[0].imm), (0x85, POISON_HELPER));
 }
 
@@ -208,7 +217,7 @@ fn missing_fields_and_types_give_zero_or_poison() {
         poison: true,
         ..RelocRes::default()
     };
-    assert!(patch("p", 0, &mut insns, 0, 0, &p).unwrap());
+    assert!(patch(&at(0), &mut insns, 0, &p).unwrap());
     assert!(insns
         .iter()
         .all(|i| i.imm == POISON_HELPER && i.code == 0x85));
@@ -309,12 +318,12 @@ fn enum_values_follow_the_target_and_missing_enumerators_poison() {
     let r = resolve(&local, &targ, &val_x).unwrap();
     assert_eq!((r.orig_val, r.new_val), (1, 1 << 40));
     let mut insns = ld_imm64(1).to_vec();
-    patch("p", 0, &mut insns, 0, 0, &r).unwrap();
+    patch(&at(0), &mut insns, 0, &r).unwrap();
     assert_eq!((insns[0].imm, insns[1].imm), (0, 1 << 8));
     // The local value is checked.
     let mut stale = ld_imm64(2).to_vec();
     assert_eq!(
-        patch("p", 0, &mut stale, 0, 0, &r).unwrap_err().errno,
+        patch(&at(0), &mut stale, 0, &r).unwrap_err().errno,
         libc::EINVAL
     );
     // An ENUM64 local enumerator matches an ENUM target one too.
@@ -412,25 +421,25 @@ fn instruction_checks() {
         code: BPF_ALU64 | 0x08,
         ..mov(4)
     }];
-    assert!(patch("p", 0, &mut reg_src, 0, 0, &r).is_err());
+    assert!(patch(&at(0), &mut reg_src, 0, &r).is_err());
     let mut big = vec![ldx(BPF_W, 4)];
     assert_eq!(
-        patch("p", 0, &mut big, 0, 0, &r).unwrap_err().errno,
+        patch(&at(0), &mut big, 0, &r).unwrap_err().errno,
         libc::ERANGE
     );
     let mut wrong = vec![mov(5)];
     assert_eq!(
-        patch("p", 0, &mut wrong, 0, 0, &r).unwrap_err().errno,
+        patch(&at(0), &mut wrong, 0, &r).unwrap_err().errno,
         libc::EINVAL
     );
     let mut odd_ld = ld_imm64(4).to_vec();
     odd_ld[1].off = 1;
-    assert!(patch("p", 0, &mut odd_ld, 0, 0, &r).is_err());
+    assert!(patch(&at(0), &mut odd_ld, 0, &r).is_err());
     let mut jmp = vec![Insn {
         code: BPF_JMP | 0x10,
         ..Insn::default()
     }];
-    assert!(patch("p", 0, &mut jmp, 0, 0, &r).is_err());
+    assert!(patch(&at(0), &mut jmp, 0, &r).is_err());
 }
 
 #[test]
