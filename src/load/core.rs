@@ -100,6 +100,13 @@ pub fn relocate_all(st: &ObjState) -> Result<Prepared, Error> {
     if !ext.has_core_relos() {
         return Ok(prepared);
     }
+    for b in ext.core_relo_blocks() {
+        let n = b.core_relos().count();
+        crate::log::debug(format_args!(
+            "sec '{}': found {n} CO-RE relocations",
+            b.sec()
+        ));
+    }
     let mut relocator: Option<Relocator<'_>> = None;
     for (i, p) in st.progs.iter().enumerate() {
         if !p.autoload || p.insns.is_some() {
