@@ -133,6 +133,9 @@ static void kernel_relocations(const char *path)
 	libbpf_set_print(NULL);
 	CHECK(strstr(msgs, "0xbad2310") != NULL, "no 0xbad2310 in:\n%s", msgs);
 	CHECK(strstr(msgs, "task_struct___old.state") != NULL, "relocation not named:\n%s", msgs);
+	/* The verifier log as libbpf rewrites it. */
+	CHECK(strstr(msgs, "failed to resolve CO-RE relocation <byte_off>") != NULL,
+	      "log not rewritten:\n%s", msgs);
 	bpf_object__close(obj);
 }
 

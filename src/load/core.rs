@@ -136,3 +136,61 @@ pub fn relocate_all(st: &ObjState) -> Result<Prepared, Error> {
     }
     Ok(prepared)
 }
+
+/// libbpf's rewrite of a verifier log that stopped at a poisoned instruction:
+/// `N: (85) call unknown#195896080` and the `invalid func` line after it become
+/// `N: <invalid CO-RE relocation>` and `failed to resolve CO-RE relocation
+/// <spec>`. Other logs come back unchanged.
+pub fn fixup_log(text: &str, poisoned: &[Poisoned]) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let hit = line
+            .strip_suffix(": (85) call unknown#195896080")
+            .and_then(|n| n.parse::<usize>().ok())
+            .filter(|_| lines.get(i + 1) == Some(&"invalid func unknown#195896080"))
+            .and_then(|n| poisoned.iter().find(|p| p.insn == n).map(|p| (n, p)));
+        match hit {
+            Some((n, p)) => {
+                out.push_str(&format!(
+                    "{n}: <invalid CO-RE relocation>\nfailed to resolve CO-RE relocation {}\n",
+                    p.spec
+                ));
+                i += 2;
+            }
+            None => {
+                out.push_str(line);
+                out.push('\n');
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_log_stopped_at_a_poisoned_instruction_names_the_relocation() {
+        let log = "0: R1=ctx() R10=fp0\n0: (85) call bpf_get_current_task#35\n\
+                   1: (85) call unknown#195896080\ninvalid func unknown#195896080\n\
+                   processed 2 insns\n";
+        let p = [Poisoned {
+            insn: 1,
+            spec: "<byte_off> [3] struct s.x (0:0 @ offset 0)".into(),
+        }];
+        assert_eq!(
+            fixup_log(log, &p),
+            "0: R1=ctx() R10=fp0\n0: (85) call bpf_get_current_task#35\n\
+             1: <invalid CO-RE relocation>\n\
+             failed to resolve CO-RE relocation <byte_off> [3] struct s.x (0:0 @ offset 0)\n\
+             processed 2 insns\n"
+        );
+        // Not one of ours (or no poisoned instruction): unchanged.
+        assert_eq!(fixup_log(log, &[]), log);
+    }
+}

@@ -197,10 +197,10 @@ fn load_one(st: &mut ObjState, i: usize, core: Option<Prepared>) -> Result<(), E
             req.log = Log { buf, size, level };
             prog_load(&req).map_err(|e| (e, None))
         }
-        None if p.log_level != 0 => load_with_own_log(&mut req, p.log_level, &name),
+        None if p.log_level != 0 => load_with_own_log(&mut req, p.log_level, &name, &poisoned),
         None => match prog_load(&req) {
             Ok(fd) => Ok(fd),
-            Err(_) => load_with_own_log(&mut req, 1, &name),
+            Err(_) => load_with_own_log(&mut req, 1, &name, &poisoned),
         },
     };
     match res {
@@ -277,6 +277,7 @@ fn load_with_own_log(
     req: &mut ProgLoad<'_>,
     level: u32,
     name: &str,
+    poisoned: &[Poisoned],
 ) -> Result<OwnedFd, (Error, Option<usize>)> {
     let mut size = OWN_LOG_START;
     loop {
@@ -289,7 +290,7 @@ fn load_with_own_log(
         match prog_load(req) {
             Err(e) if e.errno() == libc::ENOSPC && size < OWN_LOG_MAX => size *= 2,
             Err(e) => {
-                print_log(name, &buf);
+                print_log(name, &buf, poisoned);
                 return Err((e, failed_insn(&buf)));
             }
             Ok(fd) => return Ok(fd),
@@ -313,9 +314,9 @@ fn failed_insn(buf: &[u8]) -> Option<usize> {
 
 /// Prints a verifier log through the print callback: the first and last lines, with
 /// the program's name, and how many lines were left out in between.
-fn print_log(name: &str, buf: &[u8]) {
+fn print_log(name: &str, buf: &[u8], poisoned: &[Poisoned]) {
     let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-    let text = String::from_utf8_lossy(&buf[..end]);
+    let text = super::core::fixup_log(&String::from_utf8_lossy(&buf[..end]), poisoned);
     let lines: Vec<&str> = text.lines().collect();
     if lines.is_empty() {
         return;
