@@ -139,6 +139,8 @@ pub enum Error {
     Load(Box<LoadError>),
     /// A program of an object could not be linked (`LIBBPF_ERRNO__RELOC`).
     Reloc(Box<RelocError>),
+    /// A CO-RE relocation of a program could not be resolved or applied.
+    Core(Box<CoreError>),
 }
 
 /// Where a program load failed, and why (`Error::Load`). Boxed in [`Error`] so
@@ -156,6 +158,10 @@ pub struct LoadError {
     /// What refused it: usually `BPF_PROG_LOAD` (the verifier), or a user-space
     /// check of the load request.
     pub cause: Error,
+    /// The CO-RE relocation the verifier stopped at, when it reached an
+    /// instruction poisoned for want of a target (the call to `0xbad2310`):
+    /// the relocation as libbpf describes it.
+    pub core: Option<String>,
 }
 
 impl fmt::Display for LoadError {
@@ -164,6 +170,49 @@ impl fmt::Display for LoadError {
             f,
             "prog '{}': BPF program load failed: {}",
             self.prog, self.cause
+        )?;
+        if let Some(c) = &self.core {
+            write!(
+                f,
+                " (insn #{} is an unresolved CO-RE relocation, call to 0xbad2310: {c})",
+                self.insn.unwrap_or(0)
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// A CO-RE relocation that cannot be resolved or applied (`Error::Core`).
+#[derive(Debug)]
+pub struct CoreError {
+    /// The (sub)program whose code holds the instruction.
+    pub prog: String,
+    /// The relocation's index among its section's CO-RE records.
+    pub relo: usize,
+    /// The instruction, counted from the start of that (sub)program.
+    pub insn: usize,
+    /// The relocation's root type, as `[id] kind name`.
+    pub ty: String,
+    /// The access string (`0:1:2`).
+    pub access: String,
+    /// What is wrong.
+    pub what: String,
+    /// The errno libbpf fails with for it.
+    pub errno: i32,
+}
+
+impl fmt::Display for CoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "prog '{}': relo #{}: insn #{}: {} + {}: {}: {}",
+            self.prog,
+            self.relo,
+            self.insn,
+            self.ty,
+            self.access,
+            self.what,
+            errno_text(self.errno)
         )
     }
 }
@@ -224,6 +273,7 @@ impl Error {
             Error::Io { errno, .. } => *errno,
             Error::Load(e) => e.cause.errno(),
             Error::Reloc(_) => libbpf_errno::RELOC,
+            Error::Core(e) => e.errno,
         }
     }
 
@@ -290,6 +340,7 @@ impl fmt::Display for Error {
             | Error::Io { what: w, .. } => write!(f, "{w}: {}", errno_text(self.errno())),
             Error::Load(e) => e.fmt(f),
             Error::Reloc(e) => e.fmt(f),
+            Error::Core(e) => e.fmt(f),
         }
     }
 }
@@ -442,6 +493,7 @@ mod tests {
                 call: "BPF_PROG_LOAD",
                 errno: libc::EACCES,
             }),
+            core: None,
         }));
         assert_eq!(e.errno(), libc::EACCES);
         assert!(e.is_syscall());
@@ -457,6 +509,7 @@ mod tests {
             sec: "xdp".into(),
             insn: None,
             cause: Error::inval("bpf_prog_load: log_level > 7"),
+            core: None,
         }));
         assert_eq!(user.errno(), libc::EINVAL);
         assert!(!user.is_syscall());

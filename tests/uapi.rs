@@ -50,6 +50,13 @@ const GROUPS: &[Group] = &[
         sel: Sel::Names(&["BPF_LD", "BPF_JMP", "BPF_JMP32", "BPF_ALU64"]),
     },
     Group {
+        title: "Instruction classes and sizes a CO-RE relocation patches.",
+        ty: "u8",
+        sel: Sel::Names(&[
+            "BPF_LDX", "BPF_ST", "BPF_STX", "BPF_ALU", "BPF_W", "BPF_H", "BPF_B",
+        ]),
+    },
+    Group {
         title: "Instruction size, mode, operation and source fields.",
         ty: "u8",
         sel: Sel::Names(&[
@@ -68,6 +75,25 @@ const GROUPS: &[Group] = &[
             "BPF_PSEUDO_FUNC",
             "BPF_PSEUDO_CALL",
             "BPF_PSEUDO_KFUNC_CALL",
+        ]),
+    },
+    Group {
+        title: "`enum bpf_core_relo_kind`: what a CO-RE relocation computes.",
+        ty: "u32",
+        sel: Sel::Names(&[
+            "BPF_CORE_FIELD_BYTE_OFFSET",
+            "BPF_CORE_FIELD_BYTE_SIZE",
+            "BPF_CORE_FIELD_EXISTS",
+            "BPF_CORE_FIELD_SIGNED",
+            "BPF_CORE_FIELD_LSHIFT_U64",
+            "BPF_CORE_FIELD_RSHIFT_U64",
+            "BPF_CORE_TYPE_ID_LOCAL",
+            "BPF_CORE_TYPE_ID_TARGET",
+            "BPF_CORE_TYPE_EXISTS",
+            "BPF_CORE_TYPE_SIZE",
+            "BPF_CORE_ENUMVAL_EXISTS",
+            "BPF_CORE_ENUMVAL_VALUE",
+            "BPF_CORE_TYPE_MATCHES",
         ]),
     },
     Group {

@@ -1,5 +1,6 @@
 /* For c-tests/object/obj_verifier.c: a program with a CO-RE field relocation
- * (__builtin_preserve_access_index), which libbpfrs does not support yet. */
+ * (__builtin_preserve_access_index) on a struct no kernel has: the instruction
+ * is poisoned and, being reachable, rejected by the verifier. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 

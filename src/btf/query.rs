@@ -161,6 +161,24 @@ impl Btf {
         self.names().get(name).find(|&id| is(id))
     }
 
+    /// Every own type ID (not the base's) named exactly `name`, ascending,
+    /// through the name index (built on this call if it was not yet).
+    pub fn own_ids_named(&self, name: &[u8]) -> Vec<u32> {
+        if name.is_empty() {
+            return Vec::new();
+        }
+        self.names()
+            .get(name)
+            .filter(|&id| {
+                id.checked_sub(self.start_id)
+                    .and_then(|i| self.offs.get(i as usize))
+                    .is_some_and(|&off| {
+                        self.name_bytes_at(rd32(&self.types, off as usize)) == Some(name)
+                    })
+            })
+            .collect()
+    }
+
     /// The lowest ID of kind `kind` named `name` (`btf__find_by_name_kind`).
     /// As in libbpf, `Kind::Void` or the name `"void"` gives 0.
     pub fn find_by_name_kind(&self, name: &str, kind: Kind) -> Option<u32> {

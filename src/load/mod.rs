@@ -6,6 +6,7 @@
 //! A failed load closes every fd it opened (RAII) and leaves the object unloaded.
 //! Spec: `libbpf-api.md` §1.0 (`bpf_object__load`), §1.2; `btf-core.md` §2.3–§4.6.
 
+pub mod core;
 pub mod data;
 pub mod edit;
 pub mod ext_info;
@@ -189,10 +190,10 @@ impl ObjState {
     }
 
     fn load_inner(&mut self) -> Result<(), Error> {
-        progs::check_core(self)?;
+        let prepared = core::relocate_all(self)?;
         maps::load_btf(self);
         maps::create_all(self)?;
-        progs::load_all(self)?;
+        progs::load_all(self, prepared)?;
         maps::init_prog_arrays(self)?;
         Ok(())
     }

@@ -6,6 +6,7 @@ use crate::btf::{Btf, Kind};
 use crate::error::{Error, LoadError};
 use crate::insn;
 use crate::object::calls::{link, Linked};
+use crate::object::core::Poisoned;
 use crate::object::sec::{self, SecFlags};
 use crate::object::RelocKind;
 use crate::sys::prog::{prog_load, Log, ProgLoad, Recs};
@@ -13,36 +14,11 @@ use crate::sys::UserPtr;
 use crate::uapi;
 use std::os::fd::{AsRawFd, OwnedFd};
 
-/// CO-RE relocations are not implemented: a program whose code carries them fails
-/// with a clear EOPNOTSUPP naming it, before any kernel object is created.
-pub fn check_core(st: &ObjState) -> Result<(), Error> {
-    let Some(ext) = &st.obj.btf_ext else {
-        return Ok(());
-    };
-    for (i, p) in st.progs.iter().enumerate() {
-        if !p.autoload {
-            continue;
-        }
-        let linked = link(&st.obj, i)?;
-        for piece in &linked.pieces {
-            let cs = &st.obj.code[piece.code];
-            if super::ext_info::has_core_relos(ext, &cs.name, piece.sec_off, piece.cnt) {
-                crate::log::warn(format_args!(
-                    "prog '{}': needs CO-RE relocations (section '{}'), which libbpfrs does not support yet",
-                    p.def.name, cs.name
-                ));
-                return Err(Error::Unsupported("CO-RE relocations"));
-            }
-        }
-    }
-    Ok(())
-}
-
 /// Loads every program with `autoload` set, in object order.
-pub fn load_all(st: &mut ObjState) -> Result<(), Error> {
+pub fn load_all(st: &mut ObjState, mut prepared: super::core::Prepared) -> Result<(), Error> {
     for i in 0..st.progs.len() {
         if st.progs[i].autoload {
-            load_one(st, i)?;
+            load_one(st, i, prepared.take(i))?;
         }
     }
     Ok(())
@@ -146,11 +122,18 @@ pub fn find_vmlinux_btf_id(
         .ok_or(Error::NotFound("no such type in kernel BTF"))
 }
 
+/// A program linked and CO-RE-relocated ahead of loading.
+type Prepared = (Linked, Vec<Poisoned>);
+
 const OWN_LOG_START: u32 = 256 * 1024;
 const OWN_LOG_MAX: u32 = 16 * 1024 * 1024;
 
-fn load_one(st: &mut ObjState, i: usize) -> Result<(), Error> {
-    let mut linked = link(&st.obj, i)?;
+fn load_one(st: &mut ObjState, i: usize, core: Option<Prepared>) -> Result<(), Error> {
+    // Programs with CO-RE relocations come linked and relocated.
+    let (mut linked, poisoned) = match core {
+        Some(c) => c,
+        None => (link(&st.obj, i)?, Vec::new()),
+    };
     // Instructions given by `set_insns` replace the code; the ELF's func/line info
     // no longer describes them, so it is not sent.
     let custom = st.progs[i].insns.is_some();
@@ -214,10 +197,10 @@ fn load_one(st: &mut ObjState, i: usize) -> Result<(), Error> {
             req.log = Log { buf, size, level };
             prog_load(&req).map_err(|e| (e, None))
         }
-        None if p.log_level != 0 => load_with_own_log(&mut req, p.log_level, &name),
+        None if p.log_level != 0 => load_with_own_log(&mut req, p.log_level, &name, &poisoned),
         None => match prog_load(&req) {
             Ok(fd) => Ok(fd),
-            Err(_) => load_with_own_log(&mut req, 1, &name),
+            Err(_) => load_with_own_log(&mut req, 1, &name, &poisoned),
         },
     };
     match res {
@@ -233,6 +216,10 @@ fn load_one(st: &mut ObjState, i: usize) -> Result<(), Error> {
                 obj: st.obj.name.clone(),
                 prog: name.clone(),
                 sec: st.progs[i].def.sec_name.clone(),
+                core: poisoned
+                    .iter()
+                    .find(|p| Some(p.insn) == insn)
+                    .map(|p| p.spec.clone()),
                 insn,
                 cause,
             }));
@@ -290,6 +277,7 @@ fn load_with_own_log(
     req: &mut ProgLoad<'_>,
     level: u32,
     name: &str,
+    poisoned: &[Poisoned],
 ) -> Result<OwnedFd, (Error, Option<usize>)> {
     let mut size = OWN_LOG_START;
     loop {
@@ -302,7 +290,7 @@ fn load_with_own_log(
         match prog_load(req) {
             Err(e) if e.errno() == libc::ENOSPC && size < OWN_LOG_MAX => size *= 2,
             Err(e) => {
-                print_log(name, &buf);
+                print_log(name, &buf, poisoned);
                 return Err((e, failed_insn(&buf)));
             }
             Ok(fd) => return Ok(fd),
@@ -326,9 +314,9 @@ fn failed_insn(buf: &[u8]) -> Option<usize> {
 
 /// Prints a verifier log through the print callback: the first and last lines, with
 /// the program's name, and how many lines were left out in between.
-fn print_log(name: &str, buf: &[u8]) {
+fn print_log(name: &str, buf: &[u8], poisoned: &[Poisoned]) {
     let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
-    let text = String::from_utf8_lossy(&buf[..end]);
+    let text = super::core::fixup_log(&String::from_utf8_lossy(&buf[..end]), poisoned);
     let lines: Vec<&str> = text.lines().collect();
     if lines.is_empty() {
         return;

@@ -8,6 +8,7 @@
 #![forbid(unsafe_code)]
 
 pub mod calls;
+pub mod core;
 pub mod elf;
 pub mod maps;
 pub mod sec;

@@ -10,6 +10,15 @@ pub const BPF_JMP: u8 = 0x05;
 pub const BPF_JMP32: u8 = 0x06;
 pub const BPF_ALU64: u8 = 0x07;
 
+// Instruction classes and sizes a CO-RE relocation patches.
+pub const BPF_LDX: u8 = 0x01;
+pub const BPF_ST: u8 = 0x02;
+pub const BPF_STX: u8 = 0x03;
+pub const BPF_ALU: u8 = 0x04;
+pub const BPF_W: u8 = 0x00;
+pub const BPF_H: u8 = 0x08;
+pub const BPF_B: u8 = 0x10;
+
 // Instruction size, mode, operation and source fields.
 pub const BPF_DW: u8 = 0x18;
 pub const BPF_IMM: u8 = 0x00;
@@ -27,6 +36,21 @@ pub const BPF_PSEUDO_BTF_ID: u8 = 3;
 pub const BPF_PSEUDO_FUNC: u8 = 4;
 pub const BPF_PSEUDO_CALL: u8 = 1;
 pub const BPF_PSEUDO_KFUNC_CALL: u8 = 2;
+
+// `enum bpf_core_relo_kind`: what a CO-RE relocation computes.
+pub const BPF_CORE_FIELD_BYTE_OFFSET: u32 = 0;
+pub const BPF_CORE_FIELD_BYTE_SIZE: u32 = 1;
+pub const BPF_CORE_FIELD_EXISTS: u32 = 2;
+pub const BPF_CORE_FIELD_SIGNED: u32 = 3;
+pub const BPF_CORE_FIELD_LSHIFT_U64: u32 = 4;
+pub const BPF_CORE_FIELD_RSHIFT_U64: u32 = 5;
+pub const BPF_CORE_TYPE_ID_LOCAL: u32 = 6;
+pub const BPF_CORE_TYPE_ID_TARGET: u32 = 7;
+pub const BPF_CORE_TYPE_EXISTS: u32 = 8;
+pub const BPF_CORE_TYPE_SIZE: u32 = 9;
+pub const BPF_CORE_ENUMVAL_EXISTS: u32 = 10;
+pub const BPF_CORE_ENUMVAL_VALUE: u32 = 11;
+pub const BPF_CORE_TYPE_MATCHES: u32 = 12;
 
 // `enum bpf_cmd`: the `bpf()` commands.
 pub const BPF_MAP_CREATE: u32 = 0;
