@@ -14,7 +14,7 @@
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "attach_bpf.h"
+#include "bpfobj.h"
 
 /* r0 = 2 (XDP_PASS); exit. */
 static const struct bpf_insn tg_ret_pass[2] = {
@@ -22,13 +22,20 @@ static const struct bpf_insn tg_ret_pass[2] = {
 	{ .code = BPF_JMP | BPF_EXIT },
 };
 
-/* Builds tg_target.bpf.c and tg_ext.bpf.c (with -g, into at_build's directory):
- * 0, 1 when clang is missing, -1 on a build error. */
+/* Builds tg_target.bpf.c and tg_ext.bpf.c with -g (bpfobj_build): 0, 77 when
+ * clang is missing, -1 on a build error. */
 static inline int tg_build(char *target, char *ext, size_t n)
 {
-	int r = at_build("tg_target", target, n);
+	int r = bpfobj_build("tg_target", "tg_target.o", "-g", target, n);
 
-	return r ? r : at_build("tg_ext", ext, n);
+	return r ? r : bpfobj_build("tg_ext", "tg_ext.o", "-g", ext, n);
+}
+
+/* Removes what tg_build made. */
+static inline void tg_clean(void)
+{
+	bpfobj_clean("tg_target", "tg_target.o");
+	bpfobj_clean("tg_ext", "tg_ext.o");
 }
 
 /* An XDP program loaded without BTF (bpf(2) directly): its fd, or -1. */

@@ -20,21 +20,6 @@ static int nobtf = -1;    /* an XDP program without BTF */
 static int devnull = -1;  /* not a BPF object */
 static int closed = -1;   /* a closed fd */
 
-/* A call returning a link: "call = link" (then destroyed) or "= NULL errno=E". */
-#define O_LINK(fmt, call, ...)                                                    \
-	do {                                                                      \
-		errno = 0;                                                        \
-		struct bpf_link *__l = (call);                                    \
-		int __e = errno;                                                  \
-		if (__l) {                                                        \
-			printf(fmt " = link\n", ##__VA_ARGS__);                   \
-			bpf_link__destroy(__l);                                   \
-		} else {                                                          \
-			printf(fmt " = NULL errno=%s\n", ##__VA_ARGS__,           \
-			       o_errname(__e));                                   \
-		}                                                                 \
-	} while (0)
-
 /* bpf_object__load of an object whose only program to load is `prog`, of
  * program type `type`: the result, and a note when the kernel refused it because
  * it refuses the type on this machine. A libbpfrs EPERM where the kernel loads
@@ -162,20 +147,12 @@ int main(void)
 {
 	struct bpf_program *tp;
 	struct bpf_object *t;
-	int r;
 
 	o_require_root();
 	o_stdin_devnull();
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	r = tg_build(target_path, ext_path, sizeof(target_path));
-	if (r == 1) {
-		printf("SKIP: clang not installed\n");
-		return 77;
-	}
-	o_self_check(r == 0, "build failed");
-	if (r)
-		return o_done();
-
+	o_build("tg_target", "tg_target.o", "-g", target_path, sizeof(target_path));
+	o_build("tg_ext", "tg_ext.o", "-g", ext_path, sizeof(ext_path));
 	t = bpf_object__open_file(target_path, NULL);
 	O_INT("bpf_object__load(tg_target)", bpf_object__load(t));
 	tp = bpf_object__find_program_by_name(t, "tg_xdp");
@@ -202,6 +179,6 @@ int main(void)
 	close(nobtf);
 	close(devnull);
 	bpf_object__close(t);
-	at_clean();
+	tg_clean();
 	return o_done();
 }
