@@ -19,21 +19,6 @@
 static struct bpf_object *obj;
 static char pin[128], pin_dir[128], pin_in_dir[160], cg_dir[320];
 
-/* A call returning a link: "call = link" (then destroyed) or "= NULL errno=E". */
-#define O_LINK(fmt, call, ...)                                                    \
-	do {                                                                      \
-		errno = 0;                                                        \
-		struct bpf_link *__l = (call);                                    \
-		int __e = errno;                                                  \
-		if (__l) {                                                        \
-			printf(fmt " = link\n", ##__VA_ARGS__);                   \
-			bpf_link__destroy(__l);                                   \
-		} else {                                                          \
-			printf(fmt " = NULL errno=%s\n", ##__VA_ARGS__,           \
-			       o_errname(__e));                                   \
-		}                                                                 \
-	} while (0)
-
 static struct bpf_program *P(const char *name)
 {
 	struct bpf_program *p = bpf_object__find_program_by_name(obj, name);

@@ -69,6 +69,23 @@ static inline const char *o_errname(int e)
 		}                                                                  \
 	} while (0)
 
+/* A call returning a `struct bpf_link *`: "call = link" (then destroyed) or
+ * "= NULL errno=E". errno is not printed for a link: libbpf leaves stale values
+ * there. */
+#define O_LINK(fmt, call, ...)                                                    \
+	do {                                                                      \
+		errno = 0;                                                        \
+		struct bpf_link *__l = (call);                                    \
+		int __e = errno;                                                  \
+		if (__l) {                                                        \
+			printf(fmt " = link\n", ##__VA_ARGS__);                   \
+			bpf_link__destroy(__l);                                   \
+		} else {                                                          \
+			printf(fmt " = NULL errno=%s\n", ##__VA_ARGS__,           \
+			       o_errname(__e));                                   \
+		}                                                                 \
+	} while (0)
+
 /* A libbpfrs-only check: reported on stderr, fails the run through the exit code. */
 #define o_self_check(cond, ...)                                                    \
 	do {                                                                       \

@@ -1887,6 +1887,18 @@ struct bpf_link *bpf_program__attach_netns(const struct bpf_program *prog, int n
 struct bpf_link *bpf_program__attach_xdp(const struct bpf_program *prog, int ifindex);
 
 /**
+ * `bpf_program__attach_freplace` (LIBBPF_0.2.0): an freplace program's link to
+ * function `attach_func_name` of the loaded program `target_fd`, or, with 0 and
+ * NULL, to the function it was loaded against. P1: EINVAL for one without the
+ * other, a program that is not freplace, or one not loaded; ENOENT when the
+ * target program's BTF has no such function.
+ *
+ * # Safety
+ * `attach_func_name` is NULL or a C string.
+ */
+struct bpf_link *bpf_program__attach_freplace(const struct bpf_program *prog, int target_fd, const char *attach_func_name);
+
+/**
  * `bpf_program__attach_iter` (LIBBPF_0.0.9): a `BPF_TRACE_ITER` link, with
  * `opts->link_info` (e.g. a map for map iterators); read it through
  * `bpf_iter_create(bpf_link__fd(link))`. P1.
@@ -3070,9 +3082,11 @@ int bpf_program__set_log_buf(struct bpf_program *prog, char *log_buf, size_t log
 
 /**
  * `bpf_program__set_attach_target` (LIBBPF_0.0.8): the BTF target of a
- * tp_btf/fentry/fexit/lsm program (kernel function by name). HL: -EINVAL for a
- * negative fd or after load, -ESRCH when the kernel has no such function,
- * -EOPNOTSUPP for a function of another BPF program (freplace by name).
+ * tp_btf/fentry/fexit/lsm program (kernel function by name, fd 0), or a function
+ * of the loaded program `attach_prog_fd` (freplace, fentry/fexit/fmod_ret; with no
+ * name the section's is looked up at load). HL: -EINVAL for a negative fd, after
+ * load, or a target program without BTF; -ESRCH when the kernel has no such
+ * function, -ENOENT when the target program's BTF has none.
  *
  * # Safety
  * `attach_func_name` is NULL or a C string.

@@ -286,9 +286,49 @@ pub fn attach_to(
         attach_type: attach_type.unwrap_or(p.def.expected_attach_type),
         ..Default::default()
     };
-    sys::link::link_create(&lc)
+    link_to(p, &lc, what)
+}
+
+/// `BPF_LINK_CREATE` as `lc` says, with libbpf's message naming `what` on failure.
+fn link_to(p: &ProgState, lc: &sys::link::LinkCreate, what: &str) -> Result<Link, Error> {
+    sys::link::link_create(lc)
         .map(Link::from_fd)
         .inspect_err(|e| warn_failed(p, format_args!(" to {what}"), e))
+}
+
+/// `bpf_program__attach_freplace`: an freplace program's link replacing function
+/// `func` of the loaded program `target_fd` (`BPF_LINK_CREATE` with the function's
+/// id in that program's BTF as `target_btf_id`), or, given neither, replacing the
+/// function it was loaded against ([`attach_trace`]). EINVAL for one without the
+/// other and for a program that is not `BPF_PROG_TYPE_EXT`; the target is looked
+/// up before the program's fd is checked, as libbpf 1.1.2 does.
+pub fn attach_freplace(p: &ProgState, target_fd: i32, func: Option<&str>) -> Result<Link, Error> {
+    if (target_fd != 0) != func.is_some() {
+        crate::log::warn(format_args!(
+            "prog '{}': supply none or both of target_fd and attach_func_name",
+            p.def.name
+        ));
+        return Err(Error::Inval("target_fd and attach_func_name go together"));
+    }
+    if p.def.prog_type != uapi::BPF_PROG_TYPE_EXT {
+        crate::log::warn(format_args!(
+            "prog '{}': only BPF_PROG_TYPE_EXT can attach as freplace",
+            p.def.name
+        ));
+        return Err(Error::Inval("not an freplace program"));
+    }
+    let Some(func) = func else {
+        return attach_trace(p, 0);
+    };
+    let target_btf_id = crate::load::target::prog_func_btf_id(func, target_fd)?;
+    let lc = sys::link::LinkCreate {
+        prog_fd: prog_fd(p)?,
+        target: target_fd,
+        attach_type: p.def.expected_attach_type,
+        target_btf_id,
+        ..Default::default()
+    };
+    link_to(p, &lc, "freplace")
 }
 
 /// `bpf_program__attach_iter`: a `BPF_TRACE_ITER` link with the caller's
@@ -302,9 +342,7 @@ pub fn attach_iter(p: &ProgState, link_info: UserPtr, link_info_len: u32) -> Res
         iter_info_len: link_info_len,
         ..Default::default()
     };
-    sys::link::link_create(&lc)
-        .map(Link::from_fd)
-        .inspect_err(|e| warn_failed(p, format_args!(" to iterator"), e))
+    link_to(p, &lc, "iterator")
 }
 
 /// `kprobe/FUNC[+OFFSET]` → (FUNC, OFFSET). libbpf accepts `[A-Za-z0-9_.]` names

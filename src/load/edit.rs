@@ -72,8 +72,10 @@ impl ObjState {
         Ok(())
     }
 
-    /// `bpf_program__set_attach_target`: the target program fd (freplace) or the
-    /// kernel function; EINVAL after load or for a negative fd.
+    /// `bpf_program__set_attach_target`: a function of the loaded program
+    /// `attach_prog_fd` (freplace, or fentry/fexit/fmod_ret on a BPF program; the fd
+    /// alone defers the lookup to load), or a kernel function (fd 0); EINVAL after
+    /// load or for a negative fd.
     pub fn set_attach_target(
         &mut self,
         i: usize,
@@ -95,11 +97,10 @@ impl ObjState {
             return Err(Error::Inval("attach_func_name is NULL"));
         };
         if attach_prog_fd != 0 {
-            crate::log::warn(format_args!(
-                "prog '{}': attaching to a BPF program's function ('{func}', freplace) is not supported by libbpfrs",
-                p.def.name
-            ));
-            return Err(Error::Unsupported("freplace attach target by name"));
+            p.attach_btf_id = super::target::prog_func_btf_id(func, attach_prog_fd)?;
+            p.attach_func_name = Some(func.to_string());
+            p.attach_prog_fd = attach_prog_fd;
+            return Ok(());
         }
         let id = super::progs::find_vmlinux_btf_id(func, p.def.expected_attach_type, None)
             .map_err(|e| match e.errno() {

@@ -15,6 +15,7 @@ pub mod pin;
 pub mod probe;
 pub mod prog_linfo;
 pub mod progs;
+pub mod target;
 
 use crate::error::Error;
 use crate::insn::Insn;

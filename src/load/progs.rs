@@ -57,7 +57,9 @@ fn patch_maps(st: &ObjState, prog: &str, linked: &mut Linked) -> Result<(), Erro
 }
 
 /// `attach_btf_id` for programs that attach to a kernel BTF entity (tp_btf, fentry,
-/// fexit, fmod_ret, lsm, iter), found in vmlinux by name (`btf-core.md` §4.6).
+/// fexit, fmod_ret, lsm, iter), found in vmlinux by name, or to a function of a
+/// BPF program (freplace, or any of them with `attach_prog_fd`), found in that
+/// program's BTF (`btf-core.md` §4.6).
 fn attach_btf_id(p: &super::ProgState, custom_btf: Option<&str>) -> Result<u32, Error> {
     if p.attach_btf_id != 0 {
         return Ok(p.attach_btf_id);
@@ -65,7 +67,7 @@ fn attach_btf_id(p: &super::ProgState, custom_btf: Option<&str>) -> Result<u32, 
     let Some(def) = p.def.sec_def else {
         return Ok(0);
     };
-    if !def.flags.contains(SecFlags::ATTACH_BTF) || p.attach_prog_fd != 0 {
+    if !def.flags.contains(SecFlags::ATTACH_BTF) {
         return Ok(0);
     }
     let target = match (
@@ -76,12 +78,17 @@ fn attach_btf_id(p: &super::ProgState, custom_btf: Option<&str>) -> Result<u32, 
         (None, Some(t)) if !t.is_empty() => t.to_string(),
         _ => {
             crate::log::warn(format_args!(
-                "prog '{}': no attach target in section '{}'",
+                "prog '{}': no BTF-based attach target in section '{}', use bpf_program__set_attach_target()",
                 p.def.name, p.def.sec_name
             ));
             return Err(Error::Inval("missing attach target"));
         }
     };
+    // A function of another BPF program: always for freplace, and for tracing
+    // programs given a target program fd.
+    if p.def.prog_type == uapi::BPF_PROG_TYPE_EXT || p.attach_prog_fd != 0 {
+        return super::target::load_time_btf_id(&p.def.name, p.attach_prog_fd, &target);
+    }
     // Not found is ESRCH on the load path (libbpf searches vmlinux and modules).
     find_vmlinux_btf_id(&target, p.def.expected_attach_type, custom_btf)
         .map_err(|e| match e.errno() {

@@ -328,6 +328,29 @@ pub extern "C" fn bpf_program__attach_xdp(
     })
 }
 
+/// `bpf_program__attach_freplace` (LIBBPF_0.2.0): an freplace program's link to
+/// function `attach_func_name` of the loaded program `target_fd`, or, with 0 and
+/// NULL, to the function it was loaded against. P1: EINVAL for one without the
+/// other, a program that is not freplace, or one not loaded; ENOENT when the
+/// target program's BTF has no such function.
+///
+/// # Safety
+/// `attach_func_name` is NULL or a C string.
+#[no_mangle]
+pub unsafe extern "C" fn bpf_program__attach_freplace(
+    prog: *const bpf_program,
+    target_fd: c_int,
+    attach_func_name: *const c_char,
+) -> *mut bpf_link {
+    ptr("bpf_program__attach_freplace", || {
+        // SAFETY: NULL or a C string (caller contract).
+        let func = unsafe { arg::opt_cstr(attach_func_name) }.map(|c| c.to_string_lossy());
+        with_prog(prog, |_, p| {
+            attach::attach_freplace(p, target_fd, func.as_deref())
+        })
+    })
+}
+
 /// `bpf_program__attach_iter` (LIBBPF_0.0.9): a `BPF_TRACE_ITER` link, with
 /// `opts->link_info` (e.g. a map for map iterators); read it through
 /// `bpf_iter_create(bpf_link__fd(link))`. P1.

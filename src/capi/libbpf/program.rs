@@ -248,9 +248,11 @@ pub extern "C" fn bpf_program__set_log_buf(
 }
 
 /// `bpf_program__set_attach_target` (LIBBPF_0.0.8): the BTF target of a
-/// tp_btf/fentry/fexit/lsm program (kernel function by name). HL: -EINVAL for a
-/// negative fd or after load, -ESRCH when the kernel has no such function,
-/// -EOPNOTSUPP for a function of another BPF program (freplace by name).
+/// tp_btf/fentry/fexit/lsm program (kernel function by name, fd 0), or a function
+/// of the loaded program `attach_prog_fd` (freplace, fentry/fexit/fmod_ret; with no
+/// name the section's is looked up at load). HL: -EINVAL for a negative fd, after
+/// load, or a target program without BTF; -ESRCH when the kernel has no such
+/// function, -ENOENT when the target program's BTF has none.
 ///
 /// # Safety
 /// `attach_func_name` is NULL or a C string.
