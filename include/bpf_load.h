@@ -12,7 +12,12 @@
  *    when linked statically. BPF_LOAD_NO_KSYM leaves the ksym part out.
  *
  * The globals below are written only by load_bpf_file*(). The loader is not
- * thread-safe (neither was bpf_load.c). */
+ * thread-safe (neither was bpf_load.c).
+ *
+ * Calling any function declared here switches the process to libbpf 0.x's
+ * return convention, the one bpf_load.c's clients were written for: from then
+ * on, a low-level bpf.h call the kernel refuses returns -1 with errno set (see
+ * the return conventions in bpf/libbpfrs.h). */
 #ifndef __BPF_LOAD_H
 #define __BPF_LOAD_H
 

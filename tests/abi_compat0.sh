@@ -7,7 +7,8 @@
 # @@LIBBPF_0.6.0), links a client against it exactly as a 0.x build would, then
 # runs the client with LD_LIBRARY_PATH=dist/compat, where libbpf.so.0 is libbpfrs.
 # The client calls each bpf_prog_load ABI on a real BPF object, plus the 0.x-only
-# bpf_create_map, and checks the results.
+# bpf_create_map, and checks the results; its first call checks that the name
+# libbpf.so.0 gives 0.x's -1 returns before any 0.x-only call.
 # Also checks that libbpfrs defines every version node of libbpf 0.8 and of the
 # system libbpf 1.1.2 (ld.so refuses a binary needing an undefined node).
 set -u
@@ -99,6 +100,11 @@ int main(int argc, char **argv)
 	__u32 k = 0;
 	__u64 v = 7, out = 0;
 
+	/* Loaded as libbpf.so.0, libbpfrs gives 0.x returns from the first call,
+	 * before any 0.x-only one: a kernel refusal is -1 with errno. */
+	errno = 0;
+	r = bpf_map_lookup_elem(-1, &k, &out);
+	EXPECT(r == -1 && errno == EBADF);
 	/* bpf_prog_load@LIBBPF_0.0.1: 4 arguments. */
 	r = bpf_prog_load_old(argv[1], BPF_PROG_TYPE_UNSPEC, &obj, &fd);
 	EXPECT(r == 0 && obj && fd >= 0);
@@ -146,7 +152,7 @@ if [ "$(id -u)" = 0 ]; then
 	clang -O2 -g -target bpf -I"$root/include" -I"/usr/include/$(uname -m)-linux-gnu" -c tests/iproute2/ab_counters.bpf.c -o "$tmp/ab_counters.o" 2>"$tmp/log" ||
 		bad "clang ab_counters.bpf.c"
 	if LD_LIBRARY_PATH=$compat "$tmp/client" "$tmp/ab_counters.o" >"$tmp/log" 2>&1; then
-		ok "0.x client runs on libbpfrs: 4-arg bpf_prog_load@LIBBPF_0.0.1, bpf_prog_load_deprecated, 6-arg bpf_prog_load, bpf_create_map"
+		ok "0.x client runs on libbpfrs: -1 returns as libbpf.so.0, 4-arg bpf_prog_load@LIBBPF_0.0.1, bpf_prog_load_deprecated, 6-arg bpf_prog_load, bpf_create_map"
 	else bad "0.x client on libbpfrs"; fi
 else
 	echo "skip  running the 0.x client (needs root)"

@@ -1,8 +1,8 @@
 /* Batch operations, freeze, queue/stack maps and the _flags element calls on a
  * real kernel. The batch calls' `*count` is in/out and is written back also when
  * the kernel fails (ENOENT ends a lookup walk; a failing delete says how many it
- * deleted). Kernel refusals are checked in both conventions (default -1/errno,
- * strict -errno); bad opts give -EINVAL directly in both. */
+ * deleted). Kernel refusals are checked in both conventions (0.x's -1/errno,
+ * pinned first, and strict -errno); bad opts give -EINVAL directly in both. */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "harness.h"
@@ -444,6 +444,7 @@ int main(void)
 	int fds;
 
 	require_root();
+	h_use_0x_returns(); /* its -1 checks start before any 0.x-only call */
 	fds = h_count_fds();
 	test_hash_batches();
 	test_batch_args();

@@ -1,8 +1,9 @@
 /* The map-walk template exactly as old samples wrote it: a HASH map keyed by
  * struct pair with struct stats values, walked with
  *   while (bpf_map_get_next_key(fd, &lookup_key, &next_key) != -1)
- * from a key not in the map. Under the default (0.x) convention the loop must
- * end; every entry must be seen once. */
+ * from a key not in the map. The map comes from bpf_create_map, a 0.x-only call,
+ * which switches the process to 0.x's convention: the loop must end; every entry
+ * must be seen once. */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "harness.h"
@@ -59,7 +60,7 @@ int main(void)
 	for (i = 0; i < N; i++)
 		CHECK(seen[i] == 1, "entry %d seen %d times", i, seen[i]);
 
-	/* The end of the walk, exactly: -1/ENOENT by default, -ENOENT in strict mode. */
+	/* The end of the walk, exactly: -1/ENOENT after the switch, -ENOENT in strict mode. */
 	CHECK_RET(bpf_map_get_next_key(fd, &lookup_key, &next_key), -1, ENOENT);
 	libbpf_set_strict_mode(LIBBPF_STRICT_ALL);
 	CHECK_RET(bpf_map_get_next_key(fd, &lookup_key, &next_key), -ENOENT, ENOENT);

@@ -1,8 +1,8 @@
 /* The map-type matrix on a real kernel: ARRAY, PERCPU_ARRAY, HASH, PERCPU_HASH,
  * LRU_HASH, ARRAY_OF_MAPS, HASH_OF_MAPS, PROG_ARRAY and RINGBUF are created
  * through the 1.x and 0.x creation calls, and the kernel's element errors are
- * checked with the exact return value and errno in both conventions (default:
- * -1/errno; after LIBBPF_STRICT_ALL: -errno). User-space checks (bad opts) give
+ * checked with the exact return value and errno in both conventions (0.x's,
+ * pinned first: -1/errno; after LIBBPF_STRICT_ALL: -errno). User-space checks (bad opts) give
  * -EINVAL directly in both. Names are checked through bpf_obj_get_info_by_fd. */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -431,6 +431,7 @@ int main(void)
 	int fds;
 
 	require_root();
+	h_use_0x_returns(); /* its -1 checks start before any 0.x-only call */
 	fds = h_count_fds();
 	test_array();
 	test_percpu(BPF_MAP_TYPE_PERCPU_ARRAY, "pcpu_arr");

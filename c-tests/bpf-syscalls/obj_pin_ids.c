@@ -2,7 +2,7 @@
  * bpf_obj_get_opts with BPF_F_RDONLY), the id walks (bpf_*_get_next_id) and fds
  * by id (bpf_*_get_fd_by_id[_opts]), bpf_obj_get_info_by_fd's in/out length,
  * bpf_enable_stats and bpf_task_fd_query. Kernel refusals are checked in both
- * conventions (default -1/errno, strict -errno); user-space checks give -errno in
+ * conventions (0.x's -1/errno, pinned first, strict -errno); user-space checks give -errno in
  * both. No fd may leak. */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -139,7 +139,7 @@ static void test_pin(void)
 }
 
 /* Walks all ids of one kind from 0 with `next`; returns whether `want` was seen
- * and checks that the walk ends with the kernel's ENOENT in the default mode. */
+ * and checks that the walk ends with the kernel's ENOENT in 0.x's convention. */
 static int walk(int (*next)(__u32, __u32 *), __u32 want, __u32 *last)
 {
 	__u32 id = 0, prev;
@@ -397,6 +397,7 @@ int main(void)
 	int fds;
 
 	require_root();
+	h_use_0x_returns(); /* its -1 checks start before any 0.x-only call */
 	ensure_bpffs();
 	fds = h_count_fds();
 	test_pin();

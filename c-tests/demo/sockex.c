@@ -78,7 +78,9 @@ int main(void)
 	__u32 key, next;
 	__u64 count;
 	int have_key = 0, ok = 0;
-	while (bpf_map_get_next_key(map_fd, have_key ? &key : NULL, &next) != -1) {
+	/* `== 0`, not `!= -1`: this program calls no 0.x-only function, so libbpfrs
+	 * gives it libbpf 1.x's -errno returns (README, "Error convention"). */
+	while (bpf_map_get_next_key(map_fd, have_key ? &key : NULL, &next) == 0) {
 		have_key = 1;
 		key = next;
 		if (bpf_map_lookup_elem(map_fd, &key, &count) == 0 && count) {

@@ -47,8 +47,17 @@ static int h_passed, h_failed;
 		      (int)(want_errno));                                       \
 	} while (0)
 
-/* Checks a kernel refusal in both errno modes: -1 with errno by default (libbpf
- * 0.x), -errno once libbpf_set_strict_mode(LIBBPF_STRICT_ALL) is on. */
+/* The return convention is chosen by the program (README, "Error convention"):
+ * libbpf 1.x's -errno unless a 0.x-only function has been called or
+ * libbpf_set_strict_mode pinned it. A test written for libbpf 0.x's -1 that may
+ * check one before its first 0.x-only call starts with h_use_0x_returns(), which
+ * pins 0.x's convention as a 0.x-era program (libbpf 0.6-0.8) would. */
+#define h_use_0x_returns() libbpf_set_strict_mode(LIBBPF_STRICT_NONE)
+
+/* Checks a kernel refusal in both errno modes: -1 with errno in 0.x's convention
+ * (where the test is when it gets here: h_use_0x_returns, a 0.x-only call or an
+ * earlier CHECK_KERR), -errno once libbpf_set_strict_mode(LIBBPF_STRICT_ALL) is
+ * on; leaves 0.x's convention pinned. */
 #define CHECK_KERR(call, e)                                      \
 	do {                                                     \
 		CHECK_RET(call, -1, e);                          \
@@ -67,7 +76,7 @@ static int h_passed, h_failed;
 	} while (0)
 
 /* For checks run in a loop over both errno modes: h_set_mode(s) switches the
- * library to strict mode (s = 1) or back to the default (s = 0), and KERR(e) is
+ * library to strict mode (s = 1) or pins 0.x's convention (s = 0), and KERR(e) is
  * what a kernel refusal with errno e returns in the mode set. */
 static int h_strict __attribute__((unused));
 #define KERR(e) (h_strict ? -(e) : -1)

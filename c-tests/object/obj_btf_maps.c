@@ -3,7 +3,8 @@
  * (bpf_map_get_info_by_fd), the array-of-maps / hash-of-maps slots filled from
  * the __array(values, ...) initialisers with the inner maps' ids, the prog-array
  * slot holding the tail program's id, a test run that goes through the tail call
- * and the inner map, the ringbuf producer position, and no fd leak. */
+ * and the inner map, the ringbuf producer position, and no fd leak. Empty slots
+ * are checked against libbpf 0.x's -1, pinned first (h_use_0x_returns). */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <sys/mman.h>
@@ -163,6 +164,7 @@ int main(void)
 	int fds;
 
 	require_root();
+	h_use_0x_returns(); /* its -1 checks start before any 0.x-only call */
 	if (ot_init("obj_btf_maps") ||
 	    ot_build("obj_btf_maps.bpf.c", "btf_maps.o", "-g", path, sizeof(path))) {
 		CHECK(0, "could not build obj_btf_maps.bpf.c");

@@ -11,12 +11,26 @@
 
 /*
  * Return conventions (libbpf-api.md section 2):
- *  - Low-level bpf() wrappers returning int: on a failure the kernel reports,
- *    -1 with errno set (libbpf 0.x default), so `while (bpf_map_get_next_key(fd,
- *    &k, &n) != -1)` terminates; user-space argument checks return -errno (errno
- *    set too). After libbpf_set_strict_mode(LIBBPF_STRICT_DIRECT_ERRS or
- *    LIBBPF_STRICT_ALL), or with LIBBPFRS_STRICT=1 in the environment, every
- *    failure returns -errno (libbpf 1.x). errno is set on every failure.
+ *  - Low-level bpf() wrappers returning int: -errno with errno set (libbpf 1.x,
+ *    the default for programs built against these headers).
+ *  - A process switches to libbpf 0.x's convention on its first call of a
+ *    function only libbpf 0.x or samples/bpf's bpf_load.c had (each marked
+ *    "libbpf 0.x only" below, and all of bpf_load.h: bpf_create_map*,
+ *    bpf_load_program*, bpf_verify_program, the 4-argument bpf_prog_load,
+ *    bpf_prog_load_xattr, bpf_set_link_xdp_fd, load_bpf_file, ...): from then
+ *    on, a failure the kernel reports returns -1 with errno set, so
+ *    `while (bpf_map_get_next_key(fd, &k, &n) != -1)` terminates; user-space
+ *    argument checks still return -errno (errno set too). A debug message
+ *    names the call that switched.
+ *  - libbpf_set_strict_mode() pins the convention: LIBBPF_STRICT_DIRECT_ERRS or
+ *    LIBBPF_STRICT_ALL -errno, other flags -1. So do LIBBPFRS_STRICT=1 (-errno)
+ *    and LIBBPFRS_STRICT=0 (-1) in the environment, and loading the library
+ *    under the name libbpf.so.1 (-errno) or libbpf.so.0 (-1). Only an explicit
+ *    strict mode, LIBBPFRS_STRICT=1 or the libbpf.so.1 name make libbpf 1.x's
+ *    other strict behaviours (legacy SEC("maps") refused) apply.
+ *  - A 0.x program that calls no 0.x-only function but tests low-level results
+ *    against -1 needs libbpf_set_strict_mode(LIBBPF_STRICT_NONE) or
+ *    LIBBPFRS_STRICT=0.
  *  - Object-API int calls: a negative error code, errno set.
  *  - Pointer calls: NULL with errno set (never ERR_PTR).
  */
@@ -736,11 +750,17 @@ int bpf_map_create(enum bpf_map_type map_type, const char *map_name, __u32 key_s
 
 /**
  * `bpf_create_map` (LIBBPF_0.0.1, 0.x-only): an unnamed map.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 int bpf_create_map(enum bpf_map_type map_type, int key_size, int value_size, int max_entries, __u32 map_flags);
 
 /**
  * `bpf_create_map_name` (LIBBPF_0.0.1, 0.x-only).
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  *
  * # Safety
  * `name` is NULL or a C string.
@@ -750,6 +770,9 @@ int bpf_create_map_name(enum bpf_map_type map_type, const char *name, int key_si
 /**
  * `bpf_create_map_node` (LIBBPF_0.0.1, 0.x-only): `node >= 0` sets `BPF_F_NUMA_NODE`.
  *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
+ *
  * # Safety
  * `name` is NULL or a C string.
  */
@@ -757,6 +780,9 @@ int bpf_create_map_node(enum bpf_map_type map_type, const char *name, int key_si
 
 /**
  * `bpf_create_map_in_map_node` (LIBBPF_0.0.1, 0.x-only): value size forced to 4.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  *
  * # Safety
  * `name` is NULL or a C string.
@@ -766,6 +792,9 @@ int bpf_create_map_in_map_node(enum bpf_map_type map_type, const char *name, int
 /**
  * `bpf_create_map_in_map` (LIBBPF_0.0.1, 0.x-only): value size forced to 4.
  *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
+ *
  * # Safety
  * `name` is NULL or a C string.
  */
@@ -773,6 +802,9 @@ int bpf_create_map_in_map(enum bpf_map_type map_type, const char *name, int key_
 
 /**
  * `bpf_create_map_xattr` (LIBBPF_0.0.1, 0.x-only). NULL attr → -EINVAL.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  *
  * # Safety
  * `create_attr` is NULL or a valid `bpf_create_map_attr`.
@@ -1065,6 +1097,9 @@ int bpf_prog_load(enum bpf_prog_type prog_type, const char *prog_name, const cha
  * without a log level is retried at level 1 when a buffer is given). NULL attr, or
  * a buffer without a size (or the reverse) → `-EINVAL`; else as `bpf_prog_load`.
  *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
+ *
  * # Safety
  * `load_attr` is NULL or a valid `bpf_load_program_attr` whose pointers follow
  * `bpf_prog_load`'s contract; `log_buf` is NULL or `log_buf_sz` writable bytes.
@@ -1076,6 +1111,9 @@ int bpf_load_program_xattr(const struct bpf_load_program_attr *load_attr, char *
  * buffer is filled only if the load fails (one retry at log level 1).
  * A new fd or the LL failure value, as `bpf_load_program_xattr`.
  *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
+ *
  * # Safety
  * As `bpf_prog_load`; `log_buf` is NULL or `log_buf_sz` writable bytes.
  */
@@ -1086,6 +1124,9 @@ int bpf_load_program(enum bpf_prog_type prog_type, const struct bpf_insn *insns,
  * log as given (`log_level`, `log_buf`, `log_buf_sz`, no log retry), after
  * setting `log_buf[0] = 0`. A new fd or the LL failure value. A NULL `log_buf`
  * (which libbpf would dereference) → `-EINVAL`.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  *
  * # Safety
  * As `bpf_prog_load`; `log_buf` is NULL or `log_buf_sz` (≥ 1) writable bytes.
@@ -1110,6 +1151,9 @@ int bpf_prog_test_run_opts(int prog_fd, struct bpf_test_run_opts *opts);
  * `data` (`size` bytes), output unchecked in size. 0 or the LL failure value;
  * `*size_out`, `*retval`, `*duration` are written when non-NULL, whatever the result.
  *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
+ *
  * # Safety
  * Each out-pointer is NULL or writable; `data`/`data_out` as the kernel requires.
  */
@@ -1119,6 +1163,9 @@ int bpf_prog_test_run(int prog_fd, int repeat, void *data, __u32 size, void *dat
  * `bpf_prog_test_run_xattr` (LIBBPF_0.0.1, 0.x-only): as `bpf_prog_test_run_opts`
  * from the 0.x attr. NULL attr, or `data_size_out > 0` without `data_out` →
  * `-EINVAL`. The out-fields are written back into the attr whatever the result.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  *
  * # Safety
  * `test_attr` is NULL or a valid, writable `bpf_prog_test_run_attr`.
@@ -1145,6 +1192,9 @@ int bpf_prog_attach_opts(int prog_fd, int attachable_fd, enum bpf_attach_type ty
 /**
  * `bpf_prog_attach_xattr` (LIBBPF_0.0.7, 0.x-only): the earlier name of
  * `bpf_prog_attach_opts`, same arguments and results.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  *
  * # Safety
  * `opts` is NULL or a valid opts struct of `opts->sz` bytes.
@@ -1258,6 +1308,9 @@ int bpf_btf_load(const void *btf_data, size_t btf_size, const struct bpf_btf_loa
  * (level 1) is requested from the start, otherwise a failed load is retried with
  * it when a buffer is given. A new fd (≥ 3) or the LL failure value.
  *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
+ *
  * # Safety
  * `btf` and `log_buf` as the kernel requires.
  */
@@ -1298,12 +1351,18 @@ const void *btf_ext__get_raw_data(const struct btf_ext *btf_ext, __u32 *size);
 /**
  * `btf_ext__func_info_rec_size` (LIBBPF_0.0.2, removed in 1.0): the func_info
  * record size, 0 for an invalid pointer or no func_info.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 __u32 btf_ext__func_info_rec_size(const struct btf_ext *btf_ext);
 
 /**
  * `btf_ext__line_info_rec_size` (LIBBPF_0.0.2, removed in 1.0): the line_info
  * record size, 0 for an invalid pointer or no line_info.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 __u32 btf_ext__line_info_rec_size(const struct btf_ext *btf_ext);
 
@@ -1456,6 +1515,9 @@ __u32 btf__type_cnt(const struct btf *btf);
 
 /**
  * `btf__get_nr_types` (LIBBPF_0.0.2, deprecated): the number of types.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 __u32 btf__get_nr_types(const struct btf *btf);
 
@@ -1580,12 +1642,18 @@ int btf__load_into_kernel(struct btf *btf);
 
 /**
  * `btf__load` (LIBBPF_0.0.2, removed in 1.0): same as `btf__load_into_kernel`.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 int btf__load(struct btf *btf);
 
 /**
  * `btf__get_from_id` (LIBBPF_0.0.1, removed in 1.0): kernel BTF object `id` into
  * `*btf`. 0, or -errno (errno set; `*btf` untouched).
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  *
  * # Safety
  * `btf` is NULL or a writable `struct btf *`.
@@ -1970,8 +2038,9 @@ struct bpf_link *bpf_program__attach_usdt(const struct bpf_program *prog, int pi
 
 /**
  * `libbpf_set_strict_mode` (LIBBPF_0.5.0): stores the flags and returns 0.
- * `LIBBPF_STRICT_DIRECT_ERRS` (or `ALL`) makes low-level calls return `-errno`
- * (libbpf 1.x); `LIBBPF_STRICT_NONE` returns to the 0.x `-1` convention.
+ * Pins the low-level return convention, which later 0.x-only calls no longer
+ * change: `LIBBPF_STRICT_DIRECT_ERRS` (or `ALL`) `-errno` (libbpf 1.x), other
+ * flags (`LIBBPF_STRICT_NONE`) the 0.x `-1` with errno.
  */
 int libbpf_set_strict_mode(enum libbpf_strict_mode mode);
 
@@ -2094,6 +2163,9 @@ int bpf_map__set_max_entries(struct bpf_map *map, __u32 max_entries);
 
 /**
  * `bpf_map__resize` (LIBBPF_0.0.2, 0.x): HL; -EINVAL for 0, -EBUSY once created.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 int bpf_map__resize(struct bpf_map *map, __u32 max_entries);
 
@@ -2165,6 +2237,9 @@ bool bpf_map__is_internal(const struct bpf_map *map);
 
 /**
  * `bpf_map__is_offload_neutral` (LIBBPF_0.0.1, 0.x): a PERF_EVENT_ARRAY.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 bool bpf_map__is_offload_neutral(const struct bpf_map *map);
 
@@ -2253,12 +2328,18 @@ int bpf_map__unpin(struct bpf_map *map, const char *path);
 /**
  * `bpf_map__def` (LIBBPF_0.0.1, 0.x): the map's definition (type, key size,
  * value size, max entries, flags), NULL with errno for an invalid map.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 const struct bpf_map_def *bpf_map__def(const struct bpf_map *map);
 
 /**
  * `bpf_map__set_priv` (LIBBPF_0.0.1, 0.x): user data; the old destructor runs
  * first, the last one at close. HL.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  *
  * # Safety
  * `clear_priv` is NULL or a function safe to call with the handle and `priv_`.
@@ -2267,6 +2348,9 @@ int bpf_map__set_priv(struct bpf_map *map, void *priv_, MapClearPriv clear_priv)
 
 /**
  * `bpf_map__priv` (LIBBPF_0.0.1, 0.x): the user data (NULL if none/invalid).
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 void *bpf_map__priv(const struct bpf_map *map);
 
@@ -2377,6 +2461,9 @@ int bpf_xdp_query_id(int ifindex, int flags, __u32 *prog_id);
  * `bpf_set_link_xdp_fd` (LIBBPF_0.0.1, 0.x-only; `bpf_xdp_attach` in 1.x): sets
  * (`fd` ≥ 0) or removes (`fd` = -1) the XDP program of `ifindex`.
  * 0, or a negative errno (errno set).
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 int bpf_set_link_xdp_fd(int ifindex, int fd, __u32 flags);
 
@@ -2385,6 +2472,9 @@ int bpf_set_link_xdp_fd(int ifindex, int fd, __u32 flags);
  * when `opts` covers `old_fd`, `XDP_FLAGS_REPLACE` is added and `old_fd` is the
  * program expected to be attached (as libbpf 0.x, even when it is 0).
  * 0, or a negative errno (errno set).
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  *
  * # Safety
  * `opts` is NULL or a valid `bpf_xdp_set_link_opts` of `opts->sz` bytes.
@@ -2397,6 +2487,9 @@ int bpf_set_link_xdp_fd_opts(int ifindex, int fd, __u32 flags, const struct bpf_
  * (truncated, or zero-padded beyond it). `info_size` 0, unknown flags or more
  * than one mode flag give -EINVAL. 0, or a negative errno (errno set).
  *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
+ *
  * # Safety
  * `info` is NULL or `info_size` writable bytes.
  */
@@ -2406,6 +2499,9 @@ int bpf_get_link_xdp_info(int ifindex, struct xdp_link_info *info, size_t info_s
  * `bpf_get_link_xdp_id` (LIBBPF_0.0.2, 0.x-only; `bpf_xdp_query_id` in 1.x, whose
  * last two arguments are swapped): the XDP program id of `ifindex` for `flags`.
  * 0 with `*prog_id` set, or a negative errno (errno set; NULL `prog_id` -EINVAL).
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  *
  * # Safety
  * `prog_id` is NULL or writable.
@@ -2561,6 +2657,9 @@ struct bpf_map *bpf_object__prev_map(const struct bpf_object *obj, const struct 
 
 /**
  * `bpf_map__prev` (LIBBPF_0.0.1, 0.x-only): `prev_map` with swapped args.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 struct bpf_map *bpf_map__prev(const struct bpf_map *map, const struct bpf_object *obj);
 
@@ -2572,6 +2671,9 @@ struct bpf_program *bpf_object__next_program(const struct bpf_object *obj, struc
 
 /**
  * `bpf_program__next` (LIBBPF_0.0.1, 0.x-only): `next_program` with swapped args.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 struct bpf_program *bpf_program__next(struct bpf_program *prog, const struct bpf_object *obj);
 
@@ -2583,6 +2685,9 @@ struct bpf_map *bpf_object__next_map(const struct bpf_object *obj, const struct 
 
 /**
  * `bpf_map__next` (LIBBPF_0.0.1, 0.x-only): `next_map` with swapped args.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 struct bpf_map *bpf_map__next(const struct bpf_map *map, const struct bpf_object *obj);
 
@@ -2652,6 +2757,9 @@ __u32 bpf_map__max_entries(const struct bpf_map *map);
  * stays UNSPEC), -ENOENT without programs, loads, and stores the object and the
  * first program's fd. HL: 0 or -errno with errno set; out-params only on success.
  *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
+ *
  * # Safety
  * `file` is NULL or a C string; `pobj` and `prog_fd` are NULL or writable.
  */
@@ -2662,6 +2770,9 @@ int bpf_prog_load_deprecated(const char *file, enum bpf_prog_type prog_type, str
  * with the attr's expected attach type (used with `prog_type`), ifindex, log level
  * and extra prog flags. HL; -EINVAL for a NULL attr or file, -ENOENT when the file
  * cannot be opened or has no programs.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  *
  * # Safety
  * `attr` is NULL or a valid `bpf_prog_load_attr`; `pobj`, `prog_fd` NULL or writable.
@@ -2687,12 +2798,18 @@ int bpf_object__btf_fd(const struct bpf_object *obj);
 /**
  * `bpf_object__unload` (LIBBPF_0.0.1, 0.x): closes every map and program fd.
  * HL: -EINVAL for an invalid object.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 int bpf_object__unload(struct bpf_object *obj);
 
 /**
  * `bpf_object__find_program_by_title` (LIBBPF_0.0.1, 0.x): the first program
  * whose **section** name is `title`. N (NULL, errno ENOENT).
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  *
  * # Safety
  * `title` is NULL or a C string.
@@ -2702,11 +2819,17 @@ struct bpf_program *bpf_object__find_program_by_title(const struct bpf_object *o
 /**
  * `bpf_object__find_map_by_offset` (LIBBPF_0.0.1, 0.x): long a stub in libbpf;
  * NULL with errno EOPNOTSUPP (ENOTSUP).
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 struct bpf_map *bpf_object__find_map_by_offset(struct bpf_object *obj, size_t offset);
 
 /**
  * `bpf_object__open_buffer` (LIBBPF_0.0.1, 0.x): `open_mem` with an object name.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  *
  * # Safety
  * As `bpf_object__open_mem`; `name` is NULL or a C string.
@@ -2716,12 +2839,18 @@ struct bpf_object *bpf_object__open_buffer(const void *obj_buf, size_t obj_buf_s
 /**
  * `bpf_object__next` (LIBBPF_0.0.1, 0.x): the open object after `prev` (the
  * first for NULL) in creation order; NULL at the end.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 struct bpf_object *bpf_object__next(struct bpf_object *prev);
 
 /**
  * `bpf_object__set_priv` (LIBBPF_0.0.1, 0.x): user data; the old destructor runs
  * first, the last one at close. HL.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  *
  * # Safety
  * `clear_priv` is NULL or a function safe to call with the handle and `priv_`.
@@ -2730,6 +2859,9 @@ int bpf_object__set_priv(struct bpf_object *obj, void *priv_, ObjClearPriv clear
 
 /**
  * `bpf_object__priv` (LIBBPF_0.0.1, 0.x): the user data, NULL if none/invalid.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 void *bpf_object__priv(const struct bpf_object *obj);
 
@@ -2793,6 +2925,9 @@ struct perf_buffer *perf_buffer__new(int map_fd, size_t page_cnt, perf_buffer_sa
  * `perf_buffer__new_deprecated` (LIBBPF_0.6.0; the 0.0.4 3-argument
  * `perf_buffer__new`): `opts` is the 0.x `{sample_cb, lost_cb, ctx}` (no `sz`),
  * NULL meaning no callbacks. Returns as [`perf_buffer__new`].
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  *
  * # Safety
  * `opts` is NULL or points to the 24-byte 0.x struct.
@@ -2873,6 +3008,9 @@ void perf_buffer__free(struct perf_buffer *pb);
  * copied into `*copy_mem` (grown with `malloc`, `*copy_size` bytes; the caller
  * frees it). Returns the last callback result (CONT when the ring is empty) or
  * `LIBBPF_PERF_EVENT_ERROR`; errno is set on ERROR.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  *
  * # Safety
  * `mmap_mem` is a live perf mmap of `page_size + mmap_size` bytes; `copy_mem` and
@@ -2985,6 +3123,9 @@ size_t bpf_program__insn_cnt(const struct bpf_program *prog);
 
 /**
  * `bpf_program__size` (LIBBPF_0.0.6, 0.x): the size in bytes (insn_cnt × 8).
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 size_t bpf_program__size(const struct bpf_program *prog);
 
@@ -3000,6 +3141,9 @@ int bpf_program__set_insns(struct bpf_program *prog, struct bpf_insn *new_insns,
 /**
  * `bpf_program__title` (LIBBPF_0.0.1, 0.x): the section name; with `needs_copy`
  * a `malloc`ed copy the caller frees. NULL with errno on error.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 const char *bpf_program__title(const struct bpf_program *prog, bool needs_copy);
 
@@ -3101,6 +3245,9 @@ void bpf_program__set_ifindex(struct bpf_program *prog, __u32 ifindex);
 /**
  * `bpf_program__nth_fd` (LIBBPF_0.0.1, 0.x): instance `n`'s fd; a program has one
  * instance (n = 0) once loaded. HL: -EINVAL for another n or before load.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 int bpf_program__nth_fd(const struct bpf_program *prog, int n);
 
@@ -3129,12 +3276,18 @@ int bpf_program__unpin(struct bpf_program *prog, const char *path);
 /**
  * `bpf_program__prev` (LIBBPF_0.0.1, 0.x): the program before `prog` (the last
  * for NULL); NULL at the start.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 struct bpf_program *bpf_program__prev(struct bpf_program *prog, const struct bpf_object *obj);
 
 /**
  * `bpf_program__set_priv` (LIBBPF_0.0.1, 0.x): attaches user data; the previous
  * data's destructor runs first, and the last one runs at `bpf_object__close`. HL.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  *
  * # Safety
  * `clear_priv` is NULL or a function safe to call with the handle and `priv_`.
@@ -3143,149 +3296,230 @@ int bpf_program__set_priv(struct bpf_program *prog, void *priv_, ProgClearPriv c
 
 /**
  * `bpf_program__priv` (LIBBPF_0.0.1, 0.x): the user data (NULL if none/invalid).
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 void *bpf_program__priv(const struct bpf_program *prog);
 
 /**
  * `bpf_program__set_socket_filter` (LIBBPF_0.0.1, 0.x-only): sets the program type to
  * 1. HL; -EBUSY after load.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 int bpf_program__set_socket_filter(struct bpf_program *prog);
 
 /**
  * `bpf_program__is_socket_filter` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 1.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 bool bpf_program__is_socket_filter(const struct bpf_program *prog);
 
 /**
  * `bpf_program__set_kprobe` (LIBBPF_0.0.1, 0.x-only): sets the program type to
  * 2. HL; -EBUSY after load.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 int bpf_program__set_kprobe(struct bpf_program *prog);
 
 /**
  * `bpf_program__is_kprobe` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 2.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 bool bpf_program__is_kprobe(const struct bpf_program *prog);
 
 /**
  * `bpf_program__set_sched_cls` (LIBBPF_0.0.1, 0.x-only): sets the program type to
  * 3. HL; -EBUSY after load.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 int bpf_program__set_sched_cls(struct bpf_program *prog);
 
 /**
  * `bpf_program__is_sched_cls` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 3.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 bool bpf_program__is_sched_cls(const struct bpf_program *prog);
 
 /**
  * `bpf_program__set_sched_act` (LIBBPF_0.0.1, 0.x-only): sets the program type to
  * 4. HL; -EBUSY after load.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 int bpf_program__set_sched_act(struct bpf_program *prog);
 
 /**
  * `bpf_program__is_sched_act` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 4.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 bool bpf_program__is_sched_act(const struct bpf_program *prog);
 
 /**
  * `bpf_program__set_tracepoint` (LIBBPF_0.0.1, 0.x-only): sets the program type to
  * 5. HL; -EBUSY after load.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 int bpf_program__set_tracepoint(struct bpf_program *prog);
 
 /**
  * `bpf_program__is_tracepoint` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 5.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 bool bpf_program__is_tracepoint(const struct bpf_program *prog);
 
 /**
  * `bpf_program__set_xdp` (LIBBPF_0.0.1, 0.x-only): sets the program type to
  * 6. HL; -EBUSY after load.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 int bpf_program__set_xdp(struct bpf_program *prog);
 
 /**
  * `bpf_program__is_xdp` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 6.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 bool bpf_program__is_xdp(const struct bpf_program *prog);
 
 /**
  * `bpf_program__set_perf_event` (LIBBPF_0.0.1, 0.x-only): sets the program type to
  * 7. HL; -EBUSY after load.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 int bpf_program__set_perf_event(struct bpf_program *prog);
 
 /**
  * `bpf_program__is_perf_event` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 7.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 bool bpf_program__is_perf_event(const struct bpf_program *prog);
 
 /**
  * `bpf_program__set_raw_tracepoint` (LIBBPF_0.0.1, 0.x-only): sets the program type to
  * 17. HL; -EBUSY after load.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 int bpf_program__set_raw_tracepoint(struct bpf_program *prog);
 
 /**
  * `bpf_program__is_raw_tracepoint` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 17.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 bool bpf_program__is_raw_tracepoint(const struct bpf_program *prog);
 
 /**
  * `bpf_program__set_tracing` (LIBBPF_0.0.6, 0.x-only): sets the program type to
  * 26. HL; -EBUSY after load.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 int bpf_program__set_tracing(struct bpf_program *prog);
 
 /**
  * `bpf_program__is_tracing` (LIBBPF_0.0.6, 0.x-only): whether the program's type is 26.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 bool bpf_program__is_tracing(const struct bpf_program *prog);
 
 /**
  * `bpf_program__set_struct_ops` (LIBBPF_0.0.7, 0.x-only): sets the program type to
  * 27. HL; -EBUSY after load.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 int bpf_program__set_struct_ops(struct bpf_program *prog);
 
 /**
  * `bpf_program__is_struct_ops` (LIBBPF_0.0.7, 0.x-only): whether the program's type is 27.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 bool bpf_program__is_struct_ops(const struct bpf_program *prog);
 
 /**
  * `bpf_program__set_extension` (LIBBPF_0.0.7, 0.x-only): sets the program type to
  * 28. HL; -EBUSY after load.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 int bpf_program__set_extension(struct bpf_program *prog);
 
 /**
  * `bpf_program__is_extension` (LIBBPF_0.0.7, 0.x-only): whether the program's type is 28.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 bool bpf_program__is_extension(const struct bpf_program *prog);
 
 /**
  * `bpf_program__set_lsm` (LIBBPF_0.0.8, 0.x-only): sets the program type to
  * 29. HL; -EBUSY after load.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 int bpf_program__set_lsm(struct bpf_program *prog);
 
 /**
  * `bpf_program__is_lsm` (LIBBPF_0.0.8, 0.x-only): whether the program's type is 29.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 bool bpf_program__is_lsm(const struct bpf_program *prog);
 
 /**
  * `bpf_program__set_sk_lookup` (LIBBPF_0.1.0, 0.x-only): sets the program type to
  * 30. HL; -EBUSY after load.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 int bpf_program__set_sk_lookup(struct bpf_program *prog);
 
 /**
  * `bpf_program__is_sk_lookup` (LIBBPF_0.1.0, 0.x-only): whether the program's type is 30.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
  */
 bool bpf_program__is_sk_lookup(const struct bpf_program *prog);
 

@@ -5,8 +5,14 @@
 //! a panic is caught, reported with one WARN line naming the function, and turned
 //! into the export's failure value with errno `ENOTRECOVERABLE` (which `bpf()` never
 //! returns, so our bugs never pass for kernel refusals).
+//!
+//! An export that only libbpf 0.x or `samples/bpf/bpf_load.c` had wraps its usual
+//! body in [`legacy_api`] (`legacy_api("bpf_create_map", || ll("bpf_create_map", …))`),
+//! which moves the process to libbpf 0.x's return convention (see `errno`).
+//! `build.rs` fails unless exactly the exports of `abi/libbpf-0.x.tsv` and of
+//! `src/capi/legacy/` do so.
 
-use super::errno::{hl_fail, ll_fail, ll_sys_fail, ptr_fail};
+use super::errno::{hl_fail, legacy_api_called, ll_fail, ll_sys_fail, ptr_fail};
 use crate::error::Error;
 use std::ffi::c_int;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -35,6 +41,22 @@ fn caught(name: &'static str) -> Error {
 #[inline]
 fn run<T>(name: &'static str, f: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
     catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| Err(caught(name)))
+}
+
+/// A libbpf 0.x-only (or `bpf_load.h`) export: `f` (the export's body, itself a
+/// call of another kind, or a call of the 1.x export that does the work) runs
+/// after the first such call has switched LL returns to libbpf 0.x's convention
+/// (`errno::legacy_api_called`; a debug message names the call). Listed in
+/// `abi/libbpf-0.x.tsv` or in `src/capi/legacy/`: `build.rs` checks both ways.
+#[inline]
+pub fn legacy_api<T>(name: &'static str, f: impl FnOnce() -> T) -> T {
+    crate::log::install(&crate::capi::libbpf::print::SINK);
+    // The switch prints through the application's callback: a panic there must
+    // not unwind into C either (the switch itself is done by then).
+    if catch_unwind(|| legacy_api_called(name)).is_err() {
+        caught(name);
+    }
+    f()
 }
 
 /// A low-level (`bpf.h`) int call: the LL convention of `errno::ll_fail`.

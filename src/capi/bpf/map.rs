@@ -2,7 +2,7 @@
 //! operations, batches, freeze. Spec `libbpf-api.md` §1.0–§1.1, §4.2–§4.3.
 
 use crate::capi::arg;
-use crate::capi::boundary::ll;
+use crate::capi::boundary::{legacy_api, ll};
 use crate::capi::opts::{impl_opts, opts_in};
 use crate::capi::types::*;
 use crate::error::Error;
@@ -108,6 +108,9 @@ pub unsafe extern "C" fn bpf_map_create(
 }
 
 /// `bpf_create_map` (LIBBPF_0.0.1, 0.x-only): an unnamed map.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_create_map(
     map_type: bpf_map_type,
@@ -116,20 +119,25 @@ pub extern "C" fn bpf_create_map(
     max_entries: c_int,
     map_flags: __u32,
 ) -> c_int {
-    ll("bpf_create_map", || {
-        let mut p = MapCreate::new(
-            map_type,
-            None,
-            key_size as u32,
-            value_size as u32,
-            max_entries as u32,
-        );
-        p.map_flags = map_flags;
-        create(&p)
+    legacy_api("bpf_create_map", || {
+        ll("bpf_create_map", || {
+            let mut p = MapCreate::new(
+                map_type,
+                None,
+                key_size as u32,
+                value_size as u32,
+                max_entries as u32,
+            );
+            p.map_flags = map_flags;
+            create(&p)
+        })
     })
 }
 
 /// `bpf_create_map_name` (LIBBPF_0.0.1, 0.x-only).
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 ///
 /// # Safety
 /// `name` is NULL or a C string.
@@ -142,20 +150,25 @@ pub unsafe extern "C" fn bpf_create_map_name(
     max_entries: c_int,
     map_flags: __u32,
 ) -> c_int {
-    ll("bpf_create_map_name", || {
-        let mut p = MapCreate::new(
-            map_type,
-            name_bytes(name),
-            key_size as u32,
-            value_size as u32,
-            max_entries as u32,
-        );
-        p.map_flags = map_flags;
-        create(&p)
+    legacy_api("bpf_create_map_name", || {
+        ll("bpf_create_map_name", || {
+            let mut p = MapCreate::new(
+                map_type,
+                name_bytes(name),
+                key_size as u32,
+                value_size as u32,
+                max_entries as u32,
+            );
+            p.map_flags = map_flags;
+            create(&p)
+        })
     })
 }
 
 /// `bpf_create_map_node` (LIBBPF_0.0.1, 0.x-only): `node >= 0` sets `BPF_F_NUMA_NODE`.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 ///
 /// # Safety
 /// `name` is NULL or a C string.
@@ -169,20 +182,25 @@ pub unsafe extern "C" fn bpf_create_map_node(
     map_flags: __u32,
     node: c_int,
 ) -> c_int {
-    ll("bpf_create_map_node", || {
-        let mut p = MapCreate::new(
-            map_type,
-            name_bytes(name),
-            key_size as u32,
-            value_size as u32,
-            max_entries as u32,
-        );
-        p.map_flags = map_flags;
-        create(&p.numa(node))
+    legacy_api("bpf_create_map_node", || {
+        ll("bpf_create_map_node", || {
+            let mut p = MapCreate::new(
+                map_type,
+                name_bytes(name),
+                key_size as u32,
+                value_size as u32,
+                max_entries as u32,
+            );
+            p.map_flags = map_flags;
+            create(&p.numa(node))
+        })
     })
 }
 
 /// `bpf_create_map_in_map_node` (LIBBPF_0.0.1, 0.x-only): value size forced to 4.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 ///
 /// # Safety
 /// `name` is NULL or a C string.
@@ -196,21 +214,26 @@ pub unsafe extern "C" fn bpf_create_map_in_map_node(
     map_flags: __u32,
     node: c_int,
 ) -> c_int {
-    ll("bpf_create_map_in_map_node", || {
-        let mut p = MapCreate::new(
-            map_type,
-            name_bytes(name),
-            key_size as u32,
-            4,
-            max_entries as u32,
-        );
-        p.map_flags = map_flags;
-        p.inner_map_fd = inner_map_fd as u32;
-        create(&p.numa(node))
+    legacy_api("bpf_create_map_in_map_node", || {
+        ll("bpf_create_map_in_map_node", || {
+            let mut p = MapCreate::new(
+                map_type,
+                name_bytes(name),
+                key_size as u32,
+                4,
+                max_entries as u32,
+            );
+            p.map_flags = map_flags;
+            p.inner_map_fd = inner_map_fd as u32;
+            create(&p.numa(node))
+        })
     })
 }
 
 /// `bpf_create_map_in_map` (LIBBPF_0.0.1, 0.x-only): value size forced to 4.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 ///
 /// # Safety
 /// `name` is NULL or a C string.
@@ -223,48 +246,55 @@ pub unsafe extern "C" fn bpf_create_map_in_map(
     max_entries: c_int,
     map_flags: __u32,
 ) -> c_int {
-    ll("bpf_create_map_in_map", || {
-        let mut p = MapCreate::new(
-            map_type,
-            name_bytes(name),
-            key_size as u32,
-            4,
-            max_entries as u32,
-        );
-        p.map_flags = map_flags;
-        p.inner_map_fd = inner_map_fd as u32;
-        create(&p)
+    legacy_api("bpf_create_map_in_map", || {
+        ll("bpf_create_map_in_map", || {
+            let mut p = MapCreate::new(
+                map_type,
+                name_bytes(name),
+                key_size as u32,
+                4,
+                max_entries as u32,
+            );
+            p.map_flags = map_flags;
+            p.inner_map_fd = inner_map_fd as u32;
+            create(&p)
+        })
     })
 }
 
 /// `bpf_create_map_xattr` (LIBBPF_0.0.1, 0.x-only). NULL attr → -EINVAL.
 ///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
+///
 /// # Safety
 /// `create_attr` is NULL or a valid `bpf_create_map_attr`.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_create_map_xattr(create_attr: *const bpf_create_map_attr) -> c_int {
-    ll("bpf_create_map_xattr", || {
-        // SAFETY: NULL or a caller's struct, per the contract.
-        let a = unsafe { arg::read(create_attr, "create_attr is NULL") }?;
-        let mut p = MapCreate::new(
-            a.map_type,
-            name_bytes(a.name),
-            a.key_size,
-            a.value_size,
-            a.max_entries,
-        );
-        p.map_flags = a.map_flags;
-        p.numa_node = a.numa_node;
-        p.btf_fd = a.btf_fd;
-        p.btf_key_type_id = a.btf_key_type_id;
-        p.btf_value_type_id = a.btf_value_type_id;
-        p.map_ifindex = a.map_ifindex;
-        if a.map_type == BPF_MAP_TYPE_STRUCT_OPS {
-            p.btf_vmlinux_value_type_id = a.inner_map_fd;
-        } else {
-            p.inner_map_fd = a.inner_map_fd;
-        }
-        create(&p)
+    legacy_api("bpf_create_map_xattr", || {
+        ll("bpf_create_map_xattr", || {
+            // SAFETY: NULL or a caller's struct, per the contract.
+            let a = unsafe { arg::read(create_attr, "create_attr is NULL") }?;
+            let mut p = MapCreate::new(
+                a.map_type,
+                name_bytes(a.name),
+                a.key_size,
+                a.value_size,
+                a.max_entries,
+            );
+            p.map_flags = a.map_flags;
+            p.numa_node = a.numa_node;
+            p.btf_fd = a.btf_fd;
+            p.btf_key_type_id = a.btf_key_type_id;
+            p.btf_value_type_id = a.btf_value_type_id;
+            p.map_ifindex = a.map_ifindex;
+            if a.map_type == BPF_MAP_TYPE_STRUCT_OPS {
+                p.btf_vmlinux_value_type_id = a.inner_map_fd;
+            } else {
+                p.inner_map_fd = a.inner_map_fd;
+            }
+            create(&p)
+        })
     })
 }
 

@@ -9,7 +9,7 @@
 //! excluded from the header, spell the same bytes with named padding.
 
 use crate::capi::arg;
-use crate::capi::boundary::ll;
+use crate::capi::boundary::{legacy_api, ll};
 use crate::capi::opts::{impl_opts, opts_in, opts_out};
 use crate::capi::types::*;
 use crate::error::Error;
@@ -407,6 +407,9 @@ unsafe fn legacy_load(
 /// without a log level is retried at level 1 when a buffer is given). NULL attr, or
 /// a buffer without a size (or the reverse) → `-EINVAL`; else as `bpf_prog_load`.
 ///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
+///
 /// # Safety
 /// `load_attr` is NULL or a valid `bpf_load_program_attr` whose pointers follow
 /// `bpf_prog_load`'s contract; `log_buf` is NULL or `log_buf_sz` writable bytes.
@@ -416,21 +419,26 @@ pub unsafe extern "C" fn bpf_load_program_xattr(
     log_buf: *mut c_char,
     log_buf_sz: usize,
 ) -> c_int {
-    ll("bpf_load_program_xattr", || {
-        // SAFETY: NULL or a caller's struct, per the contract.
-        let a = unsafe { arg::read(load_attr, "load_attr is NULL") }?;
-        if log_buf.is_null() != (log_buf_sz == 0) {
-            return Err(Error::inval("log_buf and log_buf_sz must be set together"));
-        }
-        // SAFETY: forwarded contract.
-        let p = unsafe { legacy_load(&a, log_buf, log_buf_sz) };
-        Ok(fd_out(sys::prog::prog_load(&p)?))
+    legacy_api("bpf_load_program_xattr", || {
+        ll("bpf_load_program_xattr", || {
+            // SAFETY: NULL or a caller's struct, per the contract.
+            let a = unsafe { arg::read(load_attr, "load_attr is NULL") }?;
+            if log_buf.is_null() != (log_buf_sz == 0) {
+                return Err(Error::inval("log_buf and log_buf_sz must be set together"));
+            }
+            // SAFETY: forwarded contract.
+            let p = unsafe { legacy_load(&a, log_buf, log_buf_sz) };
+            Ok(fd_out(sys::prog::prog_load(&p)?))
+        })
     })
 }
 
 /// `bpf_load_program` (LIBBPF_0.0.1, 0.x-only): loads an unnamed program; the log
 /// buffer is filled only if the load fails (one retry at log level 1).
 /// A new fd or the LL failure value, as `bpf_load_program_xattr`.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 ///
 /// # Safety
 /// As `bpf_prog_load`; `log_buf` is NULL or `log_buf_sz` writable bytes.
@@ -444,32 +452,34 @@ pub unsafe extern "C" fn bpf_load_program(
     log_buf: *mut c_char,
     log_buf_sz: usize,
 ) -> c_int {
-    ll("bpf_load_program", || {
-        if log_buf.is_null() != (log_buf_sz == 0) {
-            return Err(Error::inval("log_buf and log_buf_sz must be set together"));
-        }
-        let a = bpf_load_program_attr {
-            prog_type,
-            expected_attach_type: 0,
-            name: std::ptr::null(),
-            insns,
-            insns_cnt,
-            license,
-            kern_version,
-            prog_ifindex: 0,
-            prog_btf_fd: 0,
-            func_info_rec_size: 0,
-            func_info: std::ptr::null(),
-            func_info_cnt: 0,
-            line_info_rec_size: 0,
-            line_info: std::ptr::null(),
-            line_info_cnt: 0,
-            log_level: 0,
-            prog_flags: 0,
-        };
-        // SAFETY: no BTF arrays; the rest is forwarded contract.
-        let p = unsafe { legacy_load(&a, log_buf, log_buf_sz) };
-        Ok(fd_out(sys::prog::prog_load(&p)?))
+    legacy_api("bpf_load_program", || {
+        ll("bpf_load_program", || {
+            if log_buf.is_null() != (log_buf_sz == 0) {
+                return Err(Error::inval("log_buf and log_buf_sz must be set together"));
+            }
+            let a = bpf_load_program_attr {
+                prog_type,
+                expected_attach_type: 0,
+                name: std::ptr::null(),
+                insns,
+                insns_cnt,
+                license,
+                kern_version,
+                prog_ifindex: 0,
+                prog_btf_fd: 0,
+                func_info_rec_size: 0,
+                func_info: std::ptr::null(),
+                func_info_cnt: 0,
+                line_info_rec_size: 0,
+                line_info: std::ptr::null(),
+                line_info_cnt: 0,
+                log_level: 0,
+                prog_flags: 0,
+            };
+            // SAFETY: no BTF arrays; the rest is forwarded contract.
+            let p = unsafe { legacy_load(&a, log_buf, log_buf_sz) };
+            Ok(fd_out(sys::prog::prog_load(&p)?))
+        })
     })
 }
 
@@ -477,6 +487,9 @@ pub unsafe extern "C" fn bpf_load_program(
 /// log as given (`log_level`, `log_buf`, `log_buf_sz`, no log retry), after
 /// setting `log_buf[0] = 0`. A new fd or the LL failure value. A NULL `log_buf`
 /// (which libbpf would dereference) → `-EINVAL`.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 ///
 /// # Safety
 /// As `bpf_prog_load`; `log_buf` is NULL or `log_buf_sz` (≥ 1) writable bytes.
@@ -492,27 +505,29 @@ pub unsafe extern "C" fn bpf_verify_program(
     log_buf_sz: usize,
     log_level: c_int,
 ) -> c_int {
-    ll("bpf_verify_program", || {
-        if log_buf.is_null() {
-            return Err(Error::inval("bpf_verify_program: log_buf is NULL"));
-        }
-        // SAFETY: non-NULL; libbpf writes this byte too, so the caller's buffer has room for it.
-        unsafe { arg::write(log_buf, 0) };
-        let p = ProgLoad {
-            prog_type,
-            insns: arg::uptr(insns),
-            insn_cnt: insns_cnt,
-            license: arg::uptr(license),
-            kern_version,
-            prog_flags,
-            log: Log {
-                buf: arg::uptr(log_buf),
-                size: log_buf_sz as u32,
-                level: log_level as u32,
-            },
-            ..ProgLoad::default()
-        };
-        Ok(fd_out(sys::prog::prog_load_plain(&p)?))
+    legacy_api("bpf_verify_program", || {
+        ll("bpf_verify_program", || {
+            if log_buf.is_null() {
+                return Err(Error::inval("bpf_verify_program: log_buf is NULL"));
+            }
+            // SAFETY: non-NULL; libbpf writes this byte too, so the caller's buffer has room for it.
+            unsafe { arg::write(log_buf, 0) };
+            let p = ProgLoad {
+                prog_type,
+                insns: arg::uptr(insns),
+                insn_cnt: insns_cnt,
+                license: arg::uptr(license),
+                kern_version,
+                prog_flags,
+                log: Log {
+                    buf: arg::uptr(log_buf),
+                    size: log_buf_sz as u32,
+                    level: log_level as u32,
+                },
+                ..ProgLoad::default()
+            };
+            Ok(fd_out(sys::prog::prog_load_plain(&p)?))
+        })
     })
 }
 
@@ -562,6 +577,9 @@ pub unsafe extern "C" fn bpf_prog_test_run_opts(
 /// `data` (`size` bytes), output unchecked in size. 0 or the LL failure value;
 /// `*size_out`, `*retval`, `*duration` are written when non-NULL, whatever the result.
 ///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
+///
 /// # Safety
 /// Each out-pointer is NULL or writable; `data`/`data_out` as the kernel requires.
 #[no_mangle]
@@ -575,23 +593,25 @@ pub unsafe extern "C" fn bpf_prog_test_run(
     retval: *mut __u32,
     duration: *mut __u32,
 ) -> c_int {
-    ll("bpf_prog_test_run", || {
-        let t = TestRun {
-            data_in: arg::uptr(data),
-            data_out: arg::uptr(data_out),
-            data_size_in: size,
-            repeat: repeat as u32,
-            ..TestRun::default()
-        };
-        let (r, out) = sys::test_run::prog_test_run(prog_fd, &t);
-        // SAFETY: each pointer is NULL or writable per the contract.
-        unsafe {
-            arg::write(size_out, out.data_size_out);
-            arg::write(retval, out.retval);
-            arg::write(duration, out.duration);
-        }
-        r?;
-        Ok(0)
+    legacy_api("bpf_prog_test_run", || {
+        ll("bpf_prog_test_run", || {
+            let t = TestRun {
+                data_in: arg::uptr(data),
+                data_out: arg::uptr(data_out),
+                data_size_in: size,
+                repeat: repeat as u32,
+                ..TestRun::default()
+            };
+            let (r, out) = sys::test_run::prog_test_run(prog_fd, &t);
+            // SAFETY: each pointer is NULL or writable per the contract.
+            unsafe {
+                arg::write(size_out, out.data_size_out);
+                arg::write(retval, out.retval);
+                arg::write(duration, out.duration);
+            }
+            r?;
+            Ok(0)
+        })
     })
 }
 
@@ -599,42 +619,47 @@ pub unsafe extern "C" fn bpf_prog_test_run(
 /// from the 0.x attr. NULL attr, or `data_size_out > 0` without `data_out` →
 /// `-EINVAL`. The out-fields are written back into the attr whatever the result.
 ///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
+///
 /// # Safety
 /// `test_attr` is NULL or a valid, writable `bpf_prog_test_run_attr`.
 #[no_mangle]
 pub unsafe extern "C" fn bpf_prog_test_run_xattr(test_attr: *mut bpf_prog_test_run_attr) -> c_int {
-    ll("bpf_prog_test_run_xattr", || {
-        // SAFETY: NULL or a caller's struct, per the contract.
-        let a = unsafe {
-            arg::read(
-                test_attr as *const bpf_prog_test_run_attr,
-                "test_attr is NULL",
-            )
-        }?;
-        let t = TestRun {
-            data_in: arg::uptr(a.data_in),
-            data_out: arg::uptr(a.data_out),
-            data_size_in: a.data_size_in,
-            data_size_out: a.data_size_out,
-            ctx_in: arg::uptr(a.ctx_in),
-            ctx_out: arg::uptr(a.ctx_out),
-            ctx_size_in: a.ctx_size_in,
-            ctx_size_out: a.ctx_size_out,
-            repeat: a.repeat as u32,
-            ..TestRun::default()
-        };
-        t.check_out_buffer()?;
-        let (r, out) = sys::test_run::prog_test_run(a.prog_fd, &t);
-        // SAFETY: `test_attr` is non-NULL (read above) and writable per the contract.
-        unsafe {
-            let p = test_attr;
-            std::ptr::addr_of_mut!((*p).data_size_out).write_unaligned(out.data_size_out);
-            std::ptr::addr_of_mut!((*p).ctx_size_out).write_unaligned(out.ctx_size_out);
-            std::ptr::addr_of_mut!((*p).retval).write_unaligned(out.retval);
-            std::ptr::addr_of_mut!((*p).duration).write_unaligned(out.duration);
-        }
-        r?;
-        Ok(0)
+    legacy_api("bpf_prog_test_run_xattr", || {
+        ll("bpf_prog_test_run_xattr", || {
+            // SAFETY: NULL or a caller's struct, per the contract.
+            let a = unsafe {
+                arg::read(
+                    test_attr as *const bpf_prog_test_run_attr,
+                    "test_attr is NULL",
+                )
+            }?;
+            let t = TestRun {
+                data_in: arg::uptr(a.data_in),
+                data_out: arg::uptr(a.data_out),
+                data_size_in: a.data_size_in,
+                data_size_out: a.data_size_out,
+                ctx_in: arg::uptr(a.ctx_in),
+                ctx_out: arg::uptr(a.ctx_out),
+                ctx_size_in: a.ctx_size_in,
+                ctx_size_out: a.ctx_size_out,
+                repeat: a.repeat as u32,
+                ..TestRun::default()
+            };
+            t.check_out_buffer()?;
+            let (r, out) = sys::test_run::prog_test_run(a.prog_fd, &t);
+            // SAFETY: `test_attr` is non-NULL (read above) and writable per the contract.
+            unsafe {
+                let p = test_attr;
+                std::ptr::addr_of_mut!((*p).data_size_out).write_unaligned(out.data_size_out);
+                std::ptr::addr_of_mut!((*p).ctx_size_out).write_unaligned(out.ctx_size_out);
+                std::ptr::addr_of_mut!((*p).retval).write_unaligned(out.retval);
+                std::ptr::addr_of_mut!((*p).duration).write_unaligned(out.duration);
+            }
+            r?;
+            Ok(0)
+        })
     })
 }
 
@@ -690,6 +715,9 @@ pub unsafe extern "C" fn bpf_prog_attach_opts(
 /// `bpf_prog_attach_xattr` (LIBBPF_0.0.7, 0.x-only): the earlier name of
 /// `bpf_prog_attach_opts`, same arguments and results.
 ///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
+///
 /// # Safety
 /// `opts` is NULL or a valid opts struct of `opts->sz` bytes.
 #[no_mangle]
@@ -699,9 +727,11 @@ pub unsafe extern "C" fn bpf_prog_attach_xattr(
     r#type: bpf_attach_type,
     opts: *const bpf_prog_attach_opts,
 ) -> c_int {
-    // SAFETY: forwarded contract.
-    ll("bpf_prog_attach_xattr", || unsafe {
-        attach_opts(prog_fd, attachable_fd, r#type, opts)
+    legacy_api("bpf_prog_attach_xattr", || {
+        // SAFETY: forwarded contract.
+        ll("bpf_prog_attach_xattr", || unsafe {
+            attach_opts(prog_fd, attachable_fd, r#type, opts)
+        })
     })
 }
 
@@ -940,6 +970,9 @@ pub unsafe extern "C" fn bpf_btf_load(
 /// (level 1) is requested from the start, otherwise a failed load is retried with
 /// it when a buffer is given. A new fd (≥ 3) or the LL failure value.
 ///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
+///
 /// # Safety
 /// `btf` and `log_buf` as the kernel requires.
 #[no_mangle]
@@ -950,13 +983,15 @@ pub unsafe extern "C" fn bpf_load_btf(
     log_buf_size: __u32,
     do_log: bool,
 ) -> c_int {
-    ll("bpf_load_btf", || {
-        Ok(fd_out(sys::btf::btf_load_legacy(
-            arg::uptr(btf),
-            btf_size,
-            arg::uptr(log_buf),
-            log_buf_size,
-            do_log,
-        )?))
+    legacy_api("bpf_load_btf", || {
+        ll("bpf_load_btf", || {
+            Ok(fd_out(sys::btf::btf_load_legacy(
+                arg::uptr(btf),
+                btf_size,
+                arg::uptr(log_buf),
+                log_buf_size,
+                do_log,
+            )?))
+        })
     })
 }

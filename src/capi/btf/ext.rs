@@ -8,7 +8,7 @@
 
 use crate::btf::BtfExt;
 use crate::capi::arg;
-use crate::capi::boundary::{ptr, value};
+use crate::capi::boundary::{legacy_api, ptr, value};
 use crate::capi::btf::handle::blob;
 use crate::capi::registry::Registry;
 use crate::capi::types::*;
@@ -80,18 +80,28 @@ pub unsafe extern "C" fn btf_ext__get_raw_data(
 
 /// `btf_ext__func_info_rec_size` (LIBBPF_0.0.2, removed in 1.0): the func_info
 /// record size, 0 for an invalid pointer or no func_info.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn btf_ext__func_info_rec_size(btf_ext: *const btf_ext) -> __u32 {
-    value("btf_ext__func_info_rec_size", 0, || {
-        EXTS.get(btf_ext).map_or(0, |e| e.func_info_rec_size())
+    legacy_api("btf_ext__func_info_rec_size", || {
+        value("btf_ext__func_info_rec_size", 0, || {
+            EXTS.get(btf_ext).map_or(0, |e| e.func_info_rec_size())
+        })
     })
 }
 
 /// `btf_ext__line_info_rec_size` (LIBBPF_0.0.2, removed in 1.0): the line_info
 /// record size, 0 for an invalid pointer or no line_info.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn btf_ext__line_info_rec_size(btf_ext: *const btf_ext) -> __u32 {
-    value("btf_ext__line_info_rec_size", 0, || {
-        EXTS.get(btf_ext).map_or(0, |e| e.line_info_rec_size())
+    legacy_api("btf_ext__line_info_rec_size", || {
+        value("btf_ext__line_info_rec_size", 0, || {
+            EXTS.get(btf_ext).map_or(0, |e| e.line_info_rec_size())
+        })
     })
 }

@@ -21,7 +21,7 @@
 
 use crate::btf::{Btf, Checks, FileKind};
 use crate::capi::arg;
-use crate::capi::boundary::{hl, ptr, value};
+use crate::capi::boundary::{hl, legacy_api, ptr, value};
 use crate::capi::btf::ext::register_ext;
 use crate::capi::errno::{hl_fail, ptr_fail};
 use crate::capi::libbpf::object::{obj_mut, obj_ref};
@@ -488,9 +488,12 @@ pub extern "C" fn btf__type_cnt(btf: *const btf) -> __u32 {
 }
 
 /// `btf__get_nr_types` (LIBBPF_0.0.2, deprecated): the number of types.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn btf__get_nr_types(btf: *const btf) -> __u32 {
-    btf__type_cnt(btf).saturating_sub(1)
+    legacy_api("btf__get_nr_types", || btf__type_cnt(btf).saturating_sub(1))
 }
 
 /// `btf__type_by_id` (LIBBPF_0.0.1): the raw `struct btf_type` of `id` (0 is
@@ -796,28 +799,36 @@ pub extern "C" fn btf__load_into_kernel(btf: *mut btf) -> c_int {
 // 0.x names (removed in 1.0), for programs built against libbpf 0.x.
 
 /// `btf__load` (LIBBPF_0.0.2, removed in 1.0): same as `btf__load_into_kernel`.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn btf__load(btf: *mut btf) -> c_int {
-    btf__load_into_kernel(btf)
+    legacy_api("btf__load", || btf__load_into_kernel(btf))
 }
 
 /// `btf__get_from_id` (LIBBPF_0.0.1, removed in 1.0): kernel BTF object `id` into
 /// `*btf`. 0, or -errno (errno set; `*btf` untouched).
 ///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
+///
 /// # Safety
 /// `btf` is NULL or a writable `struct btf *`.
 #[no_mangle]
 pub unsafe extern "C" fn btf__get_from_id(id: __u32, btf: *mut *mut btf) -> c_int {
-    hl("btf__get_from_id", || {
-        if btf.is_null() {
-            return Err(Error::Inval("btf is NULL"));
-        }
-        let p = btf__load_from_kernel_by_id(id);
-        if p.is_null() {
-            return Ok(crate::capi::errno::pass_errno());
-        }
-        // SAFETY: non-NULL and writable (caller contract).
-        unsafe { arg::write(btf, p) };
-        Ok(0)
+    legacy_api("btf__get_from_id", || {
+        hl("btf__get_from_id", || {
+            if btf.is_null() {
+                return Err(Error::Inval("btf is NULL"));
+            }
+            let p = btf__load_from_kernel_by_id(id);
+            if p.is_null() {
+                return Ok(crate::capi::errno::pass_errno());
+            }
+            // SAFETY: non-NULL and writable (caller contract).
+            unsafe { arg::write(btf, p) };
+            Ok(0)
+        })
     })
 }

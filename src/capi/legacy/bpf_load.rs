@@ -15,7 +15,7 @@
 //! [`log_buf_size`]). Like bpf_load.c, the loader is not thread-safe.
 #![allow(non_upper_case_globals)] // C symbol names, exactly as bpf_load.c spells them
 
-use crate::capi::boundary::{ptr, value};
+use crate::capi::boundary::{legacy_api, ptr, value};
 use crate::capi::errno::fail_with;
 use crate::capi::types::__u32;
 use crate::error::Error;
@@ -491,6 +491,9 @@ fn do_load(path: *const c_char, fixup: fixup_map_cb) -> c_int {
 /// error (the verifier log is then in `bpf_log_buf`). Diagnostics go to stdout;
 /// errno is left as the failing call set it.
 ///
+/// From `bpf_load.h`: the first call switches the process to libbpf 0.x returns
+/// (`-1` and errno for kernel refusals; see the header's preamble).
+///
 /// # Safety
 /// `path` is NULL or a NUL-terminated string. Not thread-safe (bpf_load.c isn't).
 ///
@@ -500,7 +503,9 @@ fn do_load(path: *const c_char, fixup: fixup_map_cb) -> c_int {
     export_name = "load_bpf_file"
 )]
 pub unsafe extern "C" fn load_bpf_file(path: *mut c_char) -> c_int {
-    value("load_bpf_file", 1, || do_load(path, None))
+    legacy_api("load_bpf_file", || {
+        value("load_bpf_file", 1, || do_load(path, None))
+    })
 }
 
 /// `load_bpf_file_fixup_map` (bpf_load.c v4.12+): as `load_bpf_file`, calling
@@ -508,6 +513,9 @@ pub unsafe extern "C" fn load_bpf_file(path: *mut c_char) -> c_int {
 /// `map_data[i].fd` to an existing map makes the loader reuse it.
 ///
 /// Returns as `load_bpf_file`.
+///
+/// From `bpf_load.h`: the first call switches the process to libbpf 0.x returns
+/// (`-1` and errno for kernel refusals; see the header's preamble).
 ///
 /// # Safety
 /// As `load_bpf_file`; `fixup_map` is NULL or a valid callback.
@@ -521,11 +529,16 @@ pub unsafe extern "C" fn load_bpf_file_fixup_map(
     path: *const c_char,
     fixup_map: fixup_map_cb,
 ) -> c_int {
-    value("load_bpf_file_fixup_map", 1, || do_load(path, fixup_map))
+    legacy_api("load_bpf_file_fixup_map", || {
+        value("load_bpf_file_fixup_map", 1, || do_load(path, fixup_map))
+    })
 }
 
 /// `read_trace_pipe` (bpf_load.c ≤ v5.8): copies the tracing `trace_pipe` to
 /// stdout with `puts`, forever; returns at once if it cannot be opened.
+///
+/// From `bpf_load.h`: the first call switches the process to libbpf 0.x returns
+/// (`-1` and errno for kernel refusals; see the header's preamble).
 ///
 /// # Safety
 /// None beyond writing to the C `stdout`.
@@ -536,30 +549,32 @@ pub unsafe extern "C" fn load_bpf_file_fixup_map(
     export_name = "read_trace_pipe"
 )]
 pub extern "C" fn read_trace_pipe() {
-    value("read_trace_pipe", (), || {
-        let Ok(mut f) = std::fs::File::open(legacy::trace_pipe_path()) else {
-            return;
-        };
-        let mut buf = vec![0u8; 4096];
-        loop {
-            match f.read(&mut buf[..4095]) {
-                Ok(n) if n > 0 => {
-                    let line = CString::new(
-                        buf[..n]
-                            .iter()
-                            .copied()
-                            .filter(|&b| b != 0)
-                            .collect::<Vec<u8>>(),
-                    )
-                    .unwrap_or_default();
-                    // SAFETY: `line` is a NUL-terminated string.
-                    unsafe { libc::puts(line.as_ptr()) };
+    legacy_api("read_trace_pipe", || {
+        value("read_trace_pipe", (), || {
+            let Ok(mut f) = std::fs::File::open(legacy::trace_pipe_path()) else {
+                return;
+            };
+            let mut buf = vec![0u8; 4096];
+            loop {
+                match f.read(&mut buf[..4095]) {
+                    Ok(n) if n > 0 => {
+                        let line = CString::new(
+                            buf[..n]
+                                .iter()
+                                .copied()
+                                .filter(|&b| b != 0)
+                                .collect::<Vec<u8>>(),
+                        )
+                        .unwrap_or_default();
+                        // SAFETY: `line` is a NUL-terminated string.
+                        unsafe { libc::puts(line.as_ptr()) };
+                    }
+                    Ok(_) => {}
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(_) => return,
                 }
-                Ok(_) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(_) => return,
             }
-        }
+        })
     })
 }
 
@@ -568,6 +583,9 @@ pub extern "C" fn read_trace_pipe() {
 /// rtnetlink (`fd == -1` detaches), with `XDP_FLAGS_*` `flags`.
 ///
 /// Returns 0, or -1 with errno set and a message on stdout.
+///
+/// From `bpf_load.h`: the first call switches the process to libbpf 0.x returns
+/// (`-1` and errno for kernel refusals; see the header's preamble).
 ///
 /// # Safety
 /// None (integers only).
@@ -578,23 +596,28 @@ pub extern "C" fn read_trace_pipe() {
     export_name = "set_link_xdp_fd"
 )]
 pub extern "C" fn set_link_xdp_fd(ifindex: c_int, fd: c_int, flags: __u32) -> c_int {
-    value(
-        "set_link_xdp_fd",
-        -1,
-        || match legacy::xdp::set_link_xdp_fd(ifindex, fd, flags) {
-            Ok(()) => 0,
-            Err(e) => {
-                Globals::printf(&e.msg);
-                fail_with(-1, e.errno)
-            }
-        },
-    )
+    legacy_api("set_link_xdp_fd", || {
+        value(
+            "set_link_xdp_fd",
+            -1,
+            || match legacy::xdp::set_link_xdp_fd(ifindex, fd, flags) {
+                Ok(()) => 0,
+                Err(e) => {
+                    Globals::printf(&e.msg);
+                    fail_with(-1, e.errno)
+                }
+            },
+        )
+    })
 }
 
 /// `load_kallsyms` (bpf_load.c v4.10–v4.17, then trace_helpers): reads
 /// `/proc/kallsyms` into a table sorted by address for `ksym_search`.
 ///
 /// Returns 0, or `-ENOENT` when the file cannot be opened.
+///
+/// From `bpf_load.h`: the first call switches the process to libbpf 0.x returns
+/// (`-1` and errno for kernel refusals; see the header's preamble).
 ///
 /// # Safety
 /// None.
@@ -605,35 +628,40 @@ pub extern "C" fn set_link_xdp_fd(ifindex: c_int, fd: c_int, flags: __u32) -> c_
     export_name = "load_kallsyms"
 )]
 pub extern "C" fn load_kallsyms() -> c_int {
-    value("load_kallsyms", -libc::ENOENT, || {
-        let Ok(syms) = ksyms::load() else {
-            return -libc::ENOENT;
-        };
-        let names: Vec<CString> = syms
-            .iter()
-            .map(|(_, n)| CString::new(n.as_bytes()).unwrap_or_default())
-            .collect();
-        let table: Vec<ksym> = syms
-            .iter()
-            .zip(&names)
-            .map(|((a, _), n)| ksym {
-                addr: *a as c_long,
-                name: n.as_ptr() as *mut c_char,
-            })
-            .collect();
-        match KSYMS.lock() {
-            Ok(mut t) => {
-                t.0.push((table, names));
-                0
+    legacy_api("load_kallsyms", || {
+        value("load_kallsyms", -libc::ENOENT, || {
+            let Ok(syms) = ksyms::load() else {
+                return -libc::ENOENT;
+            };
+            let names: Vec<CString> = syms
+                .iter()
+                .map(|(_, n)| CString::new(n.as_bytes()).unwrap_or_default())
+                .collect();
+            let table: Vec<ksym> = syms
+                .iter()
+                .zip(&names)
+                .map(|((a, _), n)| ksym {
+                    addr: *a as c_long,
+                    name: n.as_ptr() as *mut c_char,
+                })
+                .collect();
+            match KSYMS.lock() {
+                Ok(mut t) => {
+                    t.0.push((table, names));
+                    0
+                }
+                Err(_) => -libc::ENOENT,
             }
-            Err(_) => -libc::ENOENT,
-        }
+        })
     })
 }
 
 /// `ksym_search` (bpf_load.c v4.10–v4.17, then trace_helpers): the symbol that
 /// contains address `key`, the first symbol when `key` is outside the table, NULL
 /// before `load_kallsyms`.
+///
+/// From `bpf_load.h`: the first call switches the process to libbpf 0.x returns
+/// (`-1` and errno for kernel refusals; see the header's preamble).
 ///
 /// # Safety
 /// The pointer stays valid for the life of the process; do not write through it.
@@ -644,16 +672,18 @@ pub extern "C" fn load_kallsyms() -> c_int {
     export_name = "ksym_search"
 )]
 pub extern "C" fn ksym_search(key: c_long) -> *mut ksym {
-    ptr("ksym_search", || {
-        let Ok(mut t) = KSYMS.lock() else {
-            return Err(Error::NotFound("ksym_search: no table"));
-        };
-        let Some((table, _)) = t.0.last_mut() else {
-            return Ok(std::ptr::null_mut());
-        };
-        match ksyms::search(table.len(), |i| table[i].addr, key) {
-            Some(i) => Ok(&mut table[i] as *mut ksym),
-            None => Ok(std::ptr::null_mut()),
-        }
+    legacy_api("ksym_search", || {
+        ptr("ksym_search", || {
+            let Ok(mut t) = KSYMS.lock() else {
+                return Err(Error::NotFound("ksym_search: no table"));
+            };
+            let Some((table, _)) = t.0.last_mut() else {
+                return Ok(std::ptr::null_mut());
+            };
+            match ksyms::search(table.len(), |i| table[i].addr, key) {
+                Some(i) => Ok(&mut table[i] as *mut ksym),
+                None => Ok(std::ptr::null_mut()),
+            }
+        })
     })
 }

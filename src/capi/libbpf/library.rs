@@ -7,8 +7,9 @@ use crate::error::{libbpf_errno, Error};
 use std::ffi::{c_char, c_int, c_long, c_void};
 
 /// `libbpf_set_strict_mode` (LIBBPF_0.5.0): stores the flags and returns 0.
-/// `LIBBPF_STRICT_DIRECT_ERRS` (or `ALL`) makes low-level calls return `-errno`
-/// (libbpf 1.x); `LIBBPF_STRICT_NONE` returns to the 0.x `-1` convention.
+/// Pins the low-level return convention, which later 0.x-only calls no longer
+/// change: `LIBBPF_STRICT_DIRECT_ERRS` (or `ALL`) `-errno` (libbpf 1.x), other
+/// flags (`LIBBPF_STRICT_NONE`) the 0.x `-1` with errno.
 #[no_mangle]
 pub extern "C" fn libbpf_set_strict_mode(mode: libbpf_strict_mode) -> c_int {
     value("libbpf_set_strict_mode", 0, || {

@@ -3,7 +3,7 @@
 //! `load::edit` / `load::pin`; this file converts pointers and conventions.
 
 use crate::capi::arg;
-use crate::capi::boundary::{hl, ll, ptr, value};
+use crate::capi::boundary::{hl, legacy_api, ll, ptr, value};
 use crate::capi::libbpf::object::{cstring, inner_edit, map_mut, map_ref, map_state};
 use crate::capi::types::*;
 use crate::error::Error;
@@ -51,12 +51,17 @@ pub extern "C" fn bpf_map__set_max_entries(map: *mut bpf_map, max_entries: __u32
 }
 
 /// `bpf_map__resize` (LIBBPF_0.0.2, 0.x): HL; -EINVAL for 0, -EBUSY once created.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_map__resize(map: *mut bpf_map, max_entries: __u32) -> c_int {
-    hl("bpf_map__resize", || {
-        let (h, i) = map_mut(map)?;
-        h.st.resize(i, max_entries)?;
-        Ok(0)
+    legacy_api("bpf_map__resize", || {
+        hl("bpf_map__resize", || {
+            let (h, i) = map_mut(map)?;
+            h.st.resize(i, max_entries)?;
+            Ok(0)
+        })
     })
 }
 
@@ -148,10 +153,15 @@ pub extern "C" fn bpf_map__is_internal(map: *const bpf_map) -> bool {
 }
 
 /// `bpf_map__is_offload_neutral` (LIBBPF_0.0.1, 0.x): a PERF_EVENT_ARRAY.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_map__is_offload_neutral(map: *const bpf_map) -> bool {
-    getter("bpf_map__is_offload_neutral", map, false, |m| {
-        m.def.map_type == crate::uapi::BPF_MAP_TYPE_PERF_EVENT_ARRAY
+    legacy_api("bpf_map__is_offload_neutral", || {
+        getter("bpf_map__is_offload_neutral", map, false, |m| {
+            m.def.map_type == crate::uapi::BPF_MAP_TYPE_PERF_EVENT_ARRAY
+        })
     })
 }
 
@@ -335,21 +345,26 @@ pub struct bpf_map_def {
 
 /// `bpf_map__def` (LIBBPF_0.0.1, 0.x): the map's definition (type, key size,
 /// value size, max entries, flags), NULL with errno for an invalid map.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_map__def(map: *const bpf_map) -> *const bpf_map_def {
-    ptr("bpf_map__def", || {
-        let (h, i) = map_mut(map)?;
-        let d = &h.st.maps[i].def;
-        h.maps[i].def_view = [
-            d.map_type,
-            d.key_size,
-            d.value_size,
-            d.max_entries,
-            d.map_flags,
-        ];
-        Ok(h.maps[i].def_view.as_mut_ptr().cast::<bpf_map_def>())
+    legacy_api("bpf_map__def", || {
+        ptr("bpf_map__def", || {
+            let (h, i) = map_mut(map)?;
+            let d = &h.st.maps[i].def;
+            h.maps[i].def_view = [
+                d.map_type,
+                d.key_size,
+                d.value_size,
+                d.max_entries,
+                d.map_flags,
+            ];
+            Ok(h.maps[i].def_view.as_mut_ptr().cast::<bpf_map_def>())
+        })
+        .cast_const()
     })
-    .cast_const()
 }
 
 /// 0.x destructor type of `bpf_map__set_priv`.
@@ -357,6 +372,9 @@ pub(crate) type MapClearPriv = Option<unsafe extern "C" fn(*mut bpf_map, *mut c_
 
 /// `bpf_map__set_priv` (LIBBPF_0.0.1, 0.x): user data; the old destructor runs
 /// first, the last one at close. HL.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 ///
 /// # Safety
 /// `clear_priv` is NULL or a function safe to call with the handle and `priv_`.
@@ -366,23 +384,30 @@ pub unsafe extern "C" fn bpf_map__set_priv(
     priv_: *mut c_void,
     clear_priv: MapClearPriv,
 ) -> c_int {
-    hl("bpf_map__set_priv", || {
-        let (h, i) = map_mut(map)?;
-        let old = std::mem::replace(&mut h.maps[i].priv_, (priv_, clear_priv));
-        if let (p, Some(f)) = old {
-            // SAFETY: the caller's registered destructor with its own pointers.
-            unsafe { f(map, p) };
-        }
-        Ok(0)
+    legacy_api("bpf_map__set_priv", || {
+        hl("bpf_map__set_priv", || {
+            let (h, i) = map_mut(map)?;
+            let old = std::mem::replace(&mut h.maps[i].priv_, (priv_, clear_priv));
+            if let (p, Some(f)) = old {
+                // SAFETY: the caller's registered destructor with its own pointers.
+                unsafe { f(map, p) };
+            }
+            Ok(0)
+        })
     })
 }
 
 /// `bpf_map__priv` (LIBBPF_0.0.1, 0.x): the user data (NULL if none/invalid).
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_map__priv(map: *const bpf_map) -> *mut c_void {
-    ptr("bpf_map__priv", || {
-        let (h, i) = map_ref(map)?;
-        Ok(h.maps[i].priv_.0)
+    legacy_api("bpf_map__priv", || {
+        ptr("bpf_map__priv", || {
+            let (h, i) = map_ref(map)?;
+            Ok(h.maps[i].priv_.0)
+        })
     })
 }
 

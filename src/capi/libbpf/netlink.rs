@@ -6,7 +6,7 @@
 
 use crate::attach::xdp_tc::{self, TcHook, TcOpts, XDP_FLAGS_MASK, XDP_FLAGS_REPLACE};
 use crate::capi::arg;
-use crate::capi::boundary::hl;
+use crate::capi::boundary::{hl, legacy_api};
 use crate::capi::opts::{impl_opts, opts_in, opts_out};
 use crate::capi::types::*;
 use crate::error::Error;
@@ -203,11 +203,16 @@ pub unsafe extern "C" fn bpf_xdp_query_id(
 /// `bpf_set_link_xdp_fd` (LIBBPF_0.0.1, 0.x-only; `bpf_xdp_attach` in 1.x): sets
 /// (`fd` ≥ 0) or removes (`fd` = -1) the XDP program of `ifindex`.
 /// 0, or a negative errno (errno set).
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_set_link_xdp_fd(ifindex: c_int, fd: c_int, flags: __u32) -> c_int {
-    hl("bpf_set_link_xdp_fd", || {
-        xdp_tc::xdp_set(ifindex, fd, 0, flags)?;
-        Ok(0)
+    legacy_api("bpf_set_link_xdp_fd", || {
+        hl("bpf_set_link_xdp_fd", || {
+            xdp_tc::xdp_set(ifindex, fd, 0, flags)?;
+            Ok(0)
+        })
     })
 }
 
@@ -215,6 +220,9 @@ pub extern "C" fn bpf_set_link_xdp_fd(ifindex: c_int, fd: c_int, flags: __u32) -
 /// when `opts` covers `old_fd`, `XDP_FLAGS_REPLACE` is added and `old_fd` is the
 /// program expected to be attached (as libbpf 0.x, even when it is 0).
 /// 0, or a negative errno (errno set).
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 ///
 /// # Safety
 /// `opts` is NULL or a valid `bpf_xdp_set_link_opts` of `opts->sz` bytes.
@@ -225,19 +233,21 @@ pub unsafe extern "C" fn bpf_set_link_xdp_fd_opts(
     flags: __u32,
     opts: *const bpf_xdp_set_link_opts,
 ) -> c_int {
-    hl("bpf_set_link_xdp_fd_opts", || {
-        // SAFETY: `opts` is NULL or a caller's opts struct of `sz` bytes.
-        let o = unsafe { opts_in(opts) }?;
-        // SAFETY: as above; `opts_sz` reads only `sz`.
-        let has_old = unsafe { crate::capi::opts::opts_sz(opts) }
-            >= std::mem::offset_of!(bpf_xdp_set_link_opts, old_fd) + 4;
-        let (old, flags) = if has_old {
-            (o.old_fd, flags | XDP_FLAGS_REPLACE)
-        } else {
-            (-1, flags)
-        };
-        xdp_tc::xdp_set(ifindex, fd, old, flags)?;
-        Ok(0)
+    legacy_api("bpf_set_link_xdp_fd_opts", || {
+        hl("bpf_set_link_xdp_fd_opts", || {
+            // SAFETY: `opts` is NULL or a caller's opts struct of `sz` bytes.
+            let o = unsafe { opts_in(opts) }?;
+            // SAFETY: as above; `opts_sz` reads only `sz`.
+            let has_old = unsafe { crate::capi::opts::opts_sz(opts) }
+                >= std::mem::offset_of!(bpf_xdp_set_link_opts, old_fd) + 4;
+            let (old, flags) = if has_old {
+                (o.old_fd, flags | XDP_FLAGS_REPLACE)
+            } else {
+                (-1, flags)
+            };
+            xdp_tc::xdp_set(ifindex, fd, old, flags)?;
+            Ok(0)
+        })
     })
 }
 
@@ -245,6 +255,9 @@ pub unsafe extern "C" fn bpf_set_link_xdp_fd_opts(
 /// fills `info_size` bytes of `info` with the 20-byte `struct xdp_link_info`
 /// (truncated, or zero-padded beyond it). `info_size` 0, unknown flags or more
 /// than one mode flag give -EINVAL. 0, or a negative errno (errno set).
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 ///
 /// # Safety
 /// `info` is NULL or `info_size` writable bytes.
@@ -255,37 +268,42 @@ pub unsafe extern "C" fn bpf_get_link_xdp_info(
     info_size: usize,
     flags: __u32,
 ) -> c_int {
-    hl("bpf_get_link_xdp_info", || {
-        if flags & !XDP_FLAGS_MASK != 0 || info_size == 0 {
-            return Err(Error::Inval("flags or info_size"));
-        }
-        xdp_tc::check_query_flags(flags)?;
-        // SAFETY: `info` is NULL or `info_size` writable bytes (caller's contract).
-        let out = unsafe { arg::buf_mut(info.cast(), info_size, "info is NULL") }?;
-        let got = xdp_tc::xdp_query(ifindex, flags)?;
-        let mut bytes = [0u8; std::mem::size_of::<xdp_link_info>()];
-        for (i, v) in [
-            got.prog_id,
-            got.drv_prog_id,
-            got.hw_prog_id,
-            got.skb_prog_id,
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            bytes[i * 4..i * 4 + 4].copy_from_slice(&v.to_ne_bytes());
-        }
-        bytes[16] = got.attach_mode;
-        let n = out.len().min(bytes.len());
-        out[..n].copy_from_slice(&bytes[..n]);
-        out[n..].fill(0);
-        Ok(0)
+    legacy_api("bpf_get_link_xdp_info", || {
+        hl("bpf_get_link_xdp_info", || {
+            if flags & !XDP_FLAGS_MASK != 0 || info_size == 0 {
+                return Err(Error::Inval("flags or info_size"));
+            }
+            xdp_tc::check_query_flags(flags)?;
+            // SAFETY: `info` is NULL or `info_size` writable bytes (caller's contract).
+            let out = unsafe { arg::buf_mut(info.cast(), info_size, "info is NULL") }?;
+            let got = xdp_tc::xdp_query(ifindex, flags)?;
+            let mut bytes = [0u8; std::mem::size_of::<xdp_link_info>()];
+            for (i, v) in [
+                got.prog_id,
+                got.drv_prog_id,
+                got.hw_prog_id,
+                got.skb_prog_id,
+            ]
+            .into_iter()
+            .enumerate()
+            {
+                bytes[i * 4..i * 4 + 4].copy_from_slice(&v.to_ne_bytes());
+            }
+            bytes[16] = got.attach_mode;
+            let n = out.len().min(bytes.len());
+            out[..n].copy_from_slice(&bytes[..n]);
+            out[n..].fill(0);
+            Ok(0)
+        })
     })
 }
 
 /// `bpf_get_link_xdp_id` (LIBBPF_0.0.2, 0.x-only; `bpf_xdp_query_id` in 1.x, whose
 /// last two arguments are swapped): the XDP program id of `ifindex` for `flags`.
 /// 0 with `*prog_id` set, or a negative errno (errno set; NULL `prog_id` -EINVAL).
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 ///
 /// # Safety
 /// `prog_id` is NULL or writable.
@@ -295,14 +313,16 @@ pub unsafe extern "C" fn bpf_get_link_xdp_id(
     prog_id: *mut __u32,
     flags: __u32,
 ) -> c_int {
-    hl("bpf_get_link_xdp_id", || {
-        let info = xdp_tc::xdp_query(ifindex, flags)?;
-        if prog_id.is_null() {
-            return Err(Error::Inval("prog_id is NULL"));
-        }
-        // SAFETY: non-NULL and writable per the caller's contract.
-        unsafe { arg::write(prog_id, info.id_for(flags)) };
-        Ok(0)
+    legacy_api("bpf_get_link_xdp_id", || {
+        hl("bpf_get_link_xdp_id", || {
+            let info = xdp_tc::xdp_query(ifindex, flags)?;
+            if prog_id.is_null() {
+                return Err(Error::Inval("prog_id is NULL"));
+            }
+            // SAFETY: non-NULL and writable per the caller's contract.
+            unsafe { arg::write(prog_id, info.id_for(flags)) };
+            Ok(0)
+        })
     })
 }
 

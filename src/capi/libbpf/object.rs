@@ -9,7 +9,7 @@
 //! foreign pointer gives EINVAL (or is ignored), never a crash.
 
 use crate::capi::arg;
-use crate::capi::boundary::{hl, ptr, value};
+use crate::capi::boundary::{hl, legacy_api, ptr, value};
 use crate::capi::opts::{impl_opts, opts_in};
 use crate::capi::registry::{Child, Registry};
 use crate::capi::types::*;
@@ -689,9 +689,14 @@ pub extern "C" fn bpf_object__prev_map(
 }
 
 /// `bpf_map__prev` (LIBBPF_0.0.1, 0.x-only): `prev_map` with swapped args.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_map__prev(map: *const bpf_map, obj: *const bpf_object) -> *mut bpf_map {
-    ptr("bpf_map__prev", || prev_map(obj, map))
+    legacy_api("bpf_map__prev", || {
+        ptr("bpf_map__prev", || prev_map(obj, map))
+    })
 }
 
 /// `bpf_object__next_program` (LIBBPF_0.6.0): the program after `prog` (the first
@@ -705,12 +710,17 @@ pub extern "C" fn bpf_object__next_program(
 }
 
 /// `bpf_program__next` (LIBBPF_0.0.1, 0.x-only): `next_program` with swapped args.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__next(
     prog: *mut bpf_program,
     obj: *const bpf_object,
 ) -> *mut bpf_program {
-    ptr("bpf_program__next", || next_prog(obj, prog))
+    legacy_api("bpf_program__next", || {
+        ptr("bpf_program__next", || next_prog(obj, prog))
+    })
 }
 
 /// `bpf_object__next_map` (LIBBPF_0.6.0): the map after `map` (the first for NULL);
@@ -724,9 +734,14 @@ pub extern "C" fn bpf_object__next_map(
 }
 
 /// `bpf_map__next` (LIBBPF_0.0.1, 0.x-only): `next_map` with swapped args.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_map__next(map: *const bpf_map, obj: *const bpf_object) -> *mut bpf_map {
-    ptr("bpf_map__next", || next_map(obj, map))
+    legacy_api("bpf_map__next", || {
+        ptr("bpf_map__next", || next_map(obj, map))
+    })
 }
 
 /// `bpf_program__fd` (LIBBPF_0.0.1): the program fd; -EINVAL for NULL/invalid,

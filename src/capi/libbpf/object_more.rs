@@ -3,7 +3,7 @@
 //! `bpf_prog_load`/`bpf_prog_load_xattr` (spec §1.0 notes, §1.2).
 
 use crate::capi::arg;
-use crate::capi::boundary::{hl, ptr, value};
+use crate::capi::boundary::{hl, legacy_api, ptr, value};
 use crate::capi::libbpf::object::{obj_mut, obj_ref, prog_ptr, ObjHandle};
 use crate::capi::types::*;
 use crate::error::Error;
@@ -18,6 +18,9 @@ use std::os::fd::AsRawFd;
 /// stays UNSPEC), -ENOENT without programs, loads, and stores the object and the
 /// first program's fd. HL: 0 or -errno with errno set; out-params only on success.
 ///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
+///
 /// # Safety
 /// `file` is NULL or a C string; `pobj` and `prog_fd` are NULL or writable.
 #[no_mangle]
@@ -27,21 +30,24 @@ pub unsafe extern "C" fn bpf_prog_load_deprecated(
     pobj: *mut *mut bpf_object,
     prog_fd: *mut c_int,
 ) -> c_int {
-    hl("bpf_prog_load_deprecated", || {
-        // SAFETY: NULL or a C string (caller contract).
-        let path = unsafe { arg::cstr(file, "file is NULL") }
-            .map_err(|_| Error::NotFound("file is NULL"))?;
-        let a = LegacyLoad {
-            prog_type,
-            ..LegacyLoad::default()
-        };
-        let (obj, fd) = crate::capi::libbpf::object::prog_load_legacy(&path.to_string_lossy(), &a)?;
-        // SAFETY: NULL or writable out-params (caller contract).
-        unsafe {
-            arg::write(pobj, obj);
-            arg::write(prog_fd, fd);
-        }
-        Ok(0)
+    legacy_api("bpf_prog_load_deprecated", || {
+        hl("bpf_prog_load_deprecated", || {
+            // SAFETY: NULL or a C string (caller contract).
+            let path = unsafe { arg::cstr(file, "file is NULL") }
+                .map_err(|_| Error::NotFound("file is NULL"))?;
+            let a = LegacyLoad {
+                prog_type,
+                ..LegacyLoad::default()
+            };
+            let (obj, fd) =
+                crate::capi::libbpf::object::prog_load_legacy(&path.to_string_lossy(), &a)?;
+            // SAFETY: NULL or writable out-params (caller contract).
+            unsafe {
+                arg::write(pobj, obj);
+                arg::write(prog_fd, fd);
+            }
+            Ok(0)
+        })
     })
 }
 
@@ -62,6 +68,9 @@ pub struct bpf_prog_load_attr {
 /// and extra prog flags. HL; -EINVAL for a NULL attr or file, -ENOENT when the file
 /// cannot be opened or has no programs.
 ///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
+///
 /// # Safety
 /// `attr` is NULL or a valid `bpf_prog_load_attr`; `pobj`, `prog_fd` NULL or writable.
 #[no_mangle]
@@ -70,25 +79,28 @@ pub unsafe extern "C" fn bpf_prog_load_xattr(
     pobj: *mut *mut bpf_object,
     prog_fd: *mut c_int,
 ) -> c_int {
-    hl("bpf_prog_load_xattr", || {
-        // SAFETY: NULL or a valid attr (caller contract).
-        let a = unsafe { arg::read(attr, "attr is NULL") }?;
-        // SAFETY: NULL or a C string (caller contract).
-        let path = unsafe { arg::cstr(a.file, "attr->file is NULL") }?;
-        let l = LegacyLoad {
-            prog_type: a.prog_type,
-            expected_attach_type: a.expected_attach_type,
-            ifindex: a.ifindex as u32,
-            log_level: a.log_level as u32,
-            prog_flags: a.prog_flags as u32,
-        };
-        let (obj, fd) = crate::capi::libbpf::object::prog_load_legacy(&path.to_string_lossy(), &l)?;
-        // SAFETY: NULL or writable out-params (caller contract).
-        unsafe {
-            arg::write(pobj, obj);
-            arg::write(prog_fd, fd);
-        }
-        Ok(0)
+    legacy_api("bpf_prog_load_xattr", || {
+        hl("bpf_prog_load_xattr", || {
+            // SAFETY: NULL or a valid attr (caller contract).
+            let a = unsafe { arg::read(attr, "attr is NULL") }?;
+            // SAFETY: NULL or a C string (caller contract).
+            let path = unsafe { arg::cstr(a.file, "attr->file is NULL") }?;
+            let l = LegacyLoad {
+                prog_type: a.prog_type,
+                expected_attach_type: a.expected_attach_type,
+                ifindex: a.ifindex as u32,
+                log_level: a.log_level as u32,
+                prog_flags: a.prog_flags as u32,
+            };
+            let (obj, fd) =
+                crate::capi::libbpf::object::prog_load_legacy(&path.to_string_lossy(), &l)?;
+            // SAFETY: NULL or writable out-params (caller contract).
+            unsafe {
+                arg::write(pobj, obj);
+                arg::write(prog_fd, fd);
+            }
+            Ok(0)
+        })
     })
 }
 
@@ -123,16 +135,24 @@ pub extern "C" fn bpf_object__btf_fd(obj: *const bpf_object) -> c_int {
 
 /// `bpf_object__unload` (LIBBPF_0.0.1, 0.x): closes every map and program fd.
 /// HL: -EINVAL for an invalid object.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_object__unload(obj: *mut bpf_object) -> c_int {
-    hl("bpf_object__unload", || {
-        obj_mut(obj)?.st.unload();
-        Ok(0)
+    legacy_api("bpf_object__unload", || {
+        hl("bpf_object__unload", || {
+            obj_mut(obj)?.st.unload();
+            Ok(0)
+        })
     })
 }
 
 /// `bpf_object__find_program_by_title` (LIBBPF_0.0.1, 0.x): the first program
 /// whose **section** name is `title`. N (NULL, errno ENOENT).
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 ///
 /// # Safety
 /// `title` is NULL or a C string.
@@ -141,33 +161,43 @@ pub unsafe extern "C" fn bpf_object__find_program_by_title(
     obj: *const bpf_object,
     title: *const c_char,
 ) -> *mut bpf_program {
-    ptr("bpf_object__find_program_by_title", || {
-        let h = obj_ref(obj)?;
-        // SAFETY: NULL or a C string (caller contract).
-        let t = unsafe { arg::cstr(title, "title is NULL") }?;
-        let i = h
-            .progs
-            .iter()
-            .position(|p| p.sec_name.as_c_str() == t)
-            .ok_or(Error::NotFound("no program in that section"))?;
-        Ok(prog_ptr(h, i))
+    legacy_api("bpf_object__find_program_by_title", || {
+        ptr("bpf_object__find_program_by_title", || {
+            let h = obj_ref(obj)?;
+            // SAFETY: NULL or a C string (caller contract).
+            let t = unsafe { arg::cstr(title, "title is NULL") }?;
+            let i = h
+                .progs
+                .iter()
+                .position(|p| p.sec_name.as_c_str() == t)
+                .ok_or(Error::NotFound("no program in that section"))?;
+            Ok(prog_ptr(h, i))
+        })
     })
 }
 
 /// `bpf_object__find_map_by_offset` (LIBBPF_0.0.1, 0.x): long a stub in libbpf;
 /// NULL with errno EOPNOTSUPP (ENOTSUP).
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_object__find_map_by_offset(
     obj: *mut bpf_object,
     offset: usize,
 ) -> *mut bpf_map {
-    let _ = (obj, offset);
-    ptr("bpf_object__find_map_by_offset", || {
-        Err(Error::Unsupported("bpf_object__find_map_by_offset"))
+    legacy_api("bpf_object__find_map_by_offset", || {
+        let _ = (obj, offset);
+        ptr("bpf_object__find_map_by_offset", || {
+            Err(Error::Unsupported("bpf_object__find_map_by_offset"))
+        })
     })
 }
 
 /// `bpf_object__open_buffer` (LIBBPF_0.0.1, 0.x): `open_mem` with an object name.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 ///
 /// # Safety
 /// As `bpf_object__open_mem`; `name` is NULL or a C string.
@@ -177,29 +207,38 @@ pub unsafe extern "C" fn bpf_object__open_buffer(
     obj_buf_sz: usize,
     name: *const c_char,
 ) -> *mut bpf_object {
-    let opts = crate::capi::libbpf::object::bpf_object_open_opts {
-        sz: std::mem::size_of::<crate::capi::libbpf::object::bpf_object_open_opts>(),
-        object_name: name,
-        relaxed_maps: true,
-        relaxed_core_relocs: false,
-        pin_root_path: std::ptr::null(),
-        attach_prog_fd: 0,
-        kconfig: std::ptr::null(),
-        btf_custom_path: std::ptr::null(),
-        kernel_log_buf: std::ptr::null_mut(),
-        kernel_log_size: 0,
-        kernel_log_level: 0,
-    };
-    // SAFETY: forwarded caller contract; `opts` is a valid local.
-    unsafe { crate::capi::libbpf::object::bpf_object__open_mem(obj_buf, obj_buf_sz, &opts) }
+    legacy_api("bpf_object__open_buffer", || {
+        let opts = crate::capi::libbpf::object::bpf_object_open_opts {
+            // Up to the last field: the trailing padding a Rust literal leaves
+            // undefined would otherwise be read as non-zero "extra bytes".
+            sz: <crate::capi::libbpf::object::bpf_object_open_opts as crate::capi::opts::Opts>::KNOWN,
+            object_name: name,
+            relaxed_maps: true,
+            relaxed_core_relocs: false,
+            pin_root_path: std::ptr::null(),
+            attach_prog_fd: 0,
+            kconfig: std::ptr::null(),
+            btf_custom_path: std::ptr::null(),
+            kernel_log_buf: std::ptr::null_mut(),
+            kernel_log_size: 0,
+            kernel_log_level: 0,
+        };
+        // SAFETY: forwarded caller contract; `opts` is a valid local.
+        unsafe { crate::capi::libbpf::object::bpf_object__open_mem(obj_buf, obj_buf_sz, &opts) }
+    })
 }
 
 /// `bpf_object__next` (LIBBPF_0.0.1, 0.x): the open object after `prev` (the
 /// first for NULL) in creation order; NULL at the end.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_object__next(prev: *mut bpf_object) -> *mut bpf_object {
-    value("bpf_object__next", std::ptr::null_mut(), || {
-        crate::capi::libbpf::object::next_object(prev)
+    legacy_api("bpf_object__next", || {
+        value("bpf_object__next", std::ptr::null_mut(), || {
+            crate::capi::libbpf::object::next_object(prev)
+        })
     })
 }
 
@@ -209,6 +248,9 @@ pub(crate) type ObjClearPriv = Option<unsafe extern "C" fn(*mut bpf_object, *mut
 /// `bpf_object__set_priv` (LIBBPF_0.0.1, 0.x): user data; the old destructor runs
 /// first, the last one at close. HL.
 ///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
+///
 /// # Safety
 /// `clear_priv` is NULL or a function safe to call with the handle and `priv_`.
 #[no_mangle]
@@ -217,21 +259,28 @@ pub unsafe extern "C" fn bpf_object__set_priv(
     priv_: *mut c_void,
     clear_priv: ObjClearPriv,
 ) -> c_int {
-    hl("bpf_object__set_priv", || {
-        let h = obj_mut(obj)?;
-        let old = std::mem::replace(&mut h.priv_, (priv_, clear_priv));
-        if let (p, Some(f)) = old {
-            // SAFETY: the caller's registered destructor with its own pointers.
-            unsafe { f(obj, p) };
-        }
-        Ok(0)
+    legacy_api("bpf_object__set_priv", || {
+        hl("bpf_object__set_priv", || {
+            let h = obj_mut(obj)?;
+            let old = std::mem::replace(&mut h.priv_, (priv_, clear_priv));
+            if let (p, Some(f)) = old {
+                // SAFETY: the caller's registered destructor with its own pointers.
+                unsafe { f(obj, p) };
+            }
+            Ok(0)
+        })
     })
 }
 
 /// `bpf_object__priv` (LIBBPF_0.0.1, 0.x): the user data, NULL if none/invalid.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_object__priv(obj: *const bpf_object) -> *mut c_void {
-    ptr("bpf_object__priv", || Ok(obj_ref(obj)?.priv_.0))
+    legacy_api("bpf_object__priv", || {
+        ptr("bpf_object__priv", || Ok(obj_ref(obj)?.priv_.0))
+    })
 }
 
 /// The object of the pin calls: libbpf 1.1.2 answers ENOENT for NULL.

@@ -5,7 +5,7 @@
 //! poll/consume/getters (0.0.4–1.0.0). Spec `libbpf-api.md` §1.2, §3.2, §4.2, §4.5.
 
 use crate::capi::arg;
-use crate::capi::boundary::{hl, ptr, value};
+use crate::capi::boundary::{hl, legacy_api, ptr, value};
 use crate::capi::errno::{fail_with, libbpf_err, poll_result};
 use crate::capi::opts::{impl_opts, opts_in};
 use crate::capi::registry::Registry;
@@ -216,6 +216,9 @@ pub unsafe extern "C" fn perf_buffer__new(
 /// `perf_buffer__new`): `opts` is the 0.x `{sample_cb, lost_cb, ctx}` (no `sz`),
 /// NULL meaning no callbacks. Returns as [`perf_buffer__new`].
 ///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
+///
 /// # Safety
 /// `opts` is NULL or points to the 24-byte 0.x struct.
 #[no_mangle]
@@ -224,19 +227,21 @@ pub unsafe extern "C" fn perf_buffer__new_deprecated(
     page_cnt: usize,
     opts: *const perf_buffer_opts,
 ) -> *mut perf_buffer {
-    ptr("perf_buffer__new_deprecated", || {
-        let o = if opts.is_null() {
-            None
-        } else {
-            // SAFETY: a caller of the 0.x form passes its 24-byte 3-pointer struct.
-            Some(unsafe { opts.cast::<LegacyOpts>().read_unaligned() })
-        };
-        let handler = Handler::Split {
-            sample: o.and_then(|o| o.sample_cb),
-            lost: o.and_then(|o| o.lost_cb),
-        };
-        let ctx = o.map_or(std::ptr::null_mut(), |o| o.ctx);
-        create(map_fd, page_cnt, &default_attr(), None, handler, ctx)
+    legacy_api("perf_buffer__new_deprecated", || {
+        ptr("perf_buffer__new_deprecated", || {
+            let o = if opts.is_null() {
+                None
+            } else {
+                // SAFETY: a caller of the 0.x form passes its 24-byte 3-pointer struct.
+                Some(unsafe { opts.cast::<LegacyOpts>().read_unaligned() })
+            };
+            let handler = Handler::Split {
+                sample: o.and_then(|o| o.sample_cb),
+                lost: o.and_then(|o| o.lost_cb),
+            };
+            let ctx = o.map_or(std::ptr::null_mut(), |o| o.ctx);
+            create(map_fd, page_cnt, &default_attr(), None, handler, ctx)
+        })
     })
 }
 
@@ -478,6 +483,9 @@ impl crate::events::perf::Scratch for MallocScratch {
 /// frees it). Returns the last callback result (CONT when the ring is empty) or
 /// `LIBBPF_PERF_EVENT_ERROR`; errno is set on ERROR.
 ///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
+///
 /// # Safety
 /// `mmap_mem` is a live perf mmap of `page_size + mmap_size` bytes; `copy_mem` and
 /// `copy_size` are valid (`*copy_mem` NULL or a `malloc`ed block of `*copy_size`).
@@ -491,37 +499,39 @@ pub unsafe extern "C" fn bpf_perf_event_read_simple(
     fn_: bpf_perf_event_print_t,
     private_data: *mut c_void,
 ) -> bpf_perf_event_ret {
-    value("bpf_perf_event_read_simple", EVENT_ERROR, || {
-        let (Some(cb), false, false, false, true) = (
-            fn_,
-            mmap_mem.is_null(),
-            copy_mem.is_null(),
-            copy_size.is_null(),
-            mmap_size.is_power_of_two(),
-        ) else {
-            return fail_with(EVENT_ERROR, libc::EINVAL);
-        };
-        let mut scratch = MallocScratch {
-            mem: copy_mem,
-            size: copy_size,
-        };
-        let mut f = |rec: *mut u8| {
-            // SAFETY: `rec` is a whole record (contiguous, in the ring or the scratch copy); the callback is the caller's.
-            unsafe { cb(rec.cast(), private_data) }
-        };
-        // SAFETY: forwarded caller contract on the mapping.
-        let r = unsafe {
-            crate::events::perf::read_ring(
-                mmap_mem.cast(),
-                page_size,
-                mmap_size,
-                &mut scratch,
-                &mut f,
-            )
-        };
-        if r == EVENT_ERROR {
-            return fail_with(r, libc::ENOMEM);
-        }
-        r
+    legacy_api("bpf_perf_event_read_simple", || {
+        value("bpf_perf_event_read_simple", EVENT_ERROR, || {
+            let (Some(cb), false, false, false, true) = (
+                fn_,
+                mmap_mem.is_null(),
+                copy_mem.is_null(),
+                copy_size.is_null(),
+                mmap_size.is_power_of_two(),
+            ) else {
+                return fail_with(EVENT_ERROR, libc::EINVAL);
+            };
+            let mut scratch = MallocScratch {
+                mem: copy_mem,
+                size: copy_size,
+            };
+            let mut f = |rec: *mut u8| {
+                // SAFETY: `rec` is a whole record (contiguous, in the ring or the scratch copy); the callback is the caller's.
+                unsafe { cb(rec.cast(), private_data) }
+            };
+            // SAFETY: forwarded caller contract on the mapping.
+            let r = unsafe {
+                crate::events::perf::read_ring(
+                    mmap_mem.cast(),
+                    page_size,
+                    mmap_size,
+                    &mut scratch,
+                    &mut f,
+                )
+            };
+            if r == EVENT_ERROR {
+                return fail_with(r, libc::ENOMEM);
+            }
+            r
+        })
     })
 }

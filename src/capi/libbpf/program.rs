@@ -3,7 +3,7 @@
 //! this file converts pointers and return conventions.
 
 use crate::capi::arg;
-use crate::capi::boundary::{hl, hl_keep_errno, ptr, value};
+use crate::capi::boundary::{hl, hl_keep_errno, legacy_api, ptr, value};
 use crate::capi::libbpf::object::{prog_mut, prog_ref};
 use crate::capi::types::*;
 use crate::error::Error;
@@ -52,9 +52,14 @@ pub extern "C" fn bpf_program__insn_cnt(prog: *const bpf_program) -> usize {
 }
 
 /// `bpf_program__size` (LIBBPF_0.0.6, 0.x): the size in bytes (insn_cnt × 8).
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__size(prog: *const bpf_program) -> usize {
-    bpf_program__insn_cnt(prog) * Insn::SIZE
+    legacy_api("bpf_program__size", || {
+        bpf_program__insn_cnt(prog) * Insn::SIZE
+    })
 }
 
 /// `bpf_program__set_insns` (LIBBPF_0.8.0): replaces the code to load (copied).
@@ -85,22 +90,27 @@ pub unsafe extern "C" fn bpf_program__set_insns(
 
 /// `bpf_program__title` (LIBBPF_0.0.1, 0.x): the section name; with `needs_copy`
 /// a `malloc`ed copy the caller frees. NULL with errno on error.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__title(prog: *const bpf_program, needs_copy: bool) -> *const c_char {
-    ptr("bpf_program__title", || {
-        let (h, i) = prog_ref(prog)?;
-        let s = h.progs[i].sec_name.as_ptr();
-        if !needs_copy {
-            return Ok(s as *mut c_char);
-        }
-        // SAFETY: `s` is a NUL-terminated string owned by the handle.
-        let c = unsafe { libc::strdup(s) };
-        if c.is_null() {
-            return Err(Error::NoMem("strdup"));
-        }
-        Ok(c)
+    legacy_api("bpf_program__title", || {
+        ptr("bpf_program__title", || {
+            let (h, i) = prog_ref(prog)?;
+            let s = h.progs[i].sec_name.as_ptr();
+            if !needs_copy {
+                return Ok(s as *mut c_char);
+            }
+            // SAFETY: `s` is a NUL-terminated string owned by the handle.
+            let c = unsafe { libc::strdup(s) };
+            if c.is_null() {
+                return Err(Error::NoMem("strdup"));
+            }
+            Ok(c)
+        })
+        .cast_const()
     })
-    .cast_const()
 }
 
 /// `bpf_program__autoload` (LIBBPF_0.1.0): false if invalid.
@@ -283,14 +293,19 @@ pub extern "C" fn bpf_program__set_ifindex(prog: *mut bpf_program, ifindex: __u3
 
 /// `bpf_program__nth_fd` (LIBBPF_0.0.1, 0.x): instance `n`'s fd; a program has one
 /// instance (n = 0) once loaded. HL: -EINVAL for another n or before load.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__nth_fd(prog: *const bpf_program, n: c_int) -> c_int {
-    hl("bpf_program__nth_fd", || {
-        let (h, i) = prog_ref(prog)?;
-        match (&h.st.progs[i].fd, n) {
-            (Some(fd), 0) => Ok(fd.as_raw_fd()),
-            _ => Err(Error::Inval("no such program instance")),
-        }
+    legacy_api("bpf_program__nth_fd", || {
+        hl("bpf_program__nth_fd", || {
+            let (h, i) = prog_ref(prog)?;
+            match (&h.st.progs[i].fd, n) {
+                (Some(fd), 0) => Ok(fd.as_raw_fd()),
+                _ => Err(Error::Inval("no such program instance")),
+            }
+        })
     })
 }
 
@@ -337,12 +352,17 @@ pub unsafe extern "C" fn bpf_program__unpin(prog: *mut bpf_program, path: *const
 
 /// `bpf_program__prev` (LIBBPF_0.0.1, 0.x): the program before `prog` (the last
 /// for NULL); NULL at the start.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__prev(
     prog: *mut bpf_program,
     obj: *const bpf_object,
 ) -> *mut bpf_program {
-    crate::capi::libbpf::object::bpf_object__prev_program(obj, prog)
+    legacy_api("bpf_program__prev", || {
+        crate::capi::libbpf::object::bpf_object__prev_program(obj, prog)
+    })
 }
 
 /// Opaque `void *` user data and its destructor (0.x `set_priv`).
@@ -350,6 +370,9 @@ pub(crate) type ProgClearPriv = Option<unsafe extern "C" fn(*mut bpf_program, *m
 
 /// `bpf_program__set_priv` (LIBBPF_0.0.1, 0.x): attaches user data; the previous
 /// data's destructor runs first, and the last one runs at `bpf_object__close`. HL.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 ///
 /// # Safety
 /// `clear_priv` is NULL or a function safe to call with the handle and `priv_`.
@@ -359,23 +382,30 @@ pub unsafe extern "C" fn bpf_program__set_priv(
     priv_: *mut c_void,
     clear_priv: ProgClearPriv,
 ) -> c_int {
-    hl("bpf_program__set_priv", || {
-        let (h, i) = prog_mut(prog)?;
-        let old = std::mem::replace(&mut h.progs[i].priv_, (priv_, clear_priv));
-        if let (p, Some(f)) = old {
-            // SAFETY: the destructor the caller registered, called with the pointers it was registered for, as libbpf does.
-            unsafe { f(prog, p) };
-        }
-        Ok(0)
+    legacy_api("bpf_program__set_priv", || {
+        hl("bpf_program__set_priv", || {
+            let (h, i) = prog_mut(prog)?;
+            let old = std::mem::replace(&mut h.progs[i].priv_, (priv_, clear_priv));
+            if let (p, Some(f)) = old {
+                // SAFETY: the destructor the caller registered, called with the pointers it was registered for, as libbpf does.
+                unsafe { f(prog, p) };
+            }
+            Ok(0)
+        })
     })
 }
 
 /// `bpf_program__priv` (LIBBPF_0.0.1, 0.x): the user data (NULL if none/invalid).
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__priv(prog: *const bpf_program) -> *mut c_void {
-    ptr("bpf_program__priv", || {
-        let (h, i) = prog_ref(prog)?;
-        Ok(h.progs[i].priv_.0)
+    legacy_api("bpf_program__priv", || {
+        ptr("bpf_program__priv", || {
+            let (h, i) = prog_ref(prog)?;
+            Ok(h.progs[i].priv_.0)
+        })
     })
 }
 
@@ -386,169 +416,295 @@ fn is_type(prog: *const bpf_program, t: bpf_prog_type) -> bool {
 
 /// `bpf_program__set_socket_filter` (LIBBPF_0.0.1, 0.x-only): sets the program type to
 /// 1. HL; -EBUSY after load.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__set_socket_filter(prog: *mut bpf_program) -> c_int {
-    crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_SOCKET_FILTER)
+    legacy_api("bpf_program__set_socket_filter", || {
+        crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_SOCKET_FILTER)
+    })
 }
 
 /// `bpf_program__is_socket_filter` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 1.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__is_socket_filter(prog: *const bpf_program) -> bool {
-    is_type(prog, BPF_PROG_TYPE_SOCKET_FILTER)
+    legacy_api("bpf_program__is_socket_filter", || {
+        is_type(prog, BPF_PROG_TYPE_SOCKET_FILTER)
+    })
 }
 
 /// `bpf_program__set_kprobe` (LIBBPF_0.0.1, 0.x-only): sets the program type to
 /// 2. HL; -EBUSY after load.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__set_kprobe(prog: *mut bpf_program) -> c_int {
-    crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_KPROBE)
+    legacy_api("bpf_program__set_kprobe", || {
+        crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_KPROBE)
+    })
 }
 
 /// `bpf_program__is_kprobe` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 2.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__is_kprobe(prog: *const bpf_program) -> bool {
-    is_type(prog, BPF_PROG_TYPE_KPROBE)
+    legacy_api("bpf_program__is_kprobe", || {
+        is_type(prog, BPF_PROG_TYPE_KPROBE)
+    })
 }
 
 /// `bpf_program__set_sched_cls` (LIBBPF_0.0.1, 0.x-only): sets the program type to
 /// 3. HL; -EBUSY after load.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__set_sched_cls(prog: *mut bpf_program) -> c_int {
-    crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_SCHED_CLS)
+    legacy_api("bpf_program__set_sched_cls", || {
+        crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_SCHED_CLS)
+    })
 }
 
 /// `bpf_program__is_sched_cls` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 3.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__is_sched_cls(prog: *const bpf_program) -> bool {
-    is_type(prog, BPF_PROG_TYPE_SCHED_CLS)
+    legacy_api("bpf_program__is_sched_cls", || {
+        is_type(prog, BPF_PROG_TYPE_SCHED_CLS)
+    })
 }
 
 /// `bpf_program__set_sched_act` (LIBBPF_0.0.1, 0.x-only): sets the program type to
 /// 4. HL; -EBUSY after load.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__set_sched_act(prog: *mut bpf_program) -> c_int {
-    crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_SCHED_ACT)
+    legacy_api("bpf_program__set_sched_act", || {
+        crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_SCHED_ACT)
+    })
 }
 
 /// `bpf_program__is_sched_act` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 4.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__is_sched_act(prog: *const bpf_program) -> bool {
-    is_type(prog, BPF_PROG_TYPE_SCHED_ACT)
+    legacy_api("bpf_program__is_sched_act", || {
+        is_type(prog, BPF_PROG_TYPE_SCHED_ACT)
+    })
 }
 
 /// `bpf_program__set_tracepoint` (LIBBPF_0.0.1, 0.x-only): sets the program type to
 /// 5. HL; -EBUSY after load.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__set_tracepoint(prog: *mut bpf_program) -> c_int {
-    crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_TRACEPOINT)
+    legacy_api("bpf_program__set_tracepoint", || {
+        crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_TRACEPOINT)
+    })
 }
 
 /// `bpf_program__is_tracepoint` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 5.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__is_tracepoint(prog: *const bpf_program) -> bool {
-    is_type(prog, BPF_PROG_TYPE_TRACEPOINT)
+    legacy_api("bpf_program__is_tracepoint", || {
+        is_type(prog, BPF_PROG_TYPE_TRACEPOINT)
+    })
 }
 
 /// `bpf_program__set_xdp` (LIBBPF_0.0.1, 0.x-only): sets the program type to
 /// 6. HL; -EBUSY after load.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__set_xdp(prog: *mut bpf_program) -> c_int {
-    crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_XDP)
+    legacy_api("bpf_program__set_xdp", || {
+        crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_XDP)
+    })
 }
 
 /// `bpf_program__is_xdp` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 6.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__is_xdp(prog: *const bpf_program) -> bool {
-    is_type(prog, BPF_PROG_TYPE_XDP)
+    legacy_api("bpf_program__is_xdp", || is_type(prog, BPF_PROG_TYPE_XDP))
 }
 
 /// `bpf_program__set_perf_event` (LIBBPF_0.0.1, 0.x-only): sets the program type to
 /// 7. HL; -EBUSY after load.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__set_perf_event(prog: *mut bpf_program) -> c_int {
-    crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_PERF_EVENT)
+    legacy_api("bpf_program__set_perf_event", || {
+        crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_PERF_EVENT)
+    })
 }
 
 /// `bpf_program__is_perf_event` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 7.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__is_perf_event(prog: *const bpf_program) -> bool {
-    is_type(prog, BPF_PROG_TYPE_PERF_EVENT)
+    legacy_api("bpf_program__is_perf_event", || {
+        is_type(prog, BPF_PROG_TYPE_PERF_EVENT)
+    })
 }
 
 /// `bpf_program__set_raw_tracepoint` (LIBBPF_0.0.1, 0.x-only): sets the program type to
 /// 17. HL; -EBUSY after load.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__set_raw_tracepoint(prog: *mut bpf_program) -> c_int {
-    crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_RAW_TRACEPOINT)
+    legacy_api("bpf_program__set_raw_tracepoint", || {
+        crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_RAW_TRACEPOINT)
+    })
 }
 
 /// `bpf_program__is_raw_tracepoint` (LIBBPF_0.0.1, 0.x-only): whether the program's type is 17.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__is_raw_tracepoint(prog: *const bpf_program) -> bool {
-    is_type(prog, BPF_PROG_TYPE_RAW_TRACEPOINT)
+    legacy_api("bpf_program__is_raw_tracepoint", || {
+        is_type(prog, BPF_PROG_TYPE_RAW_TRACEPOINT)
+    })
 }
 
 /// `bpf_program__set_tracing` (LIBBPF_0.0.6, 0.x-only): sets the program type to
 /// 26. HL; -EBUSY after load.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__set_tracing(prog: *mut bpf_program) -> c_int {
-    crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_TRACING)
+    legacy_api("bpf_program__set_tracing", || {
+        crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_TRACING)
+    })
 }
 
 /// `bpf_program__is_tracing` (LIBBPF_0.0.6, 0.x-only): whether the program's type is 26.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__is_tracing(prog: *const bpf_program) -> bool {
-    is_type(prog, BPF_PROG_TYPE_TRACING)
+    legacy_api("bpf_program__is_tracing", || {
+        is_type(prog, BPF_PROG_TYPE_TRACING)
+    })
 }
 
 /// `bpf_program__set_struct_ops` (LIBBPF_0.0.7, 0.x-only): sets the program type to
 /// 27. HL; -EBUSY after load.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__set_struct_ops(prog: *mut bpf_program) -> c_int {
-    crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_STRUCT_OPS)
+    legacy_api("bpf_program__set_struct_ops", || {
+        crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_STRUCT_OPS)
+    })
 }
 
 /// `bpf_program__is_struct_ops` (LIBBPF_0.0.7, 0.x-only): whether the program's type is 27.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__is_struct_ops(prog: *const bpf_program) -> bool {
-    is_type(prog, BPF_PROG_TYPE_STRUCT_OPS)
+    legacy_api("bpf_program__is_struct_ops", || {
+        is_type(prog, BPF_PROG_TYPE_STRUCT_OPS)
+    })
 }
 
 /// `bpf_program__set_extension` (LIBBPF_0.0.7, 0.x-only): sets the program type to
 /// 28. HL; -EBUSY after load.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__set_extension(prog: *mut bpf_program) -> c_int {
-    crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_EXT)
+    legacy_api("bpf_program__set_extension", || {
+        crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_EXT)
+    })
 }
 
 /// `bpf_program__is_extension` (LIBBPF_0.0.7, 0.x-only): whether the program's type is 28.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__is_extension(prog: *const bpf_program) -> bool {
-    is_type(prog, BPF_PROG_TYPE_EXT)
+    legacy_api("bpf_program__is_extension", || {
+        is_type(prog, BPF_PROG_TYPE_EXT)
+    })
 }
 
 /// `bpf_program__set_lsm` (LIBBPF_0.0.8, 0.x-only): sets the program type to
 /// 29. HL; -EBUSY after load.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__set_lsm(prog: *mut bpf_program) -> c_int {
-    crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_LSM)
+    legacy_api("bpf_program__set_lsm", || {
+        crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_LSM)
+    })
 }
 
 /// `bpf_program__is_lsm` (LIBBPF_0.0.8, 0.x-only): whether the program's type is 29.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__is_lsm(prog: *const bpf_program) -> bool {
-    is_type(prog, BPF_PROG_TYPE_LSM)
+    legacy_api("bpf_program__is_lsm", || is_type(prog, BPF_PROG_TYPE_LSM))
 }
 
 /// `bpf_program__set_sk_lookup` (LIBBPF_0.1.0, 0.x-only): sets the program type to
 /// 30. HL; -EBUSY after load.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__set_sk_lookup(prog: *mut bpf_program) -> c_int {
-    crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_SK_LOOKUP)
+    legacy_api("bpf_program__set_sk_lookup", || {
+        crate::capi::libbpf::object::bpf_program__set_type(prog, BPF_PROG_TYPE_SK_LOOKUP)
+    })
 }
 
 /// `bpf_program__is_sk_lookup` (LIBBPF_0.1.0, 0.x-only): whether the program's type is 30.
+///
+/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+/// and errno for kernel refusals; see the header's preamble).
 #[no_mangle]
 pub extern "C" fn bpf_program__is_sk_lookup(prog: *const bpf_program) -> bool {
-    is_type(prog, BPF_PROG_TYPE_SK_LOOKUP)
+    legacy_api("bpf_program__is_sk_lookup", || {
+        is_type(prog, BPF_PROG_TYPE_SK_LOOKUP)
+    })
 }
