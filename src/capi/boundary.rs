@@ -50,7 +50,7 @@ fn run<T>(name: &'static str, f: impl FnOnce() -> Result<T, Error>) -> Result<T,
 /// `abi/libbpf-0.x.tsv` or in `src/capi/legacy/`: `build.rs` checks both ways.
 #[inline]
 pub fn legacy_api<T>(name: &'static str, f: impl FnOnce() -> T) -> T {
-    crate::log::install(&crate::capi::libbpf::print::SINK);
+    sink();
     // The switch prints through the application's callback: a panic there must
     // not unwind into C either (the switch itself is done by then).
     if catch_unwind(|| legacy_api_called(name)).is_err() {
