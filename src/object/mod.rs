@@ -9,6 +9,7 @@
 
 pub mod calls;
 pub mod elf;
+pub mod externs;
 pub mod maps;
 pub mod sec;
 
@@ -32,6 +33,8 @@ pub struct Object {
     pub code: Vec<CodeSection>,
     pub btf: Option<Btf>,
     pub btf_ext: Option<BtfExt>,
+    /// `.kconfig` and `.ksyms` externs, in libbpf's order ([`externs::Extern::order_key`]).
+    pub externs: Vec<externs::Extern>,
 }
 
 /// One executable ELF section.
@@ -68,6 +71,9 @@ pub enum RelocKind {
     Call { sec: usize, insn: usize },
     /// `ld_imm64` of a subprogram's address (`BPF_PSEUDO_FUNC`, callbacks).
     FuncAddr { sec: usize, insn: usize },
+    /// A reference to extern `ext` of [`Object::externs`]: a kfunc call (`call`)
+    /// or an `ld_imm64` of its address, both filled in at load.
+    Extern { ext: usize, call: bool },
 }
 
 /// One relocation of a code section.
@@ -136,6 +142,13 @@ impl Object {
 
     pub fn find_map(&self, name: &str) -> Option<usize> {
         self.maps.iter().position(|m| m.name == name)
+    }
+
+    /// The `.kconfig` map, if the object has `.kconfig` externs.
+    pub fn kconfig_map(&self) -> Option<usize> {
+        self.maps
+            .iter()
+            .position(|m| m.kind == MapKind::Data(maps::DataKind::Kconfig))
     }
 
     pub fn find_prog(&self, name: &str) -> Option<usize> {
