@@ -66,3 +66,26 @@ pub fn btf_data_by_id(id: u32) -> Result<Vec<u8>, SysError> {
     let fd = get_fd_by_id(IdKind::Btf, id, 0)?;
     btf_data(fd.as_fd())
 }
+
+/// The name of the loaded BTF object `fd` (`vmlinux`, a module's name, or empty
+/// for a program's BTF) and whether it is kernel BTF (`kernel_btf`, Linux 5.11).
+pub fn btf_name(fd: BorrowedFd<'_>) -> Result<(String, bool), SysError> {
+    let mut name = [0u8; 64];
+    let mut info = BtfInfo {
+        name: UserPtr::from_mut(name.as_mut_ptr()).0,
+        name_len: name.len() as u32,
+        ..BtfInfo::default()
+    };
+    // The kernel writes at most `size_of::<BtfInfo>()` bytes into `info` and at
+    // most `name_len` bytes into `name`, both held exclusively here.
+    obj_get_info_by_fd(
+        fd.as_raw_fd(),
+        UserPtr::from_mut(&mut info),
+        size_of::<BtfInfo>() as u32,
+    )?;
+    let end = name.iter().position(|&b| b == 0).unwrap_or(name.len());
+    Ok((
+        String::from_utf8_lossy(&name[..end]).into_owned(),
+        info.kernel_btf != 0,
+    ))
+}

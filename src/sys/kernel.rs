@@ -22,3 +22,19 @@ pub fn kernel_version() -> u32 {
         .and_then(|r| parse(r.trim()))
         .unwrap_or(0)
 }
+
+/// The running kernel's config as libbpf looks for it: `/boot/config-$(uname -r)`,
+/// else `/proc/config.gz` (either may be gzip-compressed; decoding is the
+/// caller's). `None` when neither can be read.
+pub fn kconfig_file() -> Option<(String, Vec<u8>)> {
+    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").ok();
+    let boot = release.map(|r| format!("/boot/config-{}", r.trim()));
+    boot.into_iter()
+        .chain(["/proc/config.gz".to_string()])
+        .find_map(|p| std::fs::read(&p).ok().map(|b| (p, b)))
+}
+
+/// The text of `/proc/kallsyms`.
+pub fn kallsyms() -> std::io::Result<Vec<u8>> {
+    std::fs::read("/proc/kallsyms")
+}
