@@ -52,7 +52,7 @@ pub struct Resolved {
 /// maps are created (the `.kconfig` map's initial value is written here).
 pub fn resolve(st: &mut ObjState) -> Result<(), Error> {
     let externs = std::mem::take(&mut st.obj.externs);
-    let r = resolve_all(st, &externs);
+    let r = crate::sys::kernel::keeping_errno(|| resolve_all(st, &externs));
     st.obj.externs = externs;
     r
 }

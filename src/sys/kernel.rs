@@ -38,3 +38,15 @@ pub fn kconfig_file() -> Option<(String, Vec<u8>)> {
 pub fn kallsyms() -> std::io::Result<Vec<u8>> {
     std::fs::read("/proc/kallsyms")
 }
+
+/// Runs `f` and puts the calling thread's errno back as it was: for look-ups
+/// whose failed system calls are answers, not errors (a missing config file, a
+/// feature probe the kernel refuses), so that they do not show through the
+/// caller's success.
+pub fn keeping_errno<T>(f: impl FnOnce() -> T) -> T {
+    let saved = super::last_errno();
+    let r = f();
+    // SAFETY: __errno_location returns the calling thread's errno slot, valid for the thread's lifetime.
+    unsafe { *libc::__errno_location() = saved };
+    r
+}
