@@ -15,6 +15,7 @@
 #include <bpf/libbpf.h>
 #include <sys/utsname.h>
 #include "harness.h"
+#include "kallsyms.h"
 #include "log_capture.h"
 #include "obj_util.h"
 
@@ -101,25 +102,6 @@ static __u64 kernel_version(void)
 		sscanf(u.release, "%u.%u.%u", &a, &b, &c);
 	}
 	return (a << 16) + (b << 8) + (c > 255 ? 255 : c);
-}
-
-/* The address /proc/kallsyms gives `name` (0 if absent). */
-static __u64 kallsyms_addr(const char *name)
-{
-	FILE *f = fopen("/proc/kallsyms", "r");
-	unsigned long long addr, found = 0;
-	char type, sym[512];
-
-	if (!f)
-		return 0;
-	while (fscanf(f, "%llx %c %511s%*[^\n]\n", &addr, &type, sym) == 3) {
-		if (!strcmp(sym, name)) {
-			found = addr;
-			break;
-		}
-	}
-	fclose(f);
-	return found;
 }
 
 static struct bpf_object *open_obj(const char *path, const char *kconfig)

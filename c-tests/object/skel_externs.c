@@ -7,25 +7,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "harness.h"
+#include "kallsyms.h"
 #include "skel_externs.skel.h"
-
-static __u64 kallsyms_addr(const char *name)
-{
-	FILE *f = fopen("/proc/kallsyms", "r");
-	unsigned long long addr, found = 0;
-	char type, sym[512];
-
-	if (!f)
-		return 0;
-	while (fscanf(f, "%llx %c %511s%*[^\n]\n", &addr, &type, sym) == 3) {
-		if (!strcmp(sym, name)) {
-			found = addr;
-			break;
-		}
-	}
-	fclose(f);
-	return found;
-}
 
 int main(void)
 {
