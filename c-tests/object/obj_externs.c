@@ -165,6 +165,9 @@ static void check_kconfig_map(void)
 		 * (LINUX_KERNEL_VERSION the fifth), the short, five bytes, the
 		 * 32-byte string. */
 		CHECK_EQ(bpf_map__value_size(m), 8 + 6 * 4 + 2 + 5 + 32);
+		/* Its values are the externs': not for the user to set. */
+		static char zeros[71];
+		CHECK_RET(bpf_map__set_initial_value(m, zeros, sizeof(zeros)), -EINVAL, EINVAL);
 	}
 	CHECK_RET(bpf_object__load(obj), 0, 0);
 	if (m) {

@@ -37,10 +37,16 @@ static void print_open(struct bpf_object *obj)
 	const struct btf *btf = bpf_object__btf(obj);
 	struct bpf_map *m;
 
-	bpf_object__for_each_map(m, obj)
+	bpf_object__for_each_map(m, obj) {
+		static char zeros[256];
+		size_t sz = 0;
+
 		printf("  map %s type %u value_size %u flags %#x internal %d\n", bpf_map__name(m),
 		       bpf_map__type(m), bpf_map__value_size(m), bpf_map__map_flags(m),
 		       bpf_map__is_internal(m));
+		O_INT("  initial_value != NULL", bpf_map__initial_value(m, &sz) != NULL);
+		O_INT("  set_initial_value", bpf_map__set_initial_value(m, zeros, sz));
+	}
 	if (!btf)
 		return;
 	printf("  btf types %u\n", btf__type_cnt(btf));
