@@ -4,7 +4,7 @@
  * fds printed as "fd"), the values the programs read from their externs, the
  * kconfig open option (good and bad values), and the loads that fail: strong
  * externs no kernel has, an unknown LINUX_ virtual one, a typed per-CPU
- * variable this kernel may not place. */
+ * variable this kernel may not place; and the open of an object without BTF. */
 #include "oracle.h"
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
@@ -133,7 +133,7 @@ static void build(const char *name, const char *out, const char *flags, char *pa
 
 int main(void)
 {
-	static char kc[PATH_MAX], kc_strong[PATH_MAX], kc_virtual[PATH_MAX];
+	static char kc[PATH_MAX], kc_strong[PATH_MAX], kc_virtual[PATH_MAX], kc_nobtf[PATH_MAX];
 	static char ks[PATH_MAX], ks_typed[PATH_MAX], ks_strong[PATH_MAX], ks_kfunc[PATH_MAX];
 
 	o_require_root();
@@ -142,6 +142,7 @@ int main(void)
 	build("ext_kconfig", "ext_kconfig.o", "-g", kc);
 	build("ext_kconfig", "ext_kc_strong.o", "-g -DEXT_STRONG_MISSING", kc_strong);
 	build("ext_kconfig", "ext_kc_virtual.o", "-g -DEXT_BAD_VIRTUAL", kc_virtual);
+	build("ext_kconfig", "ext_kc_nobtf.o", "", kc_nobtf);
 	build("ext_ksyms", "ext_ksyms.o", "-g", ks);
 	build("ext_ksyms", "ext_ks_typed.o", "-g -DEXT_TYPED_VAR", ks_typed);
 	build("ext_ksyms", "ext_ks_strong.o", "-g -DEXT_STRONG_KSYM", ks_strong);
@@ -168,6 +169,7 @@ int main(void)
 	run("kconfig, strong missing", kc_strong, NULL, 0);
 	run("kconfig, strong given by the option", kc_strong, "CONFIG_LIBBPFRS_STRONG_MISSING=5", 0);
 	run("kconfig, unknown virtual", kc_virtual, NULL, 0);
+	run("kconfig, no BTF", kc_nobtf, NULL, 0);
 	run("ksyms", ks, NULL, 1);
 	run("ksyms, typed per-CPU variable", ks_typed, NULL, 0);
 	run("ksyms, strong missing symbol", ks_strong, NULL, 0);
@@ -175,6 +177,7 @@ int main(void)
 	bpfobj_clean("ext_kconfig", "ext_kconfig.o");
 	bpfobj_clean("ext_kconfig", "ext_kc_strong.o");
 	bpfobj_clean("ext_kconfig", "ext_kc_virtual.o");
+	bpfobj_clean("ext_kconfig", "ext_kc_nobtf.o");
 	bpfobj_clean("ext_ksyms", "ext_ksyms.o");
 	bpfobj_clean("ext_ksyms", "ext_ks_typed.o");
 	bpfobj_clean("ext_ksyms", "ext_ks_strong.o");
