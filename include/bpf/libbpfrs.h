@@ -72,6 +72,14 @@ enum libbpf_strict_mode {
 	__LIBBPF_STRICT_LAST,
 };
 
+/* The values of a tristate `.kconfig` extern (libbpf.h), as skeletons
+ * of objects with one declare it. */
+enum libbpf_tristate {
+	TRI_NO = 0,
+	TRI_YES = 1,
+	TRI_MODULE = 2,
+};
+
 /* TC hooks (libbpf.h, 0.4+): used by struct bpf_tc_hook below. */
 enum bpf_tc_attach_point {
 	BPF_TC_INGRESS = 1 << 0,

@@ -10,6 +10,7 @@
 //!   resolution, alignment, pointer size, strings;
 //! - `append`: the `btf__add_*` writer, string deduplication, byte order;
 //! - `fixup`: DATASEC sizes and offsets, linkage;
+//! - `externs`: extern VARs and FUNCs, the `.ksyms`/`.kconfig` DATASEC rewrite;
 //! - `emit`: [`Btf`] → blob, either byte order;
 //! - `files`: raw and ELF files, the running kernel's vmlinux BTF.
 //!
@@ -27,6 +28,7 @@
 mod append;
 mod emit;
 mod ext;
+mod externs;
 mod files;
 mod fixup;
 mod index;

@@ -436,6 +436,13 @@ fn apply_relocs(
                 ));
                 return;
             }
+            RelocKind::Extern { .. } => {
+                c.print(&format!(
+                    "invalid relo for insn[{}]: extern '{}' (.kconfig/.ksyms) is not supported by bpf_load\n",
+                    r.insn, r.sym
+                ));
+                return;
+            }
             RelocKind::Call { .. } | RelocKind::FuncAddr { .. } => {
                 c.print(&format!(
                     "invalid relo for insn[{}].code 0x{code:x} (a call into '{}': BPF-to-BPF calls across sections are not supported by bpf_load)\n",

@@ -4,6 +4,7 @@
 
 use super::{MapState, ObjState, ProgState};
 use crate::error::Error;
+use crate::object::maps::{DataKind, MapKind};
 use crate::sys::obj::map_info_raw;
 use crate::sys::UserPtr;
 use crate::uapi::{
@@ -171,13 +172,15 @@ impl ObjState {
         Ok(())
     }
 
-    /// `bpf_map__set_initial_value`: only global-data maps, exactly `value_size`
-    /// bytes, and only while the map has no fd (EINVAL in every other case).
+    /// `bpf_map__set_initial_value`: only global-data maps other than `.kconfig`
+    /// (its values are the externs'), exactly `value_size` bytes, and only while
+    /// the map has no fd (EINVAL in every other case).
     pub fn set_initial_value(&mut self, i: usize, data: &[u8]) -> Result<(), Error> {
         let m = self.maps.get_mut(i).ok_or(Error::Inval("no such map"))?;
         let vsz = m.def.value_size as usize;
+        let kconfig = m.def.kind == MapKind::Data(DataKind::Kconfig);
         match &mut m.mmap {
-            Some(mm) if data.len() == vsz && m.fd.is_none() => {
+            Some(mm) if data.len() == vsz && m.fd.is_none() && !kconfig => {
                 mm.write_at_start(data);
                 Ok(())
             }

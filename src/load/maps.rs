@@ -255,7 +255,8 @@ fn populate_data(st: &mut ObjState, i: usize, fd: &OwnedFd) -> Result<(), Error>
             0,
         )?;
     }
-    let rdonly = m.def.map_flags & BPF_F_RDONLY_PROG != 0 && kind == DataKind::Rodata;
+    let rdonly = m.def.map_flags & BPF_F_RDONLY_PROG != 0
+        && matches!(kind, DataKind::Rodata | DataKind::Kconfig);
     if rdonly {
         map_freeze(fd.as_fd())?;
     }

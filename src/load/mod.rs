@@ -10,6 +10,10 @@ pub mod core;
 pub mod data;
 pub mod edit;
 pub mod ext_info;
+pub mod externs;
+pub mod inflate;
+pub mod kconfig;
+pub mod ksyms;
 pub mod maps;
 pub mod pin;
 pub mod probe;
@@ -82,6 +86,9 @@ pub struct LoadOpts {
     /// `kernel_log_buf`/`_size`/`_level`: a caller buffer for BTF and program logs.
     pub kernel_log: Option<(UserPtr, u32, u32)>,
     pub btf_custom_path: Option<String>,
+    /// `kconfig`: `CONFIG_*=...` lines that take precedence over the kernel's
+    /// config file for `.kconfig` externs.
+    pub kconfig: Option<String>,
 }
 
 /// What `struct bpf_object` is: the parsed object plus everything load creates.
@@ -94,6 +101,8 @@ pub struct ObjState {
     pub kversion: u32,
     pub loaded: bool,
     pub opts: LoadOpts,
+    /// Extern values during a load (dropped when it ends).
+    pub externs: externs::Resolved,
 }
 
 impl ObjState {
@@ -162,6 +171,7 @@ impl ObjState {
             btf_fd: None,
             loaded: false,
             opts,
+            externs: externs::Resolved::default(),
         };
         for m in &mut st.maps {
             if m.def.pinning == crate::object::maps::PIN_BY_NAME {
@@ -184,6 +194,7 @@ impl ObjState {
         }
         self.loaded = true;
         let r = self.load_inner();
+        self.externs = externs::Resolved::default();
         if r.is_err() {
             self.unload();
         }
@@ -191,6 +202,7 @@ impl ObjState {
     }
 
     fn load_inner(&mut self) -> Result<(), Error> {
+        externs::resolve(self)?;
         let prepared = core::relocate_all(self)?;
         maps::load_btf(self);
         maps::create_all(self)?;

@@ -149,6 +149,7 @@ fn load_one(st: &mut ObjState, i: usize, core: Option<Prepared>) -> Result<(), E
         linked.map_refs.clear();
     } else {
         patch_maps(st, &st.progs[i].def.name, &mut linked)?;
+        super::externs::patch(st, &st.progs[i].def.name, &mut linked)?;
     }
     let p = &st.progs[i];
     let name = p.def.name.clone();
@@ -180,6 +181,7 @@ fn load_one(st: &mut ObjState, i: usize, core: Option<Prepared>) -> Result<(), E
         kern_version: st.kversion,
         attach_btf_id,
         attach_prog_fd: p.attach_prog_fd.max(0) as u32,
+        fd_array: super::externs::fd_array(st),
         ..ProgLoad::default()
     };
     if let Some(btf_fd) = &st.btf_fd {

@@ -23,7 +23,7 @@ pub struct Piece {
 #[derive(Debug, Clone)]
 pub struct Linked {
     pub insns: Vec<Insn>,
-    /// `(instruction index, MapFd/MapValue)`.
+    /// `(instruction index, MapFd/MapValue/Extern)`.
     pub map_refs: Vec<(usize, RelocKind)>,
     pub pieces: Vec<Piece>,
 }
@@ -81,7 +81,14 @@ pub fn link(obj: &Object, prog: usize) -> Result<Linked, Error> {
             let target = match (reloc.map(|r| r.kind), insn) {
                 (Some(RelocKind::Call { sec, insn }), _) => Some((sec, insn)),
                 (Some(RelocKind::FuncAddr { sec, insn }), _) => Some((sec, insn)),
-                (Some(kind @ (RelocKind::MapFd { .. } | RelocKind::MapValue { .. })), _) => {
+                (
+                    Some(
+                        kind @ (RelocKind::MapFd { .. }
+                        | RelocKind::MapValue { .. }
+                        | RelocKind::Extern { .. }),
+                    ),
+                    _,
+                ) => {
                     map_refs.push((out_idx, kind));
                     None
                 }
@@ -181,6 +188,7 @@ mod tests {
             }],
             btf: None,
             btf_ext: None,
+            externs: Vec::new(),
         }
     }
 

@@ -25,6 +25,9 @@ pub enum DataKind {
     Data,
     Rodata,
     Bss,
+    /// The `.kconfig` map of `.kconfig` externs (read-only for programs, filled
+    /// in at load).
+    Kconfig,
 }
 
 /// One map of the object, as defined in the ELF file.
@@ -143,7 +146,7 @@ pub fn data_map(
     m.value_size = value_size;
     m.max_entries = 1;
     m.map_flags = BPF_F_MMAPABLE
-        | if kind == DataKind::Rodata {
+        | if matches!(kind, DataKind::Rodata | DataKind::Kconfig) {
             BPF_F_RDONLY_PROG
         } else {
             0

@@ -10,6 +10,7 @@
 pub mod calls;
 pub mod core;
 pub mod elf;
+pub mod externs;
 pub mod maps;
 pub mod sec;
 
@@ -33,6 +34,8 @@ pub struct Object {
     pub code: Vec<CodeSection>,
     pub btf: Option<Btf>,
     pub btf_ext: Option<BtfExt>,
+    /// `.kconfig` and `.ksyms` externs, in libbpf's order ([`externs::Extern::order_key`]).
+    pub externs: Vec<externs::Extern>,
 }
 
 /// One executable ELF section.
@@ -69,6 +72,9 @@ pub enum RelocKind {
     Call { sec: usize, insn: usize },
     /// `ld_imm64` of a subprogram's address (`BPF_PSEUDO_FUNC`, callbacks).
     FuncAddr { sec: usize, insn: usize },
+    /// A reference to extern `ext` of [`Object::externs`]: a kfunc call (`call`)
+    /// or an `ld_imm64` of its address, both filled in at load.
+    Extern { ext: usize, call: bool },
 }
 
 /// One relocation of a code section.
@@ -139,6 +145,13 @@ impl Object {
 
     pub fn find_map(&self, name: &str) -> Option<usize> {
         self.maps.iter().position(|m| m.name == name)
+    }
+
+    /// The `.kconfig` map, if the object has `.kconfig` externs.
+    pub fn kconfig_map(&self) -> Option<usize> {
+        self.maps
+            .iter()
+            .position(|m| m.kind == MapKind::Data(maps::DataKind::Kconfig))
     }
 
     pub fn find_prog(&self, name: &str) -> Option<usize> {

@@ -25,3 +25,31 @@ pub fn kernel_version() -> u32 {
         .and_then(|r| parse(r.trim()))
         .unwrap_or(0)
 }
+
+/// The running kernel's config as libbpf looks for it: `/boot/config-$(uname -r)`,
+/// else `/proc/config.gz` (either may be gzip-compressed; decoding is the
+/// caller's). `None` when neither can be read.
+pub fn kconfig_file() -> Option<(String, Vec<u8>)> {
+    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").ok();
+    let boot = release.map(|r| format!("/boot/config-{}", r.trim()));
+    boot.into_iter()
+        .chain(["/proc/config.gz".to_string()])
+        .find_map(|p| std::fs::read(&p).ok().map(|b| (p, b)))
+}
+
+/// The text of `/proc/kallsyms`.
+pub fn kallsyms() -> std::io::Result<Vec<u8>> {
+    std::fs::read("/proc/kallsyms")
+}
+
+/// Runs `f` and puts the calling thread's errno back as it was: for look-ups
+/// whose failed system calls are answers, not errors (a missing config file, a
+/// feature probe the kernel refuses), so that they do not show through the
+/// caller's success.
+pub fn keeping_errno<T>(f: impl FnOnce() -> T) -> T {
+    let saved = super::last_errno();
+    let r = f();
+    // SAFETY: __errno_location returns the calling thread's errno slot, valid for the thread's lifetime.
+    unsafe { *libc::__errno_location() = saved };
+    r
+}

@@ -23,6 +23,10 @@ pub use newer::*;
 /// commands return to user space anyway (struct_ops maps, some link types).
 pub const ENOTSUPP: i32 = 524;
 
+/// `BPF_FUNC_get_attach_cookie` (Linux 5.15) of `enum bpf_func_id`, which
+/// `linux/bpf.h` writes through a macro the generator does not expand.
+pub const BPF_FUNC_GET_ATTACH_COOKIE: i32 = 174;
+
 /// The UAPI name of `bpf()` command `cmd` (`"BPF_MAP_CREATE"`), `None` if unknown.
 pub fn cmd_name(cmd: u32) -> Option<&'static str> {
     let i = usize::try_from(cmd).ok()?;

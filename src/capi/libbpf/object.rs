@@ -381,6 +381,7 @@ unsafe fn open_opts(
         pin_root_path: s(o.pin_root_path),
         kernel_log,
         btf_custom_path: s(o.btf_custom_path),
+        kconfig: s(o.kconfig),
     };
     Ok((object_name, open, load))
 }

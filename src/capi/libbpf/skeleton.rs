@@ -15,6 +15,7 @@ use crate::capi::libbpf::object::{
 };
 use crate::capi::types::*;
 use crate::error::Error;
+use crate::object::maps::{DataKind, MapKind};
 use std::ffi::{c_char, c_int, c_void};
 
 /// `struct bpf_map_skeleton` (the fields every version has).
@@ -112,9 +113,13 @@ unsafe fn populate_maps(
         unsafe { arg::write(m.map, map) };
         if !m.mmaped.is_null() {
             let (h, idx) = map_mut(map)?;
+            // As libbpf: externs are not for user code to set, so the `.kconfig`
+            // map's area is handed out only by the load.
+            let kconfig = h.st.maps[idx].def.kind == MapKind::Data(DataKind::Kconfig);
             let p = h.st.maps[idx]
                 .mmap
                 .as_ref()
+                .filter(|_| !kconfig)
                 .map_or(std::ptr::null_mut(), |mm| mm.as_ptr().cast::<c_void>());
             // SAFETY: writable slot of the skeleton.
             unsafe { arg::write(m.mmaped, p) };

@@ -7,6 +7,7 @@
 //! 4. [`btf::read`]: `.BTF` with its DATASEC fix-ups, and `.BTF.ext`;
 //! 5. [`programs`]: the functions of each code section, then the entry points;
 //! 6. [`maps`]: legacy `maps`, BTF-defined `.maps`, then global-data maps;
+//!    [`externs`]: `.kconfig`/`.ksyms` externs and the `.kconfig` map;
 //! 7. [`relocs`]: instruction relocations and `.maps` initialisers.
 //!
 //! Every offset, size and index read from the file is checked (the `object` crate
@@ -15,6 +16,7 @@
 //! Must not call: `crate::sys` (parsing touches no kernel).
 
 mod btf;
+mod externs;
 mod maps;
 mod programs;
 mod relocs;
@@ -101,6 +103,7 @@ pub fn parse(data: &[u8], path_name: &str, opts: &OpenOpts) -> Result<Object, Er
         code,
         btf,
         btf_ext,
+        externs: Vec::new(),
     };
 
     // Maps, in libbpf's order: legacy, BTF-defined, global data.
@@ -112,6 +115,7 @@ pub fn parse(data: &[u8], path_name: &str, opts: &OpenOpts) -> Result<Object, Er
     }
     let data_secs = std::mem::take(&mut layout.data_secs);
     maps::data(&mut obj, data_secs, &mut layout.kinds)?;
+    externs::collect(&mut obj, &syms)?;
 
     relocs::read(&mut obj, &elf, &layout, &syms, path_name)?;
     Ok(obj)

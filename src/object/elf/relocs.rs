@@ -8,6 +8,7 @@ use super::sections::Elf;
 use super::{Layout, SecKind, Symbol, SHN_COMMON};
 use crate::error::Error;
 use crate::insn::{self, Insn};
+use crate::object::externs::ExternKind;
 use crate::object::maps::MapKind;
 use crate::object::{format_err, reloc_err, CodeSection, Object, Reloc, RelocKind};
 use crate::uapi;
@@ -90,7 +91,8 @@ fn code_relocs(
     let mut out = Vec::with_capacity(rels.len());
     for (n, r) in rels.iter().enumerate() {
         let off = r.r_offset(endian);
-        let sym = sym_at(syms, r.r_sym(endian) as usize, &cs.name, n)?;
+        let sym_idx = r.r_sym(endian) as usize;
+        let sym = sym_at(syms, sym_idx, &cs.name, n)?;
         let prog = cs
             .funcs
             .iter()
@@ -107,12 +109,15 @@ fn code_relocs(
                 "symbol is COMMON; initialise the global variable or build with -fno-common".into(),
             ));
         }
-        let kind = if insn.code == insn::CALL {
+        if insn.is_ld_imm64() && idx + 1 >= cs.insns.len() {
+            return Err(site.err("truncated ld_imm64".into()));
+        }
+        let ext = obj.externs.iter().position(|e| e.sym_idx == sym_idx);
+        let kind = if let Some(ext) = ext {
+            extern_target(obj, ext, insn, &site)?
+        } else if insn.code == insn::CALL {
             call_target(&obj.code, &layout.kinds, insn, &site)?
         } else if insn.is_ld_imm64() {
-            if idx + 1 >= cs.insns.len() {
-                return Err(site.err("truncated ld_imm64".into()));
-            }
             ld_imm64_target(obj, layout, insn, &site)?
         } else {
             return Err(site.err(format!(
@@ -179,12 +184,9 @@ fn ld_imm64_target(
     let sym = site.sym;
     let addend = i64::from(insn.imm);
     if sym.shndx == 0 {
-        return Err(Error::Unsupported("extern symbols (.kconfig/.ksyms)")).inspect_err(|_| {
-            crate::log::warn(format_args!(
-                "prog '{}': extern '{}' (.kconfig/.ksyms) is not supported yet",
-                site.prog, sym.name
-            ))
-        });
+        return Err(
+            site.err("undefined symbol that is no extern; forgot to initialize global var?".into())
+        );
     }
     let kind = layout.kinds.get(sym.shndx).copied();
     // A subprogram's address (a callback): clang emits a plain ld_imm64 against the
@@ -224,6 +226,28 @@ fn ld_imm64_target(
         return Err(site.err(format!("offset {o} outside {}", obj.maps[map].name)));
     }
     Ok(RelocKind::MapValue { map, off: o as u32 })
+}
+
+/// A reference to extern `ext`: a call must call a kfunc (an extern FUNC in
+/// `.ksyms`), anything else must be an `ld_imm64`.
+fn extern_target(
+    obj: &Object,
+    ext: usize,
+    insn: Insn,
+    site: &Site<'_>,
+) -> Result<RelocKind, Error> {
+    let call = insn.code == insn::CALL;
+    let is_func = matches!(obj.externs[ext].kind, ExternKind::Ksym { func: true, .. });
+    if call && !is_func {
+        return Err(site.err("call of an extern that is not a kernel function".into()));
+    }
+    if !call && !insn.is_ld_imm64() {
+        return Err(site.err(format!(
+            "insn code {:#04x} is not ld_imm64 or call",
+            insn.code
+        )));
+    }
+    Ok(RelocKind::Extern { ext, call })
 }
 
 /// `.maps` relocations: initial slots of PROG_ARRAY and map-in-map definitions.
@@ -415,15 +439,10 @@ mod tests {
             one_reloc(0, tc_fn),
             reloc(0, "prog", "f", "function address outside its section")
         );
-        let ext = |b: &mut ElfBuilder, _| b.object("CONFIG_HZ", 0, 0, 0);
-        let e = one_reloc(0, ext);
-        assert_eq!(
-            e,
-            (
-                libc::EOPNOTSUPP,
-                "not supported: extern symbols (.kconfig/.ksyms)".into()
-            )
-        );
+        // Undefined, but an OBJECT: not an extern.
+        let undef = |b: &mut ElfBuilder, _| b.object("CONFIG_HZ", 0, 0, 0);
+        let want = "undefined symbol that is no extern; forgot to initialize global var?";
+        assert_eq!(one_reloc(0, undef), reloc(0, "prog", "CONFIG_HZ", want));
     }
 
     #[test]
