@@ -323,20 +323,31 @@ unsafe fn hook_in(hook: *const bpf_tc_hook) -> Result<TcHook, Error> {
     })
 }
 
-/// A caller's tc opts (NULL reads as all zero; bad `sz` → EINVAL).
+/// The hook and opts of `bpf_tc_attach`, `_detach` and `_query`: NULL opts,
+/// then a bad hook, then a bad opts `sz` → EINVAL.
 ///
 /// # Safety
-/// `opts` is NULL or a valid `bpf_tc_opts` of `opts->sz` bytes.
-unsafe fn tc_opts_in(opts: *const bpf_tc_opts) -> Result<TcOpts, Error> {
+/// `hook` as [`hook_in`]; `opts` is NULL or a valid `bpf_tc_opts` of
+/// `opts->sz` bytes.
+unsafe fn tc_args(
+    hook: *const bpf_tc_hook,
+    opts: *const bpf_tc_opts,
+) -> Result<(TcHook, TcOpts), Error> {
+    if opts.is_null() {
+        return Err(Error::Inval("opts is NULL"));
+    }
+    // SAFETY: forwarded caller contract.
+    let h = unsafe { hook_in(hook) }?;
     // SAFETY: forwarded caller contract.
     let o = unsafe { opts_in(opts) }?;
-    Ok(TcOpts {
+    let o = TcOpts {
         prog_fd: o.prog_fd,
         flags: o.flags,
         prog_id: o.prog_id,
         handle: o.handle,
         priority: o.priority,
-    })
+    };
+    Ok((h, o))
 }
 
 fn tc_out(opts: *mut bpf_tc_opts, f: &xdp_tc::TcFilter) {
@@ -391,13 +402,8 @@ pub unsafe extern "C" fn bpf_tc_hook_destroy(hook: *mut bpf_tc_hook) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn bpf_tc_attach(hook: *const bpf_tc_hook, opts: *mut bpf_tc_opts) -> c_int {
     hl("bpf_tc_attach", || {
-        if opts.is_null() {
-            return Err(Error::Inval("opts is NULL"));
-        }
         // SAFETY: forwarded caller contract.
-        let h = unsafe { hook_in(hook) }?;
-        // SAFETY: forwarded caller contract.
-        let o = unsafe { tc_opts_in(opts) }?;
+        let (h, o) = unsafe { tc_args(hook, opts) }?;
         let f = xdp_tc::tc_attach(&h, &o)?;
         tc_out(opts, &f);
         Ok(0)
@@ -416,13 +422,8 @@ pub unsafe extern "C" fn bpf_tc_detach(
     opts: *const bpf_tc_opts,
 ) -> c_int {
     hl("bpf_tc_detach", || {
-        if opts.is_null() {
-            return Err(Error::Inval("opts is NULL"));
-        }
         // SAFETY: forwarded caller contract.
-        let h = unsafe { hook_in(hook) }?;
-        // SAFETY: forwarded caller contract.
-        let o = unsafe { tc_opts_in(opts) }?;
+        let (h, o) = unsafe { tc_args(hook, opts) }?;
         xdp_tc::tc_detach(&h, Some(&o))?;
         Ok(0)
     })
@@ -438,13 +439,8 @@ pub unsafe extern "C" fn bpf_tc_detach(
 #[no_mangle]
 pub unsafe extern "C" fn bpf_tc_query(hook: *const bpf_tc_hook, opts: *mut bpf_tc_opts) -> c_int {
     hl("bpf_tc_query", || {
-        if opts.is_null() {
-            return Err(Error::Inval("opts is NULL"));
-        }
         // SAFETY: forwarded caller contract.
-        let h = unsafe { hook_in(hook) }?;
-        // SAFETY: forwarded caller contract.
-        let o = unsafe { tc_opts_in(opts) }?;
+        let (h, o) = unsafe { tc_args(hook, opts) }?;
         let f = xdp_tc::tc_query(&h, &o)?;
         tc_out(opts, &f);
         Ok(0)
