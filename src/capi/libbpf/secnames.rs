@@ -20,6 +20,34 @@ unsafe fn sec_name<'a>(name: *const c_char) -> Result<Cow<'a, str>, Error> {
     Ok(unsafe { arg::cstr(name, "section name is NULL") }?.to_string_lossy())
 }
 
+/// The definition of section `name`; for an unknown name, libbpf's two DEBUG
+/// lines: what could not be guessed, then the valid names (only the attachable
+/// ones for `attachable_only`, the attach type look-up).
+fn find_or_list(name: &str, attachable_only: bool) -> Option<&'static sec::SecDef> {
+    let def = sec::find_sec_def(name);
+    if def.is_none() {
+        if attachable_only {
+            crate::log::debug(format_args!(
+                "failed to guess attach type based on ELF section name '{name}'"
+            ));
+        } else {
+            crate::log::debug(format_args!(
+                "failed to guess program type from ELF section '{name}'"
+            ));
+        }
+        let which = if attachable_only {
+            "attachable"
+        } else {
+            "supported"
+        };
+        crate::log::debug(format_args!(
+            "{which} section(type) names are:{}",
+            TypeNames { attachable_only }
+        ));
+    }
+    def
+}
+
 /// `libbpf_prog_type_by_name` (LIBBPF_0.0.1): the program type and expected attach
 /// type libbpf 1.1 gives a program in section `name`.
 ///
@@ -40,16 +68,7 @@ pub unsafe extern "C" fn libbpf_prog_type_by_name(
     hl("libbpf_prog_type_by_name", || {
         // SAFETY: `name` is NULL or a caller's C string.
         let name = unsafe { sec_name(name) }?;
-        let Some(def) = sec::find_sec_def(&name) else {
-            crate::log::debug(format_args!(
-                "failed to guess program type from ELF section '{name}'"
-            ));
-            crate::log::debug(format_args!(
-                "supported section(type) names are:{}",
-                TypeNames {
-                    attachable_only: false
-                }
-            ));
+        let Some(def) = find_or_list(&name, false) else {
             return Err(Error::NoMatch("unknown section name"));
         };
         if prog_type.is_null() || expected_attach_type.is_null() {
@@ -84,16 +103,7 @@ pub unsafe extern "C" fn libbpf_attach_type_by_name(
     hl("libbpf_attach_type_by_name", || {
         // SAFETY: `name` is NULL or a caller's C string.
         let name = unsafe { sec_name(name) }?;
-        let Some(def) = sec::find_sec_def(&name) else {
-            crate::log::debug(format_args!(
-                "failed to guess attach type based on ELF section name '{name}'"
-            ));
-            crate::log::debug(format_args!(
-                "attachable section(type) names are:{}",
-                TypeNames {
-                    attachable_only: true
-                }
-            ));
+        let Some(def) = find_or_list(&name, true) else {
             return Err(Error::inval("unknown section name"));
         };
         if !def.is_attachable() {
