@@ -106,18 +106,12 @@ fn attach_btf_id(p: &super::ProgState, custom_btf: Option<&str>) -> Result<u32, 
             return Err(Error::Inval("missing attach target"));
         }
     };
-    // Not found is ESRCH on the load path (libbpf searches vmlinux and modules).
-    find_vmlinux_btf_id(&target, p.def.expected_attach_type, custom_btf)
-        .map_err(|e| match e.errno() {
-            libc::ENOENT => Error::NoMatch("attach target not found in kernel BTF"),
-            _ => e,
-        })
-        .inspect_err(|e| {
-            crate::log::warn(format_args!(
-                "prog '{}': failed to find kernel BTF type ID of '{target}': {e}",
-                p.def.name
-            ))
-        })
+    find_attach_target(&target, p.def.expected_attach_type, custom_btf).inspect_err(|e| {
+        crate::log::warn(format_args!(
+            "prog '{}': failed to find kernel BTF type ID of '{target}': {e}",
+            p.def.name
+        ))
+    })
 }
 
 /// The kernel BTF id of `target` for `attach_type` (libbpf's name prefixes per
@@ -144,6 +138,19 @@ pub fn find_vmlinux_btf_id(
     vmlinux
         .find_by_name_kind(&name, kind)
         .ok_or(Error::NotFound("no such type in kernel BTF"))
+}
+
+/// [`find_vmlinux_btf_id`] for a program's attach target: not found is ESRCH
+/// (libbpf searches vmlinux and modules).
+pub(super) fn find_attach_target(
+    target: &str,
+    attach_type: u32,
+    custom_btf: Option<&str>,
+) -> Result<u32, Error> {
+    find_vmlinux_btf_id(target, attach_type, custom_btf).map_err(|e| match e.errno() {
+        libc::ENOENT => Error::NoMatch("attach target not found in kernel BTF"),
+        _ => e,
+    })
 }
 
 const OWN_LOG_START: u32 = 256 * 1024;
