@@ -20,6 +20,18 @@ use std::fmt;
 use std::os::fd::BorrowedFd;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// Room for one more buffer in `bufs` and its slot in `events`, made before the
+/// buffer is registered so that storing it afterwards cannot fail (ENOMEM
+/// otherwise, naming `what`).
+fn reserve_one<T>(
+    bufs: &mut Vec<T>,
+    events: &mut Vec<libc::epoll_event>,
+    what: &'static str,
+) -> Result<(), Error> {
+    bufs.try_reserve(1).map_err(|_| Error::NoMem(what))?;
+    events.try_reserve(1).map_err(|_| Error::NoMem(what))
+}
+
 /// Which end of a ring map user space is: the ring buffer consumes, the user
 /// ring buffer produces. The kernel lets user space map only its own position
 /// page read-write.

@@ -8,7 +8,7 @@
 //! (31: still being written) and the DISCARD bit (30: skip it); records are
 //! 8-byte aligned. Positions only grow; the data offset is `pos & mask`.
 
-use super::{Abort, Epoll, RingPages, RingSide};
+use super::{reserve_one, Abort, Epoll, RingPages, RingSide};
 use crate::error::{Error, SysError};
 use crate::uapi::{
     BPF_MAP_TYPE_RINGBUF, BPF_RINGBUF_BUSY_BIT as BUSY_BIT, BPF_RINGBUF_DISCARD_BIT as DISCARD_BIT,
@@ -138,12 +138,7 @@ impl<T> RingBuffer<T> {
     pub fn add(&mut self, map_fd: i32, t: T) -> Result<(), Error> {
         let ring = Ring::open(map_fd)?;
         let map = crate::sys::borrow_fd(map_fd)?;
-        self.rings
-            .try_reserve(1)
-            .map_err(|_| Error::NoMem("ring list"))?;
-        self.events
-            .try_reserve(1)
-            .map_err(|_| Error::NoMem("ring list"))?;
+        reserve_one(&mut self.rings, &mut self.events, "ring list")?;
         self.epoll
             .add(map, self.rings.len() as u64)
             .inspect_err(|e: &SysError| {
