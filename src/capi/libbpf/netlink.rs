@@ -323,12 +323,27 @@ unsafe fn hook_in(hook: *const bpf_tc_hook) -> Result<TcHook, Error> {
     })
 }
 
+/// A caller's tc opts (NULL reads as all zero; bad `sz` → EINVAL).
+///
+/// # Safety
+/// `opts` is NULL or a valid `bpf_tc_opts` of `opts->sz` bytes.
+unsafe fn tc_opts_in(opts: *const bpf_tc_opts) -> Result<TcOpts, Error> {
+    // SAFETY: forwarded caller contract.
+    let o = unsafe { opts_in(opts) }?;
+    Ok(TcOpts {
+        prog_fd: o.prog_fd,
+        flags: o.flags,
+        prog_id: o.prog_id,
+        handle: o.handle,
+        priority: o.priority,
+    })
+}
+
 /// The hook and opts of `bpf_tc_attach`, `_detach` and `_query`: NULL opts,
 /// then a bad hook, then a bad opts `sz` → EINVAL.
 ///
 /// # Safety
-/// `hook` as [`hook_in`]; `opts` is NULL or a valid `bpf_tc_opts` of
-/// `opts->sz` bytes.
+/// `hook` as [`hook_in`]; `opts` as [`tc_opts_in`].
 unsafe fn tc_args(
     hook: *const bpf_tc_hook,
     opts: *const bpf_tc_opts,
@@ -339,15 +354,7 @@ unsafe fn tc_args(
     // SAFETY: forwarded caller contract.
     let h = unsafe { hook_in(hook) }?;
     // SAFETY: forwarded caller contract.
-    let o = unsafe { opts_in(opts) }?;
-    let o = TcOpts {
-        prog_fd: o.prog_fd,
-        flags: o.flags,
-        prog_id: o.prog_id,
-        handle: o.handle,
-        priority: o.priority,
-    };
-    Ok((h, o))
+    Ok((h, unsafe { tc_opts_in(opts) }?))
 }
 
 fn tc_out(opts: *mut bpf_tc_opts, f: &xdp_tc::TcFilter) {

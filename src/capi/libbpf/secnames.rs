@@ -6,7 +6,7 @@ use crate::capi::arg;
 use crate::capi::boundary::hl;
 use crate::capi::types::*;
 use crate::error::Error;
-use crate::object::sec::{self, TypeNames};
+use crate::object::sec::{self, SecDef, TypeNames};
 use std::borrow::Cow;
 use std::ffi::{c_char, c_int};
 
@@ -20,32 +20,50 @@ unsafe fn sec_name<'a>(name: *const c_char) -> Result<Cow<'a, str>, Error> {
     Ok(unsafe { arg::cstr(name, "section name is NULL") }?.to_string_lossy())
 }
 
-/// The definition of section `name`; for an unknown name, libbpf's two DEBUG
-/// lines: what could not be guessed, then the valid names (only the attachable
-/// ones for `attachable_only`, the attach type look-up).
-fn find_or_list(name: &str, attachable_only: bool) -> Option<&'static sec::SecDef> {
-    let def = sec::find_sec_def(name);
-    if def.is_none() {
-        if attachable_only {
-            crate::log::debug(format_args!(
-                "failed to guess attach type based on ELF section name '{name}'"
-            ));
-        } else {
-            crate::log::debug(format_args!(
-                "failed to guess program type from ELF section '{name}'"
-            ));
-        }
-        let which = if attachable_only {
-            "attachable"
-        } else {
-            "supported"
-        };
+/// Which `*_by_name` look-up runs: they differ in what an unknown name logs
+/// and returns.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lookup {
+    ProgType,
+    AttachType,
+}
+
+/// The definition of the section named by the C string `name` (NULL → EINVAL).
+/// For an unknown name, libbpf's two DEBUG lines (what could not be guessed,
+/// then the valid names: only the attachable ones for the attach type), then
+/// ESRCH for the program type, EINVAL for the attach type.
+///
+/// # Safety
+/// `name` is NULL or a NUL-terminated string.
+unsafe fn sec_def(name: *const c_char, lookup: Lookup) -> Result<&'static SecDef, Error> {
+    // SAFETY: forwarded caller contract.
+    let name = unsafe { sec_name(name) }?;
+    if let Some(def) = sec::find_sec_def(&name) {
+        return Ok(def);
+    }
+    let attachable_only = lookup == Lookup::AttachType;
+    if attachable_only {
         crate::log::debug(format_args!(
-            "{which} section(type) names are:{}",
-            TypeNames { attachable_only }
+            "failed to guess attach type based on ELF section name '{name}'"
+        ));
+    } else {
+        crate::log::debug(format_args!(
+            "failed to guess program type from ELF section '{name}'"
         ));
     }
-    def
+    let which = if attachable_only {
+        "attachable"
+    } else {
+        "supported"
+    };
+    crate::log::debug(format_args!(
+        "{which} section(type) names are:{}",
+        TypeNames { attachable_only }
+    ));
+    Err(match lookup {
+        Lookup::ProgType => Error::NoMatch("unknown section name"),
+        Lookup::AttachType => Error::inval("unknown section name"),
+    })
 }
 
 /// `libbpf_prog_type_by_name` (LIBBPF_0.0.1): the program type and expected attach
@@ -67,10 +85,7 @@ pub unsafe extern "C" fn libbpf_prog_type_by_name(
 ) -> c_int {
     hl("libbpf_prog_type_by_name", || {
         // SAFETY: `name` is NULL or a caller's C string.
-        let name = unsafe { sec_name(name) }?;
-        let Some(def) = find_or_list(&name, false) else {
-            return Err(Error::NoMatch("unknown section name"));
-        };
+        let def = unsafe { sec_def(name, Lookup::ProgType) }?;
         if prog_type.is_null() || expected_attach_type.is_null() {
             return Err(Error::inval("NULL output pointer"));
         }
@@ -102,10 +117,7 @@ pub unsafe extern "C" fn libbpf_attach_type_by_name(
 ) -> c_int {
     hl("libbpf_attach_type_by_name", || {
         // SAFETY: `name` is NULL or a caller's C string.
-        let name = unsafe { sec_name(name) }?;
-        let Some(def) = find_or_list(&name, true) else {
-            return Err(Error::inval("unknown section name"));
-        };
+        let def = unsafe { sec_def(name, Lookup::AttachType) }?;
         if !def.is_attachable() {
             return Err(Error::inval("section is not attachable"));
         }
