@@ -250,9 +250,8 @@ impl Btf {
         to: i32,
         kflag: bool,
     ) -> Result<u32, Error> {
-        let to = check_id(to)?;
-        let n = self.name_off(name)?;
-        self.push(&[n, info(kind, kflag, 0), to])
+        // `type` shares its word with `size` (one union in `struct btf_type`).
+        self.add_sized(kind, name, check_id(to)?, kflag)
     }
 
     /// `btf__add_array`.
