@@ -41,98 +41,12 @@ pub struct bpf_object_skeleton {
     pub data: *const c_void,
     pub data_sz: usize,
     pub obj: *mut *mut bpf_object,
-    pub arrays: SkelArrays,
-}
-
-/// The map and program arrays, laid out alike in `struct bpf_object_skeleton`
-/// (from `map_cnt` on) and `struct bpf_object_subskeleton`: each skeleton embeds
-/// this struct at the 8-aligned offset of its `map_cnt`.
-#[repr(C)]
-pub struct SkelArrays {
     pub map_cnt: c_int,
     pub map_skel_sz: c_int,
     pub maps: *mut bpf_map_skeleton,
     pub prog_cnt: c_int,
     pub prog_skel_sz: c_int,
     pub progs: *mut bpf_prog_skeleton,
-}
-
-// The C layouts: offsets of `map_cnt` and the struct sizes, as libbpf's headers
-// give them on 64-bit targets.
-#[cfg(target_pointer_width = "64")]
-const _: () = {
-    use std::mem::{offset_of, size_of};
-    assert!(offset_of!(bpf_object_skeleton, arrays) == 40);
-    assert!(offset_of!(bpf_object_skeleton, arrays) + offset_of!(SkelArrays, progs) == 64);
-    assert!(size_of::<bpf_object_skeleton>() == 72);
-    assert!(offset_of!(bpf_object_subskeleton, arrays) == 16);
-    assert!(offset_of!(bpf_object_subskeleton, var_cnt) == 48);
-    assert!(size_of::<bpf_object_subskeleton>() == 64);
-};
-
-impl SkelArrays {
-    /// The map entries, with the declared stride.
-    ///
-    /// # Safety
-    /// `maps` holds `map_cnt` entries of `map_skel_sz` bytes (bpftool contract),
-    /// alive and unaliased while the entries are used.
-    unsafe fn maps<'a>(&self) -> impl Iterator<Item = &'a mut bpf_map_skeleton> {
-        let (base, stride) = (self.maps, self.map_skel_sz);
-        (0..self.map_cnt.max(0) as usize).map(move |i| {
-            // SAFETY: `i < map_cnt` entries of `stride` bytes (caller contract).
-            unsafe { entry(base, stride, i) }
-        })
-    }
-
-    /// The program entries, with the declared stride.
-    ///
-    /// # Safety
-    /// `progs` holds `prog_cnt` entries of `prog_skel_sz` bytes (bpftool
-    /// contract), alive and unaliased while the entries are used.
-    unsafe fn progs<'a>(&self) -> impl Iterator<Item = &'a mut bpf_prog_skeleton> {
-        let (base, stride) = (self.progs, self.prog_skel_sz);
-        (0..self.prog_cnt.max(0) as usize).map(move |i| {
-            // SAFETY: `i < prog_cnt` entries of `stride` bytes (caller contract).
-            unsafe { entry(base, stride, i) }
-        })
-    }
-
-    /// Fills each `*maps[i].map` (and `*maps[i].mmaped`, the value area), then
-    /// each `*progs[i].prog`, by name in `obj`; ESRCH for a missing one.
-    ///
-    /// # Safety
-    /// As [`SkelArrays::maps`] and [`SkelArrays::progs`], with writable slots.
-    unsafe fn populate(&self, obj: *mut bpf_object) -> Result<(), Error> {
-        // SAFETY: caller contract.
-        for m in unsafe { self.maps() } {
-            // SAFETY: skeleton names are C strings.
-            let map =
-                unsafe { find_named("map", m.name, |n| bpf_object__find_map_by_name(obj, n)) }?;
-            // SAFETY: writable slots of the skeleton.
-            unsafe { arg::write(m.map, map) };
-            if !m.mmaped.is_null() {
-                let (h, idx) = map_mut(map)?;
-                let p = h.st.maps[idx]
-                    .mmap
-                    .as_ref()
-                    .map_or(std::ptr::null_mut(), |mm| mm.as_ptr().cast::<c_void>());
-                // SAFETY: writable slot of the skeleton.
-                unsafe { arg::write(m.mmaped, p) };
-            }
-        }
-        // SAFETY: caller contract.
-        for p in unsafe { self.progs() } {
-            // SAFETY: skeleton names are C strings.
-            let prog = unsafe {
-                find_named("program", p.name, |n| {
-                    bpf_object__find_program_by_name(obj, n)
-                })
-            }?;
-            // SAFETY: writable slot of the skeleton.
-            unsafe { arg::write(p.prog, prog) };
-        }
-        Ok(())
-    }
 }
 
 /// The `i`-th entry of a skeleton array with the declared stride.
@@ -144,6 +58,23 @@ unsafe fn entry<'a, T>(base: *mut T, stride: c_int, i: usize) -> &'a mut T {
     let stride = (stride as usize).max(std::mem::size_of::<T>());
     // SAFETY: in bounds per the caller's contract; entries are suitably aligned (they start a C array of pointer-aligned structs).
     unsafe { &mut *base.cast::<u8>().add(i * stride).cast::<T>() }
+}
+
+/// Every entry of a skeleton array with the declared stride (none for a
+/// negative count).
+///
+/// # Safety
+/// As [`entry`] for each `i < cnt`; the entries stay valid and unaliased while
+/// they are used.
+unsafe fn entries<'a, T: 'a>(
+    base: *mut T,
+    cnt: c_int,
+    stride: c_int,
+) -> impl Iterator<Item = &'a mut T> {
+    (0..cnt.max(0) as usize).map(move |i| {
+        // SAFETY: `i < cnt` (caller contract).
+        unsafe { entry(base, stride, i) }
+    })
 }
 
 /// The skeleton itself, or EINVAL for NULL.
@@ -176,6 +107,60 @@ unsafe fn find_named<T>(
         return Err(Error::NoMatch("skeleton map or program not found"));
     }
     Ok(p)
+}
+
+/// Fills each `*maps[i].map` (and `*maps[i].mmaped`, the value area) by name;
+/// ESRCH for a missing map.
+///
+/// # Safety
+/// `maps` holds `cnt` entries of `stride` bytes with writable slots.
+unsafe fn populate_maps(
+    obj: *mut bpf_object,
+    maps: *mut bpf_map_skeleton,
+    cnt: c_int,
+    stride: c_int,
+) -> Result<(), Error> {
+    // SAFETY: `maps` has `cnt` entries of `stride` bytes (caller contract).
+    for m in unsafe { entries(maps, cnt, stride) } {
+        // SAFETY: skeleton names are C strings.
+        let map = unsafe { find_named("map", m.name, |n| bpf_object__find_map_by_name(obj, n)) }?;
+        // SAFETY: writable slots of the skeleton.
+        unsafe { arg::write(m.map, map) };
+        if !m.mmaped.is_null() {
+            let (h, idx) = map_mut(map)?;
+            let p = h.st.maps[idx]
+                .mmap
+                .as_ref()
+                .map_or(std::ptr::null_mut(), |mm| mm.as_ptr().cast::<c_void>());
+            // SAFETY: writable slot of the skeleton.
+            unsafe { arg::write(m.mmaped, p) };
+        }
+    }
+    Ok(())
+}
+
+/// Fills each `*progs[i].prog` by name; ESRCH for a missing program.
+///
+/// # Safety
+/// `progs` holds `cnt` entries of `stride` bytes with writable slots.
+unsafe fn populate_progs(
+    obj: *mut bpf_object,
+    progs: *mut bpf_prog_skeleton,
+    cnt: c_int,
+    stride: c_int,
+) -> Result<(), Error> {
+    // SAFETY: `progs` has `cnt` entries of `stride` bytes (caller contract).
+    for p in unsafe { entries(progs, cnt, stride) } {
+        // SAFETY: skeleton names are C strings.
+        let prog = unsafe {
+            find_named("program", p.name, |n| {
+                bpf_object__find_program_by_name(obj, n)
+            })
+        }?;
+        // SAFETY: writable slot of the skeleton.
+        unsafe { arg::write(p.prog, prog) };
+    }
+    Ok(())
 }
 
 /// `bpf_object__open_skeleton` (LIBBPF_0.0.7): opens the embedded object (named
@@ -214,7 +199,10 @@ pub unsafe extern "C" fn bpf_object__open_skeleton(
         // SAFETY: `obj` is a writable pointer slot of the skeleton.
         unsafe { arg::write(s.obj, obj) };
         // SAFETY: the skeleton's arrays (bpftool contract).
-        unsafe { s.arrays.populate(obj) }?;
+        unsafe {
+            populate_maps(obj, s.maps, s.map_cnt, s.map_skel_sz)?;
+            populate_progs(obj, s.progs, s.prog_cnt, s.prog_skel_sz)?;
+        }
         Ok(0)
     })
 }
@@ -236,8 +224,8 @@ pub unsafe extern "C" fn bpf_object__load_skeleton(s: *mut bpf_object_skeleton) 
         if r < 0 {
             return Ok(crate::capi::errno::libbpf_err(r));
         }
-        // SAFETY: the skeleton's arrays (bpftool contract).
-        for m in unsafe { s.arrays.maps() } {
+        // SAFETY: as in open.
+        for m in unsafe { entries(s.maps, s.map_cnt, s.map_skel_sz) } {
             if m.mmaped.is_null() {
                 continue;
             }
@@ -265,8 +253,8 @@ pub unsafe extern "C" fn bpf_object__attach_skeleton(s: *mut bpf_object_skeleton
     hl("bpf_object__attach_skeleton", || {
         // SAFETY: caller contract.
         let s = unsafe { skel(s) }?;
-        // SAFETY: the skeleton's arrays (bpftool contract).
-        for p in unsafe { s.arrays.progs() } {
+        // SAFETY: as in open.
+        for p in unsafe { entries(s.progs, s.prog_cnt, s.prog_skel_sz) } {
             // SAFETY: filled by open_skeleton.
             let prog = unsafe { arg::read(p.prog, "skeleton prog is NULL") }?;
             let (h, idx) = prog_ref(prog)?;
@@ -309,8 +297,8 @@ pub unsafe extern "C" fn bpf_object__detach_skeleton(s: *mut bpf_object_skeleton
     value("bpf_object__detach_skeleton", (), || {
         // SAFETY: caller contract.
         let Ok(s) = (unsafe { skel(s) }) else { return };
-        // SAFETY: the skeleton's arrays (bpftool contract).
-        for p in unsafe { s.arrays.progs() } {
+        // SAFETY: as in open.
+        for p in unsafe { entries(s.progs, s.prog_cnt, s.prog_skel_sz) } {
             if p.link.is_null() {
                 continue;
             }
@@ -343,8 +331,8 @@ pub unsafe extern "C" fn bpf_object__destroy_skeleton(s: *mut bpf_object_skeleto
         }
         // SAFETY: bpftool allocates these three with calloc; libbpf frees them with free().
         unsafe {
-            libc::free(sk.arrays.maps.cast());
-            libc::free(sk.arrays.progs.cast());
+            libc::free(sk.maps.cast());
+            libc::free(sk.progs.cast());
             libc::free(s.cast());
         }
     })
@@ -363,7 +351,12 @@ pub struct bpf_var_skeleton {
 pub struct bpf_object_subskeleton {
     pub sz: usize,
     pub obj: *const bpf_object,
-    pub arrays: SkelArrays,
+    pub map_cnt: c_int,
+    pub map_skel_sz: c_int,
+    pub maps: *mut bpf_map_skeleton,
+    pub prog_cnt: c_int,
+    pub prog_skel_sz: c_int,
+    pub progs: *mut bpf_prog_skeleton,
     pub var_cnt: c_int,
     pub var_skel_sz: c_int,
     pub vars: *mut bpf_var_skeleton,
@@ -392,10 +385,12 @@ pub unsafe extern "C" fn bpf_object__open_subskeleton(s: *mut bpf_object_subskel
             return Ok(crate::capi::errno::pass_errno());
         }
         // SAFETY: the subskeleton's arrays (bpftool contract).
-        unsafe { s.arrays.populate(obj) }?;
-        for i in 0..s.var_cnt.max(0) as usize {
-            // SAFETY: `vars` has `var_cnt` entries of `var_skel_sz` bytes.
-            let v = unsafe { entry(s.vars, s.var_skel_sz, i) };
+        unsafe {
+            populate_maps(obj, s.maps, s.map_cnt, s.map_skel_sz)?;
+            populate_progs(obj, s.progs, s.prog_cnt, s.prog_skel_sz)?;
+        }
+        // SAFETY: `vars` has `var_cnt` entries of `var_skel_sz` bytes.
+        for v in unsafe { entries(s.vars, s.var_cnt, s.var_skel_sz) } {
             // SAFETY: `map` is the subskeleton's slot, filled by populate_maps.
             let map = unsafe { arg::read(v.map, "variable's map slot is NULL") }?;
             // SAFETY: skeleton names are C strings.
@@ -424,8 +419,8 @@ pub unsafe extern "C" fn bpf_object__destroy_subskeleton(s: *mut bpf_object_subs
         }
         // SAFETY: bpftool allocates the arrays and the struct with calloc; libbpf frees them with free().
         unsafe {
-            libc::free((*s).arrays.maps.cast());
-            libc::free((*s).arrays.progs.cast());
+            libc::free((*s).maps.cast());
+            libc::free((*s).progs.cast());
             libc::free((*s).vars.cast());
             libc::free(s.cast());
         }
