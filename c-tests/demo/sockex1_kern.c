@@ -1,7 +1,8 @@
 /* Demo BPF side, written the way the kernel's old samples/bpf/sockex1_kern.c was:
  * a legacy SEC("maps") ARRAY of 256 counters indexed by IP protocol, and a socket
  * filter that counts outgoing packets. Loaded by sockex1_user.c with bpf_load.c's
- * load_bpf_file(). The samples' helper header is c-tests/bpf/lg_helpers.h. */
+ * load_bpf_file(). SEC(), the map definition and the BPF helper declarations come
+ * from c-tests/bpf/lg_helpers.h, as the samples' came from bpf_helpers.h. */
 #include <stddef.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
