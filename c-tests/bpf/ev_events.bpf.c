@@ -8,14 +8,7 @@
  * of the process whose tgid is cfg[0], numbering them with cnt[0]. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
-
-struct ev {
-	__u32 seq;
-	__u32 pid;
-	__u32 size;
-	__u32 magic;
-	__u8 fill[48];
-};
+#include "../include/ev_record.h"
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -34,8 +27,6 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } ev_cfg SEC(".maps");
-
-#define EV_MAGIC 0xe7e7e7e7
 
 static __always_inline void fill(struct ev *e, __u32 seq, __u32 size)
 {

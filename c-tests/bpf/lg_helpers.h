@@ -1,4 +1,5 @@
-/* Old samples/bpf style helpers for the c-tests/bpf/lg_*.bpf.c objects: SEC(),
+/* Old samples/bpf style helpers for the c-tests/bpf/lg_*.bpf.c objects and the
+ * demo's c-tests/demo/sockex1_kern.c: SEC(),
  * the 7-field map definition of bpf_load.c, helpers as function pointers to their
  * numbers, and clang's load_byte builtin. Written for libbpfrs's legacy tests. */
 #ifndef LG_HELPERS_H

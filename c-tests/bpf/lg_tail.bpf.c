@@ -28,21 +28,19 @@ static __always_inline void count(__u32 stage)
 		__sync_fetch_and_add(v, 1);
 }
 
-SEC("socket/2")
-int lg_stage2(struct __sk_buff *skb)
-{
-	count(2);
-	bpf_tail_call(skb, &lg_jmp_table, 3);
-	return 2;
-}
+/* Stage `n`: counts itself and tail-calls stage `next`; returns `ret` only if
+ * that call fails. */
+#define STAGE(n, next, ret)                                  \
+	SEC("socket/" #n)                                    \
+	int lg_stage##n(struct __sk_buff *skb)               \
+	{                                                    \
+		count(n);                                    \
+		bpf_tail_call(skb, &lg_jmp_table, next);     \
+		return ret;                                  \
+	}
 
-SEC("socket/0")
-int lg_stage0(struct __sk_buff *skb)
-{
-	count(0);
-	bpf_tail_call(skb, &lg_jmp_table, 1);
-	return 100;
-}
+STAGE(2, 3, 2)
+STAGE(0, 1, 100)
 
 SEC("socket/4")
 int lg_stage4(struct __sk_buff *skb)
@@ -51,20 +49,7 @@ int lg_stage4(struct __sk_buff *skb)
 	return 42;
 }
 
-SEC("socket/1")
-int lg_stage1(struct __sk_buff *skb)
-{
-	count(1);
-	bpf_tail_call(skb, &lg_jmp_table, 2);
-	return 1;
-}
-
-SEC("socket/3")
-int lg_stage3(struct __sk_buff *skb)
-{
-	count(3);
-	bpf_tail_call(skb, &lg_jmp_table, 4);
-	return 3;
-}
+STAGE(1, 2, 1)
+STAGE(3, 4, 3)
 
 char _license[] SEC("license") = "GPL";

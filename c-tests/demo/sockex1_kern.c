@@ -1,27 +1,13 @@
 /* Demo BPF side, written the way the kernel's old samples/bpf/sockex1_kern.c was:
  * a legacy SEC("maps") ARRAY of 256 counters indexed by IP protocol, and a socket
  * filter that counts outgoing packets. Loaded by sockex1_user.c with bpf_load.c's
- * load_bpf_file(). */
+ * load_bpf_file(). SEC(), the map definition and the BPF helper declarations come
+ * from c-tests/bpf/lg_helpers.h, as the samples' came from bpf_helpers.h. */
 #include <stddef.h>
-#include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <linux/ip.h>
-
-#define SEC(NAME) __attribute__((section(NAME), used))
-
-struct bpf_map_def {
-	unsigned int type;
-	unsigned int key_size;
-	unsigned int value_size;
-	unsigned int max_entries;
-	unsigned int map_flags;
-	unsigned int inner_map_idx;
-	unsigned int numa_node;
-};
-
-static void *(*bpf_map_lookup_elem)(void *map, void *key) = (void *)BPF_FUNC_map_lookup_elem;
-unsigned long long load_byte(void *skb, unsigned long long off) asm("llvm.bpf.load.byte");
+#include "../bpf/lg_helpers.h"
 
 struct bpf_map_def SEC("maps") my_map = {
 	.type = BPF_MAP_TYPE_ARRAY,

@@ -122,6 +122,15 @@ static inline struct bpf_map *ot_check_map(struct bpf_object *obj, const struct 
 	CHECK_EQ(bpf_map__max_entries(m), w->max);
 	return m;
 }
+
+/* A test's objects could not be built: a failed check saying `what`, the private
+ * directory removed, and the test's summary line and exit code. */
+static inline int ot_build_failed(const char *test, const char *what)
+{
+	CHECK(0, "%s", what);
+	ot_cleanup();
+	return h_done(test);
+}
 #endif
 
 #endif

@@ -18,15 +18,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "bpfobj.h"
-
-struct ev {
-	__u32 seq;
-	__u32 pid;
-	__u32 size;
-	__u32 magic;
-	__u8 fill[48];
-};
-#define EV_MAGIC 0xe7e7e7e7u
+#include "ev_record.h"
 
 /* This process's pid, read once: getpid() itself would trigger on_getpid. */
 static __u32 ev_pid;

@@ -173,11 +173,8 @@ int main(void)
 	    ot_build("obj_legacy.bpf.c", "legacy28.o", "-DDEF_SIZE=28", tail_path,
 		     sizeof(tail_path)) ||
 	    ot_build("obj_btf_maps.bpf.c", "btf_maps.o", "-g", btf_path, sizeof(btf_path)) ||
-	    ot_build("obj_nolicense.bpf.c", "nolicense.o", "-g", nolic_path, sizeof(nolic_path))) {
-		CHECK(0, "could not build the objects");
-		ot_cleanup();
-		return h_done("obj_bad_input");
-	}
+	    ot_build("obj_nolicense.bpf.c", "nolicense.o", "-g", nolic_path, sizeof(nolic_path)))
+		return ot_build_failed("obj_bad_input", "could not build the objects");
 	libbpf_set_print(capture);
 	check_mutants();
 	check_null_args();

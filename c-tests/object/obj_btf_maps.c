@@ -166,11 +166,8 @@ int main(void)
 	require_root();
 	h_use_0x_returns(); /* its -1 checks start before any 0.x-only call */
 	if (ot_init("obj_btf_maps") ||
-	    ot_build("obj_btf_maps.bpf.c", "btf_maps.o", "-g", path, sizeof(path))) {
-		CHECK(0, "could not build obj_btf_maps.bpf.c");
-		ot_cleanup();
-		return h_done("obj_btf_maps");
-	}
+	    ot_build("obj_btf_maps.bpf.c", "btf_maps.o", "-g", path, sizeof(path)))
+		return ot_build_failed("obj_btf_maps", "could not build obj_btf_maps.bpf.c");
 	fds = h_count_fds();
 	obj = bpf_object__open_file(path, NULL);
 	CHECK(obj != NULL, "open_file: errno %d", errno);

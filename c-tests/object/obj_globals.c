@@ -169,17 +169,12 @@ int main(void)
 
 	require_root();
 	if (ot_init("obj_globals") ||
-	    ot_build("obj_globals.bpf.c", "globals.o", "-g", path, sizeof(path))) {
-		CHECK(0, "could not build obj_globals.bpf.c");
-		ot_cleanup();
-		return h_done("obj_globals");
-	}
+	    ot_build("obj_globals.bpf.c", "globals.o", "-g", path, sizeof(path)))
+		return ot_build_failed("obj_globals", "could not build obj_globals.bpf.c");
 	if (ot_build("obj_globals.bpf.c", "globals_same.o", "-g -DOT_SAME_SEC", path_same,
-		     sizeof(path_same))) {
-		CHECK(0, "could not build obj_globals.bpf.c -DOT_SAME_SEC");
-		ot_cleanup();
-		return h_done("obj_globals");
-	}
+		     sizeof(path_same)))
+		return ot_build_failed("obj_globals",
+				       "could not build obj_globals.bpf.c -DOT_SAME_SEC");
 	for (same_sec = 0; same_sec < 2; same_sec++) {
 		fds = h_count_fds();
 		obj = bpf_object__open_file(same_sec ? path_same : path, NULL);

@@ -202,11 +202,8 @@ int main(void)
 	    ot_build("obj_legacy.bpf.c", "legacy20.o", "-g -DDEF_SIZE=20", path20, sizeof(path20)) ||
 	    ot_build("obj_legacy.bpf.c", "legacy28.o", "-DDEF_SIZE=28", path28, sizeof(path28)) ||
 	    ot_build("obj_legacy.bpf.c", "legacy28g.o", "-g -DDEF_SIZE=28", path28g,
-		     sizeof(path28g))) {
-		CHECK(0, "could not build the legacy objects");
-		ot_cleanup();
-		return h_done("obj_legacy");
-	}
+		     sizeof(path28g)))
+		return ot_build_failed("obj_legacy", "could not build the legacy objects");
 	check_sizes();
 	check_new_style(path16, "legacy16", 0);
 	check_new_style(path20, "legacy20", 1);

@@ -74,11 +74,8 @@ int main(void)
 	require_root();
 	if (ot_init("obj_verifier") ||
 	    ot_build("obj_reject.bpf.c", "reject.o", "-g", reject_path, sizeof(reject_path)) ||
-	    ot_build("obj_core.bpf.c", "core.o", "-g", core_path, sizeof(core_path))) {
-		CHECK(0, "could not build the objects");
-		ot_cleanup();
-		return h_done("obj_verifier");
-	}
+	    ot_build("obj_core.bpf.c", "core.o", "-g", core_path, sizeof(core_path)))
+		return ot_build_failed("obj_verifier", "could not build the objects");
 	libbpf_set_print(capture);
 	for (int strict = 0; strict < 2; strict++) {
 		/* The verifier's own words for a direct skb->data read in a socket filter. */

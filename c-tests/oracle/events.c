@@ -64,14 +64,8 @@ static int emit_n(int n, __u32 seq0, __u32 size, int mode)
 	return ok;
 }
 
-#define O_PTR(fmt, call, ...)                                                  \
-	do {                                                                   \
-		errno = 0;                                                     \
-		void *__p = (void *)(call);                                    \
-		int __e = errno;                                               \
-		printf(fmt " = %s errno=%s\n", ##__VA_ARGS__, __p ? "ptr" : "NULL", \
-		       __p ? "-" : o_errname(__e));                            \
-	} while (0)
+/* A pointer result: "ptr" or "NULL", with errno only for NULL. */
+#define O_PTR(fmt, call, ...) O_PTR_ERRNO(1, fmt, call, ##__VA_ARGS__)
 
 static void ring(void)
 {

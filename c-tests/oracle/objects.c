@@ -27,6 +27,15 @@ static int quiet(enum libbpf_print_level l, const char *fmt, va_list ap)
 	return 0;
 }
 
+/* Prints whether a map or program has an fd; 1 when its kernel info could be read
+ * into `info` (`size` bytes, zeroed first). */
+static int show_fd_info(int fd, void *info, __u32 size)
+{
+	memset(info, 0, size);
+	printf(" fd=%s", fd >= 0 ? "fd" : "none");
+	return fd >= 0 && !bpf_obj_get_info_by_fd(fd, info, &size);
+}
+
 static void show_maps(struct bpf_object *obj, int loaded)
 {
 	struct bpf_map *m;
@@ -43,12 +52,8 @@ static void show_maps(struct bpf_object *obj, int loaded)
 		       bpf_map__key_size(m), bpf_map__value_size(m), bpf_map__max_entries(m));
 		if (loaded) {
 			struct bpf_map_info info;
-			__u32 len = sizeof(info);
-			int fd = bpf_map__fd(m);
 
-			memset(&info, 0, sizeof(info));
-			printf(" fd=%s", fd >= 0 ? "fd" : "none");
-			if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len)) {
+			if (show_fd_info(bpf_map__fd(m), &info, sizeof(info))) {
 				if (!strncmp(info.name, ".rodata.", 8)) {
 					known("  known: %s flags %#x\n", info.name, info.map_flags);
 					info.map_flags &= ~BPF_F_MMAPABLE;
@@ -72,12 +77,8 @@ static void show_progs(struct bpf_object *obj, int loaded)
 		       bpf_program__section_name(p), bpf_program__type(p));
 		if (loaded) {
 			struct bpf_prog_info info;
-			__u32 len = sizeof(info);
-			int fd = bpf_program__fd(p);
 
-			memset(&info, 0, sizeof(info));
-			printf(" fd=%s", fd >= 0 ? "fd" : "none");
-			if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len)) {
+			if (show_fd_info(bpf_program__fd(p), &info, sizeof(info))) {
 				printf(" kname=%s ktype=%u has_btf=%d nr_func_info=%u nr_line_info=%u",
 				       info.name, info.type, info.btf_id != 0, info.nr_func_info,
 				       info.nr_line_info);

@@ -86,6 +86,17 @@ static inline const char *o_errname(int e)
 		}                                                                 \
 	} while (0)
 
+/* A call returning a pointer: "call = ptr errno=E" or "call = NULL errno=E"; with
+ * `null_only`, errno is printed only for NULL ("-" after a pointer). */
+#define O_PTR_ERRNO(null_only, fmt, call, ...)                                     \
+	do {                                                                       \
+		errno = 0;                                                         \
+		void *__p = (void *)(call);                                        \
+		int __e = errno;                                                   \
+		printf(fmt " = %s errno=%s\n", ##__VA_ARGS__, __p ? "ptr" : "NULL", \
+		       __p && (null_only) ? "-" : o_errname(__e));                 \
+	} while (0)
+
 /* A libbpfrs-only check: reported on stderr, fails the run through the exit code. */
 #define o_self_check(cond, ...)                                                    \
 	do {                                                                       \

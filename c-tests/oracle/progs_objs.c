@@ -30,9 +30,15 @@ static void print_log_head(void)
 	printf("  log: \"%s\"\n", log_buf);
 }
 
+/* The returning-0 socket filter "sf", loaded with `opts` (NULL for none). */
+static int load_sf_opts(const struct bpf_prog_load_opts *opts)
+{
+	return bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "sf", "GPL", ret0, 2, opts);
+}
+
 static int load_sf(void)
 {
-	return bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "sf", "GPL", ret0, 2, NULL);
+	return load_sf_opts(NULL);
 }
 
 static void prog_load_cases(void)
@@ -85,87 +91,69 @@ static void prog_load_cases(void)
 		     bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "sf", "GPL", bad_reg, 2, &o));
 		print_log_head();
 		memset(log_buf, 0, sizeof(log_buf));
-		O_FD("bpf_prog_load(good, log_level 1)",
-		     bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "sf", "GPL", ret0, 2, &o));
+		O_FD("bpf_prog_load(good, log_level 1)", load_sf_opts(&o));
 		print_log_head();
 		o.log_level = 2;
-		O_FD("bpf_prog_load(good, log_level 2)",
-		     bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "sf", "GPL", ret0, 2, &o));
+		O_FD("bpf_prog_load(good, log_level 2)", load_sf_opts(&o));
 		o.log_size = 8;
 		o.log_level = 1;
 		memset(log_buf, 0, sizeof(log_buf));
-		O_FD("bpf_prog_load(good, log_size 8)",
-		     bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "sf", "GPL", ret0, 2, &o));
+		O_FD("bpf_prog_load(good, log_size 8)", load_sf_opts(&o));
 		printf("  log: \"%.8s\"\n", log_buf);
 		o.log_size = 0;
-		O_FD("bpf_prog_load(log_buf, log_size 0)",
-		     bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "sf", "GPL", ret0, 2, &o));
+		O_FD("bpf_prog_load(log_buf, log_size 0)", load_sf_opts(&o));
 		o.log_buf = NULL;
 		o.log_size = 100;
-		O_FD("bpf_prog_load(log_buf NULL, log_size 100)",
-		     bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "sf", "GPL", ret0, 2, &o));
+		O_FD("bpf_prog_load(log_buf NULL, log_size 100)", load_sf_opts(&o));
 		o.log_size = 0;
-		O_FD("bpf_prog_load(no buf, log_level 1)",
-		     bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "sf", "GPL", ret0, 2, &o));
+		O_FD("bpf_prog_load(no buf, log_level 1)", load_sf_opts(&o));
 		o.log_level = 0x100;
 		o.log_buf = log_buf;
 		o.log_size = sizeof(log_buf);
-		O_FD("bpf_prog_load(log_level 0x100)",
-		     bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "sf", "GPL", ret0, 2, &o));
+		O_FD("bpf_prog_load(log_level 0x100)", load_sf_opts(&o));
 	}
 	/* Other opts fields. */
 	{
 		LIBBPF_OPTS(bpf_prog_load_opts, o, .attempts = -1);
-		O_FD("bpf_prog_load(attempts -1)",
-		     bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "sf", "GPL", ret0, 2, &o));
+		O_FD("bpf_prog_load(attempts -1)", load_sf_opts(&o));
 		o.attempts = 0;
 		o.prog_flags = 0xffffffff;
-		O_FD("bpf_prog_load(prog_flags junk)",
-		     bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "sf", "GPL", ret0, 2, &o));
+		O_FD("bpf_prog_load(prog_flags junk)", load_sf_opts(&o));
 		o.prog_flags = 0;
 		o.expected_attach_type = BPF_CGROUP_INET_EGRESS;
 		O_FD("bpf_prog_load(cgroup_skb, expected egress)",
 		     bpf_prog_load(BPF_PROG_TYPE_CGROUP_SKB, "c", "GPL", ret1, 2, &o));
 		o.expected_attach_type = 0;
 		o.prog_btf_fd = 9999;
-		O_FD("bpf_prog_load(prog_btf_fd 9999)",
-		     bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "sf", "GPL", ret0, 2, &o));
+		O_FD("bpf_prog_load(prog_btf_fd 9999)", load_sf_opts(&o));
 		o.prog_btf_fd = 0;
 		o.prog_ifindex = 99999;
-		O_FD("bpf_prog_load(prog_ifindex 99999)",
-		     bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "sf", "GPL", ret0, 2, &o));
+		O_FD("bpf_prog_load(prog_ifindex 99999)", load_sf_opts(&o));
 		o.prog_ifindex = 0;
 		o.attach_prog_fd = 9999;
-		O_FD("bpf_prog_load(attach_prog_fd 9999)",
-		     bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "sf", "GPL", ret0, 2, &o));
+		O_FD("bpf_prog_load(attach_prog_fd 9999)", load_sf_opts(&o));
 		o.attach_prog_fd = 0;
 		o.func_info_cnt = 1;
 		o.func_info_rec_size = 8;
-		O_FD("bpf_prog_load(func_info NULL, cnt 1)",
-		     bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "sf", "GPL", ret0, 2, &o));
+		O_FD("bpf_prog_load(func_info NULL, cnt 1)", load_sf_opts(&o));
 		o.func_info_cnt = 0;
 		o.func_info_rec_size = 0;
 		o.kern_version = 0x12345;
-		O_FD("bpf_prog_load(kern_version)",
-		     bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "sf", "GPL", ret0, 2, &o));
+		O_FD("bpf_prog_load(kern_version)", load_sf_opts(&o));
 	}
 	/* opts->sz rules. */
 	memset(&big, 0, sizeof(big));
 	big.o.sz = 4;
-	O_FD("bpf_prog_load(opts sz 4)",
-	     bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "sf", "GPL", ret0, 2, &big.o));
+	O_FD("bpf_prog_load(opts sz 4)", load_sf_opts(&big.o));
 	big.o.sz = sizeof(big);
-	O_FD("bpf_prog_load(opts sz big, zero tail)",
-	     bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "sf", "GPL", ret0, 2, &big.o));
+	O_FD("bpf_prog_load(opts sz big, zero tail)", load_sf_opts(&big.o));
 	big.tail[31] = 1;
-	O_FD("bpf_prog_load(opts sz big, tail[31]=1)",
-	     bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "sf", "GPL", ret0, 2, &big.o));
+	O_FD("bpf_prog_load(opts sz big, tail[31]=1)", load_sf_opts(&big.o));
 	big.tail[31] = 0;
 	big.o.sz = offsetof(struct bpf_prog_load_opts, log_level);
 	big.o.log_level = 1;
 	big.o.log_size = 5;
-	O_FD("bpf_prog_load(opts sz before log_level, log fields junk)",
-	     bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "sf", "GPL", ret0, 2, &big.o));
+	O_FD("bpf_prog_load(opts sz before log_level, log fields junk)", load_sf_opts(&big.o));
 }
 
 static void test_run_cases(void)

@@ -12,14 +12,7 @@ static struct ur_obj o;
 static __u32 seq;
 
 /* A pointer result: "ptr" or "NULL". */
-#define O_PTR(fmt, call, ...)                                                       \
-	do {                                                                        \
-		errno = 0;                                                          \
-		void *__p = (void *)(call);                                         \
-		int __e = errno;                                                    \
-		printf(fmt " = %s errno=%s\n", ##__VA_ARGS__, __p ? "ptr" : "NULL", \
-		       o_errname(__e));                                             \
-	} while (0)
+#define O_PTR(fmt, call, ...) O_PTR_ERRNO(0, fmt, call, ##__VA_ARGS__)
 
 static void *res(struct user_ring_buffer *rb, __u32 size, __u64 value)
 {

@@ -78,6 +78,23 @@ fn check_id(id: i32) -> Result<u32, Error> {
     u32::try_from(id).map_err(|_| Error::inval("invalid type ID"))
 }
 
+/// A FUNC's or VAR's name and linkage (static, global or extern): EINVAL with
+/// `no_name` for an empty name, with `bad_linkage` for another linkage.
+fn check_named_linkage(
+    name: &[u8],
+    linkage: i32,
+    no_name: &'static str,
+    bad_linkage: &'static str,
+) -> Result<(), Error> {
+    if name.is_empty() {
+        return Err(Error::inval(no_name));
+    }
+    if !(0..=2).contains(&linkage) {
+        return Err(Error::inval(bad_linkage));
+    }
+    Ok(())
+}
+
 /// True if the own string at `off` is exactly `s`.
 fn str_eq(strs: &[u8], off: usize, s: &[u8]) -> bool {
     let end = off.wrapping_add(s.len());
@@ -233,9 +250,8 @@ impl Btf {
         to: i32,
         kflag: bool,
     ) -> Result<u32, Error> {
-        let to = check_id(to)?;
-        let n = self.name_off(name)?;
-        self.push(&[n, info(kind, kflag, 0), to])
+        // `type` shares its word with `size` (one union in `struct btf_type`).
+        self.add_sized(kind, name, check_id(to)?, kflag)
     }
 
     /// `btf__add_array`.
@@ -307,12 +323,7 @@ impl Btf {
 
     /// `btf__add_func`.
     pub fn add_func(&mut self, name: &[u8], linkage: i32, proto: i32) -> Result<u32, Error> {
-        if name.is_empty() {
-            return Err(Error::inval("FUNC needs a name"));
-        }
-        if !(0..=2).contains(&linkage) {
-            return Err(Error::inval("invalid FUNC linkage"));
-        }
+        check_named_linkage(name, linkage, "FUNC needs a name", "invalid FUNC linkage")?;
         let proto = check_id(proto)?;
         let n = self.add_str(name)?;
         self.push(&[n, info(Kind::Func, false, linkage as u32), proto])
@@ -329,12 +340,7 @@ impl Btf {
 
     /// `btf__add_var`.
     pub fn add_var(&mut self, name: &[u8], linkage: i32, ty: i32) -> Result<u32, Error> {
-        if name.is_empty() {
-            return Err(Error::inval("VAR needs a name"));
-        }
-        if !(0..=2).contains(&linkage) {
-            return Err(Error::inval("invalid VAR linkage"));
-        }
+        check_named_linkage(name, linkage, "VAR needs a name", "invalid VAR linkage")?;
         let ty = check_id(ty)?;
         let n = self.add_str(name)?;
         self.push(&[n, info(Kind::Var, false, 0), ty, linkage as u32])

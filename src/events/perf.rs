@@ -7,7 +7,7 @@
 //! `data_tail`, copy a record that crosses the end of the data area into a
 //! scratch buffer, then publish `data_tail` (release) once the batch is done.
 
-use super::{Abort, Epoll};
+use super::{reserve_one, Abort, Epoll};
 use crate::error::Error;
 use crate::sys::mmap::{page_size, Mapping};
 use crate::sys::perf::{self as sysperf, PerfEventAttr};
@@ -238,12 +238,7 @@ impl PerfBuffer {
                 "failed to enable perf buffer event on cpu #{cpu}: {e}"
             ))
         })?;
-        self.bufs
-            .try_reserve(1)
-            .map_err(|_| Error::NoMem("perf buffers"))?;
-        self.events
-            .try_reserve(1)
-            .map_err(|_| Error::NoMem("perf buffers"))?;
+        reserve_one(&mut self.bufs, &mut self.events, "perf buffers")?;
         let idx = self.bufs.len() as u64;
         let value = buf.fd.as_raw_fd();
         self.bufs.push(buf);

@@ -8,15 +8,14 @@
 //! (31: still being written) and the DISCARD bit (30: skip it); records are
 //! 8-byte aligned. Positions only grow; the data offset is `pos & mask`.
 
-use super::{Abort, Epoll};
+use super::{reserve_one, Abort, Epoll, RingPages, RingSide};
 use crate::error::{Error, SysError};
-use crate::sys::mmap::{page_size, Mapping};
 use crate::uapi::{
     BPF_MAP_TYPE_RINGBUF, BPF_RINGBUF_BUSY_BIT as BUSY_BIT, BPF_RINGBUF_DISCARD_BIT as DISCARD_BIT,
     BPF_RINGBUF_HDR_SZ as HDR_SZ,
 };
 use std::os::fd::AsRawFd;
-use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 
 /// Bytes a record with header length word `len` takes in the ring.
 #[inline]
@@ -28,10 +27,7 @@ pub fn record_span(len: u32) -> usize {
 /// One mapped ring.
 #[derive(Debug)]
 pub struct Ring {
-    consumer: Mapping,
-    producer: Mapping,
-    mask: usize,
-    page: usize,
+    pages: RingPages,
     map_fd: i32,
 }
 
@@ -51,41 +47,15 @@ impl Ring {
             ));
             return Err(Error::inval("map is not a ring buffer"));
         }
-        let page = page_size();
-        let consumer = Mapping::map(map, page, true).inspect_err(|e| {
-            crate::log::warn(format_args!("ringbuf: failed to mmap consumer page: {e}"))
-        })?;
-        let data = info.max_entries as usize;
-        let len = data
-            .checked_mul(2)
-            .and_then(|d| d.checked_add(page))
-            .ok_or(Error::TooBig("ring buffer size"))?;
-        let producer = Mapping::map_at(map, len, page, false).inspect_err(|e| {
-            crate::log::warn(format_args!("ringbuf: failed to mmap data pages: {e}"))
-        })?;
+        let pages = RingPages::map(map, map_fd, info.max_entries as usize, RingSide::Consumer)?;
         Ok(Ring {
-            consumer,
-            producer,
-            mask: data.wrapping_sub(1),
-            page,
+            pages,
             map_fd: map.as_raw_fd(),
         })
     }
 
     pub fn map_fd(&self) -> i32 {
         self.map_fd
-    }
-
-    #[inline]
-    fn consumer_pos(&self) -> &AtomicUsize {
-        // SAFETY: the consumer page is a live, page-aligned mapping of at least 8 bytes whose first word is the consumer position; `AtomicUsize` has the layout of `unsigned long` and all access to it is atomic.
-        unsafe { &*(self.consumer.as_ptr() as *const AtomicUsize) }
-    }
-
-    #[inline]
-    fn producer_pos(&self) -> &AtomicUsize {
-        // SAFETY: as `consumer_pos`, for the producer page (read-only: only loaded).
-        unsafe { &*(self.producer.as_ptr() as *const AtomicUsize) }
     }
 
     /// Hands every committed record to `f(data, len)`, in order, until the ring
@@ -95,10 +65,9 @@ impl Ring {
     /// record and stops. Returns the number of records given to `f`.
     #[inline]
     pub fn process(&self, mut f: impl FnMut(*mut u8, u32) -> i32) -> Result<i64, i32> {
-        let cons = self.consumer_pos();
-        let prod = self.producer_pos();
-        // SAFETY: the data area starts one page into the producer mapping, which is `page + 2 * (mask + 1)` bytes long.
-        let data = unsafe { self.producer.as_ptr().add(self.page) };
+        let cons = self.pages.consumer_pos();
+        let prod = self.pages.producer_pos();
+        let data = self.pages.data();
         let mut cnt: i64 = 0;
         let mut cons_pos = cons.load(Ordering::Acquire);
         loop {
@@ -106,7 +75,7 @@ impl Ring {
             let prod_pos = prod.load(Ordering::Acquire);
             while cons_pos < prod_pos {
                 // SAFETY: `pos & mask` < ring size, so the 8-byte header lies in the first copy of the data area; headers are 8-byte aligned, and the kernel writes the length word atomically.
-                let hdr = unsafe { data.add(cons_pos & self.mask) };
+                let hdr = unsafe { data.add(cons_pos & self.pages.mask) };
                 // SAFETY: as above: an aligned u32 inside the mapping, accessed atomically.
                 let len = unsafe { &*(hdr as *const AtomicU32) }.load(Ordering::Acquire);
                 if len & BUSY_BIT != 0 {
@@ -134,9 +103,7 @@ impl Ring {
 
     /// Bytes written by the producer and not yet consumed.
     pub fn avail(&self) -> usize {
-        let p = self.producer_pos().load(Ordering::Acquire);
-        let c = self.consumer_pos().load(Ordering::Acquire);
-        p.wrapping_sub(c)
+        self.pages.pending()
     }
 }
 
@@ -171,12 +138,7 @@ impl<T> RingBuffer<T> {
     pub fn add(&mut self, map_fd: i32, t: T) -> Result<(), Error> {
         let ring = Ring::open(map_fd)?;
         let map = crate::sys::borrow_fd(map_fd)?;
-        self.rings
-            .try_reserve(1)
-            .map_err(|_| Error::NoMem("ring list"))?;
-        self.events
-            .try_reserve(1)
-            .map_err(|_| Error::NoMem("ring list"))?;
+        reserve_one(&mut self.rings, &mut self.events, "ring list")?;
         self.epoll
             .add(map, self.rings.len() as u64)
             .inspect_err(|e: &SysError| {

@@ -12,15 +12,14 @@
 //! which the kernel raises whenever the ring is not full and signals after a
 //! drain that consumed samples: `reserve_blocking` waits on it.
 
-use super::Epoll;
+use super::{Epoll, RingPages, RingSide};
 use crate::error::{Error, SysError};
-use crate::sys::mmap::{page_size, Mapping};
 use crate::uapi::{
     BPF_MAP_TYPE_USER_RINGBUF, BPF_RINGBUF_BUSY_BIT as BUSY_BIT,
     BPF_RINGBUF_DISCARD_BIT as DISCARD_BIT, BPF_RINGBUF_HDR_SZ as HDR_SZ,
 };
 use std::os::fd::BorrowedFd;
-use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Instant;
 
 /// Bytes a record of `size` payload bytes takes: header plus payload, rounded up
@@ -34,10 +33,7 @@ pub fn total_size(size: u32) -> u32 {
 /// through the shared memory, atomically.
 #[derive(Debug)]
 pub struct UserRing {
-    consumer: Mapping,
-    producer: Mapping,
-    mask: usize,
-    page: usize,
+    pages: RingPages,
     epoll: Epoll,
     map_fd: i32,
 }
@@ -69,35 +65,18 @@ impl UserRing {
             return Err(Error::inval("map is not a user ring buffer"));
         }
         let map = crate::sys::borrow_fd(map_fd)?;
-        let page = page_size();
         let data = info.max_entries as usize;
         if !data.is_power_of_two() {
             return Err(Error::inval("user ring buffer size is not a power of 2"));
         }
-        let consumer = Mapping::map(map, page, false).inspect_err(|e| {
-            crate::log::warn(format_args!(
-                "user ringbuf: failed to mmap consumer page for map fd={map_fd}: {e}"
-            ))
-        })?;
-        let len = data
-            .checked_mul(2)
-            .and_then(|d| d.checked_add(page))
-            .ok_or(Error::TooBig("user ring buffer size"))?;
-        let producer = Mapping::map_at(map, len, page, true).inspect_err(|e| {
-            crate::log::warn(format_args!(
-                "user ringbuf: failed to mmap data pages for map fd={map_fd}: {e}"
-            ))
-        })?;
+        let pages = RingPages::map(map, map_fd, data, RingSide::Producer)?;
         epoll_add_out(&epoll, map).inspect_err(|e| {
             crate::log::warn(format_args!(
                 "user ringbuf: failed to epoll add map fd={map_fd}: {e}"
             ))
         })?;
         Ok(UserRing {
-            consumer,
-            producer,
-            mask: data - 1,
-            page,
+            pages,
             epoll,
             map_fd,
         })
@@ -109,32 +88,14 @@ impl UserRing {
 
     /// The data area size in bytes (`max_entries`).
     pub fn size(&self) -> usize {
-        self.mask + 1
-    }
-
-    #[inline]
-    fn consumer_pos(&self) -> &AtomicUsize {
-        // SAFETY: the consumer page is a live, page-aligned mapping of at least 8 bytes whose first word is the kernel's consumer position; `AtomicUsize` has the layout of `unsigned long`, and we only load it.
-        unsafe { &*(self.consumer.as_ptr() as *const AtomicUsize) }
-    }
-
-    #[inline]
-    fn producer_pos(&self) -> &AtomicUsize {
-        // SAFETY: the producer mapping starts with the page-aligned producer position word, written only atomically (by us; the kernel reads it).
-        unsafe { &*(self.producer.as_ptr() as *const AtomicUsize) }
-    }
-
-    #[inline]
-    fn data(&self) -> *mut u8 {
-        // SAFETY: the producer mapping is `page + 2 * size` bytes long; the data area starts one page in.
-        unsafe { self.producer.as_ptr().add(self.page) }
+        self.pages.mask + 1
     }
 
     /// The 32-bit header word at data offset `off` (8-aligned, < size).
     #[inline]
     fn hdr_word(&self, off: usize) -> &AtomicU32 {
         // SAFETY: `off` is 8-aligned and inside the first copy of the data area, so the u32 is aligned and mapped read-write for the life of `self`; the kernel and we access it only atomically.
-        unsafe { &*(self.data().add(off) as *const AtomicU32) }
+        unsafe { &*(self.pages.data().add(off) as *const AtomicU32) }
     }
 
     /// Reserves `size` bytes: a pointer to the 8-byte aligned sample, or E2BIG
@@ -144,8 +105,8 @@ impl UserRing {
         if size & (BUSY_BIT | DISCARD_BIT) != 0 {
             return Err(Error::TooBig("sample size uses the flag bits"));
         }
-        let cons = self.consumer_pos().load(Ordering::Acquire);
-        let prod = self.producer_pos().load(Ordering::Acquire);
+        let cons = self.pages.consumer_pos().load(Ordering::Acquire);
+        let prod = self.pages.producer_pos().load(Ordering::Acquire);
         let max = self.size();
         let avail = max.saturating_sub(prod.wrapping_sub(cons));
         let total = total_size(size) as usize;
@@ -155,17 +116,20 @@ impl UserRing {
         if avail < total {
             return Err(Error::NoSpace("user ring buffer is full"));
         }
-        let off = prod & self.mask;
+        let off = prod & self.pages.mask;
         self.hdr_word(off).store(size | BUSY_BIT, Ordering::Relaxed);
         // The pad word: the second u32 of the 8-byte header.
         // SAFETY: `off + 4` is 4-aligned and inside the header, within the mapping.
-        unsafe { &*(self.data().add(off + 4) as *const AtomicU32) }.store(0, Ordering::Relaxed);
-        self.producer_pos()
+        unsafe { &*(self.pages.data().add(off + 4) as *const AtomicU32) }
+            .store(0, Ordering::Relaxed);
+        self.pages
+            .producer_pos()
             .store(prod.wrapping_add(total), Ordering::Release);
         // SAFETY: `(prod + 8) & mask` < size, inside the first copy of the data area.
         Ok(unsafe {
-            self.data()
-                .add(prod.wrapping_add(HDR_SZ as usize) & self.mask)
+            self.pages
+                .data()
+                .add(prod.wrapping_add(HDR_SZ as usize) & self.pages.mask)
         })
     }
 
@@ -204,11 +168,11 @@ impl UserRing {
     /// ring, or whose record is not BUSY (already committed), is refused with
     /// EINVAL and nothing is written.
     pub fn commit(&self, sample: *mut u8, discard: bool) -> Result<(), Error> {
-        let off = (sample as usize).wrapping_sub(self.data() as usize);
-        if off > self.mask || off & 7 != 0 {
+        let off = (sample as usize).wrapping_sub(self.pages.data() as usize);
+        if off > self.pages.mask || off & 7 != 0 {
             return Err(Error::inval("not a sample of this user ring buffer"));
         }
-        let hdr = self.hdr_word(off.wrapping_add(self.size() - HDR_SZ as usize) & self.mask);
+        let hdr = self.hdr_word(off.wrapping_add(self.size() - HDR_SZ as usize) & self.pages.mask);
         let len = hdr.load(Ordering::Relaxed);
         if len & BUSY_BIT == 0 {
             return Err(Error::inval("sample is not reserved"));
@@ -221,9 +185,7 @@ impl UserRing {
 
     /// Bytes reserved and not yet consumed by the kernel.
     pub fn pending(&self) -> usize {
-        let p = self.producer_pos().load(Ordering::Acquire);
-        let c = self.consumer_pos().load(Ordering::Acquire);
-        p.wrapping_sub(c)
+        self.pages.pending()
     }
 }
 

@@ -103,11 +103,7 @@ impl ObjState {
             p.attach_prog_fd = attach_prog_fd;
             return Ok(());
         }
-        let id = super::progs::find_vmlinux_btf_id(func, p.def.expected_attach_type, None)
-            .map_err(|e| match e.errno() {
-                libc::ENOENT => Error::NoMatch("attach target not found in kernel BTF"),
-                _ => e,
-            })
+        let id = super::progs::find_attach_target(func, p.def.expected_attach_type, None)
             .inspect_err(|_| {
                 crate::log::warn(format_args!(
                     "prog '{}': failed to find kernel BTF type ID of '{func}'",

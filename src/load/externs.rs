@@ -208,7 +208,7 @@ fn system_kconfig(values: &mut Values<'_>) -> Result<(), Error> {
 /// Typeless ksyms' addresses from `/proc/kallsyms`.
 fn kallsyms(externs: &[Extern], vals: &mut [Value]) -> Result<(), Error> {
     let text = crate::sys::kernel::kallsyms().map_err(|e| {
-        let errno = e.raw_os_error().unwrap_or(libc::EIO);
+        let errno = e.errno();
         crate::log::warn(format_args!("failed to open /proc/kallsyms: -{errno}"));
         Error::Inval("/proc/kallsyms unreadable")
     })?;

@@ -3,7 +3,7 @@
 //! `.maps` initialisers of map-in-map slots.
 
 use super::{MapState, ObjState};
-use crate::error::Error;
+use crate::error::{Error, SysError};
 use crate::object::maps::{DataKind, MapKind};
 use crate::object::MapDef;
 use crate::sys::map::{map_create, map_freeze, map_update_elem, MapCreate};
@@ -266,6 +266,17 @@ fn populate_data(st: &mut ObjState, i: usize, fd: &OwnedFd) -> Result<(), Error>
     Ok(())
 }
 
+/// Stores `fd` in the slot at key `slot` of the map-in-map or PROG_ARRAY `outer`.
+fn set_fd_slot(outer: &OwnedFd, slot: &u32, fd: &OwnedFd) -> Result<(), SysError> {
+    let v = fd.as_raw_fd() as u32;
+    map_update_elem(
+        outer.as_fd(),
+        UserPtr::from_ptr(slot),
+        UserPtr::from_ptr(&v),
+        0,
+    )
+}
+
 /// Map-in-map slots named by `.maps` initialisers.
 fn init_map_slots(st: &ObjState) -> Result<(), Error> {
     for m in &st.maps {
@@ -285,14 +296,7 @@ fn init_map_slots(st: &ObjState) -> Result<(), Error> {
                     "map-in-map initialiser refers to a map that was not created",
                 ));
             };
-            let v = inner.as_raw_fd() as u32;
-            map_update_elem(
-                outer.as_fd(),
-                UserPtr::from_ptr(slot),
-                UserPtr::from_ptr(&v),
-                0,
-            )
-            .inspect_err(|e| {
+            set_fd_slot(outer, slot, inner).inspect_err(|e| {
                 crate::log::warn(format_args!(
                     "map '{}': failed to set slot {slot} to map '{name}': {e}",
                     m.def.name
@@ -325,13 +329,7 @@ pub fn init_prog_arrays(st: &mut ObjState) -> Result<(), Error> {
                     "prog array initialiser names a program that is not loaded",
                 ));
             };
-            let v = pfd.as_raw_fd() as u32;
-            map_update_elem(
-                outer.as_fd(),
-                UserPtr::from_ptr(slot),
-                UserPtr::from_ptr(&v),
-                0,
-            )?;
+            set_fd_slot(outer, slot, pfd)?;
         }
     }
     Ok(())

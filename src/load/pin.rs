@@ -4,7 +4,7 @@
 //! own `pin_path` wins over a different explicit path (EINVAL), and a failed
 //! object-wide pin undoes what it pinned.
 
-use super::ObjState;
+use super::{MapState, ObjState};
 use crate::error::Error;
 use crate::sys::obj::obj_pin_path;
 use std::ffi::CString;
@@ -90,18 +90,57 @@ fn join(dir: &str, name: &str) -> Result<String, Error> {
     Ok(p)
 }
 
+/// A map's own `pin_path` wins: a different explicit path is EINVAL.
+fn check_own_pin_path(m: &MapState, path: Option<&str>) -> Result<(), Error> {
+    match (&m.pin_path, path) {
+        (Some(own), Some(p)) if own != p => {
+            crate::log::warn(format_args!(
+                "map '{}' already has pin path '{own}' different from '{p}'",
+                m.def.name
+            ));
+            Err(Error::Inval("map has a different pin path"))
+        }
+        _ => Ok(()),
+    }
+}
+
 impl ObjState {
+    /// ENOENT (logged) before the object is loaded: the object-wide pins.
+    fn check_loaded(&self) -> Result<(), Error> {
+        if !self.loaded {
+            crate::log::warn(format_args!("object not yet loaded; load it first"));
+            return Err(Error::NotFound("object not loaded"));
+        }
+        Ok(())
+    }
+
+    /// Calls `f(self, i, path)` for each map the object-wide pin calls cover, in
+    /// order: every created map at `dir/<name>`, or (no `dir`) each map with its
+    /// own `pin_path` (`path` None). Stops at the first error.
+    fn each_map_pin(
+        &mut self,
+        dir: Option<&str>,
+        mut f: impl FnMut(&mut Self, usize, Option<&str>) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        for i in 0..self.maps.len() {
+            if !self.maps[i].autocreate {
+                continue;
+            }
+            let path = match dir {
+                Some(d) => Some(join(d, &self.maps[i].name)?),
+                None if self.maps[i].pin_path.is_none() => continue,
+                None => None,
+            };
+            f(self, i, path.as_deref())?;
+        }
+        Ok(())
+    }
+
     /// `bpf_map__pin`.
     pub fn pin_map(&mut self, i: usize, path: Option<&str>) -> Result<(), Error> {
         let m = self.maps.get_mut(i).ok_or(Error::Inval("no such map"))?;
+        check_own_pin_path(m, path)?;
         match (&m.pin_path, path) {
-            (Some(own), Some(p)) if own != p => {
-                crate::log::warn(format_args!(
-                    "map '{}' already has pin path '{own}' different from '{p}'",
-                    m.def.name
-                ));
-                return Err(Error::Inval("map has a different pin path"));
-            }
             (Some(_), _) if m.pinned => return Ok(()),
             (Some(_), _) => {}
             (None, None) => {
@@ -135,14 +174,8 @@ impl ObjState {
     /// `bpf_map__unpin`.
     pub fn unpin_map(&mut self, i: usize, path: Option<&str>) -> Result<(), Error> {
         let m = self.maps.get_mut(i).ok_or(Error::Inval("no such map"))?;
+        check_own_pin_path(m, path)?;
         let path = match (&m.pin_path, path) {
-            (Some(own), Some(p)) if own != p => {
-                crate::log::warn(format_args!(
-                    "map '{}' already has pin path '{own}' different from '{p}'",
-                    m.def.name
-                ));
-                return Err(Error::Inval("map has a different pin path"));
-            }
             (Some(own), _) => own.clone(),
             (None, Some(p)) => p.to_string(),
             (None, None) => return Err(Error::Inval("no pin path")),
@@ -162,45 +195,21 @@ impl ObjState {
     /// `bpf_object__pin_maps`: every created map at `dir/<name>`, or at its own
     /// `pin_path` when `dir` is None. ENOENT before load; undone on failure.
     pub fn pin_maps(&mut self, dir: Option<&str>) -> Result<(), Error> {
-        if !self.loaded {
-            crate::log::warn(format_args!("object not yet loaded; load it first"));
-            return Err(Error::NotFound("object not loaded"));
-        }
-        for i in 0..self.maps.len() {
-            if !self.maps[i].autocreate {
-                continue;
-            }
-            let path = match dir {
-                Some(d) => Some(join(d, &self.maps[i].name)?),
-                None if self.maps[i].pin_path.is_none() => continue,
-                None => None,
-            };
-            if let Err(e) = self.pin_map(i, path.as_deref()) {
+        self.check_loaded()?;
+        self.each_map_pin(dir, |obj, i, path| {
+            obj.pin_map(i, path).inspect_err(|_| {
                 for j in (0..i).rev() {
-                    if self.maps[j].pinned {
-                        let _ = self.unpin_map(j, None);
+                    if obj.maps[j].pinned {
+                        let _ = obj.unpin_map(j, None);
                     }
                 }
-                return Err(e);
-            }
-        }
-        Ok(())
+            })
+        })
     }
 
     /// `bpf_object__unpin_maps`.
     pub fn unpin_maps(&mut self, dir: Option<&str>) -> Result<(), Error> {
-        for i in 0..self.maps.len() {
-            if !self.maps[i].autocreate {
-                continue;
-            }
-            let path = match dir {
-                Some(d) => Some(join(d, &self.maps[i].name)?),
-                None if self.maps[i].pin_path.is_none() => continue,
-                None => None,
-            };
-            self.unpin_map(i, path.as_deref())?;
-        }
-        Ok(())
+        self.each_map_pin(dir, |obj, i, path| obj.unpin_map(i, path))
     }
 
     /// `bpf_program__pin`: EINVAL for a program that is not loaded.
@@ -236,10 +245,7 @@ impl ObjState {
 
     /// `bpf_object__pin_programs`: `dir/<name>` for each loaded program.
     pub fn pin_programs(&self, dir: &str) -> Result<(), Error> {
-        if !self.loaded {
-            crate::log::warn(format_args!("object not yet loaded; load it first"));
-            return Err(Error::NotFound("object not loaded"));
-        }
+        self.check_loaded()?;
         for i in 0..self.progs.len() {
             if self.progs[i].fd.is_none() {
                 continue;

@@ -89,18 +89,12 @@ fn attach_btf_id(p: &super::ProgState, custom_btf: Option<&str>) -> Result<u32, 
     if p.def.prog_type == uapi::BPF_PROG_TYPE_EXT || p.attach_prog_fd != 0 {
         return super::target::load_time_btf_id(&p.def.name, p.attach_prog_fd, &target);
     }
-    // Not found is ESRCH on the load path (libbpf searches vmlinux and modules).
-    find_vmlinux_btf_id(&target, p.def.expected_attach_type, custom_btf)
-        .map_err(|e| match e.errno() {
-            libc::ENOENT => Error::NoMatch("attach target not found in kernel BTF"),
-            _ => e,
-        })
-        .inspect_err(|e| {
-            crate::log::warn(format_args!(
-                "prog '{}': failed to find kernel BTF type ID of '{target}': {e}",
-                p.def.name
-            ))
-        })
+    find_attach_target(&target, p.def.expected_attach_type, custom_btf).inspect_err(|e| {
+        crate::log::warn(format_args!(
+            "prog '{}': failed to find kernel BTF type ID of '{target}': {e}",
+            p.def.name
+        ))
+    })
 }
 
 /// The kernel BTF id of `target` for `attach_type` (libbpf's name prefixes per
@@ -131,6 +125,19 @@ pub fn find_vmlinux_btf_id(
 
 /// A program linked and CO-RE-relocated ahead of loading.
 type Prepared = (Linked, Vec<Poisoned>);
+
+/// [`find_vmlinux_btf_id`] for a program's attach target: not found is ESRCH
+/// (libbpf searches vmlinux and modules).
+pub(super) fn find_attach_target(
+    target: &str,
+    attach_type: u32,
+    custom_btf: Option<&str>,
+) -> Result<u32, Error> {
+    find_vmlinux_btf_id(target, attach_type, custom_btf).map_err(|e| match e.errno() {
+        libc::ENOENT => Error::NoMatch("attach target not found in kernel BTF"),
+        _ => e,
+    })
+}
 
 const OWN_LOG_START: u32 = 256 * 1024;
 const OWN_LOG_MAX: u32 = 16 * 1024 * 1024;

@@ -78,6 +78,7 @@ pub fn link(obj: &Object, prog: usize) -> Result<Linked, Error> {
                 .ok()
                 .map(|j| &cs.relocs[j]);
             let insn = out[out_idx];
+            let fail = |what: String| link_err(obj, &p.name, &cs.name, out_idx, what);
             let target = match (reloc.map(|r| r.kind), insn) {
                 (Some(RelocKind::Call { sec, insn }), _) => Some((sec, insn)),
                 (Some(RelocKind::FuncAddr { sec, insn }), _) => Some((sec, insn)),
@@ -95,24 +96,12 @@ pub fn link(obj: &Object, prog: usize) -> Result<Linked, Error> {
                 (None, i) if i.is_pseudo_call() => {
                     let t = sec_idx as i64 + i64::from(i.imm) + 1;
                     if t < 0 || t as usize >= cs.insns.len() {
-                        return Err(link_err(
-                            obj,
-                            &p.name,
-                            &cs.name,
-                            out_idx,
-                            format!("call target outside section {}", cs.name),
-                        ));
+                        return Err(fail(format!("call target outside section {}", cs.name)));
                     }
                     Some((piece.code, t as usize))
                 }
                 (None, i) if i.is_pseudo_func() => {
-                    return Err(link_err(
-                        obj,
-                        &p.name,
-                        &cs.name,
-                        out_idx,
-                        "subprogram address without a relocation".into(),
-                    ));
+                    return Err(fail("subprogram address without a relocation".into()));
                 }
                 _ => None,
             };
@@ -126,13 +115,10 @@ pub fn link(obj: &Object, prog: usize) -> Result<Linked, Error> {
                     .iter()
                     .find(|f| (f.off..f.off + f.cnt).contains(&tinsn))
                 else {
-                    return Err(link_err(
-                        obj,
-                        &p.name,
-                        &cs.name,
-                        out_idx,
-                        format!("call to undefined subprogram at {}+{tinsn}", tcs.name),
-                    ));
+                    return Err(fail(format!(
+                        "call to undefined subprogram at {}+{tinsn}",
+                        tcs.name
+                    )));
                 };
                 let start = match pieces
                     .iter()

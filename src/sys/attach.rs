@@ -10,7 +10,7 @@
 //! errno stays the kernel's own.
 
 use super::attr::{ProgAttachAttr, ProgQueryAttr, RawTpAttr};
-use super::{call, call_fd, Cmd, UserPtr};
+use super::{call, call_fd, call_out, Cmd, UserPtr};
 use crate::error::SysError;
 use std::os::fd::OwnedFd;
 
@@ -64,7 +64,7 @@ pub struct QueryOut {
 
 /// `BPF_PROG_QUERY` (Linux 4.15).
 pub fn prog_query(target: i32, attach_type: u32, q: &Query) -> (Result<(), SysError>, QueryOut) {
-    let mut attr = ProgQueryAttr {
+    let attr = ProgQueryAttr {
         target_fd: target as u32,
         attach_type,
         query_flags: q.query_flags,
@@ -74,12 +74,10 @@ pub fn prog_query(target: i32, attach_type: u32, q: &Query) -> (Result<(), SysEr
         _pad0: 0,
         prog_attach_flags: q.prog_attach_flags.0,
     };
-    let r = call(Cmd::ProgQuery, &mut attr).map(drop);
-    let out = QueryOut {
-        attach_flags: attr.attach_flags,
-        prog_cnt: attr.prog_cnt,
-    };
-    (r, out)
+    call_out(Cmd::ProgQuery, attr, |a| QueryOut {
+        attach_flags: a.attach_flags,
+        prog_cnt: a.prog_cnt,
+    })
 }
 
 /// `BPF_RAW_TRACEPOINT_OPEN` (Linux 4.17). `name` is a C string the kernel reads;

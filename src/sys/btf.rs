@@ -79,52 +79,39 @@ mod tests {
     use super::super::fake::err;
     use super::*;
 
+    /// [`btf_load_with`] of no data, with a level-0 log of `size` bytes at `buf`.
+    fn load_with_log(
+        buf: UserPtr,
+        size: u32,
+        sys: impl FnMut(&mut BtfLoadAttr) -> Result<OwnedFd, SysError>,
+    ) -> Result<OwnedFd, Error> {
+        let log = Log {
+            buf,
+            size,
+            level: 0,
+        };
+        btf_load_with(UserPtr::NULL, 0, log, sys)
+    }
+
     #[test]
     fn btf_log_rules() {
         let buf = [0u8; 16];
         let b = UserPtr::from_ptr(buf.as_ptr());
-        let e = btf_load_with(
-            UserPtr::NULL,
-            0,
-            Log {
-                buf: UserPtr::NULL,
-                size: 4,
-                level: 0,
-            },
-            |_| panic!("no syscall"),
-        );
+        let e = load_with_log(UserPtr::NULL, 4, |_| panic!("no syscall"));
         assert_eq!(e.unwrap_err().errno(), libc::EINVAL);
         let mut seen = Vec::new();
-        let r = btf_load_with(
-            UserPtr::NULL,
-            0,
-            Log {
-                buf: b,
-                size: 16,
-                level: 0,
-            },
-            |a| {
-                seen.push((a.btf_log_buf, a.btf_log_size, a.btf_log_level));
-                Err(err(libc::EINVAL))
-            },
-        );
+        let r = load_with_log(b, 16, |a| {
+            seen.push((a.btf_log_buf, a.btf_log_size, a.btf_log_level));
+            Err(err(libc::EINVAL))
+        });
         assert!(r.unwrap_err().is_syscall());
         assert_eq!(seen, [(0, 0, 0), (b.0, 16, 1)]);
         // A buffer with size 0 is passed on (libbpf has no check for it).
         let mut seen = Vec::new();
-        let _ = btf_load_with(
-            UserPtr::NULL,
-            0,
-            Log {
-                buf: b,
-                size: 0,
-                level: 0,
-            },
-            |a| {
-                seen.push(a.btf_log_level);
-                Err(err(libc::EINVAL))
-            },
-        );
+        let _ = load_with_log(b, 0, |a| {
+            seen.push(a.btf_log_level);
+            Err(err(libc::EINVAL))
+        });
         assert_eq!(seen, [0, 1]);
     }
 }

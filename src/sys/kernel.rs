@@ -30,16 +30,16 @@ pub fn kernel_version() -> u32 {
 /// else `/proc/config.gz` (either may be gzip-compressed; decoding is the
 /// caller's). `None` when neither can be read.
 pub fn kconfig_file() -> Option<(String, Vec<u8>)> {
-    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").ok();
+    let release = read_text(Path::new("/proc/sys/kernel/osrelease")).ok();
     let boot = release.map(|r| format!("/boot/config-{}", r.trim()));
     boot.into_iter()
         .chain(["/proc/config.gz".to_string()])
-        .find_map(|p| std::fs::read(&p).ok().map(|b| (p, b)))
+        .find_map(|p| crate::file::read(Path::new(&p)).ok().map(|b| (p, b)))
 }
 
 /// The text of `/proc/kallsyms`.
-pub fn kallsyms() -> std::io::Result<Vec<u8>> {
-    std::fs::read("/proc/kallsyms")
+pub fn kallsyms() -> Result<Vec<u8>, crate::file::ReadError> {
+    crate::file::read(Path::new("/proc/kallsyms"))
 }
 
 /// Runs `f` and puts the calling thread's errno back as it was: for look-ups

@@ -1,7 +1,7 @@
 //! Map commands: create, element operations, batches, freeze.
 
 use super::attr::{MapBatchAttr, MapCreateAttr, MapElemAttr, MapFdAttr};
-use super::{call, call_fd, Cmd, UserPtr};
+use super::{call, call_fd, call_out, Cmd, UserPtr};
 use crate::error::SysError;
 use crate::uapi::BPF_F_NUMA_NODE;
 use std::os::fd::{AsRawFd, BorrowedFd, OwnedFd};
@@ -151,7 +151,7 @@ pub fn map_batch(
             | Cmd::MapUpdateBatch
             | Cmd::MapDeleteBatch
     ));
-    let mut attr = MapBatchAttr {
+    let attr = MapBatchAttr {
         in_batch: b.in_batch.0,
         out_batch: b.out_batch.0,
         keys: b.keys.0,
@@ -161,8 +161,7 @@ pub fn map_batch(
         elem_flags: b.elem_flags,
         flags: b.flags,
     };
-    let r = call(cmd, &mut attr).map(drop);
-    (r, attr.count)
+    call_out(cmd, attr, |a| a.count)
 }
 
 impl MapCreate {

@@ -141,6 +141,19 @@ pub fn call<A: Attr>(cmd: Cmd, attr: &mut A) -> Result<i32, SysError> {
     }
 }
 
+/// [`call`] for a command whose attr carries results back: the result, and what
+/// `out` reads from the attr afterwards (whether the call failed or not: libbpf
+/// copies the out-fields back either way).
+#[inline]
+pub fn call_out<A: Attr, O>(
+    cmd: Cmd,
+    mut attr: A,
+    out: impl FnOnce(&A) -> O,
+) -> (Result<(), SysError>, O) {
+    let r = call(cmd, &mut attr).map(drop);
+    (r, out(&attr))
+}
+
 /// The calling thread's errno, read directly: cheaper than `io::Error::last_os_error`
 /// (whose drop is an out-of-line call that made every map op spill registers).
 #[inline]

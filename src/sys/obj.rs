@@ -7,7 +7,7 @@
 //! them, and the caller sees exactly the kernel's errno, as under libbpf.
 
 use super::attr::{EnableStatsAttr, GetIdAttr, InfoAttr, ObjAttr, TaskFdQueryAttr};
-use super::{call, call_fd, Cmd, UserPtr};
+use super::{call, call_fd, call_out, Cmd, UserPtr};
 use crate::error::SysError;
 use std::ffi::CStr;
 use std::mem::{offset_of, size_of};
@@ -276,7 +276,7 @@ pub fn task_fd_query(
     buf: UserPtr,
     buf_len: u32,
 ) -> (Result<(), SysError>, TaskFdInfo) {
-    let mut attr = TaskFdQueryAttr {
+    let attr = TaskFdQueryAttr {
         pid: pid as u32,
         fd: fd as u32,
         flags,
@@ -284,15 +284,13 @@ pub fn task_fd_query(
         buf: buf.0,
         ..Default::default()
     };
-    let r = call(Cmd::TaskFdQuery, &mut attr).map(drop);
-    let out = TaskFdInfo {
-        buf_len: attr.buf_len,
-        prog_id: attr.prog_id,
-        fd_type: attr.fd_type,
-        probe_offset: attr.probe_offset,
-        probe_addr: attr.probe_addr,
-    };
-    (r, out)
+    call_out(Cmd::TaskFdQuery, attr, |a| TaskFdInfo {
+        buf_len: a.buf_len,
+        prog_id: a.prog_id,
+        fd_type: a.fd_type,
+        probe_offset: a.probe_offset,
+        probe_addr: a.probe_addr,
+    })
 }
 
 #[cfg(test)]

@@ -154,15 +154,21 @@ pub fn set_bpf(fd: BorrowedFd<'_>, prog_fd: BorrowedFd<'_>) -> Result<(), SysErr
     )
 }
 
+/// `/sys/bus/event_source/devices/<pmu>/<file>`; a failure is the failed `call`
+/// with the read's errno (ENOENT when it has none).
+fn read_pmu_file(pmu: &str, file: &str, call: &'static str) -> Result<String, SysError> {
+    let path = format!("/sys/bus/event_source/devices/{pmu}/{file}");
+    read_text(Path::new(&path)).map_err(|e| SysError {
+        call,
+        errno: e.errno(),
+    })
+}
+
 /// The dynamic PMU type of `kprobe`/`uprobe`/… from
 /// `/sys/bus/event_source/devices/<pmu>/type`; ENOENT when the PMU is absent
 /// (e.g. a kernel without kprobes).
 pub fn pmu_type(pmu: &str) -> Result<u32, SysError> {
-    let path = format!("/sys/bus/event_source/devices/{pmu}/type");
-    let s = read_text(Path::new(&path)).map_err(|e| SysError {
-        call: "read PMU type",
-        errno: e.errno(),
-    })?;
+    let s = read_pmu_file(pmu, "type", "read PMU type")?;
     s.trim().parse().map_err(|_| SysError {
         call: "parse PMU type",
         errno: libc::EINVAL,
@@ -172,11 +178,7 @@ pub fn pmu_type(pmu: &str) -> Result<u32, SysError> {
 /// The bit of `config` that selects a return probe, from
 /// `/sys/bus/event_source/devices/<pmu>/format/retprobe` (`config:N`).
 pub fn pmu_retprobe_bit(pmu: &str) -> Result<u32, SysError> {
-    let path = format!("/sys/bus/event_source/devices/{pmu}/format/retprobe");
-    let s = read_text(Path::new(&path)).map_err(|e| SysError {
-        call: "read PMU retprobe format",
-        errno: e.errno(),
-    })?;
+    let s = read_pmu_file(pmu, "format/retprobe", "read PMU retprobe format")?;
     s.trim()
         .strip_prefix("config:")
         .and_then(|n| n.parse().ok())

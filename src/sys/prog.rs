@@ -251,44 +251,54 @@ fn prog_load_with(
     let mut r = load_eagain(&mut sys, &mut attr, attempts);
 
     // The kernel writes back the record size it understands when a record has
-    // non-zero bytes past it (E2BIG): resend with those tails zeroed. The buffers
-    // must outlive every later attempt, which reads them through `attr`.
-    let mut finfo: Option<Vec<u8>> = None;
-    let mut linfo: Option<Vec<u8>> = None;
-    while matches!(&r, Err(e) if e.errno == libc::E2BIG) && (finfo.is_none() || linfo.is_none()) {
-        if finfo.is_none()
-            && attr.func_info_cnt != 0
-            && attr.func_info_rec_size < p.func_info.rec_size
-        {
-            let Some(buf) = p.func_info.zero_tailed(attr.func_info_rec_size) else {
+    // non-zero bytes past it (E2BIG): resend with those tails zeroed, func_info
+    // first, then line_info. The copies must outlive every later attempt, which
+    // reads them through `attr`.
+    let mut zeroed: [Option<Vec<u8>>; 2] = [None, None];
+    'resend: while matches!(&r, Err(e) if e.errno == libc::E2BIG) {
+        for (line, slot) in [false, true].into_iter().zip(&mut zeroed) {
+            let recs = if line { &p.line_info } else { &p.func_info };
+            let (cnt, ptr, rec_size) = info_fields(&mut attr, line);
+            if slot.is_some() || cnt == 0 || *rec_size >= recs.rec_size {
+                continue;
+            }
+            let Some(buf) = recs.zero_tailed(*rec_size) else {
                 // libbpf gives up with E2BIG here, without the log retry.
                 return r.map_err(Error::from);
             };
-            attr.func_info = UserPtr::from_ptr(buf.as_ptr()).0;
-            attr.func_info_rec_size = p.func_info.rec_size;
-            finfo = Some(buf);
-        } else if linfo.is_none()
-            && attr.line_info_cnt != 0
-            && attr.line_info_rec_size < p.line_info.rec_size
-        {
-            let Some(buf) = p.line_info.zero_tailed(attr.line_info_rec_size) else {
-                return r.map_err(Error::from);
-            };
-            attr.line_info = UserPtr::from_ptr(buf.as_ptr()).0;
-            attr.line_info_rec_size = p.line_info.rec_size;
-            linfo = Some(buf);
-        } else {
-            break;
+            *ptr = UserPtr::from_ptr(buf.as_ptr()).0;
+            *rec_size = recs.rec_size;
+            *slot = Some(buf);
+            r = load_eagain(&mut sys, &mut attr, attempts);
+            continue 'resend;
         }
-        r = load_eagain(&mut sys, &mut attr, attempts);
+        break;
     }
 
     if r.is_err() && p.log.level == 0 && !p.log.buf.is_null() {
         set_log(&mut attr, Log { level: 1, ..p.log });
         r = load_eagain(&mut sys, &mut attr, attempts);
     }
-    drop((finfo, linfo));
+    drop(zeroed);
     r.map_err(Error::from)
+}
+
+/// The count, address and record size of `attr`'s `line_info` (`line`) or
+/// `func_info`.
+fn info_fields(attr: &mut ProgLoadAttr, line: bool) -> (u32, &mut u64, &mut u32) {
+    if line {
+        (
+            attr.line_info_cnt,
+            &mut attr.line_info,
+            &mut attr.line_info_rec_size,
+        )
+    } else {
+        (
+            attr.func_info_cnt,
+            &mut attr.func_info,
+            &mut attr.func_info_rec_size,
+        )
+    }
 }
 
 /// One `BPF_PROG_LOAD` with the log exactly as given and only the EAGAIN retry

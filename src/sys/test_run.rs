@@ -5,7 +5,7 @@
 //! Spec: `libbpf-api.md` §1.1 (rows of `bpf_prog_test_run*`).
 
 use super::attr::TestRunAttr;
-use super::{call, Cmd, UserPtr};
+use super::{call_out, Cmd, UserPtr};
 use crate::error::{Error, SysError};
 
 /// Inputs of `BPF_PROG_TEST_RUN` (Linux 4.12; ctx 5.2; flags/cpu 5.10; batch 5.18).
@@ -50,7 +50,7 @@ pub struct TestRunOut {
 
 /// `BPF_PROG_TEST_RUN` (Linux 4.12): the result and the out-fields of the attr.
 pub fn prog_test_run(prog_fd: i32, t: &TestRun) -> (Result<(), SysError>, TestRunOut) {
-    let mut attr = TestRunAttr {
+    let attr = TestRunAttr {
         prog_fd: prog_fd as u32,
         retval: 0,
         data_size_in: t.data_size_in,
@@ -68,12 +68,10 @@ pub fn prog_test_run(prog_fd: i32, t: &TestRun) -> (Result<(), SysError>, TestRu
         batch_size: t.batch_size,
         _pad0: 0,
     };
-    let r = call(Cmd::ProgTestRun, &mut attr).map(drop);
-    let out = TestRunOut {
-        retval: attr.retval,
-        duration: attr.duration,
-        data_size_out: attr.data_size_out,
-        ctx_size_out: attr.ctx_size_out,
-    };
-    (r, out)
+    call_out(Cmd::ProgTestRun, attr, |a| TestRunOut {
+        retval: a.retval,
+        duration: a.duration,
+        data_size_out: a.data_size_out,
+        ctx_size_out: a.ctx_size_out,
+    })
 }

@@ -107,6 +107,28 @@ pub unsafe extern "C" fn bpf_map_create(
     })
 }
 
+/// The attributes of the 0.x create calls: the sizes as C passes them, `name`
+/// (NULL: unnamed), `map_flags`, and NUMA `node` when it is ≥ 0 (-1: any node).
+fn legacy_attr(
+    map_type: bpf_map_type,
+    name: *const c_char,
+    key_size: c_int,
+    value_size: c_int,
+    max_entries: c_int,
+    map_flags: __u32,
+    node: c_int,
+) -> MapCreate {
+    let mut p = MapCreate::new(
+        map_type,
+        name_bytes(name),
+        key_size as u32,
+        value_size as u32,
+        max_entries as u32,
+    );
+    p.map_flags = map_flags;
+    p.numa(node)
+}
+
 /// `bpf_create_map` (LIBBPF_0.0.1, 0.x-only): an unnamed map.
 ///
 /// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
@@ -121,15 +143,15 @@ pub extern "C" fn bpf_create_map(
 ) -> c_int {
     legacy_api("bpf_create_map", || {
         ll("bpf_create_map", || {
-            let mut p = MapCreate::new(
+            create(&legacy_attr(
                 map_type,
-                None,
-                key_size as u32,
-                value_size as u32,
-                max_entries as u32,
-            );
-            p.map_flags = map_flags;
-            create(&p)
+                std::ptr::null(),
+                key_size,
+                value_size,
+                max_entries,
+                map_flags,
+                -1,
+            ))
         })
     })
 }
@@ -152,15 +174,15 @@ pub unsafe extern "C" fn bpf_create_map_name(
 ) -> c_int {
     legacy_api("bpf_create_map_name", || {
         ll("bpf_create_map_name", || {
-            let mut p = MapCreate::new(
+            create(&legacy_attr(
                 map_type,
-                name_bytes(name),
-                key_size as u32,
-                value_size as u32,
-                max_entries as u32,
-            );
-            p.map_flags = map_flags;
-            create(&p)
+                name,
+                key_size,
+                value_size,
+                max_entries,
+                map_flags,
+                -1,
+            ))
         })
     })
 }
@@ -184,15 +206,15 @@ pub unsafe extern "C" fn bpf_create_map_node(
 ) -> c_int {
     legacy_api("bpf_create_map_node", || {
         ll("bpf_create_map_node", || {
-            let mut p = MapCreate::new(
+            create(&legacy_attr(
                 map_type,
-                name_bytes(name),
-                key_size as u32,
-                value_size as u32,
-                max_entries as u32,
-            );
-            p.map_flags = map_flags;
-            create(&p.numa(node))
+                name,
+                key_size,
+                value_size,
+                max_entries,
+                map_flags,
+                node,
+            ))
         })
     })
 }
@@ -216,16 +238,9 @@ pub unsafe extern "C" fn bpf_create_map_in_map_node(
 ) -> c_int {
     legacy_api("bpf_create_map_in_map_node", || {
         ll("bpf_create_map_in_map_node", || {
-            let mut p = MapCreate::new(
-                map_type,
-                name_bytes(name),
-                key_size as u32,
-                4,
-                max_entries as u32,
-            );
-            p.map_flags = map_flags;
+            let mut p = legacy_attr(map_type, name, key_size, 4, max_entries, map_flags, node);
             p.inner_map_fd = inner_map_fd as u32;
-            create(&p.numa(node))
+            create(&p)
         })
     })
 }
@@ -248,14 +263,7 @@ pub unsafe extern "C" fn bpf_create_map_in_map(
 ) -> c_int {
     legacy_api("bpf_create_map_in_map", || {
         ll("bpf_create_map_in_map", || {
-            let mut p = MapCreate::new(
-                map_type,
-                name_bytes(name),
-                key_size as u32,
-                4,
-                max_entries as u32,
-            );
-            p.map_flags = map_flags;
+            let mut p = legacy_attr(map_type, name, key_size, 4, max_entries, map_flags, -1);
             p.inner_map_fd = inner_map_fd as u32;
             create(&p)
         })
@@ -431,6 +439,23 @@ unsafe fn batch(
     Ok(0)
 }
 
+/// The buffers of the two lookup batch calls: the batch cursors in and out, the
+/// keys and the values.
+fn lookup_buffers(
+    in_batch: *mut c_void,
+    out_batch: *mut c_void,
+    keys: *mut c_void,
+    values: *mut c_void,
+) -> Batch {
+    Batch {
+        in_batch: arg::uptr(in_batch),
+        out_batch: arg::uptr(out_batch),
+        keys: arg::uptr(keys),
+        values: arg::uptr(values),
+        ..Batch::default()
+    }
+}
+
 /// `bpf_map_lookup_batch` (LIBBPF_0.0.7).
 ///
 /// # Safety
@@ -446,13 +471,7 @@ pub unsafe extern "C" fn bpf_map_lookup_batch(
     opts: *const bpf_map_batch_opts,
 ) -> c_int {
     ll("bpf_map_lookup_batch", || {
-        let b = Batch {
-            in_batch: arg::uptr(in_batch),
-            out_batch: arg::uptr(out_batch),
-            keys: arg::uptr(keys),
-            values: arg::uptr(values),
-            ..Batch::default()
-        };
+        let b = lookup_buffers(in_batch, out_batch, keys, values);
         // SAFETY: forwarded contract.
         unsafe { batch(Cmd::MapLookupBatch, fd, b, count, opts) }
     })
@@ -473,13 +492,7 @@ pub unsafe extern "C" fn bpf_map_lookup_and_delete_batch(
     opts: *const bpf_map_batch_opts,
 ) -> c_int {
     ll("bpf_map_lookup_and_delete_batch", || {
-        let b = Batch {
-            in_batch: arg::uptr(in_batch),
-            out_batch: arg::uptr(out_batch),
-            keys: arg::uptr(keys),
-            values: arg::uptr(values),
-            ..Batch::default()
-        };
+        let b = lookup_buffers(in_batch, out_batch, keys, values);
         // SAFETY: forwarded contract.
         unsafe { batch(Cmd::MapLookupAndDeleteBatch, fd, b, count, opts) }
     })

@@ -4,7 +4,7 @@
 
 use crate::capi::arg;
 use crate::capi::boundary::{hl, legacy_api, ll, ptr, value};
-use crate::capi::libbpf::object::{cstring, inner_edit, map_mut, map_ref, map_state};
+use crate::capi::libbpf::object::{cstring, drop_priv, inner_edit, map_mut, map_ref, map_state};
 use crate::capi::types::*;
 use crate::error::Error;
 use crate::load::MapState;
@@ -388,10 +388,8 @@ pub unsafe extern "C" fn bpf_map__set_priv(
         hl("bpf_map__set_priv", || {
             let (h, i) = map_mut(map)?;
             let old = std::mem::replace(&mut h.maps[i].priv_, (priv_, clear_priv));
-            if let (p, Some(f)) = old {
-                // SAFETY: the caller's registered destructor with its own pointers.
-                unsafe { f(map, p) };
-            }
+            // SAFETY: the caller's registered destructor with its own pointers.
+            unsafe { drop_priv(old, map) };
             Ok(0)
         })
     })

@@ -359,6 +359,24 @@ unsafe fn tc_opts_in(opts: *const bpf_tc_opts) -> Result<TcOpts, Error> {
     })
 }
 
+/// The hook and opts of `bpf_tc_attach`, `_detach` and `_query`: NULL opts,
+/// then a bad hook, then a bad opts `sz` → EINVAL.
+///
+/// # Safety
+/// `hook` as [`hook_in`]; `opts` as [`tc_opts_in`].
+unsafe fn tc_args(
+    hook: *const bpf_tc_hook,
+    opts: *const bpf_tc_opts,
+) -> Result<(TcHook, TcOpts), Error> {
+    if opts.is_null() {
+        return Err(Error::Inval("opts is NULL"));
+    }
+    // SAFETY: forwarded caller contract.
+    let h = unsafe { hook_in(hook) }?;
+    // SAFETY: forwarded caller contract.
+    Ok((h, unsafe { tc_opts_in(opts) }?))
+}
+
 fn tc_out(opts: *mut bpf_tc_opts, f: &xdp_tc::TcFilter) {
     opts_out!(opts, bpf_tc_opts, prog_id, f.prog_id);
     opts_out!(opts, bpf_tc_opts, handle, f.handle);
@@ -411,13 +429,8 @@ pub unsafe extern "C" fn bpf_tc_hook_destroy(hook: *mut bpf_tc_hook) -> c_int {
 #[no_mangle]
 pub unsafe extern "C" fn bpf_tc_attach(hook: *const bpf_tc_hook, opts: *mut bpf_tc_opts) -> c_int {
     hl("bpf_tc_attach", || {
-        if opts.is_null() {
-            return Err(Error::Inval("opts is NULL"));
-        }
         // SAFETY: forwarded caller contract.
-        let h = unsafe { hook_in(hook) }?;
-        // SAFETY: forwarded caller contract.
-        let o = unsafe { tc_opts_in(opts) }?;
+        let (h, o) = unsafe { tc_args(hook, opts) }?;
         let f = xdp_tc::tc_attach(&h, &o)?;
         tc_out(opts, &f);
         Ok(0)
@@ -436,13 +449,8 @@ pub unsafe extern "C" fn bpf_tc_detach(
     opts: *const bpf_tc_opts,
 ) -> c_int {
     hl("bpf_tc_detach", || {
-        if opts.is_null() {
-            return Err(Error::Inval("opts is NULL"));
-        }
         // SAFETY: forwarded caller contract.
-        let h = unsafe { hook_in(hook) }?;
-        // SAFETY: forwarded caller contract.
-        let o = unsafe { tc_opts_in(opts) }?;
+        let (h, o) = unsafe { tc_args(hook, opts) }?;
         xdp_tc::tc_detach(&h, Some(&o))?;
         Ok(0)
     })
@@ -458,13 +466,8 @@ pub unsafe extern "C" fn bpf_tc_detach(
 #[no_mangle]
 pub unsafe extern "C" fn bpf_tc_query(hook: *const bpf_tc_hook, opts: *mut bpf_tc_opts) -> c_int {
     hl("bpf_tc_query", || {
-        if opts.is_null() {
-            return Err(Error::Inval("opts is NULL"));
-        }
         // SAFETY: forwarded caller contract.
-        let h = unsafe { hook_in(hook) }?;
-        // SAFETY: forwarded caller contract.
-        let o = unsafe { tc_opts_in(opts) }?;
+        let (h, o) = unsafe { tc_args(hook, opts) }?;
         let f = xdp_tc::tc_query(&h, &o)?;
         tc_out(opts, &f);
         Ok(0)

@@ -45,6 +45,31 @@ pub struct bpf_object_open_opts {
 impl_opts!(bpf_object_open_opts, kernel_log_level: u32);
 const _: () = assert!(std::mem::size_of::<bpf_object_open_opts>() == 80);
 
+/// 0.x `set_priv` user data and its destructor, which is called with the
+/// handle of type `H` the data belongs to.
+pub(crate) type Priv<H> = (
+    *mut c_void,
+    Option<unsafe extern "C" fn(*mut H, *mut c_void)>,
+);
+
+/// The user data in `slot`, leaving none.
+fn take_priv<H>(slot: &mut Priv<H>) -> Priv<H> {
+    std::mem::replace(slot, (std::ptr::null_mut(), None))
+}
+
+/// Runs the destructor of the user data `old`, if it has one, with `handle`: for
+/// the data `set_priv` replaces and the data left at close, as libbpf 0.x does.
+///
+/// # Safety
+/// The destructor is safe to call with `handle` and the data (the caller
+/// registered them together).
+pub(crate) unsafe fn drop_priv<H>(old: Priv<H>, handle: *mut H) {
+    if let (d, Some(f)) = old {
+        // SAFETY: caller contract.
+        unsafe { f(handle, d) };
+    }
+}
+
 pub(crate) struct ProgHandle {
     pub(crate) name: CString,
     pub(crate) sec_name: CString,
@@ -94,21 +119,18 @@ impl ObjHandle {
     /// does in libbpf 0.x, then drops everything (closing the fds).
     fn close(mut self, me: *mut bpf_object) {
         for p in self.progs.iter_mut() {
-            if let (d, Some(f)) = std::mem::replace(&mut p.priv_, (std::ptr::null_mut(), None)) {
-                // SAFETY: the caller's destructor with the pointers it registered; the handle is still intact.
-                unsafe { f(p as *mut ProgHandle as *mut bpf_program, d) };
-            }
+            let old = take_priv(&mut p.priv_);
+            // SAFETY: the caller's destructor with the pointers it registered; the handle is still intact.
+            unsafe { drop_priv(old, p as *mut ProgHandle as *mut bpf_program) };
         }
         for m in self.maps.iter_mut() {
-            if let (d, Some(f)) = std::mem::replace(&mut m.priv_, (std::ptr::null_mut(), None)) {
-                // SAFETY: as above.
-                unsafe { f(m as *mut MapHandle as *mut bpf_map, d) };
-            }
-        }
-        if let (d, Some(f)) = std::mem::replace(&mut self.priv_, (std::ptr::null_mut(), None)) {
+            let old = take_priv(&mut m.priv_);
             // SAFETY: as above.
-            unsafe { f(me, d) };
+            unsafe { drop_priv(old, m as *mut MapHandle as *mut bpf_map) };
         }
+        let old = take_priv(&mut self.priv_);
+        // SAFETY: as above.
+        unsafe { drop_priv(old, me) };
     }
 
     /// The child handles C may hold: programs, maps and inner-map templates.

@@ -4,7 +4,7 @@
 
 use crate::capi::arg;
 use crate::capi::boundary::{hl, legacy_api, ptr, value};
-use crate::capi::libbpf::object::{obj_mut, obj_ref, prog_ptr, ObjHandle};
+use crate::capi::libbpf::object::{drop_priv, obj_mut, obj_ref, prog_ptr, ObjHandle};
 use crate::capi::types::*;
 use crate::error::Error;
 use crate::load::LegacyLoad;
@@ -263,10 +263,8 @@ pub unsafe extern "C" fn bpf_object__set_priv(
         hl("bpf_object__set_priv", || {
             let h = obj_mut(obj)?;
             let old = std::mem::replace(&mut h.priv_, (priv_, clear_priv));
-            if let (p, Some(f)) = old {
-                // SAFETY: the caller's registered destructor with its own pointers.
-                unsafe { f(obj, p) };
-            }
+            // SAFETY: the caller's registered destructor with its own pointers.
+            unsafe { drop_priv(old, obj) };
             Ok(0)
         })
     })

@@ -4,10 +4,11 @@
 
 use crate::capi::arg;
 use crate::capi::boundary::{hl, hl_keep_errno, legacy_api, ptr, value};
-use crate::capi::libbpf::object::{prog_mut, prog_ref};
+use crate::capi::libbpf::object::{drop_priv, prog_mut, prog_ref};
 use crate::capi::types::*;
 use crate::error::Error;
 use crate::insn::Insn;
+use crate::load::ProgState;
 use crate::uapi::*;
 use std::ffi::{c_char, c_int, c_void};
 use std::os::fd::AsRawFd;
@@ -25,6 +26,27 @@ fn current_insns(st: &crate::load::ObjState, i: usize) -> Vec<Insn> {
         .and_then(|c| c.insns.get(p.def.insn_off..p.def.insn_off + p.def.insn_cnt))
         .map(<[Insn]>::to_vec)
         .unwrap_or_default()
+}
+
+/// A program field, or `d` for an invalid handle.
+fn getter<T: Copy>(
+    name: &'static str,
+    prog: *const bpf_program,
+    d: T,
+    f: impl Fn(&ProgState) -> T,
+) -> T {
+    value(name, d, || {
+        prog_ref(prog).map_or(d, |(h, i)| f(&h.st.progs[i]))
+    })
+}
+
+/// A setter refused (EBUSY) after load.
+fn setter(name: &'static str, prog: *mut bpf_program, f: impl FnOnce(&mut ProgState)) -> c_int {
+    hl(name, || {
+        let (h, i) = prog_mut(prog)?;
+        f(h.st.prog_edit(i)?);
+        Ok(0)
+    })
 }
 
 /// `bpf_program__insns` (LIBBPF_0.6.0): the program's instructions (see
@@ -116,9 +138,7 @@ pub extern "C" fn bpf_program__title(prog: *const bpf_program, needs_copy: bool)
 /// `bpf_program__autoload` (LIBBPF_0.1.0): false if invalid.
 #[no_mangle]
 pub extern "C" fn bpf_program__autoload(prog: *const bpf_program) -> bool {
-    value("bpf_program__autoload", false, || {
-        prog_ref(prog).is_ok_and(|(h, i)| h.st.progs[i].autoload)
-    })
+    getter("bpf_program__autoload", prog, false, |p| p.autoload)
 }
 
 /// `bpf_program__set_autoload` (LIBBPF_0.1.0): HL, -EINVAL after load.
@@ -134,9 +154,7 @@ pub extern "C" fn bpf_program__set_autoload(prog: *mut bpf_program, autoload: bo
 /// `bpf_program__autoattach` (LIBBPF_1.0.0).
 #[no_mangle]
 pub extern "C" fn bpf_program__autoattach(prog: *const bpf_program) -> bool {
-    value("bpf_program__autoattach", false, || {
-        prog_ref(prog).is_ok_and(|(h, i)| h.st.progs[i].autoattach)
-    })
+    getter("bpf_program__autoattach", prog, false, |p| p.autoattach)
 }
 
 /// `bpf_program__set_autoattach` (LIBBPF_1.0.0): allowed at any time.
@@ -152,8 +170,8 @@ pub extern "C" fn bpf_program__set_autoattach(prog: *mut bpf_program, autoattach
 /// `bpf_program__expected_attach_type` (LIBBPF_0.7.0).
 #[no_mangle]
 pub extern "C" fn bpf_program__expected_attach_type(prog: *const bpf_program) -> bpf_attach_type {
-    value("bpf_program__expected_attach_type", 0, || {
-        prog_ref(prog).map_or(0, |(h, i)| h.st.progs[i].def.expected_attach_type)
+    getter("bpf_program__expected_attach_type", prog, 0, |p| {
+        p.def.expected_attach_type
     })
 }
 
@@ -178,46 +196,34 @@ pub extern "C" fn bpf_program__set_expected_attach_type(
     prog: *mut bpf_program,
     attach_type: bpf_attach_type,
 ) -> c_int {
-    hl("bpf_program__set_expected_attach_type", || {
-        let (h, i) = prog_mut(prog)?;
-        h.st.prog_edit(i)?.def.expected_attach_type = attach_type;
-        Ok(0)
+    setter("bpf_program__set_expected_attach_type", prog, |p| {
+        p.def.expected_attach_type = attach_type
     })
 }
 
 /// `bpf_program__flags` (LIBBPF_0.6.0): the extra `prog_flags` for load.
 #[no_mangle]
 pub extern "C" fn bpf_program__flags(prog: *const bpf_program) -> __u32 {
-    value("bpf_program__flags", 0, || {
-        prog_ref(prog).map_or(0, |(h, i)| h.st.progs[i].prog_flags)
-    })
+    getter("bpf_program__flags", prog, 0, |p| p.prog_flags)
 }
 
 /// `bpf_program__set_flags` (LIBBPF_0.6.0): HL, -EBUSY after load.
 #[no_mangle]
 pub extern "C" fn bpf_program__set_flags(prog: *mut bpf_program, flags: __u32) -> c_int {
-    hl("bpf_program__set_flags", || {
-        let (h, i) = prog_mut(prog)?;
-        h.st.prog_edit(i)?.prog_flags = flags;
-        Ok(0)
-    })
+    setter("bpf_program__set_flags", prog, |p| p.prog_flags = flags)
 }
 
 /// `bpf_program__log_level` (LIBBPF_0.7.0).
 #[no_mangle]
 pub extern "C" fn bpf_program__log_level(prog: *const bpf_program) -> __u32 {
-    value("bpf_program__log_level", 0, || {
-        prog_ref(prog).map_or(0, |(h, i)| h.st.progs[i].log_level)
-    })
+    getter("bpf_program__log_level", prog, 0, |p| p.log_level)
 }
 
 /// `bpf_program__set_log_level` (LIBBPF_0.7.0): HL, -EBUSY after load.
 #[no_mangle]
 pub extern "C" fn bpf_program__set_log_level(prog: *mut bpf_program, log_level: __u32) -> c_int {
-    hl("bpf_program__set_log_level", || {
-        let (h, i) = prog_mut(prog)?;
-        h.st.prog_edit(i)?.log_level = log_level;
-        Ok(0)
+    setter("bpf_program__set_log_level", prog, |p| {
+        p.log_level = log_level
     })
 }
 
@@ -386,10 +392,8 @@ pub unsafe extern "C" fn bpf_program__set_priv(
         hl("bpf_program__set_priv", || {
             let (h, i) = prog_mut(prog)?;
             let old = std::mem::replace(&mut h.progs[i].priv_, (priv_, clear_priv));
-            if let (p, Some(f)) = old {
-                // SAFETY: the destructor the caller registered, called with the pointers it was registered for, as libbpf does.
-                unsafe { f(prog, p) };
-            }
+            // SAFETY: the caller's registered destructor with its own pointers.
+            unsafe { drop_priv(old, prog) };
             Ok(0)
         })
     })

@@ -6,7 +6,7 @@ use crate::capi::arg;
 use crate::capi::boundary::hl;
 use crate::capi::types::*;
 use crate::error::Error;
-use crate::object::sec::{self, TypeNames};
+use crate::object::sec::{self, SecDef, TypeNames};
 use std::borrow::Cow;
 use std::ffi::{c_char, c_int};
 
@@ -18,6 +18,52 @@ use std::ffi::{c_char, c_int};
 unsafe fn sec_name<'a>(name: *const c_char) -> Result<Cow<'a, str>, Error> {
     // SAFETY: libbpf's contract: `name` is NULL (→ EINVAL) or a C string alive for the call.
     Ok(unsafe { arg::cstr(name, "section name is NULL") }?.to_string_lossy())
+}
+
+/// Which `*_by_name` look-up runs: they differ in what an unknown name logs
+/// and returns.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Lookup {
+    ProgType,
+    AttachType,
+}
+
+/// The definition of the section named by the C string `name` (NULL → EINVAL).
+/// For an unknown name, libbpf's two DEBUG lines (what could not be guessed,
+/// then the valid names: only the attachable ones for the attach type), then
+/// ESRCH for the program type, EINVAL for the attach type.
+///
+/// # Safety
+/// `name` is NULL or a NUL-terminated string.
+unsafe fn sec_def(name: *const c_char, lookup: Lookup) -> Result<&'static SecDef, Error> {
+    // SAFETY: forwarded caller contract.
+    let name = unsafe { sec_name(name) }?;
+    if let Some(def) = sec::find_sec_def(&name) {
+        return Ok(def);
+    }
+    let attachable_only = lookup == Lookup::AttachType;
+    if attachable_only {
+        crate::log::debug(format_args!(
+            "failed to guess attach type based on ELF section name '{name}'"
+        ));
+    } else {
+        crate::log::debug(format_args!(
+            "failed to guess program type from ELF section '{name}'"
+        ));
+    }
+    let which = if attachable_only {
+        "attachable"
+    } else {
+        "supported"
+    };
+    crate::log::debug(format_args!(
+        "{which} section(type) names are:{}",
+        TypeNames { attachable_only }
+    ));
+    Err(match lookup {
+        Lookup::ProgType => Error::NoMatch("unknown section name"),
+        Lookup::AttachType => Error::inval("unknown section name"),
+    })
 }
 
 /// `libbpf_prog_type_by_name` (LIBBPF_0.0.1): the program type and expected attach
@@ -39,19 +85,7 @@ pub unsafe extern "C" fn libbpf_prog_type_by_name(
 ) -> c_int {
     hl("libbpf_prog_type_by_name", || {
         // SAFETY: `name` is NULL or a caller's C string.
-        let name = unsafe { sec_name(name) }?;
-        let Some(def) = sec::find_sec_def(&name) else {
-            crate::log::debug(format_args!(
-                "failed to guess program type from ELF section '{name}'"
-            ));
-            crate::log::debug(format_args!(
-                "supported section(type) names are:{}",
-                TypeNames {
-                    attachable_only: false
-                }
-            ));
-            return Err(Error::NoMatch("unknown section name"));
-        };
+        let def = unsafe { sec_def(name, Lookup::ProgType) }?;
         if prog_type.is_null() || expected_attach_type.is_null() {
             return Err(Error::inval("NULL output pointer"));
         }
@@ -83,19 +117,7 @@ pub unsafe extern "C" fn libbpf_attach_type_by_name(
 ) -> c_int {
     hl("libbpf_attach_type_by_name", || {
         // SAFETY: `name` is NULL or a caller's C string.
-        let name = unsafe { sec_name(name) }?;
-        let Some(def) = sec::find_sec_def(&name) else {
-            crate::log::debug(format_args!(
-                "failed to guess attach type based on ELF section name '{name}'"
-            ));
-            crate::log::debug(format_args!(
-                "attachable section(type) names are:{}",
-                TypeNames {
-                    attachable_only: true
-                }
-            ));
-            return Err(Error::inval("unknown section name"));
-        };
+        let def = unsafe { sec_def(name, Lookup::AttachType) }?;
         if !def.is_attachable() {
             return Err(Error::inval("section is not attachable"));
         }

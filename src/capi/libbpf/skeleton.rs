@@ -61,6 +61,23 @@ unsafe fn entry<'a, T>(base: *mut T, stride: c_int, i: usize) -> &'a mut T {
     unsafe { &mut *base.cast::<u8>().add(i * stride).cast::<T>() }
 }
 
+/// Every entry of a skeleton array with the declared stride (none for a
+/// negative count).
+///
+/// # Safety
+/// As [`entry`] for each `i < cnt`; the entries stay valid and unaliased while
+/// they are used.
+unsafe fn entries<'a, T: 'a>(
+    base: *mut T,
+    cnt: c_int,
+    stride: c_int,
+) -> impl Iterator<Item = &'a mut T> {
+    (0..cnt.max(0) as usize).map(move |i| {
+        // SAFETY: `i < cnt` (caller contract).
+        unsafe { entry(base, stride, i) }
+    })
+}
+
 /// The skeleton itself, or EINVAL for NULL.
 ///
 /// # Safety
@@ -104,9 +121,8 @@ unsafe fn populate_maps(
     cnt: c_int,
     stride: c_int,
 ) -> Result<(), Error> {
-    for i in 0..cnt.max(0) as usize {
-        // SAFETY: `maps` has `cnt` entries of `stride` bytes (caller contract).
-        let m = unsafe { entry(maps, stride, i) };
+    // SAFETY: `maps` has `cnt` entries of `stride` bytes (caller contract).
+    for m in unsafe { entries(maps, cnt, stride) } {
         // SAFETY: skeleton names are C strings.
         let map = unsafe { find_named("map", m.name, |n| bpf_object__find_map_by_name(obj, n)) }?;
         // SAFETY: writable slots of the skeleton.
@@ -138,9 +154,8 @@ unsafe fn populate_progs(
     cnt: c_int,
     stride: c_int,
 ) -> Result<(), Error> {
-    for i in 0..cnt.max(0) as usize {
-        // SAFETY: `progs` has `cnt` entries of `stride` bytes (caller contract).
-        let p = unsafe { entry(progs, stride, i) };
+    // SAFETY: `progs` has `cnt` entries of `stride` bytes (caller contract).
+    for p in unsafe { entries(progs, cnt, stride) } {
         // SAFETY: skeleton names are C strings.
         let prog = unsafe {
             find_named("program", p.name, |n| {
@@ -214,9 +229,8 @@ pub unsafe extern "C" fn bpf_object__load_skeleton(s: *mut bpf_object_skeleton) 
         if r < 0 {
             return Ok(crate::capi::errno::libbpf_err(r));
         }
-        for i in 0..s.map_cnt.max(0) as usize {
-            // SAFETY: as in open.
-            let m = unsafe { entry(s.maps, s.map_skel_sz, i) };
+        // SAFETY: as in open.
+        for m in unsafe { entries(s.maps, s.map_cnt, s.map_skel_sz) } {
             if m.mmaped.is_null() {
                 continue;
             }
@@ -244,9 +258,8 @@ pub unsafe extern "C" fn bpf_object__attach_skeleton(s: *mut bpf_object_skeleton
     hl("bpf_object__attach_skeleton", || {
         // SAFETY: caller contract.
         let s = unsafe { skel(s) }?;
-        for i in 0..s.prog_cnt.max(0) as usize {
-            // SAFETY: as in open.
-            let p = unsafe { entry(s.progs, s.prog_skel_sz, i) };
+        // SAFETY: as in open.
+        for p in unsafe { entries(s.progs, s.prog_cnt, s.prog_skel_sz) } {
             // SAFETY: filled by open_skeleton.
             let prog = unsafe { arg::read(p.prog, "skeleton prog is NULL") }?;
             let (h, idx) = prog_ref(prog)?;
@@ -289,9 +302,8 @@ pub unsafe extern "C" fn bpf_object__detach_skeleton(s: *mut bpf_object_skeleton
     value("bpf_object__detach_skeleton", (), || {
         // SAFETY: caller contract.
         let Ok(s) = (unsafe { skel(s) }) else { return };
-        for i in 0..s.prog_cnt.max(0) as usize {
-            // SAFETY: as in open.
-            let p = unsafe { entry(s.progs, s.prog_skel_sz, i) };
+        // SAFETY: as in open.
+        for p in unsafe { entries(s.progs, s.prog_cnt, s.prog_skel_sz) } {
             if p.link.is_null() {
                 continue;
             }
@@ -382,9 +394,8 @@ pub unsafe extern "C" fn bpf_object__open_subskeleton(s: *mut bpf_object_subskel
             populate_maps(obj, s.maps, s.map_cnt, s.map_skel_sz)?;
             populate_progs(obj, s.progs, s.prog_cnt, s.prog_skel_sz)?;
         }
-        for i in 0..s.var_cnt.max(0) as usize {
-            // SAFETY: `vars` has `var_cnt` entries of `var_skel_sz` bytes.
-            let v = unsafe { entry(s.vars, s.var_skel_sz, i) };
+        // SAFETY: `vars` has `var_cnt` entries of `var_skel_sz` bytes.
+        for v in unsafe { entries(s.vars, s.var_cnt, s.var_skel_sz) } {
             // SAFETY: `map` is the subskeleton's slot, filled by populate_maps.
             let map = unsafe { arg::read(v.map, "variable's map slot is NULL") }?;
             // SAFETY: skeleton names are C strings.

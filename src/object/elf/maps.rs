@@ -333,20 +333,16 @@ mod tests {
         let bss = b.nobits(".bss", 16);
         b.section_symbol(data);
         let obj = parse(&b, &OpenOpts::default()).unwrap();
-        let got: Vec<_> = obj
-            .maps
-            .iter()
-            .map(|m| {
-                (
-                    m.name.as_str(),
-                    m.kind.clone(),
-                    m.shndx,
-                    m.value_size,
-                    m.map_flags,
-                    m.init.clone(),
-                )
-            })
-            .collect();
+        let got = fields(&obj.maps, |m| {
+            (
+                m.name.as_str(),
+                m.kind.clone(),
+                m.shndx,
+                m.value_size,
+                m.map_flags,
+                m.init.clone(),
+            )
+        });
         let ro = uapi::BPF_F_RDONLY_PROG;
         assert_eq!(
             got,
@@ -381,7 +377,7 @@ mod tests {
         let (mut b, _) = legacy_maps(20, 1, 0);
         b.nobits(".bss", 4);
         let obj = parse(&b, &OpenOpts::default()).unwrap();
-        let names: Vec<_> = obj.maps.iter().map(|m| m.name.as_str()).collect();
+        let names = fields(&obj.maps, |m| m.name.as_str());
         assert_eq!(names, ["m0", ".bss"]);
     }
 
@@ -403,11 +399,7 @@ mod tests {
         b.symbol("s", bss, 0, 4, E::STT_OBJECT, E::STB_LOCAL, 0);
         let obj = parse(&b, &OpenOpts::default()).unwrap();
         assert!(obj.btf.is_some());
-        let m: Vec<_> = obj
-            .maps
-            .iter()
-            .map(|m| (m.btf_value_type_id, m.map_flags))
-            .collect();
+        let m = fields(&obj.maps, |m| (m.btf_value_type_id, m.map_flags));
         assert_eq!(m, [(data_ds, uapi::BPF_F_MMAPABLE), (bss_ds, 0)]);
     }
 
@@ -419,22 +411,18 @@ mod tests {
         b.object("a", maps, 0, 32);
         b.object("b", maps, 32, 32);
         let obj = parse(&b, &OpenOpts::default()).unwrap();
-        let got: Vec<_> = obj
-            .maps
-            .iter()
-            .map(|m| {
-                (
-                    m.name.as_str(),
-                    m.kind.clone(),
-                    m.map_type,
-                    m.key_size,
-                    m.value_size,
-                    m.max_entries,
-                    m.sec_off,
-                    m.sec_size,
-                )
-            })
-            .collect();
+        let got = fields(&obj.maps, |m| {
+            (
+                m.name.as_str(),
+                m.kind.clone(),
+                m.map_type,
+                m.key_size,
+                m.value_size,
+                m.max_entries,
+                m.sec_off,
+                m.sec_size,
+            )
+        });
         assert_eq!(
             got,
             [

@@ -133,10 +133,7 @@ mod tests {
     }
 
     fn funcs(cs: &CodeSection) -> Vec<(&str, usize, usize, bool)> {
-        cs.funcs
-            .iter()
-            .map(|f| (f.name.as_str(), f.off, f.cnt, f.global))
-            .collect()
+        fields(&cs.funcs, |f| (f.name.as_str(), f.off, f.cnt, f.global))
     }
 
     #[test]
@@ -161,18 +158,15 @@ mod tests {
             funcs(&code[1]),
             [("first", 0, 2, true), ("second", 2, 3, true)]
         );
-        let got: Vec<_> = progs
-            .iter()
-            .map(|p| {
-                (
-                    p.name.as_str(),
-                    p.sec_name.as_str(),
-                    p.code,
-                    p.insn_off,
-                    p.insn_cnt,
-                )
-            })
-            .collect();
+        let got = fields(&progs, |p| {
+            (
+                p.name.as_str(),
+                p.sec_name.as_str(),
+                p.code,
+                p.insn_off,
+                p.insn_cnt,
+            )
+        });
         assert_eq!(
             got,
             [

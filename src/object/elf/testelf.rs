@@ -380,6 +380,12 @@ pub fn ld_imm64(imm: i32) -> [Insn; 2] {
 }
 
 /// A failure as the C caller sees it: errno (or `LIBBPF_ERRNO__*` code) and text.
+/// What `f` picks out of each of `items`: a few fields of every map or program
+/// at once, to compare with one expected table.
+pub fn fields<'a, T, U>(items: &'a [T], f: impl FnMut(&'a T) -> U) -> Vec<U> {
+    items.iter().map(f).collect()
+}
+
 pub fn failure<T>(r: Result<T, Error>) -> (i32, String) {
     match r {
         Ok(_) => panic!("expected an error"),
