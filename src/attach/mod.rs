@@ -386,13 +386,8 @@ pub const NO_AUTO_ATTACH: &str = "section cannot be auto-attached";
 /// EOPNOTSUPP, as libbpf 1.x.
 pub fn attach_auto(obj: &ObjState, idx: usize) -> Result<Link, Error> {
     let p = obj.progs.get(idx).ok_or(Error::Inval("bad program"))?;
-    let no_auto = || {
-        crate::log::debug(format_args!(
-            "prog '{}': section '{}' has no auto-attach",
-            p.def.name, p.def.sec_name
-        ));
-        Error::Unsupported(NO_AUTO_ATTACH)
-    };
+    // libbpf 1.1.2 says nothing here: the caller sees EOPNOTSUPP.
+    let no_auto = || Error::Unsupported(NO_AUTO_ATTACH);
     let Some(def) = p.def.sec_def else {
         return Err(no_auto());
     };

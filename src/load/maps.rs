@@ -63,28 +63,7 @@ pub fn load_btf(st: &mut ObjState) {
     }
 }
 
-/// libbpf's kernel name for a global-data map: object-name prefix + section name,
-/// within 15 bytes, characters the kernel refuses replaced by `_`.
-pub fn internal_map_name(obj_name: &str, real: &str) -> String {
-    let sfx_len = real.len().max(7).min(real.len());
-    let pfx_len = if real.get(1..).is_some_and(|r| r.contains('.')) {
-        0
-    } else {
-        (15usize.saturating_sub(real.len().max(7))).min(obj_name.len())
-    };
-    let mut s: String = obj_name.chars().take(pfx_len).collect();
-    s.extend(real.chars().take(sfx_len));
-    s.chars()
-        .take(15)
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '_' || c == '.' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect()
-}
+pub use crate::object::maps::internal_map_name;
 
 /// The name sent to the kernel for map `m` of object `obj_name`.
 pub fn kernel_map_name(obj_name: &str, m: &MapDef) -> String {
@@ -215,6 +194,11 @@ pub fn create_all(st: &mut ObjState) -> Result<(), Error> {
         } else {
             create_one(st, &def, None).map_err(|e| map_err(&def, e))?
         };
+        crate::log::debug(format_args!(
+            "map '{}': created successfully, fd={}",
+            st.maps[i].name,
+            fd.as_raw_fd()
+        ));
         populate_data(st, i, &fd)?;
         let m = &mut st.maps[i];
         if let Some(path) = &m.pin_path {

@@ -19,6 +19,11 @@ pub fn load_all(st: &mut ObjState, mut prepared: super::core::Prepared) -> Resul
     for i in 0..st.progs.len() {
         if st.progs[i].autoload {
             load_one(st, i, prepared.take(i))?;
+        } else {
+            crate::log::debug(format_args!(
+                "prog '{}': skipped loading",
+                st.progs[i].def.name
+            ));
         }
     }
     Ok(())

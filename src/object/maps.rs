@@ -156,6 +156,29 @@ pub fn data_map(
     Ok(m)
 }
 
+/// libbpf's kernel name for a global-data map: object-name prefix + section name,
+/// within 15 bytes, characters the kernel refuses replaced by `_`.
+pub fn internal_map_name(obj_name: &str, real: &str) -> String {
+    let sfx_len = real.len().max(7).min(real.len());
+    let pfx_len = if real.get(1..).is_some_and(|r| r.contains('.')) {
+        0
+    } else {
+        (15usize.saturating_sub(real.len().max(7))).min(obj_name.len())
+    };
+    let mut s: String = obj_name.chars().take(pfx_len).collect();
+    s.extend(real.chars().take(sfx_len));
+    s.chars()
+        .take(15)
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -414,6 +414,7 @@ pub(crate) fn open_path(
 ) -> Result<*mut bpf_object, Error> {
     // SAFETY: `opts` is the caller's opts pointer (libbpf contract).
     let (_, open, load) = unsafe { open_opts(opts) }?;
+    crate::log::debug(format_args!("loading object from {path}"));
     let data = read_object_file(path)?;
     let st = ObjState::open(&data, path, &open, load)?;
     Ok(register(st))
@@ -522,7 +523,10 @@ pub unsafe extern "C" fn bpf_object__open_mem(
             object_name: open.object_name.or(Some(name.clone())),
             ..open
         };
-        let st = ObjState::open(data, &name, &open, load)?;
+        // As libbpf, the object's name stands for its path in messages.
+        let path = open.object_name.clone().unwrap_or(name);
+        crate::log::debug(format_args!("loading object '{path}' from buffer"));
+        let st = ObjState::open(data, &path, &open, load)?;
         Ok(register(st))
     })
 }

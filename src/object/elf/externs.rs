@@ -16,7 +16,7 @@ use crate::object::Object;
 use object::elf as E;
 
 /// libbpf's `sym_is_extern`: undefined, global or weak, NOTYPE.
-fn is_extern(s: &Symbol) -> bool {
+pub(super) fn is_extern(s: &Symbol) -> bool {
     s.shndx == E::SHN_UNDEF as usize
         && matches!(s.bind, E::STB_GLOBAL | E::STB_WEAK)
         && s.typ == E::STT_NOTYPE

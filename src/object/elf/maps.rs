@@ -110,7 +110,24 @@ pub(super) fn btf_defined(
                 "map '{name}': lies outside the .maps section"
             )));
         }
+        crate::log::debug(format_args!(
+            "map '{name}': at sec_idx {shndx}, offset {}.",
+            v.offset
+        ));
         let def = parse_btf_map_def(btf, var.type_id(), &name, opts.relaxed_maps)?;
+        let members: Vec<&str> = match btf.skip_mods_and_typedefs(var.type_id()) {
+            Some((_, t)) => t.members().map(|m| m.name).collect(),
+            None => Vec::new(),
+        };
+        log_def(&name, &def, &|f| members.contains(&f));
+        if let Some(inner) = &def.inner {
+            log_def(&format!("{name}.inner"), inner, &|f| match f {
+                "max_entries" => inner.max_entries != 0,
+                "map_flags" => inner.map_flags != 0,
+                "numa_node" => inner.numa_node != 0,
+                _ => false,
+            });
+        }
         defs.push((name, v.offset, v.size, def));
     }
     for (name, off, size, d) in defs {
@@ -123,6 +140,44 @@ pub(super) fn btf_defined(
         obj.maps.push(m);
     }
     Ok(())
+}
+
+/// libbpf's account of a BTF map definition, in its fixed order (not the
+/// order of the members); `has` says whether the definition sets a member.
+fn log_def(name: &str, d: &BtfMapDef, has: &dyn Fn(&str) -> bool) {
+    let found = |what: std::fmt::Arguments<'_>| {
+        crate::log::debug(format_args!("map '{name}': found {what}."));
+    };
+    found(format_args!("type = {}", d.map_type.unwrap_or(0)));
+    for (what, id, size) in [
+        ("key", d.key_type_id, d.key_size),
+        ("value", d.value_type_id, d.value_size),
+    ] {
+        let sz = size.unwrap_or(0);
+        if id != 0 {
+            found(format_args!("{what} [{id}], sz = {sz}"));
+        } else if has(&format!("{what}_size")) {
+            found(format_args!("{what}_size = {sz}"));
+        }
+    }
+    if has("max_entries") {
+        found(format_args!("max_entries = {}", d.max_entries));
+    }
+    if has("map_flags") {
+        found(format_args!("map_flags = {:#x}", d.map_flags));
+    }
+    if has("map_extra") {
+        found(format_args!("map_extra = {}", d.map_extra));
+    }
+    if has("pinning") {
+        found(format_args!("pinning = {}", d.pinning));
+    }
+    if has("numa_node") {
+        found(format_args!("numa_node = {}", d.numa_node));
+    }
+    if d.inner.is_some() {
+        found(format_args!("inner map definition"));
+    }
 }
 
 fn from_btf_def(name: &str, d: &BtfMapDef, shndx: usize) -> Result<MapDef, Error> {
@@ -187,6 +242,12 @@ pub(super) fn data(
         if !exposed {
             m.map_flags &= !uapi::BPF_F_MMAPABLE;
         }
+        let real = crate::object::maps::internal_map_name(&obj.name, &name);
+        crate::log::debug(format_args!(
+            "map '{real}' (global data): at sec_idx {shndx}, offset 0, flags {:x}.",
+            m.map_flags
+        ));
+        crate::log::debug(format_args!("map {} is \"{real}\"", obj.maps.len()));
         kinds[shndx] = SecKind::Data(obj.maps.len());
         obj.maps.push(m);
     }

@@ -86,7 +86,7 @@ struct Layout<'a> {
 pub fn parse(data: &[u8], path_name: &str, opts: &OpenOpts) -> Result<Object, Error> {
     let elf = sections::open(data, path_name)?;
     let syms = symbols::read(&elf, path_name)?;
-    let mut layout = sections::scan(&elf, path_name, opts)?;
+    let mut layout = sections::scan(&elf, &syms, path_name, opts)?;
     let (btf, btf_ext) = btf::read(&layout, &syms, path_name);
     let mut code = std::mem::take(&mut layout.code);
     programs::functions(&mut code, &layout.kinds, &syms, path_name)?;
@@ -106,6 +106,12 @@ pub fn parse(data: &[u8], path_name: &str, opts: &OpenOpts) -> Result<Object, Er
         externs: Vec::new(),
     };
 
+    crate::log::debug(format_args!(
+        "looking for externs among {} symbols...",
+        syms.len()
+    ));
+    let n_externs = syms.iter().filter(|s| externs::is_extern(s)).count();
+    crate::log::debug(format_args!("collected {n_externs} externs total"));
     // Maps, in libbpf's order: legacy, BTF-defined, global data.
     if let Some((shndx, shdr)) = layout.legacy_maps {
         maps::legacy(&mut obj, &elf, &syms, shndx, shdr, path_name, opts)?;

@@ -4,7 +4,7 @@
 //! them; relocation records and legacy map definitions are read by their phases.
 //! Must not call: `crate::sys`.
 
-use super::{Hdr, Layout, SecKind, Shdr};
+use super::{Hdr, Layout, SecKind, Shdr, Symbol};
 use crate::error::{libbpf_errno, Error};
 use crate::insn::Insn;
 use crate::object::maps::DataKind;
@@ -59,6 +59,7 @@ pub(super) fn open<'a>(data: &'a [u8], path_name: &str) -> Result<Elf<'a>, Error
 /// Classifies every section, in index order; the first malformed one is the error.
 pub(super) fn scan<'a>(
     elf: &Elf<'a>,
+    syms: &[Symbol],
     path_name: &str,
     opts: &OpenOpts,
 ) -> Result<Layout<'a>, Error> {
@@ -90,13 +91,27 @@ pub(super) fn scan<'a>(
         let size = shdr.sh_size(endian);
         l.sizes[i] = size;
         let bytes = || section_bytes(elf, shdr, &name, path_name);
+        if !ignored(&name, sh_type, size) {
+            crate::log::debug(format_args!(
+                "elf: section({i}) {name}, size {size}, link {}, flags {:x}, type={sh_type}",
+                shdr.sh_link(endian),
+                shdr.sh_flags(endian)
+            ));
+        }
         match (name.as_str(), sh_type, data_kind(&name)) {
             ("license", _, _) => {
                 let b = bytes()?;
                 let end = b.iter().position(|&c| c == 0).unwrap_or(b.len()).min(127);
                 l.license = String::from_utf8_lossy(&b[..end]).into_owned();
+                crate::log::debug(format_args!("license of {path_name} is {}", l.license));
             }
-            ("version", _, _) => l.kversion = kernel_version(bytes()?, path_name)?,
+            ("version", _, _) => {
+                l.kversion = kernel_version(bytes()?, path_name)?;
+                crate::log::debug(format_args!(
+                    "kernel version of {path_name} is {:x}",
+                    l.kversion
+                ));
+            }
             ("maps", _, _) => {
                 if opts.reject_legacy_maps {
                     crate::log::warn(format_args!(
@@ -115,6 +130,7 @@ pub(super) fn scan<'a>(
             (".BTF.ext", _, _) => l.btf_ext = Some(bytes()?),
             (_, E::SHT_PROGBITS, _) if shdr.sh_flags(endian) & u64::from(E::SHF_EXECINSTR) != 0 => {
                 if let Some(cs) = code_section(i, &name, bytes()?, path_name)? {
+                    log_programs(&name, i, syms);
                     l.kinds[i] = SecKind::Code(l.code.len());
                     l.code.push(cs);
                 }
@@ -136,6 +152,40 @@ pub(super) fn scan<'a>(
         l.names[i] = name;
     }
     Ok(l)
+}
+
+/// The sections libbpf passes over without a word: string tables, LLVM's
+/// address-significance table, an empty `.text`, DWARF and the relocations of
+/// DWARF, `.BTF` and `.BTF.ext`.
+fn ignored(name: &str, sh_type: u32, size: u64) -> bool {
+    const SHT_LLVM_ADDRSIG: u32 = 0x6fff_4c03;
+    let dwarf = |n: &str| n.starts_with(".debug_");
+    sh_type == E::SHT_STRTAB
+        || sh_type == SHT_LLVM_ADDRSIG
+        || (sh_type == E::SHT_PROGBITS && size == 0 && name == ".text")
+        || dwarf(name)
+        || name
+            .strip_prefix(".rel")
+            .is_some_and(|r| dwarf(r) || r == ".BTF" || r == ".BTF.ext")
+}
+
+/// The functions of code section `shndx`, in symbol-table order, as libbpf
+/// announces the programs it finds there.
+fn log_programs(sec_name: &str, shndx: usize, syms: &[Symbol]) {
+    let size = Insn::SIZE as u64;
+    for s in syms
+        .iter()
+        .filter(|s| s.shndx == shndx && s.typ == E::STT_FUNC)
+    {
+        crate::log::debug(format_args!(
+            "sec '{sec_name}': found program '{}' at insn offset {} ({} bytes), code size {} insns ({} bytes)",
+            s.name,
+            s.value / size,
+            s.value,
+            s.size / size,
+            s.size
+        ));
+    }
 }
 
 /// A section's contents (none for `SHT_NOBITS`), checked to lie inside the file.
@@ -360,7 +410,7 @@ mod tests {
         let scan_of = |b: ElfBuilder, opts: &OpenOpts| {
             let file = b.build();
             let elf = open(&file, "t.o").unwrap();
-            failure(scan(&elf, "t.o", opts).map(drop))
+            failure(scan(&elf, &[], "t.o", opts).map(drop))
         };
         let def = OpenOpts::default();
 
@@ -398,7 +448,7 @@ mod tests {
         let good = b.build();
         let fails = |f: &[u8]| {
             let elf = open(f, "t.o").unwrap();
-            failure(scan(&elf, "t.o", &OpenOpts::default()).map(drop))
+            failure(scan(&elf, &[], "t.o", &OpenOpts::default()).map(drop))
         };
         let past = (
             FORMAT,

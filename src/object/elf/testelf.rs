@@ -397,7 +397,7 @@ pub fn failure<T>(r: Result<T, Error>) -> (i32, String) {
 pub fn layout(file: &[u8]) -> (Elf<'_>, Vec<Sym>, Layout<'_>) {
     let elf = sections::open(file, "t.o").expect("open");
     let syms = symbols::read(&elf, "t.o").expect("symbols");
-    let layout = sections::scan(&elf, "t.o", &OpenOpts::default()).expect("scan");
+    let layout = sections::scan(&elf, &[], "t.o", &OpenOpts::default()).expect("scan");
     (elf, syms, layout)
 }
 
