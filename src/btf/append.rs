@@ -428,6 +428,7 @@ impl Btf {
             // Rebuilt from the restored sections on next use.
             self.names = OnceCell::new();
             self.strings = OnceCell::new();
+            self.essentials = OnceCell::new();
         }
         r
     }

@@ -90,7 +90,7 @@ impl Btf {
         checks: Checks,
         want_ext: bool,
     ) -> Result<(Btf, Option<BtfExt>), Error> {
-        let data = read_file(path, kind)?;
+        let mut data = read_file(path, kind)?;
         if kind != FileKind::Elf {
             if let Some(data) = &data {
                 if data.len() < 2 {
@@ -99,9 +99,9 @@ impl Btf {
                         errno: libc::EIO,
                     });
                 }
-                if is_btf_magic(data) {
-                    return Ok((Btf::parse_with(data, base, checks)?, None));
-                }
+            }
+            if let Some(data) = data.take_if(|d| is_btf_magic(d)) {
+                return Ok((Btf::parse_owned(data.into(), base, checks)?, None));
             }
             if kind == FileKind::Raw {
                 return Err(Error::WrongFormat("not a raw BTF file"));
@@ -159,10 +159,10 @@ impl Btf {
     }
 
     /// The running kernel's BTF for the object loader, parsed once per process
-    /// ([`Checks::Strict`]) and shared.
+    /// ([`Checks::Kernel`] from sysfs, else [`Checks::Strict`]) and shared.
     pub fn vmlinux() -> Result<Arc<Btf>, Error> {
         VMLINUX
-            .get_or_try_init(|| Btf::load_vmlinux(Checks::Strict).map(Arc::new))
+            .get_or_try_init(|| Btf::load_vmlinux(Checks::Kernel).map(Arc::new))
             .cloned()
     }
 
@@ -174,6 +174,11 @@ impl Btf {
             if !path.exists() {
                 continue;
             }
+            // Only sysfs holds the kernel's own (checked) BTF.
+            let checks = match checks {
+                Checks::Kernel if p != SYSFS_VMLINUX => Checks::Strict,
+                c => c,
+            };
             match Btf::from_path(path, FileKind::Any, None, checks, false) {
                 Ok((btf, _)) => return Ok(btf),
                 Err(e) => crate::log::debug(format_args!("loading kernel BTF '{p}': {e}")),
@@ -184,13 +189,16 @@ impl Btf {
     }
 }
 
+/// The running kernel's BTF, as the kernel exposes it.
+const SYSFS_VMLINUX: &str = "/sys/kernel/btf/vmlinux";
+
 /// Where libbpf looks for the kernel's BTF, in order: sysfs, then vmlinux images
 /// of the running release.
 pub fn vmlinux_paths() -> Vec<String> {
     let release =
         crate::file::read_text(Path::new("/proc/sys/kernel/osrelease")).unwrap_or_default();
     let r = release.trim();
-    let mut paths = vec!["/sys/kernel/btf/vmlinux".to_string()];
+    let mut paths = vec![SYSFS_VMLINUX.to_string()];
     if !r.is_empty() {
         paths.extend([
             format!("/boot/vmlinux-{r}"),

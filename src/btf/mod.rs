@@ -46,6 +46,7 @@ pub use ext::{BtfExt, CoreRelo, FuncInfo, InfoBlock, LineInfo};
 pub use files::{vmlinux_paths, FileKind};
 pub use maps::{parse_btf_map_def, parse_btf_maps, BtfMap, BtfMapDef};
 pub use parse::{BtfHeader, Checks};
+pub use query::essential_len;
 pub use types::{
     Array, Entries, EnumValue, Kind, Member, Param, Type, VarSecinfo, INT_BOOL, INT_CHAR,
     INT_SIGNED, LINKAGE_EXTERN, LINKAGE_GLOBAL, LINKAGE_STATIC,
@@ -122,6 +123,9 @@ pub struct Btf {
     /// they add up (see `query::SCANS_BEFORE_INDEX`), so a small object BTF
     /// looked up a few times never pays for it.
     name_scans: index::Counter,
+    /// Essential name (without a `___flavor` suffix) hash → own type IDs, for
+    /// CO-RE candidate search; built on first use.
+    essentials: OnceCell<Index>,
     /// String hash → own string offsets, built on the first string lookup.
     strings: OnceCell<Index>,
     /// The pointer size `resolve_size` and `align_of` use for PTR.
@@ -171,6 +175,7 @@ impl Btf {
             offs: Vec::new(),
             names: OnceCell::new(),
             name_scans: index::Counter::default(),
+            essentials: OnceCell::new(),
             strings: OnceCell::new(),
             ptr_size: PtrSize::new(std::mem::size_of::<usize>() as i32),
             swapped,

@@ -10,6 +10,7 @@
 use super::types::{rd32, Kind, TYPE_HDR_LEN};
 use super::{format_err, Btf, BTF_HDR_LEN, BTF_MAGIC, MAX_STR_OFFSET, PTR_SIZE};
 use crate::error::{libbpf_errno, Error};
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// Which checks a parse applies, and how it reports a failure.
@@ -26,6 +27,12 @@ pub enum Checks {
     /// unusual header). The pointer size is found on first use; the input is
     /// kept for `btf__raw_data` when re-encoding would not give it back.
     Layout,
+    /// The running kernel's own BTF from sysfs, which the kernel checked when
+    /// it built it: [`Checks::Strict`] without the reference pass over every
+    /// member of every type (125,000 types in vmlinux, where CO-RE looks at a
+    /// few dozen). Nothing relies on that pass for safety: every look-up by ID
+    /// or string offset is checked where it is made.
+    Kernel,
 }
 
 /// The header fields of a BTF blob.
@@ -154,6 +161,17 @@ impl Btf {
 
     /// Parses a blob with `checks`, split on `base` if given.
     pub fn parse_with(data: &[u8], base: Option<Arc<Btf>>, checks: Checks) -> Result<Btf, Error> {
+        Btf::parse_owned(Cow::Borrowed(data), base, checks)
+    }
+
+    /// [`Btf::parse_with`] of a blob handed over: its buffer becomes the type
+    /// section (only the strings are copied), so a file read is not copied
+    /// whole.
+    pub fn parse_owned(
+        data: Cow<'_, [u8]>,
+        base: Option<Arc<Btf>>,
+        checks: Checks,
+    ) -> Result<Btf, Error> {
         let r = Btf::parse_checked(data, base, checks);
         match (checks, r) {
             (Checks::Layout, Err(Error::Libbpf(libbpf_errno::FORMAT, _))) => {
@@ -163,22 +181,39 @@ impl Btf {
         }
     }
 
-    fn parse_checked(data: &[u8], base: Option<Arc<Btf>>, checks: Checks) -> Result<Btf, Error> {
-        let (h, swapped) = read_header(data, checks == Checks::Layout)?;
-        let body = &data[h.hdr_len as usize..];
+    fn parse_checked(
+        data: Cow<'_, [u8]>,
+        base: Option<Arc<Btf>>,
+        checks: Checks,
+    ) -> Result<Btf, Error> {
+        let (h, swapped) = read_header(&data, checks == Checks::Layout)?;
         // Both ranges were checked by `read_header`; `get` keeps that local.
-        let sec = |off: u32, len: u32| {
-            body.get(off as usize..off as usize + len as usize)
+        let range = |off: u32, len: u32| {
+            let start = h.hdr_len as usize + off as usize;
+            let r = start..start + len as usize;
+            data.get(r.clone())
+                .map(|_| r)
                 .ok_or_else(|| format_err("BTF section out of range".to_string()))
         };
-        let strs = sec(h.str_off, h.str_len)?;
-        let mut types = sec(h.type_off, h.type_len)?.to_vec();
+        let (str_range, type_range) =
+            (range(h.str_off, h.str_len)?, range(h.type_off, h.type_len)?);
+        let strs = data[str_range].to_vec();
+        let orig = (checks == Checks::Layout && !h.canonical(data.len())).then(|| data.to_vec());
+        let mut types = match data {
+            Cow::Borrowed(d) => d[type_range].to_vec(),
+            Cow::Owned(mut v) => {
+                v.truncate(type_range.end);
+                v.drain(..type_range.start);
+                v.shrink_to_fit();
+                v
+            }
+        };
         if swapped {
             super::emit::swap_words(&mut types);
         }
         let mut btf = Btf::new_empty(base);
         btf.swapped = swapped;
-        btf.strs = strs.to_vec();
+        btf.strs = strs;
         btf.check_strings()?;
         btf.offs = index_types(&types, btf.start_id)?;
         btf.types = types;
@@ -187,11 +222,10 @@ impl Btf {
                 btf.ptr_size.set(PTR_SIZE as i32);
                 btf.validate()?;
             }
+            Checks::Kernel => btf.ptr_size.set(PTR_SIZE as i32),
             Checks::Layout => {
                 btf.ptr_size.set(0);
-                if !h.canonical(data.len()) {
-                    btf.orig = Some(data.to_vec());
-                }
+                btf.orig = orig;
             }
         }
         Ok(btf)

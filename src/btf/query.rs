@@ -11,6 +11,7 @@ use super::index::{self, Index};
 use super::types::{rd32, Array, Kind, Type, TYPE_HDR_LEN};
 use super::{Btf, MAX_RESOLVE_DEPTH};
 use crate::error::Error;
+use once_cell::sync::OnceCell;
 use std::ffi::CStr;
 use std::sync::Arc;
 
@@ -19,6 +20,20 @@ use std::sync::Arc;
 /// hash per name, a sort), so a BTF looked up only a few times (an object's,
 /// at open) never builds it, and vmlinux builds it on its ninth look-up.
 const SCANS_BEFORE_INDEX: u32 = 8;
+
+/// The length of `name` without its CO-RE flavor suffix: up to the last `___`
+/// with a character other than `_` on each side (libbpf's
+/// `bpf_core_essential_name_len`); the whole name when there is none.
+pub fn essential_len(name: &[u8]) -> usize {
+    let n = name.len();
+    if n < 5 {
+        return n;
+    }
+    (0..=n - 5)
+        .rev()
+        .find(|&i| name[i] != b'_' && &name[i + 1..i + 4] == b"___" && name[i + 4] != b'_')
+        .map_or(n, |i| i + 1)
+}
 
 /// The static all-zero record of ID 0 (`void`).
 static VOID_REC: [u8; TYPE_HDR_LEN] = [0; TYPE_HDR_LEN];
@@ -123,8 +138,55 @@ impl Btf {
         })
     }
 
+    /// The essential-name index of the own named types other than FUNC, built
+    /// on first use: one hash per name, no allocation per type (vmlinux has
+    /// about 15,000 such names among 125,000 types).
+    fn essentials(&self) -> &Index {
+        self.essentials.get_or_init(|| {
+            let mut entries = Vec::new();
+            for (i, &off) in self.offs.iter().enumerate() {
+                let (name_off, info) = (
+                    rd32(&self.types, off as usize),
+                    rd32(&self.types, off as usize + 4),
+                );
+                if name_off == 0 || info >> 24 & 0x1f == Kind::Func as u32 {
+                    continue;
+                }
+                let Some(name) = self.name_bytes_at(name_off).filter(|n| !n.is_empty()) else {
+                    continue;
+                };
+                let h = index::hash(&name[..essential_len(name)]);
+                entries.push(u64::from(h) << 32 | u64::from(self.start_id + i as u32));
+            }
+            Index::from_entries(entries)
+        })
+    }
+
+    /// Every own type ID (not the base's) whose name without its flavor suffix
+    /// is `ess`, ascending: the CO-RE candidates of a local type named `ess`
+    /// (`task_struct` finds `task_struct` and `task_struct___v1`). Found
+    /// through the essential-name index, except for a FUNC (`kind`), which the
+    /// index leaves out and a scan finds.
+    pub fn own_ids_by_essential(&self, ess: &[u8], kind: Kind) -> Vec<u32> {
+        if ess.is_empty() {
+            return Vec::new();
+        }
+        let hit = |id: &u32| {
+            id.checked_sub(self.start_id)
+                .and_then(|i| self.offs.get(i as usize))
+                .and_then(|&off| self.name_bytes_at(rd32(&self.types, off as usize)))
+                .is_some_and(|n| &n[..essential_len(n)] == ess)
+        };
+        if kind == Kind::Func {
+            return (self.start_id..self.type_cnt()).filter(hit).collect();
+        }
+        self.essentials().get(ess).filter(hit).collect()
+    }
+
     /// Records own type `id` (just appended) in the name index, if built.
     pub(super) fn index_name(&mut self, id: u32, name_off: u32) {
+        // Rebuilt on next use (only CO-RE targets use it, never appended to).
+        self.essentials = OnceCell::new();
         if self.names.get().is_none() {
             return;
         }

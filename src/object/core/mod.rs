@@ -93,8 +93,6 @@ pub struct Relocator<'a> {
     /// The main target first, then module BTFs once loaded.
     targets: Vec<TargetBtf>,
     modules: Option<ModuleLoader<'a>>,
-    /// Per target: own type IDs whose name carries a `___flavor`.
-    flavored: Vec<Option<Vec<u32>>>,
     cache: HashMap<u32, Vec<Cand>>,
 }
 
@@ -106,7 +104,6 @@ impl<'a> Relocator<'a> {
             local,
             targets: vec![main],
             modules: None,
-            flavored: vec![None],
             cache: HashMap::new(),
         }
     }
@@ -118,21 +115,6 @@ impl<'a> Relocator<'a> {
         self
     }
 
-    /// Own types of target `t` whose names have a flavor suffix.
-    fn flavored(&mut self, t: usize) -> &[u32] {
-        let btf = self.targets[t].btf.clone();
-        self.flavored[t].get_or_insert_with(|| {
-            (btf.start_id()..btf.type_cnt())
-                .filter(|&id| {
-                    btf.ty(id).is_some_and(|ty| {
-                        let n = ty.name();
-                        n.contains("___") && essential(n).len() != n.len()
-                    })
-                })
-                .collect()
-        })
-    }
-
     /// Appends the candidates for local root `root` found in target `t`
     /// (libbpf's `bpf_core_add_cands`), in ID order.
     fn add_cands(&mut self, root: u32, t: usize, out: &mut Vec<Cand>) {
@@ -140,17 +122,8 @@ impl<'a> Relocator<'a> {
             return;
         };
         let (lname, lkind) = (lt.name(), lt.kind());
-        let ess = essential(lname);
         let btf = self.targets[t].btf.clone();
-        let mut ids = btf.own_ids_named(ess.as_bytes());
-        ids.extend(
-            self.flavored(t)
-                .iter()
-                .copied()
-                .filter(|&id| btf.ty(id).is_some_and(|ty| essential(ty.name()) == ess)),
-        );
-        ids.sort_unstable();
-        ids.dedup();
+        let ids = btf.own_ids_by_essential(essential(lname).as_bytes(), lkind);
         for id in ids {
             let Some(tt) = btf.ty(id) else { continue };
             if !matching::kinds_compat(&tt, &lt) {
@@ -176,7 +149,6 @@ impl<'a> Relocator<'a> {
         }
         if let Some(mut load) = self.modules.take() {
             let mods = load();
-            self.flavored.extend(mods.iter().map(|_| None));
             self.targets.extend(mods);
         }
         for t in 1..self.targets.len() {

@@ -100,15 +100,7 @@ impl<'a> Spec<'a> {
 /// The length of `name` without its flavor: up to the last `___` that has a
 /// non-`_` character on both sides (`task_struct___v1` → `task_struct`).
 pub fn essential_len(name: &str) -> usize {
-    let b = name.as_bytes();
-    let n = b.len();
-    if n < 5 {
-        return n;
-    }
-    (0..=n - 5)
-        .rev()
-        .find(|&i| b[i] != b'_' && &b[i + 1..i + 4] == b"___" && b[i + 4] != b'_')
-        .map_or(n, |i| i + 1)
+    crate::btf::essential_len(name.as_bytes())
 }
 
 /// `name` without its flavor suffix.
