@@ -1,0 +1,1 @@
+//! Unit tests of the dumper on hand-built BTF.
