@@ -414,7 +414,9 @@ impl<'a> Cx<'a> {
         self.out("(");
         let params = t.params();
         let vlen = params.len();
-        if vlen == 0 || (vlen == 1 && params.get(0).is_some_and(|p| p.type_id == 0)) {
+        // Clang writes `f(void)` as one void parameter; libbpf 1.1.2 prints a
+        // prototype without parameters as `()`.
+        if vlen == 1 && params.get(0).is_some_and(|p| p.type_id == 0) {
             self.out("void)");
             return;
         }

@@ -21,7 +21,11 @@ use std::ffi::{c_char, c_int, c_void, CString};
 
 /// `btf_dump_printf_fn_t`: `void (*)(void *ctx, const char *fmt, va_list args)`.
 pub type btf_dump_printf_fn_t = Option<
-    unsafe extern "C" fn(ctx: *mut c_void, fmt: *const c_char, args: crate::capi::libbpf::print::va_list),
+    unsafe extern "C" fn(
+        ctx: *mut c_void,
+        fmt: *const c_char,
+        args: crate::capi::libbpf::print::va_list,
+    ),
 >;
 
 /// `struct btf_dump`: opaque to C.
