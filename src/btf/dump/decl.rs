@@ -30,6 +30,14 @@ const MISSING_BASE_TYPES: [(&str, &str); 4] = [
     ("__Poly128_t", "unsigned __int128"),
 ];
 
+/// A kind that cannot appear in a declaration (FUNC, VAR, DATASEC, DECL_TAG).
+fn warn_unexpected(k: Kind, id: u32) {
+    crate::log::warn(format_args!(
+        "unexpected type in decl chain, kind:{}, id:[{id}]",
+        k as u32
+    ));
+}
+
 /// Longest `___N` name libbpf builds (its buffer is 256 bytes).
 const MAX_NAME_LEN: usize = 255;
 
@@ -259,10 +267,7 @@ impl<'a> Cx<'a> {
                 | Kind::Typedef
                 | Kind::Float => break,
                 k => {
-                    crate::log::warn(format_args!(
-                        "unexpected type in decl chain, kind:{}, id:[{id}]",
-                        k as u32
-                    ));
+                    warn_unexpected(k, id);
                     break;
                 }
             }
@@ -353,13 +358,7 @@ impl<'a> Cx<'a> {
                 }
                 Kind::Array => return self.emit_array(decls, t, fname, lvl, last_was_ptr),
                 Kind::FuncProto => return self.emit_proto(decls, t, fname, lvl, last_was_ptr),
-                k => {
-                    crate::log::warn(format_args!(
-                        "unexpected type in decl chain, kind:{}, id:[{id}]",
-                        k as u32
-                    ));
-                    return;
-                }
+                k => return warn_unexpected(k, id),
             }
             last_was_ptr = kind == Kind::Ptr;
         }
