@@ -48,3 +48,21 @@ int bpfrs__default_print(int level, const char *fmt, va_list ap)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
 }
+
+/* btf_dump's callback, void (*)(void *ctx, const char *fmt, va_list): the text
+ * is passed as the argument of a "%s" format. */
+typedef void (*bpfrs_dump_printf_fn)(void *ctx, const char *fmt, va_list ap);
+
+static void dump_call_with_va(bpfrs_dump_printf_fn fn, void *ctx, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fn(ctx, fmt, ap);
+	va_end(ap);
+}
+
+void bpfrs__dump_printf_trampoline(bpfrs_dump_printf_fn fn, void *ctx, const char *text)
+{
+	dump_call_with_va(fn, ctx, "%s", text);
+}

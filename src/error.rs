@@ -131,6 +131,8 @@ pub enum Error {
     /// A pointer the call must read from is NULL (EFAULT), where libbpf passes
     /// it on to a system call that faults.
     BadAddress(&'static str),
+    /// A cycle that cannot be broken (ELOOP), e.g. types that embed each other.
+    Loop(&'static str),
     /// A file or fd operation other than `bpf()` (read, dup, mkdir, unlink)
     /// failed with this errno. Unlike `Sys`, not a `bpf()` refusal
     /// (`is_syscall` is false).
@@ -270,6 +272,7 @@ impl Error {
             Error::NoData(_) => libc::ENODATA,
             Error::WrongFormat(_) => libc::EPROTO,
             Error::BadAddress(_) => libc::EFAULT,
+            Error::Loop(_) => libc::ELOOP,
             Error::Io { errno, .. } => *errno,
             Error::Load(e) => e.cause.errno(),
             Error::Reloc(_) => libbpf_errno::RELOC,
@@ -337,6 +340,7 @@ impl fmt::Display for Error {
             | Error::NoData(w)
             | Error::WrongFormat(w)
             | Error::BadAddress(w)
+            | Error::Loop(w)
             | Error::Io { what: w, .. } => write!(f, "{w}: {}", errno_text(self.errno())),
             Error::Load(e) => e.fmt(f),
             Error::Reloc(e) => e.fmt(f),

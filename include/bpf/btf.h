@@ -13,6 +13,18 @@
 #include "libbpf_common.h"
 #include "libbpfrs.h"
 
+/* btf_dump__new: the 0.x form (btf, btf_ext, opts holding ctx, printf_fn)
+ * reaches btf_dump__new_deprecated, the 1.x form (btf, printf_fn, ctx, opts)
+ * the 1.x function, told apart by the type of the 4th argument as libbpf
+ * 0.6-0.8 did (C only). */
+#if !defined(__cplusplus) && !defined(btf_dump__new)
+#define btf_dump__new(a1, a2, a3, a4) __builtin_choose_expr(                           \
+	__builtin_types_compatible_p(typeof(a4), btf_dump_printf_fn_t) ||              \
+	__builtin_types_compatible_p(typeof(a4), void(void *, const char *, va_list)), \
+	btf_dump__new_deprecated((void *)a1, (void *)a2, (void *)a3, (void *)a4),      \
+	btf_dump__new((void *)a1, (void *)a2, (void *)a3, (void *)a4))
+#endif
+
 #define BTF_ELF_SEC ".BTF"
 #define BTF_EXT_ELF_SEC ".BTF.ext"
 

@@ -188,6 +188,16 @@ struct perf_buffer_opts {
 };
 #define perf_buffer_opts__last_field sz
 
+/* btf_dump_opts is declared as in libbpf 0.6-0.8: a union of the 1.x `sz` and
+ * the 0.x `ctx` that the 0.x btf_dump__new (btf_dump__new_deprecated) reads. */
+struct btf_dump_opts {
+	union {
+		size_t sz;
+		void *ctx; /* 0.x form, no sz */
+	};
+};
+#define btf_dump_opts__last_field sz
+
 
 /**
  * `struct bpf_link` (libbpf.h): opaque to C.
@@ -218,6 +228,11 @@ struct bpf_program;
  * `struct btf` (btf.h): opaque to C.
  */
 struct btf;
+
+/**
+ * `struct btf_dump`: opaque to C.
+ */
+struct btf_dump;
 
 /**
  * `struct btf_ext` (btf.h): opaque to C.
@@ -424,6 +439,33 @@ struct bpf_btf_load_opts {
   char *log_buf;
   __u32 log_level;
   __u32 log_size;
+};
+
+/**
+ * `btf_dump_printf_fn_t`: `void (*)(void *ctx, const char *fmt, va_list args)`.
+ */
+typedef void (*btf_dump_printf_fn_t)(void *ctx, const char *fmt, va_list args);
+
+/**
+ * `struct btf_dump_emit_type_decl_opts` (libbpf 1.x, 24 bytes).
+ */
+struct btf_dump_emit_type_decl_opts {
+  size_t sz;
+  const char *field_name;
+  int indent_level;
+  bool strip_mods;
+};
+
+/**
+ * `struct btf_dump_type_data_opts` (libbpf 1.1, 24 bytes).
+ */
+struct btf_dump_type_data_opts {
+  size_t sz;
+  const char *indent_str;
+  int indent_level;
+  bool compact;
+  bool skip_names;
+  bool emit_zeroes;
 };
 
 /**
@@ -1323,6 +1365,66 @@ int bpf_btf_load(const void *btf_data, size_t btf_size, const struct bpf_btf_loa
  * `btf` and `log_buf` as the kernel requires.
  */
 int bpf_load_btf(const void *btf, __u32 btf_size, char *log_buf, __u32 log_buf_size, bool do_log);
+
+/**
+ * `btf_dump__new` (LIBBPF_0.6.0; the 1.x form): a dumper printing through
+ * `printf_fn(ctx, …)`. NULL `printf_fn`, a bad `opts` or a dead `btf`: NULL
+ * with errno EINVAL.
+ *
+ * # Safety
+ * `btf` is a `struct btf *` of this library; `opts` is NULL or a valid
+ * `btf_dump_opts`; `printf_fn` is callable with `ctx` while the dumper lives.
+ */
+struct btf_dump *btf_dump__new(const struct btf *btf, btf_dump_printf_fn_t printf_fn, void *ctx, const struct btf_dump_opts *opts);
+
+/**
+ * `btf_dump__new_deprecated` (LIBBPF_0.6.0; the 0.0.4 form,
+ * `btf_dump__new@LIBBPF_0.0.4`): `(btf, btf_ext, opts, printf_fn)` with the
+ * callback's `ctx` in `opts->ctx` (NULL opts: NULL ctx); `btf_ext` is unused,
+ * as in libbpf. Returns as [`btf_dump__new`].
+ *
+ * # Safety
+ * As [`btf_dump__new`]; `opts` is NULL or points to the 0.x `{ void *ctx; }`.
+ */
+struct btf_dump *btf_dump__new_deprecated(const struct btf *btf, const struct btf_ext *_btf_ext, const struct btf_dump_opts *opts, btf_dump_printf_fn_t printf_fn);
+
+/**
+ * `btf_dump__free` (LIBBPF_0.0.4). NULL and dead handles are ignored.
+ *
+ * # Safety
+ * `d` is NULL or a `struct btf_dump *` of this library.
+ */
+void btf_dump__free(struct btf_dump *d);
+
+/**
+ * `btf_dump__dump_type` (LIBBPF_0.0.4): type `id` and every type it needs not
+ * yet printed by this dumper, as compilable C. 0, or `-EINVAL` (ID out of
+ * range), `-ELOOP` (types embedding each other).
+ *
+ * # Safety
+ * `d` is a `struct btf_dump *` of this library.
+ */
+int btf_dump__dump_type(struct btf_dump *d, __u32 id);
+
+/**
+ * `btf_dump__emit_type_decl` (LIBBPF_0.0.7): one declaration of type `id`
+ * (named `opts->field_name`, inner lines indented by `opts->indent_level`
+ * tabs, without modifiers if `opts->strip_mods`), without its dependencies.
+ *
+ * # Safety
+ * `d` is a `struct btf_dump *` of this library; `opts` is NULL or a valid
+ * `btf_dump_emit_type_decl_opts` whose `field_name` is NULL or a C string.
+ */
+int btf_dump__emit_type_decl(struct btf_dump *d, __u32 id, const struct btf_dump_emit_type_decl_opts *opts);
+
+/**
+ * `btf_dump__dump_type_data` (LIBBPF_0.5.0): printing typed data is not
+ * implemented; `-EOPNOTSUPP`.
+ *
+ * # Safety
+ * Any arguments; none is read.
+ */
+int btf_dump__dump_type_data(struct btf_dump *_d, __u32 _id, const void *_data, size_t _data_sz, const struct btf_dump_type_data_opts *_opts);
 
 /**
  * `btf_ext__new` (LIBBPF_0.0.2): parses a `.BTF.ext` blob (copied). NULL with

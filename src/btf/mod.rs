@@ -26,6 +26,7 @@
 #![forbid(unsafe_code)]
 
 mod append;
+pub mod dump;
 mod emit;
 mod ext;
 mod externs;

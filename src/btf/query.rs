@@ -82,6 +82,15 @@ impl Btf {
         Some(Type { btf: self, id, rec })
     }
 
+    /// The `void` type (ID 0).
+    pub(crate) fn void(&self) -> Type<'_> {
+        Type {
+            btf: self,
+            id: 0,
+            rec: &VOID_REC,
+        }
+    }
+
     /// All types from ID 1 upwards (base types first).
     pub fn types(&self) -> impl Iterator<Item = Type<'_>> + '_ {
         (1..self.type_cnt()).filter_map(move |id| self.ty(id))

@@ -1,0 +1,235 @@
+//! `btf_dump__*` of `bpf/btf.h` (spec `btf-core.md` §6.4): BTF printed as C
+//! through the caller's `printf`-style callback.
+//!
+//! Handles: a `struct btf_dump *` is a [`Registry`] handle over the core
+//! [`BtfDump`] state, the `struct btf *` it reads (looked up on every call, so a
+//! BTF that grew is seen whole and a freed one gives EINVAL) and the callback.
+//! Each call hands the callback its whole text at once, as `("%s", text)`
+//! through the C shim's `va_list` trampoline, after the core has finished (so
+//! the callback may re-enter the library).
+//! Must not: hold dumping logic; it is `crate::btf::dump`.
+
+use crate::btf::dump::{BtfDump, DeclOpts};
+use crate::capi::arg;
+use crate::capi::boundary::{hl, legacy_api, ptr, value};
+use crate::capi::btf::handle::handle;
+use crate::capi::opts::{impl_opts, opts_in};
+use crate::capi::registry::Registry;
+use crate::capi::types::*;
+use crate::error::Error;
+use std::ffi::{c_char, c_int, c_void, CString};
+
+/// `btf_dump_printf_fn_t`: `void (*)(void *ctx, const char *fmt, va_list args)`.
+pub type btf_dump_printf_fn_t = Option<
+    unsafe extern "C" fn(
+        ctx: *mut c_void,
+        fmt: *const c_char,
+        args: crate::capi::libbpf::print::va_list,
+    ),
+>;
+
+/// `struct btf_dump`: opaque to C.
+pub struct btf_dump {
+    _opaque: (),
+}
+
+/// `struct btf_dump_opts`, declared in the header as libbpf 0.6–0.8 did: a
+/// union of the 1.x `sz` and the 0.x `ctx` (read by the 0.x `btf_dump__new`).
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default)]
+pub struct btf_dump_opts {
+    pub sz: usize,
+}
+impl_opts!(btf_dump_opts, sz: usize);
+
+/// `struct btf_dump_emit_type_decl_opts` (libbpf 1.x, 24 bytes).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct btf_dump_emit_type_decl_opts {
+    pub sz: usize,
+    pub field_name: *const c_char,
+    pub indent_level: c_int,
+    pub strip_mods: bool,
+}
+impl_opts!(btf_dump_emit_type_decl_opts, strip_mods: bool);
+
+/// `struct btf_dump_type_data_opts` (libbpf 1.1, 24 bytes).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct btf_dump_type_data_opts {
+    pub sz: usize,
+    pub indent_str: *const c_char,
+    pub indent_level: c_int,
+    pub compact: bool,
+    pub skip_names: bool,
+    pub emit_zeroes: bool,
+}
+impl_opts!(btf_dump_type_data_opts, emit_zeroes: bool);
+
+#[allow(unused_doc_comments)] // read by cbindgen, not rustdoc
+/// cbindgen:ignore
+extern "C" {
+    fn bpfrs__dump_printf_trampoline(fn_: *mut c_void, ctx: *mut c_void, text: *const c_char);
+}
+
+/// The value behind a `struct btf_dump *`.
+struct DumpHandle {
+    btf: *const btf,
+    printf_fn: btf_dump_printf_fn_t,
+    ctx: *mut c_void,
+    dump: BtfDump,
+}
+
+static DUMPS: Registry<DumpHandle> = Registry::new("btf_dump");
+
+fn create(
+    btf: *const btf,
+    printf_fn: btf_dump_printf_fn_t,
+    ctx: *mut c_void,
+) -> Result<*mut btf_dump, Error> {
+    if printf_fn.is_none() {
+        return Err(Error::Inval("btf_dump: printf_fn is NULL"));
+    }
+    let dump = BtfDump::new(handle(btf)?.btf()?);
+    Ok(DUMPS.register(DumpHandle {
+        btf,
+        printf_fn,
+        ctx,
+        dump,
+    }))
+}
+
+/// Runs `f` on the dumper and its BTF, then passes the text to the callback.
+fn run(
+    d: *const btf_dump,
+    f: impl FnOnce(&mut BtfDump, &crate::btf::Btf) -> Result<String, Error>,
+) -> Result<c_int, Error> {
+    let (text, cb, ctx) = DUMPS.with(d, |h| -> Result<_, Error> {
+        let btf = handle(h.btf)?.btf()?;
+        Ok((f(&mut h.dump, btf)?, h.printf_fn, h.ctx))
+    })??;
+    if let (Some(cb), false) = (cb, text.is_empty()) {
+        let c = CString::new(text).map_err(|_| Error::Inval("BTF name holds a NUL byte"))?;
+        // SAFETY: `cb` is the caller's `btf_dump_printf_fn_t`; the trampoline calls it with `ctx` and a va_list holding one `const char *` for the "%s" format; `c` outlives the call.
+        unsafe { bpfrs__dump_printf_trampoline(cb as *mut c_void, ctx, c.as_ptr()) };
+    }
+    Ok(0)
+}
+
+/// `btf_dump__new` (LIBBPF_0.6.0; the 1.x form): a dumper printing through
+/// `printf_fn(ctx, …)`. NULL `printf_fn`, a bad `opts` or a dead `btf`: NULL
+/// with errno EINVAL.
+///
+/// # Safety
+/// `btf` is a `struct btf *` of this library; `opts` is NULL or a valid
+/// `btf_dump_opts`; `printf_fn` is callable with `ctx` while the dumper lives.
+#[no_mangle]
+pub unsafe extern "C" fn btf_dump__new(
+    btf: *const btf,
+    printf_fn: btf_dump_printf_fn_t,
+    ctx: *mut c_void,
+    opts: *const btf_dump_opts,
+) -> *mut btf_dump {
+    ptr("btf_dump__new", || {
+        // SAFETY: NULL or a caller's opts of `sz` bytes.
+        unsafe { opts_in(opts) }?;
+        create(btf, printf_fn, ctx)
+    })
+}
+
+/// `btf_dump__new_deprecated` (LIBBPF_0.6.0; the 0.0.4 form,
+/// `btf_dump__new@LIBBPF_0.0.4`): `(btf, btf_ext, opts, printf_fn)` with the
+/// callback's `ctx` in `opts->ctx` (NULL opts: NULL ctx); `btf_ext` is unused,
+/// as in libbpf. Returns as [`btf_dump__new`].
+///
+/// # Safety
+/// As [`btf_dump__new`]; `opts` is NULL or points to the 0.x `{ void *ctx; }`.
+#[no_mangle]
+pub unsafe extern "C" fn btf_dump__new_deprecated(
+    btf: *const btf,
+    _btf_ext: *const btf_ext,
+    opts: *const btf_dump_opts,
+    printf_fn: btf_dump_printf_fn_t,
+) -> *mut btf_dump {
+    legacy_api("btf_dump__new_deprecated", || {
+        ptr("btf_dump__new_deprecated", || {
+            let ctx = if opts.is_null() {
+                std::ptr::null_mut()
+            } else {
+                // SAFETY: a caller of the 0.x form passes its one-pointer struct.
+                unsafe { opts.cast::<*mut c_void>().read_unaligned() }
+            };
+            create(btf, printf_fn, ctx)
+        })
+    })
+}
+
+/// `btf_dump__free` (LIBBPF_0.0.4). NULL and dead handles are ignored.
+///
+/// # Safety
+/// `d` is NULL or a `struct btf_dump *` of this library.
+#[no_mangle]
+pub unsafe extern "C" fn btf_dump__free(d: *mut btf_dump) {
+    value("btf_dump__free", (), || {
+        DUMPS.free(d);
+    })
+}
+
+/// `btf_dump__dump_type` (LIBBPF_0.0.4): type `id` and every type it needs not
+/// yet printed by this dumper, as compilable C. 0, or `-EINVAL` (ID out of
+/// range), `-ELOOP` (types embedding each other).
+///
+/// # Safety
+/// `d` is a `struct btf_dump *` of this library.
+#[no_mangle]
+pub unsafe extern "C" fn btf_dump__dump_type(d: *mut btf_dump, id: __u32) -> c_int {
+    hl("btf_dump__dump_type", || {
+        run(d, |dump, btf| dump.dump_type(btf, id))
+    })
+}
+
+/// `btf_dump__emit_type_decl` (LIBBPF_0.0.7): one declaration of type `id`
+/// (named `opts->field_name`, inner lines indented by `opts->indent_level`
+/// tabs, without modifiers if `opts->strip_mods`), without its dependencies.
+///
+/// # Safety
+/// `d` is a `struct btf_dump *` of this library; `opts` is NULL or a valid
+/// `btf_dump_emit_type_decl_opts` whose `field_name` is NULL or a C string.
+#[no_mangle]
+pub unsafe extern "C" fn btf_dump__emit_type_decl(
+    d: *mut btf_dump,
+    id: __u32,
+    opts: *const btf_dump_emit_type_decl_opts,
+) -> c_int {
+    hl("btf_dump__emit_type_decl", || {
+        // SAFETY: NULL or a caller's opts of `sz` bytes.
+        let o = unsafe { opts_in(opts) }?;
+        // SAFETY: NULL or a C string (the caller's contract).
+        let name = unsafe { arg::opt_cstr(o.field_name) };
+        let name = name.map(|c| String::from_utf8_lossy(c.to_bytes()).into_owned());
+        let opts = DeclOpts {
+            field_name: name.as_deref().unwrap_or(""),
+            indent_level: usize::try_from(o.indent_level).unwrap_or(usize::MAX),
+            strip_mods: o.strip_mods,
+        };
+        run(d, |dump, btf| dump.emit_type_decl(btf, id, &opts))
+    })
+}
+
+/// `btf_dump__dump_type_data` (LIBBPF_0.5.0): printing typed data is not
+/// implemented; `-EOPNOTSUPP`.
+///
+/// # Safety
+/// Any arguments; none is read.
+#[no_mangle]
+pub unsafe extern "C" fn btf_dump__dump_type_data(
+    _d: *mut btf_dump,
+    _id: __u32,
+    _data: *const c_void,
+    _data_sz: usize,
+    _opts: *const btf_dump_type_data_opts,
+) -> c_int {
+    hl("btf_dump__dump_type_data", || {
+        Err(Error::Unsupported("btf_dump__dump_type_data"))
+    })
+}
