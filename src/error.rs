@@ -137,6 +137,9 @@ pub enum Error {
     /// failed with this errno. Unlike `Sys`, not a `bpf()` refusal
     /// (`is_syscall` is false).
     Io { what: &'static str, errno: i32 },
+    /// A caller's callback failed with this errno (its negative return passed
+    /// on): a custom section handler's setup, prepare or attach step.
+    Callback { what: &'static str, errno: i32 },
     /// A program of an object failed to load; the errno is the cause's.
     Load(Box<LoadError>),
     /// A program of an object could not be linked (`LIBBPF_ERRNO__RELOC`).
@@ -273,7 +276,7 @@ impl Error {
             Error::WrongFormat(_) => libc::EPROTO,
             Error::BadAddress(_) => libc::EFAULT,
             Error::Loop(_) => libc::ELOOP,
-            Error::Io { errno, .. } => *errno,
+            Error::Io { errno, .. } | Error::Callback { errno, .. } => *errno,
             Error::Load(e) => e.cause.errno(),
             Error::Reloc(_) => libbpf_errno::RELOC,
             Error::Core(e) => e.errno,
@@ -341,7 +344,8 @@ impl fmt::Display for Error {
             | Error::WrongFormat(w)
             | Error::BadAddress(w)
             | Error::Loop(w)
-            | Error::Io { what: w, .. } => write!(f, "{w}: {}", errno_text(self.errno())),
+            | Error::Io { what: w, .. }
+            | Error::Callback { what: w, .. } => write!(f, "{w}: {}", errno_text(self.errno())),
             Error::Load(e) => e.fmt(f),
             Error::Reloc(e) => e.fmt(f),
             Error::Core(e) => e.fmt(f),

@@ -103,6 +103,22 @@ pub struct ObjState {
     pub opts: LoadOpts,
     /// Extern values during a load (dropped when it ends).
     pub externs: externs::Resolved,
+    /// The custom section handlers' load step, set by the layer that owns them.
+    pub hooks: Hooks,
+}
+
+/// The optional [`progs::ProgHooks`] of an object.
+#[derive(Default, Clone)]
+pub struct Hooks(pub Option<std::sync::Arc<dyn progs::ProgHooks>>);
+
+impl std::fmt::Debug for Hooks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Hooks(set)"
+        } else {
+            "Hooks(none)"
+        })
+    }
 }
 
 impl ObjState {
@@ -172,6 +188,7 @@ impl ObjState {
             loaded: false,
             opts,
             externs: externs::Resolved::default(),
+            hooks: Hooks::default(),
         };
         for m in &mut st.maps {
             if m.def.pinning == crate::object::maps::PIN_BY_NAME {

@@ -14,6 +14,14 @@ use crate::sys::UserPtr;
 use crate::uapi;
 use std::os::fd::{AsRawFd, OwnedFd};
 
+/// What a custom section handler (`libbpf_register_prog_handler`) does at load,
+/// supplied by whoever registered it: the core knows only the handler id.
+pub trait ProgHooks: Send + Sync {
+    /// Called before program `prog` of a handler-`handler` section is loaded;
+    /// may change the load attributes. An error fails the load.
+    fn prepare(&self, handler: i32, prog: usize, req: &mut ProgLoad<'_>) -> Result<(), Error>;
+}
+
 /// Loads every program with `autoload` set, in object order.
 pub fn load_all(st: &mut ObjState, mut prepared: super::core::Prepared) -> Result<(), Error> {
     for i in 0..st.progs.len() {
@@ -59,6 +67,24 @@ fn patch_maps(st: &ObjState, prog: &str, linked: &mut Linked) -> Result<(), Erro
         }
     }
     Ok(())
+}
+
+/// The custom handler's prepare step, for a program whose section has one.
+fn prepare_custom(st: &ObjState, i: usize, req: &mut ProgLoad<'_>) -> Result<(), Error> {
+    let p = &st.progs[i];
+    let (Some(def), Some(hooks)) = (p.def.sec_def, &st.hooks.0) else {
+        return Ok(());
+    };
+    if def.handler == 0 {
+        return Ok(());
+    }
+    hooks.prepare(def.handler, i, req).inspect_err(|e| {
+        crate::log::warn(format_args!(
+            "prog '{}': failed to prepare load attributes: {}",
+            p.def.name,
+            -e.errno()
+        ))
+    })
 }
 
 /// `attach_btf_id` for programs that attach to a kernel BTF entity (tp_btf, fentry,
@@ -206,6 +232,7 @@ fn load_one(st: &mut ObjState, i: usize, core: Option<Prepared>) -> Result<(), E
             req.line_info = Recs::from_slice(data, *cnt, *rec).unwrap_or_default();
         }
     }
+    prepare_custom(st, i, &mut req)?;
     // Log policy (libbpf 1.x): the caller's buffer (program, then object option) at
     // the requested level; without one, load silently, and after a failure retry
     // with our own buffer at level 1 (growing on ENOSPC) to report the reason.

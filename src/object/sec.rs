@@ -17,6 +17,9 @@ use crate::uapi::*;
 use std::fmt;
 use AttachKind as A;
 
+mod custom;
+pub use custom::{register_custom, unregister_custom};
+
 /// Properties of a section definition (libbpf's `enum sec_def_flags`, same bits).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct SecFlags(u32);
@@ -117,6 +120,9 @@ pub struct SecDef {
     /// libbpf 0.x (≤ 0.8, non-strict) also matched this prefix loosely
     /// (`SEC_SLOPPY_PFX`): `socket1`, `xdp_prog`, `classifier/foo`.
     pub loose: bool,
+    /// The id `libbpf_register_prog_handler` gave a custom definition; 0 for the
+    /// built-in table. The callbacks behind it live with whoever registered it.
+    pub handler: i32,
 }
 
 impl SecDef {
@@ -136,6 +142,7 @@ impl SecDef {
             prefix,
             form,
             loose: false,
+            handler: 0,
         }
     }
 
@@ -326,9 +333,15 @@ static LEGACY_DEFS: [SecDef; 2] = [
 ];
 
 /// libbpf 1.x strict matching: `type` exactly, `type+` as `type` or `type/…`;
-/// the first definition in table order wins.
+/// the custom definitions first (registration order), then the built-in table
+/// in order (the first match wins), then the custom fallback.
 pub fn find_sec_def(sec_name: &str) -> Option<&'static SecDef> {
-    SECTION_DEFS.iter().find(|d| d.matches(sec_name))
+    find_named(sec_name).or_else(custom::fallback)
+}
+
+/// The custom and built-in definitions, without the fallback.
+fn find_named(sec_name: &str) -> Option<&'static SecDef> {
+    custom::find(sec_name).or_else(|| SECTION_DEFS.iter().find(|d| d.matches(sec_name)))
 }
 
 /// The matching of libbpf 0.x for old objects: the strict rules first, then the
@@ -336,13 +349,14 @@ pub fn find_sec_def(sec_name: &str) -> Option<&'static SecDef> {
 /// (`xdp_foo`, `socket1`, `socket/3`, `classifier/foo`), as libbpf ≤ 0.5 (and 0.6–0.8
 /// outside `LIBBPF_STRICT_SEC_NAME`) did. The two `*_by_name` exports never use it.
 pub fn find_sec_def_legacy(sec_name: &str) -> Option<&'static SecDef> {
-    find_sec_def(sec_name)
+    find_named(sec_name)
         .or_else(|| LEGACY_DEFS.iter().find(|d| d.matches(sec_name)))
         .or_else(|| {
             SECTION_DEFS
                 .iter()
                 .find(|d| d.loose && sec_name.starts_with(d.prefix))
         })
+        .or_else(custom::fallback)
 }
 
 /// The attach target written after the prefix and its `/`: `sched_switch` for
