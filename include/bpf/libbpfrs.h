@@ -197,6 +197,7 @@ struct btf_dump_opts {
 	};
 };
 #define btf_dump_opts__last_field sz
+#define libbpf_prog_handler_opts__last_field prog_attach_fn
 
 
 /**
@@ -700,6 +701,34 @@ typedef enum bpf_perf_event_ret (*bpf_perf_event_print_t)(struct perf_event_head
  * The `va_list` is opaque to Rust; only C creates and reads it.
  */
 typedef int (*libbpf_print_fn_t)(enum libbpf_print_level level, const char *format, va_list args);
+
+/**
+ * `libbpf_prog_setup_fn_t`: `int (*)(struct bpf_program *prog, long cookie)`.
+ */
+typedef int (*libbpf_prog_setup_fn_t)(struct bpf_program *prog, long cookie);
+
+/**
+ * `libbpf_prog_prepare_load_fn_t`: `int (*)(struct bpf_program *prog, struct
+ * bpf_prog_load_opts *opts, long cookie)`.
+ */
+typedef int (*libbpf_prog_prepare_load_fn_t)(struct bpf_program *prog, struct bpf_prog_load_opts *opts, long cookie);
+
+/**
+ * `libbpf_prog_attach_fn_t`: `int (*)(const struct bpf_program *prog, long
+ * cookie, struct bpf_link **link)`.
+ */
+typedef int (*libbpf_prog_attach_fn_t)(const struct bpf_program *prog, long cookie, struct bpf_link **link);
+
+/**
+ * `struct libbpf_prog_handler_opts` (LIBBPF_0.8.0; 40 bytes, last `prog_attach_fn`).
+ */
+struct libbpf_prog_handler_opts {
+  size_t sz;
+  long cookie;
+  libbpf_prog_setup_fn_t prog_setup_fn;
+  libbpf_prog_prepare_load_fn_t prog_prepare_load_fn;
+  libbpf_prog_attach_fn_t prog_attach_fn;
+};
 
 /**
  * Opaque `void *` user data and its destructor (0.x `set_priv`).
@@ -3168,6 +3197,23 @@ int libbpf_probe_bpf_helper(enum bpf_prog_type prog_type, enum bpf_func_id helpe
  * `name` is NULL or a C string.
  */
 int libbpf_find_vmlinux_btf_id(const char *name, enum bpf_attach_type attach_type);
+
+/**
+ * `libbpf_register_prog_handler` (LIBBPF_0.8.0): a custom `SEC()` definition for
+ * `sec` (`"abc"` exactly, `"abc/"` any `abc/…`, `"abc+"` both; NULL: the
+ * fallback for sections nothing else matches, at most one). Returns the handler
+ * id (> 0); bad opts EINVAL, a second fallback EBUSY. HL.
+ *
+ * # Safety
+ * `sec` is NULL or a C string; `opts` is NULL or a valid opts struct of `opts->sz` bytes.
+ */
+int libbpf_register_prog_handler(const char *sec, enum bpf_prog_type prog_type, enum bpf_attach_type exp_attach_type, const struct libbpf_prog_handler_opts *opts);
+
+/**
+ * `libbpf_unregister_prog_handler` (LIBBPF_0.8.0): removes the handler with this
+ * id. `handler_id <= 0` EINVAL, unknown ENOENT. HL.
+ */
+int libbpf_unregister_prog_handler(int handler_id);
 
 /**
  * `bpf_prog_linfo__new` (LIBBPF_0.0.1): copies the line info (and the jited line

@@ -141,6 +141,14 @@ unsafe fn name_or_null<'a>(p: *const c_char) -> std::borrow::Cow<'a, CStr> {
 pub extern "C" fn bpf_program__attach(prog: *const bpf_program) -> *mut bpf_link {
     ptr("bpf_program__attach", || {
         let (h, i) = prog_ref(prog)?;
+        if let Some(r) = super::prog_handler::custom_attach(prog, &h.st, i) {
+            // A custom handler's attach that gives no link is EOPNOTSUPP here.
+            return r.and_then(|l| {
+                (!l.is_null())
+                    .then_some(l)
+                    .ok_or(Error::Unsupported(attach::NO_AUTO_ATTACH))
+            });
+        }
         Ok(register(attach::attach_auto(&h.st, i)?))
     })
 }

@@ -6,7 +6,8 @@
 //! `bpf_tc_*`), `ringbuf`/`perfbuf`/`user_ringbuf` (`ring_buffer__*`,
 //! `perf_buffer__*`, `user_ring_buffer__*`), `skeleton`
 //! (`bpf_object__*_skeleton`), `prog_linfo` (`bpf_prog_linfo__*`), `probes`
-//! (`libbpf_probe_*`), `secnames` (`libbpf_prog_type_by_name` & co), `names`
+//! (`libbpf_probe_*`), `secnames` (`libbpf_prog_type_by_name` & co), `prog_handler`
+//! (`libbpf_register_prog_handler`: custom `SEC()` callbacks), `names`
 //! (`libbpf_bpf_*_type_str`), `print` (`libbpf_set_print`), `library` (strict
 //! mode, errors, versions, CPUs).
 
@@ -21,6 +22,7 @@ pub mod object_more;
 pub mod perfbuf;
 pub mod print;
 pub mod probes;
+pub mod prog_handler;
 pub mod prog_linfo;
 pub mod program;
 pub mod ringbuf;

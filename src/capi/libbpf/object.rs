@@ -417,7 +417,7 @@ pub(crate) fn open_path(
     crate::log::debug(format_args!("loading object from {path}"));
     let data = read_object_file(path)?;
     let st = ObjState::open(&data, path, &open, load)?;
-    Ok(register(st))
+    super::prog_handler::register_opened(st)
 }
 
 /// The bytes of the object file at `path`, with libbpf 1.1.2's answers where
@@ -527,7 +527,7 @@ pub unsafe extern "C" fn bpf_object__open_mem(
         let path = open.object_name.clone().unwrap_or(name);
         crate::log::debug(format_args!("loading object '{path}' from buffer"));
         let st = ObjState::open(data, &path, &open, load)?;
-        Ok(register(st))
+        super::prog_handler::register_opened(st)
     })
 }
 

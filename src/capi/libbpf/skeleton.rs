@@ -273,10 +273,12 @@ pub unsafe extern "C" fn bpf_object__attach_skeleton(s: *mut bpf_object_skeleton
             }
             // Sections without an automatic attach (or without a target, like a
             // bare SEC("uprobe")) are skipped, as libbpf does.
-            match crate::attach::attach_auto(&h.st, idx) {
+            let custom = super::prog_handler::custom_attach(prog, &h.st, idx);
+            let auto = || crate::attach::attach_auto(&h.st, idx).map(super::link::register);
+            match custom.unwrap_or_else(auto) {
                 Ok(link) => {
-                    // SAFETY: writable slot of the skeleton.
-                    unsafe { arg::write(p.link, crate::capi::libbpf::link::register(link)) };
+                    // SAFETY: writable slot of the skeleton (a custom attach may leave it NULL).
+                    unsafe { arg::write(p.link, link) };
                 }
                 Err(Error::Unsupported(crate::attach::NO_AUTO_ATTACH)) => continue,
                 Err(e) => {
