@@ -11,6 +11,7 @@ pub mod data;
 pub mod edit;
 pub mod ext_info;
 pub mod externs;
+pub mod features;
 pub mod inflate;
 pub mod kconfig;
 pub mod ksyms;
