@@ -200,20 +200,7 @@ pub fn missing(f: Feature, what: &str) -> Error {
     Error::Unsupported(f.desc())
 }
 
-const RET0: [Insn; 2] = [
-    Insn {
-        code: BPF_ALU64 | BPF_MOV | BPF_K,
-        regs: 0,
-        off: 0,
-        imm: 0,
-    },
-    Insn {
-        code: BPF_JMP | BPF_EXIT,
-        regs: 0,
-        off: 0,
-        imm: 0,
-    },
-];
+use super::probe::RET0;
 
 const fn call(helper: i32) -> Insn {
     Insn {

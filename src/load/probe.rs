@@ -160,7 +160,8 @@ fn log_text(buf: &[u8]) -> String {
     String::from_utf8_lossy(&buf[..end]).into_owned()
 }
 
-const RET0: [Insn; 2] = [
+/// `r0 = 0; exit`.
+pub(super) const RET0: [Insn; 2] = [
     Insn {
         code: BPF_ALU64 | BPF_MOV | BPF_K,
         regs: 0,
