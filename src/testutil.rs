@@ -7,3 +7,42 @@ pub(crate) fn test_skip(what: &str) {
     assert!(!required, "required but unavailable: {what}");
     eprintln!("SKIP: {what}");
 }
+
+/// Compiles BPF C source with clang (`-O2 -g -target bpf`); `None` (after a
+/// skip line) when clang is missing.
+pub(crate) fn compile_bpf(src: &str) -> Option<Vec<u8>> {
+    use std::process::Command;
+    if Command::new("clang").arg("--version").output().is_err() {
+        test_skip("clang not found");
+        return None;
+    }
+    let n = std::sync::atomic::AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "libbpfrs-obj-{}-{:?}-{}",
+        std::process::id(),
+        std::thread::current().id(),
+        n.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+    ));
+    std::fs::create_dir_all(&dir).ok()?;
+    let (c, o) = (dir.join("t.c"), dir.join("t.o"));
+    std::fs::write(&c, src).ok()?;
+    let out = Command::new("clang")
+        .args(["-O2", "-g", "-target", "bpf", "-c"])
+        .arg(format!(
+            "-I/usr/include/{}-linux-gnu",
+            std::env::consts::ARCH
+        ))
+        .arg(&c)
+        .arg("-o")
+        .arg(&o)
+        .output()
+        .ok()?;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let data = std::fs::read(&o).ok();
+    let _ = std::fs::remove_dir_all(&dir);
+    data
+}

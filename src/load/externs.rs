@@ -173,8 +173,12 @@ fn virtual_value(e: &Extern) -> Result<Option<u64>, Error> {
             }
             u64::from(v)
         }
-        "LINUX_HAS_BPF_COOKIE" => u64::from(super::probe::bpf_cookie()),
-        "LINUX_HAS_SYSCALL_WRAPPER" => u64::from(super::probe::syscall_wrapper()),
+        "LINUX_HAS_BPF_COOKIE" => {
+            u64::from(super::features::has(super::features::Feature::BpfCookie))
+        }
+        "LINUX_HAS_SYSCALL_WRAPPER" => u64::from(super::features::has(
+            super::features::Feature::SyscallWrapper,
+        )),
         n if n.starts_with("LINUX_") && e.weak => return Ok(None),
         _ => {
             crate::log::warn(format_args!(

@@ -2,6 +2,7 @@
 //! templates first), global-data initial values, freezing, mmap, pinning, and the
 //! `.maps` initialisers of map-in-map slots.
 
+use super::features::Feature;
 use super::{MapState, ObjState};
 use crate::error::{Error, SysError};
 use crate::object::maps::{DataKind, MapKind};
@@ -65,6 +66,39 @@ pub fn load_btf(st: &mut ObjState) {
 
 pub use crate::object::maps::internal_map_name;
 
+/// Refuses, naming the missing feature, an object whose maps the kernel cannot
+/// create at all: global data before 5.2, ring buffers before 5.8.
+fn check_features(st: &ObjState) -> Result<(), Error> {
+    for m in st.maps.iter().filter(|m| m.autocreate && m.fd.is_none()) {
+        let need = if m.def.is_internal() {
+            Feature::GlobalData
+        } else if m.def.map_type == BPF_MAP_TYPE_RINGBUF {
+            Feature::Ringbuf
+        } else {
+            continue;
+        };
+        if !super::features::has(need) {
+            return Err(super::features::missing(need, &format!("map '{}'", m.name)));
+        }
+    }
+    Ok(())
+}
+
+/// Raises RLIMIT_MEMLOCK (once, never lowering it) on kernels that charge BPF
+/// memory to it instead of the memory cgroup, as libbpf 1.x does before its first
+/// BTF, map or program load.
+pub fn bump_memlock() {
+    if let Err(e) = crate::sys::memlock::bump_once(
+        || super::features::has(Feature::MemcgAccount),
+        crate::sys::kernel::raise_memlock,
+    ) {
+        crate::log::warn(format_args!(
+            "Failed to bump RLIMIT_MEMLOCK (err = {}), you might need to do it explicitly!",
+            -e.errno()
+        ));
+    }
+}
+
 /// The name sent to the kernel for map `m` of object `obj_name`.
 pub fn kernel_map_name(obj_name: &str, m: &MapDef) -> String {
     match m.kind {
@@ -81,7 +115,7 @@ fn request(st: &ObjState, def: &MapDef, with_btf: bool) -> MapCreate {
     }
     let mut p = MapCreate::new(
         def.map_type,
-        Some(name.as_bytes()),
+        super::features::has(Feature::ProgName).then_some(name.as_bytes()),
         def.key_size,
         def.value_size,
         max_entries,
@@ -159,6 +193,7 @@ fn reuse_pinned(m: &MapState, path: &str) -> Result<Option<OwnedFd>, Error> {
 
 /// Creates every map with `autocreate` set, in object order.
 pub fn create_all(st: &mut ObjState) -> Result<(), Error> {
+    check_features(st)?;
     for i in 0..st.maps.len() {
         if !st.maps[i].autocreate || st.maps[i].fd.is_some() {
             continue;

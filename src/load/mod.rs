@@ -11,6 +11,9 @@ pub mod data;
 pub mod edit;
 pub mod ext_info;
 pub mod externs;
+#[cfg(test)]
+mod fallback_tests;
+pub mod features;
 pub mod inflate;
 pub mod kconfig;
 pub mod ksyms;
@@ -221,6 +224,7 @@ impl ObjState {
     fn load_inner(&mut self) -> Result<(), Error> {
         externs::resolve(self)?;
         let prepared = core::relocate_all(self)?;
+        maps::bump_memlock();
         maps::load_btf(self);
         maps::create_all(self)?;
         progs::load_all(self, prepared)?;

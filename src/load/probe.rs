@@ -160,7 +160,8 @@ fn log_text(buf: &[u8]) -> String {
     String::from_utf8_lossy(&buf[..end]).into_owned()
 }
 
-const RET0: [Insn; 2] = [
+/// `r0 = 0; exit`.
+pub(super) const RET0: [Insn; 2] = [
     Insn {
         code: BPF_ALU64 | BPF_MOV | BPF_K,
         regs: 0,
@@ -201,58 +202,6 @@ pub fn helper(prog_type: u32, helper: u32) -> Result<bool, Error> {
     let ok = probe_load(prog_type, &insns, Some(&mut buf))?;
     let text = log_text(&buf);
     Ok(ok || !(text.contains("invalid func ") || text.contains("unknown func ")))
-}
-
-/// libbpf's `FEAT_BPF_COOKIE` (`LINUX_HAS_BPF_COOKIE`): a kprobe program calling
-/// `bpf_get_attach_cookie` loads. Probed once per process.
-pub fn bpf_cookie() -> bool {
-    static CACHE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *CACHE.get_or_init(|| {
-        let call = Insn {
-            code: BPF_JMP | BPF_CALL,
-            regs: 0,
-            off: 0,
-            imm: crate::uapi::BPF_FUNC_GET_ATTACH_COOKIE,
-        };
-        probe_load(BPF_PROG_TYPE_KPROBE, &[call, RET0[1]], None).unwrap_or(false)
-    })
-}
-
-/// The prefix of the kernel's syscall entry points on this architecture
-/// (`__<prefix>_sys_bpf`), as libbpf knows them; `None` where it knows none.
-fn syscall_prefix() -> Option<&'static str> {
-    match std::env::consts::ARCH {
-        "x86" => Some("ia32"),
-        "x86_64" => Some("x64"),
-        "aarch64" => Some("arm64"),
-        "arm" => Some("arm"),
-        "s390x" => Some("s390x"),
-        "powerpc64" | "powerpc" => Some("powerpc"),
-        "riscv64" => Some("riscv"),
-        _ => None,
-    }
-}
-
-/// libbpf's `FEAT_SYSCALL_WRAPPER` (`LINUX_HAS_SYSCALL_WRAPPER`): a kprobe perf
-/// event on `__<arch>_sys_bpf` can be opened (syscalls go through wrappers
-/// taking a `pt_regs`). Probed once per process.
-pub fn syscall_wrapper() -> bool {
-    static CACHE: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    *CACHE.get_or_init(|| {
-        let Some(pfx) = syscall_prefix() else {
-            return false;
-        };
-        let Ok(ty) = crate::sys::perf::pmu_type("kprobe") else {
-            return false;
-        };
-        let Ok(name) = std::ffi::CString::new(format!("__{pfx}_sys_bpf")) else {
-            return false;
-        };
-        let mut attr = crate::sys::perf::PerfEventAttr::new(ty, 0);
-        attr.config1 = name.as_ptr() as usize as u64;
-        let pid = std::process::id() as i32;
-        crate::sys::perf::perf_event_open(&attr, pid, -1, -1, 0).is_ok()
-    })
 }
 
 /// The BTF of a local-storage value (`int`, `struct bpf_spin_lock`, a value with a

@@ -209,7 +209,11 @@ fn load_one(st: &mut ObjState, i: usize, core: Option<Prepared>) -> Result<(), E
     };
     let mut req = ProgLoad {
         prog_type: p.def.prog_type,
-        name: crate::sys::attr::obj_name(name.as_bytes()),
+        name: if super::features::has(super::features::Feature::ProgName) {
+            crate::sys::attr::obj_name(name.as_bytes())
+        } else {
+            [0; 16]
+        },
         license: UserPtr::from_ptr(license.as_ptr()),
         insns: UserPtr::from_ptr(code.as_ptr()),
         insn_cnt: linked.insns.len(),

@@ -53,3 +53,28 @@ pub fn keeping_errno<T>(f: impl FnOnce() -> T) -> T {
     unsafe { *libc::__errno_location() = saved };
     r
 }
+
+/// Raises RLIMIT_MEMLOCK (soft and hard) to `bytes`; a limit already at least
+/// that high is left alone, so the bump never lowers it.
+pub fn raise_memlock(bytes: u64) -> Result<(), crate::error::Error> {
+    let mut cur = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes one rlimit into `cur`, a live local.
+    if unsafe { libc::getrlimit(libc::RLIMIT_MEMLOCK, &mut cur) } == 0
+        && cur.rlim_cur >= bytes
+        && cur.rlim_max >= bytes
+    {
+        return Ok(());
+    }
+    let new = libc::rlimit {
+        rlim_cur: bytes.max(cur.rlim_cur),
+        rlim_max: bytes.max(cur.rlim_max),
+    };
+    // SAFETY: setrlimit reads one rlimit from `new`, a live local.
+    if unsafe { libc::setrlimit(libc::RLIMIT_MEMLOCK, &new) } != 0 {
+        return Err(super::last_error("setrlimit").into());
+    }
+    Ok(())
+}

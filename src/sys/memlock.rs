@@ -89,6 +89,12 @@ fn state() -> MutexGuard<'static, Memlock> {
     STATE.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+/// Forgets a bump, for tests that load under several fake kernels.
+#[cfg(test)]
+pub fn reset() {
+    *state() = Memlock::new();
+}
+
 /// `libbpf_set_memlock_rlim(bytes)` on the process-wide state.
 pub fn set_limit(bytes: u64) -> Result<(), Error> {
     state().set_limit(bytes)

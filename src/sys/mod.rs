@@ -11,6 +11,8 @@ pub mod btf;
 pub mod btf_info;
 pub mod cpus;
 pub mod epoll;
+#[cfg(test)]
+pub mod fake_kernel;
 pub mod fd;
 pub mod kernel;
 pub mod link;
@@ -122,6 +124,14 @@ pub unsafe trait Attr: Sized {
 #[inline]
 pub fn call<A: Attr>(cmd: Cmd, attr: &mut A) -> Result<i32, SysError> {
     const { assert!(A::SZ <= std::mem::size_of::<A>()) };
+    #[cfg(test)]
+    {
+        // SAFETY: `attr` is a live #[repr(C)] plain-data struct of at least `A::SZ` bytes (checked above), read here as bytes while exclusively borrowed.
+        let bytes = unsafe { std::slice::from_raw_parts(attr as *const A as *const u8, A::SZ) };
+        if let Some(r) = fake_kernel::intercept(cmd, bytes) {
+            return r;
+        }
+    }
     // SAFETY: `attr` is a live, exclusively borrowed #[repr(C)] struct of at least `A::SZ` bytes (checked above); the kernel reads and may write back only within those bytes. Pointers inside it are user addresses that the kernel validates itself (EFAULT), so no Rust memory is exposed beyond `attr`.
     let ret = unsafe {
         libc::syscall(

@@ -26,6 +26,15 @@ pub const ENOTSUPP: i32 = 524;
 /// `BPF_FUNC_get_attach_cookie` (Linux 5.15) of `enum bpf_func_id`, which
 /// `linux/bpf.h` writes through a macro the generator does not expand.
 pub const BPF_FUNC_GET_ATTACH_COOKIE: i32 = 174;
+/// Instruction-class bits (`linux/bpf_common.h`) the generator leaves out.
+pub const BPF_MEM: u8 = 0x60;
+pub const BPF_X: u8 = 0x08;
+pub const BPF_ADD: u8 = 0x00;
+
+/// `BPF_FUNC_probe_read_kernel` (Linux 5.5), as above.
+pub const BPF_FUNC_PROBE_READ_KERNEL: i32 = 113;
+/// `BPF_FUNC_ktime_get_coarse_ns` (Linux 5.11, with memcg accounting), as above.
+pub const BPF_FUNC_KTIME_GET_COARSE_NS: i32 = 160;
 
 /// The UAPI name of `bpf()` command `cmd` (`"BPF_MAP_CREATE"`), `None` if unknown.
 pub fn cmd_name(cmd: u32) -> Option<&'static str> {
