@@ -27,6 +27,10 @@ pub const ENOTSUPP: i32 = 524;
 /// `linux/bpf.h` writes through a macro the generator does not expand.
 pub const BPF_FUNC_GET_ATTACH_COOKIE: i32 = 174;
 
+/// `BPF_NOEXIST`, the map update flag of `linux/bpf.h`'s unnamed enum (which the
+/// generator skips): fail with EEXIST when the key is present.
+pub const BPF_NOEXIST: u64 = 1;
+
 /// The UAPI name of `bpf()` command `cmd` (`"BPF_MAP_CREATE"`), `None` if unknown.
 pub fn cmd_name(cmd: u32) -> Option<&'static str> {
     let i = usize::try_from(cmd).ok()?;
