@@ -2166,9 +2166,11 @@ struct bpf_link *bpf_program__attach_uprobe_opts(const struct bpf_program *prog,
 struct bpf_link *bpf_program__attach_uprobe(const struct bpf_program *prog, bool retprobe, int pid, const char *binary_path, size_t func_offset);
 
 /**
- * `bpf_program__attach_usdt` (LIBBPF_0.8.0): not implemented by libbpfrs. NULL
- * with ESRCH when the object lacks `usdt.bpf.h`'s maps (what libbpf 1.1.2 says),
- * else EOPNOTSUPP, with a message either way.
+ * `bpf_program__attach_usdt` (LIBBPF_0.8.0): one uprobe per site of USDT probe
+ * `usdt_provider:usdt_name` in `binary_path` (`pid` -1: every process), the
+ * spec of each in the object's `usdt.bpf.h` maps and `opts->usdt_cookie` in it.
+ * NULL with ESRCH when the object lacks those maps, ENOENT when the binary has
+ * no such probe, EINVAL for a NULL string.
  *
  * # Safety
  * Strings are NULL or C strings; `opts` is NULL or a valid opts struct.

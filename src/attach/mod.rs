@@ -10,6 +10,7 @@
 
 pub mod elf;
 pub mod perf;
+pub mod usdt;
 pub mod xdp_tc;
 
 use crate::error::Error;
@@ -32,13 +33,20 @@ enum Kind {
     /// A perf event with the program set by `PERF_EVENT_IOC_SET_BPF`: disabled,
     /// then closed.
     PerfIoctl,
+    /// Several links taken down together (a USDT attach: one uprobe per probe
+    /// site), then what they hold released.
+    Multi {
+        parts: Vec<Link>,
+        release: Option<usdt::Release>,
+    },
 }
 
 /// An attachment: what `struct bpf_link *` points to.
 #[derive(Debug)]
 pub struct Link {
-    /// The link fd, or the perf event fd for [`Kind::PerfIoctl`].
-    fd: OwnedFd,
+    /// The link fd, or the perf event fd for [`Kind::PerfIoctl`]; none for
+    /// [`Kind::Multi`].
+    fd: Option<OwnedFd>,
     kind: Kind,
     pin_path: Option<CString>,
     disconnected: bool,
@@ -48,7 +56,7 @@ impl Link {
     /// A link owning a BPF link fd.
     pub fn from_fd(fd: OwnedFd) -> Link {
         Link {
-            fd,
+            fd: Some(fd),
             kind: Kind::Bpf,
             pin_path: None,
             disconnected: false,
@@ -70,9 +78,9 @@ impl Link {
         Ok(l)
     }
 
-    /// The fd `bpf_link__fd` reports.
+    /// The fd `bpf_link__fd` reports (-1 for a link of several).
     pub fn fd(&self) -> i32 {
-        self.fd.as_raw_fd()
+        self.fd.as_ref().map_or(-1, |fd| fd.as_raw_fd())
     }
 
     /// Where the link is pinned, if it is.
@@ -142,9 +150,18 @@ impl Link {
     /// open on purpose, as libbpf does: closing them would detach the program.
     pub fn destroy(self) -> Result<(), Error> {
         if self.disconnected {
-            let _ = self.fd.into_raw_fd();
-            if let Kind::Perf { event } = self.kind {
-                let _ = event.into_raw_fd();
+            let _ = self.fd.map(IntoRawFd::into_raw_fd);
+            match self.kind {
+                Kind::Perf { event } => {
+                    let _ = event.into_raw_fd();
+                }
+                Kind::Multi { parts, .. } => {
+                    for mut l in parts {
+                        l.disconnect();
+                        let _ = l.destroy();
+                    }
+                }
+                Kind::Bpf | Kind::PerfIoctl => {}
             }
             return Ok(());
         }
@@ -156,8 +173,22 @@ impl Link {
             }
             Kind::PerfIoctl => {
                 // Best effort, as libbpf: the close below detaches anyway.
-                let _ = sys::perf::disable(self.fd.as_fd());
+                if let Some(fd) = &self.fd {
+                    let _ = sys::perf::disable(fd.as_fd());
+                }
                 drop(self.fd);
+            }
+            Kind::Multi { parts, release } => {
+                let mut first_err = None;
+                for l in parts {
+                    if let Err(e) = l.destroy() {
+                        first_err.get_or_insert(e);
+                    }
+                }
+                if let Some(r) = release {
+                    r.run();
+                }
+                return first_err.map_or(Ok(()), Err);
             }
         }
         Ok(())
@@ -448,7 +479,7 @@ pub fn attach_auto(obj: &ObjState, idx: usize) -> Result<Link, Error> {
             };
             perf::attach_uprobe(p, -1, &path, off, &o)
         }
-        AttachKind::Usdt => attach_usdt(obj, p),
+        AttachKind::Usdt => attach_usdt_auto(obj, p, target.ok_or_else(no_auto)?),
         AttachKind::KprobeMulti | AttachKind::KretprobeMulti => {
             crate::log::warn(format_args!(
                 "prog '{}': kprobe.multi attach is not supported by libbpfrs",
@@ -459,25 +490,21 @@ pub fn attach_auto(obj: &ObjState, idx: usize) -> Result<Link, Error> {
     }
 }
 
-/// `bpf_program__attach_usdt`: libbpf needs the USDT support maps of
-/// `usdt.bpf.h` in the object (ESRCH without them, as 1.1.2 says); with them,
-/// USDT attach is not implemented here (EOPNOTSUPP).
-pub fn attach_usdt(obj: &ObjState, p: &ProgState) -> Result<Link, Error> {
-    let has_maps = obj
-        .maps
-        .iter()
-        .any(|m| m.def.name == "__bpf_usdt_specs" || m.def.name == "__bpf_usdt_ip_to_spec_id");
-    if !has_maps {
+/// `SEC("usdt/PATH:PROVIDER:NAME")`: [`usdt::attach`] for every process, with
+/// no cookie. A target without three parts is EINVAL, as libbpf says.
+fn attach_usdt_auto(obj: &ObjState, p: &ProgState, target: &str) -> Result<Link, Error> {
+    let mut it = target.split(':');
+    let (Some(path), Some(provider), Some(name), None) =
+        (it.next(), it.next(), it.next(), it.next())
+    else {
         crate::log::warn(format_args!(
-            "usdt: failed to find USDT support BPF maps, did you forget to include bpf/usdt.bpf.h?"
+            "prog '{}': invalid format of section definition '{}'",
+            p.def.name, p.def.sec_name
         ));
-        return Err(Error::NoMatch("no USDT support maps"));
-    }
-    crate::log::warn(format_args!(
-        "prog '{}': USDT attach is not supported by libbpfrs",
-        p.def.name
-    ));
-    Err(Error::Unsupported("USDT attach"))
+        return Err(Error::Inval("usdt section is not usdt/PATH:PROVIDER:NAME"));
+    };
+    let path = CString::new(path).map_err(|_| bad_section(p))?;
+    usdt::attach(obj, p, -1, &path, provider, name, 0)
 }
 
 #[cfg(test)]

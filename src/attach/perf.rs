@@ -111,13 +111,13 @@ impl PerfAttach {
     pub fn into_link(self, event: OwnedFd) -> Link {
         match self {
             PerfAttach::Link(fd) => Link {
-                fd,
+                fd: Some(fd),
                 kind: Kind::Perf { event },
                 pin_path: None,
                 disconnected: false,
             },
             PerfAttach::Ioctl => Link {
-                fd: event,
+                fd: Some(event),
                 kind: Kind::PerfIoctl,
                 pin_path: None,
                 disconnected: false,

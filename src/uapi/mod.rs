@@ -36,6 +36,10 @@ pub const BPF_FUNC_PROBE_READ_KERNEL: i32 = 113;
 /// `BPF_FUNC_ktime_get_coarse_ns` (Linux 5.11, with memcg accounting), as above.
 pub const BPF_FUNC_KTIME_GET_COARSE_NS: i32 = 160;
 
+/// `BPF_NOEXIST`, the map update flag of `linux/bpf.h`'s unnamed enum (which the
+/// generator skips): fail with EEXIST when the key is present.
+pub const BPF_NOEXIST: u64 = 1;
+
 /// The UAPI name of `bpf()` command `cmd` (`"BPF_MAP_CREATE"`), `None` if unknown.
 pub fn cmd_name(cmd: u32) -> Option<&'static str> {
     let i = usize::try_from(cmd).ok()?;

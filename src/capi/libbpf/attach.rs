@@ -540,9 +540,11 @@ pub unsafe extern "C" fn bpf_program__attach_uprobe(
     })
 }
 
-/// `bpf_program__attach_usdt` (LIBBPF_0.8.0): not implemented by libbpfrs. NULL
-/// with ESRCH when the object lacks `usdt.bpf.h`'s maps (what libbpf 1.1.2 says),
-/// else EOPNOTSUPP, with a message either way.
+/// `bpf_program__attach_usdt` (LIBBPF_0.8.0): one uprobe per site of USDT probe
+/// `usdt_provider:usdt_name` in `binary_path` (`pid` -1: every process), the
+/// spec of each in the object's `usdt.bpf.h` maps and `opts->usdt_cookie` in it.
+/// NULL with ESRCH when the object lacks those maps, ENOENT when the binary has
+/// no such probe, EINVAL for a NULL string.
 ///
 /// # Safety
 /// Strings are NULL or C strings; `opts` is NULL or a valid opts struct.
@@ -556,9 +558,19 @@ pub unsafe extern "C" fn bpf_program__attach_usdt(
     opts: *const bpf_usdt_opts,
 ) -> *mut bpf_link {
     ptr("bpf_program__attach_usdt", || {
-        let _ = (pid, binary_path, usdt_provider, usdt_name);
         // SAFETY: NULL or a caller's opts struct of `sz` bytes.
-        unsafe { opts_in(opts) }?;
-        with_prog(prog, attach::attach_usdt)
+        let o = unsafe { opts_in(opts) }?;
+        // SAFETY: NULL or C strings (caller contract).
+        let (path, provider, name) = unsafe {
+            (
+                arg::cstr(binary_path, "binary_path is NULL")?,
+                arg::cstr(usdt_provider, "usdt_provider is NULL")?,
+                arg::cstr(usdt_name, "usdt_name is NULL")?,
+            )
+        };
+        let (provider, name) = (provider.to_string_lossy(), name.to_string_lossy());
+        with_prog(prog, |obj, p| {
+            attach::usdt::attach(obj, p, pid, path, &provider, &name, o.usdt_cookie)
+        })
     })
 }

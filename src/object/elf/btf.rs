@@ -29,7 +29,7 @@ pub(super) fn read(
     };
     let sym_of = |n: &str| {
         syms.iter()
-            .find(|s| s.name == n && s.typ == E::STT_OBJECT && s.shndx != 0)
+            .find(|s| s.name == n && matches!(s.typ, E::STT_OBJECT | E::STT_FUNC) && s.shndx != 0)
             .and_then(|s| u32::try_from(s.value).ok().map(|v| (v, s.hidden)))
     };
     let size_of = |n: &str| {
