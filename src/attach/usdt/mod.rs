@@ -120,7 +120,7 @@ pub fn attach(
     })?;
     let elf = note::parse_elf(&data, &shown)?;
     let targets = note::targets(&elf, &shown, provider, name)?;
-    let has_cookie = crate::load::probe::bpf_cookie();
+    let has_cookie = crate::load::features::has(crate::load::features::Feature::BpfCookie);
     if elf.is_dyn && !has_cookie {
         crate::log::warn(format_args!(
             "usdt: attaching to shared libraries and PIE binaries without BPF cookies is not supported by libbpfrs ('{shown}')"
