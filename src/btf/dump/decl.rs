@@ -313,7 +313,7 @@ impl<'a> Cx<'a> {
             }
             let t = self.ty(id);
             let kind = t.kind();
-            let anon = t.name_off() == 0;
+            let anon = t.name_off() == 0 && !self.d.skip_anon_defs;
             match kind {
                 Kind::Int | Kind::Float => {
                     self.emit_mods(decls);

@@ -9,14 +9,18 @@
 //! - this file: the dumper state, the topological order (`order`) and the
 //!   emission of a type with its forward declarations (`emit_type`);
 //! - `decl`: declarations in C syntax (modifier chains, arrays, function
-//!   prototypes), struct/union/enum/typedef definitions, padding and names.
+//!   prototypes), struct/union/enum/typedef definitions, padding and names;
+//! - `data`: typed data printed as C initializers (`dump_type_data`).
 //!
 //! Every call returns the text it produced; the caller passes it on. No input
 //! makes this module panic: IDs out of range read as `void`.
 
+mod data;
 mod decl;
 #[cfg(test)]
 mod tests;
+
+pub use data::DataOpts;
 
 use super::{Btf, Kind, Type};
 use crate::error::Error;
@@ -76,6 +80,9 @@ pub struct BtfDump {
     /// TYPEDEF names and enumerators → occurrences so far.
     ident_names: HashMap<String, usize>,
     strip_mods: bool,
+    /// Anonymous STRUCT/UNION/ENUM print as `struct`/`union`/`enum ` (type
+    /// casts of typed data).
+    skip_anon_defs: bool,
     /// Text of the running call.
     out: String,
 }

@@ -174,3 +174,45 @@ fn typedef_of_anonymous_struct_and_fwd() {
     );
     assert_eq!(d.dump_type(&b, f).unwrap(), "union opaque;\n\n");
 }
+
+fn data(b: &Btf, id: u32, bytes: &[u8], opts: &super::DataOpts) -> (String, i32) {
+    let (text, r) = BtfDump::new(b).dump_type_data(b, id, bytes, bytes.len(), 0, opts);
+    (text, r.unwrap_or_else(|e| -e.errno()))
+}
+
+#[test]
+fn typed_data_struct_chars_zeroes_and_short_data() {
+    let (mut b, int, chr, _) = base();
+    let idx = b.add_int(b"unsigned int", 4, 0).unwrap();
+    let arr = b.add_array(idx as i32, chr as i32, 4).unwrap();
+    let s = b.add_sized(Kind::Struct, Some(b"s"), 12, false).unwrap();
+    b.add_field(Some(b"a"), int as i32, 0, 0).unwrap();
+    b.add_field(Some(b"z"), int as i32, 32, 0).unwrap();
+    b.add_field(Some(b"n"), arr as i32, 64, 0).unwrap();
+    let bytes = [0xfe, 0xff, 0xff, 0xff, 0, 0, 0, 0, b'h', b'i', 0, b'x'];
+    let opts = super::DataOpts::default();
+    // A NUL is a zero element (left out); with emit_zeroes it ends the string.
+    assert_eq!(
+        data(&b, s, &bytes, &opts),
+        (
+            "(struct s){\n\t.a = (int)-2,\n\t.n = (char[4])[\n\t\t'h',\n\t\t'i',\n\t\t'x',\n\t],\n}".into(),
+            12
+        )
+    );
+    let compact = super::DataOpts {
+        compact: true,
+        skip_names: true,
+        emit_zeroes: true,
+        ..Default::default()
+    };
+    assert_eq!(
+        data(&b, s, &bytes, &compact),
+        ("{-2,0,['h','i',],}".into(), 12)
+    );
+    let (text, r) = data(&b, s, &bytes[..6], &opts);
+    assert_eq!(
+        (text.as_str(), r),
+        ("(struct s){\n\t.a = (int)-2,\n", -libc::E2BIG)
+    );
+    assert_eq!(data(&b, 99, &bytes, &opts).1, -libc::ENOENT);
+}

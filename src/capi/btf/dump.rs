@@ -9,7 +9,7 @@
 //! the callback may re-enter the library).
 //! Must not: hold dumping logic; it is `crate::btf::dump`.
 
-use crate::btf::dump::{BtfDump, DeclOpts};
+use crate::btf::dump::{BtfDump, DataOpts, DeclOpts};
 use crate::capi::arg;
 use crate::capi::boundary::{hl, legacy_api, ptr, value};
 use crate::capi::btf::handle::handle;
@@ -108,12 +108,18 @@ fn run(
         let btf = handle(h.btf)?.btf()?;
         Ok((f(&mut h.dump, btf)?, h.printf_fn, h.ctx))
     })??;
+    emit(cb, ctx, text)?;
+    Ok(0)
+}
+
+/// Passes `text` (if any) to the caller's callback.
+fn emit(cb: btf_dump_printf_fn_t, ctx: *mut c_void, text: String) -> Result<(), Error> {
     if let (Some(cb), false) = (cb, text.is_empty()) {
         let c = CString::new(text).map_err(|_| Error::Inval("BTF name holds a NUL byte"))?;
         // SAFETY: `cb` is the caller's `btf_dump_printf_fn_t`; the trampoline calls it with `ctx` and a va_list holding one `const char *` for the "%s" format; `c` outlives the call.
         unsafe { bpfrs__dump_printf_trampoline(cb as *mut c_void, ctx, c.as_ptr()) };
     }
-    Ok(0)
+    Ok(())
 }
 
 /// `btf_dump__new` (LIBBPF_0.6.0; the 1.x form): a dumper printing through
@@ -216,20 +222,54 @@ pub unsafe extern "C" fn btf_dump__emit_type_decl(
     })
 }
 
-/// `btf_dump__dump_type_data` (LIBBPF_0.5.0): printing typed data is not
-/// implemented; `-EOPNOTSUPP`.
+/// `btf_dump__dump_type_data` (LIBBPF_0.5.0): the value of type `id` in the
+/// `data_sz` bytes at `data`, printed as a C initializer (`opts`: indentation,
+/// `compact`, `skip_names`, `emit_zeroes`). The size of the type, or
+/// `-EINVAL` (bad opts, dead handle, unsized type), `-ENOENT` (ID out of
+/// range), `-E2BIG` (a value past `data_sz`), `-EOPNOTSUPP`; text printed
+/// before an error still reaches the callback, as in libbpf.
 ///
 /// # Safety
-/// Any arguments; none is read.
+/// `d` is a `struct btf_dump *` of this library; `data` is NULL or points to
+/// `data_sz` readable bytes; `opts` is NULL or a valid
+/// `btf_dump_type_data_opts` whose `indent_str` is NULL or a C string.
 #[no_mangle]
 pub unsafe extern "C" fn btf_dump__dump_type_data(
-    _d: *mut btf_dump,
-    _id: __u32,
-    _data: *const c_void,
-    _data_sz: usize,
-    _opts: *const btf_dump_type_data_opts,
+    d: *mut btf_dump,
+    id: __u32,
+    data: *const c_void,
+    data_sz: usize,
+    opts: *const btf_dump_type_data_opts,
 ) -> c_int {
     hl("btf_dump__dump_type_data", || {
-        Err(Error::Unsupported("btf_dump__dump_type_data"))
+        // SAFETY: NULL or a caller's opts of `sz` bytes.
+        let o = unsafe { opts_in(opts) }?;
+        // SAFETY: NULL or a C string (the caller's contract).
+        let indent = unsafe { arg::opt_cstr(o.indent_str) }.map(|c| {
+            let b = c.to_bytes();
+            String::from_utf8_lossy(&b[..b.len().min(31)]).into_owned()
+        });
+        let opts = DataOpts {
+            indent_str: indent,
+            indent_level: o.indent_level,
+            compact: o.compact,
+            skip_names: o.skip_names,
+            emit_zeroes: o.emit_zeroes,
+        };
+        let bytes: &[u8] = if data.is_null() {
+            &[]
+        } else {
+            // SAFETY: `data` points to `data_sz` readable bytes (the caller's contract).
+            unsafe { std::slice::from_raw_parts(data.cast::<u8>(), data_sz) }
+        };
+        let addr = data as usize;
+        let (text, cb, ctx) = DUMPS.with(d, |h| -> Result<_, Error> {
+            let btf = handle(h.btf)?.btf()?;
+            let r = h.dump.dump_type_data(btf, id, bytes, data_sz, addr, &opts);
+            Ok((r, h.printf_fn, h.ctx))
+        })??;
+        let (text, r) = text;
+        emit(cb, ctx, text)?;
+        r
     })
 }
