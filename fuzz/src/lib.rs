@@ -105,6 +105,16 @@ pub fn query_all(b: *mut btf) {
     let cnt = btf__type_cnt(b);
     assert!(cnt >= 1, "type_cnt counts void");
     black_box((btf__pointer_size(b), btf__endianness(b), btf__base_btf(b)));
+    // A base type's name offset may be out of range in the base yet name a
+    // string of the split BTF (`btf__name_by_offset` on the split BTF reads
+    // it there, as libbpf does); such a name is not its name, and is not
+    // looked up.
+    let base = btf__base_btf(b).cast_mut();
+    let base_cnt = if base.is_null() {
+        0
+    } else {
+        btf__type_cnt(base)
+    };
     let mut names = Vec::new();
     for id in 0..cnt.saturating_add(2) {
         let Some((name, kind)) = walk_type(b, id) else {
@@ -129,6 +139,9 @@ pub fn query_all(b: *mut btf) {
         let Some(name) = name.filter(|n| !n.is_empty() && names.len() < NAME_LOOKUPS) else {
             continue;
         };
+        if id < base_cnt && walk_type(base, id).and_then(|(n, _)| n).as_ref() != Some(&name) {
+            continue;
+        }
         // SAFETY: `name` is a C string.
         let any = unsafe { btf__find_by_name(b, name.as_ptr()) };
         // SAFETY: as above.
