@@ -58,7 +58,8 @@ fn trailer_len(kind: u32, vlen: usize) -> usize {
     }
 }
 
-/// A name at `off`, NULL if none (checked against `btf__str_by_offset`).
+/// The name at `off`, `None` where `btf__name_by_offset` gives NULL (and the
+/// same pointer from `btf__str_by_offset`).
 fn name_at(b: *mut btf, off: u32) -> Option<CString> {
     let n = btf__name_by_offset(b, off);
     assert_eq!(n, btf__str_by_offset(b, off), "name and str lookups differ");
