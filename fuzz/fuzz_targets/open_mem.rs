@@ -3,18 +3,12 @@
 //! boundary would catch it, because libfuzzer-sys aborts from its panic hook.
 #![no_main]
 
-use bpfrs::capi::object_api::{bpf_object__close, bpf_object__open_mem};
-use bpfrs::capi::print::libbpf_set_print;
+use bpfrs::capi::libbpf::object::{bpf_object__close, bpf_object__open_mem};
+use libbpfrs_fuzz::quiet;
 use libfuzzer_sys::fuzz_target;
-use std::sync::Once;
-
-static QUIET: Once = Once::new();
 
 fuzz_target!(|data: &[u8]| {
-    QUIET.call_once(|| {
-        // SAFETY: a NULL callback silences libbpfrs' messages; no pointer is passed.
-        unsafe { libbpf_set_print(None) };
-    });
+    quiet();
     // SAFETY: `data` is `data.len()` readable bytes for the whole call, and NULL
     // opts mean defaults.
     let obj = unsafe { bpf_object__open_mem(data.as_ptr().cast(), data.len(), std::ptr::null()) };
