@@ -1447,13 +1447,19 @@ int btf_dump__dump_type(struct btf_dump *d, __u32 id);
 int btf_dump__emit_type_decl(struct btf_dump *d, __u32 id, const struct btf_dump_emit_type_decl_opts *opts);
 
 /**
- * `btf_dump__dump_type_data` (LIBBPF_0.5.0): printing typed data is not
- * implemented; `-EOPNOTSUPP`.
+ * `btf_dump__dump_type_data` (LIBBPF_0.5.0): the value of type `id` in the
+ * `data_sz` bytes at `data`, printed as a C initializer (`opts`: indentation,
+ * `compact`, `skip_names`, `emit_zeroes`). The size of the type, or
+ * `-EINVAL` (bad opts, dead handle, unsized type), `-ENOENT` (ID out of
+ * range), `-E2BIG` (a value past `data_sz`), `-EOPNOTSUPP`; text printed
+ * before an error still reaches the callback, as in libbpf.
  *
  * # Safety
- * Any arguments; none is read.
+ * `d` is a `struct btf_dump *` of this library; `data` is NULL or points to
+ * `data_sz` readable bytes; `opts` is NULL or a valid
+ * `btf_dump_type_data_opts` whose `indent_str` is NULL or a C string.
  */
-int btf_dump__dump_type_data(struct btf_dump *_d, __u32 _id, const void *_data, size_t _data_sz, const struct btf_dump_type_data_opts *_opts);
+int btf_dump__dump_type_data(struct btf_dump *d, __u32 id, const void *data, size_t data_sz, const struct btf_dump_type_data_opts *opts);
 
 /**
  * `btf_ext__new` (LIBBPF_0.0.2): parses a `.BTF.ext` blob (copied). NULL with
