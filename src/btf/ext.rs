@@ -22,6 +22,8 @@ struct Block {
     num: u32,
     /// Offset of the first record in `BtfExt::data`.
     start: usize,
+    /// Records in non-decreasing `insn_off` order (as clang writes them).
+    sorted: bool,
 }
 
 /// One sub-section (func_info, line_info or core_relo).
@@ -57,6 +59,7 @@ impl fmt::Debug for BtfExt {
 pub struct InfoBlock<'a> {
     sec: &'a str,
     rec_size: u32,
+    sorted: bool,
     data: &'a [u8],
 }
 
@@ -95,6 +98,26 @@ impl<'a> InfoBlock<'a> {
     /// All records, raw.
     pub fn records(&self) -> impl Iterator<Item = &'a [u8]> + 'a {
         self.data.chunks_exact(self.rec_size.max(1) as usize)
+    }
+
+    /// The records whose `insn_off` (bytes) lies in `[lo, hi)`, in file order:
+    /// a binary search when the block is sorted (the usual case), a scan if not.
+    pub fn records_in(&self, lo: u64, hi: u64) -> impl Iterator<Item = &'a [u8]> + 'a {
+        let sz = self.rec_size.max(1) as usize;
+        let n = self.data.len() / sz;
+        let off = |i: usize| u64::from(rd32(&self.data[i * sz..], 0));
+        let (first, last) = if self.sorted {
+            let first = partition_point(n, |i| off(i) < lo);
+            (
+                first,
+                first + partition_point(n - first, |i| off(first + i) < hi),
+            )
+        } else {
+            (0, n)
+        };
+        self.data[first * sz..last * sz]
+            .chunks_exact(sz)
+            .filter(move |r| (lo..hi).contains(&u64::from(rd32(r, 0))))
     }
 
     /// The records read as func_info.
@@ -178,6 +201,21 @@ impl CoreRelo {
             kind: rd32(r, 12),
         }
     }
+}
+
+/// The first `i` in `0..n` for which `pred(i)` is false (`pred` is true on a
+/// prefix of `0..n`).
+fn partition_point(n: usize, pred: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi) = (0, n);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if pred(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
 }
 
 impl BtfExt {
@@ -279,6 +317,7 @@ impl BtfExt {
         Some(InfoBlock {
             sec: &b.sec,
             rec_size: sub.rec_size,
+            sorted: b.sorted,
             data: self.data.get(b.start..b.start.checked_add(len)?)?,
         })
     }
@@ -406,10 +445,16 @@ fn parse_sub(
             })?,
             None => "",
         };
+        let recs = &data[pos + 8..pos + total as usize];
+        let mut offs = recs.chunks_exact(rec_size as usize).map(|r| rd32(r, 0));
+        let sorted = offs
+            .try_fold(0, |prev, off| (off >= prev).then_some(off))
+            .is_some();
         blocks.push(Block {
             sec: sec.to_string(),
             num,
             start: pos + 8,
+            sorted,
         });
         pos += total as usize;
     }

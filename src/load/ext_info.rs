@@ -54,15 +54,21 @@ fn merge<'a>(
                 return None;
             }
             rec_size = b.rec_size();
-            for r in b.records() {
+            let (lo, hi) = (
+                piece.sec_off as u64 * 8,
+                (piece.sec_off + piece.cnt) as u64 * 8,
+            );
+            let recs = b.records_in(lo, hi);
+            // The upper bound is exact for a sorted block: one allocation per piece.
+            let most = recs.size_hint().1.unwrap_or(0);
+            out.reserve(most.saturating_mul(b.rec_size() as usize));
+            for r in recs {
                 let at = (rec_insn(r) / 8) as usize;
-                if (piece.sec_off..piece.sec_off + piece.cnt).contains(&at) {
-                    let new_off = (at - piece.sec_off + piece.out_off) as u32;
-                    out.extend_from_slice(&new_off.to_le_bytes());
-                    out.extend_from_slice(&r[4..]);
-                    cnt += 1;
-                    found = true;
-                }
+                let new_off = (at - piece.sec_off + piece.out_off) as u32;
+                out.extend_from_slice(&new_off.to_le_bytes());
+                out.extend_from_slice(&r[4..]);
+                cnt += 1;
+                found = true;
             }
         }
         if !found {

@@ -68,15 +68,19 @@ pub fn link(obj: &Object, prog: usize) -> Result<Linked, Error> {
     while i < pieces.len() {
         let piece = pieces[i];
         let cs = &obj.code[piece.code];
+        // The relocations inside the piece: searched per instruction below.
+        let first = cs.relocs.partition_point(|r| r.insn < piece.sec_off);
+        let last =
+            first + cs.relocs[first..].partition_point(|r| r.insn < piece.sec_off + piece.cnt);
+        let relocs = &cs.relocs[first..last];
         let mut k = 0;
         while k < piece.cnt {
             let sec_idx = piece.sec_off + k;
             let out_idx = piece.out_off + k;
-            let reloc = cs
-                .relocs
+            let reloc = relocs
                 .binary_search_by_key(&sec_idx, |r| r.insn)
                 .ok()
-                .map(|j| &cs.relocs[j]);
+                .map(|j| &relocs[j]);
             let insn = out[out_idx];
             let fail = |what: String| link_err(obj, &p.name, &cs.name, out_idx, what);
             let target = match (reloc.map(|r| r.kind), insn) {

@@ -180,3 +180,24 @@ fn ext_errors() {
     ok.truncate(ok.len());
     assert!(BtfExt::parse(&ok, &btf).is_ok());
 }
+
+#[test]
+fn ext_records_in_sorted_and_unsorted() {
+    let (btf, text, tc) = ext_btf();
+    let recs: &[&[u32]] = &[&[0, 1], &[8, 2], &[8, 3], &[24, 4], &[40, 5]];
+    let unsorted: &[&[u32]] = &[&[24, 4], &[0, 1], &[40, 5], &[8, 2], &[8, 3]];
+    let func = ext_sub(8, &[(text, recs), (tc, unsorted)]);
+    let blob = ext_blob(24, &[&func, &[]]);
+    let ext = BtfExt::parse(&blob, &btf).unwrap();
+    let ids = |sec: &str, lo, hi| -> Vec<u32> {
+        let b = ext.func_info(sec).unwrap();
+        b.records_in(lo, hi)
+            .map(|r| FuncInfo::from_record(r).type_id)
+            .collect()
+    };
+    assert_eq!(ids(".text", 8, 40), [2, 3, 4]);
+    assert_eq!(ids(".text", 0, 8), [1]);
+    assert_eq!(ids(".text", 48, 64), [] as [u32; 0]);
+    assert_eq!(ids("tc", 8, 40), [4, 2, 3]);
+    assert_eq!(ids("tc", 0, u64::MAX), [4, 1, 5, 2, 3]);
+}

@@ -174,7 +174,11 @@ pub(crate) fn next_object(prev: *const bpf_object) -> *mut bpf_object {
 }
 
 pub(crate) fn cstring(s: &str) -> CString {
-    CString::new(s.replace('\0', "")).unwrap_or_default()
+    if s.contains('\0') {
+        CString::new(s.replace('\0', "")).unwrap_or_default()
+    } else {
+        CString::new(s).unwrap_or_default()
+    }
 }
 
 pub(crate) fn register(st: ObjState) -> *mut bpf_object {

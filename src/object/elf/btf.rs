@@ -7,6 +7,7 @@
 use super::{Layout, Symbol};
 use crate::btf::{Btf, BtfExt};
 use object::elf as E;
+use std::collections::HashMap;
 
 /// The object's BTF (DATASEC sizes and variable offsets filled in from the ELF
 /// tables, as the compiler leaves them 0) and, if that parsed, its `.BTF.ext`.
@@ -27,11 +28,17 @@ pub(super) fn read(
             return (None, None);
         }
     };
-    let sym_of = |n: &str| {
-        syms.iter()
-            .find(|s| s.name == n && matches!(s.typ, E::STT_OBJECT | E::STT_FUNC) && s.shndx != 0)
-            .and_then(|s| u32::try_from(s.value).ok().map(|v| (v, s.hidden)))
-    };
+    // The first defined object or function symbol of each name (hidden functions
+    // are made static too): one lookup per DATASEC or FUNC entry.
+    let mut objects: HashMap<&str, Option<(u32, bool)>> = HashMap::new();
+    for s in syms
+        .iter()
+        .filter(|s| matches!(s.typ, E::STT_OBJECT | E::STT_FUNC) && s.shndx != 0)
+    {
+        let v = u32::try_from(s.value).ok().map(|v| (v, s.hidden));
+        objects.entry(s.name.as_str()).or_insert(v);
+    }
+    let sym_of = |n: &str| objects.get(n).copied().flatten();
     let size_of = |n: &str| {
         layout
             .names

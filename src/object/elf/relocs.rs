@@ -61,17 +61,28 @@ fn sym_at<'a>(syms: &'a [Symbol], i: usize, sec: &str, rel: usize) -> Result<&'a
 
 /// One relocation record of a program, for its error messages.
 struct Site<'a> {
-    prog: &'a str,
+    cs: &'a CodeSection,
     n: usize,
     off: u64,
     sym: &'a Symbol,
 }
 
 impl Site<'_> {
+    /// The function holding the instruction (the section's name if none does):
+    /// looked up only when a message needs it.
+    fn prog(&self) -> &str {
+        let at = self.off / 8;
+        self.cs
+            .funcs
+            .iter()
+            .find(|f| (f.off as u64..(f.off + f.cnt) as u64).contains(&at))
+            .map_or(self.cs.name.as_str(), |f| f.name.as_str())
+    }
+
     fn err(&self, what: String) -> Error {
         reloc_err(format!(
             "prog '{}': relo #{} for insn #{} against '{}': {what}",
-            self.prog,
+            self.prog(),
             self.n,
             self.off / 8,
             self.sym.name
@@ -93,12 +104,7 @@ fn code_relocs(
         let off = r.r_offset(endian);
         let sym_idx = r.r_sym(endian) as usize;
         let sym = sym_at(syms, sym_idx, &cs.name, n)?;
-        let prog = cs
-            .funcs
-            .iter()
-            .find(|f| (f.off as u64..(f.off + f.cnt) as u64).contains(&(off / 8)))
-            .map_or(cs.name.as_str(), |f| f.name.as_str());
-        let site = Site { prog, n, off, sym };
+        let site = Site { cs, n, off, sym };
         if off % 8 != 0 || off / 8 >= cs.insns.len() as u64 {
             return Err(site.err(format!("invalid offset {off} in section {}", cs.name)));
         }
