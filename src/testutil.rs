@@ -16,12 +16,12 @@ pub(crate) fn compile_bpf(src: &str) -> Option<Vec<u8>> {
         test_skip("clang not found");
         return None;
     }
-    let n = std::sync::atomic::AtomicUsize::new(0);
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!(
         "libbpfrs-obj-{}-{:?}-{}",
         std::process::id(),
         std::thread::current().id(),
-        n.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     ));
     std::fs::create_dir_all(&dir).ok()?;
     let (c, o) = (dir.join("t.c"), dir.join("t.o"));

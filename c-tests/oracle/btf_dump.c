@@ -6,6 +6,7 @@
  * whole text goes to btf_dump.vmlinux.<side>.h in the working directory, for a
  * diff when a block differs); object dumps are printed whole. */
 #include "oracle.h"
+#include "dump_collect.h"
 #include <bpf/libbpf.h>
 #include <bpf/btf.h>
 #include <dirent.h>
@@ -14,30 +15,6 @@
 
 #define BLOCK 4000
 
-static char *buf;
-static size_t buf_len, buf_cap;
-
-static void collect(void *ctx, const char *fmt, va_list args)
-{
-	va_list copy;
-	int n;
-
-	(void)ctx;
-	va_copy(copy, args);
-	n = vsnprintf(NULL, 0, fmt, copy);
-	va_end(copy);
-	if (n < 0)
-		return;
-	if (buf_len + n + 1 > buf_cap) {
-		buf_cap = (buf_len + n + 1) * 2;
-		buf = realloc(buf, buf_cap);
-		if (!buf)
-			exit(1);
-	}
-	vsnprintf(buf + buf_len, n + 1, fmt, args);
-	buf_len += n;
-}
-
 static void append(const char *fmt, ...)
 {
 	va_list ap;
@@ -45,17 +22,6 @@ static void append(const char *fmt, ...)
 	va_start(ap, fmt);
 	collect(NULL, fmt, ap);
 	va_end(ap);
-}
-
-static unsigned long long fnv(const char *p, size_t n)
-{
-	unsigned long long h = 0xcbf29ce484222325ULL;
-
-	while (n--) {
-		h ^= (unsigned char)*p++;
-		h *= 0x100000001b3ULL;
-	}
-	return h;
 }
 
 static size_t lines(const char *p, size_t n)

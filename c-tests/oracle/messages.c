@@ -65,11 +65,14 @@ static void mask_number(char *s, const char *key)
  *   maps exist, not right after each outer map;
  * - "loading kernel BTF" and the CO-RE lines: libbpfrs resolves CO-RE before
  *   it creates the maps, libbpf after, so these move relative to "created
- *   successfully". */
+ *   successfully";
+ * - "feature probe: …": libbpfrs logs each kernel feature probe's answer once
+ *   per process at debug level; libbpf 1.1.2 probes silently. */
 static const char *const unmatched[] = {
 	"collecting relocation for section", ": relo #", "found map ", "found data map ",
 	".maps relo #", "insns from sub-prog", " relocated, imm ", " set to map '",
 	" set to prog '", "loading kernel BTF", "CO-RE relocating", " CO-RE relocations",
+	"feature probe: ",
 };
 
 static int record(enum libbpf_print_level level, const char *fmt, va_list ap)

@@ -82,42 +82,10 @@ SEC("tp_btf/sched_switch") int core(struct task *t) { return t->pid; }
 char _license[] SEC("license") = "GPL";
 "#;
 
-fn compile_bpf(src: &str) -> Option<Vec<u8>> {
-    use std::process::Command;
-    if Command::new("clang").arg("--version").output().is_err() {
-        skip("clang not found");
-        return None;
-    }
-    let dir = std::env::temp_dir().join(format!("libbpfrs-btf-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let c = dir.join("t.c");
-    let o = dir.join("t.o");
-    std::fs::write(&c, src).unwrap();
-    let out = Command::new("clang")
-        .args(["-O2", "-g", "-target", "bpf", "-c"])
-        .arg(format!(
-            "-I/usr/include/{}-linux-gnu",
-            std::env::consts::ARCH
-        ))
-        .arg(&c)
-        .arg("-o")
-        .arg(&o)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "clang failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let data = std::fs::read(&o).unwrap();
-    let _ = std::fs::remove_dir_all(&dir);
-    Some(data)
-}
-
 #[test]
 fn clang_object() {
     use object::{Object, ObjectSection, ObjectSymbol, SymbolFlags, SymbolKind};
-    let Some(elf) = compile_bpf(PROG_SRC) else {
+    let Some(elf) = crate::testutil::compile_bpf(PROG_SRC) else {
         return;
     };
     let file = object::File::parse(&*elf).unwrap();
