@@ -27,9 +27,11 @@ int bpfrs__print_trampoline(bpfrs_print_fn fn, int level, const char *fmt)
 	return call_with_va(fn, level, fmt);
 }
 
-/* libbpf's default callback: WARN and INFO to stderr, DEBUG dropped;
- * LIBBPF_LOG_LEVEL=warn|info|debug selects the threshold (libbpf >= 1.5). */
-int bpfrs__default_print(int level, const char *fmt, va_list ap)
+/* The most verbose level the default callback prints: INFO (1); the
+ * environment's LIBBPF_LOG_LEVEL=warn|info|debug selects it (libbpf >= 1.5).
+ * The library asks it too, so that it formats no message the default would
+ * drop. */
+int bpfrs__default_print_level(void)
 {
 	static int min_level = -1;
 
@@ -44,7 +46,13 @@ int bpfrs__default_print(int level, const char *fmt, va_list ap)
 				min_level = 2;
 		}
 	}
-	if (level > min_level)
+	return min_level;
+}
+
+/* libbpf's default callback: WARN and INFO to stderr, DEBUG dropped. */
+int bpfrs__default_print(int level, const char *fmt, va_list ap)
+{
+	if (level > bpfrs__default_print_level())
 		return 0;
 	return vfprintf(stderr, fmt, ap);
 }

@@ -22,7 +22,7 @@ pub enum Level {
 /// Where messages go: `enabled` says whether anyone listens (saves formatting
 /// when printing is off), `emit` delivers one finished line.
 pub struct Sink {
-    pub enabled: fn() -> bool,
+    pub enabled: fn(Level) -> bool,
     pub emit: fn(Level, &str),
 }
 
@@ -39,7 +39,7 @@ pub fn install(sink: &'static Sink) {
 /// Formats `libbpf: <message>\n` and hands it to the sink.
 pub fn log(level: Level, args: fmt::Arguments<'_>) {
     let Some(s) = SINK.get() else { return };
-    if !(s.enabled)() {
+    if !(s.enabled)(level) {
         return;
     }
     let msg = format!("libbpf: {args}\n");

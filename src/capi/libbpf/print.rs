@@ -23,6 +23,7 @@ pub type va_list = *mut c_void;
 extern "C" {
     fn bpfrs__print_trampoline(fn_: *mut c_void, level: c_int, fmt: *const c_char) -> c_int;
     fn bpfrs__default_print(level: c_int, fmt: *const c_char, args: *mut c_void) -> c_int;
+    fn bpfrs__default_print_level() -> c_int;
 }
 
 static PRINT_FN: AtomicPtr<c_void> = AtomicPtr::new(bpfrs__default_print as *mut c_void);
@@ -30,9 +31,20 @@ static PRINT_FN: AtomicPtr<c_void> = AtomicPtr::new(bpfrs__default_print as *mut
 /// This module as the library's message sink (`crate::log`).
 pub(crate) static SINK: crate::log::Sink = crate::log::Sink { enabled, emit };
 
-/// Whether any callback is installed (saves formatting when printing is off).
-pub fn enabled() -> bool {
-    !PRINT_FN.load(Ordering::Relaxed).is_null()
+/// Whether a message of `level` would be printed: a callback is installed, and
+/// it is not the default one dropping that level (the default prints WARN and
+/// INFO unless `LIBBPF_LOG_LEVEL` says otherwise). Saves formatting the many
+/// debug lines of an open or load that nobody reads.
+pub fn enabled(level: Level) -> bool {
+    let f = PRINT_FN.load(Ordering::Relaxed);
+    if f.is_null() {
+        return false;
+    }
+    if f != bpfrs__default_print as *mut c_void {
+        return true;
+    }
+    // SAFETY: a C function of the shim without arguments; it reads the environment once and caches the answer.
+    (level as c_int) <= unsafe { bpfrs__default_print_level() }
 }
 
 /// Delivers one formatted message; `%` is doubled so it passes through `vfprintf`.
