@@ -21,9 +21,22 @@ use crate::uapi::*;
 use std::os::fd::{AsRawFd, OwnedFd};
 use std::sync::OnceLock;
 
-/// A kernel capability the loader adapts to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Feature {
+/// Declares [`Feature`] and [`ALL`] (every feature, in declaration order) from
+/// one list.
+macro_rules! features {
+    ($($(#[$doc:meta])* $name:ident,)*) => {
+        /// A kernel capability the loader adapts to.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum Feature {
+            $($(#[$doc])* $name,)*
+        }
+
+        /// Every feature, in [`Feature`] order.
+        pub const ALL: [Feature; [$(Feature::$name),*].len()] = [$(Feature::$name),*];
+    };
+}
+
+features! {
     /// `prog_name`/`map_name` in the attr (Linux 4.15).
     ProgName,
     /// Global data: ARRAY map values addressed by `ld_imm64` (5.2).
@@ -67,34 +80,6 @@ pub enum Feature {
     /// Syscalls entered through `__<arch>_sys_*` wrappers taking `pt_regs` (4.17).
     SyscallWrapper,
 }
-
-/// Every feature, in [`Feature`] order.
-pub const ALL: [Feature; 21] = {
-    use Feature::*;
-    [
-        ProgName,
-        GlobalData,
-        Btf,
-        BtfFunc,
-        BtfGlobalFunc,
-        BtfDatasec,
-        BtfQmarkDatasec,
-        BtfFloat,
-        BtfDeclTag,
-        BtfTypeTag,
-        BtfEnum64,
-        ArrayMmap,
-        ExpAttachType,
-        ProbeReadKernel,
-        ProgBtfInfo,
-        ProgBindMap,
-        Ringbuf,
-        PerfLink,
-        BpfCookie,
-        MemcgAccount,
-        SyscallWrapper,
-    ]
-};
 
 static CACHE: [OnceLock<bool>; ALL.len()] = [const { OnceLock::new() }; ALL.len()];
 
