@@ -4,13 +4,15 @@
 //!
 //! Owns: `generated.rs` (written by `tests/uapi.rs` from the system headers, never
 //! by hand), `newer.rs` (values newer than those headers, each with its kernel
-//! version), `libbpf.rs` (libbpf header constants), the kernel-internal
+//! version), `libbpf.rs` (libbpf header constants), `kernels.rs` (when each capability
+//! entered Linux), the kernel-internal
 //! [`ENOTSUPP`], and the `bpf()` command names ([`cmd_name`]).
 //! Must not call: anything. Plain data, so every module may use it, `object/` and
 //! `btf/` included.
 #![forbid(unsafe_code)]
 
 mod generated;
+pub mod kernels;
 mod libbpf;
 pub mod names;
 mod newer;

@@ -8,13 +8,13 @@
 //! harness runs tests on parallel threads, and one test's kernel must not leak
 //! into another's (the loader runs on the caller's thread).
 
-pub mod table;
-
 use super::Cmd;
 use crate::error::SysError;
+pub use crate::uapi::kernels::{
+    Personality, What, LINUX_4_18, LINUX_5_10, LINUX_5_15, LINUX_5_4, PERSONALITIES,
+};
 use crate::uapi::*;
 use std::cell::{Cell, RefCell};
-pub use table::{Personality, What, LINUX_4_18, LINUX_5_10, LINUX_5_15, LINUX_5_4, PERSONALITIES};
 
 /// What reached the fake kernel in one `bpf()` call.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,9 +1,11 @@
-//! When each capability the fake kernel models entered Linux: one row each, with
+//! When each kernel capability the loader adapts to entered Linux: one row each, with
 //! the upstream commit that introduced it (subject, as in `git log` of
 //! torvalds/linux, and the first release tag that contains it). A personality of
-//! version V lacks every row whose `since` is newer than V.
+//! version V lacks every row whose `since` is newer than V. Plain data: the
+//! test-only fake kernel answers from it, and the object checker computes an
+//! object's minimum kernel from it.
 
-use crate::uapi::*;
+use super::*;
 
 /// A capability as `bpf()` shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
