@@ -316,7 +316,7 @@ fn load_maps(obj: &Object, raw: Option<&[u8]>, c: &mut dyn Client) -> Result<Vec
         let def = LoadMapDef::decode(raw).map_err(|e| fail_parse(c, e))?;
         entries.push(MapEntry {
             fd: -1,
-            name: m.name.clone(),
+            name: m.name.to_string(),
             elf_offset: m.sec_off,
             def,
         });

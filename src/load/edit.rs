@@ -5,6 +5,7 @@
 use super::{MapState, ObjState, ProgState};
 use crate::error::Error;
 use crate::object::maps::{DataKind, MapKind};
+use crate::object::Name;
 use crate::sys::obj::map_info_raw;
 use crate::sys::UserPtr;
 use crate::uapi::{
@@ -225,7 +226,7 @@ impl ObjState {
             .iter()
             .position(|&b| b == 0)
             .unwrap_or(info.name.len());
-        m.name = String::from_utf8_lossy(&info.name[..end]).into_owned();
+        m.name = Name::new(&String::from_utf8_lossy(&info.name[..end]));
         m.def.map_type = info.map_type;
         m.def.key_size = info.key_size;
         m.def.value_size = info.value_size;

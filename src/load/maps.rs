@@ -103,7 +103,7 @@ pub fn bump_memlock() {
 pub fn kernel_map_name(obj_name: &str, m: &MapDef) -> String {
     match m.kind {
         MapKind::Data(_) => internal_map_name(obj_name, &m.name),
-        _ => m.name.clone(),
+        _ => m.name.to_string(),
     }
 }
 

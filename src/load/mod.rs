@@ -26,7 +26,7 @@ pub mod target;
 
 use crate::error::Error;
 use crate::insn::Insn;
-use crate::object::{MapDef, Object, OpenOpts, ProgDef};
+use crate::object::{MapDef, Name, Object, OpenOpts, ProgDef};
 use crate::sys::mmap::Mapping;
 use crate::sys::UserPtr;
 use crate::uapi::{BPF_MAP_TYPE_PERF_EVENT_ARRAY, BPF_PROG_TYPE_UNSPEC};
@@ -38,7 +38,7 @@ pub struct MapState {
     pub def: MapDef,
     /// The name the API shows (`bpf_map__name`): the symbol name, or for a
     /// global-data map the kernel-style `<obj prefix>.data` name.
-    pub name: String,
+    pub name: Name,
     pub fd: Option<OwnedFd>,
     /// The fd came from `reuse_fd` or a pinned map: not created by the load.
     pub reused: bool,
@@ -138,7 +138,7 @@ impl ObjState {
             .iter()
             .map(|d| MapState {
                 name: if d.is_internal() {
-                    maps::internal_map_name(&obj.name, &d.name)
+                    maps::internal_map_name(&obj.name, &d.name).into()
                 } else {
                     d.name.clone()
                 },

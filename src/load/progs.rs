@@ -266,8 +266,8 @@ fn load_one(st: &mut ObjState, i: usize, core: Option<Prepared>) -> Result<(), E
         Err((cause, insn)) => {
             let e = Error::Load(Box::new(LoadError {
                 obj: st.obj.name.clone(),
-                prog: name.clone(),
-                sec: st.progs[i].def.sec_name.clone(),
+                prog: name.to_string(),
+                sec: st.progs[i].def.sec_name.to_string(),
                 core: poisoned
                     .iter()
                     .find(|p| Some(p.insn) == insn)

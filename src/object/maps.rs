@@ -2,6 +2,7 @@
 //! `SEC(".maps")`, and the internal array maps of `.data`/`.rodata`/`.bss`.
 
 use super::format_err;
+use super::Name;
 use crate::error::Error;
 use crate::uapi::{BPF_F_MMAPABLE, BPF_F_RDONLY_PROG, BPF_MAP_TYPE_ARRAY};
 
@@ -34,7 +35,7 @@ pub enum DataKind {
 #[derive(Debug, Clone)]
 pub struct MapDef {
     /// The symbol name (legacy/BTF maps) or the section name (`.rodata`, …).
-    pub name: String,
+    pub name: Name,
     pub kind: MapKind,
     pub map_type: u32,
     pub key_size: u32,
@@ -67,9 +68,9 @@ pub struct MapDef {
 }
 
 impl MapDef {
-    pub(crate) fn empty(name: String, kind: MapKind, shndx: usize) -> MapDef {
+    pub(crate) fn empty(name: impl Into<Name>, kind: MapKind, shndx: usize) -> MapDef {
         MapDef {
-            name,
+            name: name.into(),
             kind,
             map_type: 0,
             key_size: 0,
@@ -140,7 +141,7 @@ pub fn data_map(
 ) -> Result<MapDef, Error> {
     let value_size =
         u32::try_from(size).map_err(|_| format_err(format!("section {sec_name} is too large")))?;
-    let mut m = MapDef::empty(sec_name.to_string(), MapKind::Data(kind), shndx);
+    let mut m = MapDef::empty(sec_name, MapKind::Data(kind), shndx);
     m.map_type = BPF_MAP_TYPE_ARRAY;
     m.key_size = 4;
     m.value_size = value_size;

@@ -12,6 +12,7 @@ pub mod core;
 pub mod elf;
 pub mod externs;
 pub mod maps;
+pub mod name;
 pub mod sec;
 
 use crate::btf::{Btf, BtfExt};
@@ -19,6 +20,7 @@ use crate::error::{libbpf_errno, Error};
 use crate::insn::Insn;
 
 pub use maps::{MapDef, MapKind};
+pub use name::Name;
 
 /// A parsed BPF object file.
 #[derive(Debug)]
@@ -41,7 +43,7 @@ pub struct Object {
 /// One executable ELF section.
 #[derive(Debug, Clone)]
 pub struct CodeSection {
-    pub name: String,
+    pub name: Name,
     /// ELF section index.
     pub shndx: usize,
     pub insns: Vec<Insn>,
@@ -54,7 +56,7 @@ pub struct CodeSection {
 /// A function symbol inside a code section.
 #[derive(Debug, Clone)]
 pub struct Func {
-    pub name: String,
+    pub name: Name,
     /// First instruction (index within the section).
     pub off: usize,
     pub cnt: usize,
@@ -84,16 +86,16 @@ pub struct Reloc {
     pub insn: usize,
     pub kind: RelocKind,
     /// The symbol's name, for error messages.
-    pub sym: String,
+    pub sym: Name,
 }
 
 /// An entry-point program: one function of a program section.
 #[derive(Debug, Clone)]
 pub struct ProgDef {
     /// The C function name.
-    pub name: String,
+    pub name: Name,
     /// The ELF section name (`SEC()`), libbpf's "section name" / 0.x "title".
-    pub sec_name: String,
+    pub sec_name: Name,
     /// Index into [`Object::code`].
     pub code: usize,
     /// First instruction within the section and instruction count.

@@ -241,7 +241,7 @@ pub extern "C" fn bpf_map__reuse_fd(map: *mut bpf_map, fd: c_int) -> c_int {
     hl("bpf_map__reuse_fd", || {
         let (h, i) = map_mut(map)?;
         h.st.reuse_fd(i, fd)?;
-        h.maps[i].name = cstring(&h.st.maps[i].name);
+        h.maps[i].name = h.st.maps[i].name.clone();
         Ok(0)
     })
 }

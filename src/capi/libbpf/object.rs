@@ -16,7 +16,7 @@ use crate::capi::types::*;
 use crate::error::{errno_text, libbpf_errno, Error};
 use crate::file::ReadError;
 use crate::load::{LoadOpts, ObjState};
-use crate::object::OpenOpts;
+use crate::object::{Name, OpenOpts};
 use crate::uapi::{BPF_MAP_TYPE_ARRAY_OF_MAPS, BPF_MAP_TYPE_HASH_OF_MAPS, BPF_PROG_TYPE_UNSPEC};
 use std::ffi::{c_char, c_int, c_void, CString};
 use std::os::fd::AsRawFd;
@@ -71,8 +71,9 @@ pub(crate) unsafe fn drop_priv<H>(old: Priv<H>, handle: *mut H) {
 }
 
 pub(crate) struct ProgHandle {
-    pub(crate) name: CString,
-    pub(crate) sec_name: CString,
+    /// The program's own names, shared (C reads them in place).
+    pub(crate) name: Name,
+    pub(crate) sec_name: Name,
     /// The bytes `bpf_program__insns` last handed out.
     pub(crate) view: Vec<u8>,
     /// 0.x `bpf_program__set_priv` data and destructor.
@@ -80,7 +81,8 @@ pub(crate) struct ProgHandle {
 }
 
 pub(crate) struct MapHandle {
-    pub(crate) name: CString,
+    /// The map's name, shared with its state (C reads it in place).
+    pub(crate) name: Name,
     /// The C copy of the pin path `bpf_map__pin_path` hands out.
     pub(crate) pin_path: Option<CString>,
     /// The 0.x `struct bpf_map_def` view `bpf_map__def` hands out.
@@ -186,8 +188,8 @@ pub(crate) fn register(st: ObjState) -> *mut bpf_object {
         .progs
         .iter()
         .map(|p| ProgHandle {
-            name: cstring(&p.def.name),
-            sec_name: cstring(&p.def.sec_name),
+            name: p.def.name.clone(),
+            sec_name: p.def.sec_name.clone(),
             view: Vec::new(),
             priv_: (std::ptr::null_mut(), None),
         })
@@ -196,7 +198,7 @@ pub(crate) fn register(st: ObjState) -> *mut bpf_object {
         .maps
         .iter()
         .map(|m| MapHandle {
-            name: cstring(&m.name),
+            name: m.name.clone(),
             pin_path: None,
             def_view: [0; 5],
             priv_: (std::ptr::null_mut(), None),
@@ -212,7 +214,7 @@ pub(crate) fn register(st: ObjState) -> *mut bpf_object {
                     name: cstring(&name),
                     state: crate::load::MapState {
                         def: (**d).clone(),
-                        name,
+                        name: name.into(),
                         fd: None,
                         reused: false,
                         pin_path: None,

@@ -36,7 +36,7 @@ pub(super) fn read(
         .filter(|s| matches!(s.typ, E::STT_OBJECT | E::STT_FUNC) && s.shndx != 0)
     {
         let v = u32::try_from(s.value).ok().map(|v| (v, s.hidden));
-        objects.entry(s.name.as_str()).or_insert(v);
+        objects.entry(&*s.name).or_insert(v);
     }
     let sym_of = |n: &str| objects.get(n).copied().flatten();
     let size_of = |n: &str| {

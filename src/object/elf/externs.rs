@@ -70,7 +70,7 @@ pub(super) fn collect(obj: &mut Object, syms: &[Symbol]) -> Result<(), Error> {
 
 /// What extern symbol `s` (symbol `sym_idx`) is, from the object's BTF.
 fn describe(btf: &Btf, s: &Symbol, sym_idx: usize) -> Result<Extern, Error> {
-    let name = s.name.as_str();
+    let name: &str = &s.name;
     let id = btf.find_extern(name).map_err(|e| {
         let m = format_args!("failed to find BTF for extern '{name}': -{}", e.errno());
         fail(e, m)

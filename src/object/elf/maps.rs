@@ -45,7 +45,7 @@ pub(super) fn legacy(
     let def_size = bytes.len() / map_syms.len();
     map_syms.sort_by_key(|s| s.value);
     for s in map_syms {
-        if obj.maps.iter().any(|m| m.name == s.name) {
+        if obj.maps.iter().any(|m| *m.name == *s.name) {
             return Err(format_err(format!(
                 "{path_name}: duplicate map name '{}'",
                 s.name
@@ -62,7 +62,7 @@ pub(super) fn legacy(
         };
         let raw = &bytes[off..off + def_size];
         let f = parse_legacy_def(&s.name, raw, opts.relaxed_maps)?;
-        let mut m = MapDef::empty(s.name.clone(), MapKind::Legacy { def: raw.to_vec() }, shndx);
+        let mut m = MapDef::empty(&*s.name, MapKind::Legacy { def: raw.to_vec() }, shndx);
         m.map_type = f[0];
         m.key_size = f[1];
         m.value_size = f[2];
@@ -181,7 +181,7 @@ fn log_def(name: &str, d: &BtfMapDef, has: &dyn Fn(&str) -> bool) {
 }
 
 fn from_btf_def(name: &str, d: &BtfMapDef, shndx: usize) -> Result<MapDef, Error> {
-    let mut m = MapDef::empty(name.to_string(), MapKind::Btf, shndx);
+    let mut m = MapDef::empty(name, MapKind::Btf, shndx);
     m.map_type = d
         .map_type
         .ok_or_else(|| format_err(format!("map '{name}': missing map type")))?;

@@ -34,10 +34,11 @@ use object::Endianness;
 type Hdr = FileHeader64<Endianness>;
 type Shdr = SectionHeader64<Endianness>;
 
-/// One symbol, decoded.
+/// One symbol, decoded; its name borrowed from the string table (copied only
+/// when not UTF-8).
 #[derive(Debug, Clone)]
-struct Symbol {
-    name: String,
+struct Symbol<'a> {
+    name: std::borrow::Cow<'a, str>,
     shndx: usize,
     value: u64,
     size: u64,

@@ -5,7 +5,7 @@
 
 use super::{SecKind, Symbol, SHN_COMMON};
 use crate::error::Error;
-use crate::object::{format_err, sec, CodeSection, Func, ProgDef};
+use crate::object::{format_err, sec, CodeSection, Func, Name, ProgDef};
 use crate::uapi;
 use object::elf as E;
 
@@ -42,7 +42,7 @@ pub(super) fn functions(
             )));
         }
         cs.funcs.push(Func {
-            name: s.name.clone(),
+            name: Name::new(&s.name),
             off,
             cnt,
             global: s.bind != E::STB_LOCAL,
@@ -70,8 +70,7 @@ pub(super) fn functions(
                         && s.bind != E::STB_LOCAL
                         && s.typ != E::STT_SECTION
                 })
-                .map(|s| s.name.clone())
-                .unwrap_or_else(|| cs.name.clone());
+                .map_or_else(|| cs.name.clone(), |s| Name::new(&s.name));
             cs.funcs.push(Func {
                 name,
                 off: 0,

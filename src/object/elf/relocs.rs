@@ -10,7 +10,7 @@ use crate::error::Error;
 use crate::insn::{self, Insn};
 use crate::object::externs::ExternKind;
 use crate::object::maps::MapKind;
-use crate::object::{format_err, reloc_err, CodeSection, Object, Reloc, RelocKind};
+use crate::object::{format_err, reloc_err, CodeSection, Name, Object, Reloc, RelocKind};
 use crate::uapi;
 use object::elf::{self as E, Rel64};
 use object::read::elf::{Rel, SectionHeader};
@@ -24,9 +24,11 @@ pub(super) fn read(
     obj: &mut Object,
     elf: &Elf<'_>,
     layout: &Layout<'_>,
-    syms: &[Symbol],
+    syms: &[Symbol<'_>],
     path_name: &str,
 ) -> Result<(), Error> {
+    // The name of each symbol relocations refer to, made once and shared.
+    let mut names: Vec<Option<Name>> = vec![None; syms.len()];
     for &(ri, rshdr) in &layout.rels {
         let target = rshdr.sh_info(elf.endian) as usize;
         let rels = match rshdr.rel(elf.endian, elf.data) {
@@ -41,8 +43,13 @@ pub(super) fn read(
         };
         match layout.kinds.get(target).copied() {
             Some(SecKind::Code(ci)) => {
-                let out = code_relocs(obj, &obj.code[ci], rels, syms, layout)?;
-                obj.code[ci].relocs.extend(out);
+                let out = code_relocs(obj, &obj.code[ci], rels, syms, layout, &mut names)?;
+                let relocs = &mut obj.code[ci].relocs;
+                if relocs.is_empty() {
+                    *relocs = out;
+                } else {
+                    relocs.extend(out);
+                }
             }
             Some(SecKind::BtfMaps) => map_initialisers(obj, rels, syms, &layout.kinds, target)?,
             _ => {} // .BTF, .BTF.ext, DWARF, .eh_frame: not ours.
@@ -54,7 +61,12 @@ pub(super) fn read(
     Ok(())
 }
 
-fn sym_at<'a>(syms: &'a [Symbol], i: usize, sec: &str, rel: usize) -> Result<&'a Symbol, Error> {
+fn sym_at<'a, 's>(
+    syms: &'a [Symbol<'s>],
+    i: usize,
+    sec: &str,
+    rel: usize,
+) -> Result<&'a Symbol<'s>, Error> {
     syms.get(i)
         .ok_or_else(|| format_err(format!("{sec}: relo #{rel}: symbol index {i} out of range")))
 }
@@ -64,7 +76,7 @@ struct Site<'a> {
     cs: &'a CodeSection,
     n: usize,
     off: u64,
-    sym: &'a Symbol,
+    sym: &'a Symbol<'a>,
 }
 
 impl Site<'_> {
@@ -95,8 +107,9 @@ fn code_relocs(
     obj: &Object,
     cs: &CodeSection,
     rels: &Rels,
-    syms: &[Symbol],
+    syms: &[Symbol<'_>],
     layout: &Layout<'_>,
+    names: &mut [Option<Name>],
 ) -> Result<Vec<Reloc>, Error> {
     let endian = Endianness::Little;
     let mut out = Vec::with_capacity(rels.len());
@@ -131,10 +144,11 @@ fn code_relocs(
                 insn.code
             )));
         };
+        let sym = names[sym_idx].get_or_insert_with(|| Name::new(&sym.name));
         out.push(Reloc {
             insn: idx,
             kind,
-            sym: sym.name.clone(),
+            sym: sym.clone(),
         });
     }
     Ok(out)
@@ -299,7 +313,7 @@ fn map_initialisers(
                     m.name, sym.name
                 )));
             }
-            obj.maps[mi].init_progs.push((slot, sym.name.clone()));
+            obj.maps[mi].init_progs.push((slot, sym.name.to_string()));
         } else {
             if sym.shndx != shndx {
                 return Err(format_err(format!(
@@ -307,7 +321,7 @@ fn map_initialisers(
                     m.name, sym.name
                 )));
             }
-            obj.maps[mi].init_maps.push((slot, sym.name.clone()));
+            obj.maps[mi].init_maps.push((slot, sym.name.to_string()));
         }
     }
     Ok(())

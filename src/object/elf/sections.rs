@@ -8,7 +8,7 @@ use super::{Hdr, Layout, SecKind, Shdr, Symbol};
 use crate::error::{libbpf_errno, Error};
 use crate::insn::Insn;
 use crate::object::maps::DataKind;
-use crate::object::{format_err, CodeSection, OpenOpts};
+use crate::object::{format_err, CodeSection, Name, OpenOpts};
 use object::elf as E;
 use object::read::elf::{FileHeader, SectionHeader, SectionTable};
 use object::Endianness;
@@ -237,7 +237,7 @@ fn code_section(
         )));
     }
     Ok(Some(CodeSection {
-        name: name.to_string(),
+        name: Name::new(name),
         shndx,
         insns: Insn::decode_all(b),
         funcs: Vec::new(),

@@ -11,7 +11,7 @@ use object::read::elf::Sym;
 
 /// Decodes the symbol table; an object without one is malformed (libbpf needs it to
 /// name programs and maps).
-pub(super) fn read(elf: &Elf<'_>, path_name: &str) -> Result<Vec<Symbol>, Error> {
+pub(super) fn read<'a>(elf: &Elf<'a>, path_name: &str) -> Result<Vec<Symbol<'a>>, Error> {
     let endian = elf.endian;
     let symtab = elf
         .sections
@@ -28,7 +28,10 @@ pub(super) fn read(elf: &Elf<'_>, path_name: &str) -> Result<Vec<Symbol>, Error>
             .symbol_name(endian, s)
             .map_err(|_| format_err(format!("{path_name}: symbol #{i}: name outside .strtab")))?;
         syms.push(Symbol {
-            name: String::from_utf8_lossy(name).into_owned(),
+            name: match std::str::from_utf8(name) {
+                Ok(s) => std::borrow::Cow::Borrowed(s),
+                Err(_) => String::from_utf8_lossy(name),
+            },
             shndx: usize::from(s.st_shndx(endian)),
             value: s.st_value(endian),
             size: s.st_size(endian),
@@ -94,17 +97,7 @@ mod tests {
         let syms = read(&elf, "t.o").unwrap();
         let got: Vec<_> = syms
             .iter()
-            .map(|s| {
-                (
-                    s.name.as_str(),
-                    s.shndx,
-                    s.value,
-                    s.size,
-                    s.typ,
-                    s.bind,
-                    s.hidden,
-                )
-            })
+            .map(|s| (&*s.name, s.shndx, s.value, s.size, s.typ, s.bind, s.hidden))
             .collect();
         let (func, obj, local, global) = (E::STT_FUNC, E::STT_OBJECT, E::STB_LOCAL, E::STB_GLOBAL);
         assert_eq!(
