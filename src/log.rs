@@ -36,6 +36,13 @@ pub fn install(sink: &'static Sink) {
     }
 }
 
+/// Whether a message of `level` would reach anyone: work done only to word a
+/// message (collecting what it lists) is skipped when not.
+#[inline]
+pub fn enabled(level: Level) -> bool {
+    SINK.get().is_some_and(|s| (s.enabled)(level))
+}
+
 /// Formats `libbpf: <message>\n` and hands it to the sink.
 pub fn log(level: Level, args: fmt::Arguments<'_>) {
     let Some(s) = SINK.get() else { return };

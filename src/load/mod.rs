@@ -110,6 +110,14 @@ pub struct ObjState {
     pub hooks: Hooks,
 }
 
+/// The running kernel's version (`LINUX_VERSION_CODE` form), read once per
+/// process: an object without a `version` section takes it at every open, and
+/// it cannot change while the process runs.
+fn running_kernel_version() -> u32 {
+    static VERSION: std::sync::OnceLock<u32> = std::sync::OnceLock::new();
+    *VERSION.get_or_init(crate::sys::kernel::kernel_version)
+}
+
 /// The optional [`progs::ProgHooks`] of an object.
 #[derive(Default, Clone)]
 pub struct Hooks(pub Option<std::sync::Arc<dyn progs::ProgHooks>>);
@@ -182,7 +190,7 @@ impl ObjState {
             kversion: if obj.kversion != 0 {
                 obj.kversion
             } else {
-                crate::sys::kernel::kernel_version()
+                running_kernel_version()
             },
             obj,
             maps,

@@ -4,7 +4,7 @@
 //! maps phase says so.
 //! Must not call: `crate::sys`.
 
-use super::{Layout, Symbol};
+use super::{Layout, NameBuild, Symbol};
 use crate::btf::{Btf, BtfExt};
 use object::elf as E;
 use std::collections::HashMap;
@@ -13,7 +13,7 @@ use std::collections::HashMap;
 /// tables, as the compiler leaves them 0) and, if that parsed, its `.BTF.ext`.
 pub(super) fn read(
     layout: &Layout<'_>,
-    syms: &[Symbol],
+    syms: &[Symbol<'_>],
     path_name: &str,
 ) -> (Option<Btf>, Option<BtfExt>) {
     let Some(b) = layout.btf else {
@@ -30,11 +30,13 @@ pub(super) fn read(
     };
     // The first defined object or function symbol of each name (hidden functions
     // are made static too): one lookup per DATASEC or FUNC entry.
-    let mut objects: HashMap<&str, Option<(u32, bool)>> = HashMap::new();
-    for s in syms
-        .iter()
-        .filter(|s| matches!(s.typ, E::STT_OBJECT | E::STT_FUNC) && s.shndx != 0)
-    {
+    let defined = |s: &&Symbol<'_>| matches!(s.typ, E::STT_OBJECT | E::STT_FUNC) && s.shndx != 0;
+    let mut objects: HashMap<&str, Option<(u32, bool)>, NameBuild> =
+        HashMap::with_capacity_and_hasher(
+            syms.iter().filter(defined).count(),
+            NameBuild::default(),
+        );
+    for s in syms.iter().filter(defined) {
         let v = u32::try_from(s.value).ok().map(|v| (v, s.hidden));
         objects.entry(&*s.name).or_insert(v);
     }

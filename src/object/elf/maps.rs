@@ -5,14 +5,15 @@
 //! Must not call: `crate::sys`.
 
 use super::sections::Elf;
-use super::{DataSec, SecKind, Shdr, Symbol};
-use crate::btf::{parse_btf_map_def, BtfMapDef, Kind};
+use super::{DataSec, NameBuild, SecKind, Shdr, Symbol};
+use crate::btf::{parse_btf_map_def, Btf, BtfMapDef, Kind};
 use crate::error::Error;
 use crate::object::maps::{data_map, parse_legacy_def, MapDef, MapKind};
 use crate::object::{format_err, Object, OpenOpts};
 use crate::uapi;
 use object::elf as E;
 use object::read::elf::SectionHeader;
+use std::collections::HashSet;
 
 /// Legacy definitions of section `shndx`: one per named symbol in it, all of the
 /// size that divides the section evenly among them (16, 20, 28… bytes).
@@ -104,7 +105,7 @@ pub(super) fn btf_defined(
         if var.kind() != Kind::Var {
             return Err(format_err(".maps: DATASEC entry is not a VAR".into()));
         }
-        let name = var.name().to_string();
+        let name = var.name();
         if u64::from(v.offset) + u64::from(v.size) > sec_size {
             return Err(format_err(format!(
                 "map '{name}': lies outside the .maps section"
@@ -114,32 +115,43 @@ pub(super) fn btf_defined(
             "map '{name}': at sec_idx {shndx}, offset {}.",
             v.offset
         ));
-        let def = parse_btf_map_def(btf, var.type_id(), &name, opts.relaxed_maps)?;
-        let members: Vec<&str> = match btf.skip_mods_and_typedefs(var.type_id()) {
-            Some((_, t)) => t.members().map(|m| m.name).collect(),
-            None => Vec::new(),
-        };
-        log_def(&name, &def, &|f| members.contains(&f));
-        if let Some(inner) = &def.inner {
-            log_def(&format!("{name}.inner"), inner, &|f| match f {
-                "max_entries" => inner.max_entries != 0,
-                "map_flags" => inner.map_flags != 0,
-                "numa_node" => inner.numa_node != 0,
-                _ => false,
-            });
+        let def = parse_btf_map_def(btf, var.type_id(), name, opts.relaxed_maps)?;
+        if crate::log::enabled(crate::log::Level::Debug) {
+            log_def_members(btf, var.type_id(), name, &def);
         }
         defs.push((name, v.offset, v.size, def));
     }
+    // Names already taken (legacy maps come first), for the duplicate check.
+    let mut taken: HashSet<&str, NameBuild> = obj.maps.iter().map(|m| m.name.as_str()).collect();
+    let mut maps = Vec::with_capacity(defs.len());
     for (name, off, size, d) in defs {
-        if obj.maps.iter().any(|m| m.name == name) {
+        if !taken.insert(name) {
             return Err(format_err(format!("duplicate map name '{name}'")));
         }
-        let mut m = from_btf_def(&name, &d, shndx)?;
+        let mut m = from_btf_def(name, &d, shndx)?;
         m.sec_off = u64::from(off);
         m.sec_size = u64::from(size);
-        obj.maps.push(m);
+        maps.push(m);
     }
+    obj.maps.append(&mut maps);
     Ok(())
+}
+
+/// The debug lines of one BTF map definition (and of its inner map's).
+fn log_def_members(btf: &Btf, var_type: u32, name: &str, def: &BtfMapDef) {
+    let members: Vec<&str> = match btf.skip_mods_and_typedefs(var_type) {
+        Some((_, t)) => t.members().map(|m| m.name).collect(),
+        None => Vec::new(),
+    };
+    log_def(name, def, &|f| members.contains(&f));
+    if let Some(inner) = &def.inner {
+        log_def(&format!("{name}.inner"), inner, &|f| match f {
+            "max_entries" => inner.max_entries != 0,
+            "map_flags" => inner.map_flags != 0,
+            "numa_node" => inner.numa_node != 0,
+            _ => false,
+        });
+    }
 }
 
 /// libbpf's account of a BTF map definition, in its fixed order (not the
@@ -218,7 +230,7 @@ fn from_btf_def(name: &str, d: &BtfMapDef, shndx: usize) -> Result<MapDef, Error
 /// marks each section [`SecKind::Data`] with its map's index.
 pub(super) fn data(
     obj: &mut Object,
-    data_secs: Vec<DataSec>,
+    data_secs: Vec<DataSec<'_>>,
     kinds: &mut [SecKind],
 ) -> Result<(), Error> {
     for (shndx, name, kind, size, init) in data_secs {

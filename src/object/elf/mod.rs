@@ -60,9 +60,51 @@ enum SecKind {
 }
 
 /// A global-data section: index, name, kind, size, initial bytes.
-type DataSec = (usize, String, DataKind, u64, Option<Vec<u8>>);
+type DataSec<'a> = (
+    usize,
+    std::borrow::Cow<'a, str>,
+    DataKind,
+    u64,
+    Option<Vec<u8>>,
+);
 
 const SHN_COMMON: usize = E::SHN_COMMON as usize;
+
+/// Hashes the names of one object's symbols and maps for the parse's own
+/// look-up tables (a multiply-rotate hash over 8-byte words, as rustc's
+/// FxHash): SipHash's protection against chosen collisions buys nothing where
+/// the worst case is libbpf's own linear scan, and cost more than the look-ups.
+#[derive(Default, Clone, Copy)]
+struct NameHasher(u64);
+
+impl std::hash::Hasher for NameHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.write_u64(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.write_u64(u64::from_le_bytes(w));
+        }
+    }
+    fn write_u8(&mut self, b: u8) {
+        self.write_u64(u64::from(b));
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+/// A hash map or set keyed by names, with [`NameHasher`].
+type NameBuild = std::hash::BuildHasherDefault<NameHasher>;
 
 /// What the section scan found, by section index where indexed.
 struct Layout<'a> {
@@ -71,7 +113,8 @@ struct Layout<'a> {
     /// Non-empty executable sections, in section order.
     code: Vec<CodeSection>,
     kinds: Vec<SecKind>,
-    names: Vec<String>,
+    /// Section names, borrowed from `.shstrtab` (copied only when not UTF-8).
+    names: Vec<std::borrow::Cow<'a, str>>,
     sizes: Vec<u64>,
     /// The last `maps` section and its header.
     legacy_maps: Option<(usize, &'a Shdr)>,
@@ -79,7 +122,7 @@ struct Layout<'a> {
     btf_maps: Option<usize>,
     btf: Option<&'a [u8]>,
     btf_ext: Option<&'a [u8]>,
-    data_secs: Vec<DataSec>,
+    data_secs: Vec<DataSec<'a>>,
     /// `SHT_REL` sections and their headers (read by the relocation phase).
     rels: Vec<(usize, &'a Shdr)>,
 }

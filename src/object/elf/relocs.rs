@@ -29,6 +29,7 @@ pub(super) fn read(
 ) -> Result<(), Error> {
     // The name of each symbol relocations refer to, made once and shared.
     let mut names: Vec<Option<Name>> = vec![None; syms.len()];
+    let maps_at = MapsAt::new(obj);
     for &(ri, rshdr) in &layout.rels {
         let target = rshdr.sh_info(elf.endian) as usize;
         let rels = match rshdr.rel(elf.endian, elf.data) {
@@ -43,7 +44,8 @@ pub(super) fn read(
         };
         match layout.kinds.get(target).copied() {
             Some(SecKind::Code(ci)) => {
-                let out = code_relocs(obj, &obj.code[ci], rels, syms, layout, &mut names)?;
+                let out =
+                    code_relocs(obj, &obj.code[ci], rels, syms, layout, &maps_at, &mut names)?;
                 let relocs = &mut obj.code[ci].relocs;
                 if relocs.is_empty() {
                     *relocs = out;
@@ -69,6 +71,29 @@ fn sym_at<'a, 's>(
 ) -> Result<&'a Symbol<'s>, Error> {
     syms.get(i)
         .ok_or_else(|| format_err(format!("{sec}: relo #{rel}: symbol index {i} out of range")))
+}
+
+/// The maps by (section, offset), for the map relocations of every program.
+struct MapsAt(Vec<(usize, u64, usize)>);
+
+impl MapsAt {
+    fn new(obj: &Object) -> MapsAt {
+        let mut v: Vec<_> = (obj.maps.iter().enumerate())
+            .map(|(i, m)| (m.shndx, m.sec_off, i))
+            .collect();
+        v.sort_unstable();
+        MapsAt(v)
+    }
+
+    /// The first map defined at `off` of section `shndx`.
+    fn find(&self, shndx: usize, off: i64) -> Option<usize> {
+        let off = u64::try_from(off).ok()?;
+        let i = self.0.partition_point(|&(s, o, _)| (s, o) < (shndx, off));
+        self.0
+            .get(i)
+            .filter(|&&(s, o, _)| (s, o) == (shndx, off))
+            .map(|&(_, _, m)| m)
+    }
 }
 
 /// One relocation record of a program, for its error messages.
@@ -109,6 +134,7 @@ fn code_relocs(
     rels: &Rels,
     syms: &[Symbol<'_>],
     layout: &Layout<'_>,
+    maps_at: &MapsAt,
     names: &mut [Option<Name>],
 ) -> Result<Vec<Reloc>, Error> {
     let endian = Endianness::Little;
@@ -137,7 +163,7 @@ fn code_relocs(
         } else if insn.code == insn::CALL {
             call_target(&obj.code, &layout.kinds, insn, &site)?
         } else if insn.is_ld_imm64() {
-            ld_imm64_target(obj, layout, insn, &site)?
+            ld_imm64_target(obj, layout, maps_at, insn, &site)?
         } else {
             return Err(site.err(format!(
                 "insn code {:#04x} is not ld_imm64 or call",
@@ -198,6 +224,7 @@ fn call_target(
 fn ld_imm64_target(
     obj: &Object,
     layout: &Layout<'_>,
+    maps_at: &MapsAt,
     insn: Insn,
     site: &Site<'_>,
 ) -> Result<RelocKind, Error> {
@@ -229,11 +256,7 @@ fn ld_imm64_target(
         // Static maps are referenced through the section symbol plus the
         // instruction's implicit addend; globals through their own symbol.
         let moff = sym.value as i64 + if sym.typ == E::STT_SECTION { addend } else { 0 };
-        let map = obj
-            .maps
-            .iter()
-            .position(|m| m.shndx == sym.shndx && m.sec_off as i64 == moff);
-        let Some(map) = map else {
+        let Some(map) = maps_at.find(sym.shndx, moff) else {
             return Err(site.err(format!("no map defined at offset {moff}")));
         };
         return Ok(RelocKind::MapFd { map });

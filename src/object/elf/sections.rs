@@ -69,7 +69,7 @@ pub(super) fn scan<'a>(
         kversion: 0,
         code: Vec::new(),
         kinds: vec![SecKind::Other; n],
-        names: vec![String::new(); n],
+        names: vec![std::borrow::Cow::Borrowed(""); n],
         sizes: vec![0; n],
         legacy_maps: None,
         btf_maps: None,
@@ -86,7 +86,10 @@ pub(super) fn scan<'a>(
         let name = elf.sections.section_name(endian, shdr).map_err(|_| {
             format_err(format!("{path_name}: section #{i}: name outside .shstrtab"))
         })?;
-        let name = String::from_utf8_lossy(name).into_owned();
+        let name = match std::str::from_utf8(name) {
+            Ok(s) => std::borrow::Cow::Borrowed(s),
+            Err(_) => String::from_utf8_lossy(name),
+        };
         let sh_type = shdr.sh_type(endian);
         let size = shdr.sh_size(endian);
         l.sizes[i] = size;
@@ -98,7 +101,7 @@ pub(super) fn scan<'a>(
                 shdr.sh_flags(endian)
             ));
         }
-        match (name.as_str(), sh_type, data_kind(&name)) {
+        match (&*name, sh_type, data_kind(&name)) {
             ("license", _, _) => {
                 let b = bytes()?;
                 let end = b.iter().position(|&c| c == 0).unwrap_or(b.len()).min(127);
@@ -312,7 +315,7 @@ mod tests {
         let secs: Vec<_> = l
             .data_secs
             .iter()
-            .map(|(i, n, k, size, init)| (*i, n.as_str(), *k, *size, init.clone()))
+            .map(|(i, n, k, size, init)| (*i, &**n, *k, *size, init.clone()))
             .collect();
         assert_eq!(
             secs,
@@ -331,7 +334,7 @@ mod tests {
         assert_eq!(l.btf, Some(&b"not parsed here"[..]));
         assert_eq!(l.btf_ext, None);
         assert_eq!(l.rels.iter().map(|r| r.0).collect::<Vec<_>>(), [rel]);
-        assert_eq!((l.names[bss].as_str(), l.sizes[bss]), (".bss", 16));
+        assert_eq!((&*l.names[bss], l.sizes[bss]), (".bss", 16));
         assert_eq!(l.names[0], "");
     }
 
