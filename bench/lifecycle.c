@@ -9,7 +9,9 @@
  *   lifecycle insns <libbpfrs.so> <libbpf.so> <legacy.o> <obj.o>...
  *       under callgrind: for each library and object, REPS open/load/close
  *       repetitions, one dump per phase ("<lib> <obj#> <phase> <rep>"); then
- *       LOOKUPS bpf_map_lookup_elem calls on a HASH map ("<lib> lookup <n>");
+ *       LOOKUPS bpf_map_lookup_elem calls on a HASH map ("<lib> lookup <n>"),
+ *       and as many raw bpf(BPF_MAP_LOOKUP_ELEM) calls on the same map, the
+ *       reference ("raw lookup <n>", after libbpfrs's);
  *       then two load_bpf_file(legacy.o) with libbpfrs ("libbpfrs legacy <i>")
  *   lifecycle peak <lib.so> obj|legacy|bare <file> <samples>
  *       median peak RSS (kB) of <samples> fresh processes (fork + exec of this
@@ -21,6 +23,8 @@
  */
 #define _GNU_SOURCE
 #include <dirent.h>
+#include <linux/bpf.h>
+#include <sys/syscall.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -162,21 +166,44 @@ static void insns_phases(const struct lib *l, int idx, const char *path)
 	}
 }
 
-static void insns_lookup(const struct lib *l)
+/* The floor (bench/map_ops.c's raw path): one pre-zeroed attr, only the
+ * varying fields set, called through a pointer like the libraries. */
+static union bpf_attr raw_attr;
+
+__attribute__((noinline)) static int raw_lookup(int fd, const void *key, void *value)
+{
+	raw_attr.map_fd = fd;
+	raw_attr.key = (__u64)(unsigned long)key;
+	raw_attr.value = (__u64)(unsigned long)value;
+	return syscall(__NR_bpf, BPF_MAP_LOOKUP_ELEM, &raw_attr, 32);
+}
+
+static void lookup_loop(const char *name, lookup_fn lookup, int fd)
+{
+	unsigned int key = 7;
+	unsigned long long val = 1;
+
+	for (int i = 0; i < 100; i++) /* warm-up */
+		lookup(fd, &key, &val);
+	CALLGRIND_ZERO_STATS;
+	for (int i = 0; i < LOOKUPS; i++)
+		if (lookup(fd, &key, &val))
+			die("lookup");
+	dump("%s lookup %d", name, LOOKUPS);
+}
+
+static void insns_lookup(const struct lib *l, int with_raw)
 {
 	unsigned int key = 7;
 	unsigned long long val = 1;
 	int fd = l->map_create(1 /* BPF_MAP_TYPE_HASH */, "lookup", 4, 8, 16, NULL);
+	lookup_fn volatile raw = raw_lookup;
 
 	if (fd < 0 || l->update(fd, &key, &val, 0))
 		die("lookup map");
-	for (int i = 0; i < 100; i++) /* warm-up */
-		l->lookup(fd, &key, &val);
-	CALLGRIND_ZERO_STATS;
-	for (int i = 0; i < LOOKUPS; i++)
-		if (l->lookup(fd, &key, &val))
-			die("lookup");
-	dump("%s lookup %d", l->name, LOOKUPS);
+	lookup_loop(l->name, l->lookup, fd);
+	if (with_raw)
+		lookup_loop("raw", raw, fd);
 	close(fd);
 }
 
@@ -189,7 +216,7 @@ static int insns(int argc, char **argv)
 	for (int k = 0; k < 2; k++) {
 		for (int i = 5; i < argc; i++)
 			insns_phases(&libs[k], i - 5, argv[i]);
-		insns_lookup(&libs[k]);
+		insns_lookup(&libs[k], k == 0);
 	}
 	for (int i = 1; i <= 2; i++) {
 		CALLGRIND_ZERO_STATS;

@@ -60,27 +60,25 @@ pub fn legacy_api<T>(name: &'static str, f: impl FnOnce() -> T) -> T {
 }
 
 /// A low-level (`bpf.h`) int call: the LL convention of `errno::ll_fail`.
+///
+/// Every failure, the kernel's refusals included, takes one out-of-line cold
+/// call, so the success path of the map element calls is the syscall and a
+/// sign test, with no registers kept across the call for error handling.
 #[inline]
 pub fn ll(name: &'static str, f: impl FnOnce() -> Result<c_int, Error>) -> c_int {
     match run(name, f) {
         Ok(v) => v,
-        // The kernel's refusals (the common failure: a missing key) are
-        // handled inline without the enum's drop glue (a `Sys` owns nothing,
-        // so forgetting it frees nothing); every other error takes the cold path.
-        Err(e) => match e {
-            Error::Sys(s) => {
-                std::mem::forget(e);
-                ll_sys_fail(s.errno)
-            }
-            e => ll_fail_cold(e),
-        },
+        Err(e) => ll_fail_cold(e),
     }
 }
 
 #[cold]
 #[inline(never)]
 fn ll_fail_cold(e: Error) -> c_int {
-    ll_fail(&e)
+    match e {
+        Error::Sys(s) => ll_sys_fail(s.errno),
+        e => ll_fail(&e),
+    }
 }
 
 /// An object-API int call: `-errno` with errno set.
