@@ -100,10 +100,10 @@ pub fn bump_memlock() {
 }
 
 /// The name sent to the kernel for map `m` of object `obj_name`.
-pub fn kernel_map_name(obj_name: &str, m: &MapDef) -> String {
+pub fn kernel_map_name<'a>(obj_name: &str, m: &'a MapDef) -> std::borrow::Cow<'a, str> {
     match m.kind {
-        MapKind::Data(_) => internal_map_name(obj_name, &m.name),
-        _ => m.name.to_string(),
+        MapKind::Data(_) => internal_map_name(obj_name, &m.name).into(),
+        _ => m.name.as_str().into(),
     }
 }
 
@@ -207,28 +207,7 @@ pub fn create_all(st: &mut ObjState) -> Result<(), Error> {
                 continue;
             }
         }
-        let def = st.maps[i].def.clone();
-        let fd = if matches!(
-            def.map_type,
-            BPF_MAP_TYPE_ARRAY_OF_MAPS | BPF_MAP_TYPE_HASH_OF_MAPS
-        ) {
-            let template = match (&st.maps[i].inner_map_fd, &def.inner) {
-                (Some(fd), _) => fd.try_clone().map_err(|e| Error::io("dup", &e))?,
-                (None, Some(inner)) => {
-                    create_one(st, inner, None).map_err(|e| map_err(inner, e))?
-                }
-                (None, None) => {
-                    crate::log::warn(format_args!(
-                        "map '{}': inner map definition is missing",
-                        def.name
-                    ));
-                    return Err(Error::Inval("map-in-map without an inner map definition"));
-                }
-            };
-            create_one(st, &def, Some(&template)).map_err(|e| map_err(&def, e))?
-        } else {
-            create_one(st, &def, None).map_err(|e| map_err(&def, e))?
-        };
+        let fd = create_with_template(st, i)?;
         crate::log::debug(format_args!(
             "map '{}': created successfully, fd={}",
             st.maps[i].name,
@@ -250,6 +229,30 @@ pub fn create_all(st: &mut ObjState) -> Result<(), Error> {
         m.fd = Some(fd);
     }
     init_map_slots(st)
+}
+
+/// Creates map `i`; a map-in-map first gets its inner-map template (the fd given
+/// by `set_inner_map_fd`, or one created from the inner definition).
+fn create_with_template(st: &ObjState, i: usize) -> Result<OwnedFd, Error> {
+    let def = &st.maps[i].def;
+    if !matches!(
+        def.map_type,
+        BPF_MAP_TYPE_ARRAY_OF_MAPS | BPF_MAP_TYPE_HASH_OF_MAPS
+    ) {
+        return create_one(st, def, None).map_err(|e| map_err(def, e));
+    }
+    let template = match (&st.maps[i].inner_map_fd, &def.inner) {
+        (Some(fd), _) => fd.try_clone().map_err(|e| Error::io("dup", &e))?,
+        (None, Some(inner)) => create_one(st, inner, None).map_err(|e| map_err(inner, e))?,
+        (None, None) => {
+            crate::log::warn(format_args!(
+                "map '{}': inner map definition is missing",
+                def.name
+            ));
+            return Err(Error::Inval("map-in-map without an inner map definition"));
+        }
+    };
+    create_one(st, def, Some(&template)).map_err(|e| map_err(def, e))
 }
 
 /// Global-data maps: initial value, freeze `.rodata`, and the shared mapping.

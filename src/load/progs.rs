@@ -200,7 +200,6 @@ fn load_one(st: &mut ObjState, i: usize, core: Option<Prepared>) -> Result<(), E
     }
     let attach_btf_id = attach_btf_id(p, st.opts.btf_custom_path.as_deref())?;
     let code = insn::encode_all(&linked.insns);
-    let license = std::ffi::CString::new(st.obj.license.as_str()).unwrap_or_default();
     let ext = match (&st.btf_fd, &st.obj.btf_ext) {
         (Some(_), Some(ext)) if !custom => {
             super::ext_info::for_program(&st.obj, ext, &name, &linked)
@@ -214,7 +213,7 @@ fn load_one(st: &mut ObjState, i: usize, core: Option<Prepared>) -> Result<(), E
         } else {
             [0; 16]
         },
-        license: UserPtr::from_ptr(license.as_ptr()),
+        license: UserPtr::from_ptr(st.obj.license.as_ptr()),
         insns: UserPtr::from_ptr(code.as_ptr()),
         insn_cnt: linked.insns.len(),
         expected_attach_type: p.def.expected_attach_type,
@@ -265,7 +264,7 @@ fn load_one(st: &mut ObjState, i: usize, core: Option<Prepared>) -> Result<(), E
         }
         Err((cause, insn)) => {
             let e = Error::Load(Box::new(LoadError {
-                obj: st.obj.name.clone(),
+                obj: st.obj.name.to_string(),
                 prog: name.to_string(),
                 sec: st.progs[i].def.sec_name.to_string(),
                 core: poisoned

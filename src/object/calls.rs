@@ -31,7 +31,7 @@ pub struct Linked {
 /// A link failure at instruction `insn` (of the linked program) in section `sec`.
 fn link_err(obj: &Object, prog: &str, sec: &str, insn: usize, what: String) -> Error {
     Error::Reloc(Box::new(RelocError {
-        obj: obj.name.clone(),
+        obj: obj.name.to_string(),
         prog: prog.to_string(),
         sec: sec.to_string(),
         insn,

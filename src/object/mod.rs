@@ -27,8 +27,8 @@ pub use name::Name;
 pub struct Object {
     /// Object name: the file name without directories and without `.o`, or the
     /// `object_name` open option.
-    pub name: String,
-    pub license: String,
+    pub name: Name,
+    pub license: Name,
     pub kversion: u32,
     pub maps: Vec<MapDef>,
     pub progs: Vec<ProgDef>,
@@ -168,7 +168,12 @@ impl Object {
     /// The name libbpf derives from a path: the basename up to its first `.`
     /// (`x_kern.o` → `x_kern`, `prog.bpf.o` → `prog`).
     pub fn name_from_path(path: &str) -> String {
+        Object::base_name(path).to_string()
+    }
+
+    /// [`Object::name_from_path`], borrowed from `path`.
+    pub fn base_name(path: &str) -> &str {
         let base = path.rsplit('/').next().unwrap_or(path);
-        base.split('.').next().unwrap_or(base).to_string()
+        base.split('.').next().unwrap_or(base)
     }
 }

@@ -11,7 +11,7 @@
 use crate::capi::arg;
 use crate::capi::boundary::{hl, legacy_api, ptr, value};
 use crate::capi::opts::{impl_opts, opts_in};
-use crate::capi::registry::{Child, Registry};
+use crate::capi::registry::{Children, Registry};
 use crate::capi::types::*;
 use crate::error::{errno_text, libbpf_errno, Error};
 use crate::file::ReadError;
@@ -95,14 +95,14 @@ pub(crate) struct MapHandle {
 /// (`bpf_map__inner_map`): a detached map named `<outer>.inner` whose definition
 /// load uses (edits are copied back to the outer map's `def.inner`).
 pub(crate) struct InnerHandle {
-    pub(crate) name: CString,
+    pub(crate) name: Name,
     pub(crate) state: crate::load::MapState,
 }
 
 /// What a `struct bpf_object *` points to.
 pub(crate) struct ObjHandle {
     pub(crate) st: ObjState,
-    pub(crate) name: CString,
+    pub(crate) name: Name,
     pub(crate) progs: Box<[ProgHandle]>,
     pub(crate) maps: Box<[MapHandle]>,
     /// Parallel to `maps`: the inner-map template handle of each map-in-map that
@@ -135,23 +135,15 @@ impl ObjHandle {
         unsafe { drop_priv(old, me) };
     }
 
-    /// The child handles C may hold: programs, maps and inner-map templates.
-    fn children(&self) -> Vec<Child<Part>> {
-        fn child<T>(x: &T, tag: Part, index: usize) -> Child<Part> {
-            Child {
-                addr: x as *const T as usize,
-                tag,
-                index,
-            }
-        }
-        let progs = self.progs.iter().enumerate();
-        let maps = self.maps.iter().enumerate();
-        let inner = self.inner.iter().enumerate().filter(|(_, t)| t.is_some());
-        progs
-            .map(|(i, p)| child(p, Part::Prog, i))
-            .chain(maps.map(|(i, m)| child(m, Part::Map, i)))
-            .chain(inner.map(|(i, t)| child(t, Part::Inner, i)))
-            .collect()
+    /// The child handles C may hold: programs, maps and inner-map templates
+    /// (a slot without a template is never handed out, and the look-ups of
+    /// [`Part::Inner`] refuse it).
+    fn children(&self) -> [Children<Part>; 3] {
+        [
+            Children::of(&self.progs, Part::Prog),
+            Children::of(&self.maps, Part::Map),
+            Children::of(&self.inner, Part::Inner),
+        ]
     }
 }
 
@@ -204,17 +196,17 @@ pub(crate) fn register(st: ObjState) -> *mut bpf_object {
             priv_: (std::ptr::null_mut(), None),
         })
         .collect();
-    let inner = st
-        .maps
-        .iter()
+    // One slot per map when some map has an inner-map template; none otherwise.
+    let has_inner = st.maps.iter().any(|m| m.def.inner.is_some());
+    let inner = (st.maps.iter().filter(|_| has_inner))
         .map(|m| {
             m.def.inner.as_ref().map(|d| {
-                let name = format!("{}.inner", m.name);
+                let name = Name::new(&format!("{}.inner", m.name));
                 InnerHandle {
-                    name: cstring(&name),
+                    name: name.clone(),
                     state: crate::load::MapState {
                         def: (**d).clone(),
-                        name: name.into(),
+                        name,
                         fd: None,
                         reused: false,
                         pin_path: None,
@@ -229,7 +221,7 @@ pub(crate) fn register(st: ObjState) -> *mut bpf_object {
         })
         .collect();
     let h = ObjHandle {
-        name: cstring(&st.obj.name),
+        name: st.obj.name.clone(),
         st,
         progs,
         maps,

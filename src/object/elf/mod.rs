@@ -26,7 +26,7 @@ mod symbols;
 mod testelf;
 
 use super::maps::DataKind;
-use super::{CodeSection, Object, OpenOpts};
+use super::{CodeSection, Name, Object, OpenOpts};
 use crate::error::Error;
 use object::elf::{self as E, FileHeader64, SectionHeader64};
 use object::Endianness;
@@ -108,7 +108,7 @@ type NameBuild = std::hash::BuildHasherDefault<NameHasher>;
 
 /// What the section scan found, by section index where indexed.
 struct Layout<'a> {
-    license: String,
+    license: crate::object::Name,
     kversion: u32,
     /// Non-empty executable sections, in section order.
     code: Vec<CodeSection>,
@@ -136,10 +136,11 @@ pub fn parse(data: &[u8], path_name: &str, opts: &OpenOpts) -> Result<Object, Er
     programs::functions(&mut code, &layout.kinds, &syms, path_name)?;
     let progs = programs::entry_points(&code)?;
     let mut obj = Object {
-        name: opts
-            .object_name
-            .clone()
-            .unwrap_or_else(|| Object::name_from_path(path_name)),
+        name: Name::new(
+            opts.object_name
+                .as_deref()
+                .unwrap_or_else(|| Object::base_name(path_name)),
+        ),
         license: std::mem::take(&mut layout.license),
         kversion: layout.kversion,
         maps: Vec::new(),

@@ -65,7 +65,7 @@ pub(super) fn scan<'a>(
 ) -> Result<Layout<'a>, Error> {
     let (endian, n) = (elf.endian, elf.sections.len());
     let mut l = Layout {
-        license: String::new(),
+        license: Name::default(),
         kversion: 0,
         code: Vec::new(),
         kinds: vec![SecKind::Other; n],
@@ -105,7 +105,7 @@ pub(super) fn scan<'a>(
             ("license", _, _) => {
                 let b = bytes()?;
                 let end = b.iter().position(|&c| c == 0).unwrap_or(b.len()).min(127);
-                l.license = String::from_utf8_lossy(&b[..end]).into_owned();
+                l.license = Name::new(&String::from_utf8_lossy(&b[..end]));
                 crate::log::debug(format_args!("license of {path_name} is {}", l.license));
             }
             ("version", _, _) => {
