@@ -85,7 +85,11 @@ pub(super) fn functions(
 /// The programs, in section then offset order. A static function in a program
 /// section is refused (ENOTSUP), as libbpf refuses it.
 pub(super) fn entry_points(code: &[CodeSection]) -> Result<Vec<ProgDef>, Error> {
-    let mut progs = Vec::new();
+    let n = code
+        .iter()
+        .filter(|cs| cs.name != ".text")
+        .map(|cs| cs.funcs.len());
+    let mut progs = Vec::with_capacity(n.sum());
     for (ci, cs) in code.iter().enumerate() {
         if cs.name == ".text" {
             continue;

@@ -170,7 +170,17 @@ fn code_relocs(
                 insn.code
             )));
         };
-        let sym = names[sym_idx].get_or_insert_with(|| Name::new(&sym.name));
+        // A map's own symbol shares the map's name.
+        let map_name = match kind {
+            RelocKind::MapFd { map } | RelocKind::MapValue { map, .. } => {
+                obj.maps.get(map).map(|m| &m.name)
+            }
+            _ => None,
+        };
+        let sym = names[sym_idx].get_or_insert_with(|| match map_name {
+            Some(n) if *n == *sym.name => n.clone(),
+            _ => Name::new(&sym.name),
+        });
         out.push(Reloc {
             insn: idx,
             kind,
