@@ -541,6 +541,17 @@ struct bpf_usdt_opts {
 };
 
 /**
+ * `struct gen_loader_opts` (libbpf.h, LIBBPF_0.5.0).
+ */
+struct gen_loader_opts {
+  size_t sz;
+  const char *data;
+  const char *insns;
+  uint32_t data_sz;
+  uint32_t insns_sz;
+};
+
+/**
  * 0.x `struct bpf_map_def` as `bpf_map__def` returns it.
  *
  */
@@ -2182,6 +2193,19 @@ struct bpf_link *bpf_program__attach_uprobe(const struct bpf_program *prog, bool
  * Strings are NULL or C strings; `opts` is NULL or a valid opts struct.
  */
 struct bpf_link *bpf_program__attach_usdt(const struct bpf_program *prog, int pid, const char *binary_path, const char *usdt_provider, const char *usdt_name, const struct bpf_usdt_opts *opts);
+
+/**
+ * `bpf_object__gen_loader` (LIBBPF_0.5.0): the next `bpf_object__load` of `obj`
+ * records a light-skeleton loader program instead of loading, and on success
+ * points `opts->insns`/`opts->data` (owned by `obj`, valid until it is closed)
+ * at the program and its blob, with their sizes. 0, or as libbpf 1.1.2 a bare
+ * `-EFAULT` for NULL `opts` and `-EINVAL` for a bad `opts->sz`, errno untouched.
+ *
+ * # Safety
+ * `opts` is NULL or a `struct gen_loader_opts` of at least `opts->sz` bytes that
+ * stays writable until the object's load returns.
+ */
+int bpf_object__gen_loader(struct bpf_object *obj, struct gen_loader_opts *opts);
 
 /**
  * `libbpf_set_strict_mode` (LIBBPF_0.5.0): stores the flags and returns 0.

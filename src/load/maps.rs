@@ -52,6 +52,10 @@ pub fn load_btf(st: &mut ObjState) {
     let Ok(size) = u32::try_from(bytes.len()) else {
         return;
     };
+    if let Some(g) = st.gen.as_mut() {
+        g.load_btf(&bytes);
+        return;
+    }
     match crate::sys::btf::btf_load(
         UserPtr::from_ptr(bytes.as_ptr()),
         size,
@@ -107,7 +111,7 @@ pub fn kernel_map_name(obj_name: &str, m: &MapDef) -> String {
     }
 }
 
-fn request(st: &ObjState, def: &MapDef, with_btf: bool) -> MapCreate {
+pub(super) fn request(st: &ObjState, def: &MapDef, with_btf: bool) -> MapCreate {
     let name = kernel_map_name(&st.obj.name, def);
     let mut max_entries = def.max_entries;
     if def.map_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && max_entries == 0 {
@@ -124,10 +128,16 @@ fn request(st: &ObjState, def: &MapDef, with_btf: bool) -> MapCreate {
     p.numa_node = def.numa_node;
     p.map_ifindex = def.ifindex;
     p.map_extra = def.map_extra;
+    // In generate mode the loader program fills in the BTF fd (0 here).
+    let btf_fd = match (&st.btf_fd, &st.gen) {
+        (Some(fd), _) => Some(fd.as_raw_fd() as u32),
+        (None, Some(g)) if g.has_btf() => Some(0),
+        _ => None,
+    };
     if with_btf && btf_ids_allowed(def.map_type) {
-        if let Some(fd) = &st.btf_fd {
+        if let Some(fd) = btf_fd {
             if def.btf_value_type_id != 0 {
-                p.btf_fd = fd.as_raw_fd() as u32;
+                p.btf_fd = fd;
                 p.btf_key_type_id = def.btf_key_type_id;
                 p.btf_value_type_id = def.btf_value_type_id;
             }
@@ -198,6 +208,10 @@ pub fn create_all(st: &mut ObjState) -> Result<(), Error> {
         if !st.maps[i].autocreate || st.maps[i].fd.is_some() {
             continue;
         }
+        if st.gen.is_some() {
+            super::gen::create_map(st, i)?;
+            continue;
+        }
         if let Some(path) = st.maps[i].pin_path.clone() {
             if let Some(fd) = reuse_pinned(&st.maps[i], &path)? {
                 let m = &mut st.maps[i];
@@ -258,13 +272,7 @@ fn populate_data(st: &mut ObjState, i: usize, fd: &OwnedFd) -> Result<(), Error>
     let MapKind::Data(kind) = m.def.kind else {
         return Ok(());
     };
-    let vsz = m.def.value_size as usize;
-    let mut value = match (&m.mmap, &m.init) {
-        (Some(mm), _) => mm.to_vec(),
-        (None, Some(init)) => init.clone(),
-        (None, None) => Vec::new(),
-    };
-    value.resize(vsz, 0);
+    let value = initial_value(m);
     if value.iter().any(|&b| b != 0) {
         let key = 0u32;
         map_update_elem(
@@ -283,6 +291,18 @@ fn populate_data(st: &mut ObjState, i: usize, fd: &OwnedFd) -> Result<(), Error>
     // after a plain load (only skeleton loads remap the map over it), so the
     // anonymous mapping is kept as it is.
     Ok(())
+}
+
+/// A global-data map's initial value: its (editable) mapping or the section
+/// bytes, `value_size` long.
+pub(super) fn initial_value(m: &MapState) -> Vec<u8> {
+    let mut value = match (&m.mmap, &m.init) {
+        (Some(mm), _) => mm.to_vec(),
+        (None, Some(init)) => init.clone(),
+        (None, None) => Vec::new(),
+    };
+    value.resize(m.def.value_size as usize, 0);
+    value
 }
 
 /// Stores `fd` in the slot at key `slot` of the map-in-map or PROG_ARRAY `outer`.
@@ -331,6 +351,13 @@ pub fn init_prog_arrays(st: &mut ObjState) -> Result<(), Error> {
     for m in &st.maps {
         if m.def.map_type != BPF_MAP_TYPE_PROG_ARRAY {
             continue;
+        }
+        if st.gen.is_some() && !m.def.init_progs.is_empty() {
+            crate::log::warn(format_args!(
+                "map '{}': gen_loader: prog array initialisers are not supported",
+                m.name
+            ));
+            return Err(Error::Unsupported("gen_loader: prog array initialisers"));
         }
         for (slot, name) in &m.def.init_progs {
             let Some(outer) = &m.fd else { continue };

@@ -14,6 +14,7 @@ pub mod externs;
 #[cfg(test)]
 mod fallback_tests;
 pub mod features;
+pub mod gen;
 pub mod inflate;
 pub mod kconfig;
 pub mod ksyms;
@@ -108,6 +109,9 @@ pub struct ObjState {
     pub externs: externs::Resolved,
     /// The custom section handlers' load step, set by the layer that owns them.
     pub hooks: Hooks,
+    /// Generate mode (`bpf_object__gen_loader`): load records a loader program
+    /// instead of creating kernel objects.
+    pub gen: Option<Box<gen::Gen>>,
 }
 
 /// The optional [`progs::ProgHooks`] of an object.
@@ -192,6 +196,7 @@ impl ObjState {
             opts,
             externs: externs::Resolved::default(),
             hooks: Hooks::default(),
+            gen: None,
         };
         for m in &mut st.maps {
             if m.def.pinning == crate::object::maps::PIN_BY_NAME {
@@ -222,14 +227,19 @@ impl ObjState {
     }
 
     fn load_inner(&mut self) -> Result<(), Error> {
+        gen::begin(self)?;
         externs::resolve(self)?;
-        let prepared = core::relocate_all(self)?;
+        // In generate mode the kernel applies CO-RE relocations (`core_relos`).
+        let prepared = match self.gen {
+            Some(_) => core::Prepared::default(),
+            None => core::relocate_all(self)?,
+        };
         maps::bump_memlock();
         maps::load_btf(self);
         maps::create_all(self)?;
         progs::load_all(self, prepared)?;
         maps::init_prog_arrays(self)?;
-        Ok(())
+        gen::finish(self)
     }
 
     /// The 0.x `bpf_prog_load_xattr` (and 4-argument `bpf_prog_load`) load: a

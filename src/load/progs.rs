@@ -185,9 +185,14 @@ fn load_one(st: &mut ObjState, i: usize, core: Option<Prepared>) -> Result<(), E
     if let Some(custom) = st.progs[i].insns.clone() {
         linked.insns = custom;
         linked.map_refs.clear();
+    } else if st.gen.is_some() {
+        super::gen::relocate(st, &mut linked)?;
     } else {
         patch_maps(st, &st.progs[i].def.name, &mut linked)?;
         super::externs::patch(st, &st.progs[i].def.name, &mut linked)?;
+    }
+    if st.gen.is_some() {
+        return super::gen::prog_load(st, i, linked);
     }
     let p = &st.progs[i];
     let name = p.def.name.clone();
@@ -311,7 +316,7 @@ fn bind_rodata(st: &ObjState, prog: &str, prog_fd: i32) {
 /// (so `bpf_program__flags` does not show them): `BPF_F_SLEEPABLE` for sleepable
 /// sections (`fentry.s/`, `lsm.s/`, `syscall`, `uprobe.s/`, …), `BPF_F_XDP_HAS_FRAGS`
 /// for `xdp.frags`.
-fn section_prog_flags(p: &super::ProgState) -> u32 {
+pub(super) fn section_prog_flags(p: &super::ProgState) -> u32 {
     use uapi::{BPF_F_SLEEPABLE, BPF_F_XDP_HAS_FRAGS};
     p.def.sec_def.map_or(0, |d| {
         (if d.is_sleepable() { BPF_F_SLEEPABLE } else { 0 })

@@ -12,6 +12,7 @@
 //! mode, errors, versions, CPUs).
 
 pub mod attach;
+pub mod gen_loader;
 pub mod library;
 pub mod link;
 pub mod map;
