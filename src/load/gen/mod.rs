@@ -114,10 +114,14 @@ impl Gen {
     }
 
     /// The epilogue: close the BTF fd, copy program and map fds into the
-    /// context, return 0. The object's counts must match what was recorded.
+    /// context, return 0. Every map must have been recorded; programs left out
+    /// (autoload off) shift the later programs' descriptors, as in libbpf 1.1.2.
     fn finish(&mut self, nr_progs: usize, nr_maps: usize) -> Result<(), Error> {
-        if nr_progs != self.nr_progs || nr_maps != self.nr_maps {
-            crate::log::warn(format_args!("progs/maps mismatch"));
+        if nr_progs < self.nr_progs || nr_maps != self.nr_maps {
+            crate::log::warn(format_args!(
+                "nr_progs {}/{} nr_maps {}/{} mismatch",
+                self.nr_progs, nr_progs, self.nr_maps, nr_maps
+            ));
             return Err(Error::BadAddress(
                 "gen_loader: not every program and map was recorded",
             ));

@@ -1,0 +1,171 @@
+/* bpf_object__gen_loader: the load of c-tests/bpf/gl_loader.bpf.c recorded as a
+ * light-skeleton loader program, which then runs as skel_internal.h runs it
+ * (BPF_PROG_TYPE_SYSCALL + BPF_PROG_RUN with the skeleton's context). Checks the
+ * bad-input returns, that generate mode creates nothing, what the loader
+ * creates (map types and sizes, a max_entries and an initial value overridden
+ * through the context, .rodata frozen, program types), that the programs work
+ * (tracepoint count, tp_btf target found at run time, CO-RE applied by the
+ * kernel), that a failing loader closes every fd it opened, and that a skipped
+ * program shifts the later descriptors as libbpf 1.1.2 does. */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "harness.h"
+#include "gl_run.h"
+
+static void bad_input(const char *path)
+{
+	struct bpf_object *obj = bpf_object__open_file(path, NULL);
+	struct gen_loader_opts small = { .sz = 3 };
+	LIBBPF_OPTS(gen_loader_opts, g);
+
+	CHECK(obj != NULL, "open: errno %d", errno);
+	if (!obj)
+		return;
+	/* libbpf 1.1.2: bare -EFAULT / -EINVAL, errno left alone. */
+	CHECK_RET(bpf_object__gen_loader(obj, NULL), -EFAULT, 0);
+	CHECK_RET(bpf_object__gen_loader(obj, &small), -EINVAL, 0);
+	/* Neither switched generate mode on: this load creates the objects. */
+	CHECK_EQ(bpf_object__load(obj), 0);
+	CHECK(bpf_map__fd(bpf_object__find_map_by_name(obj, "counts")) > 0, "map not created");
+	/* Accepted after a load (libbpf does not check), but the object cannot load again. */
+	CHECK_RET(bpf_object__gen_loader(obj, &g), 0, 0);
+	CHECK_RET(bpf_object__load(obj), -EINVAL, EINVAL);
+	CHECK_EQ(g.insns_sz, 0);
+	bpf_object__close(obj);
+}
+
+static void check_objects(const struct gl_facts *f, __u32 pid)
+{
+	static const __u32 types[GL_NR_MAPS] = { BPF_MAP_TYPE_HASH, BPF_MAP_TYPE_ARRAY,
+						 BPF_MAP_TYPE_ARRAY, BPF_MAP_TYPE_ARRAY,
+						 BPF_MAP_TYPE_ARRAY };
+	static const __u32 values[GL_NR_MAPS] = { 8, 8, 4, 8, 24 };
+	static const __u32 progs[GL_NR_PROGS] = { BPF_PROG_TYPE_TRACEPOINT, BPF_PROG_TYPE_TRACING,
+						  BPF_PROG_TYPE_SYSCALL };
+	int i;
+
+	for (i = 0; i < GL_NR_MAPS; i++) {
+		CHECK_EQ(f->maps[i].info.type, types[i]);
+		CHECK_EQ(f->maps[i].info.value_size, values[i]);
+		CHECK(f->maps[i].info.btf_id != 0, "map %d created without BTF", i);
+	}
+	CHECK_EQ(f->maps[GL_COUNTS].info.max_entries, 16);
+	CHECK_EQ(f->maps[GL_SLOTS].info.max_entries, 8); /* the context's override */
+	CHECK(f->maps[GL_RODATA].info.map_flags & BPF_F_RDONLY_PROG, "flags %#x",
+	      f->maps[GL_RODATA].info.map_flags);
+	CHECK(strstr(f->maps[GL_RODATA].info.name, ".rodata") != NULL, "name %s",
+	      f->maps[GL_RODATA].info.name);
+	for (i = 0; i < GL_NR_PROGS; i++) {
+		CHECK_EQ(f->prog_type[i], progs[i]);
+		CHECK(f->xlated_insns[i] > 0, "prog %d: no xlated instructions", i);
+	}
+	CHECK_EQ(f->rodata_target_pid, pid); /* initial value from the context */
+	CHECK_EQ(f->data_val_before, 0x1122334455667788ULL); /* the recorded one */
+	CHECK_EQ(f->attach_tp, 0);
+	CHECK_EQ(f->hits, GL_GETPPID_CALLS);
+	CHECK_EQ(f->count0, GL_GETPPID_CALLS);
+	CHECK_EQ(f->attach_raw_tp, 0);
+	CHECK(f->sys_enter_seen >= 1 && f->sys_enter_seen != ~0ULL, "sys_enter seen %llu",
+	      (unsigned long long)f->sys_enter_seen);
+	CHECK_EQ(f->test_run, 0);
+	CHECK_EQ(f->seen_pid, pid);
+	CHECK_EQ(f->seen_tgid, pid);
+	CHECK_EQ(f->data_val_after, 0x1122334455667789ULL);
+}
+
+static void generate_and_run(const char *path)
+{
+	LIBBPF_OPTS(gen_loader_opts, g);
+	struct gl_ctx c = {};
+	struct gl_facts f;
+	struct bpf_program *p;
+	struct bpf_map *m;
+	const char *errstr;
+	__u32 pid = (__u32)getpid(), key = 0, v = 1;
+	int fds, r;
+	struct bpf_object *obj = gl_generate(path, &g);
+
+	CHECK(obj != NULL, "open/gen_loader: errno %d", errno);
+	if (!obj)
+		return;
+	fds = h_count_fds();
+	CHECK_EQ(bpf_object__load(obj), 0);
+	CHECK(g.insns && g.insns_sz > 0 && g.insns_sz % 8 == 0, "insns_sz %u", g.insns_sz);
+	CHECK(g.data && g.data_sz > 0 && g.data_sz % 8 == 0, "data_sz %u", g.data_sz);
+	/* Generate mode created nothing in the kernel. */
+	CHECK_EQ(h_count_fds(), fds);
+	bpf_object__for_each_program(p, obj)
+		CHECK(bpf_program__fd(p) < 0, "prog %s has an fd", bpf_program__name(p));
+	bpf_object__for_each_map(m, obj)
+		CHECK(bpf_map__fd(m) < 0, "map %s has an fd", bpf_map__name(m));
+
+	c.maps[GL_RODATA].initial_value = (__u64)(unsigned long)&pid;
+	c.maps[GL_SLOTS].max_entries = 8;
+	r = gl_run(&g, &c, &errstr);
+	if (r == -EPERM || r == -EINVAL)
+		fprintf(stderr, "loader refused: %d (%s)\n", r, errstr);
+	CHECK(r == 0, "bpf_load_and_run: %d (%s)", r, errstr);
+	if (r == 0) {
+		gl_inspect(&c, &f);
+		check_objects(&f, pid);
+		/* .rodata is frozen. */
+		CHECK_RET(bpf_map_update_elem(c.maps[GL_RODATA].map_fd, &key, &v, 0), -EPERM, EPERM);
+		gl_close(&c);
+	}
+	CHECK_EQ(h_count_fds(), fds);
+
+	/* A map the kernel refuses (a hash map over 2^31 entries): the loader stops
+	 * at that step with its error, and its cleanup closes the BTF it loaded. */
+	memset(&c, 0, sizeof(c));
+	c.maps[GL_COUNTS].max_entries = 0x80000001u;
+	r = gl_run(&g, &c, &errstr);
+	CHECK_EQ(r, -E2BIG);
+	CHECK_EQ(c.maps[GL_COUNTS].map_fd, 0);
+	CHECK_EQ(h_count_fds(), fds);
+	bpf_object__close(obj);
+}
+
+/* read_task not loaded: the loader has two program loads, and (libbpf 1.1.2)
+ * the fds fill the first two program descriptors. */
+static void skipped_program(const char *path)
+{
+	LIBBPF_OPTS(gen_loader_opts, g);
+	struct gl_ctx c = {};
+	const char *errstr;
+	int r;
+	struct bpf_object *obj = gl_generate(path, &g);
+
+	CHECK(obj != NULL, "open/gen_loader: errno %d", errno);
+	if (!obj)
+		return;
+	bpf_program__set_autoload(bpf_object__find_program_by_name(obj, "read_task"), false);
+	CHECK_EQ(bpf_object__load(obj), 0);
+	r = gl_run(&g, &c, &errstr);
+	CHECK(r == 0, "bpf_load_and_run: %d (%s)", r, errstr);
+	CHECK(c.progs[0].prog_fd > 0 && c.progs[1].prog_fd > 0, "fds %d %d", c.progs[0].prog_fd,
+	      c.progs[1].prog_fd);
+	CHECK_EQ(c.progs[2].prog_fd, 0);
+	gl_close(&c);
+	bpf_object__close(obj);
+}
+
+int main(void)
+{
+	char path[PATH_MAX];
+	int r;
+
+	require_root();
+	if (access("/sys/kernel/btf/vmlinux", R_OK))
+		h_skip("no /sys/kernel/btf/vmlinux");
+	r = bpfobj_build("gl_loader", "gl_loader.o", "-g", path, sizeof(path));
+	if (r == 77)
+		h_skip("clang not installed");
+	CHECK_EQ(r, 0);
+	if (r)
+		return h_done("gen_loader");
+	bad_input(path);
+	generate_and_run(path);
+	skipped_program(path);
+	bpfobj_clean("gl_loader", "gl_loader.o");
+	return h_done("gen_loader");
+}
