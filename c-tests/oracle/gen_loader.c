@@ -1,0 +1,138 @@
+/* Oracle: bpf_object__gen_loader, libbpf 1.1.2 vs libbpfrs, on
+ * c-tests/bpf/gl_loader.bpf.c. Prints the returns for bad input, the generated
+ * loader's sizes and a hash of its instructions and blob (byte-identical with
+ * libbpf's), then runs each side's loader as skel_internal.h does and prints
+ * what the kernel then holds (map infos, global data, program types and xlated
+ * lengths) and what the programs do; also a loader that fails (and leaks no
+ * fd), a program left out of the load, and a gen_loader call after a load. */
+#include "oracle.h"
+#include "gl_run.h"
+
+#define LOAD(what, call)                                                            \
+	do {                                                                       \
+		errno = 0;                                                         \
+		int __r = (call);                                                  \
+		printf("%s = %d errno=%s\n", what, __r, o_errname(__r ? errno : 0)); \
+	} while (0)
+
+static int count_fds(void)
+{
+	int n = 0, fd;
+
+	for (fd = 0; fd < 1024; fd++)
+		if (fcntl(fd, F_GETFD) != -1)
+			n++;
+	return n;
+}
+
+static void print_loader(const char *what, const struct gen_loader_opts *g)
+{
+	printf("%s: insns_sz %u data_sz %u insns %016llx data %016llx\n", what, g->insns_sz,
+	       g->data_sz, (unsigned long long)gl_hash(g->insns, g->insns_sz),
+	       (unsigned long long)gl_hash(g->data, g->data_sz));
+}
+
+static void print_facts(const struct gl_facts *f, __u32 pid)
+{
+	int i;
+
+	for (i = 0; i < GL_NR_MAPS; i++) {
+		const struct bpf_map_info *m = &f->maps[i].info;
+
+		printf("map %d: '%s' type %u key %u value %u max %u flags %#x btf %d\n", i, m->name,
+		       m->type, m->key_size, m->value_size, m->max_entries, m->map_flags,
+		       m->btf_id != 0);
+	}
+	for (i = 0; i < GL_NR_PROGS; i++)
+		printf("prog %d: type %u xlated %u\n", i, f->prog_type[i], f->xlated_insns[i]);
+	printf("rodata target_pid==pid %d data_val %llx -> %llx\n", f->rodata_target_pid == pid,
+	       (unsigned long long)f->data_val_before, (unsigned long long)f->data_val_after);
+	printf("tracepoint attach %d hits %llu count %llu\n", f->attach_tp,
+	       (unsigned long long)f->hits, (unsigned long long)f->count0);
+	printf("tp_btf attach %d seen %d\n", f->attach_raw_tp,
+	       f->sys_enter_seen >= 1 && f->sys_enter_seen != ~0ULL);
+	printf("read_task run %d retval %d pid %d tgid %d\n", f->test_run, f->test_retval,
+	       f->seen_pid == pid, f->seen_tgid == pid);
+}
+
+static void bad_input(const char *path)
+{
+	struct bpf_object *obj = bpf_object__open_file(path, NULL);
+	struct gen_loader_opts small = { .sz = 3 };
+	struct {
+		struct gen_loader_opts o;
+		long extra;
+	} big = { .o.sz = sizeof(big), .extra = 1 };
+	LIBBPF_OPTS(gen_loader_opts, g);
+
+	if (!obj) {
+		printf("open failed\n");
+		return;
+	}
+	O_INT("gen_loader(NULL)", bpf_object__gen_loader(obj, NULL));
+	O_INT("gen_loader(sz 3)", bpf_object__gen_loader(obj, &small));
+	O_INT("gen_loader(extra bytes)", bpf_object__gen_loader(obj, &big.o));
+	LOAD("load (not generating)", bpf_object__load(obj));
+	O_INT("gen_loader after load", bpf_object__gen_loader(obj, &g));
+	LOAD("load again", bpf_object__load(obj));
+	printf("opts after: insns_sz %u data_sz %u\n", g.insns_sz, g.data_sz);
+	bpf_object__close(obj);
+}
+
+static void generate_and_run(const char *path, const char *skip)
+{
+	LIBBPF_OPTS(gen_loader_opts, g);
+	struct bpf_object *obj = gl_generate(path, &g);
+	struct gl_ctx c = {};
+	struct gl_facts f;
+	const char *errstr;
+	__u32 pid = (__u32)getpid();
+	int fds, i, r;
+
+	printf("-- generate%s%s\n", skip ? ", without " : "", skip ? skip : "");
+	if (!obj) {
+		printf("open/gen_loader failed\n");
+		return;
+	}
+	if (skip)
+		bpf_program__set_autoload(bpf_object__find_program_by_name(obj, skip), false);
+	fds = count_fds();
+	LOAD("load", bpf_object__load(obj));
+	printf("fds created by load: %d\n", count_fds() - fds);
+	print_loader("loader", &g);
+	c.maps[GL_RODATA].initial_value = (__u64)(unsigned long)&pid;
+	c.maps[GL_SLOTS].max_entries = 8;
+	r = gl_run(&g, &c, &errstr);
+	printf("run = %d %s\n", r, errstr);
+	for (i = 0; i < GL_NR_PROGS; i++)
+		printf("prog desc %d: %s\n", i, c.progs[i].prog_fd > 0 ? "fd" : "0");
+	if (!skip) {
+		gl_inspect(&c, &f);
+		print_facts(&f, pid);
+	}
+	gl_close(&c);
+	memset(&c, 0, sizeof(c));
+	c.maps[GL_COUNTS].max_entries = 0x80000001u;
+	r = gl_run(&g, &c, &errstr);
+	printf("run with a refused map = %d %s\n", r, errstr);
+	printf("fds left: %d\n", count_fds() - fds);
+	bpf_object__close(obj);
+}
+
+int main(void)
+{
+	char path[PATH_MAX];
+
+	o_require_root();
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		printf("SKIP: no /sys/kernel/btf/vmlinux\n");
+		return 77;
+	}
+	o_build("gl_loader", "gl_loader.o", "-g", path, sizeof(path));
+	bad_input(path);
+	generate_and_run(path, NULL);
+	generate_and_run(path, "read_task");
+	generate_and_run(path, "on_getppid");
+	bpfobj_clean("gl_loader", "gl_loader.o");
+	return o_done();
+}
