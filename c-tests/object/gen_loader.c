@@ -6,7 +6,10 @@
  * through the context, .rodata frozen, program types), that the programs work
  * (tracepoint count, tp_btf target found at run time, CO-RE applied by the
  * kernel), that a failing loader closes every fd it opened, and that a skipped
- * program shifts the later descriptors as libbpf 1.1.2 does. */
+ * program shifts the later descriptors as libbpf 1.1.2 does. Also builds the
+ * light skeleton `bpftool gen skeleton -L` makes of the object (Debian's bpftool
+ * has libbpf linked in statically, so it cannot run on libbpfrs): it compiles,
+ * loads, and the loader it embeds is byte for byte the one libbpfrs generates. */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "harness.h"
@@ -149,6 +152,95 @@ static void skipped_program(const char *path)
 	bpf_object__close(obj);
 }
 
+/* The light skeleton's program: loads through skel_internal.h, whose
+ * bpf_load_and_run it wraps to save the embedded loader to l.insns and l.data. */
+static const char lskel_main[] =
+	"#include <errno.h>\n"
+	"#include <stdio.h>\n"
+	"#include <bpf/skel_internal.h>\n"
+	"static void save(const char *f, const void *p, unsigned n)\n"
+	"{ FILE *o = fopen(f, \"w\"); if (o) { fwrite(p, 1, n, o); fclose(o); } }\n"
+	"static int saving_load_and_run(struct bpf_load_and_run_opts *o)\n"
+	"{ save(\"l.insns\", o->insns, o->insns_sz); save(\"l.data\", o->data, o->data_sz);\n"
+	"  return bpf_load_and_run(o); }\n"
+	"#define bpf_load_and_run saving_load_and_run\n"
+	"#include \"gl.lskel.h\"\n"
+	"int main(void)\n"
+	"{ struct gl *s = gl__open_and_load(); int ok;\n"
+	"  if (!s) return 1;\n"
+	"  ok = s->maps.counts.map_fd > 0 && s->progs.read_task.prog_fd > 0 &&\n"
+	"       s->data->data_val == 0x1122334455667788ULL;\n"
+	"  gl__destroy(s); return ok ? 0 : 2; }\n";
+
+static int same_file(const char *path, const char *bytes, __u32 n)
+{
+	char buf[65536];
+	FILE *f = fopen(path, "r");
+	size_t got;
+
+	if (!f)
+		return 0;
+	got = fread(buf, 1, sizeof(buf), f);
+	fclose(f);
+	return got == n && !memcmp(buf, bytes, n);
+}
+
+/* Removes `name` from the light skeleton's build directory `dir`. */
+static void lskel_rm(const char *dir, const char *name)
+{
+	char f[PATH_MAX];
+
+	snprintf(f, sizeof(f), "%.*s/%s", PATH_MAX / 2, dir, name);
+	unlink(f);
+}
+
+static void light_skeleton(const char *path)
+{
+	LIBBPF_OPTS(gen_loader_opts, g);
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .object_name = "gl");
+	char dir[PATH_MAX], cmd[4 * PATH_MAX], f[PATH_MAX];
+	struct bpf_object *obj;
+	FILE *out;
+	int r;
+
+	if (system("command -v bpftool >/dev/null 2>&1")) {
+		h_missing("bpftool not installed");
+		return;
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	*strrchr(dir, '/') = 0;
+	snprintf(f, sizeof(f), "%.*s/main.c", PATH_MAX / 2, dir);
+	out = fopen(f, "w");
+	CHECK(out != NULL, "%s: errno %d", f, errno);
+	if (!out)
+		return;
+	fputs(lskel_main, out);
+	fclose(out);
+	snprintf(cmd, sizeof(cmd),
+		 "cd '%.*s' && bpftool gen skeleton -L '%.*s' name gl > gl.lskel.h && "
+		 "cc -Wall -Werror -I. main.c -o main && ./main",
+		 PATH_MAX, dir, PATH_MAX, path);
+	r = system(cmd);
+	CHECK(r == 0, "light skeleton: %s: status %#x", cmd, r);
+	/* The same object under the skeleton's name (map names derive from it). */
+	obj = bpf_object__open_file(path, &oo);
+	CHECK(obj != NULL && bpf_object__gen_loader(obj, &g) == 0, "gen_loader: errno %d", errno);
+	if (obj) {
+		CHECK_EQ(bpf_object__load(obj), 0);
+		snprintf(f, sizeof(f), "%.*s/l.insns", PATH_MAX / 2, dir);
+		CHECK(same_file(f, g.insns, g.insns_sz),
+		      "loader instructions differ from the light skeleton's");
+		snprintf(f, sizeof(f), "%.*s/l.data", PATH_MAX / 2, dir);
+		CHECK(same_file(f, g.data, g.data_sz), "loader data differs from the light skeleton's");
+		bpf_object__close(obj);
+	}
+	lskel_rm(dir, "main.c");
+	lskel_rm(dir, "main");
+	lskel_rm(dir, "gl.lskel.h");
+	lskel_rm(dir, "l.insns");
+	lskel_rm(dir, "l.data");
+}
+
 int main(void)
 {
 	char path[PATH_MAX];
@@ -166,6 +258,7 @@ int main(void)
 	bad_input(path);
 	generate_and_run(path);
 	skipped_program(path);
+	light_skeleton(path);
 	bpfobj_clean("gl_loader", "gl_loader.o");
 	return h_done("gen_loader");
 }
