@@ -10,17 +10,20 @@
 use crate::error::Error;
 use crate::insn::{Insn, CALL, LD_IMM64};
 use crate::uapi::{
-    BPF_ALU64, BPF_B, BPF_DW, BPF_EXIT, BPF_H, BPF_JMP, BPF_K, BPF_LDX, BPF_MEM, BPF_MOV,
-    BPF_PSEUDO_MAP_IDX_VALUE, BPF_STX, BPF_W, BPF_X,
+    BPF_ALU, BPF_ALU64, BPF_B, BPF_DW, BPF_EXIT, BPF_H, BPF_JMP, BPF_K, BPF_LDX, BPF_MEM, BPF_MOV,
+    BPF_PSEUDO_MAP_IDX_VALUE, BPF_ST, BPF_STX, BPF_W, BPF_X,
 };
 
 /// Jump and ALU operations used by the loader (`BPF_OP` values).
 pub const JA: u8 = 0x00;
 pub const JEQ: u8 = 0x10;
 pub const JSET: u8 = 0x40;
+pub const JNE: u8 = 0x50;
+pub const JSGE: u8 = 0x70;
 pub const JSLT: u8 = 0xc0;
 pub const JSLE: u8 = 0xd0;
 pub const ADD: u8 = 0x00;
+pub const AND: u8 = 0x50;
 pub const RSH: u8 = 0x70;
 
 /// The helpers the loader calls (`enum bpf_func_id`).
@@ -29,6 +32,7 @@ pub const FN_COPY_FROM_USER: i32 = 148;
 pub const FN_SYS_BPF: i32 = 166;
 pub const FN_BTF_FIND_BY_NAME_KIND: i32 = 167;
 pub const FN_SYS_CLOSE: i32 = 168;
+pub const FN_KALLSYMS_LOOKUP_NAME: i32 = 179;
 
 pub const R0: u8 = 0;
 pub const R1: u8 = 1;
@@ -37,6 +41,7 @@ pub const R3: u8 = 3;
 pub const R4: u8 = 4;
 pub const R6: u8 = 6;
 pub const R7: u8 = 7;
+pub const R8: u8 = 8;
 pub const R9: u8 = 9;
 pub const R10: u8 = 10;
 
@@ -144,6 +149,10 @@ impl Emitter {
         self.emit(mk(BPF_ALU64 | op | BPF_K, dst, 0, 0, imm));
     }
 
+    pub fn alu32_imm(&mut self, op: u8, dst: u8, imm: i32) {
+        self.emit(mk(BPF_ALU | op | BPF_K, dst, 0, 0, imm));
+    }
+
     pub fn jmp_imm(&mut self, op: u8, dst: u8, imm: i32, off: i16) {
         self.emit(mk(BPF_JMP | op | BPF_K, dst, 0, off, imm));
     }
@@ -160,6 +169,14 @@ impl Emitter {
     pub fn ldx(&mut self, size: usize, dst: u8, src: u8, off: i16) {
         match size_code(size) {
             Ok(s) => self.emit(mk(BPF_LDX | BPF_MEM | s, dst, src, off, 0)),
+            Err(e) => self.fail(e),
+        }
+    }
+
+    /// `*(size *)(dst + off) = imm`.
+    pub fn st(&mut self, size: usize, dst: u8, off: i16, imm: i32) {
+        match size_code(size) {
+            Ok(s) => self.emit(mk(BPF_ST | BPF_MEM | s, dst, 0, off, imm)),
             Err(e) => self.fail(e),
         }
     }

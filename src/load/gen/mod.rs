@@ -12,6 +12,7 @@
 //! - `emit`: the instruction emitter and the blob.
 //! - `attr`: the `bpf_attr` images.
 //! - `maps`: BTF load, map create, initial values, freeze.
+//! - `ksyms`: `.ksyms` externs and kfunc calls resolved at run time.
 //! - `progs`: program relocation (map indexes), attach targets, CO-RE records,
 //!   program load.
 //! - here: the prologue with its cleanup path, and the epilogue that hands the
@@ -19,6 +20,7 @@
 
 mod attr;
 mod emit;
+mod ksyms;
 mod maps;
 mod progs;
 
@@ -43,6 +45,8 @@ pub struct Gen {
     nr_progs: usize,
     /// The BTF load was recorded: maps and programs refer to its fd.
     btf: bool,
+    /// Kfunc module BTF slots in use after the map slots of the `fd_array`.
+    nr_fd_array: usize,
     sink: Sink,
     /// The finished loader (instructions, blob), kept for the caller's pointers.
     out: Option<(Vec<u8>, Vec<u8>)>,
@@ -68,6 +72,7 @@ impl Gen {
             nr_maps: 0,
             nr_progs: 0,
             btf: false,
+            nr_fd_array: 0,
             sink,
             out: None,
         }
@@ -149,10 +154,13 @@ impl Gen {
     }
 }
 
-/// Starts a load in generate mode: refuses what the generator cannot record
-/// yet, then emits the prologue for the object's programs and maps.
+/// Starts a load in generate mode: refuses more programs or maps than the
+/// loader has room for, then emits the prologue for the object's programs and maps.
 pub fn begin(st: &mut ObjState) -> Result<(), Error> {
     let (nr_progs, nr_maps) = (st.progs.len(), st.maps.len());
+    // libbpf 1.1.2 sizes the cleanup code by its program count, which takes in
+    // every function of the object (subprograms too).
+    let nr_funcs = st.obj.code.iter().map(|c| c.funcs.len()).sum();
     let Some(g) = st.gen.as_mut() else {
         return Ok(());
     };
@@ -166,8 +174,8 @@ pub fn begin(st: &mut ObjState) -> Result<(), Error> {
         crate::log::warn(format_args!("Total maps exceeds {MAX_USED_MAPS}"));
         return Err(Error::TooBig("gen_loader: too many maps"));
     }
-    g.init(nr_progs, nr_maps);
-    progs::check_externs(st)
+    g.init(nr_funcs, nr_maps);
+    Ok(())
 }
 
 /// Ends a load in generate mode: the epilogue, and the result to the sink.

@@ -5,7 +5,7 @@
 
 use super::attr::{prog_load as pl, Image};
 use super::emit::*;
-use super::Gen;
+use super::{ksyms, Gen};
 use crate::error::Error;
 use crate::insn::Insn;
 use crate::load::ext_info::ProgExt;
@@ -14,7 +14,10 @@ use crate::object::calls::Linked;
 use crate::object::externs::ExternKind;
 use crate::object::sec::{self, SecFlags};
 use crate::object::RelocKind;
-use crate::uapi::{BPF_PROG_LOAD, BPF_PROG_TYPE_EXT, BPF_PSEUDO_MAP_IDX, BPF_PSEUDO_MAP_IDX_VALUE};
+use crate::uapi::{
+    BPF_PROG_LOAD, BPF_PROG_TYPE_EXT, BPF_PSEUDO_BTF_ID, BPF_PSEUDO_KFUNC_CALL, BPF_PSEUDO_MAP_IDX,
+    BPF_PSEUDO_MAP_IDX_VALUE,
+};
 
 /// `struct bpf_core_relo`: insn_off (bytes), type_id, access_str_off, kind.
 const CORE_RELO_SIZE: usize = 16;
@@ -33,44 +36,29 @@ struct ProgRecord<'a> {
     attach_target: Option<(String, u32)>,
     ext: ProgExt,
     core_relos: Vec<u8>,
-}
-
-/// Refuses `.ksyms` externs (typed and typeless variables, kfuncs): the
-/// generator does not record their run-time lookups.
-pub fn check_externs(st: &ObjState) -> Result<(), Error> {
-    match st
-        .obj
-        .externs
-        .iter()
-        .find(|e| matches!(e.kind, ExternKind::Ksym { .. }))
-    {
-        Some(e) => {
-            crate::log::warn(format_args!(
-                "extern '{}': gen_loader: .ksyms externs are not supported",
-                e.name
-            ));
-            Err(Error::Unsupported("gen_loader: .ksyms externs"))
-        }
-        None => Ok(()),
-    }
+    ksyms: Vec<ksyms::Relo>,
 }
 
 /// Points the linked program's `ld_imm64` map references at map indexes of the
 /// `fd_array` (`BPF_PSEUDO_MAP_IDX`, `BPF_PSEUDO_MAP_IDX_VALUE`), `.kconfig`
 /// externs included.
 pub fn relocate(st: &ObjState, linked: &mut Linked) -> Result<(), Error> {
-    for &(idx, kind) in &linked.map_refs {
+    for (idx, kind) in linked.map_refs.clone() {
         let (map, off) = match kind {
             RelocKind::MapFd { map } => (map, None),
             RelocKind::MapValue { map, off } => (map, Some(off)),
-            RelocKind::Extern { ext, call: false } => {
+            RelocKind::Extern { ext, call } => {
                 let e = st.obj.externs.get(ext).ok_or(Error::Bug("extern index"))?;
-                let (ExternKind::Kcfg(k), Some(map)) = (&e.kind, st.obj.kconfig_map()) else {
-                    return Err(Error::Unsupported("gen_loader: .ksyms externs"));
-                };
-                (map, Some(k.data_off))
+                match (&e.kind, st.obj.kconfig_map()) {
+                    (ExternKind::Kcfg(k), Some(map)) if !call => (map, Some(k.data_off)),
+                    (ExternKind::Ksym { type_id, .. }, _) => {
+                        let v = st.externs.values.get(ext).copied().unwrap_or_default();
+                        ksym_placeholder(linked, idx, call, *type_id != 0 && v.set, v)?;
+                        continue;
+                    }
+                    _ => return Err(Error::Bug("kconfig extern without its map")),
+                }
             }
-            RelocKind::Extern { .. } => return Err(Error::Unsupported("gen_loader: kfunc calls")),
             _ => continue,
         };
         if idx + 1 >= linked.insns.len() {
@@ -86,6 +74,38 @@ pub fn relocate(st: &ObjState, linked: &mut Linked) -> Result<(), Error> {
             }
         }
     }
+    Ok(())
+}
+
+/// A `.ksyms` reference as the loader program finds it before relocating it
+/// (libbpf's generate mode): a kfunc call with `imm` and `off` 0; a typed
+/// symbol's `BPF_PSEUDO_BTF_ID` with id and fd 0; a typeless one's address as
+/// `/proc/kallsyms` had it at generation (0 when absent).
+fn ksym_placeholder(
+    linked: &mut Linked,
+    idx: usize,
+    call: bool,
+    typed: bool,
+    v: crate::load::externs::Value,
+) -> Result<(), Error> {
+    if idx + usize::from(!call) >= linked.insns.len() {
+        return Err(Error::Inval("truncated ld_imm64"));
+    }
+    let i0 = &mut linked.insns[idx];
+    if call {
+        i0.set_src(BPF_PSEUDO_KFUNC_CALL);
+        i0.imm = 0;
+        i0.off = 0;
+        return Ok(());
+    }
+    let (lo, hi) = if typed {
+        i0.set_src(BPF_PSEUDO_BTF_ID);
+        (0, 0)
+    } else {
+        (v.addr as u32 as i32, (v.addr >> 32) as i32)
+    };
+    i0.imm = lo;
+    linked.insns[idx + 1].imm = hi;
     Ok(())
 }
 
@@ -189,6 +209,7 @@ pub fn prog_load(st: &mut ObjState, i: usize, linked: Linked) -> Result<(), Erro
         } else {
             core_relos(st, &linked)
         },
+        ksyms: ksyms::records(st, &linked)?,
     };
     let Some(g) = st.gen.as_mut() else {
         return Err(Error::Bug("gen_loader: not in generate mode"));
@@ -254,7 +275,10 @@ impl Gen {
             e.alu64_imm(RSH, R7, 32);
             e.stx(4, R0, R7, pl::ATTACH_BTF_OBJ_FD as i16);
         }
-        e.sys_bpf(BPF_PROG_LOAD, attr, pl::SIZE);
+        self.with_relos(&r.ksyms, insns, |g| {
+            g.e.sys_bpf(BPF_PROG_LOAD, attr, pl::SIZE)
+        });
+        let e = &mut self.e;
         if r.attach_target.is_some() {
             // Success or not, the module BTF fd the lookup opened is closed.
             e.close_blob(attr + pl::ATTACH_BTF_OBJ_FD as u32);
@@ -266,18 +290,10 @@ impl Gen {
     }
 }
 
-/// `R7 = bpf_btf_find_by_name_kind(name, kind)`: the BTF id in the low 32 bits,
-/// the module BTF fd (0 for vmlinux) in the high ones; a failure ends the loader.
+/// The attach target's BTF id and module BTF fd in R7 (see
+/// [`ksyms::find_by_name_kind`]); a failure ends the loader.
 fn find_attach_target(e: &mut Emitter, name: &str, kind: u32) {
     crate::log::debug(format_args!("gen: find_attach_tgt {name} {kind}"));
-    let mut s = name.as_bytes().to_vec();
-    s.push(0);
-    let off = e.add_data(&s);
-    e.ld_blob(R1, off);
-    e.mov_imm(R2, s.len() as i32);
-    e.mov_imm(R3, kind as i32);
-    e.mov_imm(R4, 0);
-    e.call(FN_BTF_FIND_BY_NAME_KIND);
-    e.mov_reg(R7, R0);
+    ksyms::find_by_name_kind(e, name, kind);
     e.check_err();
 }
