@@ -13,7 +13,10 @@
  *   BTF ids are found at run time, but the verifier also needs their address in
  *   kallsyms, which a kernel without CONFIG_KALLSYMS_ALL lacks: there the
  *   program load fails with ENOENT.
- * Each writes what it saw into ks (.bss). */
+ * Each writes what it saw into ks (.bss). -DGL_KS_STRONG_KFUNC makes ks_other call
+ * a strong kfunc no kernel has (the loader fails when it looks it up);
+ * -DGL_KS_STRONG_SYM makes it read a strong typeless symbol no kernel has (the
+ * loader is not generated: /proc/kallsyms lacks it). */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
@@ -36,6 +39,12 @@ extern const int libbpfrs_gl_no_var __ksym __weak;
 extern struct task_struct *bpf_task_from_pid(int pid) __ksym;
 extern void bpf_task_release(struct task_struct *p) __ksym;
 extern void libbpfrs_gl_no_kfunc(void) __ksym __weak;
+#ifdef GL_KS_STRONG_KFUNC
+extern void libbpfrs_gl_strong_kfunc(void) __ksym;
+#endif
+#ifdef GL_KS_STRONG_SYM
+extern const void libbpfrs_gl_strong_sym __ksym;
+#endif
 
 /* Mirrored by struct gl_ks_out in gl_run.h. */
 struct {
@@ -88,6 +97,12 @@ int ks_other(void *ctx)
 	struct task_struct *t;
 
 	ks.other_start_btf = (__u64)&__start_BTF;
+#ifdef GL_KS_STRONG_KFUNC
+	libbpfrs_gl_strong_kfunc();
+#endif
+#ifdef GL_KS_STRONG_SYM
+	ks.other_start_btf = (__u64)&libbpfrs_gl_strong_sym;
+#endif
 	t = bpf_task_from_pid(pid);
 	if (!t)
 		return 0;

@@ -1,11 +1,13 @@
-/* The light-skeleton loader of c-tests/bpf/gl_loader.bpf.c, for the C test
- * (object/gen_loader.c) and the oracle (oracle/gen_loader.c): the object built
- * and put into generate mode (gl_generate), the loader run as a light skeleton
- * runs it, with skel_internal.h's own bpf_load_and_run (gl_run), and what the
+/* The light-skeleton loaders of c-tests/bpf/gl_loader.bpf.c and
+ * c-tests/bpf/gl_ksyms.bpf.c, for the C test (object/gen_loader.c) and the
+ * oracle (oracle/gen_loader.c): the object built and put into generate mode
+ * (gl_generate), the loader run as a light skeleton runs it, with
+ * skel_internal.h's own bpf_load_and_run (gl_run, gl_run_ctx), and what the
  * kernel then holds read back through bpf(2) (gl_inspect): each map's info and
  * global data, each program's type and xlated length, and what the programs do
  * (the tracepoint attached by perf event, the tp_btf program by raw tracepoint,
- * the CO-RE program run by BPF_PROG_TEST_RUN). No harness.h needed. */
+ * the CO-RE program run by BPF_PROG_TEST_RUN); for gl_ksyms, what its programs
+ * read through .ksyms externs and kfuncs (gl_ks_inspect). No harness.h needed. */
 #ifndef LIBBPFRS_GL_RUN_H
 #define LIBBPFRS_GL_RUN_H
 
@@ -64,15 +66,16 @@ static inline struct bpf_object *gl_generate(const char *path, struct gen_loader
 	return obj;
 }
 
-/* Runs the generated loader on `c` as a light skeleton does. 0 or -errno, with
- * skel_internal.h's message in *errstr. */
-static inline int gl_run(const struct gen_loader_opts *g, struct gl_ctx *c, const char **errstr)
+/* Runs the generated loader on context `ctx` of `sz` bytes as a light skeleton
+ * does. 0 or -errno, with skel_internal.h's message in *errstr. */
+static inline int gl_run_ctx(const struct gen_loader_opts *g, struct bpf_loader_ctx *ctx, __u32 sz,
+			     const char **errstr)
 {
 	struct bpf_load_and_run_opts o = {};
 	int r;
 
-	c->ctx.sz = offsetof(struct gl_ctx, progs) + sizeof(c->progs);
-	o.ctx = &c->ctx;
+	ctx->sz = sz;
+	o.ctx = ctx;
 	o.data = g->data;
 	o.insns = g->insns;
 	o.data_sz = g->data_sz;
@@ -80,6 +83,11 @@ static inline int gl_run(const struct gen_loader_opts *g, struct gl_ctx *c, cons
 	r = bpf_load_and_run(&o);
 	*errstr = o.errstr ? o.errstr : "";
 	return r;
+}
+
+static inline int gl_run(const struct gen_loader_opts *g, struct gl_ctx *c, const char **errstr)
+{
+	return gl_run_ctx(g, &c->ctx, offsetof(struct gl_ctx, progs) + sizeof(c->progs), errstr);
 }
 
 /* The id of tracepoint syscalls/<name> from tracefs, or -1. */
@@ -212,6 +220,69 @@ static inline __u64 gl_hash(const void *p, __u32 n)
 	for (i = 0; i < n; i++)
 		h = (h ^ b[i]) * 0x100000001b3ULL;
 	return h;
+}
+
+/* gl_ksyms.bpf.c: its one map (.bss) and programs, in object order. */
+enum { GL_KS_MAIN, GL_KS_OTHER, GL_KS_TYPED, GL_KS_NR_PROGS };
+
+struct gl_ks_ctx {
+	struct bpf_loader_ctx ctx;
+	struct bpf_map_desc maps[1];
+	struct bpf_prog_desc progs[GL_KS_NR_PROGS];
+};
+
+/* The programs' .bss (struct ks of gl_ksyms.bpf.c). */
+struct gl_ks_out {
+	__u64 start_btf, no_sym, no_var, tgid, no_kfunc;
+	__u64 sub_start_btf, sub_tgid;
+	__u64 other_start_btf, other_tgid;
+	__u64 rq1_cpu, rq0_cpu, this_cpu_ok, active;
+};
+
+struct gl_ks_facts {
+	__u32 prog_type[GL_KS_NR_PROGS];
+	int test_run[GL_KS_NR_PROGS], retval[GL_KS_NR_PROGS];
+	int lookup;
+	struct gl_ks_out out;
+};
+
+static inline int gl_ks_run(const struct gen_loader_opts *g, struct gl_ks_ctx *c,
+			    const char **errstr)
+{
+	return gl_run_ctx(g, &c->ctx, sizeof(*c), errstr);
+}
+
+/* Runs every program the loader loaded (BPF_PROG_TEST_RUN), then reads .bss. */
+static inline void gl_ks_inspect(const struct gl_ks_ctx *c, struct gl_ks_facts *f)
+{
+	__u32 key = 0;
+	int i;
+
+	memset(f, 0, sizeof(*f));
+	for (i = 0; i < GL_KS_NR_PROGS; i++) {
+		LIBBPF_OPTS(bpf_test_run_opts, topts);
+		struct bpf_prog_info info = {};
+		__u32 len = sizeof(info);
+
+		if (c->progs[i].prog_fd <= 0)
+			continue;
+		if (!bpf_obj_get_info_by_fd(c->progs[i].prog_fd, &info, &len))
+			f->prog_type[i] = info.type;
+		f->test_run[i] = bpf_prog_test_run_opts(c->progs[i].prog_fd, &topts);
+		f->retval[i] = (int)topts.retval;
+	}
+	f->lookup = bpf_map_lookup_elem(c->maps[0].map_fd, &key, &f->out);
+}
+
+static inline void gl_ks_close(struct gl_ks_ctx *c)
+{
+	int i;
+
+	if (c->maps[0].map_fd > 0)
+		close(c->maps[0].map_fd);
+	for (i = 0; i < GL_KS_NR_PROGS; i++)
+		if (c->progs[i].prog_fd > 0)
+			close(c->progs[i].prog_fd);
 }
 
 #endif

@@ -4,9 +4,15 @@
  * libbpf's), then runs each side's loader as skel_internal.h does and prints
  * what the kernel then holds (map infos, global data, program types and xlated
  * lengths) and what the programs do; also a loader that fails (and leaks no
- * fd), a program left out of the load, and a gen_loader call after a load. */
+ * fd), a program left out of the load, and a gen_loader call after a load.
+ * Then the same for c-tests/bpf/gl_ksyms.bpf.c (.ksyms externs and kfunc calls
+ * the loader resolves at run time): its loader, run, and what the programs read
+ * through them; the typed per-CPU variables, which this kernel may refuse (the
+ * verifier's log says so); a strong kfunc no kernel has (the loader fails) and a
+ * strong typeless symbol no kernel has (no loader). */
 #include "oracle.h"
 #include "gl_run.h"
+#include "kallsyms.h"
 
 #define LOAD(what, call)                                                            \
 	do {                                                                       \
@@ -119,6 +125,79 @@ static void generate_and_run(const char *path, const char *skip)
 	bpf_object__close(obj);
 }
 
+static void print_ks_facts(const struct gl_ks_facts *f, __u32 pid)
+{
+	unsigned long long start_btf = kallsyms_addr("__start_BTF");
+	const struct gl_ks_out *o = &f->out;
+	int i;
+
+	for (i = 0; i < GL_KS_NR_PROGS; i++)
+		printf("prog %d: type %u test_run %d retval %d\n", i, f->prog_type[i], f->test_run[i],
+		       f->retval[i]);
+	printf("bss lookup %d\n", f->lookup);
+	printf("__start_BTF from kallsyms %d: main %d sub %d other %d\n", start_btf != 0,
+	       o->start_btf == start_btf, o->sub_start_btf == start_btf,
+	       o->other_start_btf == start_btf);
+	printf("weak: symbol %llx variable %llx kfunc %llu\n", (unsigned long long)o->no_sym,
+	       (unsigned long long)o->no_var, (unsigned long long)o->no_kfunc);
+	printf("kfunc tgid==pid: main %d sub %d other %d\n", o->tgid == pid, o->sub_tgid == pid,
+	       o->other_tgid == pid);
+	printf("typed: rq1 %llu rq0 %llu this_cpu %llu active %d\n", (unsigned long long)o->rq1_cpu,
+	       (unsigned long long)o->rq0_cpu, (unsigned long long)o->this_cpu_ok,
+	       o->active >= 100);
+}
+
+/* gl_ksyms: generated (without program `skip` when given), run with the
+ * verifier's log in a buffer, and what the programs read. */
+static void ksyms(const char *path, const char *skip)
+{
+	static char log[1 << 16];
+	LIBBPF_OPTS(gen_loader_opts, g);
+	struct bpf_object *obj = gl_generate(path, &g);
+	struct gl_ks_ctx c = {};
+	struct gl_ks_facts f;
+	const char *errstr;
+	__u32 pid = (__u32)getpid();
+	int fds, i, r;
+
+	printf("-- ksyms %s%s%s\n", strrchr(path, '/') + 1, skip ? ", without " : "",
+	       skip ? skip : "");
+	if (!obj) {
+		printf("open/gen_loader failed\n");
+		return;
+	}
+	if (skip)
+		bpf_program__set_autoload(bpf_object__find_program_by_name(obj, skip), false);
+	fds = count_fds();
+	errno = 0;
+	r = bpf_object__load(obj);
+	printf("load = %d errno=%s\n", r, o_errname(r ? errno : 0));
+	printf("fds created by load: %d\n", count_fds() - fds);
+	if (r) {
+		bpf_object__close(obj);
+		return;
+	}
+	print_loader("loader", &g);
+	memset(log, 0, sizeof(log));
+	c.ctx.log_level = 1;
+	c.ctx.log_size = sizeof(log);
+	c.ctx.log_buf = (__u64)(unsigned long)log;
+	r = gl_ks_run(&g, &c, &errstr);
+	printf("run = %d %s\n", r, errstr);
+	for (i = 0; i < GL_KS_NR_PROGS; i++)
+		printf("prog desc %d: %s\n", i, c.progs[i].prog_fd > 0 ? "fd" : "0");
+	printf("log: runqueues' address not found %d, kernel has it %d\n",
+	       strstr(log, "failed to find the address for kernel symbol 'runqueues'") != NULL,
+	       kallsyms_addr("runqueues") != 0);
+	if (r == 0) {
+		gl_ks_inspect(&c, &f);
+		print_ks_facts(&f, pid);
+	}
+	gl_ks_close(&c);
+	printf("fds left: %d\n", count_fds() - fds);
+	bpf_object__close(obj);
+}
+
 int main(void)
 {
 	char path[PATH_MAX];
@@ -134,5 +213,15 @@ int main(void)
 	generate_and_run(path, "read_task");
 	generate_and_run(path, "on_getppid");
 	bpfobj_clean("gl_loader", "gl_loader.o");
+	o_build("gl_ksyms", "gl_ksyms.o", "-g", path, sizeof(path));
+	ksyms(path, "ks_typed");
+	ksyms(path, NULL);
+	o_build("gl_ksyms", "gl_ks_kfunc.o", "-g -DGL_KS_STRONG_KFUNC", path, sizeof(path));
+	ksyms(path, "ks_typed");
+	o_build("gl_ksyms", "gl_ks_sym.o", "-g -DGL_KS_STRONG_SYM", path, sizeof(path));
+	ksyms(path, "ks_typed");
+	bpfobj_clean("gl_ksyms", "gl_ksyms.o");
+	bpfobj_clean("gl_ksyms", "gl_ks_kfunc.o");
+	bpfobj_clean("gl_ksyms", "gl_ks_sym.o");
 	return o_done();
 }
