@@ -9,11 +9,17 @@
  * program shifts the later descriptors as libbpf 1.1.2 does. Also builds the
  * light skeleton `bpftool gen skeleton -L` makes of the object (Debian's bpftool
  * has libbpf linked in statically, so it cannot run on libbpfrs): it compiles,
- * loads, and the loader it embeds is byte for byte the one libbpfrs generates. */
+ * loads, and the loader it embeds is byte for byte the one libbpfrs generates.
+ * Then c-tests/bpf/gl_ksyms.bpf.c: .ksyms externs and kfunc calls the loader
+ * resolves at run time (addresses, weak symbols and kfuncs left 0, kfunc calls
+ * reading the current task, a name used several times in one program), typed
+ * per-CPU variables (refused by a kernel whose kallsyms lacks them), and a
+ * strong kfunc the kernel lacks (the loader fails and leaks no fd). */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "harness.h"
 #include "gl_run.h"
+#include "kallsyms.h"
 
 static void bad_input(const char *path)
 {
@@ -241,6 +247,162 @@ static void light_skeleton(const char *path)
 	lskel_rm(dir, "l.data");
 }
 
+/* Generates gl_ksyms at `path` (without program `skip` when given): nothing is
+ * created in the kernel, and a loader comes out. NULL on failure. */
+static struct bpf_object *ks_generate(const char *path, const char *skip,
+				      struct gen_loader_opts *g, int fds)
+{
+	struct bpf_object *obj = gl_generate(path, g);
+
+	CHECK(obj != NULL, "open/gen_loader: errno %d", errno);
+	if (!obj)
+		return NULL;
+	if (skip)
+		bpf_program__set_autoload(bpf_object__find_program_by_name(obj, skip), false);
+	CHECK_EQ(bpf_object__load(obj), 0);
+	CHECK(g->insns && g->insns_sz > 0 && g->data_sz > 0, "insns_sz %u", g->insns_sz);
+	CHECK_EQ(h_count_fds(), fds);
+	return obj;
+}
+
+static void ksyms_run(const char *path)
+{
+	unsigned long long start_btf = kallsyms_addr("__start_BTF");
+	LIBBPF_OPTS(gen_loader_opts, g);
+	struct gl_ks_ctx c = {};
+	struct gl_ks_facts f;
+	const struct gl_ks_out *o = &f.out;
+	const char *errstr;
+	__u32 pid = (__u32)getpid();
+	int fds = h_count_fds(), r;
+	struct bpf_object *obj = ks_generate(path, "ks_typed", &g, fds);
+
+	if (!obj)
+		return;
+	r = gl_ks_run(&g, &c, &errstr);
+	CHECK(r == 0, "bpf_load_and_run: %d (%s)", r, errstr);
+	if (r == 0) {
+		gl_ks_inspect(&c, &f);
+		CHECK_EQ(f.prog_type[GL_KS_MAIN], BPF_PROG_TYPE_SYSCALL);
+		CHECK_EQ(f.test_run[GL_KS_MAIN], 0);
+		CHECK_EQ(f.retval[GL_KS_MAIN], 1); /* the subprogram found the task */
+		CHECK_EQ(f.test_run[GL_KS_OTHER], 0);
+		CHECK_EQ(c.progs[GL_KS_TYPED].prog_fd, 0);
+		CHECK_EQ(f.lookup, 0);
+		/* Typeless: the address /proc/kallsyms shows, each time it is used. */
+		CHECK(start_btf != 0, "__start_BTF not in /proc/kallsyms");
+		CHECK_EQ(o->start_btf, start_btf);
+		CHECK_EQ(o->sub_start_btf, start_btf);
+		CHECK_EQ(o->other_start_btf, start_btf);
+		/* Weak and missing: 0, and the weak kfunc's call was dropped. */
+		CHECK_EQ(o->no_sym, 0);
+		CHECK_EQ(o->no_var, 0);
+		CHECK_EQ(o->no_kfunc, 2);
+		/* bpf_task_from_pid/bpf_task_release in both programs and the subprogram. */
+		CHECK_EQ(o->tgid, pid);
+		CHECK_EQ(o->sub_tgid, pid);
+		CHECK_EQ(o->other_tgid, pid);
+		gl_ks_close(&c);
+	}
+	CHECK_EQ(h_count_fds(), fds);
+	bpf_object__close(obj);
+}
+
+/* ks_typed's runqueues and bpf_prog_active: the loader finds their BTF ids, but
+ * the verifier also looks their address up in kallsyms, which holds data
+ * symbols only with CONFIG_KALLSYMS_ALL. Without it: ENOENT, with the
+ * verifier's word for it. With it, the load still fails: libbpf 1.1.2's loader
+ * turns the second reference to a vmlinux variable into a plain ld_imm64 (it
+ * tests the module BTF fd, 0 for vmlinux, for "found"), which
+ * bpf_this_cpu_ptr refuses. */
+static void ksyms_typed(const char *path)
+{
+	static char log[1 << 16];
+	LIBBPF_OPTS(gen_loader_opts, g);
+	struct gl_ks_ctx c = {};
+	const char *errstr;
+	int fds = h_count_fds(), r, i;
+	struct bpf_object *obj = ks_generate(path, NULL, &g, fds);
+
+	if (!obj)
+		return;
+	c.ctx.log_level = 1;
+	c.ctx.log_size = sizeof(log);
+	c.ctx.log_buf = (__u64)(unsigned long)log;
+	r = gl_ks_run(&g, &c, &errstr);
+	if (!kallsyms_addr("runqueues")) {
+		CHECK_EQ(r, -ENOENT);
+		CHECK(strstr(log, "failed to find the address for kernel symbol 'runqueues'") != NULL,
+		      "verifier log: %.300s", log);
+	} else {
+		CHECK(r < 0, "bpf_load_and_run: %d", r);
+	}
+	for (i = 0; i < GL_KS_NR_PROGS; i++)
+		CHECK_EQ(c.progs[i].prog_fd, 0);
+	CHECK_EQ(h_count_fds(), fds);
+	bpf_object__close(obj);
+}
+
+/* A strong kfunc no kernel has: generated (libbpf 1.1.2 leaves the lookup to
+ * the loader), then the loader stops at that lookup with ENOENT, after loading
+ * ks_main, whose fd its cleanup closes. */
+static void ksyms_strong_kfunc(const char *path)
+{
+	LIBBPF_OPTS(gen_loader_opts, g);
+	struct gl_ks_ctx c = {};
+	const char *errstr;
+	int fds = h_count_fds(), r;
+	struct bpf_object *obj = ks_generate(path, "ks_typed", &g, fds);
+
+	if (!obj)
+		return;
+	r = gl_ks_run(&g, &c, &errstr);
+	CHECK_EQ(r, -ENOENT);
+	CHECK_EQ(c.progs[GL_KS_MAIN].prog_fd, 0);
+	CHECK_EQ(c.maps[0].map_fd, 0);
+	CHECK_EQ(h_count_fds(), fds);
+	bpf_object__close(obj);
+}
+
+/* A strong typeless symbol /proc/kallsyms lacks: no loader (libbpf 1.1.2
+ * resolves typeless symbols when generating). */
+static void ksyms_strong_sym(const char *path)
+{
+	LIBBPF_OPTS(gen_loader_opts, g);
+	struct bpf_object *obj = gl_generate(path, &g);
+
+	CHECK(obj != NULL, "open/gen_loader: errno %d", errno);
+	if (!obj)
+		return;
+	CHECK_RET(bpf_object__load(obj), -ESRCH, ESRCH);
+	CHECK_EQ(g.insns_sz, 0);
+	bpf_object__close(obj);
+}
+
+static void ksyms(void)
+{
+	static const struct {
+		const char *out, *flags;
+		void (*run)(const char *path);
+	} cases[] = {
+		{ "gl_ksyms.o", "-g", ksyms_run },
+		{ "gl_ksyms.o", "-g", ksyms_typed },
+		{ "gl_ks_kfunc.o", "-g -DGL_KS_STRONG_KFUNC", ksyms_strong_kfunc },
+		{ "gl_ks_sym.o", "-g -DGL_KS_STRONG_SYM", ksyms_strong_sym },
+	};
+	char path[PATH_MAX];
+	unsigned i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int r = bpfobj_build("gl_ksyms", cases[i].out, cases[i].flags, path, sizeof(path));
+
+		CHECK_EQ(r, 0);
+		if (!r)
+			cases[i].run(path);
+		bpfobj_clean("gl_ksyms", cases[i].out);
+	}
+}
+
 int main(void)
 {
 	char path[PATH_MAX];
@@ -260,5 +422,6 @@ int main(void)
 	skipped_program(path);
 	light_skeleton(path);
 	bpfobj_clean("gl_loader", "gl_loader.o");
+	ksyms();
 	return h_done("gen_loader");
 }
