@@ -208,10 +208,6 @@ pub fn create_all(st: &mut ObjState) -> Result<(), Error> {
         if !st.maps[i].autocreate || st.maps[i].fd.is_some() {
             continue;
         }
-        if st.gen.is_some() {
-            super::gen::create_map(st, i)?;
-            continue;
-        }
         if let Some(path) = st.maps[i].pin_path.clone() {
             if let Some(fd) = reuse_pinned(&st.maps[i], &path)? {
                 let m = &mut st.maps[i];
@@ -220,6 +216,10 @@ pub fn create_all(st: &mut ObjState) -> Result<(), Error> {
                 m.pinned = true;
                 continue;
             }
+        }
+        if st.gen.is_some() {
+            super::gen::create_map(st, i)?;
+            continue;
         }
         let def = st.maps[i].def.clone();
         let fd = if matches!(

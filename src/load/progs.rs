@@ -91,7 +91,7 @@ fn prepare_custom(st: &ObjState, i: usize, req: &mut ProgLoad<'_>) -> Result<(),
 /// fexit, fmod_ret, lsm, iter), found in vmlinux by name, or to a function of a
 /// BPF program (freplace, or any of them with `attach_prog_fd`), found in that
 /// program's BTF (`btf-core.md` §4.6).
-fn attach_btf_id(p: &super::ProgState, custom_btf: Option<&str>) -> Result<u32, Error> {
+pub(super) fn attach_btf_id(p: &super::ProgState, custom_btf: Option<&str>) -> Result<u32, Error> {
     if p.attach_btf_id != 0 {
         return Ok(p.attach_btf_id);
     }

@@ -76,7 +76,12 @@ impl Gen {
         match idx {
             None => e.stx(4, R10, R7, STACK_INNER_MAP_FD),
             Some(i) if i != self.nr_maps => {
-                return Err(Error::Bug("gen_loader: maps recorded out of order"))
+                // A map before it was not recorded (a pinned map reused): as in
+                // libbpf 1.1.2, this one is not either, and the load ends with
+                // the count mismatch.
+                self.e
+                    .fail(Error::Bug("gen_loader: maps recorded out of order"));
+                return Ok(());
             }
             Some(_) => {
                 let slot = self.fd_slot(self.nr_maps);
@@ -131,21 +136,12 @@ impl Gen {
 
 /// Records map `i` of `st`: its inner template first for a map-in-map, then the
 /// map, then for a global-data map its initial value (and the freeze of
-/// `.rodata` and `.kconfig`), as libbpf's generate mode does.
+/// `.rodata` and `.kconfig`), as libbpf's generate mode does; then a pinned map's
+/// auto-pin, as libbpf 1.1.2 attempts it. An inner map fd the caller set is not
+/// passed on (the outer map's creation takes the stack's inner map slot, as in
+/// libbpf 1.1.2).
 pub fn create_map(st: &mut ObjState, i: usize) -> Result<(), Error> {
     let m = &st.maps[i];
-    if m.pin_path.is_some() {
-        crate::log::warn(format_args!(
-            "map '{}': gen_loader: pinned maps are not supported",
-            m.name
-        ));
-        return Err(Error::Unsupported("gen_loader: pinned maps"));
-    }
-    if m.inner_map_fd.is_some() {
-        return Err(Error::Unsupported(
-            "gen_loader: inner map fd set by the caller",
-        ));
-    }
     if m.def.map_type != BPF_MAP_TYPE_PROG_ARRAY {
         if let Some((slot, name)) = m.def.init_maps.first() {
             // libbpf 1.1.2 generates no update for `.maps` initialisers.
@@ -178,6 +174,22 @@ pub fn create_map(st: &mut ObjState, i: usize) -> Result<(), Error> {
         if matches!(kind, DataKind::Rodata | DataKind::Kconfig) {
             g.map_freeze(i);
         }
+    }
+    let m = &st.maps[i];
+    if let Some(path) = &m.pin_path {
+        crate::load::pin::pin_gen_placeholder(path).inspect_err(|e| {
+            crate::log::warn(format_args!(
+                "map '{}': failed to auto-pin at '{path}': -{}",
+                m.name,
+                e.errno()
+            ));
+            crate::log::warn(format_args!(
+                "map '{}': failed to create: {}(-{})",
+                m.name,
+                crate::error::errno_text(e.errno()),
+                e.errno()
+            ));
+        })?;
     }
     Ok(())
 }

@@ -7,7 +7,9 @@
 //!
 //! The loader consults [`ObjState::gen`] at each point where it would call the
 //! kernel (BTF load, map create, initial values, freeze, program load) and hands
-//! the work here. Nothing in this module calls the kernel.
+//! the work here. Nothing in this module calls the kernel, except what libbpf
+//! 1.1.2 also asks it when generating: a target program's BTF (freplace,
+//! `attach_prog_fd`) and a pinned map's auto-pin.
 //!
 //! - `emit`: the instruction emitter and the blob.
 //! - `attr`: the `bpf_attr` images.
@@ -125,7 +127,7 @@ impl Gen {
         if nr_progs < self.nr_progs || nr_maps != self.nr_maps {
             crate::log::warn(format_args!(
                 "nr_progs {}/{} nr_maps {}/{} mismatch",
-                self.nr_progs, nr_progs, self.nr_maps, nr_maps
+                nr_progs, self.nr_progs, nr_maps, self.nr_maps
             ));
             return Err(Error::BadAddress(
                 "gen_loader: not every program and map was recorded",

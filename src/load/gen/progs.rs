@@ -137,24 +137,40 @@ fn core_relos(st: &ObjState, linked: &Linked) -> Vec<u8> {
     out
 }
 
-/// The attach target the loader program must find, libbpf's way: the name
-/// with its per-attach-type prefix, and the BTF kind.
-fn attach_target(st: &ObjState, i: usize) -> Result<Option<(String, u32)>, Error> {
+/// Where the program's `attach_btf_id` comes from.
+enum Attach {
+    /// Known now: none (0), set by `bpf_program__set_attach_target`, or a
+    /// function of a target program (freplace, `attach_prog_fd`), whose BTF
+    /// libbpf 1.1.2 reads at generation; the loader does not pass the target
+    /// program's fd on, as libbpf's does not.
+    Id(u32),
+    /// A kernel function the loader program finds at run time: `(name with its
+    /// prefix, BTF kind)`.
+    Kernel(String, u32),
+}
+
+/// The attach target, libbpf's way: for kernel functions, the name with its
+/// per-attach-type prefix, and the BTF kind.
+fn attach_target(st: &ObjState, i: usize) -> Result<Attach, Error> {
     let p = &st.progs[i];
     let Some(def) = p.def.sec_def else {
-        return Ok(None);
+        return Ok(Attach::Id(p.attach_btf_id));
     };
     if p.attach_btf_id != 0 || !def.flags.contains(SecFlags::ATTACH_BTF) {
-        return Ok(None);
+        return Ok(Attach::Id(p.attach_btf_id));
     }
     if p.def.prog_type == BPF_PROG_TYPE_EXT || p.attach_prog_fd != 0 {
-        crate::log::warn(format_args!(
-            "prog '{}': gen_loader: attach targets in BPF programs are not supported",
-            p.def.name
-        ));
-        return Err(Error::Unsupported(
-            "gen_loader: freplace and attach_prog_fd targets",
-        ));
+        let custom = st.opts.btf_custom_path.as_deref();
+        return crate::load::progs::attach_btf_id(p, custom)
+            .map(Attach::Id)
+            .inspect_err(|e| {
+                let name = &p.def.name;
+                let errno = e.errno();
+                crate::log::warn(format_args!(
+                    "prog '{name}': failed to prepare load attributes: -{errno}"
+                ));
+                crate::log::warn(format_args!("prog '{name}': failed to load: -{errno}"));
+            });
     }
     let target = match (
         &p.attach_func_name,
@@ -175,12 +191,12 @@ fn attach_target(st: &ObjState, i: usize) -> Result<Option<(String, u32)>, Error
     if name.len() >= 128 {
         return Err(Error::NoSpace("gen_loader: attach target name too long"));
     }
-    Ok(Some((name, look.kind)))
+    Ok(Attach::Kernel(name, look.kind))
 }
 
 /// Records the load of program `i` from its relocated code.
 pub fn prog_load(st: &mut ObjState, i: usize, linked: Linked) -> Result<(), Error> {
-    let attach_target = attach_target(st, i)?;
+    let attach = attach_target(st, i)?;
     let p = &st.progs[i];
     let has_btf = st.gen.as_ref().is_some_and(|g| g.has_btf());
     let ext = match (&st.obj.btf_ext, p.insns.is_some()) {
@@ -197,12 +213,14 @@ pub fn prog_load(st: &mut ObjState, i: usize, linked: Linked) -> Result<(), Erro
         expected_attach_type: p.def.expected_attach_type,
         prog_flags: p.prog_flags | crate::load::progs::section_prog_flags(p),
         prog_ifindex: p.ifindex,
-        attach_btf_id: if attach_target.is_some() {
-            1
-        } else {
-            p.attach_btf_id
+        attach_btf_id: match &attach {
+            Attach::Id(id) => *id,
+            Attach::Kernel(..) => 1,
         },
-        attach_target,
+        attach_target: match attach {
+            Attach::Kernel(name, kind) => Some((name, kind)),
+            Attach::Id(_) => None,
+        },
         ext,
         core_relos: if p.insns.is_some() {
             Vec::new()
