@@ -7,7 +7,9 @@
  * global data, each program's type and xlated length, and what the programs do
  * (the tracepoint attached by perf event, the tp_btf program by raw tracepoint,
  * the CO-RE program run by BPF_PROG_TEST_RUN); for gl_ksyms, what its programs
- * read through .ksyms externs and kfuncs (gl_ks_inspect). No harness.h needed. */
+ * read through .ksyms externs and kfuncs (gl_ks_inspect); any object's loader
+ * run on a context sized for it, its fds closed after (gl_run_any). No
+ * harness.h needed. */
 #ifndef LIBBPFRS_GL_RUN_H
 #define LIBBPFRS_GL_RUN_H
 
@@ -220,6 +222,35 @@ static inline __u64 gl_hash(const void *p, __u32 n)
 	for (i = 0; i < n; i++)
 		h = (h ^ b[i]) * 0x100000001b3ULL;
 	return h;
+}
+
+/* Runs the loader of an object with `nr_maps` maps and `nr_progs` programs (at
+ * most 8 each) on a zeroed context, then closes every fd it handed out: the
+ * loader's result, or -E2BIG for a context too small. */
+static inline int gl_run_any(const struct gen_loader_opts *g, int nr_maps, int nr_progs,
+			     const char **errstr)
+{
+	struct {
+		struct bpf_loader_ctx ctx;
+		__u32 desc[8 * sizeof(struct bpf_map_desc) / 4 + 8];
+	} c;
+	struct bpf_map_desc *maps = (void *)c.desc;
+	struct bpf_prog_desc *progs = (void *)(maps + nr_maps);
+	int i, r;
+
+	*errstr = "";
+	if (nr_maps > 8 || nr_progs > 8)
+		return -E2BIG;
+	memset(&c, 0, sizeof(c));
+	r = gl_run_ctx(g, &c.ctx,
+		       sizeof(c.ctx) + nr_maps * sizeof(*maps) + nr_progs * sizeof(*progs), errstr);
+	for (i = 0; i < nr_maps; i++)
+		if (maps[i].map_fd > 0)
+			close(maps[i].map_fd);
+	for (i = 0; i < nr_progs; i++)
+		if (progs[i].prog_fd > 0)
+			close(progs[i].prog_fd);
+	return r;
 }
 
 /* gl_ksyms.bpf.c: its one map (.bss) and programs, in object order. */

@@ -9,10 +9,15 @@
  * the loader resolves at run time): its loader, run, and what the programs read
  * through them; the typed per-CPU variables, which this kernel may refuse (the
  * verifier's log says so); a strong kfunc no kernel has (the loader fails) and a
- * strong typeless symbol no kernel has (no loader). */
+ * strong typeless symbol no kernel has (no loader). Last, what libbpf's
+ * generate mode does with c-tests/bpf/gl_maps.bpf.c (an inner map fd the caller
+ * set, a pinned map to reuse, a pinned map to create) and with tg_ext.bpf.c's
+ * programs aimed at another BPF program (freplace, fentry with attach_prog_fd). */
 #include "oracle.h"
 #include "gl_run.h"
 #include "kallsyms.h"
+#include "target_bpf.h"
+#include <sys/stat.h>
 
 #define LOAD(what, call)                                                            \
 	do {                                                                       \
@@ -198,6 +203,140 @@ static void ksyms(const char *path, const char *skip)
 	bpf_object__close(obj);
 }
 
+static int count_maps(struct bpf_object *o)
+{
+	struct bpf_map *m;
+	int n = 0;
+
+	bpf_object__for_each_map(m, o)
+		n++;
+	return n;
+}
+
+static int count_progs(struct bpf_object *o)
+{
+	struct bpf_program *p;
+	int n = 0;
+
+	bpf_object__for_each_program(p, o)
+		n++;
+	return n;
+}
+
+/* `o` in generate mode: the load's result, and when there is a loader, the
+ * loader and its run; with `fds`, the fds left afterwards (libbpf 1.1.2 leaks a
+ * reused pinned map's fd and closes fd 0 after a failed auto-pin: those cases
+ * do not count). Closes `o`. */
+static void gen_and_run(struct bpf_object *o, const char *what, int fds)
+{
+	LIBBPF_OPTS(gen_loader_opts, g);
+	const char *errstr;
+	int before = count_fds(), r;
+
+	printf("-- %s\n", what);
+	if (!o) {
+		printf("open failed\n");
+		return;
+	}
+	O_INT("gen_loader", bpf_object__gen_loader(o, &g));
+	LOAD("load", bpf_object__load(o));
+	if (g.insns_sz) {
+		print_loader("loader", &g);
+		r = gl_run_any(&g, count_maps(o), count_progs(o), &errstr);
+		printf("run = %d %s\n", r, errstr);
+	}
+	bpf_object__close(o);
+	if (fds)
+		printf("fds left: %d\n", count_fds() - before);
+}
+
+/* fd 0 on /dev/null: what a loader takes for an inner map fd nobody recorded,
+ * and what libbpf pins for a pinned map it generates. */
+static void stdin_null(void)
+{
+	int nul = open("/dev/null", O_RDONLY);
+
+	if (nul > 0) {
+		dup2(nul, 0);
+		close(nul);
+	}
+}
+
+static void maps_cases(const char *path)
+{
+	char root[64], pin[96];
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = root);
+	struct bpf_object *o;
+	int fd, before;
+
+	stdin_null();
+	snprintf(root, sizeof(root), "/sys/fs/bpf/gl_maps_%d", (int)getpid());
+	snprintf(pin, sizeof(pin), "%s/gl_pinned", root);
+
+	/* The caller's fd and the object's copy of it (libbpfrs keeps a dup) are
+	 * counted before and closed after. */
+	before = count_fds();
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, 4, 8, 1, NULL);
+	o = bpf_object__open_file(path, &oo);
+	if (o) {
+		bpf_map__set_pin_path(bpf_object__find_map_by_name(o, "gl_pinned"), NULL);
+		O_INT("set_inner_map_fd",
+		      bpf_map__set_inner_map_fd(bpf_object__find_map_by_name(o, "gl_outer"), fd));
+	}
+	gen_and_run(o, "inner map fd set by the caller", 0);
+	close(fd);
+	printf("fds left: %d\n", count_fds() - before);
+
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, 4, 8, 1, NULL);
+	mkdir(root, 0700);
+	O_INT("pin a map to reuse", bpf_obj_pin(fd, pin));
+	close(fd);
+	gen_and_run(bpf_object__open_file(path, &oo), "pinned map to reuse", 0);
+	unlink(pin);
+
+	gen_and_run(bpf_object__open_file(path, &oo), "pinned map to create", 0);
+	printf("pinned: %d\n", access(pin, F_OK) == 0);
+	unlink(pin);
+	rmdir(root);
+	stdin_null();
+}
+
+static void attach_cases(void)
+{
+	static const struct {
+		const char *prog, *func;
+		int fd;
+	} cases[] = {
+		{ "tg_new", NULL, 0 },	    { "tg_new", NULL, 1 }, { "tg_new", "tg_global", 1 },
+		{ "tg_entry", NULL, 0 }, { "tg_entry", NULL, 1 },
+	};
+	char target[PATH_MAX], ext[PATH_MAX], what[128];
+	struct bpf_object *t;
+	unsigned i;
+	int tfd;
+
+	if (tg_build(target, ext, sizeof(target))) {
+		printf("FAIL: could not build tg_target/tg_ext\n");
+		exit(1);
+	}
+	t = bpf_object__open_file(target, NULL);
+	LOAD("target load", bpf_object__load(t));
+	tfd = bpf_program__fd(bpf_object__next_program(t, NULL));
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct bpf_program *p;
+		struct bpf_object *o = tg_open_only(ext, cases[i].prog, &p);
+
+		snprintf(what, sizeof(what), "%s, target fd %d, function %s", cases[i].prog,
+			 cases[i].fd, cases[i].func ? cases[i].func : "-");
+		if (o && (cases[i].fd || cases[i].func))
+			O_INT("set_attach_target",
+			      bpf_program__set_attach_target(p, cases[i].fd ? tfd : 0, cases[i].func));
+		gen_and_run(o, what, 1);
+	}
+	bpf_object__close(t);
+	tg_clean();
+}
+
 int main(void)
 {
 	char path[PATH_MAX];
@@ -223,5 +362,9 @@ int main(void)
 	bpfobj_clean("gl_ksyms", "gl_ksyms.o");
 	bpfobj_clean("gl_ksyms", "gl_ks_kfunc.o");
 	bpfobj_clean("gl_ksyms", "gl_ks_sym.o");
+	o_build("gl_maps", "gl_maps.o", "-g", path, sizeof(path));
+	maps_cases(path);
+	bpfobj_clean("gl_maps", "gl_maps.o");
+	attach_cases();
 	return o_done();
 }
