@@ -14,12 +14,20 @@
  * resolves at run time (addresses, weak symbols and kfuncs left 0, kfunc calls
  * reading the current task, a name used several times in one program), typed
  * per-CPU variables (refused by a kernel whose kallsyms lacks them), and a
- * strong kfunc the kernel lacks (the loader fails and leaks no fd). */
+ * strong kfunc the kernel lacks (the loader fails and leaks no fd). Last, as
+ * libbpf 1.1.2's generate mode: a caller's inner map fd is not recorded (the
+ * loader's map-in-map creation reads an empty slot), a pinned map found pinned
+ * is reused and not recorded (the load fails on the count), one not pinned is
+ * recorded and then pinned by its placeholder fd 0 (refused); an freplace
+ * program needs its target program fd, whose BTF is read when generating. */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include "harness.h"
 #include "gl_run.h"
 #include "kallsyms.h"
+#include "target_bpf.h"
 
 static void bad_input(const char *path)
 {
@@ -403,6 +411,114 @@ static void ksyms(void)
 	}
 }
 
+/* The loader of `o` (closed here) after its load returned `want_load`: its
+ * run's result, or 1 when there is no loader. */
+static int gen_load_run(struct bpf_object *o, int want_load, int nr_maps, int nr_progs)
+{
+	LIBBPF_OPTS(gen_loader_opts, g);
+	const char *errstr;
+	int r = 1;
+
+	CHECK(o != NULL, "open: errno %d", errno);
+	if (!o)
+		return 1;
+	CHECK_EQ(bpf_object__gen_loader(o, &g), 0);
+	CHECK_EQ(bpf_object__load(o), want_load);
+	if (g.insns_sz)
+		r = gl_run_any(&g, nr_maps, nr_progs, &errstr);
+	bpf_object__close(o);
+	return r;
+}
+
+static void stdin_null(void)
+{
+	int nul = open("/dev/null", O_RDONLY);
+
+	if (nul > 0) {
+		dup2(nul, 0);
+		close(nul);
+	}
+}
+
+static void maps_cases(void)
+{
+	char path[PATH_MAX], root[64], pin[96];
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = root);
+	struct bpf_object *o;
+	int fds, fd, r = bpfobj_build("gl_maps", "gl_maps.o", "-g", path, sizeof(path));
+
+	CHECK_EQ(r, 0);
+	if (r)
+		return;
+	/* fd 0 is what the loader reads from the empty inner map slot, and what
+	 * the generator pins. */
+	stdin_null();
+	snprintf(root, sizeof(root), "/sys/fs/bpf/gl_maps_%d", (int)getpid());
+	snprintf(pin, sizeof(pin), "%s/gl_pinned", root);
+
+	fds = h_count_fds();
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, 4, 8, 1, NULL);
+	o = bpf_object__open_file(path, &oo);
+	if (o) {
+		bpf_map__set_pin_path(bpf_object__find_map_by_name(o, "gl_pinned"), NULL);
+		CHECK_EQ(bpf_map__set_inner_map_fd(bpf_object__find_map_by_name(o, "gl_outer"), fd), 0);
+	}
+	/* /dev/null as the inner map: the kernel refuses the outer map. */
+	CHECK_EQ(gen_load_run(o, 0, 2, 1), -EINVAL);
+	close(fd);
+	CHECK_EQ(h_count_fds(), fds);
+
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, 4, 8, 1, NULL);
+	CHECK_EQ(mkdir(root, 0700), 0);
+	CHECK_EQ(bpf_obj_pin(fd, pin), 0);
+	close(fd);
+	CHECK_EQ(gen_load_run(bpf_object__open_file(path, &oo), -EFAULT, 2, 1), 1);
+	unlink(pin);
+	CHECK_EQ(h_count_fds(), fds);
+
+	CHECK_EQ(gen_load_run(bpf_object__open_file(path, &oo), -EINVAL, 2, 1), 1);
+	CHECK(access(pin, F_OK) != 0, "%s pinned", pin);
+	/* libbpf 1.1.2 then closes fd 0, which it does not own; libbpfrs does not. */
+	CHECK(fcntl(0, F_GETFD) != -1, "fd 0 closed");
+	CHECK_EQ(h_count_fds(), fds);
+	rmdir(root);
+	bpfobj_clean("gl_maps", "gl_maps.o");
+}
+
+static void attach_cases(void)
+{
+	char target[PATH_MAX], ext[PATH_MAX];
+	struct bpf_program *p;
+	struct bpf_object *t, *o;
+	int r = tg_build(target, ext, sizeof(target)), tfd, want, fds;
+
+	CHECK_EQ(r, 0);
+	if (r)
+		return;
+	t = bpf_object__open_file(target, NULL);
+	CHECK(t != NULL && bpf_object__load(t) == 0, "target: errno %d", errno);
+	tfd = t ? bpf_program__fd(bpf_object__next_program(t, NULL)) : -1;
+	fds = h_count_fds();
+	/* No target program fd: refused when generating. */
+	o = tg_open_only(ext, "tg_new", &p);
+	CHECK_EQ(gen_load_run(o, -EINVAL, 0, 5), 1);
+	/* With it: generated with the function's id in the target's BTF but without
+	 * the fd, so the kernel cannot take it for a program function; a kernel that
+	 * refuses extension programs outright says EPERM first. */
+	want = tg_kernel_refuses(BPF_PROG_TYPE_EXT, 0) ? -EPERM : -EINVAL;
+	o = tg_open_only(ext, "tg_new", &p);
+	if (o)
+		CHECK_EQ(bpf_program__set_attach_target(p, tfd, NULL), 0);
+	r = gen_load_run(o, 0, 0, 5);
+	if (want == -EPERM)
+		CHECK_EQ(r, -EPERM);
+	else
+		CHECK(r < 0, "freplace loader: %d", r);
+	CHECK_EQ(h_count_fds(), fds);
+	bpf_object__close(t);
+	tg_clean();
+}
+
 int main(void)
 {
 	char path[PATH_MAX];
@@ -423,5 +539,7 @@ int main(void)
 	light_skeleton(path);
 	bpfobj_clean("gl_loader", "gl_loader.o");
 	ksyms();
+	maps_cases();
+	attach_cases();
 	return h_done("gen_loader");
 }
