@@ -8,14 +8,15 @@
  * (the tracepoint attached by perf event, the tp_btf program by raw tracepoint,
  * the CO-RE program run by BPF_PROG_TEST_RUN); for gl_ksyms, what its programs
  * read through .ksyms externs and kfuncs (gl_ks_inspect); any object's loader
- * run on a context sized for it, its fds closed after (gl_run_any). No
- * harness.h needed. */
+ * run on a context sized for it, its fds closed after (gl_run_any); fd 0 put on
+ * /dev/null (gl_stdin_null). No harness.h needed. */
 #ifndef LIBBPFRS_GL_RUN_H
 #define LIBBPFRS_GL_RUN_H
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <bpf/skel_internal.h>
+#include <fcntl.h>
 #include <linux/perf_event.h>
 #include <stdio.h>
 #include <string.h>
@@ -251,6 +252,18 @@ static inline int gl_run_any(const struct gen_loader_opts *g, int nr_maps, int n
 		if (progs[i].prog_fd > 0)
 			close(progs[i].prog_fd);
 	return r;
+}
+
+/* fd 0 on /dev/null: what a loader reads from an empty inner map slot, and
+ * what libbpf 1.1.2 pins for a pinned map it generates. */
+static inline void gl_stdin_null(void)
+{
+	int nul = open("/dev/null", O_RDONLY);
+
+	if (nul > 0) {
+		dup2(nul, 0);
+		close(nul);
+	}
 }
 
 /* gl_ksyms.bpf.c: its one map (.bss) and programs, in object order. */

@@ -430,16 +430,6 @@ static int gen_load_run(struct bpf_object *o, int want_load, int nr_maps, int nr
 	return r;
 }
 
-static void stdin_null(void)
-{
-	int nul = open("/dev/null", O_RDONLY);
-
-	if (nul > 0) {
-		dup2(nul, 0);
-		close(nul);
-	}
-}
-
 static void maps_cases(void)
 {
 	char path[PATH_MAX], root[64], pin[96];
@@ -452,7 +442,7 @@ static void maps_cases(void)
 		return;
 	/* fd 0 is what the loader reads from the empty inner map slot, and what
 	 * the generator pins. */
-	stdin_null();
+	gl_stdin_null();
 	snprintf(root, sizeof(root), "/sys/fs/bpf/gl_maps_%d", (int)getpid());
 	snprintf(pin, sizeof(pin), "%s/gl_pinned", root);
 

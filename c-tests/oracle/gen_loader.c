@@ -203,31 +203,12 @@ static void ksyms(const char *path, const char *skip)
 	bpf_object__close(obj);
 }
 
-static int count_maps(struct bpf_object *o)
-{
-	struct bpf_map *m;
-	int n = 0;
-
-	bpf_object__for_each_map(m, o)
-		n++;
-	return n;
-}
-
-static int count_progs(struct bpf_object *o)
-{
-	struct bpf_program *p;
-	int n = 0;
-
-	bpf_object__for_each_program(p, o)
-		n++;
-	return n;
-}
-
 /* `o` in generate mode: the load's result, and when there is a loader, the
  * loader and its run; with `fds`, the fds left afterwards (libbpf 1.1.2 leaks a
  * reused pinned map's fd and closes fd 0 after a failed auto-pin: those cases
  * do not count). Closes `o`. */
-static void gen_and_run(struct bpf_object *o, const char *what, int fds)
+static void gen_and_run(struct bpf_object *o, const char *what, int nr_maps, int nr_progs,
+			int fds)
 {
 	LIBBPF_OPTS(gen_loader_opts, g);
 	const char *errstr;
@@ -242,24 +223,12 @@ static void gen_and_run(struct bpf_object *o, const char *what, int fds)
 	LOAD("load", bpf_object__load(o));
 	if (g.insns_sz) {
 		print_loader("loader", &g);
-		r = gl_run_any(&g, count_maps(o), count_progs(o), &errstr);
+		r = gl_run_any(&g, nr_maps, nr_progs, &errstr);
 		printf("run = %d %s\n", r, errstr);
 	}
 	bpf_object__close(o);
 	if (fds)
 		printf("fds left: %d\n", count_fds() - before);
-}
-
-/* fd 0 on /dev/null: what a loader takes for an inner map fd nobody recorded,
- * and what libbpf pins for a pinned map it generates. */
-static void stdin_null(void)
-{
-	int nul = open("/dev/null", O_RDONLY);
-
-	if (nul > 0) {
-		dup2(nul, 0);
-		close(nul);
-	}
 }
 
 static void maps_cases(const char *path)
@@ -269,7 +238,7 @@ static void maps_cases(const char *path)
 	struct bpf_object *o;
 	int fd, before;
 
-	stdin_null();
+	gl_stdin_null();
 	snprintf(root, sizeof(root), "/sys/fs/bpf/gl_maps_%d", (int)getpid());
 	snprintf(pin, sizeof(pin), "%s/gl_pinned", root);
 
@@ -283,7 +252,7 @@ static void maps_cases(const char *path)
 		O_INT("set_inner_map_fd",
 		      bpf_map__set_inner_map_fd(bpf_object__find_map_by_name(o, "gl_outer"), fd));
 	}
-	gen_and_run(o, "inner map fd set by the caller", 0);
+	gen_and_run(o, "inner map fd set by the caller", 2, 1, 0);
 	close(fd);
 	printf("fds left: %d\n", count_fds() - before);
 
@@ -291,14 +260,14 @@ static void maps_cases(const char *path)
 	mkdir(root, 0700);
 	O_INT("pin a map to reuse", bpf_obj_pin(fd, pin));
 	close(fd);
-	gen_and_run(bpf_object__open_file(path, &oo), "pinned map to reuse", 0);
+	gen_and_run(bpf_object__open_file(path, &oo), "pinned map to reuse", 2, 1, 0);
 	unlink(pin);
 
-	gen_and_run(bpf_object__open_file(path, &oo), "pinned map to create", 0);
+	gen_and_run(bpf_object__open_file(path, &oo), "pinned map to create", 2, 1, 0);
 	printf("pinned: %d\n", access(pin, F_OK) == 0);
 	unlink(pin);
 	rmdir(root);
-	stdin_null();
+	gl_stdin_null();
 }
 
 static void attach_cases(void)
@@ -331,7 +300,7 @@ static void attach_cases(void)
 		if (o && (cases[i].fd || cases[i].func))
 			O_INT("set_attach_target",
 			      bpf_program__set_attach_target(p, cases[i].fd ? tfd : 0, cases[i].func));
-		gen_and_run(o, what, 1);
+		gen_and_run(o, what, 0, 5, 1);
 	}
 	bpf_object__close(t);
 	tg_clean();

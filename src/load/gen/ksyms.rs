@@ -149,8 +149,7 @@ impl Gen {
     fn relo_kfunc(&mut self, r: &Relo, d: &mut Desc, insn: u32) {
         let e = &mut self.e;
         if d.refs > 1 {
-            e.blob2blob(insn + INSN_IMM, 4, d.insn + INSN_IMM);
-            e.blob2blob(insn + INSN_OFF, 2, d.insn + INSN_OFF);
+            copy_first(e, insn, d.insn, (INSN_OFF, 2));
             return;
         }
         d.insn = insn;
@@ -192,8 +191,7 @@ impl Gen {
     fn relo_typeless(&mut self, r: &Relo, d: &mut Desc, insn: u32) {
         let e = &mut self.e;
         if d.refs > 1 {
-            e.blob2blob(insn + INSN_IMM, 4, d.insn + INSN_IMM);
-            e.blob2blob(insn + INSN_IMM2, 4, d.insn + INSN_IMM2);
+            copy_first(e, insn, d.insn, (INSN_IMM2, 4));
             return;
         }
         d.insn = insn;
@@ -210,8 +208,7 @@ impl Gen {
     fn relo_typed(&mut self, r: &Relo, d: &mut Desc, insn: u32) {
         let e = &mut self.e;
         if d.refs > 1 {
-            e.blob2blob(insn + INSN_IMM, 4, d.insn + INSN_IMM);
-            e.blob2blob(insn + INSN_IMM2, 4, d.insn + INSN_IMM2);
+            copy_first(e, insn, d.insn, (INSN_IMM2, 4));
             // libbpf 1.1.2 tests R0, which the copy left holding the module BTF
             // fd: a symbol found in a module keeps BPF_PSEUDO_BTF_ID, one in
             // vmlinux (fd 0) loses it as a missing one does.
@@ -245,6 +242,13 @@ impl Gen {
         load(self);
         self.cleanup_relos(&descs);
     }
+}
+
+/// A later reference to a name: `imm` and `second` (`(offset, size)`: a
+/// call's `off`, an `ld_imm64`'s next `imm`) copied from its first reference.
+fn copy_first(e: &mut Emitter, insn: u32, first: u32, second: (u32, usize)) {
+    e.blob2blob(insn + INSN_IMM, 4, first + INSN_IMM);
+    e.blob2blob(insn + second.0, second.1, first + second.0);
 }
 
 /// `R7 = bpf_btf_find_by_name_kind(name, kind)`: the BTF id in the low 32 bits,
