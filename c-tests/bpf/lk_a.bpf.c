@@ -27,7 +27,7 @@ extern int lk_bonus;
 extern int lk_add(int x);
 extern unsigned int LINUX_KERNEL_VERSION __kconfig;
 extern _Bool CONFIG_BPF_SYSCALL __kconfig __weak;
-extern const void bpf_prog_fops __ksym;
+extern const void _stext __ksym;
 
 __weak __noinline int lk_weak_val(void)
 {
@@ -57,7 +57,7 @@ int lk_prog_a(struct __sk_buff *skb)
 		r += 1000;
 	if (CONFIG_BPF_SYSCALL)
 		r += 2000;
-	fops = (__u64)&bpf_prog_fops;
+	fops = (__u64)&_stext;
 	asm volatile("" : "+r"(fops));
 	if (fops)
 		r += 10000;

@@ -4,12 +4,12 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
-extern const void bpf_prog_fops __ksym;
+extern const void _stext __ksym;
 
 SEC("tc")
 int lk_prog_ksym(struct __sk_buff *skb)
 {
-	__u64 fops = (__u64)&bpf_prog_fops;
+	__u64 fops = (__u64)&_stext;
 
 	asm volatile("" : "+r"(fops));
 	return fops != 0;
