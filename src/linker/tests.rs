@@ -46,7 +46,7 @@ fn link(tag: &str, srcs: &[&str]) -> Option<Result<Vec<u8>, Error>> {
             l.add_file(i)?;
         }
         l.finalize()?;
-        Ok(std::fs::read(&out).unwrap())
+        Ok(crate::file::read(&out).unwrap())
     })();
     std::fs::remove_dir_all(&dir).ok();
     Some(r)
@@ -291,7 +291,7 @@ fn bad_inputs_and_calls_after_finalize() {
     );
     l.finalize().unwrap();
     // No input: an ELF file with only .strtab and .symtab (the null symbol).
-    let empty = Out::read(std::fs::read(&out).unwrap());
+    let empty = Out::read(crate::file::read(&out).unwrap());
     let names: Vec<&str> = empty.secs.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["", ".strtab", ".symtab"]);
     assert_eq!(empty.syms.len(), 1);
