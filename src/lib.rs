@@ -18,6 +18,8 @@
 //!   error, log, file, uapi.
 //! - `object`: a BPF ELF file as maps, programs and relocations; no kernel calls.
 //!   May use: btf, insn, error, log, uapi.
+//! - `linker`: the BPF static linker, several objects merged into one ELF file;
+//!   no kernel calls. May use: btf, object, error, log, file, uapi.
 //! - `load`: an object turned into kernel objects (fds), feature probes. May use:
 //!   object, btf, sys, insn, error, log, uapi.
 //! - `attach`: loaded programs attached (links, perf events, XDP/TC). May use:
@@ -40,6 +42,7 @@ pub mod events;
 pub mod file;
 pub mod insn;
 pub mod legacy;
+pub mod linker;
 pub mod load;
 pub mod log;
 

@@ -206,6 +206,11 @@ struct btf_dump_opts {
 struct bpf_link;
 
 /**
+ * `struct bpf_linker` (libbpf.h): opaque to C.
+ */
+struct bpf_linker;
+
+/**
  * `struct bpf_map` (libbpf.h): opaque to C.
  */
 struct bpf_map;
@@ -549,6 +554,20 @@ struct gen_loader_opts {
   const char *insns;
   uint32_t data_sz;
   uint32_t insns_sz;
+};
+
+/**
+ * `struct bpf_linker_opts` (libbpf 0.4–1.x layout: `sz` only).
+ */
+struct bpf_linker_opts {
+  size_t sz;
+};
+
+/**
+ * `struct bpf_linker_file_opts` (libbpf 0.4–1.x layout: `sz` only).
+ */
+struct bpf_linker_file_opts {
+  size_t sz;
 };
 
 /**
@@ -2320,6 +2339,55 @@ int bpf_link__destroy(struct bpf_link *link);
  * `path` is NULL or a C string.
  */
 struct bpf_link *bpf_link__open(const char *path);
+
+/**
+ * `bpf_linker__new` (LIBBPF_0.4.0): creates (truncates) the output file
+ * `filename` (mode 0644) for a static link.
+ * Returns the linker, or NULL with errno: EINVAL (bad opts, NULL filename),
+ * or the error of creating the file (ENOENT, EACCES, EISDIR, ...).
+ *
+ * # Safety
+ * `filename` is NULL or a NUL-terminated string; `opts` is NULL or a
+ * `struct bpf_linker_opts` of `opts->sz` bytes.
+ */
+struct bpf_linker *bpf_linker__new(const char *filename, struct bpf_linker_opts *opts);
+
+/**
+ * `bpf_linker__add_file` (LIBBPF_0.4.0): links the BPF object file `filename`
+ * into the output: its sections, symbols (externs resolved against earlier
+ * files' definitions), relocations, BTF and `.BTF.ext`.
+ * Returns 0, or a negative errno (errno set): EINVAL (bad opts, stale or
+ * finalized linker, malformed object, conflicting or incompatible symbols),
+ * EOPNOTSUPP (not a little-endian BPF relocatable object), ENOENT (missing
+ * file, BTF of a global symbol not found), the error of reading the file.
+ *
+ * # Safety
+ * `linker` is any pointer; `filename` NULL or a NUL-terminated string; `opts`
+ * NULL or a `struct bpf_linker_file_opts` of `opts->sz` bytes.
+ */
+int bpf_linker__add_file(struct bpf_linker *linker, const char *filename, const struct bpf_linker_file_opts *opts);
+
+/**
+ * `bpf_linker__finalize` (LIBBPF_0.4.0): writes the linked object (with its
+ * `.BTF` and `.BTF.ext`) to the output file and closes it; the linker takes no
+ * more files.
+ * Returns 0, or a negative errno (errno set): EINVAL (stale or already
+ * finalized linker, inconsistent `.BTF.ext`), the error of writing the file.
+ *
+ * # Safety
+ * `linker` is any pointer.
+ */
+int bpf_linker__finalize(struct bpf_linker *linker);
+
+/**
+ * `bpf_linker__free` (LIBBPF_0.4.0): frees the linker (closing its output file
+ * if not finalized; what was written stays). NULL, freed or garbage pointers
+ * are ignored.
+ *
+ * # Safety
+ * `linker` is any pointer.
+ */
+void bpf_linker__free(struct bpf_linker *linker);
 
 /**
  * `bpf_map__set_type` (LIBBPF_0.1.0): HL, -EBUSY once the map has an fd.

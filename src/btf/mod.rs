@@ -35,6 +35,7 @@ mod fixup;
 mod index;
 mod maps;
 mod parse;
+mod patch;
 mod query;
 mod types;
 pub mod write;

@@ -6,7 +6,8 @@
 //! `bpf_tc_*`), `ringbuf`/`perfbuf`/`user_ringbuf` (`ring_buffer__*`,
 //! `perf_buffer__*`, `user_ring_buffer__*`), `skeleton`
 //! (`bpf_object__*_skeleton`), `prog_linfo` (`bpf_prog_linfo__*`), `probes`
-//! (`libbpf_probe_*`), `secnames` (`libbpf_prog_type_by_name` & co), `prog_handler`
+//! (`libbpf_probe_*`), `linker` (`bpf_linker__*`: the static linker),
+//! `secnames` (`libbpf_prog_type_by_name` & co), `prog_handler`
 //! (`libbpf_register_prog_handler`: custom `SEC()` callbacks), `names`
 //! (`libbpf_bpf_*_type_str`), `print` (`libbpf_set_print`), `library` (strict
 //! mode, errors, versions, CPUs).
@@ -15,6 +16,7 @@ pub mod attach;
 pub mod gen_loader;
 pub mod library;
 pub mod link;
+pub mod linker;
 pub mod map;
 pub mod names;
 pub mod netlink;
