@@ -18,7 +18,9 @@ fn same(file: &str, format: &str, base: Option<&str>) {
         ours.extend(["--base", b]);
     }
     bt.extend(["btf", "dump", "file", file, "format", format]);
-    let Some((rc, want, err)) = bpftool(&bt) else { return };
+    let Some((rc, want, err)) = bpftool(&bt) else {
+        return;
+    };
     assert_eq!(rc, 0, "bpftool: {err}");
     let (rc, got, err) = bpfrs(&ours);
     assert_eq!(rc, 0, "bpfrs: {err}");
@@ -51,9 +53,19 @@ fn vmlinux_as_bpftool_dumps_it() {
 #[test]
 fn test_objects_as_bpftool_dumps_them() {
     let d = tmpdir("btf-objects");
-    for n in ["skel_demo", "skel_externs", "ev_events", "obj_btf_maps", "obj_globals", "tg_target", "lg_sockex"] {
+    for n in [
+        "skel_demo",
+        "skel_externs",
+        "ev_events",
+        "obj_btf_maps",
+        "obj_globals",
+        "tg_target",
+        "lg_sockex",
+    ] {
         let src = Path::new(ROOT).join(format!("c-tests/bpf/{n}.bpf.c"));
-        let Some(o) = compile_file(&d, n, &src) else { return };
+        let Some(o) = compile_file(&d, n, &src) else {
+            return;
+        };
         let o = o.display().to_string();
         same(&o, "raw", None);
         same(&o, "c", None);
@@ -77,7 +89,8 @@ fn every_kind() -> Btf {
     b.add_sized(Kind::Union, Some(b"un"), 8, false).unwrap();
     b.add_field(Some(b"x"), int, 0, 0).unwrap();
     b.add_field(Some(b"y"), u64t, 0, 0).unwrap();
-    b.add_sized(Kind::Enum, Some(b"e_unsigned"), 4, false).unwrap();
+    b.add_sized(Kind::Enum, Some(b"e_unsigned"), 4, false)
+        .unwrap();
     b.add_enum_value(b"U0", 0).unwrap();
     b.add_enum_value(b"U_BIG", 0xffff_fff0).unwrap();
     b.add_sized(Kind::Enum, Some(b"e_signed"), 4, true).unwrap();
@@ -88,7 +101,9 @@ fn every_kind() -> Btf {
     b.add_enum64_value(b"NEG", (-3i64) as u64).unwrap();
     b.add_ref(Kind::Fwd, Some(b"fwd_u"), 0, true).unwrap();
     b.add_ref(Kind::Fwd, Some(b"fwd_s"), 0, false).unwrap();
-    let td = b.add_ref(Kind::Typedef, Some(b"myint"), int, false).unwrap() as i32;
+    let td = b
+        .add_ref(Kind::Typedef, Some(b"myint"), int, false)
+        .unwrap() as i32;
     let v = b.add_ref(Kind::Volatile, None, td, false).unwrap() as i32;
     let c = b.add_ref(Kind::Const, None, v, false).unwrap() as i32;
     b.add_ref(Kind::Restrict, None, ptr, false).unwrap();
@@ -99,7 +114,8 @@ fn every_kind() -> Btf {
     b.add_ref(Kind::FuncProto, None, 0, false).unwrap();
     let var = b.add_var(b"v_global", 1, int).unwrap() as i32;
     let var_s = b.add_var(b"v_static", 0, u64t).unwrap() as i32;
-    b.add_sized(Kind::Datasec, Some(b".data"), 16, false).unwrap();
+    b.add_sized(Kind::Datasec, Some(b".data"), 16, false)
+        .unwrap();
     b.add_datasec_var_info(var, 0, 4).unwrap();
     b.add_datasec_var_info(var_s, 8, 8).unwrap();
     b.add_float(b"double", 8).unwrap();
@@ -125,7 +141,9 @@ fn split_btf_on_a_base() {
     let base = Arc::new(every_kind());
     let mut split = Btf::new_empty(Some(base.clone()));
     let int = base.find_by_name("int").unwrap() as i32;
-    split.add_sized(Kind::Struct, Some(b"in_module"), 4, false).unwrap();
+    split
+        .add_sized(Kind::Struct, Some(b"in_module"), 4, false)
+        .unwrap();
     split.add_field(Some(b"m"), int, 0, 0).unwrap();
     let (bp, sp) = (d.join("base.btf"), d.join("split.btf"));
     std::fs::write(&bp, base.raw_data()).unwrap();
@@ -134,16 +152,25 @@ fn split_btf_on_a_base() {
     same(&sp, "raw", Some(&bp));
     let (rc, out, _) = bpfrs(&["btf", "dump", &sp, "--base", &bp]);
     assert_eq!(rc, 0);
-    assert!(out.starts_with(&format!("[{}] STRUCT 'in_module'", base.type_cnt())), "{out}");
+    assert!(
+        out.starts_with(&format!("[{}] STRUCT 'in_module'", base.type_cnt())),
+        "{out}"
+    );
 }
 
 #[test]
 fn bad_input_exits_2_with_a_message() {
     let (rc, _, err) = bpfrs(&["btf", "dump", "/nonexistent/file"]);
     assert_eq!(rc, 2);
-    assert!(err.starts_with("bpfrs: failed to load BTF from /nonexistent/file"), "{err}");
+    assert!(
+        err.starts_with("bpfrs: failed to load BTF from /nonexistent/file"),
+        "{err}"
+    );
     let (rc, _, err) = bpfrs(&["btf", "dump", "x", "format", "json"]);
     assert_eq!(rc, 2);
-    assert!(err.contains("unrecognized format specifier: 'json'"), "{err}");
+    assert!(
+        err.contains("unrecognized format specifier: 'json'"),
+        "{err}"
+    );
     assert_eq!(bpfrs(&["btf", "dump", "--help"]).0, 0);
 }
