@@ -32,7 +32,7 @@
 //!   `opts->sz`, handles and errors to libbpf's conventions; no logic the core
 //!   lacks. May use: every module. No module may use it.
 //! - `bin`: the `bpfrs` command (`src/bin/bpfrs/`), its own crate on the
-//!   library's public API. May use: check, object, btf, log, error.
+//!   library's public API. May use: check, object, btf, log, file, error.
 //! - `testutil`: helpers for unit tests only. May use: nothing; any module's
 //!   tests may use it.
 #![deny(unsafe_code)]

@@ -55,9 +55,17 @@ pub fn wants_help(args: &[String]) -> bool {
         .any(|a| a == "--help" || a == "-h" || a == "help")
 }
 
-/// Reads a whole file, or says why not.
+/// Reads a whole regular file (never blocking on a FIFO), or says why not.
 pub fn read(path: &str) -> Result<Vec<u8>, String> {
-    std::fs::read(path).map_err(|e| format!("cannot read {path}: {e}"))
+    use bpfrs::file::ReadError;
+    bpfrs::file::read(std::path::Path::new(path)).map_err(|e| {
+        let why = match e {
+            ReadError::Os(errno) => std::io::Error::from_raw_os_error(errno).to_string(),
+            ReadError::Directory => "is a directory".into(),
+            ReadError::NotRegular => "not a regular file".into(),
+        };
+        format!("cannot read {path}: {why}")
+    })
 }
 
 fn main() -> ExitCode {
