@@ -24,12 +24,17 @@
 //!   object, btf, sys, insn, error, log, uapi.
 //! - `attach`: loaded programs attached (links, perf events, XDP/TC). May use:
 //!   load, object, btf, sys, insn, error, log, file, uapi.
+//! - `check`: an object checked offline: open's view, CO-RE against given BTFs,
+//!   the minimum kernel; bpftool's raw BTF listing and skeleton headers; no
+//!   kernel calls. May use: object, btf, insn, error, log, file, uapi.
 //! - `events`: ring and perf buffers. May use: sys, error, log, uapi.
 //! - `legacy`: the `samples/bpf` `bpf_load.c` loader. May use: attach, load,
 //!   object, btf, sys, insn, error, log, file, uapi.
 //! - `capi`: the C ABI skin (`extern "C"`), converting pointers, sizes,
 //!   `opts->sz`, handles and errors to libbpf's conventions; no logic the core
 //!   lacks. May use: every module. No module may use it.
+//! - `bin`: the `bpfrs` command (`src/bin/bpfrs/`), its own crate on the
+//!   library's public API. May use: check, object, btf, log, file, error.
 //! - `testutil`: helpers for unit tests only. May use: nothing; any module's
 //!   tests may use it.
 #![deny(unsafe_code)]
@@ -37,6 +42,7 @@
 
 pub mod attach;
 pub mod btf;
+pub mod check;
 pub mod error;
 pub mod events;
 pub mod file;
