@@ -35,22 +35,45 @@ fn btf_ids_allowed(t: u32) -> bool {
     )
 }
 
-/// Uploads the object's BTF (after DATASEC fix-up). A kernel refusal is not fatal:
-/// maps then lose their BTF ids and programs their func/line info (btf-core §4.4).
+/// Uploads the object's BTF (after DATASEC fix-up), as a sanitised copy where the
+/// kernel lacks some of its kinds (`fallback::btf_support`); the object keeps the
+/// original. A kernel refusal is not fatal: maps then lose their BTF ids and
+/// programs their func/line info (btf-core §4.4). A kernel without BTF gets none,
+/// unless the object needs it there (struct_ops), which is EOPNOTSUPP.
 /// BTF the caller already loaded (`btf__load_into_kernel`) is kept and used, with
 /// libbpf's warning about the EEXIST its own upload then gets.
-pub fn load_btf(st: &mut ObjState) {
-    let Some(btf) = &st.obj.btf else { return };
+pub fn load_btf(st: &mut ObjState) -> Result<(), Error> {
+    let Some(btf) = &st.obj.btf else {
+        return Ok(());
+    };
     if st.btf_fd.is_some() {
         let e = Error::Exists("BTF already loaded");
         crate::log::warn(format_args!(
             "Error loading .BTF into kernel: {e}. BTF is optional, ignoring."
         ));
-        return;
+        return Ok(());
     }
-    let bytes = btf.to_bytes();
+    if !super::features::has(Feature::Btf) {
+        if kernel_needs_btf(st) {
+            crate::log::warn(format_args!(
+                "Error loading .BTF into kernel: -{}. BTF is mandatory, can't proceed.",
+                libc::EOPNOTSUPP
+            ));
+            return Err(Error::Unsupported(Feature::Btf.desc()));
+        }
+        crate::log::debug(format_args!(
+            "Kernel doesn't support BTF, skipping uploading it."
+        ));
+        return Ok(());
+    }
+    let support = super::fallback::btf_support();
+    let bytes = if support.needs_sanitizing() {
+        btf.sanitized(&support)?.to_bytes()
+    } else {
+        btf.to_bytes()
+    };
     let Ok(size) = u32::try_from(bytes.len()) else {
-        return;
+        return Ok(());
     };
     match crate::sys::btf::btf_load(
         UserPtr::from_ptr(bytes.as_ptr()),
@@ -62,6 +85,14 @@ pub fn load_btf(st: &mut ObjState) {
             "Error loading .BTF into kernel: {e}. BTF is optional, ignoring."
         )),
     }
+    Ok(())
+}
+
+/// libbpf's `kernel_needs_btf`: struct_ops maps exist only through BTF.
+fn kernel_needs_btf(st: &ObjState) -> bool {
+    st.maps
+        .iter()
+        .any(|m| m.def.map_type == BPF_MAP_TYPE_STRUCT_OPS)
 }
 
 pub use crate::object::maps::internal_map_name;
@@ -194,6 +225,7 @@ fn reuse_pinned(m: &MapState, path: &str) -> Result<Option<OwnedFd>, Error> {
 /// Creates every map with `autocreate` set, in object order.
 pub fn create_all(st: &mut ObjState) -> Result<(), Error> {
     check_features(st)?;
+    super::fallback::sanitize_maps(st);
     for i in 0..st.maps.len() {
         if !st.maps[i].autocreate || st.maps[i].fd.is_some() {
             continue;
