@@ -97,24 +97,6 @@ fn kernel_needs_btf(st: &ObjState) -> bool {
 
 pub use crate::object::maps::internal_map_name;
 
-/// Refuses, naming the missing feature, an object whose maps the kernel cannot
-/// create at all: global data before 5.2, ring buffers before 5.8.
-fn check_features(st: &ObjState) -> Result<(), Error> {
-    for m in st.maps.iter().filter(|m| m.autocreate && m.fd.is_none()) {
-        let need = if m.def.is_internal() {
-            Feature::GlobalData
-        } else if m.def.map_type == BPF_MAP_TYPE_RINGBUF {
-            Feature::Ringbuf
-        } else {
-            continue;
-        };
-        if !super::features::has(need) {
-            return Err(super::features::missing(need, &format!("map '{}'", m.name)));
-        }
-    }
-    Ok(())
-}
-
 /// Raises RLIMIT_MEMLOCK (once, never lowering it) on kernels that charge BPF
 /// memory to it instead of the memory cgroup, as libbpf 1.x does before its first
 /// BTF, map or program load.
@@ -190,6 +172,7 @@ fn create_one(st: &ObjState, def: &MapDef, inner_fd: Option<&OwnedFd>) -> Result
 }
 
 fn map_err(def: &MapDef, e: Error) -> Error {
+    super::fallback::explain_map_refusal(def);
     crate::log::warn(format_args!(
         "map '{}': failed to create (type {}, key {}, value {}, max_entries {}, flags {:#x}): {e}",
         def.name, def.map_type, def.key_size, def.value_size, def.max_entries, def.map_flags
@@ -224,10 +207,16 @@ fn reuse_pinned(m: &MapState, path: &str) -> Result<Option<OwnedFd>, Error> {
 
 /// Creates every map with `autocreate` set, in object order.
 pub fn create_all(st: &mut ObjState) -> Result<(), Error> {
-    check_features(st)?;
     super::fallback::sanitize_maps(st);
     for i in 0..st.maps.len() {
         if !st.maps[i].autocreate || st.maps[i].fd.is_some() {
+            continue;
+        }
+        if super::fallback::skipped_map(&st.maps[i]) {
+            crate::log::debug(format_args!(
+                "map '{}': skipped auto-creating...",
+                st.maps[i].name
+            ));
             continue;
         }
         if let Some(path) = st.maps[i].pin_path.clone() {

@@ -47,6 +47,10 @@ fn patch_maps(st: &ObjState, prog: &str, linked: &mut Linked) -> Result<(), Erro
             _ => continue,
         };
         let m = &st.maps[map];
+        if super::fallback::skipped_map(m) {
+            super::fallback::poison_ldimm64(prog, &mut linked.insns, idx, map, &m.name);
+            continue;
+        }
         let Some(fd) = &m.fd else {
             crate::log::warn(format_args!(
                 "prog '{prog}': map '{}' is used but was not created (autocreate is off)",
@@ -268,6 +272,7 @@ fn load_one(st: &mut ObjState, i: usize, core: Option<Prepared>) -> Result<(), E
             Ok(())
         }
         Err((cause, insn)) => {
+            super::fallback::explain_prog_refusal(&name, &linked.insns);
             let e = Error::Load(Box::new(LoadError {
                 obj: st.obj.name.clone(),
                 prog: name.clone(),

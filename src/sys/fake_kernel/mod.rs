@@ -263,3 +263,55 @@ pub fn intercept(cmd: Cmd, attr: &[u8]) -> Option<Result<i32, SysError>> {
         errno,
     }))
 }
+
+/// The table of `crate::uapi::kernels` as the C shim of `tests/kernels.sh`
+/// reads it: one capability per line, `<what> <args...> <major>.<minor>`, then
+/// one `personality <name> <major>.<minor>` line per committed personality.
+pub fn table_text() -> String {
+    use crate::uapi::kernels::ROWS;
+    let mut out = String::new();
+    for r in ROWS {
+        let what = match r.what {
+            What::Cmd(c) => format!("cmd {c}"),
+            What::ProgTypesFrom(t) => format!("prog_types_from {t}"),
+            What::MapTypesFrom(t) => format!("map_types_from {t}"),
+            What::BtfKindsFrom(k) => format!("btf_kinds_from {k}"),
+            What::Names => "names".into(),
+            What::Helper(h) => format!("helper {h}"),
+            What::PseudoMapValue => "pseudo_map_value".into(),
+            What::GlobalFuncLinkage => "global_func".into(),
+            What::MapFlag(f) => format!("map_flag {f}"),
+            What::MemcgAccounting => "memcg".into(),
+            What::AttrFrom(c, off) => format!("attr_from {c} {off}"),
+            What::LinkAttach(t) => format!("link_attach {t}"),
+        };
+        out += &format!("{what} {}.{}\n", r.since.0, r.since.1);
+    }
+    for p in PERSONALITIES {
+        out += &format!("personality {} {}.{}\n", p.name, p.version.0, p.version.1);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    /// Writes the shim's table to `$LIBBPFRS_KERNEL_TABLE` when set (as
+    /// `tests/kernels.sh` does); either way every row is one well-formed line.
+    #[test]
+    fn table_for_the_c_shim() {
+        let text = super::table_text();
+        let rows = crate::uapi::kernels::ROWS.len();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), rows + super::PERSONALITIES.len());
+        for l in &lines {
+            let (major, minor) = l.rsplit_once(' ').unwrap().1.split_once('.').unwrap();
+            assert!(
+                major.parse::<u32>().is_ok() && minor.parse::<u32>().is_ok(),
+                "{l}"
+            );
+        }
+        if let Some(path) = std::env::var_os("LIBBPFRS_KERNEL_TABLE") {
+            std::fs::write(path, text).unwrap();
+        }
+    }
+}
