@@ -1,7 +1,7 @@
 //! What the loader changes for a kernel older than the object, as libbpf 1.1.2
 //! does, each decided by one feature probe ([`super::features`]):
 //! - the BTF sent is a sanitised copy ([`btf_support`], `crate::btf::sanitize`);
-//! - global-data maps lose `BPF_F_MMAPABLE` without array mmap ([`sanitize_maps`]);
+//! - global-data maps have `BPF_F_MMAPABLE` toggled without array mmap ([`sanitize_maps`]);
 //! - `bpf_probe_read_{kernel,user}[_str]` calls become `bpf_probe_read[_str]`
 //!   without the newer helpers ([`rewrite_probe_reads`]).
 //!
@@ -45,13 +45,18 @@ pub fn btf_support() -> BtfSupport {
 
 /// libbpf's `bpf_object__sanitize_maps`: without mmap()able arrays (before
 /// 5.5) global-data maps are created without `BPF_F_MMAPABLE`. The flag is
-/// cleared in the map's definition, so `bpf_map__map_flags` shows what the
+/// changed in the map's definition, so `bpf_map__map_flags` shows what the
 /// kernel got and a skeleton keeps its initial-value memory instead of mapping
 /// the map (`bpf_map__initial_value` keeps working).
+///
+/// As libbpf 1.1.2, the flag is toggled, not cleared: a data map that had no
+/// exposed variable (created without the flag) gains it and the kernel
+/// refuses it. libbpf fixed this after 1.1.2 (upstream 6920b08661e3, "libbpf:
+/// Fix map creation flags sanitization"); a C program sees 1.1.2's behaviour.
 pub fn sanitize_maps(st: &mut ObjState) {
     for m in st.maps.iter_mut().filter(|m| m.def.is_internal()) {
         if !has(Feature::ArrayMmap) {
-            m.def.map_flags &= !BPF_F_MMAPABLE;
+            m.def.map_flags ^= BPF_F_MMAPABLE;
         }
     }
 }

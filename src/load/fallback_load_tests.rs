@@ -59,6 +59,28 @@ fn data_maps_lose_mmapable_before_5_5() {
     assert!(st.remap_data_map(ro_idx).unwrap().is_some());
 }
 
+/// libbpf 1.1.2 toggles the flag: a data section with only a static variable
+/// (created without it) gains it before 5.5, and the kernel refuses the map.
+#[test]
+fn a_static_only_data_map_gains_mmapable_before_5_5() {
+    let body = "static u64 seen SEC(\".data.priv\");\n\
+SEC(\"socket\") int count(void *ctx) { seen++; return 0; }\n";
+    let Some((r, j, _)) = load_with(LINUX_5_4, body, |_| {}) else {
+        return;
+    };
+    assert_eq!(r.unwrap_err().errno(), libc::EINVAL);
+    let m = j
+        .iter()
+        .find(|m| m.cmd == BPF_MAP_CREATE && m.name == b".data.priv");
+    assert_eq!(
+        m.map(|m| (m.map_flags, m.refused)),
+        Some((BPF_F_MMAPABLE, libc::EINVAL))
+    );
+    let (r, j, _) = load_with(LINUX_5_10, body, |_| {}).unwrap();
+    r.unwrap();
+    assert_eq!(data_map(&j, b".data.priv").map_flags, 0);
+}
+
 /// `.rodata` is frozen wherever global data exists (both came with 5.2, so
 /// libbpf 1.1.2 has no fallback); on 4.18 the map is never created.
 #[test]
