@@ -15,6 +15,8 @@ pub mod fallback;
 #[cfg(test)]
 mod fallback_btf_tests;
 #[cfg(test)]
+mod fallback_doc;
+#[cfg(test)]
 mod fallback_load_tests;
 #[cfg(test)]
 mod fallback_tests;
