@@ -10,6 +10,7 @@
 //!   resolution, alignment, pointer size, strings;
 //! - `append`: the `btf__add_*` writer, string deduplication, byte order;
 //! - `fixup`: DATASEC sizes and offsets, linkage;
+//! - `sanitize`: the copy sent to a kernel lacking some kinds;
 //! - `externs`: extern VARs and FUNCs, the `.ksyms`/`.kconfig` DATASEC rewrite;
 //! - `emit`: [`Btf`] → blob, either byte order;
 //! - `files`: raw and ELF files, the running kernel's vmlinux BTF.
@@ -37,6 +38,7 @@ mod maps;
 mod parse;
 mod patch;
 mod query;
+pub mod sanitize;
 mod types;
 pub mod write;
 
@@ -49,6 +51,7 @@ pub use files::{vmlinux_paths, FileKind};
 pub use maps::{parse_btf_map_def, parse_btf_maps, BtfMap, BtfMapDef};
 pub use parse::{BtfHeader, Checks};
 pub use query::essential_len;
+pub use sanitize::BtfSupport;
 pub use types::{
     Array, Entries, EnumValue, Kind, Member, Param, Type, VarSecinfo, INT_BOOL, INT_CHAR,
     INT_SIGNED, LINKAGE_EXTERN, LINKAGE_GLOBAL, LINKAGE_STATIC,

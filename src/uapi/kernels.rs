@@ -7,6 +7,17 @@
 
 use super::*;
 
+/// `BPF_FUNC_probe_read` (Linux 4.1).
+pub const BPF_FUNC_PROBE_READ: i32 = 4;
+/// `BPF_FUNC_probe_read_str` (Linux 4.11).
+pub const BPF_FUNC_PROBE_READ_STR: i32 = 45;
+/// `BPF_FUNC_probe_read_user` (Linux 5.5).
+pub const BPF_FUNC_PROBE_READ_USER: i32 = 112;
+/// `BPF_FUNC_probe_read_user_str` (Linux 5.5).
+pub const BPF_FUNC_PROBE_READ_USER_STR: i32 = 114;
+/// `BPF_FUNC_probe_read_kernel_str` (Linux 5.5).
+pub const BPF_FUNC_PROBE_READ_KERNEL_STR: i32 = 115;
+
 /// A capability as `bpf()` shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum What {
@@ -83,6 +94,9 @@ pub const ROWS: &[Row] = &[
     row(What::MapTypesFrom(BPF_MAP_TYPE_STRUCT_OPS), (5, 6), "v5.6: bpf: Introduce BPF_MAP_TYPE_STRUCT_OPS"),
     row(What::ProgTypesFrom(BPF_PROG_TYPE_TRACING), (5, 5), "v5.5: bpf: Introduce BPF_PROG_TYPE_TRACING"),
     row(What::Helper(BPF_FUNC_PROBE_READ_KERNEL), (5, 5), "v5.5: bpf: Add probe_read_{user, kernel} and probe_read_{user, kernel}_str helpers"),
+    row(What::Helper(BPF_FUNC_PROBE_READ_USER), (5, 5), "v5.5: bpf: Add probe_read_{user, kernel} and probe_read_{user, kernel}_str helpers"),
+    row(What::Helper(BPF_FUNC_PROBE_READ_USER_STR), (5, 5), "v5.5: bpf: Add probe_read_{user, kernel} and probe_read_{user, kernel}_str helpers"),
+    row(What::Helper(BPF_FUNC_PROBE_READ_KERNEL_STR), (5, 5), "v5.5: bpf: Add probe_read_{user, kernel} and probe_read_{user, kernel}_str helpers"),
     row(What::MapFlag(BPF_F_MMAPABLE), (5, 5), "v5.5: bpf: Add mmap() support for BPF_MAP_TYPE_ARRAY"),
     row(What::AttrFrom(BPF_PROG_LOAD, 108), (5, 5), "v5.5: bpf: Introduce BPF_PROG_TYPE_TRACING (attach_btf_id)"),
     row(What::GlobalFuncLinkage, (5, 6), "v5.6: bpf: Introduce function-by-function verification"),
