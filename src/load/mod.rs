@@ -22,6 +22,7 @@ pub mod pin;
 pub mod probe;
 pub mod prog_linfo;
 pub mod progs;
+pub mod struct_ops;
 pub mod target;
 
 use crate::error::Error;
@@ -226,6 +227,7 @@ impl ObjState {
         let prepared = core::relocate_all(self)?;
         maps::bump_memlock();
         maps::load_btf(self);
+        struct_ops::prepare(self)?;
         maps::create_all(self)?;
         progs::load_all(self, prepared)?;
         maps::init_prog_arrays(self)?;

@@ -36,6 +36,8 @@ pub struct StructOps {
     /// Per member of the object's struct: the program (index into
     /// [`Object::progs`]) its function pointer names.
     pub progs: Vec<Option<usize>>,
+    /// The kernel's side, set at load ([`kernel_value`]).
+    pub kern: Option<KernValue>,
 }
 
 /// The kernel's side of a struct_ops map, worked out at load.
@@ -61,7 +63,9 @@ pub fn maps_from_section(
     data: &[u8],
 ) -> Result<Vec<MapDef>, Error> {
     let Some(btf) = btf else {
-        crate::log::warn(format_args!("BTF is required, but is missing or corrupted."));
+        crate::log::warn(format_args!(
+            "BTF is required, but is missing or corrupted."
+        ));
         return Err(Error::NotFound("struct_ops needs BTF"));
     };
     let Some(ds) = btf.find_by_name_kind(SEC_NAME, Kind::Datasec) else {
@@ -112,6 +116,7 @@ pub fn maps_from_section(
             tname: tname.to_string(),
             data: bytes.to_vec(),
             progs: vec![None; t.vlen() as usize],
+            kern: None,
         }));
         crate::log::debug(format_args!(
             "struct_ops init: struct {tname}(type_id={type_id}) {} found at offset {}",
@@ -177,8 +182,13 @@ pub fn assign_program(obj: &mut Object, r: &StRelo<'_>) -> Result<(), Error> {
         )));
     }
     let btf = obj.btf.as_ref().ok_or(Error::Inval("no BTF"))?;
-    let st = obj.maps[mi].st_ops.as_ref().ok_or(Error::Bug("no st_ops"))?;
-    let t = btf.ty(st.type_id).ok_or(Error::Inval("bad struct_ops type"))?;
+    let st = obj.maps[mi]
+        .st_ops
+        .as_ref()
+        .ok_or(Error::Bug("no st_ops"))?;
+    let t = btf
+        .ty(st.type_id)
+        .ok_or(Error::Inval("bad struct_ops type"))?;
     let Some((member_idx, member)) = t
         .members()
         .enumerate()
@@ -194,7 +204,9 @@ pub fn assign_program(obj: &mut Object, r: &StRelo<'_>) -> Result<(), Error> {
         crate::log::warn(format_args!(
             "struct_ops reloc {map_name}: cannot relocate non func ptr {mname}"
         ));
-        return Err(Error::Inval("struct_ops relocation of a non-function member"));
+        return Err(Error::Inval(
+            "struct_ops relocation of a non-function member",
+        ));
     }
     let insn_idx = (r.sym_value / 8) as usize;
     let Some(pi) = obj
@@ -215,16 +227,22 @@ pub fn assign_program(obj: &mut Object, r: &StRelo<'_>) -> Result<(), Error> {
             "struct_ops reloc {map_name}: prog {} is not struct_ops BPF program",
             p.name
         ));
-        return Err(Error::Inval("program in a struct_ops map is not struct_ops"));
+        return Err(Error::Inval(
+            "program in a struct_ops map is not struct_ops",
+        ));
     }
     // The struct type each program serves, as libbpf's `attach_btf_id` records it
     // at open: the first map to name a program decides.
-    let used = obj.maps.iter().filter_map(|m| m.st_ops.as_ref()).find_map(|s| {
-        s.progs
-            .iter()
-            .position(|&q| q == Some(pi))
-            .map(|i| (s.type_id, i as u32))
-    });
+    let used = obj
+        .maps
+        .iter()
+        .filter_map(|m| m.st_ops.as_ref())
+        .find_map(|s| {
+            s.progs
+                .iter()
+                .position(|&q| q == Some(pi))
+                .map(|i| (s.type_id, i as u32))
+        });
     if let Some((tid, idx)) = used.filter(|&u| u != (type_id, member_idx)) {
         crate::log::warn(format_args!(
             "struct_ops reloc {map_name}: cannot use prog {} in sec {} with type {} attach_btf_id {tid} expected_attach_type {idx} for func ptr {mname}",
@@ -291,7 +309,9 @@ pub fn kernel_value(
         st.type_id
     ));
     let vsize = kern.resolve_size(value_type_id)? as usize;
-    let t = btf.ty(st.type_id).ok_or(Error::Inval("bad struct_ops type"))?;
+    let t = btf
+        .ty(st.type_id)
+        .ok_or(Error::Inval("bad struct_ops type"))?;
     let kt = kern.ty(type_id).ok_or(Error::Inval("bad kernel BTF"))?;
     let mut out = KernValue {
         type_id,
@@ -334,9 +354,9 @@ pub fn kernel_value(
             let Some(prog) = st.progs.get(i).copied().flatten() else {
                 continue;
             };
-            if !kern
+            if kern
                 .skip_mods_and_typedefs(kmt.type_id())
-                .is_some_and(|(_, f)| f.kind() == Kind::FuncProto)
+                .is_none_or(|(_, f)| f.kind() != Kind::FuncProto)
             {
                 crate::log::warn(format_args!(
                     "struct_ops init_kern {map_name}: kernel member {mname} is not a func ptr"

@@ -114,10 +114,7 @@ fn kernel_value_follows_the_kernel_layout() {
     let m = &obj.maps[obj.find_map("one").unwrap()];
     let btf = obj.btf.as_ref().unwrap();
     let kv = kernel_value(m.st_ops.as_ref().unwrap(), "one", btf, &kern).unwrap();
-    assert_eq!(
-        kern.ty(kv.type_id).unwrap().name(),
-        "tcp_congestion_ops"
-    );
+    assert_eq!(kern.ty(kv.type_id).unwrap().name(), "tcp_congestion_ops");
     assert_eq!(
         kern.ty(kv.value_type_id).unwrap().name(),
         "bpf_struct_ops_tcp_congestion_ops"
@@ -145,7 +142,12 @@ fn a_struct_the_kernel_lacks_is_enoent() {
     };
     let obj = obj.unwrap();
     let m = &obj.maps[obj.find_map("one").unwrap()];
-    let e = kernel_value(m.st_ops.as_ref().unwrap(), "one", obj.btf.as_ref().unwrap(), &kern);
+    let e = kernel_value(
+        m.st_ops.as_ref().unwrap(),
+        "one",
+        obj.btf.as_ref().unwrap(),
+        &kern,
+    );
     assert_eq!(e.unwrap_err().errno(), libc::ENOENT);
 }
 
@@ -158,7 +160,12 @@ fn a_member_the_kernel_lacks_is_eopnotsupp() {
     };
     let obj = obj.unwrap();
     let m = &obj.maps[obj.find_map("one").unwrap()];
-    let e = kernel_value(m.st_ops.as_ref().unwrap(), "one", obj.btf.as_ref().unwrap(), &kern);
+    let e = kernel_value(
+        m.st_ops.as_ref().unwrap(),
+        "one",
+        obj.btf.as_ref().unwrap(),
+        &kern,
+    );
     assert_eq!(e.unwrap_err().errno(), libc::EOPNOTSUPP);
 }
 
@@ -170,7 +177,12 @@ fn a_member_of_another_size_is_eopnotsupp() {
     };
     let obj = obj.unwrap();
     let m = &obj.maps[obj.find_map("one").unwrap()];
-    let e = kernel_value(m.st_ops.as_ref().unwrap(), "one", obj.btf.as_ref().unwrap(), &kern);
+    let e = kernel_value(
+        m.st_ops.as_ref().unwrap(),
+        "one",
+        obj.btf.as_ref().unwrap(),
+        &kern,
+    );
     assert_eq!(e.unwrap_err().errno(), libc::EOPNOTSUPP);
 }
 
@@ -198,7 +210,8 @@ fn a_program_of_another_type_is_refused_at_open() {
 
 #[test]
 fn the_link_section_of_libbpf_1_2_is_not_read() {
-    let src = object_src("u32", "", "undo", "ini").replace("\".struct_ops\"", "\".struct_ops.link\"");
+    let src =
+        object_src("u32", "", "undo", "ini").replace("\".struct_ops\"", "\".struct_ops.link\"");
     let Some(obj) = open(&src) else {
         return;
     };

@@ -64,7 +64,9 @@ fn struct_ops_relos(obj: &mut Object, rels: &Rels, syms: &[Symbol]) -> Result<()
             crate::log::warn(format_args!(
                 "struct_ops reloc: symbol {sym_idx:x} not found"
             ));
-            return Err(format_err(format!(".rel.struct_ops: relo #{n}: bad symbol")));
+            return Err(format_err(format!(
+                ".rel.struct_ops: relo #{n}: bad symbol"
+            )));
         };
         let relo = crate::object::struct_ops::StRelo {
             offset: r.r_offset(endian),
