@@ -43,6 +43,9 @@ struct tcp_congestion_ops {
 	char name[16];
 };
 
+/* Connections that started with this congestion control. */
+__u64 so_init_calls;
+
 SEC("struct_ops/so_ssthresh")
 __u32 BPF_PROG(so_ssthresh, struct sock *sk)
 {
@@ -63,6 +66,7 @@ __u32 BPF_PROG(so_undo_cwnd, struct sock *sk)
 SEC("struct_ops/so_init")
 void BPF_PROG(so_init, struct sock *sk)
 {
+	__sync_fetch_and_add(&so_init_calls, 1);
 }
 
 #ifdef SO_BAD_MEMBER
