@@ -150,7 +150,8 @@ pub fn attach_auto(p: &ProgState, target: &str, retprobe: bool) -> Result<Link, 
     let ok = |b: &u8| b.is_ascii_alphanumeric() || b"_.*?".contains(b);
     let len = target.bytes().take_while(ok).count();
     if len == 0 {
-        crate::log::warn(format_args!("kprobe multi pattern is invalid: {target}"));
+        // libbpf prints the unset pattern variable here.
+        crate::log::warn(format_args!("kprobe multi pattern is invalid: (null)"));
         return Err(Error::Inval("kprobe.multi section without a valid pattern"));
     }
     let o = KprobeMultiOpts {
