@@ -8,6 +8,7 @@
 #include "oracle.h"
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "kallsyms.h"
 
 static struct bpf_object *obj;
 
@@ -19,27 +20,10 @@ static struct bpf_program *P(const char *name)
 	return p;
 }
 
-/* An address of `name` in /proc/kallsyms, or 0. */
-static unsigned long ksym(const char *name)
-{
-	char line[512], sym[256];
-	unsigned long addr = 0, a;
-	FILE *f = fopen("/proc/kallsyms", "r");
-	char t;
-
-	if (!f)
-		return 0;
-	while (!addr && fgets(line, sizeof(line), f))
-		if (sscanf(line, "%lx %c %255s", &a, &t, sym) == 3 && !strcmp(sym, name))
-			addr = a;
-	fclose(f);
-	return addr;
-}
-
 static void arg_checks(struct bpf_program *p)
 {
 	const char *syms[] = { "do_nanosleep", "hrtimer_nanosleep" };
-	unsigned long addrs[2] = { ksym("do_nanosleep"), ksym("hrtimer_nanosleep") };
+	unsigned long addrs[2] = { kallsyms_addr("do_nanosleep"), kallsyms_addr("hrtimer_nanosleep") };
 	__u64 cookies[2] = { 1, 2 };
 	LIBBPF_OPTS(bpf_kprobe_multi_opts, o);
 	char big[sizeof(o) + 16];
@@ -86,7 +70,7 @@ static void arg_checks(struct bpf_program *p)
 static void kernel_answers(struct bpf_program *p)
 {
 	const char *syms[] = { "do_nanosleep", "hrtimer_nanosleep" };
-	unsigned long addrs[2] = { ksym("do_nanosleep"), ksym("hrtimer_nanosleep") };
+	unsigned long addrs[2] = { kallsyms_addr("do_nanosleep"), kallsyms_addr("hrtimer_nanosleep") };
 	__u64 cookies[2] = { 1, 2 };
 	LIBBPF_OPTS(bpf_kprobe_multi_opts, o);
 
