@@ -37,11 +37,12 @@ pub fn prepare(st: &mut ObjState) -> Result<(), Error> {
         .btf
         .as_ref()
         .ok_or(Error::Bug("struct_ops map without BTF"))?;
+    let names: Vec<&str> = st.obj.progs.iter().map(|p| p.name.as_str()).collect();
     for m in &mut st.maps {
         let Some(so) = m.def.st_ops.as_mut() else {
             continue;
         };
-        let kv = kernel_value(so, &m.def.name, btf, &vmlinux)?;
+        let kv = kernel_value(so, &m.def.name, btf, &vmlinux, &names)?;
         m.def.value_size = kv.value.len() as u32;
         for &(prog, _, member) in &kv.funcs {
             if let Some(p) = st.progs.get_mut(prog) {

@@ -296,12 +296,14 @@ fn kernel_types(kern: &Btf, tname: &str) -> Result<(u32, u32, usize), Error> {
 /// exist by name in the kernel's, with the same kind, no bitfields, and for data
 /// members the same size; data is copied to the kernel's offsets, and each
 /// program's function-pointer slot is recorded. A mismatch is EOPNOTSUPP with
-/// libbpf's message; a struct the kernel lacks is ENOENT.
+/// libbpf's message; a struct the kernel lacks is ENOENT. `prog_names` names
+/// the object's programs, for the debug lines.
 pub fn kernel_value(
     st: &StructOps,
     map_name: &str,
     btf: &Btf,
     kern: &Btf,
+    prog_names: &[&str],
 ) -> Result<KernValue, Error> {
     let (type_id, value_type_id, data_off) = kernel_types(kern, &st.tname)?;
     crate::log::debug(format_args!(
@@ -365,7 +367,8 @@ pub fn kernel_value(
             }
             out.funcs.push((prog, data_off + kmoff, kidx as u32));
             crate::log::debug(format_args!(
-                "struct_ops init_kern {map_name}: func ptr {mname} is set to prog {prog} from data(+{moff}) to kern_data(+{kmoff})"
+                "struct_ops init_kern {map_name}: func ptr {mname} is set to prog {} from data(+{moff}) to kern_data(+{kmoff})",
+                prog_names.get(prog).unwrap_or(&"?")
             ));
             continue;
         }

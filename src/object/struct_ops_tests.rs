@@ -113,7 +113,7 @@ fn kernel_value_follows_the_kernel_layout() {
     let obj = obj.unwrap();
     let m = &obj.maps[obj.find_map("one").unwrap()];
     let btf = obj.btf.as_ref().unwrap();
-    let kv = kernel_value(m.st_ops.as_ref().unwrap(), "one", btf, &kern).unwrap();
+    let kv = kernel_value(m.st_ops.as_ref().unwrap(), "one", btf, &kern, &[]).unwrap();
     assert_eq!(kern.ty(kv.type_id).unwrap().name(), "tcp_congestion_ops");
     assert_eq!(
         kern.ty(kv.value_type_id).unwrap().name(),
@@ -147,6 +147,7 @@ fn a_struct_the_kernel_lacks_is_enoent() {
         "one",
         obj.btf.as_ref().unwrap(),
         &kern,
+        &[],
     );
     assert_eq!(e.unwrap_err().errno(), libc::ENOENT);
 }
@@ -165,6 +166,7 @@ fn a_member_the_kernel_lacks_is_eopnotsupp() {
         "one",
         obj.btf.as_ref().unwrap(),
         &kern,
+        &[],
     );
     assert_eq!(e.unwrap_err().errno(), libc::EOPNOTSUPP);
 }
@@ -182,6 +184,7 @@ fn a_member_of_another_size_is_eopnotsupp() {
         "one",
         obj.btf.as_ref().unwrap(),
         &kern,
+        &[],
     );
     assert_eq!(e.unwrap_err().errno(), libc::EOPNOTSUPP);
 }
