@@ -557,6 +557,28 @@ struct gen_loader_opts {
 };
 
 /**
+ * `struct bpf_kprobe_multi_opts` (libbpf 0.8; 1.1.2 layout, 48 bytes, known
+ * size 41).
+ */
+struct bpf_kprobe_multi_opts {
+  size_t sz;
+  /**
+   * Function names (`cnt` C strings).
+   */
+  const char **syms;
+  /**
+   * Function addresses (`cnt` of them).
+   */
+  const unsigned long *addrs;
+  /**
+   * Per-function cookies (`cnt`), optional.
+   */
+  const __u64 *cookies;
+  size_t cnt;
+  bool retprobe;
+};
+
+/**
  * `struct bpf_linker_opts` (libbpf 0.4–1.x layout: `sz` only).
  */
 struct bpf_linker_opts {
@@ -2225,6 +2247,23 @@ struct bpf_link *bpf_program__attach_usdt(const struct bpf_program *prog, int pi
  * stays writable until the object's load returns.
  */
 int bpf_object__gen_loader(struct bpf_object *obj, struct gen_loader_opts *opts);
+
+/**
+ * `bpf_program__attach_kprobe_multi_opts` (LIBBPF_0.8.0): one kprobe.multi link
+ * (`BPF_TRACE_KPROBE_MULTI`) on every kernel symbol `pattern` matches in
+ * `/proc/kallsyms` (`*` and `?` globs, as libbpf 1.1.2), or on the `cnt`
+ * functions of `opts->syms` or `opts->addrs`, with optional cookies; a return
+ * probe with `opts->retprobe`. P1: NULL with errno EINVAL for bad opts, no
+ * pattern/syms/addrs, a pattern with syms/addrs/cookies/cnt, no pattern and no
+ * cnt, or both syms and addrs (and for a NULL `prog`, where libbpf would
+ * crash); ENOENT when the pattern matches nothing; the kernel's errno for the
+ * link (EOPNOTSUPP on a kernel without kprobes).
+ *
+ * # Safety
+ * `pattern` is NULL or a C string; `opts` is NULL or a valid opts struct whose
+ * arrays the kernel reads.
+ */
+struct bpf_link *bpf_program__attach_kprobe_multi_opts(const struct bpf_program *prog, const char *pattern, const struct bpf_kprobe_multi_opts *opts);
 
 /**
  * `libbpf_set_strict_mode` (LIBBPF_0.5.0): stores the flags and returns 0.
@@ -3927,6 +3966,15 @@ int bpf_object__open_subskeleton(struct bpf_object_subskeleton *s);
  * `s` is NULL or a subskeleton allocated as bpftool does.
  */
 void bpf_object__destroy_subskeleton(struct bpf_object_subskeleton *s);
+
+/**
+ * `bpf_map__attach_struct_ops` (LIBBPF_0.0.7): writes the map's kernel value,
+ * program fds in its function pointers, which registers it; the link's
+ * destroy deletes the element again. P1: NULL with errno EINVAL for a map that
+ * is not a loaded struct_ops map (and for NULL, where libbpf would crash), the
+ * kernel's errno when the update is refused (EBUSY once registered).
+ */
+struct bpf_link *bpf_map__attach_struct_ops(const struct bpf_map *map);
 
 /**
  * `user_ring_buffer__new` (LIBBPF_1.1.0): maps the BPF_MAP_TYPE_USER_RINGBUF

@@ -123,6 +123,7 @@ fn map_info(m: &MapDef) -> Map {
             MapKind::Btf => "btf",
             MapKind::Legacy { .. } => "legacy",
             MapKind::Data(_) => "data",
+            MapKind::StructOps => "struct_ops",
         },
         map_type: cname(names::map_type(m.map_type), m.map_type),
         key_size: m.key_size,

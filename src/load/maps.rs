@@ -156,6 +156,7 @@ pub(super) fn request(st: &ObjState, def: &MapDef, with_btf: bool) -> MapCreate 
             }
         }
     }
+    super::struct_ops::create_request(st, def, &mut p);
     p
 }
 
@@ -167,7 +168,7 @@ fn create_one(st: &ObjState, def: &MapDef, inner_fd: Option<&OwnedFd>) -> Result
     }
     match map_create(&p) {
         Ok(fd) => Ok(fd),
-        Err(e) if p.btf_fd != 0 => {
+        Err(e) if p.btf_value_type_id != 0 => {
             crate::log::warn(format_args!(
                 "map '{}': failed to create with BTF: {e}. Retrying without BTF.",
                 def.name

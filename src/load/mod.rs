@@ -30,6 +30,7 @@ pub mod pin;
 pub mod probe;
 pub mod prog_linfo;
 pub mod progs;
+pub mod struct_ops;
 pub mod target;
 
 use crate::error::Error;
@@ -243,6 +244,7 @@ impl ObjState {
         };
         maps::bump_memlock();
         maps::load_btf(self)?;
+        struct_ops::prepare(self)?;
         maps::create_all(self)?;
         progs::load_all(self, prepared)?;
         maps::init_prog_arrays(self)?;
