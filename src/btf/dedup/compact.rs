@@ -92,7 +92,8 @@ impl Dedup<'_> {
 
     /// The final ID of (the canonical type of) `id`.
     pub(super) fn remapped(&self, id: u32) -> Result<u32, Error> {
-        if id >= self.type_cnt() {
+        // IDs from before compaction: `map` has one entry per old type.
+        if id as usize >= self.map.len() {
             return Err(Error::inval("BTF type ID out of range"));
         }
         let new = self.hypot_map[self.resolve(id) as usize];

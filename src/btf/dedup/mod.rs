@@ -16,6 +16,8 @@
 //! - `structs`: STRUCT/UNION, by a parallel walk of the candidate's and the
 //!   canonical type's graphs with a hypothetical canonical → candidate map
 //!   (pointer cycles compare; a FWD meets the STRUCT/UNION of its name);
+//! - `fwds`: a FWD still unresolved meets the one STRUCT/UNION of its name,
+//!   if only one has it;
 //! - `refs`: PTR, TYPEDEF, modifiers, ARRAY, FUNC, FUNC_PROTO, tags, once what
 //!   they reference is canonical;
 //! - `compact`: canonical types moved together, every type ID remapped; `ext`:
@@ -29,6 +31,7 @@
 mod base;
 mod compact;
 mod ext;
+mod fwds;
 mod prim;
 mod refs;
 mod sig;
@@ -163,19 +166,20 @@ impl<'a> Dedup<'a> {
         }
         phase("btf_dedup_prim_types", self.prim_types())?;
         phase("btf_dedup_struct_types", self.struct_types())?;
+        phase("btf_dedup_resolve_fwds", self.resolve_fwds())?;
         phase("btf_dedup_ref_types", self.ref_types())?;
         self.table = Table::new(false);
         phase("btf_dedup_compact_types", self.compact_types())?;
-        phase("btf_dedup_remap_types", self.remap_types(ext.as_deref_mut()))
+        phase(
+            "btf_dedup_remap_types",
+            self.remap_types(ext.as_deref_mut()),
+        )
     }
 }
 
 /// libbpf's debug line for a failed pass.
 fn phase<T>(name: &str, r: Result<T, Error>) -> Result<T, Error> {
-    r.map_err(|e| {
-        crate::log::debug(format_args!("{name} failed:{}", -e.errno()));
-        e
-    })
+    r.inspect_err(|e| crate::log::debug(format_args!("{name} failed:{}", -e.errno())))
 }
 
 impl Btf {
@@ -189,7 +193,11 @@ impl Btf {
     /// breaks, `EINVAL` for a type ID past the last type or a kind a member
     /// must not reference. On error the BTF is left as the passes run so far
     /// left it (libbpf's behaviour), still well-formed.
-    pub fn dedup(&mut self, mut ext: Option<&mut BtfExt>, force_collisions: bool) -> Result<(), Error> {
+    pub fn dedup(
+        &mut self,
+        mut ext: Option<&mut BtfExt>,
+        force_collisions: bool,
+    ) -> Result<(), Error> {
         self.modified();
         let base = self.base.clone();
         let mut d = Dedup::new(self, base.as_deref(), force_collisions);

@@ -3,7 +3,7 @@
 //! signature or become canonical themselves.
 //!
 //! Enums: an enum without values (a forward declaration) is equal to a full
-//! enum of its name, size and kind flag. A forward declaration met first is
+//! enum or enum64 of its name. A forward declaration met first is
 //! canonical until the full enum comes, which then takes its place.
 
 use super::sig;
@@ -44,17 +44,16 @@ impl Dedup<'_> {
                 }
                 h
             }
-            k @ (Kind::Enum | Kind::Enum64) => {
-                let stride = if k == Kind::Enum { 8 } else { 12 };
+            Kind::Enum | Kind::Enum64 => {
                 let h = sig::hash_enum(t);
                 let mut fwd_to_full = Vec::new();
                 for c in self.table.get(h) {
                     let ct = self.rec(c);
-                    if sig::equal_enum(t, ct, stride) {
+                    if sig::equal_enum(t, ct) {
                         new_id = c;
                         break;
                     }
-                    if sig::compat_enum(t, ct, stride) {
+                    if sig::compat_enum(t, ct) {
                         if sig::enum_is_fwd(t) {
                             new_id = c;
                             break;

@@ -13,6 +13,9 @@ use super::sig;
 use super::{Dedup, Kind, IN_PROGRESS, MAX_NR_TYPES};
 use crate::error::Error;
 
+/// An equality check of two records.
+type Equal = fn(&[u8], &[u8]) -> bool;
+
 impl Dedup<'_> {
     /// Rewrites the word at byte `at` of own type `id`.
     fn set_word(&mut self, id: u32, at: usize, v: u32) {
@@ -29,7 +32,7 @@ impl Dedup<'_> {
     }
 
     /// The first canonical candidate under `h` that `eq` finds equal to `id`.
-    fn find_equal(&self, id: u32, h: i64, eq: fn(&[u8], &[u8]) -> bool) -> Option<u32> {
+    fn find_equal(&self, id: u32, h: i64, eq: Equal) -> Option<u32> {
         let t = self.rec(id);
         self.table.get(h).find(|&c| eq(t, self.rec(c)))
     }
@@ -44,7 +47,7 @@ impl Dedup<'_> {
             return Ok(self.resolve(id));
         }
         self.map[id as usize] = IN_PROGRESS;
-        let (h, eq): (i64, fn(&[u8], &[u8]) -> bool) = match self.kind(id) {
+        let (h, eq): (i64, Equal) = match self.kind(id) {
             Kind::Const
             | Kind::Volatile
             | Kind::Restrict

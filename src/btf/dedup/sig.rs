@@ -5,7 +5,7 @@
 //! Hashes are libbpf's (`h * 31 + value` on a signed 64-bit `long`), so that
 //! candidates come out of the table in libbpf's order.
 
-use super::super::types::rd32;
+use super::super::types::{rd32, Kind};
 
 /// Header words.
 const NAME: usize = 0;
@@ -50,18 +50,19 @@ pub(super) fn equal_int_tag(a: &[u8], b: &[u8]) -> bool {
     equal_common(a, b) && rd32(a, ENTRIES) == rd32(b, ENTRIES)
 }
 
-/// ENUM and ENUM64: name, info without vlen, size, so that an enum forward
-/// declaration (no values) meets the full enum.
+/// ENUM and ENUM64: the name only, so that an enum forward declaration (no
+/// values, any size) meets the full enum or enum64.
 pub(super) fn hash_enum(r: &[u8]) -> i64 {
-    let h = combine(0, rd32(r, NAME));
-    let h = combine(h, rd32(r, INFO) & !0xffff);
-    combine(h, rd32(r, SIZE))
+    combine(0, rd32(r, NAME))
 }
 
 /// True when the first `n` entries of `a` and `b` agree on the words at the
 /// byte offsets `at` (entries of `stride` bytes).
 fn entries_agree(a: &[u8], b: &[u8], n: usize, stride: usize, at: &[usize]) -> bool {
-    (0..n).all(|i| at.iter().all(|&w| entry(a, stride, i, w) == entry(b, stride, i, w)))
+    (0..n).all(|i| {
+        at.iter()
+            .all(|&w| entry(a, stride, i, w) == entry(b, stride, i, w))
+    })
 }
 
 /// The hash of `h` extended by the words at `at` of every entry.
@@ -74,30 +75,38 @@ fn hash_entries(mut h: i64, r: &[u8], stride: usize, at: &[usize]) -> i64 {
     h
 }
 
-/// Equal headers and equal enumerators (`stride` 8 for ENUM, 12 for ENUM64).
-pub(super) fn equal_enum(a: &[u8], b: &[u8], stride: usize) -> bool {
-    let words: &[usize] = if stride == 8 { &[0, 4] } else { &[0, 4, 8] };
-    equal_common(a, b) && entries_agree(a, b, vlen(a), stride, words)
-}
-
-fn is_enum_fwd(r: &[u8]) -> bool {
-    vlen(r) == 0
-}
-
-/// A forward-declared enum (no values) matches any enum of its name, kind
-/// flag and size; two full enums must be equal.
-pub(super) fn compat_enum(a: &[u8], b: &[u8], stride: usize) -> bool {
-    if !is_enum_fwd(a) && !is_enum_fwd(b) {
-        return equal_enum(a, b, stride);
+/// Equal headers and equal enumerators (ENUM: name and value; ENUM64: name,
+/// low and high value words).
+pub(super) fn equal_enum(a: &[u8], b: &[u8]) -> bool {
+    if !equal_common(a, b) {
+        return false;
     }
-    rd32(a, NAME) == rd32(b, NAME)
-        && rd32(a, INFO) & !0xffff == rd32(b, INFO) & !0xffff
-        && rd32(a, SIZE) == rd32(b, SIZE)
+    if rd32(a, INFO) >> 24 & 0x1f == Kind::Enum as u32 {
+        entries_agree(a, b, vlen(a), 8, &[0, 4])
+    } else {
+        entries_agree(a, b, vlen(a), 12, &[0, 4, 8])
+    }
 }
 
-/// True for an enum without values (an enum forward declaration).
+fn is_any_enum(r: &[u8]) -> bool {
+    matches!(
+        Kind::from_raw(rd32(r, INFO) >> 24 & 0x1f),
+        Some(Kind::Enum | Kind::Enum64)
+    )
+}
+
+/// An enum without values (a forward declaration).
 pub(super) fn enum_is_fwd(r: &[u8]) -> bool {
-    is_enum_fwd(r)
+    is_any_enum(r) && vlen(r) == 0
+}
+
+/// Two full enums must be equal; a forward declaration matches any enum or
+/// enum64 of its name, whatever its size.
+pub(super) fn compat_enum(a: &[u8], b: &[u8]) -> bool {
+    if !enum_is_fwd(a) && !enum_is_fwd(b) {
+        return equal_enum(a, b);
+    }
+    rd32(a, NAME) == rd32(b, NAME) && is_any_enum(a) && is_any_enum(b)
 }
 
 /// STRUCT/UNION: the header, member names and offsets; member types are not

@@ -16,7 +16,10 @@ use crate::error::Error;
 /// Calls `f` with the byte offset, within its record, of every string offset a
 /// record with this `info` word holds, in libbpf's order
 /// (`btf_type_visit_str_offs`).
-pub(super) fn for_each_str_slot(info: u32, mut f: impl FnMut(usize) -> Result<(), Error>) -> Result<(), Error> {
+pub(super) fn for_each_str_slot(
+    info: u32,
+    mut f: impl FnMut(usize) -> Result<(), Error>,
+) -> Result<(), Error> {
     f(0)?;
     let n = (info & 0xffff) as usize;
     let stride = match Kind::from_raw(info >> 24 & 0x1f) {
@@ -75,7 +78,7 @@ impl StrSet {
     }
 
     fn grow(&mut self) {
-        let old = std::mem::replace(&mut self.slots, vec![0; self.len * 4]);
+        let old = std::mem::replace(&mut self.slots, vec![0; (self.len * 4).next_power_of_two()]);
         let mask = self.slots.len() - 1;
         for o in old.into_iter().filter(|&o| o != 0) {
             let mut i = index::hash(self.at(o - 1)) as usize & mask;
@@ -116,7 +119,11 @@ impl Remap<'_> {
 impl Dedup<'_> {
     /// The new string section; rewrites the own types' string offsets and
     /// `ext`'s.
-    pub(super) fn strings(&mut self, btf: &Btf, ext: Option<&mut BtfExt>) -> Result<Vec<u8>, Error> {
+    pub(super) fn strings(
+        &mut self,
+        btf: &Btf,
+        ext: Option<&mut BtfExt>,
+    ) -> Result<Vec<u8>, Error> {
         let mut m = Remap {
             base: self.base,
             start_str: btf.start_str,

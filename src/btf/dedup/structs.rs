@@ -93,8 +93,7 @@ impl Dedup<'_> {
         }
         match ck {
             Kind::Int => Ok(sig::equal_int_tag(ct, nt)),
-            Kind::Enum => Ok(sig::compat_enum(ct, nt, 8)),
-            Kind::Enum64 => Ok(sig::compat_enum(ct, nt, 12)),
+            Kind::Enum | Kind::Enum64 => Ok(sig::compat_enum(ct, nt)),
             Kind::Fwd | Kind::Float => Ok(sig::equal_common(ct, nt)),
             Kind::Const
             | Kind::Volatile
@@ -134,7 +133,13 @@ impl Dedup<'_> {
 
     /// Walks the types of the entries (members or parameters, `stride` bytes
     /// each, type word at byte `at` of the record) pairwise.
-    fn entries_equiv(&mut self, cand: u32, canon: u32, stride: usize, at: usize) -> Result<bool, Error> {
+    fn entries_equiv(
+        &mut self,
+        cand: u32,
+        canon: u32,
+        stride: usize,
+        at: usize,
+    ) -> Result<bool, Error> {
         for i in 0..sig::vlen(self.rec(cand)) {
             let c = rd32(self.rec(cand), at + i * stride);
             let n = rd32(self.rec(canon), at + i * stride);
