@@ -5,8 +5,7 @@
  * overridden by strong ones, .kconfig externs in both, static functions of the
  * same name in both, CO-RE relocations in both, a typeless .ksyms extern) are
  * linked in both orders. For each output: every section's name, type, flags,
- * alignment, links and size (the .BTF size only with -DLK_COMPARE_DEDUP: it
- * matches libbpf's once the linked BTF is deduplicated), every symbol's name,
+ * alignment, links and size (the .BTF size after deduplication), every symbol's name,
  * binding, type, visibility, section, value and size, every relocation
  * (section, offset, symbol, type); then the output is opened and loaded, its
  * maps and programs listed, each program run once by bpf_prog_test_run_opts
@@ -101,14 +100,10 @@ static void show_elf(const char *path)
 	names = (const char *)b + sh[eh->e_shstrndx].sh_offset;
 	for (i = 1; i < eh->e_shnum; i++) {
 		const char *nm = names + sh[i].sh_name;
-		int btf = !strcmp(nm, ".BTF");
-#ifdef LK_COMPARE_DEDUP
-		btf = 0;
-#endif
 		printf("sec %d %s type %u flags %#llx align %llu link %u info %u entsize %llu size %lld\n",
 		       i, nm, sh[i].sh_type, (unsigned long long)sh[i].sh_flags,
 		       (unsigned long long)sh[i].sh_addralign, sh[i].sh_link, sh[i].sh_info,
-		       (unsigned long long)sh[i].sh_entsize, btf ? -1LL : (long long)sh[i].sh_size);
+		       (unsigned long long)sh[i].sh_entsize, (long long)sh[i].sh_size);
 	}
 	for (i = 1; i < eh->e_shnum; i++) {
 		Elf64_Sym *sy = (Elf64_Sym *)(b + sh[i].sh_offset);

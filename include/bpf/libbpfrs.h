@@ -448,6 +448,22 @@ struct bpf_btf_load_opts {
 };
 
 /**
+ * `struct btf_dedup_opts` (libbpf 1.x, 24 bytes).
+ */
+struct btf_dedup_opts {
+  size_t sz;
+  /**
+   * Optional `.BTF.ext` deduplicated along with the BTF (its strings are
+   * kept, its type IDs and string offsets rewritten).
+   */
+  struct btf_ext *btf_ext;
+  /**
+   * Force hash collisions (tests the equality checks).
+   */
+  bool force_collisions;
+};
+
+/**
  * `btf_dump_printf_fn_t`: `void (*)(void *ctx, const char *fmt, va_list args)`.
  */
 typedef void (*btf_dump_printf_fn_t)(void *ctx, const char *fmt, va_list args);
@@ -1446,6 +1462,24 @@ int bpf_btf_load(const void *btf_data, size_t btf_size, const struct bpf_btf_loa
  * `btf` and `log_buf` as the kernel requires.
  */
 int bpf_load_btf(const void *btf, __u32 btf_size, char *log_buf, __u32 log_buf_size, bool do_log);
+
+/**
+ * `btf__dedup` (LIBBPF_0.6.0): deduplicates the types and strings of `btf`
+ * in place (and rewrites `opts->btf_ext`). 0, or -errno (EINVAL for bad
+ * `opts` or a bad type ID, ELOOP for a reference type cycle).
+ *
+ * # Safety
+ * `opts` is NULL or a valid `btf_dedup_opts` of `opts->sz` bytes.
+ */
+int btf__dedup(struct btf *btf, const struct btf_dedup_opts *opts);
+
+/**
+ * `btf__dedup_deprecated` (LIBBPF_0.6.0; the 0.0.2 form,
+ * `btf__dedup@LIBBPF_0.0.2`): `(btf, btf_ext, opts)`. The 0.x options are no
+ * longer supported: a non-NULL `opts` is refused with ENOTSUP, as libbpf 0.6-0.8
+ * refused it.
+ */
+int btf__dedup_deprecated(struct btf *btf, struct btf_ext *btf_ext, const void *unused_opts);
 
 /**
  * `btf_dump__new` (LIBBPF_0.6.0; the 1.x form): a dumper printing through

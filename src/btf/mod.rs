@@ -27,6 +27,7 @@
 #![forbid(unsafe_code)]
 
 mod append;
+mod dedup;
 pub mod dump;
 mod emit;
 mod ext;
@@ -138,6 +139,10 @@ pub struct Btf {
     /// Emitted in the opposite byte order by [`Btf::raw_data`]
     /// (`btf__set_endianness`, or an opposite-endian input).
     swapped: bool,
+    /// The strings are known to be unique (libbpf's `strs_deduped`): a BTF
+    /// that started with no strings of its own (the writer adds each once), or
+    /// one deduplicated already; `dedup` then leaves the string section be.
+    strs_deduped: bool,
     /// The input blob, kept while the BTF is unmodified when re-encoding would
     /// not give it back byte for byte (`btf__raw_data` hands out the input).
     orig: Option<Vec<u8>>,
@@ -184,6 +189,7 @@ impl Btf {
             strings: OnceCell::new(),
             ptr_size: PtrSize::new(std::mem::size_of::<usize>() as i32),
             swapped,
+            strs_deduped: true,
             orig: None,
         }
     }

@@ -19,14 +19,10 @@ use crate::log::warn;
 const EXT_HDR_LEN: usize = 32;
 
 /// Deduplicates the linked BTF and rewrites the `.BTF.ext` records' type IDs
-/// and strings to match, as libbpf runs `btf__dedup` on the linker's output.
-///
-/// Until `Btf::dedup` exists this leaves both as they are: the output's BTF is
-/// valid and loads, but keeps one copy of each type per input (and the
-/// prototype of each resolved extern function).
+/// and strings to match, as libbpf runs `btf__dedup` on the linker's output
+/// (without `.BTF.ext` when the output has no records).
 pub fn dedup_linked(btf: &mut Btf, ext: Option<&mut BtfExt>) -> Result<(), Error> {
-    let _ = (btf, ext);
-    Ok(())
+    btf.dedup(ext, false)
 }
 
 /// Which `.BTF.ext` records a block holds.

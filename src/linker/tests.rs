@@ -310,7 +310,6 @@ mod dedup {
     use super::*;
 
     #[test]
-    #[ignore = "needs Btf::dedup: dedup_linked leaves one copy of each type per input"]
     fn shared_types_appear_once() {
         let Some(r) = link("dedup", &[A, B]) else {
             return;
