@@ -7,7 +7,7 @@
 //! Owns: the report ([`Report`], [`check`]), its text and JSON forms
 //! (`report`), the CO-RE walk (`core`), reachability of poisoned instructions
 //! (`reach`), the kernel needs (`need`), bpftool's C and raw BTF listings
-//! (`cdump`, `raw`) and skeleton headers (`skel`).
+//! (`cdump`, `raw`) and skeleton and subskeleton headers (`skel`, `subskel`).
 //! Must not call: `crate::sys` or `crate::load` (no kernel calls, no root).
 #![forbid(unsafe_code)]
 
@@ -20,6 +20,7 @@ pub mod raw;
 mod reach;
 pub mod report;
 pub mod skel;
+pub mod subskel;
 
 use crate::error::Error;
 use crate::object::core::TargetBtf;
