@@ -151,6 +151,33 @@ fn subskeleton_pointers_to_arrays_and_function_pointers_as_bpftool_writes_them()
     }
 }
 
+/// Without BTF (no `-g`): the skeleton has no size asserts and the
+/// subskeleton is refused, as bpftool refuses it ("need btf type
+/// information").
+#[test]
+fn an_object_without_btf_as_bpftool_handles_it() {
+    let d = tmpdir("gen-nobtf");
+    let Some(o) = compile(&d, "odd", ODD) else {
+        return;
+    };
+    let plain = d.join("plain.o");
+    let out = std::process::Command::new("llvm-strip")
+        .args(["--strip-debug", "-R", ".BTF", "-R", ".BTF.ext"])
+        .arg(&o)
+        .arg("-o")
+        .arg(&plain)
+        .output();
+    if !out.is_ok_and(|o| o.status.success()) {
+        skip("llvm-strip");
+        return;
+    }
+    let plain = plain.display().to_string();
+    assert_eq!(same_as_bpftool("skeleton", &plain, None), Some(0));
+    assert_ne!(same_as_bpftool("subskeleton", &plain, None), Some(0));
+    let (_, _, err) = bpfrs(&["gen", "subskeleton", &plain]);
+    assert!(err.contains("need btf type information"), "{err}");
+}
+
 /// Every object the C tests build, skeleton and subskeleton: identical to
 /// bpftool's, or refused where bpftool refuses (legacy `maps` sections,
 /// broken externs), and at least one of each.

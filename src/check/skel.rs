@@ -421,8 +421,10 @@ pub fn skeleton(data: &[u8], path: &str, name: Option<&str>) -> Result<String, E
     print_hex(&mut o, data);
     o.push_str("\";\n}\n\n");
     o.push_str(&CPP.replace("@N@", &name));
-    if let Some(btf) = &obj.btf {
-        asserts(&mut o, btf, &name, &maps);
+    match &obj.btf {
+        Some(btf) => asserts(&mut o, btf, &name, &maps),
+        // bpftool leaves the blank line that opens the asserts.
+        None => o.push('\n'),
     }
     let _ = write!(o, "\n#endif /* __{}_SKEL_H__ */\n", name.to_uppercase());
     Ok(o)
