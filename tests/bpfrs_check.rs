@@ -419,3 +419,93 @@ fn bad_objects_and_usage_exit_2() {
     assert_eq!(rc, 0);
     assert!(out.starts_with("Usage: bpfrs check"));
 }
+
+/// Opens `obj` with the system libbpf (1.x, the oracle): its
+/// `bpf_object__open_file` result (0 or -errno) and the warnings it printed.
+fn libbpf_open(dir: &Path, obj: &str) -> Option<(i32, String)> {
+    const SRC: &str = r#"
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <bpf/libbpf.h>
+static int print(enum libbpf_print_level l, const char *f, va_list ap)
+{
+	return l == LIBBPF_WARN ? vfprintf(stderr, f, ap) : 0;
+}
+int main(int argc, char **argv)
+{
+	struct bpf_object *o;
+	libbpf_set_print(print);
+	o = bpf_object__open_file(argv[1], NULL);
+	printf("%d\n", o ? 0 : -errno);
+	bpf_object__close(o);
+	return 0;
+}
+"#;
+    let c = dir.join("open.c");
+    let exe = dir.join("open");
+    std::fs::write(&c, SRC).unwrap();
+    let built = std::process::Command::new("gcc")
+        .arg(&c)
+        .arg("-o")
+        .arg(&exe)
+        .arg("-lbpf")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !built {
+        skip("gcc or the system libbpf (-lbpf), the oracle");
+        return None;
+    }
+    let out = std::process::Command::new(&exe).arg(obj).output().unwrap();
+    let rc = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
+    Some((rc, String::from_utf8_lossy(&out.stderr).into_owned()))
+}
+
+/// libbpf 1.x refuses a legacy `SEC("maps")` object at open: `check` reports
+/// it as a problem in libbpf's words (exit 1), where the system libbpf fails
+/// `bpf_object__open_file` with -EOPNOTSUPP and prints the same sentence; a
+/// `.maps` object has no such problem and opens with libbpf.
+#[test]
+fn legacy_maps_do_not_open_with_libbpf_1() {
+    let d = tmpdir("check-legacy");
+    let src = Path::new(ROOT).join("c-tests/bpf/lg_xdp.bpf.c");
+    let Some(o) = compile_file(&d, "lg_xdp", &src) else {
+        return;
+    };
+    let o = o.display().to_string();
+    let Some((rc, warned)) = libbpf_open(&d, &o) else {
+        return;
+    };
+    assert_eq!(rc, -libc::EOPNOTSUPP, "{warned}");
+    let said = warned
+        .lines()
+        .find(|l| l.contains("'maps'"))
+        .unwrap_or_else(|| panic!("libbpf said: {warned}"))
+        .trim_start_matches("libbpf: ");
+    let (rc, out, _) = bpfrs(&["check", &o]);
+    assert_eq!(rc, 1, "{out}");
+    assert!(out.contains(said), "libbpf: {said:?}\nbpfrs: {out}");
+    assert!(out.contains("-EOPNOTSUPP"), "{out}");
+    // The report still describes the object, as 0.x opens it.
+    let (rc, r) = check_json(&[&o]);
+    assert_eq!(rc, 1);
+    assert!(r
+        .get("problems")
+        .arr()
+        .iter()
+        .any(|p| p.str().contains(said)));
+    assert!(r
+        .get("maps")
+        .arr()
+        .iter()
+        .any(|m| m.get("defined").str() == "legacy"));
+
+    let src = Path::new(ROOT).join("c-tests/bpf/obj_btf_maps.bpf.c");
+    let Some(o) = compile_file(&d, "obj_btf_maps", &src) else {
+        return;
+    };
+    let o = o.display().to_string();
+    assert_eq!(libbpf_open(&d, &o).map(|r| r.0), Some(0));
+    let (_, out, _) = bpfrs(&["check", &o]);
+    assert!(!out.contains("'maps' section"), "{out}");
+}

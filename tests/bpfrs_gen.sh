@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # The C skeleton tests (c-tests/object/skeleton.c, skel_core.c, skel_externs.c)
-# built on skeleton headers that `bpfrs gen skeleton` wrote (instead of bpftool),
-# in target/bpfrs-gen/, and run twice: against libbpfrs (our headers,
-# -lbpfrs) and against the system libbpf (system headers, -lbpf). Each header is
-# also compared with bpftool's. Subskeletons still come from bpftool (bpfrs does
-# not write them). Needs root for the runs; exit 77 when not root.
+# built on skeleton and subskeleton headers that `bpfrs gen skeleton` and
+# `bpfrs gen subskeleton` wrote (instead of bpftool), in target/bpfrs-gen/, and
+# run twice: against libbpfrs (our headers, -lbpfrs) and against the system
+# libbpf (system headers, -lbpf). Each header is also compared with bpftool's.
+# Needs root for the runs; exit 77 when not root.
 # Prints "ok"/"FAIL" lines and "bpfrs gen: N passed, N failed".
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -26,11 +26,17 @@ for b in c-tests/bpf/skel_*.bpf.c; do
 		bad "$n: clang"; continue
 	fi
 	target/release/bpfrs gen skeleton "$gen/$n.bpf.o" name "$n" >"$gen/$n.skel.h" 2>>"$gen/$n.log" || { bad "$n: bpfrs gen skeleton"; continue; }
-	bpftool gen subskeleton "$gen/$n.bpf.o" name "${n}_lib" >"$gen/${n}_lib.subskel.h" 2>>"$gen/$n.log"
+	target/release/bpfrs gen subskeleton "$gen/$n.bpf.o" name "${n}_lib" >"$gen/${n}_lib.subskel.h" 2>>"$gen/$n.log" ||
+		{ bad "$n: bpfrs gen subskeleton"; continue; }
 	if bpftool gen skeleton "$gen/$n.bpf.o" name "$n" | cmp -s - "$gen/$n.skel.h"; then
 		ok "$n.skel.h identical to bpftool's"
 	else
 		bad "$n.skel.h differs from bpftool's"
+	fi
+	if bpftool gen subskeleton "$gen/$n.bpf.o" name "${n}_lib" | cmp -s - "$gen/${n}_lib.subskel.h"; then
+		ok "${n}_lib.subskel.h identical to bpftool's"
+	else
+		bad "${n}_lib.subskel.h differs from bpftool's"
 	fi
 done
 for t in skeleton skel_core skel_externs; do

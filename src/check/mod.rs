@@ -7,7 +7,7 @@
 //! Owns: the report ([`Report`], [`check`]), its text and JSON forms
 //! (`report`), the CO-RE walk (`core`), reachability of poisoned instructions
 //! (`reach`), the kernel needs (`need`), bpftool's C and raw BTF listings
-//! (`cdump`, `raw`) and skeleton headers (`skel`).
+//! (`cdump`, `raw`) and skeleton and subskeleton headers (`skel`, `subskel`).
 //! Must not call: `crate::sys` or `crate::load` (no kernel calls, no root).
 #![forbid(unsafe_code)]
 
@@ -20,6 +20,7 @@ pub mod raw;
 mod reach;
 pub mod report;
 pub mod skel;
+pub mod subskel;
 
 use crate::error::Error;
 use crate::object::core::TargetBtf;
@@ -219,6 +220,26 @@ fn extern_info(e: &crate::object::externs::Extern) -> Extern {
     }
 }
 
+/// What libbpf 1.x says of an object with a `maps` section, and what it means.
+pub const LEGACY_MAPS: &str = "elf: legacy map definitions in 'maps' section are not \
+     supported by libbpf v1.0+ (bpf_object__open fails with -EOPNOTSUPP; libbpfrs \
+     opens such objects only for bpf_load.c and libbpf 0.x clients)";
+
+/// Opens `data` as libbpf 1.x's `bpf_object__open` does, which refuses a legacy
+/// `maps` section; such an object is then opened as 0.x would, so the report
+/// can still describe it, and the flag says libbpf 1.x refuses it.
+fn open_as_libbpf_1(data: &[u8], path: &str) -> Result<(Object, bool), Error> {
+    let strict = OpenOpts {
+        reject_legacy_maps: true,
+        ..OpenOpts::default()
+    };
+    match Object::parse(data, path, &strict) {
+        Ok(obj) => Ok((obj, false)),
+        Err(Error::Unsupported(_)) => Ok((Object::parse(data, path, &OpenOpts::default())?, true)),
+        Err(e) => Err(e),
+    }
+}
+
 /// Parses `data` (read from `path`) as `bpf_object__open` does and checks it
 /// against `targets` (vmlinux first, then module BTFs) and, if given, a kernel
 /// version. A malformed object is an error; everything else is in the report.
@@ -228,8 +249,11 @@ pub fn check(
     targets: &[TargetBtf],
     kernel: Option<(u32, u32)>,
 ) -> Result<Report, Error> {
-    let obj = Object::parse(data, path, &OpenOpts::default())?;
+    let (obj, legacy_maps) = open_as_libbpf_1(data, path)?;
     let mut problems = Vec::new();
+    if legacy_maps {
+        problems.push(LEGACY_MAPS.to_string());
+    }
     let programs = (0..obj.progs.len())
         .map(|i| program_info(&obj, i, &mut problems))
         .collect();

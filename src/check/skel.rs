@@ -10,7 +10,6 @@ use crate::btf::{Btf, Kind};
 use crate::error::Error;
 use crate::object::maps::internal_map_name;
 use crate::object::{MapDef, Object, OpenOpts};
-use crate::uapi::BPF_F_MMAPABLE;
 use std::fmt::Write;
 
 const DATA_SECS: [&str; 4] = [".data", ".rodata", ".bss", ".kconfig"];
@@ -46,7 +45,7 @@ fn map_ident(kname: &str, m: &MapDef) -> Option<String> {
 }
 
 /// The DATASEC a map's values are described by (`.rodata.x` ↔ `rodata_x`).
-fn datasec_for(btf: &Btf, ident: &str) -> Option<u32> {
+pub(super) fn datasec_for(btf: &Btf, ident: &str) -> Option<u32> {
     (1..btf.type_cnt()).find(|&id| {
         btf.ty(id).is_some_and(|t| {
             t.kind() == Kind::Datasec
@@ -56,13 +55,14 @@ fn datasec_for(btf: &Btf, ident: &str) -> Option<u32> {
     })
 }
 
-/// The maps with an identifier: (kernel name, identifier, memory-mapped).
-fn maps(obj: &Object) -> Vec<(String, String, &MapDef)> {
+/// The maps with an identifier: (name as libbpf gives it for an object named
+/// `obj_name`, identifier, definition).
+pub(super) fn maps<'a>(obj: &'a Object, obj_name: &str) -> Vec<(String, String, &'a MapDef)> {
     obj.maps
         .iter()
         .filter_map(|m| {
             let kname = if m.is_internal() {
-                internal_map_name(&obj.name, &m.name)
+                internal_map_name(obj_name, &m.name)
             } else {
                 m.name.clone()
             };
@@ -71,8 +71,13 @@ fn maps(obj: &Object) -> Vec<(String, String, &MapDef)> {
         .collect()
 }
 
-fn mmaped(m: &MapDef) -> bool {
-    m.is_internal() && m.map_flags & BPF_F_MMAPABLE != 0
+/// Whether the skeleton memory-maps `m`: every global-data map. bpftool 7.1's
+/// own libbpf marks them all `BPF_F_MMAPABLE` (its debug log says flags 480
+/// for a `.rodata.cst16` of compiler constants), where the system libbpf
+/// 1.1.2, like the object layer, leaves the flag off a section without a
+/// global variable.
+pub(super) fn mmaped(m: &MapDef) -> bool {
+    m.is_internal()
 }
 
 /// `struct NAME__rodata { ... } *rodata;` for one section.
@@ -271,6 +276,16 @@ fn header(o: &mut String, obj: &Object, name: &str, maps: &[(String, String, &Ma
          \tstruct bpf_object_skeleton *skeleton;\n\
          \tstruct bpf_object *obj;\n"
     );
+    members(o, obj, maps, true);
+}
+
+/// The `maps`, `progs` and (`links`) member structs.
+pub(super) fn members(
+    o: &mut String,
+    obj: &Object,
+    maps: &[(String, String, &MapDef)],
+    links: bool,
+) {
     if !maps.is_empty() {
         o.push_str("\tstruct {\n");
         for (_, id, _) in maps {
@@ -279,7 +294,8 @@ fn header(o: &mut String, obj: &Object, name: &str, maps: &[(String, String, &Ma
         o.push_str("\t} maps;\n");
     }
     if !obj.progs.is_empty() {
-        for (what, ty) in [("progs", "bpf_program"), ("links", "bpf_link")] {
+        let kinds = [("progs", "bpf_program"), ("links", "bpf_link")];
+        for (what, ty) in &kinds[..if links { 2 } else { 1 }] {
             o.push_str("\tstruct {\n");
             for p in &obj.progs {
                 let _ = writeln!(o, "\t\tstruct {ty} *{};", p.name);
@@ -289,7 +305,14 @@ fn header(o: &mut String, obj: &Object, name: &str, maps: &[(String, String, &Ma
     }
 }
 
-fn skeleton_arrays(o: &mut String, obj: &Object, maps: &[(String, String, &MapDef)]) {
+/// The `s->maps` and `s->progs` arrays; a subskeleton (`sub`) has neither
+/// memory-mapped pointers nor links.
+pub(super) fn skeleton_arrays(
+    o: &mut String,
+    obj: &Object,
+    maps: &[(String, String, &MapDef)],
+    sub: bool,
+) {
     if !maps.is_empty() {
         let _ = write!(
             o,
@@ -303,7 +326,7 @@ fn skeleton_arrays(o: &mut String, obj: &Object, maps: &[(String, String, &MapDe
                 o,
                 "\n\ts->maps[{i}].name = \"{kname}\";\n\ts->maps[{i}].map = &obj->maps.{id};\n"
             );
-            if mmaped(m) {
+            if !sub && mmaped(m) {
                 let _ = writeln!(o, "\ts->maps[{i}].mmaped = (void **)&obj->{id};");
             }
         }
@@ -320,9 +343,11 @@ fn skeleton_arrays(o: &mut String, obj: &Object, maps: &[(String, String, &MapDe
             let n = &p.name;
             let _ = write!(
                 o,
-                "\n\ts->progs[{i}].name = \"{n}\";\n\ts->progs[{i}].prog = &obj->progs.{n};\n\
-                 \ts->progs[{i}].link = &obj->links.{n};\n"
+                "\n\ts->progs[{i}].name = \"{n}\";\n\ts->progs[{i}].prog = &obj->progs.{n};\n"
             );
+            if !sub {
+                let _ = writeln!(o, "\ts->progs[{i}].link = &obj->links.{n};");
+            }
         }
     }
 }
@@ -364,10 +389,11 @@ pub fn skeleton(data: &[u8], path: &str, name: Option<&str>) -> Result<String, E
     let name = name.map_or_else(|| obj_name_from_path(path), str::to_string);
     let opts = OpenOpts {
         object_name: Some(name.clone()),
+        reject_legacy_maps: true,
         ..OpenOpts::default()
     };
     let obj = Object::parse(data, path, &opts)?;
-    let maps = maps(&obj);
+    let maps = maps(&obj, &obj.name);
     let mut o = String::new();
     header(&mut o, &obj, &name, &maps);
     if let Some(btf) = &obj.btf {
@@ -383,7 +409,7 @@ pub fn skeleton(data: &[u8], path: &str, name: Option<&str>) -> Result<String, E
     }
     o.push('\n');
     o.push_str(&MID.replace("@N@", &name));
-    skeleton_arrays(&mut o, &obj, &maps);
+    skeleton_arrays(&mut o, &obj, &maps, false);
     let _ = write!(
         o,
         "\n\ts->data = (void *){name}__elf_bytes(&s->data_sz);\n\n\tobj->skeleton = s;\n\
@@ -395,8 +421,10 @@ pub fn skeleton(data: &[u8], path: &str, name: Option<&str>) -> Result<String, E
     print_hex(&mut o, data);
     o.push_str("\";\n}\n\n");
     o.push_str(&CPP.replace("@N@", &name));
-    if let Some(btf) = &obj.btf {
-        asserts(&mut o, btf, &name, &maps);
+    match &obj.btf {
+        Some(btf) => asserts(&mut o, btf, &name, &maps),
+        // bpftool leaves the blank line that opens the asserts.
+        None => o.push('\n'),
     }
     let _ = write!(o, "\n#endif /* __{}_SKEL_H__ */\n", name.to_uppercase());
     Ok(o)

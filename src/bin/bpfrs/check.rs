@@ -11,7 +11,9 @@ use std::sync::Arc;
 const HELP: &str = "\
 Usage: bpfrs check OBJ [--btf FILE]... [--kernel X.Y] [--json]
 
-Parses OBJ exactly as bpf_object__open does and reports its programs (type,
+Parses OBJ exactly as libbpf 1.x's bpf_object__open does (a legacy
+SEC(\"maps\") section is a problem: libbpf 1.x refuses it; the rest is
+reported as libbpf 0.x opens it) and reports its programs (type,
 attach type, instructions, helpers called, relocations), maps, global data,
 externs, and every CO-RE relocation resolved against the target BTF as the
 loader would (the value written, or why it cannot resolve). No bpf() call is
@@ -23,8 +25,8 @@ made: this needs no root.
   --json         one JSON object instead of text
 
 Exit status: 0 the object loads (on X.Y, with --kernel), 1 it does not
-(unresolved CO-RE relocation a program reaches, a capability X.Y lacks with
-no fallback), 2 bad object or usage.
+(legacy maps section, unresolved CO-RE relocation a program reaches, a
+capability X.Y lacks with no fallback), 2 bad object or usage.
 ";
 
 struct Args {

@@ -3,7 +3,7 @@
 //!
 //!   bpfrs check OBJ [--btf FILE]... [--kernel X.Y] [--json]
 //!   bpfrs btf dump FILE [format c|raw] [--base FILE]
-//!   bpfrs gen skeleton OBJ [name NAME]
+//!   bpfrs gen skeleton|subskeleton OBJ [name NAME]
 
 mod btf;
 mod check;
@@ -37,6 +37,8 @@ Commands:
                  BTF of a raw BTF file or an ELF object, as bpftool prints it
   gen skeleton OBJ [name NAME]
                  a BPF skeleton header, as bpftool gen skeleton writes it
+  gen subskeleton OBJ [name NAME]
+                 a BPF subskeleton header, as bpftool gen subskeleton writes it
   help           this text
 
 -v, --verbose prints libbpf's messages (all levels) to stderr.
