@@ -11,6 +11,13 @@ pub mod data;
 pub mod edit;
 pub mod ext_info;
 pub mod externs;
+pub mod fallback;
+#[cfg(test)]
+mod fallback_btf_tests;
+#[cfg(test)]
+mod fallback_doc;
+#[cfg(test)]
+mod fallback_load_tests;
 #[cfg(test)]
 mod fallback_tests;
 pub mod features;
@@ -23,6 +30,7 @@ pub mod pin;
 pub mod probe;
 pub mod prog_linfo;
 pub mod progs;
+pub mod struct_ops;
 pub mod target;
 
 use crate::error::Error;
@@ -235,7 +243,8 @@ impl ObjState {
             None => core::relocate_all(self)?,
         };
         maps::bump_memlock();
-        maps::load_btf(self);
+        maps::load_btf(self)?;
+        struct_ops::prepare(self)?;
         maps::create_all(self)?;
         progs::load_all(self, prepared)?;
         maps::init_prog_arrays(self)?;

@@ -1,6 +1,7 @@
 //! Program loading for `bpf_object__load`: link, patch map fds, find the BTF attach
 //! target, load with libbpf's log policy, and report verifier failures readably.
 
+use super::features::{has, Feature};
 use super::ObjState;
 use crate::btf::{Btf, Kind};
 use crate::error::{Error, LoadError};
@@ -46,6 +47,10 @@ fn patch_maps(st: &ObjState, prog: &str, linked: &mut Linked) -> Result<(), Erro
             _ => continue,
         };
         let m = &st.maps[map];
+        if super::fallback::skipped_map(m) {
+            super::fallback::poison_ldimm64(prog, &mut linked.insns, idx, map, &m.name);
+            continue;
+        }
         let Some(fd) = &m.fd else {
             crate::log::warn(format_args!(
                 "prog '{prog}': map '{}' is used but was not created (autocreate is off)",
@@ -204,6 +209,7 @@ fn load_one(st: &mut ObjState, i: usize, core: Option<Prepared>) -> Result<(), E
         return Err(Error::Inval("unknown program type"));
     }
     let attach_btf_id = attach_btf_id(p, st.opts.btf_custom_path.as_deref())?;
+    super::fallback::rewrite_probe_reads(&mut linked.insns);
     let code = insn::encode_all(&linked.insns);
     let license = std::ffi::CString::new(st.obj.license.as_str()).unwrap_or_default();
     let ext = match (&st.btf_fd, &st.obj.btf_ext) {
@@ -214,7 +220,7 @@ fn load_one(st: &mut ObjState, i: usize, core: Option<Prepared>) -> Result<(), E
     };
     let mut req = ProgLoad {
         prog_type: p.def.prog_type,
-        name: if super::features::has(super::features::Feature::ProgName) {
+        name: if has(Feature::ProgName) {
             crate::sys::attr::obj_name(name.as_bytes())
         } else {
             [0; 16]
@@ -231,7 +237,9 @@ fn load_one(st: &mut ObjState, i: usize, core: Option<Prepared>) -> Result<(), E
         fd_array: super::externs::fd_array(st),
         ..ProgLoad::default()
     };
-    if let Some(btf_fd) = &st.btf_fd {
+    // func/line info only where the kernel knows BTF FUNC, as libbpf decides.
+    let btf_fd = st.btf_fd.as_ref().filter(|_| has(Feature::BtfFunc));
+    if let Some(btf_fd) = btf_fd {
         if let Some((rec, cnt, data)) = &ext.func_info {
             req.prog_btf_fd = btf_fd.as_raw_fd() as u32;
             req.func_info = Recs::from_slice(data, *cnt, *rec).unwrap_or_default();
@@ -269,6 +277,7 @@ fn load_one(st: &mut ObjState, i: usize, core: Option<Prepared>) -> Result<(), E
             Ok(())
         }
         Err((cause, insn)) => {
+            super::fallback::explain_prog_refusal(&name, &linked.insns);
             let e = Error::Load(Box::new(LoadError {
                 obj: st.obj.name.clone(),
                 prog: name.clone(),
@@ -304,6 +313,9 @@ fn bind_rodata(st: &ObjState, prog: &str, prog_fd: i32) {
         return;
     };
     let Some(map_fd) = &m.fd else { return };
+    if !has(Feature::ProgBindMap) {
+        return;
+    }
     if let Err(e) = crate::sys::prog::prog_bind_map(prog_fd, map_fd.as_raw_fd(), 0) {
         crate::log::warn(format_args!(
             "prog '{prog}': failed to bind map '{}': {e}",

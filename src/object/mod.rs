@@ -13,6 +13,7 @@ pub mod elf;
 pub mod externs;
 pub mod maps;
 pub mod sec;
+pub mod struct_ops;
 
 use crate::btf::{Btf, BtfExt};
 use crate::error::{libbpf_errno, Error};
