@@ -9,6 +9,7 @@
 //! prototypes wrap the rest of the chain in parentheses.
 
 use super::{Cx, Kind, Type};
+use std::borrow::Cow;
 use std::fmt::Write;
 
 /// Tabs for indent level `lvl` (at most 13, as libbpf's prefix string).
@@ -42,8 +43,12 @@ fn warn_unexpected(k: Kind, id: u32) {
 const MAX_NAME_LEN: usize = 255;
 
 impl<'a> Cx<'a> {
-    fn align(&self, id: u32) -> i64 {
-        self.btf.align_of(id).map_or(0, i64::from)
+    /// `btf__align_of(id)` (0 when it has none), each type's computed once
+    /// per dumper: a struct's alignment walks all its nested members, and
+    /// every struct that embeds it asks again.
+    fn align(&mut self, id: u32) -> i64 {
+        let a = self.btf.align_of_cached(id, &mut self.d.aligns);
+        a.map_or(0, i64::from)
     }
 
     pub(super) fn emit_missing_aliases(&mut self, id: u32) {
@@ -66,9 +71,9 @@ impl<'a> Cx<'a> {
 
     /// A struct whose layout natural alignment cannot give: a non-bitfield
     /// member off its alignment, or a size not a multiple of the largest one.
-    fn is_struct_packed(&self, t: Type<'a>) -> bool {
+    fn is_struct_packed(&mut self, t: Type<'a>) -> bool {
         let mut max_align = 1;
-        for m in t.members() {
+        for m in t.members_unnamed() {
             let align = self.align(m.type_id);
             if align != 0 && m.bitfield_size == 0 && i64::from(m.raw_offset) % (8 * align) != 0 {
                 return true;
@@ -439,29 +444,35 @@ impl<'a> Cx<'a> {
         } else {
             &mut self.d.type_names
         };
-        let n = map.entry(name.to_owned()).or_insert(0);
-        *n += 1;
-        *n
+        if let Some(n) = map.get_mut(name) {
+            *n += 1;
+            return *n;
+        }
+        map.insert(name.to_owned(), 1);
+        1
     }
 
     /// The name type `id` is printed under: its own on first use, `name___N`
     /// for the N-th type with that name (FWDs and empty enums keep theirs).
-    fn resolve_name(&mut self, id: u32, idents: bool) -> String {
+    fn resolve_name(&mut self, id: u32, idents: bool) -> Cow<'a, str> {
         let t = self.ty(id);
         if t.name_off() == 0 {
-            return String::new();
+            return Cow::Borrowed("");
         }
         let orig = t.name();
         if self.st(id).name_resolved {
-            return self.d.cached_names.get(&id).map_or(orig, |s| s).to_owned();
+            return match self.d.cached_names.get(&id) {
+                Some(s) => Cow::Owned(s.clone()),
+                None => Cow::Borrowed(orig),
+            };
         }
         self.st(id).name_resolved = true;
         if t.kind() == Kind::Fwd || (t.kind() == Kind::Enum && t.vlen() == 0) {
-            return orig.to_owned();
+            return Cow::Borrowed(orig);
         }
         let dups = self.name_dups(idents, orig);
         if dups <= 1 {
-            return orig.to_owned();
+            return Cow::Borrowed(orig);
         }
         let mut name = format!("{orig}___{dups}");
         if name.len() > MAX_NAME_LEN {
@@ -472,14 +483,14 @@ impl<'a> Cx<'a> {
             name.truncate(end);
         }
         self.d.cached_names.insert(id, name.clone());
-        name
+        Cow::Owned(name)
     }
 
-    pub(super) fn type_name(&mut self, id: u32) -> String {
+    pub(super) fn type_name(&mut self, id: u32) -> Cow<'a, str> {
         self.resolve_name(id, false)
     }
 
-    fn ident_name(&mut self, id: u32) -> String {
+    fn ident_name(&mut self, id: u32) -> Cow<'a, str> {
         self.resolve_name(id, true)
     }
 }

@@ -22,6 +22,7 @@ mod tests;
 
 pub use data::DataOpts;
 
+use super::query::ALIGN_UNKNOWN;
 use super::{Btf, Kind, Type};
 use crate::error::Error;
 use std::collections::HashMap;
@@ -73,6 +74,10 @@ pub struct BtfDump {
     /// The highest type ID the state covers.
     last_id: u32,
     states: Vec<Aux>,
+    /// `btf__align_of` by type ID ([`ALIGN_UNKNOWN`] until asked), valid for
+    /// `aligns_key` (the type section's length and the pointer size).
+    aligns: Vec<u32>,
+    aligns_key: (usize, u32),
     /// Names with a `___N` suffix, by type ID.
     cached_names: HashMap<u32, String>,
     /// STRUCT/UNION/ENUM (and INT) names → occurrences so far.
@@ -105,6 +110,14 @@ impl BtfDump {
     /// Covers types added to `btf` since the last call.
     fn resize(&mut self, btf: &Btf) {
         let last_id = btf.type_cnt().saturating_sub(1);
+        // A member added to a struct, or a new pointer size, can change the
+        // alignment of types seen before.
+        let key = (btf.types_section().len(), btf.pointer_size());
+        if key != self.aligns_key {
+            self.aligns.clear();
+            self.aligns_key = key;
+        }
+        self.aligns.resize(last_id as usize + 1, ALIGN_UNKNOWN);
         if self.states.is_empty() {
             self.states.push(Aux {
                 order: Order::Ordered,
@@ -147,8 +160,8 @@ impl BtfDump {
                     self.mark(a.elem_type);
                 }
             }
-            Kind::Struct | Kind::Union => t.members().for_each(|m| self.mark(m.type_id)),
-            Kind::FuncProto => t.params().for_each(|p| self.mark(p.type_id)),
+            Kind::Struct | Kind::Union => t.members_unnamed().for_each(|m| self.mark(m.type_id)),
+            Kind::FuncProto => t.params_unnamed().for_each(|p| self.mark(p.type_id)),
             Kind::Datasec => t.datasec_vars().for_each(|v| self.mark(v.type_id)),
         }
     }
@@ -260,7 +273,7 @@ impl<'a> Cx<'a> {
                     return Ok(false);
                 }
                 self.st(id).order = Order::Ordering;
-                for m in t.members() {
+                for m in t.members_unnamed() {
                     self.order(m.type_id, false)?;
                 }
                 if named {
@@ -290,7 +303,7 @@ impl<'a> Cx<'a> {
             }
             Kind::FuncProto => {
                 let mut strong = self.order(t.type_id(), through_ptr)?;
-                for p in t.params() {
+                for p in t.params_unnamed() {
                     strong |= self.order(p.type_id, through_ptr)?;
                 }
                 Ok(strong)
@@ -355,7 +368,7 @@ impl<'a> Cx<'a> {
             Kind::Struct | Kind::Union => self.emit_composite(id, cont_id, t),
             Kind::FuncProto => {
                 self.emit_type(t.type_id(), cont_id);
-                for p in t.params() {
+                for p in t.params_unnamed() {
                     self.emit_type(p.type_id, cont_id);
                 }
             }
@@ -399,7 +412,7 @@ impl<'a> Cx<'a> {
         self.st(id).emit = Emit::Emitting;
         if top_level || !named {
             let new_cont = if named { id } else { cont_id };
-            for m in t.members() {
+            for m in t.members_unnamed() {
                 self.emit_type(m.type_id, new_cont);
             }
         } else if !self.st(id).fwd_emitted && id != cont_id {
