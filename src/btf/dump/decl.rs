@@ -201,18 +201,16 @@ impl<'a> Cx<'a> {
         let p = pfx(lvl + 1);
         for v in t.enum_values() {
             let dups = self.name_dups(true, v.name);
-            let suffix = if dups > 1 {
-                format!("___{dups}")
-            } else {
-                String::new()
+            let _ = write!(self.d.out, "\n{p}{}", v.name);
+            if dups > 1 {
+                let _ = write!(self.d.out, "___{dups}");
+            }
+            let _ = match (is_enum64, signed) {
+                (false, true) => write!(self.d.out, " = {},", v.value as u32 as i32),
+                (false, false) => write!(self.d.out, " = {},", v.value as u32),
+                (true, true) => write!(self.d.out, " = {}LL,", v.value as i64),
+                (true, false) => write!(self.d.out, " = {}ULL,", v.value),
             };
-            let val = match (is_enum64, signed) {
-                (false, true) => format!("{}", v.value as u32 as i32),
-                (false, false) => format!("{}", v.value as u32),
-                (true, true) => format!("{}LL", v.value as i64),
-                (true, false) => format!("{}ULL", v.value),
-            };
-            let _ = write!(self.d.out, "\n{p}{}{suffix} = {val},", v.name);
         }
         let _ = write!(self.d.out, "\n{}}}", pfx(lvl));
         if t.size() == 1 {
@@ -244,7 +242,10 @@ impl<'a> Cx<'a> {
     /// The declaration of type `id` named `fname` (may be empty); `lvl` indents
     /// the lines of inline definitions.
     pub(super) fn emit_type_decl(&mut self, id: u32, fname: &str, lvl: usize) {
-        let mut decls = Vec::new();
+        // Declarations nest (anonymous members, parameters): each level takes
+        // a spare stack and gives it back.
+        let mut decls = self.d.decl_stacks.pop().unwrap_or_default();
+        decls.clear();
         let mut id = id;
         let limit = self.btf.type_cnt() as usize + 1;
         loop {
@@ -278,6 +279,7 @@ impl<'a> Cx<'a> {
             }
         }
         self.emit_type_chain(&mut decls, fname, lvl);
+        self.d.decl_stacks.push(decls);
     }
 
     /// Prints the CONST/VOLATILE/RESTRICT on top of the stack, left of a type.

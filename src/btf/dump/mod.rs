@@ -26,6 +26,33 @@ use super::query::ALIGN_UNKNOWN;
 use super::{Btf, Kind, Type};
 use crate::error::Error;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a: the name maps hash short identifiers, not attacker-chosen keys
+/// that SipHash's flooding resistance is for (a BTF with many colliding names
+/// only slows its own dump).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+        self.0 = h;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type NameHash = BuildHasherDefault<Fnv>;
 
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 enum Order {
@@ -79,11 +106,13 @@ pub struct BtfDump {
     aligns: Vec<u32>,
     aligns_key: (usize, u32),
     /// Names with a `___N` suffix, by type ID.
-    cached_names: HashMap<u32, String>,
+    cached_names: HashMap<u32, String, NameHash>,
     /// STRUCT/UNION/ENUM (and INT) names → occurrences so far.
-    type_names: HashMap<String, usize>,
+    type_names: HashMap<String, usize, NameHash>,
     /// TYPEDEF names and enumerators → occurrences so far.
-    ident_names: HashMap<String, usize>,
+    ident_names: HashMap<String, usize, NameHash>,
+    /// Spare stacks for `emit_type_decl`'s chains of type IDs.
+    decl_stacks: Vec<Vec<u32>>,
     strip_mods: bool,
     /// Anonymous STRUCT/UNION/ENUM print as `struct`/`union`/`enum ` (type
     /// casts of typed data).
