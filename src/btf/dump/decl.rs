@@ -200,7 +200,7 @@ impl<'a> Cx<'a> {
         let signed = t.kflag();
         let p = pfx(lvl + 1);
         for v in t.enum_values() {
-            let dups = self.name_dups(true, v.name);
+            let dups = self.name_dups(true, v.name_off, v.name);
             let _ = write!(self.d.out, "\n{p}{}", v.name);
             if dups > 1 {
                 let _ = write!(self.d.out, "___{dups}");
@@ -440,18 +440,14 @@ impl<'a> Cx<'a> {
     }
 
     /// Counts one more use of `name` among type names or identifiers.
-    fn name_dups(&mut self, idents: bool, name: &str) -> usize {
+    fn name_dups(&mut self, idents: bool, name_off: u32, name: &str) -> usize {
+        let btf = self.btf;
         let map = if idents {
             &mut self.d.ident_names
         } else {
             &mut self.d.type_names
         };
-        if let Some(n) = map.get_mut(name) {
-            *n += 1;
-            return *n;
-        }
-        map.insert(name.to_owned(), 1);
-        1
+        map.count(name_off, name, |off| btf.name_at(off).unwrap_or(""))
     }
 
     /// The name type `id` is printed under: its own on first use, `name___N`
@@ -472,7 +468,7 @@ impl<'a> Cx<'a> {
         if t.kind() == Kind::Fwd || (t.kind() == Kind::Enum && t.vlen() == 0) {
             return Cow::Borrowed(orig);
         }
-        let dups = self.name_dups(idents, orig);
+        let dups = self.name_dups(idents, t.name_off(), orig);
         if dups <= 1 {
             return Cow::Borrowed(orig);
         }

@@ -25,6 +25,7 @@ pub use data::DataOpts;
 use super::query::ALIGN_UNKNOWN;
 use super::{Btf, Kind, Type};
 use crate::error::Error;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
@@ -53,6 +54,40 @@ impl Hasher for Fnv {
 }
 
 type NameHash = BuildHasherDefault<Fnv>;
+
+/// Occurrences of names, without copies of them: by the name's hash, the
+/// string offset of its first occurrence (the BTF only grows, so the offset
+/// stays valid) and the count; names whose hash another name took first
+/// are counted by value.
+#[derive(Default)]
+struct NameCounts {
+    by_hash: HashMap<u64, (u32, u32), NameHash>,
+    collided: HashMap<String, u32, NameHash>,
+}
+
+impl NameCounts {
+    /// Counts one more use of `name` (at string offset `off`; `name_of`
+    /// reads the name at an offset) and returns the count.
+    fn count<'b>(&mut self, off: u32, name: &str, name_of: impl Fn(u32) -> &'b str) -> usize {
+        let mut h = Fnv::default();
+        h.write(name.as_bytes());
+        let n = match self.by_hash.entry(h.finish()) {
+            Entry::Vacant(e) => e.insert((off, 1)).1,
+            Entry::Occupied(mut e) => {
+                let (first, n) = e.get_mut();
+                if *first == off || name_of(*first) == name {
+                    *n += 1;
+                    *n
+                } else {
+                    let c = self.collided.entry(name.to_owned()).or_insert(0);
+                    *c += 1;
+                    *c
+                }
+            }
+        };
+        n as usize
+    }
+}
 
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 enum Order {
@@ -108,9 +143,9 @@ pub struct BtfDump {
     /// Names with a `___N` suffix, by type ID.
     cached_names: HashMap<u32, String, NameHash>,
     /// STRUCT/UNION/ENUM (and INT) names → occurrences so far.
-    type_names: HashMap<String, usize, NameHash>,
+    type_names: NameCounts,
     /// TYPEDEF names and enumerators → occurrences so far.
-    ident_names: HashMap<String, usize, NameHash>,
+    ident_names: NameCounts,
     /// Spare stacks for `emit_type_decl`'s chains of type IDs.
     decl_stacks: Vec<Vec<u32>>,
     strip_mods: bool,
