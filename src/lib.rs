@@ -18,16 +18,23 @@
 //!   error, log, file, uapi.
 //! - `object`: a BPF ELF file as maps, programs and relocations; no kernel calls.
 //!   May use: btf, insn, error, log, uapi.
+//! - `linker`: the BPF static linker, several objects merged into one ELF file;
+//!   no kernel calls. May use: btf, object, error, log, file, uapi.
 //! - `load`: an object turned into kernel objects (fds), feature probes. May use:
 //!   object, btf, sys, insn, error, log, uapi.
 //! - `attach`: loaded programs attached (links, perf events, XDP/TC). May use:
 //!   load, object, btf, sys, insn, error, log, file, uapi.
+//! - `check`: an object checked offline: open's view, CO-RE against given BTFs,
+//!   the minimum kernel; bpftool's raw BTF listing and skeleton headers; no
+//!   kernel calls. May use: object, btf, insn, error, log, file, uapi.
 //! - `events`: ring and perf buffers. May use: sys, error, log, uapi.
 //! - `legacy`: the `samples/bpf` `bpf_load.c` loader. May use: attach, load,
 //!   object, btf, sys, insn, error, log, file, uapi.
 //! - `capi`: the C ABI skin (`extern "C"`), converting pointers, sizes,
 //!   `opts->sz`, handles and errors to libbpf's conventions; no logic the core
 //!   lacks. May use: every module. No module may use it.
+//! - `bin`: the `bpfrs` command (`src/bin/bpfrs/`), its own crate on the
+//!   library's public API. May use: check, object, btf, log, file, error.
 //! - `testutil`: helpers for unit tests only. May use: nothing; any module's
 //!   tests may use it.
 #![deny(unsafe_code)]
@@ -35,11 +42,13 @@
 
 pub mod attach;
 pub mod btf;
+pub mod check;
 pub mod error;
 pub mod events;
 pub mod file;
 pub mod insn;
 pub mod legacy;
+pub mod linker;
 pub mod load;
 pub mod log;
 

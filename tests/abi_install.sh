@@ -4,6 +4,9 @@
 #    with it runs against the installed libbpfrs.so.1;
 #  - the compat libbpf.pc (-lbpf) builds a client whose libbpf.so.1 resolves to the
 #    installed compat name (libbpfrs), with the library's versioned symbols;
+#  - the bpfrs tool is installed in $(PREFIX)/bin, runs (--help, check on a BPF
+#    object built here, gen skeleton compiled against the installed headers) and
+#    is removed by uninstall;
 #  - uninstall leaves the prefix exactly as it was.
 # Prints "ok"/"FAIL" lines and "abi install: N passed, N failed".
 set -u
@@ -56,6 +59,11 @@ check "installed libbpfrs.so.1 has SONAME libbpfrs.so.1 and versioned symbols" \
 	bash -c "readelf -d $prefix/lib/libbpfrs.so.1 | grep -q 'SONAME.*\[libbpfrs.so.1\]' &&
 		objdump -T $prefix/lib/libbpfrs.so.1 | grep -q 'LIBBPF_0.0.1 *bpf_map_lookup_elem\$'"
 
+check "bpfrs installed in \$(PREFIX)/bin (and in the manifest)" \
+	bash -c "[ -x $prefix/bin/bpfrs ] && grep -qx 'file $prefix/bin/bpfrs' $m"
+check "installed bpfrs --help lists its commands" \
+	bash -c "$prefix/bin/bpfrs --help | grep -q '^  check OBJ' && $prefix/bin/bpfrs --help | grep -q '^  gen subskeleton OBJ'"
+
 export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
 flags=$(pkg-config --cflags --libs libbpfrs 2>&1)
 flags=${flags% }
@@ -106,6 +114,16 @@ if command -v clang >/dev/null 2>&1; then
 		bash -c "clang -O2 -g -target bpf -Wall -Werror $bpf_cflags -I/usr/include/$(uname -m)-linux-gnu -H \
 			-c $tmp/prog.bpf.c -o $tmp/prog.bpf.o 2>$tmp/bpf-H.log &&
 			grep -q '$prefix/include/bpf/bpf_helpers.h' $tmp/bpf-H.log"
+	# No CO-RE relocation and no --kernel: the report needs no root and no BTF.
+	check "installed bpfrs check reads that object (program, map, loads)" \
+		bash -c "$prefix/bin/bpfrs check $tmp/prog.bpf.o >$tmp/check.txt &&
+			grep -q '^  count SEC(\"socket\"): type socket_filter' $tmp/check.txt &&
+			grep -q '^  counts array (btf): key 4 value 8 max_entries 1' $tmp/check.txt"
+	# shellcheck disable=SC2086
+	check "installed bpfrs gen skeleton: a header that compiles on the installed headers" \
+		bash -c "$prefix/bin/bpfrs gen skeleton $tmp/prog.bpf.o name prog >$tmp/prog.skel.h &&
+			printf '#include \"prog.skel.h\"\nint main(void) { struct prog *p = prog__open(); prog__destroy(p); return 0; }\n' >$tmp/skel_client.c &&
+			gcc -std=gnu11 -Wall -Werror -I$tmp -o $tmp/skel_client $tmp/skel_client.c $flags -Wl,-rpath,$prefix/lib"
 fi
 
 lflags=$(pkg-config --libs libbpf 2>&1)
@@ -133,6 +151,7 @@ if [ "$(id -u)" = 0 ]; then
 fi
 
 check "make uninstall PREFIX=<tmp>" make -s uninstall PREFIX="$prefix"
+check "uninstall removed bpfrs" bash -c "[ ! -e $prefix/bin/bpfrs ]"
 left=$(find "$prefix" -mindepth 1 | head -n 20)
 check "uninstall removed everything install created" bash -c "[ -z '$left' ] || { echo '$left'; false; }"
 mkdir -p "$prefix/lib/keep" && touch "$prefix/lib/keep/x"

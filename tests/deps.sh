@@ -2,7 +2,7 @@
 # Installs what the demo and the tests need when it is missing, and mounts the
 # kernel file systems they use. Sourced by tests/demo and tests/run-all.
 need=()
-for p in gcc clang llvm libbpf-dev linux-libc-dev pkg-config make valgrind iproute2 bpftool systemtap-sdt-dev; do
+for p in gcc clang llvm libbpf-dev linux-libc-dev pkg-config make valgrind iproute2 bpftool systemtap-sdt-dev dwarves bpftrace; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -25,6 +25,14 @@
 	btf_dump__new((void *)a1, (void *)a2, (void *)a3, (void *)a4))
 #endif
 
+/* btf__dedup: one name, two ABIs (libbpf 0.6-0.8): (btf, opts) is the 1.x
+ * function, (btf, btf_ext, opts) the 0.x one, btf__dedup_deprecated. */
+#ifndef btf__dedup
+#define btf__dedup(...) ___libbpf_overload(___btf_dedup, __VA_ARGS__)
+#define ___btf_dedup3(btf, btf_ext, opts) btf__dedup_deprecated(btf, btf_ext, opts)
+#define ___btf_dedup2(btf, opts) btf__dedup(btf, opts)
+#endif
+
 #define BTF_ELF_SEC ".BTF"
 #define BTF_EXT_ELF_SEC ".BTF.ext"
 

@@ -206,6 +206,11 @@ struct btf_dump_opts {
 struct bpf_link;
 
 /**
+ * `struct bpf_linker` (libbpf.h): opaque to C.
+ */
+struct bpf_linker;
+
+/**
  * `struct bpf_map` (libbpf.h): opaque to C.
  */
 struct bpf_map;
@@ -443,6 +448,22 @@ struct bpf_btf_load_opts {
 };
 
 /**
+ * `struct btf_dedup_opts` (libbpf 1.x, 24 bytes).
+ */
+struct btf_dedup_opts {
+  size_t sz;
+  /**
+   * Optional `.BTF.ext` deduplicated along with the BTF (its strings are
+   * kept, its type IDs and string offsets rewritten).
+   */
+  struct btf_ext *btf_ext;
+  /**
+   * Force hash collisions (tests the equality checks).
+   */
+  bool force_collisions;
+};
+
+/**
  * `btf_dump_printf_fn_t`: `void (*)(void *ctx, const char *fmt, va_list args)`.
  */
 typedef void (*btf_dump_printf_fn_t)(void *ctx, const char *fmt, va_list args);
@@ -538,6 +559,53 @@ struct bpf_uprobe_opts {
 struct bpf_usdt_opts {
   size_t sz;
   __u64 usdt_cookie;
+};
+
+/**
+ * `struct gen_loader_opts` (libbpf.h, LIBBPF_0.5.0).
+ */
+struct gen_loader_opts {
+  size_t sz;
+  const char *data;
+  const char *insns;
+  uint32_t data_sz;
+  uint32_t insns_sz;
+};
+
+/**
+ * `struct bpf_kprobe_multi_opts` (libbpf 0.8; 1.1.2 layout, 48 bytes, known
+ * size 41).
+ */
+struct bpf_kprobe_multi_opts {
+  size_t sz;
+  /**
+   * Function names (`cnt` C strings).
+   */
+  const char **syms;
+  /**
+   * Function addresses (`cnt` of them).
+   */
+  const unsigned long *addrs;
+  /**
+   * Per-function cookies (`cnt`), optional.
+   */
+  const __u64 *cookies;
+  size_t cnt;
+  bool retprobe;
+};
+
+/**
+ * `struct bpf_linker_opts` (libbpf 0.4–1.x layout: `sz` only).
+ */
+struct bpf_linker_opts {
+  size_t sz;
+};
+
+/**
+ * `struct bpf_linker_file_opts` (libbpf 0.4–1.x layout: `sz` only).
+ */
+struct bpf_linker_file_opts {
+  size_t sz;
 };
 
 /**
@@ -1396,6 +1464,24 @@ int bpf_btf_load(const void *btf_data, size_t btf_size, const struct bpf_btf_loa
 int bpf_load_btf(const void *btf, __u32 btf_size, char *log_buf, __u32 log_buf_size, bool do_log);
 
 /**
+ * `btf__dedup` (LIBBPF_0.6.0): deduplicates the types and strings of `btf`
+ * in place (and rewrites `opts->btf_ext`). 0, or -errno (EINVAL for bad
+ * `opts` or a bad type ID, ELOOP for a reference type cycle).
+ *
+ * # Safety
+ * `opts` is NULL or a valid `btf_dedup_opts` of `opts->sz` bytes.
+ */
+int btf__dedup(struct btf *btf, const struct btf_dedup_opts *opts);
+
+/**
+ * `btf__dedup_deprecated` (LIBBPF_0.6.0; the 0.0.2 form,
+ * `btf__dedup@LIBBPF_0.0.2`): `(btf, btf_ext, opts)`. The 0.x options are no
+ * longer supported: a non-NULL `opts` is refused with ENOTSUP, as libbpf 0.6-0.8
+ * refused it.
+ */
+int btf__dedup_deprecated(struct btf *btf, struct btf_ext *btf_ext, const void *unused_opts);
+
+/**
  * `btf_dump__new` (LIBBPF_0.6.0; the 1.x form): a dumper printing through
  * `printf_fn(ctx, …)`. NULL `printf_fn`, a bad `opts` or a dead `btf`: NULL
  * with errno EINVAL.
@@ -2184,6 +2270,36 @@ struct bpf_link *bpf_program__attach_uprobe(const struct bpf_program *prog, bool
 struct bpf_link *bpf_program__attach_usdt(const struct bpf_program *prog, int pid, const char *binary_path, const char *usdt_provider, const char *usdt_name, const struct bpf_usdt_opts *opts);
 
 /**
+ * `bpf_object__gen_loader` (LIBBPF_0.5.0): the next `bpf_object__load` of `obj`
+ * records a light-skeleton loader program instead of loading, and on success
+ * points `opts->insns`/`opts->data` (owned by `obj`, valid until it is closed)
+ * at the program and its blob, with their sizes. 0, or as libbpf 1.1.2 a bare
+ * `-EFAULT` for NULL `opts` and `-EINVAL` for a bad `opts->sz`, errno untouched.
+ *
+ * # Safety
+ * `opts` is NULL or a `struct gen_loader_opts` of at least `opts->sz` bytes that
+ * stays writable until the object's load returns.
+ */
+int bpf_object__gen_loader(struct bpf_object *obj, struct gen_loader_opts *opts);
+
+/**
+ * `bpf_program__attach_kprobe_multi_opts` (LIBBPF_0.8.0): one kprobe.multi link
+ * (`BPF_TRACE_KPROBE_MULTI`) on every kernel symbol `pattern` matches in
+ * `/proc/kallsyms` (`*` and `?` globs, as libbpf 1.1.2), or on the `cnt`
+ * functions of `opts->syms` or `opts->addrs`, with optional cookies; a return
+ * probe with `opts->retprobe`. P1: NULL with errno EINVAL for bad opts, no
+ * pattern/syms/addrs, a pattern with syms/addrs/cookies/cnt, no pattern and no
+ * cnt, or both syms and addrs (and for a NULL `prog`, where libbpf would
+ * crash); ENOENT when the pattern matches nothing; the kernel's errno for the
+ * link (EOPNOTSUPP on a kernel without kprobes).
+ *
+ * # Safety
+ * `pattern` is NULL or a C string; `opts` is NULL or a valid opts struct whose
+ * arrays the kernel reads.
+ */
+struct bpf_link *bpf_program__attach_kprobe_multi_opts(const struct bpf_program *prog, const char *pattern, const struct bpf_kprobe_multi_opts *opts);
+
+/**
  * `libbpf_set_strict_mode` (LIBBPF_0.5.0): stores the flags and returns 0.
  * Pins the low-level return convention, which later 0.x-only calls no longer
  * change: `LIBBPF_STRICT_DIRECT_ERRS` (or `ALL`) `-errno` (libbpf 1.x), other
@@ -2296,6 +2412,55 @@ int bpf_link__destroy(struct bpf_link *link);
  * `path` is NULL or a C string.
  */
 struct bpf_link *bpf_link__open(const char *path);
+
+/**
+ * `bpf_linker__new` (LIBBPF_0.4.0): creates (truncates) the output file
+ * `filename` (mode 0644) for a static link.
+ * Returns the linker, or NULL with errno: EINVAL (bad opts, NULL filename),
+ * or the error of creating the file (ENOENT, EACCES, EISDIR, ...).
+ *
+ * # Safety
+ * `filename` is NULL or a NUL-terminated string; `opts` is NULL or a
+ * `struct bpf_linker_opts` of `opts->sz` bytes.
+ */
+struct bpf_linker *bpf_linker__new(const char *filename, struct bpf_linker_opts *opts);
+
+/**
+ * `bpf_linker__add_file` (LIBBPF_0.4.0): links the BPF object file `filename`
+ * into the output: its sections, symbols (externs resolved against earlier
+ * files' definitions), relocations, BTF and `.BTF.ext`.
+ * Returns 0, or a negative errno (errno set): EINVAL (bad opts, stale or
+ * finalized linker, malformed object, conflicting or incompatible symbols),
+ * EOPNOTSUPP (not a little-endian BPF relocatable object), ENOENT (missing
+ * file, BTF of a global symbol not found), the error of reading the file.
+ *
+ * # Safety
+ * `linker` is any pointer; `filename` NULL or a NUL-terminated string; `opts`
+ * NULL or a `struct bpf_linker_file_opts` of `opts->sz` bytes.
+ */
+int bpf_linker__add_file(struct bpf_linker *linker, const char *filename, const struct bpf_linker_file_opts *opts);
+
+/**
+ * `bpf_linker__finalize` (LIBBPF_0.4.0): writes the linked object (with its
+ * `.BTF` and `.BTF.ext`) to the output file and closes it; the linker takes no
+ * more files.
+ * Returns 0, or a negative errno (errno set): EINVAL (stale or already
+ * finalized linker, inconsistent `.BTF.ext`), the error of writing the file.
+ *
+ * # Safety
+ * `linker` is any pointer.
+ */
+int bpf_linker__finalize(struct bpf_linker *linker);
+
+/**
+ * `bpf_linker__free` (LIBBPF_0.4.0): frees the linker (closing its output file
+ * if not finalized; what was written stays). NULL, freed or garbage pointers
+ * are ignored.
+ *
+ * # Safety
+ * `linker` is any pointer.
+ */
+void bpf_linker__free(struct bpf_linker *linker);
 
 /**
  * `bpf_map__set_type` (LIBBPF_0.1.0): HL, -EBUSY once the map has an fd.
@@ -3835,6 +4000,15 @@ int bpf_object__open_subskeleton(struct bpf_object_subskeleton *s);
  * `s` is NULL or a subskeleton allocated as bpftool does.
  */
 void bpf_object__destroy_subskeleton(struct bpf_object_subskeleton *s);
+
+/**
+ * `bpf_map__attach_struct_ops` (LIBBPF_0.0.7): writes the map's kernel value,
+ * program fds in its function pointers, which registers it; the link's
+ * destroy deletes the element again. P1: NULL with errno EINVAL for a map that
+ * is not a loaded struct_ops map (and for NULL, where libbpf would crash), the
+ * kernel's errno when the update is refused (EBUSY once registered).
+ */
+struct bpf_link *bpf_map__attach_struct_ops(const struct bpf_map *map);
 
 /**
  * `user_ring_buffer__new` (LIBBPF_1.1.0): maps the BPF_MAP_TYPE_USER_RINGBUF

@@ -9,7 +9,9 @@
 //! Spec: `libbpf-api.md` §1.2 (attach functions, `bpf_link__*`), §4.2 (opts).
 
 pub mod elf;
+pub mod kprobe_multi;
 pub mod perf;
+pub mod struct_ops;
 pub mod usdt;
 pub mod xdp_tc;
 
@@ -39,6 +41,9 @@ enum Kind {
         parts: Vec<Link>,
         release: Option<usdt::Release>,
     },
+    /// A registered struct_ops map (`struct_ops`): the map's fd, which the
+    /// object owns; taking it down deletes the map's element.
+    StructOps { map_fd: i32 },
 }
 
 /// An attachment: what `struct bpf_link *` points to.
@@ -80,7 +85,10 @@ impl Link {
 
     /// The fd `bpf_link__fd` reports (-1 for a link of several).
     pub fn fd(&self) -> i32 {
-        self.fd.as_ref().map_or(-1, |fd| fd.as_raw_fd())
+        match self.kind {
+            Kind::StructOps { map_fd } => map_fd,
+            _ => self.fd.as_ref().map_or(-1, |fd| fd.as_raw_fd()),
+        }
     }
 
     /// Where the link is pinned, if it is.
@@ -161,7 +169,7 @@ impl Link {
                         let _ = l.destroy();
                     }
                 }
-                Kind::Bpf | Kind::PerfIoctl => {}
+                Kind::Bpf | Kind::PerfIoctl | Kind::StructOps { .. } => {}
             }
             return Ok(());
         }
@@ -190,6 +198,7 @@ impl Link {
                 }
                 return first_err.map_or(Ok(()), Err);
             }
+            Kind::StructOps { map_fd } => sys::link::struct_ops_unregister(map_fd)?,
         }
         Ok(())
     }
@@ -481,11 +490,8 @@ pub fn attach_auto(obj: &ObjState, idx: usize) -> Result<Link, Error> {
         }
         AttachKind::Usdt => attach_usdt_auto(obj, p, target.ok_or_else(no_auto)?),
         AttachKind::KprobeMulti | AttachKind::KretprobeMulti => {
-            crate::log::warn(format_args!(
-                "prog '{}': kprobe.multi attach is not supported by libbpfrs",
-                p.def.name
-            ));
-            Err(Error::Unsupported("kprobe.multi"))
+            let t = target.ok_or_else(no_auto)?;
+            kprobe_multi::attach_auto(p, t, def.attach == AttachKind::KretprobeMulti)
         }
     }
 }

@@ -3,14 +3,16 @@
 //!
 //! A program goes onto a perf event through a `BPF_LINK_CREATE` of type
 //! `BPF_PERF_EVENT` when the kernel has it (5.15+, probed once), else through
-//! `PERF_EVENT_IOC_SET_BPF` + `PERF_EVENT_IOC_ENABLE`.
+//! `PERF_EVENT_IOC_SET_BPF` + `PERF_EVENT_IOC_ENABLE`, as libbpf 1.1.2 does; the
+//! `bpf_link` then owns the event fd, and destroying it disables and closes the
+//! event, which detaches the program.
 //! Spec: `libbpf-api.md` §1.2 (attach functions), §4.2 (kprobe/uprobe opts).
 
 use super::{prog_fd, Kind, Link};
 use crate::error::Error;
 use crate::load::ProgState;
+use crate::sys;
 use crate::sys::perf::{self as sp, PerfEventAttr};
-use crate::sys::{self, UserPtr};
 use crate::uapi;
 use std::ffi::{CStr, CString};
 use std::os::fd::{AsRawFd, OwnedFd};
@@ -65,37 +67,16 @@ pub fn tracepoint_id(cat: &str, name: &str) -> Result<u64, Error> {
 }
 
 /// Whether the kernel links programs to perf events with `BPF_LINK_CREATE`
-/// (`BPF_PERF_EVENT`, 5.15): a trivial tracepoint program linked to fd -1 gets
-/// EBADF there (the target is looked at), EINVAL before.
+/// (`BPF_PERF_EVENT`, 5.15): the loader's `PerfLink` probe, answered once per
+/// process (by the fake kernel's personality in unit tests).
 ///
 /// `LIBBPFRS_FORCE_PERF_IOCTL=1` in the environment answers "no", so the tests
 /// can run the pre-5.15 `PERF_EVENT_IOC_SET_BPF` path on a new kernel.
 fn perf_link_supported() -> bool {
-    static SUPPORTED: OnceLock<bool> = OnceLock::new();
-    *SUPPORTED.get_or_init(|| {
-        if std::env::var_os("LIBBPFRS_FORCE_PERF_IOCTL").is_some_and(|v| v == "1") {
-            return false;
-        }
-        // mov64 r0, 0; exit
-        static INSNS: [u8; 16] = [0xb7, 0, 0, 0, 0, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0];
-        let load = sys::prog::ProgLoad {
-            prog_type: uapi::BPF_PROG_TYPE_TRACEPOINT,
-            license: UserPtr::from_ptr(c"GPL".as_ptr()),
-            insns: UserPtr::from_ptr(INSNS.as_ptr()),
-            insn_cnt: 2,
-            ..Default::default()
-        };
-        let Ok(prog) = sys::prog::prog_load_plain(&load) else {
-            return false;
-        };
-        let lc = sys::link::LinkCreate {
-            prog_fd: prog.as_raw_fd(),
-            target: -1,
-            attach_type: uapi::BPF_PERF_EVENT,
-            ..Default::default()
-        };
-        matches!(sys::link::link_create(&lc), Err(e) if e.errno() == libc::EBADF)
-    })
+    static FORCE_IOCTL: OnceLock<bool> = OnceLock::new();
+    let force = *FORCE_IOCTL
+        .get_or_init(|| std::env::var_os("LIBBPFRS_FORCE_PERF_IOCTL").is_some_and(|v| v == "1"));
+    !force && crate::load::features::has(crate::load::features::Feature::PerfLink)
 }
 
 /// How a program went onto a perf event, before the link owns the event fd.
@@ -384,6 +365,76 @@ mod tests {
             tracepoint_id("at_nope", "at_nope").unwrap_err().errno(),
             libc::ENOENT
         );
+    }
+
+    /// A tracepoint program counting getpid() calls, loaded and attached under
+    /// `p`: the `BPF_LINK_CREATE`s that reached the kernel, and whether the
+    /// count moved while attached and stopped after the link was destroyed.
+    fn getpid_counter_under(
+        p: crate::sys::fake_kernel::Personality,
+    ) -> Option<(Vec<crate::sys::fake_kernel::Record>, bool, bool)> {
+        use crate::load::{LoadOpts, ObjState};
+        use crate::sys::fake_kernel;
+        use std::os::fd::AsFd;
+        if tracepoint_id("syscalls", "sys_enter_getpid").is_err() {
+            crate::testutil::test_skip("no syscall tracepoints");
+            return None;
+        }
+        let src = "typedef unsigned int u32; typedef unsigned long long u64;\n\
+#define SEC(n) __attribute__((section(n), used))\n\
+static void *(*bpf_map_lookup_elem)(void *map, const void *key) = (void *)1;\n\
+struct { int (*type)[2]; int (*max_entries)[1]; u32 *key; u64 *value; } hits SEC(\".maps\");\n\
+SEC(\"tracepoint/syscalls/sys_enter_getpid\") int on_getpid(void *ctx) { u32 k = 0; \
+u64 *v = bpf_map_lookup_elem(&hits, &k); if (v) __sync_fetch_and_add(v, 1); return 0; }\n\
+char _license[] SEC(\"license\") = \"GPL\";\n";
+        let elf = crate::testutil::compile_bpf(src)?;
+        let opts = crate::object::OpenOpts::default();
+        let mut st = ObjState::open(&elf, "tp.o", &opts, LoadOpts::default()).unwrap();
+        let _k = fake_kernel::set(p);
+        st.load().unwrap();
+        let map = st.maps[0].fd.as_ref().unwrap().try_clone().unwrap();
+        let hits = || {
+            let (k, mut v) = (0u32, 0u64);
+            let (kp, vp) = (sys::UserPtr::from_ptr(&k), sys::UserPtr::from_mut(&mut v));
+            sys::map::map_lookup_elem(map.as_fd(), kp, vp, 0).unwrap();
+            v
+        };
+        let link = attach_tracepoint(&st.progs[0], c"syscalls", c"sys_enter_getpid", 0).unwrap();
+        // `process::id` is one getpid(2) each time (glibc caches nothing).
+        let before = hits();
+        let _ = std::process::id();
+        let counted = hits() > before;
+        link.destroy().unwrap();
+        let after = hits();
+        let _ = std::process::id();
+        let detached = hits() == after;
+        let links = fake_kernel::journal()
+            .into_iter()
+            .filter(|r| r.cmd == uapi::BPF_LINK_CREATE)
+            .collect();
+        Some((links, counted, detached))
+    }
+
+    /// Before 5.15 the program goes on the event by ioctl: the only
+    /// `BPF_LINK_CREATE` is the feature probe's, refused; the program runs, and
+    /// destroying the link detaches it. 5.15 gets a perf link.
+    #[test]
+    fn perf_attach_without_perf_links_uses_the_ioctl() {
+        use crate::sys::fake_kernel::{LINUX_5_10, LINUX_5_15};
+        let Some((links, counted, detached)) = getpid_counter_under(LINUX_5_10) else {
+            return;
+        };
+        assert!(
+            counted && detached,
+            "counted {counted}, detached {detached}"
+        );
+        assert!(links.iter().all(|r| r.refused == libc::EINVAL), "{links:?}");
+        let (links, counted, detached) = getpid_counter_under(LINUX_5_15).unwrap();
+        assert!(
+            counted && detached,
+            "counted {counted}, detached {detached}"
+        );
+        assert!(links.iter().any(|r| r.refused == 0), "{links:?}");
     }
 
     #[test]

@@ -48,7 +48,7 @@ fn str_slots(rec: &[u8]) -> Vec<usize> {
 }
 
 /// Word indexes of the type IDs a record references (`btf_type_visit_type_ids`).
-fn type_slots(rec: &[u8]) -> Vec<usize> {
+pub(super) fn type_slots(rec: &[u8]) -> Vec<usize> {
     let info = rd32(rec, 4);
     let vlen = (info & 0xffff) as usize;
     match Kind::from_raw(info >> 24 & 0x1f) {

@@ -376,6 +376,43 @@ impl BtfExt {
     pub fn raw_data(&self) -> &[u8] {
         &self.data
     }
+
+    /// The section, for rewriting type IDs and string offsets in place.
+    pub(super) fn raw_data_mut(&mut self) -> &mut [u8] {
+        &mut self.data
+    }
+
+    /// Byte offsets in the section of every string offset it holds, in
+    /// libbpf's order (`btf_ext_visit_str_offs`): func_info section names;
+    /// line_info section names, each followed by its records' file and line
+    /// strings; core_relo section names, each followed by its records' access
+    /// strings.
+    pub(super) fn str_off_slots(&self) -> Vec<usize> {
+        let mut v = Vec::new();
+        v.extend(self.func.blocks.iter().map(|b| b.start - 8));
+        for (sub, at) in [(&self.line, &[4usize, 8][..]), (&self.core, &[8][..])] {
+            for b in &sub.blocks {
+                v.push(b.start - 8);
+                for i in 0..b.num as usize {
+                    let rec = b.start + i * sub.rec_size as usize;
+                    v.extend(at.iter().map(|a| rec + a));
+                }
+            }
+        }
+        v
+    }
+
+    /// Byte offsets in the section of every type ID it holds (func_info and
+    /// core_relo records), in libbpf's order (`btf_ext_visit_type_ids`).
+    pub(super) fn type_id_slots(&self) -> Vec<usize> {
+        let mut v = Vec::new();
+        for sub in [&self.func, &self.core] {
+            for b in &sub.blocks {
+                v.extend((0..b.num as usize).map(|i| b.start + i * sub.rec_size as usize + 4));
+            }
+        }
+        v
+    }
 }
 
 /// One sub-section: `off`/`len` from the header (relative to its end).

@@ -10,6 +10,7 @@
 //!   resolution, alignment, pointer size, strings;
 //! - `append`: the `btf__add_*` writer, string deduplication, byte order;
 //! - `fixup`: DATASEC sizes and offsets, linkage;
+//! - `sanitize`: the copy sent to a kernel lacking some kinds;
 //! - `externs`: extern VARs and FUNCs, the `.ksyms`/`.kconfig` DATASEC rewrite;
 //! - `emit`: [`Btf`] → blob, either byte order;
 //! - `files`: raw and ELF files, the running kernel's vmlinux BTF.
@@ -26,6 +27,7 @@
 #![forbid(unsafe_code)]
 
 mod append;
+mod dedup;
 pub mod dump;
 mod emit;
 mod ext;
@@ -35,7 +37,9 @@ mod fixup;
 mod index;
 mod maps;
 mod parse;
+mod patch;
 mod query;
+pub mod sanitize;
 mod types;
 pub mod write;
 
@@ -48,6 +52,7 @@ pub use files::{vmlinux_paths, FileKind};
 pub use maps::{parse_btf_map_def, parse_btf_maps, BtfMap, BtfMapDef};
 pub use parse::{BtfHeader, Checks};
 pub use query::essential_len;
+pub use sanitize::BtfSupport;
 pub use types::{
     Array, Entries, EnumValue, Kind, Member, Param, Type, VarSecinfo, INT_BOOL, INT_CHAR,
     INT_SIGNED, LINKAGE_EXTERN, LINKAGE_GLOBAL, LINKAGE_STATIC,
@@ -134,6 +139,10 @@ pub struct Btf {
     /// Emitted in the opposite byte order by [`Btf::raw_data`]
     /// (`btf__set_endianness`, or an opposite-endian input).
     swapped: bool,
+    /// The strings are known to be unique (libbpf's `strs_deduped`): a BTF
+    /// that started with no strings of its own (the writer adds each once), or
+    /// one deduplicated already; `dedup` then leaves the string section be.
+    strs_deduped: bool,
     /// The input blob, kept while the BTF is unmodified when re-encoding would
     /// not give it back byte for byte (`btf__raw_data` hands out the input).
     orig: Option<Vec<u8>>,
@@ -180,6 +189,7 @@ impl Btf {
             strings: OnceCell::new(),
             ptr_size: PtrSize::new(std::mem::size_of::<usize>() as i32),
             swapped,
+            strs_deduped: true,
             orig: None,
         }
     }

@@ -214,6 +214,7 @@ impl Btf {
         let mut btf = Btf::new_empty(base);
         btf.swapped = swapped;
         btf.strs = strs;
+        btf.strs_deduped = btf.strs.is_empty() || (btf.base.is_none() && btf.strs.len() == 1);
         btf.check_strings()?;
         btf.offs = index_types(&types, btf.start_id)?;
         btf.types = types;
@@ -236,6 +237,7 @@ impl Btf {
     pub fn from_sections(types: Vec<u8>, strs: Vec<u8>) -> Result<Btf, Error> {
         let mut btf = Btf::new_empty(None);
         btf.strs = strs;
+        btf.strs_deduped = btf.strs.len() == 1;
         btf.check_strings()?;
         btf.offs = index_types(&types, 1)?;
         btf.types = types;

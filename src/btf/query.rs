@@ -21,6 +21,9 @@ use std::sync::Arc;
 /// at open) never builds it, and vmlinux builds it on its ninth look-up.
 const SCANS_BEFORE_INDEX: u32 = 8;
 
+/// An [`align_of_cached`](Btf::align_of_cached) cache slot not filled yet.
+pub const ALIGN_UNKNOWN: u32 = u32::MAX;
+
 /// The length of `name` without its CO-RE flavor suffix: up to the last `___`
 /// with a character other than `_` on each side (libbpf's
 /// `bpf_core_essential_name_len`); the whole name when there is none.
@@ -421,43 +424,59 @@ impl Btf {
     /// `btf__align_of`: the alignment of type `id` (1 for a packed STRUCT/UNION,
     /// 0 when a member has none); `EINVAL` for kinds without an alignment.
     pub fn align_of(&self, id: u32) -> Result<u32, Error> {
-        self.align_at(id, 0)
+        self.align_at(id, 0, &mut [])
     }
 
-    fn align_at(&self, id: u32, depth: u32) -> Result<u32, Error> {
+    /// [`align_of`](Self::align_of) remembering results: `cache[id]` holds the
+    /// alignment of type `id` once known, [`ALIGN_UNKNOWN`] before (IDs past
+    /// its end are not remembered). Nested structs are walked once per cache.
+    pub fn align_of_cached(&self, id: u32, cache: &mut [u32]) -> Result<u32, Error> {
+        self.align_at(id, 0, cache)
+    }
+
+    fn align_at(&self, id: u32, depth: u32, cache: &mut [u32]) -> Result<u32, Error> {
+        if let Some(&a) = cache.get(id as usize).filter(|&&a| a != ALIGN_UNKNOWN) {
+            return Ok(a);
+        }
         let t = self
             .ty(id)
             .filter(|_| depth <= MAX_RESOLVE_DEPTH)
             .ok_or(Error::BadBtf("BTF type has no alignment"))?;
-        match t.kind() {
-            Kind::Int | Kind::Enum | Kind::Enum64 | Kind::Float => Ok(self.ptr_sz().min(t.size())),
-            Kind::Ptr => Ok(self.ptr_sz()),
+        let a = match t.kind() {
+            Kind::Int | Kind::Enum | Kind::Enum64 | Kind::Float => self.ptr_sz().min(t.size()),
+            Kind::Ptr => self.ptr_sz(),
             Kind::Typedef | Kind::Volatile | Kind::Const | Kind::Restrict | Kind::TypeTag => {
-                self.align_at(t.type_id(), depth + 1)
+                self.align_at(t.type_id(), depth + 1, cache)?
             }
-            Kind::Array => self.align_at(t.array().map_or(0, |a| a.elem_type), depth + 1),
-            Kind::Struct | Kind::Union => {
-                let mut max_align = 1;
-                for m in t.members() {
-                    let a = self.align_at(m.type_id, depth + 1)?;
-                    if a == 0 {
-                        return Ok(0);
-                    }
-                    max_align = max_align.max(a);
-                    let bitfield = t.kflag() && m.raw_offset >> 24 != 0;
-                    if !bitfield && m.raw_offset % (8 * a) != 0 {
-                        return Ok(1);
-                    }
-                }
-                if t.size() % max_align != 0 {
-                    return Ok(1);
-                }
-                Ok(max_align)
-            }
+            Kind::Array => self.align_at(t.array().map_or(0, |a| a.elem_type), depth + 1, cache)?,
+            Kind::Struct | Kind::Union => self.composite_align(t, depth, cache)?,
             k => {
                 crate::log::warn(format_args!("unsupported BTF_KIND:{}", k as u32));
-                Err(Error::BadBtf("BTF type has no alignment"))
+                return Err(Error::BadBtf("BTF type has no alignment"));
+            }
+        };
+        if let Some(slot) = cache.get_mut(id as usize) {
+            *slot = a;
+        }
+        Ok(a)
+    }
+
+    fn composite_align(&self, t: Type<'_>, depth: u32, cache: &mut [u32]) -> Result<u32, Error> {
+        let mut max_align = 1;
+        for m in t.members_unnamed() {
+            let a = self.align_at(m.type_id, depth + 1, cache)?;
+            if a == 0 {
+                return Ok(0);
+            }
+            max_align = max_align.max(a);
+            let bitfield = t.kflag() && m.raw_offset >> 24 != 0;
+            if !bitfield && m.raw_offset % (8 * a) != 0 {
+                return Ok(1);
             }
         }
+        if t.size() % max_align != 0 {
+            return Ok(1);
+        }
+        Ok(max_align)
     }
 }

@@ -300,6 +300,19 @@ impl<'a> Type<'a> {
         self.entries(self.kind() == Kind::FuncProto, 8, Param::decode)
     }
 
+    /// [`members`](Self::members) without their names (`name` is empty,
+    /// `name_off` set): for walks over member types and offsets, which then
+    /// skip the string look-up.
+    pub fn members_unnamed(&self) -> Entries<'a, Member<'a>> {
+        self.entries(self.is_composite(), 12, Member::decode_unnamed)
+    }
+
+    /// [`params`](Self::params) without their names, as
+    /// [`members_unnamed`](Self::members_unnamed).
+    pub fn params_unnamed(&self) -> Entries<'a, Param<'a>> {
+        self.entries(self.kind() == Kind::FuncProto, 8, Param::decode_unnamed)
+    }
+
     /// ENUM/ENUM64 enumerators (empty for other kinds).
     pub fn enum_values(&self) -> Entries<'a, EnumValue<'a>> {
         match self.kind() {
@@ -399,7 +412,14 @@ pub struct Member<'a> {
 
 impl<'a> Member<'a> {
     fn decode(btf: &'a Btf, raw: &'a [u8], kflag: bool) -> Self {
-        let name_off = rd32(raw, 0);
+        let m = Member::decode_unnamed(btf, raw, kflag);
+        Member {
+            name: btf.name_at(m.name_off).unwrap_or(""),
+            ..m
+        }
+    }
+
+    fn decode_unnamed(_: &'a Btf, raw: &'a [u8], kflag: bool) -> Self {
         let raw_offset = rd32(raw, 8);
         let (bit_offset, bitfield_size) = if kflag {
             (raw_offset & 0xff_ffff, raw_offset >> 24)
@@ -407,8 +427,8 @@ impl<'a> Member<'a> {
             (raw_offset, 0)
         };
         Member {
-            name_off,
-            name: btf.name_at(name_off).unwrap_or(""),
+            name_off: rd32(raw, 0),
+            name: "",
             type_id: rd32(raw, 4),
             raw_offset,
             bit_offset,
@@ -426,11 +446,18 @@ pub struct Param<'a> {
 }
 
 impl<'a> Param<'a> {
-    fn decode(btf: &'a Btf, raw: &'a [u8], _: bool) -> Self {
-        let name_off = rd32(raw, 0);
+    fn decode(btf: &'a Btf, raw: &'a [u8], kflag: bool) -> Self {
+        let p = Param::decode_unnamed(btf, raw, kflag);
         Param {
-            name_off,
-            name: btf.name_at(name_off).unwrap_or(""),
+            name: btf.name_at(p.name_off).unwrap_or(""),
+            ..p
+        }
+    }
+
+    fn decode_unnamed(_: &'a Btf, raw: &'a [u8], _: bool) -> Self {
+        Param {
+            name_off: rd32(raw, 0),
+            name: "",
             type_id: rd32(raw, 4),
         }
     }

@@ -36,7 +36,7 @@ pub unsafe fn opts_in<T: Opts>(p: *const T) -> Result<T, Error> {
     // SAFETY: non-NULL; `sz` is the first field, readable per the contract.
     let sz = unsafe { p.cast::<usize>().read_unaligned() };
     if sz < size_of::<usize>() {
-        crate::log::warn(format_args!("{}: opts sz ({sz}) is too small", T::NAME));
+        crate::log::warn(format_args!("{} size ({sz}) is too small", T::NAME));
         return Err(Error::Inval("opts.sz too small"));
     }
     if sz > T::KNOWN {

@@ -5,7 +5,7 @@
 //!   `kconfig` open option, then from `/boot/config-$(uname -r)` or
 //!   `/proc/config.gz`, written into the `.kconfig` map's value;
 //! - typeless `.ksyms` from `/proc/kallsyms`, typed ones from kernel BTF
-//!   (`ksyms`);
+//!   (`ksyms`), or in generate mode by the loader program at run time;
 //! - a strong extern left without a value fails the load, a weak one reads 0.
 //!
 //! Then each program's references are patched: `ld_imm64` of a `.kconfig`
@@ -108,7 +108,12 @@ fn resolve_all(st: &mut ObjState, externs: &[Extern]) -> Result<(), Error> {
         kallsyms(externs, &mut vals)?;
     }
     let mut kernel = KernelBtfs::default();
-    if need_btf {
+    if need_btf && st.gen.is_some() {
+        // Generate mode: the loader program finds them at run time.
+        for (e, v) in externs.iter().zip(vals.iter_mut()) {
+            v.set |= matches!(e.kind, ExternKind::Ksym { type_id, .. } if type_id != 0);
+        }
+    } else if need_btf {
         let local = st
             .obj
             .btf

@@ -35,23 +35,50 @@ fn btf_ids_allowed(t: u32) -> bool {
     )
 }
 
-/// Uploads the object's BTF (after DATASEC fix-up). A kernel refusal is not fatal:
-/// maps then lose their BTF ids and programs their func/line info (btf-core §4.4).
+/// Uploads the object's BTF (after DATASEC fix-up), as a sanitised copy where the
+/// kernel lacks some of its kinds (`fallback::btf_support`); the object keeps the
+/// original. A kernel refusal is not fatal: maps then lose their BTF ids and
+/// programs their func/line info (btf-core §4.4). A kernel without BTF gets none,
+/// unless the object needs it there (struct_ops), which is EOPNOTSUPP.
 /// BTF the caller already loaded (`btf__load_into_kernel`) is kept and used, with
 /// libbpf's warning about the EEXIST its own upload then gets.
-pub fn load_btf(st: &mut ObjState) {
-    let Some(btf) = &st.obj.btf else { return };
+pub fn load_btf(st: &mut ObjState) -> Result<(), Error> {
+    let Some(btf) = &st.obj.btf else {
+        return Ok(());
+    };
     if st.btf_fd.is_some() {
         let e = Error::Exists("BTF already loaded");
         crate::log::warn(format_args!(
             "Error loading .BTF into kernel: {e}. BTF is optional, ignoring."
         ));
-        return;
+        return Ok(());
     }
-    let bytes = btf.to_bytes();
-    let Ok(size) = u32::try_from(bytes.len()) else {
-        return;
+    if !super::features::has(Feature::Btf) {
+        if kernel_needs_btf(st) {
+            crate::log::warn(format_args!(
+                "Error loading .BTF into kernel: -{}. BTF is mandatory, can't proceed.",
+                libc::EOPNOTSUPP
+            ));
+            return Err(Error::Unsupported(Feature::Btf.desc()));
+        }
+        crate::log::debug(format_args!(
+            "Kernel doesn't support BTF, skipping uploading it."
+        ));
+        return Ok(());
+    }
+    let support = super::fallback::btf_support();
+    let bytes = if support.needs_sanitizing() {
+        btf.sanitized(&support)?.to_bytes()
+    } else {
+        btf.to_bytes()
     };
+    let Ok(size) = u32::try_from(bytes.len()) else {
+        return Ok(());
+    };
+    if let Some(g) = st.gen.as_mut() {
+        g.load_btf(&bytes);
+        return Ok(());
+    }
     match crate::sys::btf::btf_load(
         UserPtr::from_ptr(bytes.as_ptr()),
         size,
@@ -62,27 +89,17 @@ pub fn load_btf(st: &mut ObjState) {
             "Error loading .BTF into kernel: {e}. BTF is optional, ignoring."
         )),
     }
+    Ok(())
+}
+
+/// libbpf's `kernel_needs_btf`: struct_ops maps exist only through BTF.
+fn kernel_needs_btf(st: &ObjState) -> bool {
+    st.maps
+        .iter()
+        .any(|m| m.def.map_type == BPF_MAP_TYPE_STRUCT_OPS)
 }
 
 pub use crate::object::maps::internal_map_name;
-
-/// Refuses, naming the missing feature, an object whose maps the kernel cannot
-/// create at all: global data before 5.2, ring buffers before 5.8.
-fn check_features(st: &ObjState) -> Result<(), Error> {
-    for m in st.maps.iter().filter(|m| m.autocreate && m.fd.is_none()) {
-        let need = if m.def.is_internal() {
-            Feature::GlobalData
-        } else if m.def.map_type == BPF_MAP_TYPE_RINGBUF {
-            Feature::Ringbuf
-        } else {
-            continue;
-        };
-        if !super::features::has(need) {
-            return Err(super::features::missing(need, &format!("map '{}'", m.name)));
-        }
-    }
-    Ok(())
-}
 
 /// Raises RLIMIT_MEMLOCK (once, never lowering it) on kernels that charge BPF
 /// memory to it instead of the memory cgroup, as libbpf 1.x does before its first
@@ -107,7 +124,7 @@ pub fn kernel_map_name<'a>(obj_name: &str, m: &'a MapDef) -> std::borrow::Cow<'a
     }
 }
 
-fn request(st: &ObjState, def: &MapDef, with_btf: bool) -> MapCreate {
+pub(super) fn request(st: &ObjState, def: &MapDef, with_btf: bool) -> MapCreate {
     let name = kernel_map_name(&st.obj.name, def);
     let mut max_entries = def.max_entries;
     if def.map_type == BPF_MAP_TYPE_PERF_EVENT_ARRAY && max_entries == 0 {
@@ -124,15 +141,22 @@ fn request(st: &ObjState, def: &MapDef, with_btf: bool) -> MapCreate {
     p.numa_node = def.numa_node;
     p.map_ifindex = def.ifindex;
     p.map_extra = def.map_extra;
+    // In generate mode the loader program fills in the BTF fd (0 here).
+    let btf_fd = match (&st.btf_fd, &st.gen) {
+        (Some(fd), _) => Some(fd.as_raw_fd() as u32),
+        (None, Some(g)) if g.has_btf() => Some(0),
+        _ => None,
+    };
     if with_btf && btf_ids_allowed(def.map_type) {
-        if let Some(fd) = &st.btf_fd {
+        if let Some(fd) = btf_fd {
             if def.btf_value_type_id != 0 {
-                p.btf_fd = fd.as_raw_fd() as u32;
+                p.btf_fd = fd;
                 p.btf_key_type_id = def.btf_key_type_id;
                 p.btf_value_type_id = def.btf_value_type_id;
             }
         }
     }
+    super::struct_ops::create_request(st, def, &mut p);
     p
 }
 
@@ -144,7 +168,7 @@ fn create_one(st: &ObjState, def: &MapDef, inner_fd: Option<&OwnedFd>) -> Result
     }
     match map_create(&p) {
         Ok(fd) => Ok(fd),
-        Err(e) if p.btf_fd != 0 => {
+        Err(e) if p.btf_value_type_id != 0 => {
             crate::log::warn(format_args!(
                 "map '{}': failed to create with BTF: {e}. Retrying without BTF.",
                 def.name
@@ -159,6 +183,7 @@ fn create_one(st: &ObjState, def: &MapDef, inner_fd: Option<&OwnedFd>) -> Result
 }
 
 fn map_err(def: &MapDef, e: Error) -> Error {
+    super::fallback::explain_map_refusal(def);
     crate::log::warn(format_args!(
         "map '{}': failed to create (type {}, key {}, value {}, max_entries {}, flags {:#x}): {e}",
         def.name, def.map_type, def.key_size, def.value_size, def.max_entries, def.map_flags
@@ -193,9 +218,16 @@ fn reuse_pinned(m: &MapState, path: &str) -> Result<Option<OwnedFd>, Error> {
 
 /// Creates every map with `autocreate` set, in object order.
 pub fn create_all(st: &mut ObjState) -> Result<(), Error> {
-    check_features(st)?;
+    super::fallback::sanitize_maps(st);
     for i in 0..st.maps.len() {
         if !st.maps[i].autocreate || st.maps[i].fd.is_some() {
+            continue;
+        }
+        if super::fallback::skipped_map(&st.maps[i]) {
+            crate::log::debug(format_args!(
+                "map '{}': skipped auto-creating...",
+                st.maps[i].name
+            ));
             continue;
         }
         if let Some(path) = st.maps[i].pin_path.clone() {
@@ -206,6 +238,10 @@ pub fn create_all(st: &mut ObjState) -> Result<(), Error> {
                 m.pinned = true;
                 continue;
             }
+        }
+        if st.gen.is_some() {
+            super::gen::create_map(st, i)?;
+            continue;
         }
         let fd = create_with_template(st, i)?;
         crate::log::debug(format_args!(
@@ -261,13 +297,7 @@ fn populate_data(st: &mut ObjState, i: usize, fd: &OwnedFd) -> Result<(), Error>
     let MapKind::Data(kind) = m.def.kind else {
         return Ok(());
     };
-    let vsz = m.def.value_size as usize;
-    let mut value = match (&m.mmap, &m.init) {
-        (Some(mm), _) => mm.to_vec(),
-        (None, Some(init)) => init.clone(),
-        (None, None) => Vec::new(),
-    };
-    value.resize(vsz, 0);
+    let value = initial_value(m);
     if value.iter().any(|&b| b != 0) {
         let key = 0u32;
         map_update_elem(
@@ -286,6 +316,18 @@ fn populate_data(st: &mut ObjState, i: usize, fd: &OwnedFd) -> Result<(), Error>
     // after a plain load (only skeleton loads remap the map over it), so the
     // anonymous mapping is kept as it is.
     Ok(())
+}
+
+/// A global-data map's initial value: its (editable) mapping or the section
+/// bytes, `value_size` long.
+pub(super) fn initial_value(m: &MapState) -> Vec<u8> {
+    let mut value = match (&m.mmap, &m.init) {
+        (Some(mm), _) => mm.to_vec(),
+        (None, Some(init)) => init.clone(),
+        (None, None) => Vec::new(),
+    };
+    value.resize(m.def.value_size as usize, 0);
+    value
 }
 
 /// Stores `fd` in the slot at key `slot` of the map-in-map or PROG_ARRAY `outer`.
@@ -334,6 +376,13 @@ pub fn init_prog_arrays(st: &mut ObjState) -> Result<(), Error> {
     for m in &st.maps {
         if m.def.map_type != BPF_MAP_TYPE_PROG_ARRAY {
             continue;
+        }
+        if st.gen.is_some() && !m.def.init_progs.is_empty() {
+            crate::log::warn(format_args!(
+                "map '{}': gen_loader: prog array initialisers are not supported",
+                m.name
+            ));
+            return Err(Error::Unsupported("gen_loader: prog array initialisers"));
         }
         for (slot, name) in &m.def.init_progs {
             let Some(outer) = &m.fd else { continue };

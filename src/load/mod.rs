@@ -11,9 +11,17 @@ pub mod data;
 pub mod edit;
 pub mod ext_info;
 pub mod externs;
+pub mod fallback;
+#[cfg(test)]
+mod fallback_btf_tests;
+#[cfg(test)]
+mod fallback_doc;
+#[cfg(test)]
+mod fallback_load_tests;
 #[cfg(test)]
 mod fallback_tests;
 pub mod features;
+pub mod gen;
 pub mod inflate;
 pub mod kconfig;
 pub mod ksyms;
@@ -22,6 +30,7 @@ pub mod pin;
 pub mod probe;
 pub mod prog_linfo;
 pub mod progs;
+pub mod struct_ops;
 pub mod target;
 
 use crate::error::Error;
@@ -108,6 +117,9 @@ pub struct ObjState {
     pub externs: externs::Resolved,
     /// The custom section handlers' load step, set by the layer that owns them.
     pub hooks: Hooks,
+    /// Generate mode (`bpf_object__gen_loader`): load records a loader program
+    /// instead of creating kernel objects.
+    pub gen: Option<Box<gen::Gen>>,
 }
 
 /// The running kernel's version (`LINUX_VERSION_CODE` form), read once per
@@ -200,6 +212,7 @@ impl ObjState {
             opts,
             externs: externs::Resolved::default(),
             hooks: Hooks::default(),
+            gen: None,
         };
         for m in &mut st.maps {
             if m.def.pinning == crate::object::maps::PIN_BY_NAME {
@@ -230,14 +243,20 @@ impl ObjState {
     }
 
     fn load_inner(&mut self) -> Result<(), Error> {
+        gen::begin(self)?;
         externs::resolve(self)?;
-        let prepared = core::relocate_all(self)?;
+        // In generate mode the kernel applies CO-RE relocations (`core_relos`).
+        let prepared = match self.gen {
+            Some(_) => core::Prepared::default(),
+            None => core::relocate_all(self)?,
+        };
         maps::bump_memlock();
-        maps::load_btf(self);
+        maps::load_btf(self)?;
+        struct_ops::prepare(self)?;
         maps::create_all(self)?;
         progs::load_all(self, prepared)?;
         maps::init_prog_arrays(self)?;
-        Ok(())
+        gen::finish(self)
     }
 
     /// The 0.x `bpf_prog_load_xattr` (and 4-argument `bpf_prog_load`) load: a

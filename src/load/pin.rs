@@ -75,6 +75,20 @@ fn pin_fd(
     })
 }
 
+/// Generate mode's auto-pin of a map it recorded (libbpf 1.1.2): the map has
+/// no fd, and libbpf pins the placeholder it gave it, fd 0, which the kernel
+/// refuses unless fd 0 happens to be a BPF object.
+pub(super) fn pin_gen_placeholder(path: &str) -> Result<(), Error> {
+    make_parent_dir(path)?;
+    check_path(path)?;
+    let c = cpath(path)?;
+    crate::sys::obj::obj_pin(0, crate::sys::UserPtr::from_ptr(c.as_ptr())).map_err(|e| {
+        let why = crate::error::errno_text(e.errno);
+        crate::log::warn(format_args!("failed to pin map: {why}"));
+        Error::from(e)
+    })
+}
+
 fn unlink(path: &str) -> Result<(), Error> {
     check_path(path)?;
     std::fs::remove_file(path).map_err(|e| Error::io("unlink", &e))

@@ -1,6 +1,7 @@
 //! Program loading for `bpf_object__load`: link, patch map fds, find the BTF attach
 //! target, load with libbpf's log policy, and report verifier failures readably.
 
+use super::features::{has, Feature};
 use super::ObjState;
 use crate::btf::{Btf, Kind};
 use crate::error::{Error, LoadError};
@@ -46,6 +47,10 @@ fn patch_maps(st: &ObjState, prog: &str, linked: &mut Linked) -> Result<(), Erro
             _ => continue,
         };
         let m = &st.maps[map];
+        if super::fallback::skipped_map(m) {
+            super::fallback::poison_ldimm64(prog, &mut linked.insns, idx, map, &m.name);
+            continue;
+        }
         let Some(fd) = &m.fd else {
             crate::log::warn(format_args!(
                 "prog '{prog}': map '{}' is used but was not created (autocreate is off)",
@@ -91,7 +96,7 @@ fn prepare_custom(st: &ObjState, i: usize, req: &mut ProgLoad<'_>) -> Result<(),
 /// fexit, fmod_ret, lsm, iter), found in vmlinux by name, or to a function of a
 /// BPF program (freplace, or any of them with `attach_prog_fd`), found in that
 /// program's BTF (`btf-core.md` §4.6).
-fn attach_btf_id(p: &super::ProgState, custom_btf: Option<&str>) -> Result<u32, Error> {
+pub(super) fn attach_btf_id(p: &super::ProgState, custom_btf: Option<&str>) -> Result<u32, Error> {
     if p.attach_btf_id != 0 {
         return Ok(p.attach_btf_id);
     }
@@ -185,9 +190,14 @@ fn load_one(st: &mut ObjState, i: usize, core: Option<Prepared>) -> Result<(), E
     if let Some(custom) = st.progs[i].insns.clone() {
         linked.insns = custom;
         linked.map_refs.clear();
+    } else if st.gen.is_some() {
+        super::gen::relocate(st, &mut linked)?;
     } else {
         patch_maps(st, &st.progs[i].def.name, &mut linked)?;
         super::externs::patch(st, &st.progs[i].def.name, &mut linked)?;
+    }
+    if st.gen.is_some() {
+        return super::gen::prog_load(st, i, linked);
     }
     let p = &st.progs[i];
     let name = p.def.name.clone();
@@ -199,6 +209,7 @@ fn load_one(st: &mut ObjState, i: usize, core: Option<Prepared>) -> Result<(), E
         return Err(Error::Inval("unknown program type"));
     }
     let attach_btf_id = attach_btf_id(p, st.opts.btf_custom_path.as_deref())?;
+    super::fallback::rewrite_probe_reads(&mut linked.insns);
     let code = insn::encode_all(&linked.insns);
     let ext = match (&st.btf_fd, &st.obj.btf_ext) {
         (Some(_), Some(ext)) if !custom => {
@@ -208,7 +219,7 @@ fn load_one(st: &mut ObjState, i: usize, core: Option<Prepared>) -> Result<(), E
     };
     let mut req = ProgLoad {
         prog_type: p.def.prog_type,
-        name: if super::features::has(super::features::Feature::ProgName) {
+        name: if has(Feature::ProgName) {
             crate::sys::attr::obj_name(name.as_bytes())
         } else {
             [0; 16]
@@ -225,7 +236,9 @@ fn load_one(st: &mut ObjState, i: usize, core: Option<Prepared>) -> Result<(), E
         fd_array: super::externs::fd_array(st),
         ..ProgLoad::default()
     };
-    if let Some(btf_fd) = &st.btf_fd {
+    // func/line info only where the kernel knows BTF FUNC, as libbpf decides.
+    let btf_fd = st.btf_fd.as_ref().filter(|_| has(Feature::BtfFunc));
+    if let Some(btf_fd) = btf_fd {
         if let Some((rec, cnt, data)) = &ext.func_info {
             req.prog_btf_fd = btf_fd.as_raw_fd() as u32;
             req.func_info = Recs::from_slice(data, *cnt, *rec).unwrap_or_default();
@@ -263,6 +276,7 @@ fn load_one(st: &mut ObjState, i: usize, core: Option<Prepared>) -> Result<(), E
             Ok(())
         }
         Err((cause, insn)) => {
+            super::fallback::explain_prog_refusal(&name, &linked.insns);
             let e = Error::Load(Box::new(LoadError {
                 obj: st.obj.name.to_string(),
                 prog: name.to_string(),
@@ -298,6 +312,9 @@ fn bind_rodata(st: &ObjState, prog: &str, prog_fd: i32) {
         return;
     };
     let Some(map_fd) = &m.fd else { return };
+    if !has(Feature::ProgBindMap) {
+        return;
+    }
     if let Err(e) = crate::sys::prog::prog_bind_map(prog_fd, map_fd.as_raw_fd(), 0) {
         crate::log::warn(format_args!(
             "prog '{prog}': failed to bind map '{}': {e}",
@@ -310,7 +327,7 @@ fn bind_rodata(st: &ObjState, prog: &str, prog_fd: i32) {
 /// (so `bpf_program__flags` does not show them): `BPF_F_SLEEPABLE` for sleepable
 /// sections (`fentry.s/`, `lsm.s/`, `syscall`, `uprobe.s/`, …), `BPF_F_XDP_HAS_FRAGS`
 /// for `xdp.frags`.
-fn section_prog_flags(p: &super::ProgState) -> u32 {
+pub(super) fn section_prog_flags(p: &super::ProgState) -> u32 {
     use uapi::{BPF_F_SLEEPABLE, BPF_F_XDP_HAS_FRAGS};
     p.def.sec_def.map_or(0, |d| {
         (if d.is_sleepable() { BPF_F_SLEEPABLE } else { 0 })

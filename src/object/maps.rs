@@ -19,6 +19,8 @@ pub enum MapKind {
     Btf,
     /// An internal map for a global-data section.
     Data(DataKind),
+    /// A `.struct_ops` variable (`MapDef::st_ops` holds its struct).
+    StructOps,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +67,8 @@ pub struct MapDef {
     pub init_progs: Vec<(u32, String)>,
     /// Initial slots of a map-in-map: (slot, map name).
     pub init_maps: Vec<(u32, String)>,
+    /// A struct_ops map's struct, data and programs.
+    pub st_ops: Option<Box<super::struct_ops::StructOps>>,
 }
 
 impl MapDef {
@@ -91,6 +95,7 @@ impl MapDef {
             values_off: None,
             init_progs: Vec::new(),
             init_maps: Vec::new(),
+            st_ops: None,
         }
     }
 

@@ -14,6 +14,7 @@ pub mod externs;
 pub mod maps;
 pub mod name;
 pub mod sec;
+pub mod struct_ops;
 
 use crate::btf::{Btf, BtfExt};
 use crate::error::{libbpf_errno, Error};

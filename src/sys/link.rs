@@ -10,7 +10,7 @@
 //! errno stays the kernel's own.
 
 use super::attach::raw_tracepoint_open;
-use super::attr::{IterCreateAttr, LinkCreateAttr, LinkDetachAttr, LinkUpdateAttr};
+use super::attr::{IterCreateAttr, LinkCreateAttr, LinkDetachAttr, LinkUpdateAttr, MapElemAttr};
 use super::{call, call_fd, Cmd, UserPtr};
 use crate::error::{Error, SysError};
 use std::os::fd::OwnedFd;
@@ -187,6 +187,48 @@ fn link_create_with(
     } else {
         Err(err.into())
     }
+}
+
+/// `BPF_LINK_CREATE` with `BPF_TRACE_KPROBE_MULTI` (Linux 5.18), as libbpf 1.1.2's
+/// `bpf_program__attach_kprobe_multi_opts` sends it: `cnt` functions named by
+/// `syms` (an array of C strings) or `addrs` (an array of addresses), optional
+/// per-function `cookies`, `BPF_F_KPROBE_MULTI_RETURN` in `flags` for return probes.
+/// The arrays are read by the kernel (EFAULT if they are bad).
+pub fn kprobe_multi_link(
+    prog_fd: i32,
+    flags: u32,
+    cnt: u32,
+    syms: UserPtr,
+    addrs: UserPtr,
+    cookies: UserPtr,
+) -> Result<OwnedFd, Error> {
+    let mut p = LinkCreate {
+        prog_fd,
+        attach_type: crate::uapi::BPF_TRACE_KPROBE_MULTI,
+        ..LinkCreate::default()
+    };
+    p.per_type[..4].copy_from_slice(&flags.to_ne_bytes());
+    p.per_type[4..8].copy_from_slice(&cnt.to_ne_bytes());
+    p.per_type[8..16].copy_from_slice(&syms.0.to_ne_bytes());
+    p.per_type[16..24].copy_from_slice(&addrs.0.to_ne_bytes());
+    p.per_type[24..32].copy_from_slice(&cookies.0.to_ne_bytes());
+    link_create(&p)
+}
+
+/// `BPF_MAP_DELETE_ELEM` of key 0 on the struct_ops map `map_fd` (Linux 5.6):
+/// unregisters what `BPF_MAP_UPDATE_ELEM` registered. `map_fd` is the number a
+/// struct_ops link keeps, as libbpf's does, passed through for the kernel to
+/// resolve.
+pub fn struct_ops_unregister(map_fd: i32) -> Result<(), SysError> {
+    let key = 0u32;
+    let mut attr = MapElemAttr {
+        map_fd: map_fd as u32,
+        _pad0: 0,
+        key: UserPtr::from_ptr(&key).0,
+        value: 0,
+        flags: 0,
+    };
+    call(Cmd::MapDeleteElem, &mut attr).map(drop)
 }
 
 /// `BPF_LINK_DETACH` (Linux 5.9): detaches the link; its fd stays valid (defunct).

@@ -9,6 +9,7 @@
 //! prototypes wrap the rest of the chain in parentheses.
 
 use super::{Cx, Kind, Type};
+use std::borrow::Cow;
 use std::fmt::Write;
 
 /// Tabs for indent level `lvl` (at most 13, as libbpf's prefix string).
@@ -42,8 +43,12 @@ fn warn_unexpected(k: Kind, id: u32) {
 const MAX_NAME_LEN: usize = 255;
 
 impl<'a> Cx<'a> {
-    fn align(&self, id: u32) -> i64 {
-        self.btf.align_of(id).map_or(0, i64::from)
+    /// `btf__align_of(id)` (0 when it has none), each type's computed once
+    /// per dumper: a struct's alignment walks all its nested members, and
+    /// every struct that embeds it asks again.
+    fn align(&mut self, id: u32) -> i64 {
+        let a = self.btf.align_of_cached(id, &mut self.d.aligns);
+        a.map_or(0, i64::from)
     }
 
     pub(super) fn emit_missing_aliases(&mut self, id: u32) {
@@ -66,9 +71,9 @@ impl<'a> Cx<'a> {
 
     /// A struct whose layout natural alignment cannot give: a non-bitfield
     /// member off its alignment, or a size not a multiple of the largest one.
-    fn is_struct_packed(&self, t: Type<'a>) -> bool {
+    fn is_struct_packed(&mut self, t: Type<'a>) -> bool {
         let mut max_align = 1;
-        for m in t.members() {
+        for m in t.members_unnamed() {
             let align = self.align(m.type_id);
             if align != 0 && m.bitfield_size == 0 && i64::from(m.raw_offset) % (8 * align) != 0 {
                 return true;
@@ -195,19 +200,17 @@ impl<'a> Cx<'a> {
         let signed = t.kflag();
         let p = pfx(lvl + 1);
         for v in t.enum_values() {
-            let dups = self.name_dups(true, v.name);
-            let suffix = if dups > 1 {
-                format!("___{dups}")
-            } else {
-                String::new()
+            let dups = self.name_dups(true, v.name_off, v.name);
+            let _ = write!(self.d.out, "\n{p}{}", v.name);
+            if dups > 1 {
+                let _ = write!(self.d.out, "___{dups}");
+            }
+            let _ = match (is_enum64, signed) {
+                (false, true) => write!(self.d.out, " = {},", v.value as u32 as i32),
+                (false, false) => write!(self.d.out, " = {},", v.value as u32),
+                (true, true) => write!(self.d.out, " = {}LL,", v.value as i64),
+                (true, false) => write!(self.d.out, " = {}ULL,", v.value),
             };
-            let val = match (is_enum64, signed) {
-                (false, true) => format!("{}", v.value as u32 as i32),
-                (false, false) => format!("{}", v.value as u32),
-                (true, true) => format!("{}LL", v.value as i64),
-                (true, false) => format!("{}ULL", v.value),
-            };
-            let _ = write!(self.d.out, "\n{p}{}{suffix} = {val},", v.name);
         }
         let _ = write!(self.d.out, "\n{}}}", pfx(lvl));
         if t.size() == 1 {
@@ -239,7 +242,10 @@ impl<'a> Cx<'a> {
     /// The declaration of type `id` named `fname` (may be empty); `lvl` indents
     /// the lines of inline definitions.
     pub(super) fn emit_type_decl(&mut self, id: u32, fname: &str, lvl: usize) {
-        let mut decls = Vec::new();
+        // Declarations nest (anonymous members, parameters): each level takes
+        // a spare stack and gives it back.
+        let mut decls = self.d.decl_stacks.pop().unwrap_or_default();
+        decls.clear();
         let mut id = id;
         let limit = self.btf.type_cnt() as usize + 1;
         loop {
@@ -273,6 +279,7 @@ impl<'a> Cx<'a> {
             }
         }
         self.emit_type_chain(&mut decls, fname, lvl);
+        self.d.decl_stacks.push(decls);
     }
 
     /// Prints the CONST/VOLATILE/RESTRICT on top of the stack, left of a type.
@@ -433,35 +440,37 @@ impl<'a> Cx<'a> {
     }
 
     /// Counts one more use of `name` among type names or identifiers.
-    fn name_dups(&mut self, idents: bool, name: &str) -> usize {
+    fn name_dups(&mut self, idents: bool, name_off: u32, name: &str) -> usize {
+        let btf = self.btf;
         let map = if idents {
             &mut self.d.ident_names
         } else {
             &mut self.d.type_names
         };
-        let n = map.entry(name.to_owned()).or_insert(0);
-        *n += 1;
-        *n
+        map.count(name_off, name, |off| btf.name_at(off).unwrap_or(""))
     }
 
     /// The name type `id` is printed under: its own on first use, `name___N`
     /// for the N-th type with that name (FWDs and empty enums keep theirs).
-    fn resolve_name(&mut self, id: u32, idents: bool) -> String {
+    fn resolve_name(&mut self, id: u32, idents: bool) -> Cow<'a, str> {
         let t = self.ty(id);
         if t.name_off() == 0 {
-            return String::new();
+            return Cow::Borrowed("");
         }
         let orig = t.name();
         if self.st(id).name_resolved {
-            return self.d.cached_names.get(&id).map_or(orig, |s| s).to_owned();
+            return match self.d.cached_names.get(&id) {
+                Some(s) => Cow::Owned(s.clone()),
+                None => Cow::Borrowed(orig),
+            };
         }
         self.st(id).name_resolved = true;
         if t.kind() == Kind::Fwd || (t.kind() == Kind::Enum && t.vlen() == 0) {
-            return orig.to_owned();
+            return Cow::Borrowed(orig);
         }
-        let dups = self.name_dups(idents, orig);
+        let dups = self.name_dups(idents, t.name_off(), orig);
         if dups <= 1 {
-            return orig.to_owned();
+            return Cow::Borrowed(orig);
         }
         let mut name = format!("{orig}___{dups}");
         if name.len() > MAX_NAME_LEN {
@@ -472,14 +481,14 @@ impl<'a> Cx<'a> {
             name.truncate(end);
         }
         self.d.cached_names.insert(id, name.clone());
-        name
+        Cow::Owned(name)
     }
 
-    pub(super) fn type_name(&mut self, id: u32) -> String {
+    pub(super) fn type_name(&mut self, id: u32) -> Cow<'a, str> {
         self.resolve_name(id, false)
     }
 
-    fn ident_name(&mut self, id: u32) -> String {
+    fn ident_name(&mut self, id: u32) -> Cow<'a, str> {
         self.resolve_name(id, true)
     }
 }

@@ -22,9 +22,72 @@ mod tests;
 
 pub use data::DataOpts;
 
+use super::query::ALIGN_UNKNOWN;
 use super::{Btf, Kind, Type};
 use crate::error::Error;
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// FNV-1a: the name maps hash short identifiers, not attacker-chosen keys
+/// that SipHash's flooding resistance is for (a BTF with many colliding names
+/// only slows its own dump).
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3);
+        }
+        self.0 = h;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type NameHash = BuildHasherDefault<Fnv>;
+
+/// Occurrences of names, without copies of them: by the name's hash, the
+/// string offset of its first occurrence (the BTF only grows, so the offset
+/// stays valid) and the count; names whose hash another name took first
+/// are counted by value.
+#[derive(Default)]
+struct NameCounts {
+    by_hash: HashMap<u64, (u32, u32), NameHash>,
+    collided: HashMap<String, u32, NameHash>,
+}
+
+impl NameCounts {
+    /// Counts one more use of `name` (at string offset `off`; `name_of`
+    /// reads the name at an offset) and returns the count.
+    fn count<'b>(&mut self, off: u32, name: &str, name_of: impl Fn(u32) -> &'b str) -> usize {
+        let mut h = Fnv::default();
+        h.write(name.as_bytes());
+        let n = match self.by_hash.entry(h.finish()) {
+            Entry::Vacant(e) => e.insert((off, 1)).1,
+            Entry::Occupied(mut e) => {
+                let (first, n) = e.get_mut();
+                if *first == off || name_of(*first) == name {
+                    *n += 1;
+                    *n
+                } else {
+                    let c = self.collided.entry(name.to_owned()).or_insert(0);
+                    *c += 1;
+                    *c
+                }
+            }
+        };
+        n as usize
+    }
+}
 
 #[derive(Clone, Copy, Default, PartialEq, Eq)]
 enum Order {
@@ -73,12 +136,18 @@ pub struct BtfDump {
     /// The highest type ID the state covers.
     last_id: u32,
     states: Vec<Aux>,
+    /// `btf__align_of` by type ID ([`ALIGN_UNKNOWN`] until asked), valid for
+    /// `aligns_key` (the type section's length and the pointer size).
+    aligns: Vec<u32>,
+    aligns_key: (usize, u32),
     /// Names with a `___N` suffix, by type ID.
-    cached_names: HashMap<u32, String>,
+    cached_names: HashMap<u32, String, NameHash>,
     /// STRUCT/UNION/ENUM (and INT) names → occurrences so far.
-    type_names: HashMap<String, usize>,
+    type_names: NameCounts,
     /// TYPEDEF names and enumerators → occurrences so far.
-    ident_names: HashMap<String, usize>,
+    ident_names: NameCounts,
+    /// Spare stacks for `emit_type_decl`'s chains of type IDs.
+    decl_stacks: Vec<Vec<u32>>,
     strip_mods: bool,
     /// Anonymous STRUCT/UNION/ENUM print as `struct`/`union`/`enum ` (type
     /// casts of typed data).
@@ -105,6 +174,14 @@ impl BtfDump {
     /// Covers types added to `btf` since the last call.
     fn resize(&mut self, btf: &Btf) {
         let last_id = btf.type_cnt().saturating_sub(1);
+        // A member added to a struct, or a new pointer size, can change the
+        // alignment of types seen before.
+        let key = (btf.types_section().len(), btf.pointer_size());
+        if key != self.aligns_key {
+            self.aligns.clear();
+            self.aligns_key = key;
+        }
+        self.aligns.resize(last_id as usize + 1, ALIGN_UNKNOWN);
         if self.states.is_empty() {
             self.states.push(Aux {
                 order: Order::Ordered,
@@ -147,8 +224,8 @@ impl BtfDump {
                     self.mark(a.elem_type);
                 }
             }
-            Kind::Struct | Kind::Union => t.members().for_each(|m| self.mark(m.type_id)),
-            Kind::FuncProto => t.params().for_each(|p| self.mark(p.type_id)),
+            Kind::Struct | Kind::Union => t.members_unnamed().for_each(|m| self.mark(m.type_id)),
+            Kind::FuncProto => t.params_unnamed().for_each(|p| self.mark(p.type_id)),
             Kind::Datasec => t.datasec_vars().for_each(|v| self.mark(v.type_id)),
         }
     }
@@ -260,7 +337,7 @@ impl<'a> Cx<'a> {
                     return Ok(false);
                 }
                 self.st(id).order = Order::Ordering;
-                for m in t.members() {
+                for m in t.members_unnamed() {
                     self.order(m.type_id, false)?;
                 }
                 if named {
@@ -290,7 +367,7 @@ impl<'a> Cx<'a> {
             }
             Kind::FuncProto => {
                 let mut strong = self.order(t.type_id(), through_ptr)?;
-                for p in t.params() {
+                for p in t.params_unnamed() {
                     strong |= self.order(p.type_id, through_ptr)?;
                 }
                 Ok(strong)
@@ -355,7 +432,7 @@ impl<'a> Cx<'a> {
             Kind::Struct | Kind::Union => self.emit_composite(id, cont_id, t),
             Kind::FuncProto => {
                 self.emit_type(t.type_id(), cont_id);
-                for p in t.params() {
+                for p in t.params_unnamed() {
                     self.emit_type(p.type_id, cont_id);
                 }
             }
@@ -399,7 +476,7 @@ impl<'a> Cx<'a> {
         self.st(id).emit = Emit::Emitting;
         if top_level || !named {
             let new_cont = if named { id } else { cont_id };
-            for m in t.members() {
+            for m in t.members_unnamed() {
                 self.emit_type(m.type_id, new_cont);
             }
         } else if !self.st(id).fwd_emitted && id != cont_id {

@@ -216,3 +216,32 @@ fn typed_data_struct_chars_zeroes_and_short_data() {
     );
     assert_eq!(data(&b, 99, &bytes, &opts).1, -libc::ENOENT);
 }
+
+#[test]
+fn name_counts_go_by_the_text_not_the_offset() {
+    let strs = ["", "task", "task", "file"];
+    let name_of = |off: u32| strs[off as usize];
+    let mut c = super::NameCounts::default();
+    assert_eq!(c.count(1, "task", name_of), 1);
+    assert_eq!(c.count(2, "task", name_of), 2); // another offset, same text
+    assert_eq!(c.count(3, "file", name_of), 1);
+    assert_eq!(c.count(1, "task", name_of), 3);
+}
+
+#[test]
+fn a_struct_that_grows_between_calls_gets_its_new_alignment() {
+    let (mut b, _, chr, long) = base();
+    let s = b.add_sized(Kind::Struct, Some(b"s"), 16, false).unwrap();
+    b.add_field(Some(b"c"), chr as i32, 0, 0).unwrap();
+    let mut d = BtfDump::new(&b);
+    d.dump_type(&b, s).unwrap(); // alignment of s: 1
+    b.add_field(Some(b"l"), long as i32, 64, 0).unwrap(); // now 8
+    let o = b.add_sized(Kind::Struct, Some(b"o"), 24, false).unwrap();
+    b.add_field(Some(b"x"), chr as i32, 0, 0).unwrap();
+    b.add_field(Some(b"in"), s as i32, 64, 0).unwrap();
+    let reused = d.dump_type(&b, o).unwrap();
+    let fresh = dump(&b, o);
+    let def = |t: &str| t[t.find("struct o {").unwrap()..].to_owned();
+    assert_eq!(def(&reused), def(&fresh));
+    assert!(!fresh.contains("long: 0;"), "{fresh}");
+}

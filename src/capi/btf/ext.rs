@@ -18,6 +18,11 @@ use std::ffi::c_void;
 /// The live `struct btf_ext *` handles.
 static EXTS: Registry<BtfExt> = Registry::new("btf_ext");
 
+/// The [`BtfExt`] behind a live `struct btf_ext *` (EINVAL otherwise), to change.
+pub(super) fn ext_mut<'a>(e: *const btf_ext) -> Result<&'a mut BtfExt, Error> {
+    EXTS.get_mut(e)
+}
+
 /// Makes `e` a new `struct btf_ext *`.
 pub(super) fn register_ext(e: BtfExt) -> *mut btf_ext {
     EXTS.register(e)

@@ -56,6 +56,8 @@ enum SecKind {
     BtfMaps,
     /// Index into [`Object::maps`] (set by the maps phase).
     Data(usize),
+    /// `.struct_ops`.
+    StructOps,
     Other,
 }
 
@@ -120,6 +122,8 @@ struct Layout<'a> {
     legacy_maps: Option<(usize, &'a Shdr)>,
     /// The last `.maps` section.
     btf_maps: Option<usize>,
+    /// The `.struct_ops` section and its contents.
+    struct_ops: Option<(usize, &'a [u8])>,
     btf: Option<&'a [u8]>,
     btf_ext: Option<&'a [u8]>,
     data_secs: Vec<DataSec<'a>>,
@@ -167,6 +171,10 @@ pub fn parse(data: &[u8], path_name: &str, opts: &OpenOpts) -> Result<Object, Er
     let data_secs = std::mem::take(&mut layout.data_secs);
     maps::data(&mut obj, data_secs, &mut layout.kinds)?;
     externs::collect(&mut obj, &syms)?;
+    if let Some((shndx, data)) = layout.struct_ops {
+        let st_maps = super::struct_ops::maps_from_section(obj.btf.as_ref(), shndx, data)?;
+        obj.maps.extend(st_maps);
+    }
 
     relocs::read(&mut obj, &elf, &layout, &syms, path_name)?;
     Ok(obj)

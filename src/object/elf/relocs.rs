@@ -54,11 +54,37 @@ pub(super) fn read(
                 }
             }
             Some(SecKind::BtfMaps) => map_initialisers(obj, rels, syms, &layout.kinds, target)?,
+            Some(SecKind::StructOps) => struct_ops_relos(obj, rels, syms)?,
             _ => {} // .BTF, .BTF.ext, DWARF, .eh_frame: not ours.
         }
     }
     for cs in &mut obj.code {
         cs.relocs.sort_by_key(|r| r.insn);
+    }
+    Ok(())
+}
+
+/// `.rel.struct_ops`: the programs of struct_ops maps' function pointers.
+fn struct_ops_relos(obj: &mut Object, rels: &Rels, syms: &[Symbol<'_>]) -> Result<(), Error> {
+    let endian = Endianness::Little;
+    for (n, r) in rels.iter().enumerate() {
+        let sym_idx = r.r_sym(endian) as usize;
+        let Ok(sym) = sym_at(syms, sym_idx, ".rel.struct_ops", n) else {
+            crate::log::warn(format_args!(
+                "struct_ops reloc: symbol {sym_idx:x} not found"
+            ));
+            return Err(format_err(format!(
+                ".rel.struct_ops: relo #{n}: bad symbol"
+            )));
+        };
+        let relo = crate::object::struct_ops::StRelo {
+            offset: r.r_offset(endian),
+            sym_name: &sym.name,
+            sym_shndx: sym.shndx,
+            sym_value: sym.value,
+            sym_idx,
+        };
+        crate::object::struct_ops::assign_program(obj, &relo)?;
     }
     Ok(())
 }

@@ -73,6 +73,7 @@ pub(super) fn scan<'a>(
         sizes: vec![0; n],
         legacy_maps: None,
         btf_maps: None,
+        struct_ops: None,
         btf: None,
         btf_ext: None,
         data_secs: Vec::new(),
@@ -128,6 +129,10 @@ pub(super) fn scan<'a>(
             (".maps", _, _) => {
                 l.btf_maps = Some(i);
                 l.kinds[i] = SecKind::BtfMaps;
+            }
+            (crate::object::struct_ops::SEC_NAME, E::SHT_PROGBITS, _) => {
+                l.struct_ops = Some((i, bytes()?));
+                l.kinds[i] = SecKind::StructOps;
             }
             (".BTF", _, _) => l.btf = Some(bytes()?),
             (".BTF.ext", _, _) => l.btf_ext = Some(bytes()?),

@@ -28,6 +28,13 @@ pub struct Record {
     pub btf_kinds: Vec<u32>,
     /// FUNC linkages of a `BPF_BTF_LOAD` blob.
     pub func_linkages: Vec<u32>,
+    /// `map_flags` of a `BPF_MAP_CREATE`.
+    pub map_flags: u32,
+    /// `func_info_cnt` and `line_info_cnt` of a `BPF_PROG_LOAD`.
+    pub func_info: u32,
+    pub line_info: u32,
+    /// Helper ids a `BPF_PROG_LOAD`'s program calls, in instruction order.
+    pub helpers: Vec<i32>,
     /// The errno the fake answered with, 0 if passed to the real kernel.
     pub refused: i32,
 }
@@ -117,13 +124,37 @@ fn helpers(insns: &[u8]) -> impl Iterator<Item = (u8, u8, i32)> + '_ {
 }
 
 fn memlock_low() -> bool {
+    memlock() < (8 << 20)
+}
+
+/// The soft RLIMIT_MEMLOCK (0 if unreadable).
+pub fn memlock() -> u64 {
     let mut r = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,
     };
     // SAFETY: getrlimit writes one rlimit into `r`, a live local.
     let ok = unsafe { libc::getrlimit(libc::RLIMIT_MEMLOCK, &mut r) } == 0;
-    ok && r.rlim_cur < (8 << 20)
+    if ok {
+        r.rlim_cur
+    } else {
+        0
+    }
+}
+
+/// Lowers the soft RLIMIT_MEMLOCK, keeping the hard one (the limit is per
+/// process, so only a test's own child process calls this).
+pub fn set_memlock(cur: u64) {
+    let mut r = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes one rlimit into `r`, a live local.
+    assert_eq!(unsafe { libc::getrlimit(libc::RLIMIT_MEMLOCK, &mut r) }, 0);
+    r.rlim_cur = cur.min(r.rlim_max);
+    // SAFETY: setrlimit reads one rlimit from `r`, a live local.
+    let rc = unsafe { libc::setrlimit(libc::RLIMIT_MEMLOCK, &r) };
+    assert_eq!(rc, 0, "setrlimit(RLIMIT_MEMLOCK)");
 }
 
 /// The errno this kernel answers `cmd` with, filling `rec` with what it saw.
@@ -153,6 +184,7 @@ fn judge(p: &Personality, cmd: Cmd, a: &[u8], rec: &mut Record) -> i32 {
         Cmd::MapCreate => {
             rec.obj_type = rd32(a, 0);
             rec.name = name(&a[28..44]);
+            rec.map_flags = rd32(a, 16);
             if newer(What::MapTypesFrom, rec.obj_type)
                 || (!rec.name.is_empty() && p.lacks(What::Names))
                 || (rd32(a, 16) & BPF_F_MMAPABLE != 0 && p.lacks(What::MapFlag(BPF_F_MMAPABLE)))
@@ -166,12 +198,18 @@ fn judge(p: &Personality, cmd: Cmd, a: &[u8], rec: &mut Record) -> i32 {
         Cmd::ProgLoad => {
             rec.obj_type = rd32(a, 0);
             rec.name = name(&a[48..64]);
+            (rec.func_info, rec.line_info) = (rd32(a, 88), rd32(a, 104));
             if newer(What::ProgTypesFrom, rec.obj_type)
                 || (!rec.name.is_empty() && p.lacks(What::Names))
             {
                 return libc::EINVAL;
             }
             let code = user_bytes(rd64(a, 8), rd32(a, 4) as usize * 8);
+            for (op, src, imm) in helpers(&code) {
+                if op == crate::insn::CALL && src == 0 {
+                    rec.helpers.push(imm);
+                }
+            }
             for (op, src, imm) in helpers(&code) {
                 let helper = op == crate::insn::CALL && src == 0 && p.lacks(What::Helper(imm));
                 let value = op == crate::insn::LD_IMM64
@@ -211,6 +249,10 @@ pub fn intercept(cmd: Cmd, attr: &[u8]) -> Option<Result<i32, SysError>> {
         obj_type: 0,
         btf_kinds: Vec::new(),
         func_linkages: Vec::new(),
+        map_flags: 0,
+        func_info: 0,
+        line_info: 0,
+        helpers: Vec::new(),
         refused: 0,
     };
     rec.refused = judge(&p, cmd, attr, &mut rec);
@@ -220,4 +262,61 @@ pub fn intercept(cmd: Cmd, attr: &[u8]) -> Option<Result<i32, SysError>> {
         call: cmd.name(),
         errno,
     }))
+}
+
+/// The table of `crate::uapi::kernels` as the C shim of `tests/kernels.sh`
+/// reads it: one capability per line, `<what> <args...> <major>.<minor>`, then
+/// one `personality <name> <major>.<minor>` line per committed personality.
+pub fn table_text() -> String {
+    use crate::uapi::kernels::ROWS;
+    let mut out = String::new();
+    for r in ROWS {
+        let what = match r.what {
+            What::Cmd(c) => format!("cmd {c}"),
+            What::ProgTypesFrom(t) => format!("prog_types_from {t}"),
+            What::MapTypesFrom(t) => format!("map_types_from {t}"),
+            What::BtfKindsFrom(k) => format!("btf_kinds_from {k}"),
+            What::Names => "names".into(),
+            What::Helper(h) => format!("helper {h}"),
+            What::PseudoMapValue => "pseudo_map_value".into(),
+            What::GlobalFuncLinkage => "global_func".into(),
+            What::MapFlag(f) => format!("map_flag {f}"),
+            What::MemcgAccounting => "memcg".into(),
+            What::AttrFrom(c, off) => format!("attr_from {c} {off}"),
+            What::LinkAttach(t) => format!("link_attach {t}"),
+            What::ProgFlag(f) => format!("prog_flag {f}"),
+            What::PseudoCall => "pseudo_call".into(),
+            What::PseudoFunc => "pseudo_func".into(),
+            What::PseudoBtfId => "pseudo_btf_id".into(),
+            What::KfuncCall => "kfunc_call".into(),
+        };
+        out += &format!("{what} {}.{}\n", r.since.0, r.since.1);
+    }
+    for p in PERSONALITIES {
+        out += &format!("personality {} {}.{}\n", p.name, p.version.0, p.version.1);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    /// Writes the shim's table to `$LIBBPFRS_KERNEL_TABLE` when set (as
+    /// `tests/kernels.sh` does); either way every row is one well-formed line.
+    #[test]
+    fn table_for_the_c_shim() {
+        let text = super::table_text();
+        let rows = crate::uapi::kernels::ROWS.len();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), rows + super::PERSONALITIES.len());
+        for l in &lines {
+            let (major, minor) = l.rsplit_once(' ').unwrap().1.split_once('.').unwrap();
+            assert!(
+                major.parse::<u32>().is_ok() && minor.parse::<u32>().is_ok(),
+                "{l}"
+            );
+        }
+        if let Some(path) = std::env::var_os("LIBBPFRS_KERNEL_TABLE") {
+            std::fs::write(path, text).unwrap();
+        }
+    }
 }
