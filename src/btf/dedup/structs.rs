@@ -16,20 +16,66 @@
 //! that resolution and does not count as equal (the base cannot change).
 
 use super::super::types::rd32;
-use super::sig;
-use super::{Dedup, Kind, MAX_NR_TYPES};
+use super::table::Table;
+use super::{raw_kind, resolve, sig, Dedup, Kind, Recs, MAX_NR_TYPES, UNPROCESSED};
 use crate::error::Error;
 
+const INT: u32 = Kind::Int as u32;
+const PTR: u32 = Kind::Ptr as u32;
+const ARRAY: u32 = Kind::Array as u32;
+const STRUCT: u32 = Kind::Struct as u32;
+const UNION: u32 = Kind::Union as u32;
+const ENUM: u32 = Kind::Enum as u32;
+const FWD: u32 = Kind::Fwd as u32;
+const TYPEDEF: u32 = Kind::Typedef as u32;
+const VOLATILE: u32 = Kind::Volatile as u32;
+const CONST: u32 = Kind::Const as u32;
+const RESTRICT: u32 = Kind::Restrict as u32;
+const FUNC: u32 = Kind::Func as u32;
+const FUNC_PROTO: u32 = Kind::FuncProto as u32;
+const FLOAT: u32 = Kind::Float as u32;
+const TYPE_TAG: u32 = Kind::TypeTag as u32;
+const ENUM64: u32 = Kind::Enum64 as u32;
+
 /// The kind a FWD declares (kind flag: union).
-fn fwd_kind(r: &[u8]) -> Kind {
+fn fwd_kind(r: &[u8]) -> u32 {
     if rd32(r, 4) >> 31 != 0 {
-        Kind::Union
+        UNION
     } else {
-        Kind::Struct
+        STRUCT
     }
 }
 
-impl Dedup<'_> {
+/// The state of the struct pass: the records (read only), the canonical map
+/// and the hypothetical map of the walk in progress. Records are borrowed
+/// for the whole pass, so a walk holds them while it recurses.
+struct Walk<'a> {
+    recs: Recs<'a>,
+    map: &'a mut [u32],
+    hypot_map: &'a mut [u32],
+    /// The IDs set in `hypot_map`, to clear them.
+    hypot_list: Vec<u32>,
+    /// The walk would have to resolve a base FWD (split BTF only).
+    adjust_canon: bool,
+    /// Canonical struct → the first canonical struct shallow-equal to it (0:
+    /// itself). Shallow equality is an equivalence, so one comparison with a
+    /// class stands for all its members: a run of candidates of one class
+    /// (anonymous structs alike in names and offsets) costs one comparison.
+    class: Vec<u32>,
+}
+
+impl<'a> Walk<'a> {
+    #[inline]
+    fn is_mapped(&self, id: u32) -> bool {
+        self.map[id as usize] <= MAX_NR_TYPES
+    }
+
+    #[inline]
+    fn kind(&self, id: u32) -> u32 {
+        raw_kind(self.recs.rec(id))
+    }
+
+    #[inline]
     fn hypot_add(&mut self, from: u32, to: u32) {
         self.hypot_list.push(from);
         self.hypot_map[from as usize] = to;
@@ -37,113 +83,114 @@ impl Dedup<'_> {
 
     fn hypot_clear(&mut self) {
         for &id in &self.hypot_list {
-            self.hypot_map[id as usize] = super::UNPROCESSED;
+            self.hypot_map[id as usize] = UNPROCESSED;
         }
         self.hypot_list.clear();
-        self.hypot_adjust_canon = false;
+        self.adjust_canon = false;
     }
 
-    /// Both ARRAYs with equal element type, index type and count.
-    fn identical_arrays(&self, a: u32, b: u32) -> bool {
-        self.kind(a) == Kind::Array
-            && self.kind(b) == Kind::Array
-            && sig::equal_array(self.rec(a), self.rec(b))
-    }
-
-    /// Both STRUCTs (or both UNIONs) with equal members, types included.
-    fn identical_structs(&self, a: u32, b: u32) -> bool {
-        matches!(self.kind(a), Kind::Struct | Kind::Union)
-            && self.kind(a) == self.kind(b)
-            && sig::identical_struct(self.rec(a), self.rec(b))
+    /// Both ARRAYs with equal element type, index type and count, or both
+    /// STRUCTs (or both UNIONs) with equal members, types included.
+    fn identical(&self, a: u32, b: u32) -> bool {
+        let (ra, rb) = (self.recs.rec(a), self.recs.rec(b));
+        match (raw_kind(ra), raw_kind(rb)) {
+            (ARRAY, ARRAY) => sig::equal_array(ra, rb),
+            (STRUCT, STRUCT) | (UNION, UNION) => sig::identical_struct(ra, rb),
+            _ => false,
+        }
     }
 
     /// Are the graphs from `cand` and `canon` equivalent? `Ok(false)` on the
     /// first difference; `EINVAL` when a walk reaches a kind no type graph
     /// of a struct holds (VAR, DATASEC, DECL_TAG).
     fn is_equiv(&mut self, cand: u32, canon: u32) -> Result<bool, Error> {
-        if self.resolve(cand) == self.resolve(canon) {
+        let canon_res = resolve(self.map, canon);
+        if resolve(self.map, cand) == canon_res {
             return Ok(true);
         }
-        let canon = self.resolve_fwd(canon);
+        // A canonical FWD stands for the STRUCT/UNION it resolved to.
+        let mut canon = canon;
+        let mut nt = self.recs.rec(canon);
+        if raw_kind(nt) == FWD {
+            let rt = self.recs.rec(canon_res);
+            if raw_kind(rt) != FWD {
+                (canon, nt) = (canon_res, rt);
+            }
+        }
         let hypot = self.hypot_map[canon as usize];
         if hypot <= MAX_NR_TYPES {
-            return Ok(hypot == cand
-                || self.identical_arrays(hypot, cand)
-                || self.identical_structs(hypot, cand));
+            return Ok(hypot == cand || self.identical(hypot, cand));
         }
         self.hypot_add(canon, cand);
-        let (ck, nk) = (self.kind(cand), self.kind(canon));
-        let (ct, nt) = (self.rec(cand), self.rec(canon));
+        let ct = self.recs.rec(cand);
         if rd32(ct, 0) != rd32(nt, 0) {
             return Ok(false);
         }
-        if (ck == Kind::Fwd || nk == Kind::Fwd) && ck != nk {
-            if ck == Kind::Fwd {
+        let (ck, nk) = (raw_kind(ct), raw_kind(nt));
+        if (ck == FWD || nk == FWD) && ck != nk {
+            if ck == FWD {
                 return Ok(fwd_kind(ct) == nk);
             }
             let eq = fwd_kind(nt) == ck;
-            if eq && canon < self.start_id {
+            if eq && canon < self.recs.start_id {
                 // Would resolve a base FWD.
-                self.hypot_adjust_canon = true;
+                self.adjust_canon = true;
             }
             return Ok(eq);
         }
         if ck != nk {
             return Ok(false);
         }
-        match ck {
-            Kind::Int => Ok(sig::equal_int_tag(ct, nt)),
-            Kind::Enum | Kind::Enum64 => Ok(sig::compat_enum(ct, nt)),
-            Kind::Fwd | Kind::Float => Ok(sig::equal_common(ct, nt)),
-            Kind::Const
-            | Kind::Volatile
-            | Kind::Restrict
-            | Kind::Ptr
-            | Kind::Typedef
-            | Kind::Func
-            | Kind::TypeTag => {
+        self.same_kind_equiv(ck, ct, nt)
+    }
+
+    /// The rest of [`Walk::is_equiv`] for two records of kind `k`.
+    fn same_kind_equiv(&mut self, k: u32, ct: &'a [u8], nt: &'a [u8]) -> Result<bool, Error> {
+        match k {
+            INT => Ok(sig::equal_int_tag(ct, nt)),
+            ENUM | ENUM64 => Ok(sig::compat_enum(ct, nt)),
+            FWD | FLOAT => Ok(sig::equal_common(ct, nt)),
+            CONST | VOLATILE | RESTRICT | PTR | TYPEDEF | FUNC | TYPE_TAG => {
                 if rd32(ct, 4) != rd32(nt, 4) {
                     return Ok(false);
                 }
                 self.is_equiv(rd32(ct, 8), rd32(nt, 8))
             }
-            Kind::Array => {
+            ARRAY => {
                 if !sig::compat_array(ct, nt) {
                     return Ok(false);
                 }
                 let (ci, ni, ce, ne) = (rd32(ct, 16), rd32(nt, 16), rd32(ct, 12), rd32(nt, 12));
                 Ok(self.is_equiv(ci, ni)? && self.is_equiv(ce, ne)?)
             }
-            Kind::Struct | Kind::Union => {
+            STRUCT | UNION => {
                 if !sig::shallow_equal_struct(ct, nt) {
                     return Ok(false);
                 }
-                self.entries_equiv(cand, canon, 12, 16)
+                self.members_equiv(ct, nt)
             }
-            Kind::FuncProto => {
+            FUNC_PROTO => {
                 if !sig::compat_fnproto(ct, nt) {
                     return Ok(false);
                 }
-                let (cr, nr) = (rd32(ct, 8), rd32(nt, 8));
-                Ok(self.is_equiv(cr, nr)? && self.entries_equiv(cand, canon, 8, 16)?)
+                if !self.is_equiv(rd32(ct, 8), rd32(nt, 8))? {
+                    return Ok(false);
+                }
+                for (a, b) in sig::entries::<8>(ct).zip(sig::entries::<8>(nt)) {
+                    if !self.is_equiv(sig::word(a, 4), sig::word(b, 4))? {
+                        return Ok(false);
+                    }
+                }
+                Ok(true)
             }
             _ => Err(Error::inval("unexpected BTF kind in a struct's type graph")),
         }
     }
 
-    /// Walks the types of the entries (members or parameters, `stride` bytes
-    /// each, type word at byte `at` of the record) pairwise.
-    fn entries_equiv(
-        &mut self,
-        cand: u32,
-        canon: u32,
-        stride: usize,
-        at: usize,
-    ) -> Result<bool, Error> {
-        for i in 0..sig::vlen(self.rec(cand)) {
-            let c = rd32(self.rec(cand), at + i * stride);
-            let n = rd32(self.rec(canon), at + i * stride);
-            if !self.is_equiv(c, n)? {
+    /// Walks the member types of two STRUCT/UNION records pairwise.
+    fn members_equiv(&mut self, ct: &'a [u8], nt: &'a [u8]) -> Result<bool, Error> {
+        for (a, b) in sig::entries::<12>(ct).zip(sig::entries::<12>(nt)) {
+            if !self.is_equiv(sig::word(a, 4), sig::word(b, 4))? {
                 return Ok(false);
             }
         }
@@ -155,21 +202,21 @@ impl Dedup<'_> {
         for i in 0..self.hypot_list.len() {
             let canon = self.hypot_list[i];
             let targ = self.hypot_map[canon as usize];
-            let t_id = self.resolve(targ);
-            let c_id = self.resolve(canon);
+            let t_id = resolve(self.map, targ);
+            let c_id = resolve(self.map, canon);
             let (tk, ck) = (self.kind(t_id), self.kind(c_id));
             // A canonical FWD (base ones too) resolves to the STRUCT/UNION.
-            if tk != Kind::Fwd && ck == Kind::Fwd {
+            if tk != FWD && ck == FWD {
                 self.map[c_id as usize] = t_id;
             }
-            if self.hypot_adjust_canon {
+            if self.adjust_canon {
                 continue;
             }
-            if tk == Kind::Fwd && ck != Kind::Fwd {
+            if tk == FWD && ck != FWD {
                 self.map[t_id as usize] = c_id;
             }
-            if matches!(tk, Kind::Struct | Kind::Union)
-                && ck != Kind::Fwd
+            if matches!(tk, STRUCT | UNION)
+                && ck != FWD
                 && self.is_mapped(c_id)
                 && !self.is_mapped(t_id)
             {
@@ -178,24 +225,44 @@ impl Dedup<'_> {
         }
     }
 
-    fn struct_type(&mut self, id: u32) -> Result<(), Error> {
-        if self.is_mapped(id) || !matches!(self.kind(id), Kind::Struct | Kind::Union) {
+    fn struct_type(&mut self, table: &mut Table, id: u32) -> Result<(), Error> {
+        if self.is_mapped(id) {
             return Ok(());
         }
-        let h = sig::hash_struct(self.rec(id));
+        let t = self.recs.rec(id);
+        if !matches!(raw_kind(t), STRUCT | UNION) {
+            return Ok(());
+        }
+        let h = sig::hash_struct(t);
         let mut new_id = id;
-        let mut cur = self.table.head(h);
-        while let Some(c) = self.table.step(&mut cur, h) {
-            // A FWD with a colliding hash must not be taken for a struct.
-            if !sig::shallow_equal_struct(self.rec(id), self.rec(c)) {
+        // The class last compared, whether `t` is shallow-equal to it, and
+        // the class `t` joins if it stays canonical.
+        let (mut seen, mut seen_eq, mut own) = (0, false, 0);
+        for c in table.get(h) {
+            let class = match self.class[c as usize] {
+                0 => c,
+                r => r,
+            };
+            if class != seen {
+                // A FWD with a colliding hash must not be taken for a struct.
+                seen_eq = sig::shallow_equal_struct(t, self.recs.rec(class));
+                seen = class;
+                if seen_eq {
+                    own = class;
+                }
+            }
+            if !seen_eq {
                 continue;
             }
             self.hypot_clear();
-            if !self.is_equiv(id, c)? {
+            // `is_equiv(id, c)`, its first steps known: `id` is unmapped, `c`
+            // canonical, no hypothesis is set, and the records agree.
+            self.hypot_add(c, id);
+            if !self.members_equiv(t, self.recs.rec(c))? {
                 continue;
             }
             self.merge_hypot();
-            if self.hypot_adjust_canon {
+            if self.adjust_canon {
                 continue;
             }
             new_id = c;
@@ -203,14 +270,32 @@ impl Dedup<'_> {
         }
         self.map[id as usize] = new_id;
         if new_id == id {
-            self.table.append(h, id);
+            self.class[id as usize] = own;
+            table.append(h, id);
         }
         Ok(())
     }
+}
 
+impl Dedup<'_> {
     pub(super) fn struct_types(&mut self) -> Result<(), Error> {
-        for id in self.start_id..self.type_cnt() {
-            self.struct_type(id)?;
+        let recs = Recs {
+            base: self.base,
+            start_id: self.start_id,
+            types: &self.types,
+            offs: &self.offs,
+        };
+        let n = self.map.len();
+        let mut w = Walk {
+            recs,
+            map: &mut self.map,
+            hypot_map: &mut self.hypot_map,
+            hypot_list: Vec::new(),
+            adjust_canon: false,
+            class: vec![0; n],
+        };
+        for id in self.start_id..self.start_id + self.offs.len() as u32 {
+            w.struct_type(&mut self.table, id)?;
         }
         Ok(())
     }
