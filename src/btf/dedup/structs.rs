@@ -37,12 +37,47 @@ const FLOAT: u32 = Kind::Float as u32;
 const TYPE_TAG: u32 = Kind::TypeTag as u32;
 const ENUM64: u32 = Kind::Enum64 as u32;
 
-/// The kind a FWD declares (kind flag: union).
-fn fwd_kind(r: &[u8]) -> u32 {
-    if rd32(r, 4) >> 31 != 0 {
-        UNION
-    } else {
-        STRUCT
+/// The header of a record, decoded once per pass: most steps of a walk need
+/// nothing else.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Hdr {
+    name: u32,
+    info: u32,
+    size_type: u32,
+}
+
+impl Hdr {
+    fn of(r: &[u8]) -> Hdr {
+        Hdr {
+            name: rd32(r, 0),
+            info: rd32(r, 4),
+            size_type: rd32(r, 8),
+        }
+    }
+
+    #[inline]
+    fn kind(self) -> u32 {
+        self.info >> 24 & 0x1f
+    }
+
+    /// The kind a FWD declares (kind flag: union).
+    #[inline]
+    fn fwd_kind(self) -> u32 {
+        if self.info >> 31 != 0 {
+            UNION
+        } else {
+            STRUCT
+        }
+    }
+}
+
+/// A walk met a kind no struct's type graph holds (small, so that walk
+/// steps return in registers).
+struct BadKind;
+
+impl From<BadKind> for Error {
+    fn from(_: BadKind) -> Error {
+        Error::inval("unexpected BTF kind in a struct's type graph")
     }
 }
 
@@ -51,6 +86,8 @@ fn fwd_kind(r: &[u8]) -> u32 {
 /// for the whole pass, so a walk holds them while it recurses.
 struct Walk<'a> {
     recs: Recs<'a>,
+    /// The header of every type, base and own.
+    hdr: Vec<Hdr>,
     map: &'a mut [u32],
     hypot_map: &'a mut [u32],
     /// The IDs set in `hypot_map`, to clear them.
@@ -72,7 +109,7 @@ impl<'a> Walk<'a> {
 
     #[inline]
     fn kind(&self, id: u32) -> u32 {
-        raw_kind(self.recs.rec(id))
+        self.hdr[id as usize].kind()
     }
 
     #[inline]
@@ -101,20 +138,27 @@ impl<'a> Walk<'a> {
     }
 
     /// Are the graphs from `cand` and `canon` equivalent? `Ok(false)` on the
-    /// first difference; `EINVAL` when a walk reaches a kind no type graph
+    /// first difference; [`BadKind`] when a walk reaches a kind no type graph
     /// of a struct holds (VAR, DATASEC, DECL_TAG).
-    fn is_equiv(&mut self, cand: u32, canon: u32) -> Result<bool, Error> {
+    #[inline]
+    fn is_equiv(&mut self, cand: u32, canon: u32) -> Result<bool, BadKind> {
         let canon_res = resolve(self.map, canon);
         if resolve(self.map, cand) == canon_res {
             return Ok(true);
         }
+        self.walk(cand, canon, canon_res)
+    }
+
+    /// [`Walk::is_equiv`] past its first check; `canon_res` is what `canon`
+    /// resolves to.
+    fn walk(&mut self, cand: u32, canon: u32, canon_res: u32) -> Result<bool, BadKind> {
         // A canonical FWD stands for the STRUCT/UNION it resolved to.
         let mut canon = canon;
-        let mut nt = self.recs.rec(canon);
-        if raw_kind(nt) == FWD {
-            let rt = self.recs.rec(canon_res);
-            if raw_kind(rt) != FWD {
-                (canon, nt) = (canon_res, rt);
+        let mut nh = self.hdr[canon as usize];
+        if nh.kind() == FWD {
+            let rh = self.hdr[canon_res as usize];
+            if rh.kind() != FWD {
+                (canon, nh) = (canon_res, rh);
             }
         }
         let hypot = self.hypot_map[canon as usize];
@@ -122,16 +166,16 @@ impl<'a> Walk<'a> {
             return Ok(hypot == cand || self.identical(hypot, cand));
         }
         self.hypot_add(canon, cand);
-        let ct = self.recs.rec(cand);
-        if rd32(ct, 0) != rd32(nt, 0) {
+        let ch = self.hdr[cand as usize];
+        if ch.name != nh.name {
             return Ok(false);
         }
-        let (ck, nk) = (raw_kind(ct), raw_kind(nt));
+        let (ck, nk) = (ch.kind(), nh.kind());
         if (ck == FWD || nk == FWD) && ck != nk {
             if ck == FWD {
-                return Ok(fwd_kind(ct) == nk);
+                return Ok(ch.fwd_kind() == nk);
             }
-            let eq = fwd_kind(nt) == ck;
+            let eq = nh.fwd_kind() == ck;
             if eq && canon < self.recs.start_id {
                 // Would resolve a base FWD.
                 self.adjust_canon = true;
@@ -141,21 +185,24 @@ impl<'a> Walk<'a> {
         if ck != nk {
             return Ok(false);
         }
-        self.same_kind_equiv(ck, ct, nt)
+        match ck {
+            FWD | FLOAT => Ok(ch == nh),
+            CONST | VOLATILE | RESTRICT | PTR | TYPEDEF | FUNC | TYPE_TAG => {
+                if ch.info != nh.info {
+                    return Ok(false);
+                }
+                self.is_equiv(ch.size_type, nh.size_type)
+            }
+            _ => self.records_equiv(ck, self.recs.rec(cand), self.recs.rec(canon)),
+        }
     }
 
-    /// The rest of [`Walk::is_equiv`] for two records of kind `k`.
-    fn same_kind_equiv(&mut self, k: u32, ct: &'a [u8], nt: &'a [u8]) -> Result<bool, Error> {
+    /// The rest of [`Walk::walk`] for two records of kind `k` whose entries
+    /// matter.
+    fn records_equiv(&mut self, k: u32, ct: &'a [u8], nt: &'a [u8]) -> Result<bool, BadKind> {
         match k {
             INT => Ok(sig::equal_int_tag(ct, nt)),
             ENUM | ENUM64 => Ok(sig::compat_enum(ct, nt)),
-            FWD | FLOAT => Ok(sig::equal_common(ct, nt)),
-            CONST | VOLATILE | RESTRICT | PTR | TYPEDEF | FUNC | TYPE_TAG => {
-                if rd32(ct, 4) != rd32(nt, 4) {
-                    return Ok(false);
-                }
-                self.is_equiv(rd32(ct, 8), rd32(nt, 8))
-            }
             ARRAY => {
                 if !sig::compat_array(ct, nt) {
                     return Ok(false);
@@ -183,12 +230,12 @@ impl<'a> Walk<'a> {
                 }
                 Ok(true)
             }
-            _ => Err(Error::inval("unexpected BTF kind in a struct's type graph")),
+            _ => Err(BadKind),
         }
     }
 
     /// Walks the member types of two STRUCT/UNION records pairwise.
-    fn members_equiv(&mut self, ct: &'a [u8], nt: &'a [u8]) -> Result<bool, Error> {
+    fn members_equiv(&mut self, ct: &'a [u8], nt: &'a [u8]) -> Result<bool, BadKind> {
         for (a, b) in sig::entries::<12>(ct).zip(sig::entries::<12>(nt)) {
             if !self.is_equiv(sig::word(a, 4), sig::word(b, 4))? {
                 return Ok(false);
@@ -288,6 +335,7 @@ impl Dedup<'_> {
         let n = self.map.len();
         let mut w = Walk {
             recs,
+            hdr: (0..n as u32).map(|id| Hdr::of(recs.rec(id))).collect(),
             map: &mut self.map,
             hypot_map: &mut self.hypot_map,
             hypot_list: Vec::new(),
