@@ -94,6 +94,9 @@ struct Walk<'a> {
     hypot_list: Vec<u32>,
     /// The walk would have to resolve a base FWD (split BTF only).
     adjust_canon: bool,
+    /// Struct → a hash of its member types' names (0: not computed yet),
+    /// when [`walks_cannot_fail`] allows the filter it serves.
+    names: Option<Vec<u32>>,
     /// Canonical struct → the first canonical struct shallow-equal to it (0:
     /// itself). Shallow equality is an equivalence, so one comparison with a
     /// class stands for all its members: a run of candidates of one class
@@ -272,6 +275,42 @@ impl<'a> Walk<'a> {
         }
     }
 
+    /// The name of type `id`.
+    #[inline]
+    fn name(&self, id: u32) -> u32 {
+        self.hdr.get(id as usize).map_or(0, |h| h.name)
+    }
+
+    /// A hash of the names of struct `id`'s member types, if the filter is
+    /// on.
+    ///
+    /// Types a walk finds equivalent have equal names: every pair it
+    /// assumes passed a name comparison (or the walk failed), and every
+    /// canonical mapping was made by such a walk or between equal names.
+    /// So a candidate whose member types differ in a name from the struct's
+    /// cannot be equivalent, and when no walk can fail with an error, it
+    /// can be passed over without one.
+    fn names_hash(&mut self, id: u32) -> Option<u32> {
+        let cached = self.names.as_ref()?.get(id as usize).copied()?;
+        if cached != 0 {
+            return Some(cached);
+        }
+        let h = sig::entries::<12>(self.recs.rec(id)).fold(0u32, |h, e| {
+            (h.rotate_left(5) ^ self.name(sig::word(e, 4))).wrapping_mul(0x9e37_79b9)
+        }) | 1;
+        if let Some(v) = self.names.as_mut().and_then(|n| n.get_mut(id as usize)) {
+            *v = h;
+        }
+        Some(h)
+    }
+
+    /// Do the member types of two shallow-equal structs have equal names?
+    fn same_type_names(&self, t: &[u8], c: &[u8]) -> bool {
+        sig::entries::<12>(t)
+            .zip(sig::entries::<12>(c))
+            .all(|(a, b)| self.name(sig::word(a, 4)) == self.name(sig::word(b, 4)))
+    }
+
     fn struct_type(&mut self, table: &mut Table, id: u32) -> Result<(), Error> {
         if self.is_mapped(id) {
             return Ok(());
@@ -281,11 +320,15 @@ impl<'a> Walk<'a> {
             return Ok(());
         }
         let h = sig::hash_struct(t);
+        let names = self.names_hash(id);
         let mut new_id = id;
         // The class last compared, whether `t` is shallow-equal to it, and
         // the class `t` joins if it stays canonical.
         let (mut seen, mut seen_eq, mut own) = (0, false, 0);
         for c in table.get(h) {
+            if names.is_some() && self.names_hash(c) != names {
+                continue;
+            }
             let class = match self.class[c as usize] {
                 0 => c,
                 r => r,
@@ -298,7 +341,7 @@ impl<'a> Walk<'a> {
                     own = class;
                 }
             }
-            if !seen_eq {
+            if !seen_eq || (names.is_some() && !self.same_type_names(t, self.recs.rec(c))) {
                 continue;
             }
             self.hypot_clear();
@@ -324,6 +367,50 @@ impl<'a> Walk<'a> {
     }
 }
 
+/// True when no walk can end in [`BadKind`]: no type a walk follows (member,
+/// referenced, element, index, return and parameter types) is of a kind a
+/// walk refuses (VAR, DATASEC, DECL_TAG, unknown) or out of range.
+fn walks_cannot_fail(recs: Recs<'_>, hdr: &[Hdr]) -> bool {
+    let ok = |id: u32| {
+        hdr.get(id as usize).is_some_and(|h| {
+            id == 0
+                || matches!(
+                    h.kind(),
+                    INT | PTR
+                        | ARRAY
+                        | STRUCT
+                        | UNION
+                        | ENUM
+                        | FWD
+                        | TYPEDEF
+                        | VOLATILE
+                        | CONST
+                        | RESTRICT
+                        | FUNC
+                        | FUNC_PROTO
+                        | FLOAT
+                        | TYPE_TAG
+                        | ENUM64
+                )
+        })
+    };
+    (1..hdr.len() as u32).all(|id| {
+        let h = hdr[id as usize];
+        match h.kind() {
+            PTR | TYPEDEF | VOLATILE | CONST | RESTRICT | FUNC | TYPE_TAG => ok(h.size_type),
+            ARRAY => {
+                let r = recs.rec(id);
+                ok(rd32(r, 12)) && ok(rd32(r, 16))
+            }
+            STRUCT | UNION => sig::entries::<12>(recs.rec(id)).all(|e| ok(sig::word(e, 4))),
+            FUNC_PROTO => {
+                ok(h.size_type) && sig::entries::<8>(recs.rec(id)).all(|e| ok(sig::word(e, 4)))
+            }
+            _ => true,
+        }
+    })
+}
+
 impl Dedup<'_> {
     pub(super) fn struct_types(&mut self) -> Result<(), Error> {
         let recs = Recs {
@@ -333,9 +420,12 @@ impl Dedup<'_> {
             offs: &self.offs,
         };
         let n = self.map.len();
+        let hdr: Vec<Hdr> = (0..n as u32).map(|id| Hdr::of(recs.rec(id))).collect();
+        let names = walks_cannot_fail(recs, &hdr).then(|| vec![0; n]);
         let mut w = Walk {
             recs,
-            hdr: (0..n as u32).map(|id| Hdr::of(recs.rec(id))).collect(),
+            hdr,
+            names,
             map: &mut self.map,
             hypot_map: &mut self.hypot_map,
             hypot_list: Vec::new(),
