@@ -290,11 +290,17 @@ impl<'a> Walk<'a> {
     /// So a candidate whose member types differ in a name from the struct's
     /// cannot be equivalent, and when no walk can fail with an error, it
     /// can be passed over without one.
+    #[inline(always)]
     fn names_hash(&mut self, id: u32) -> Option<u32> {
         let cached = self.names.as_ref()?.get(id as usize).copied()?;
         if cached != 0 {
             return Some(cached);
         }
+        self.names_hash_new(id)
+    }
+
+    /// [`Walk::names_hash`] computed and kept.
+    fn names_hash_new(&mut self, id: u32) -> Option<u32> {
         let h = sig::entries::<12>(self.recs.rec(id)).fold(0u32, |h, e| {
             (h.rotate_left(5) ^ self.name(sig::word(e, 4))).wrapping_mul(0x9e37_79b9)
         }) | 1;
