@@ -388,47 +388,6 @@ fn c_float(v: f64) -> String {
     }
 }
 
-/// An x87 80-bit extended value (the low 10 of 16 bytes), as the nearest f64.
-fn x87_to_f64(b: &[u8; 16]) -> f64 {
-    let mant = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
-    let se = u16::from_le_bytes([b[8], b[9]]);
-    let neg = se & 0x8000 != 0;
-    let exp = i32::from(se & 0x7fff);
-    let v = if exp != 0 && mant >> 63 == 0 {
-        // An unnormal: the x87 treats it as invalid, printf as nan.
-        f64::NAN
-    } else if exp == 0x7fff {
-        if mant << 1 == 0 {
-            f64::INFINITY
-        } else {
-            f64::NAN
-        }
-    } else {
-        // value = mant * 2^(exp - 16383 - 63), scaled in steps to stay finite.
-        let mut v = mant as f64;
-        let mut e = exp - 16383 - 63;
-        if exp == 0 {
-            e += 1;
-        }
-        while e > 0 {
-            let s = e.min(1000);
-            v *= 2f64.powi(s);
-            e -= s;
-        }
-        while e < 0 {
-            let s = e.max(-1000);
-            v *= 2f64.powi(s);
-            e -= s;
-        }
-        v
-    };
-    if neg {
-        -v
-    } else {
-        v
-    }
-}
-
 impl<'a> Typed<'a> {
     fn int_data(&mut self, t: Type<'a>, id: u32, off: u64) -> Result<(), Error> {
         let sz = t.size();
@@ -487,7 +446,11 @@ impl<'a> Typed<'a> {
     fn float_data(&mut self, t: Type<'a>, id: u32, off: u64) -> Result<(), Error> {
         let b = self.bytes(off, 16);
         let v = match t.size() {
-            16 => x87_to_f64(&b),
+            16 => {
+                let s = super::ldouble::format_x87(&b);
+                self.value(format_args!("{s}"));
+                return Ok(());
+            }
             8 => f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
             4 => f64::from(f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
             sz => {

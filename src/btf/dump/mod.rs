@@ -17,6 +17,7 @@
 
 mod data;
 mod decl;
+mod ldouble;
 #[cfg(test)]
 mod tests;
 
