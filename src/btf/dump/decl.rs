@@ -54,7 +54,7 @@ impl<'a> Cx<'a> {
     pub(super) fn emit_missing_aliases(&mut self, id: u32) {
         let name = self.type_name(id);
         if let Some((_, base)) = MISSING_BASE_TYPES.iter().find(|(n, _)| *n == name) {
-            let _ = write!(self.d.out, "typedef {base} {name};\n\n");
+            self.outf(format_args!("typedef {base} {name};\n\n"));
         }
     }
 
@@ -66,7 +66,7 @@ impl<'a> Cx<'a> {
         };
         let sep = if t.name_off() != 0 { " " } else { "" };
         let name = self.type_name(id);
-        let _ = write!(self.d.out, "{kw}{sep}{name}");
+        self.outf(format_args!("{kw}{sep}{name}"));
     }
 
     /// A struct whose layout natural alignment cannot give: a non-bitfield
@@ -120,14 +120,14 @@ impl<'a> Cx<'a> {
                 || (new_off != next_off && next_off - new_off <= new_off - cur_off)
             {
                 let n = if in_bitfield { new_off - cur_off } else { 0 };
-                let _ = write!(self.d.out, "\n{p}{pad_type}: {n};");
+                self.outf(format_args!("\n{p}{pad_type}: {n};"));
             }
             cur_off = new_off;
         }
         while cur_off != next_off {
             let bits = (next_off - cur_off).min(pad_bits);
             if bits == pad_bits {
-                let _ = write!(self.d.out, "\n{p}{pad_type}: {pad_bits};");
+                self.outf(format_args!("\n{p}{pad_type}: {pad_bits};"));
                 cur_off += bits;
                 continue;
             }
@@ -136,7 +136,7 @@ impl<'a> Cx<'a> {
             };
             pad_type = name;
             pad_bits = width;
-            let _ = write!(self.d.out, "\n{p}{pad_type}: {bits};");
+            self.outf(format_args!("\n{p}{pad_type}: {bits};"));
             cur_off += bits;
         }
     }
@@ -148,7 +148,7 @@ impl<'a> Cx<'a> {
         let kw = if is_struct { "struct" } else { "union" };
         let sep = if t.name_off() != 0 { " " } else { "" };
         let name = self.type_name(id);
-        let _ = write!(self.d.out, "{kw}{sep}{name} {{");
+        self.outf(format_args!("{kw}{sep}{name} {{"));
         let mut off: i64 = 0;
         let mut prev_bitfield = false;
         for m in t.members() {
@@ -157,10 +157,10 @@ impl<'a> Cx<'a> {
             let m_align = if packed { 1 } else { self.align(m.type_id) };
             let in_bitfield = prev_bitfield && m_sz != 0;
             self.emit_bit_padding(off, m_off, m_align, in_bitfield, lvl + 1);
-            let _ = write!(self.d.out, "\n{}", pfx(lvl + 1));
+            self.outf(format_args!("\n{}", pfx(lvl + 1)));
             self.emit_type_decl(m.type_id, m.name, lvl + 1);
             if m_sz != 0 {
-                let _ = write!(self.d.out, ": {m_sz}");
+                self.outf(format_args!(": {m_sz}"));
                 off = m_off + m_sz;
                 prev_bitfield = true;
             } else {
@@ -174,7 +174,8 @@ impl<'a> Cx<'a> {
             self.emit_bit_padding(off, i64::from(t.size()) * 8, align, false, lvl + 1);
         }
         if t.vlen() != 0 || t.size() != 0 {
-            let _ = write!(self.d.out, "\n{}}}", pfx(lvl));
+            self.out("\n");
+            self.outf(format_args!("{}}}", pfx(lvl)));
         } else {
             self.out("}");
         }
@@ -185,13 +186,13 @@ impl<'a> Cx<'a> {
 
     fn emit_enum_fwd(&mut self, id: u32) {
         let name = self.type_name(id);
-        let _ = write!(self.d.out, "enum {name}");
+        self.outf(format_args!("enum {name}"));
     }
 
     pub(super) fn emit_enum_def(&mut self, id: u32, t: Type<'a>, lvl: usize) {
         let sep = if t.name_off() != 0 { " " } else { "" };
         let name = self.type_name(id);
-        let _ = write!(self.d.out, "enum{sep}{name}");
+        self.outf(format_args!("enum{sep}{name}"));
         if t.vlen() == 0 {
             return;
         }
@@ -201,6 +202,7 @@ impl<'a> Cx<'a> {
         let p = pfx(lvl + 1);
         for v in t.enum_values() {
             let dups = self.name_dups(true, v.name_off, v.name);
+            // One call per enumerator.
             let _ = write!(self.d.out, "\n{p}{}", v.name);
             if dups > 1 {
                 let _ = write!(self.d.out, "___{dups}");
@@ -211,8 +213,9 @@ impl<'a> Cx<'a> {
                 (true, true) => write!(self.d.out, " = {}LL,", v.value as i64),
                 (true, false) => write!(self.d.out, " = {}ULL,", v.value),
             };
+            self.d.out.end();
         }
-        let _ = write!(self.d.out, "\n{}}}", pfx(lvl));
+        self.outf(format_args!("\n{}}}", pfx(lvl)));
         if t.size() == 1 {
             self.out(" __attribute__((mode(byte)))");
         } else if t.size() == 8 && self.d.ptr_sz == 8 {
@@ -226,7 +229,7 @@ impl<'a> Cx<'a> {
     pub(super) fn emit_fwd_def(&mut self, id: u32, t: Type<'a>) {
         let name = self.type_name(id);
         let kw = if t.kflag() { "union" } else { "struct" };
-        let _ = write!(self.d.out, "{kw} {name}");
+        self.outf(format_args!("{kw} {name}"));
     }
 
     pub(super) fn emit_typedef_def(&mut self, id: u32, t: Type<'a>, lvl: usize) {
@@ -304,7 +307,7 @@ impl<'a> Cx<'a> {
 
     fn emit_name(&mut self, name: &str, last_was_ptr: bool) {
         if !name.is_empty() && !last_was_ptr {
-            self.out(" ");
+            self.put(" ");
         }
         self.out(name);
     }
@@ -357,11 +360,10 @@ impl<'a> Cx<'a> {
                 Kind::Restrict => self.out(" restrict"),
                 Kind::TypeTag => {
                     self.emit_mods(decls);
-                    let _ = write!(
-                        self.d.out,
+                    self.outf(format_args!(
                         " __attribute__((btf_type_tag(\"{}\")))",
                         t.name()
-                    );
+                    ));
                 }
                 Kind::Array => return self.emit_array(decls, t, fname, lvl, last_was_ptr),
                 Kind::FuncProto => return self.emit_proto(decls, t, fname, lvl, last_was_ptr),
@@ -384,7 +386,7 @@ impl<'a> Cx<'a> {
         self.drop_mods(decls);
         let Some(&next) = decls.last() else {
             self.emit_name(fname, last_was_ptr);
-            let _ = write!(self.d.out, "[{nelems}]");
+            self.outf(format_args!("[{nelems}]"));
             return;
         };
         let multidim = self.ty(next).kind() == Kind::Array;
@@ -398,7 +400,7 @@ impl<'a> Cx<'a> {
         if !multidim {
             self.out(")");
         }
-        let _ = write!(self.d.out, "[{nelems}]");
+        self.outf(format_args!("[{nelems}]"));
     }
 
     fn emit_proto(
