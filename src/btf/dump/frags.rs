@@ -24,6 +24,32 @@ impl Fragments {
         self.buf.push_str(s);
     }
 
+    /// Appends `v` in decimal (as `%u`/`%llu`), without the formatting
+    /// machinery: declarations print many small numbers.
+    pub(super) fn push_u64(&mut self, mut v: u64) {
+        let mut digits = [0u8; 20];
+        let mut i = digits.len();
+        loop {
+            i -= 1;
+            digits[i] = b'0' + (v % 10) as u8;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        // ASCII digits only.
+        self.buf
+            .push_str(std::str::from_utf8(&digits[i..]).unwrap_or_default());
+    }
+
+    /// Appends `v` in decimal (as `%d`/`%lld`).
+    pub(super) fn push_i64(&mut self, v: i64) {
+        if v < 0 {
+            self.buf.push('-');
+        }
+        self.push_u64(v.unsigned_abs());
+    }
+
     /// Ends the fragment under way (one callback call).
     pub(super) fn end(&mut self) {
         self.ends.push(self.buf.len());

@@ -349,6 +349,19 @@ impl<'a> Cx<'a> {
         self.d.out.end();
     }
 
+    /// One call of the callback in libbpf: `parts` one after the other.
+    fn outs(&mut self, parts: &[&str]) {
+        self.outs_open(parts);
+        self.d.out.end();
+    }
+
+    /// `parts` as the start of a call that the next `out`/`outf` ends.
+    fn outs_open(&mut self, parts: &[&str]) {
+        for p in parts {
+            self.d.out.push_str(p);
+        }
+    }
+
     /// The start of a call of the callback that the next `out`/`outf` ends.
     fn put(&mut self, s: &str) {
         self.d.out.push_str(s);
