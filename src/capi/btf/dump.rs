@@ -79,8 +79,6 @@ struct DumpHandle {
     printf_fn: btf_dump_printf_fn_t,
     ctx: *mut c_void,
     dump: BtfDump,
-    /// The fragments of the last call, kept for their memory.
-    frags: Fragments,
 }
 
 static DUMPS: Registry<DumpHandle> = Registry::new("btf_dump");
@@ -99,7 +97,6 @@ fn create(
         printf_fn,
         ctx,
         dump,
-        frags: Fragments::default(),
     }))
 }
 
@@ -109,16 +106,19 @@ fn run<R>(
     d: *const btf_dump,
     f: impl FnOnce(&mut BtfDump, &crate::btf::Btf, &mut Fragments) -> Result<R, Error>,
 ) -> Result<R, Error> {
-    let (r, frags, cb, ctx) = DUMPS.with(d, |h| -> Result<_, Error> {
+    thread_local! {
+        /// The fragments of the thread's last call, kept for their memory (a
+        /// callback that dumps again starts a buffer of its own).
+        static SPARE: std::cell::Cell<Fragments> = std::cell::Cell::new(Fragments::default());
+    }
+    let mut frags = SPARE.take();
+    let (r, cb, ctx) = DUMPS.with(d, |h| -> Result<_, Error> {
         let btf = handle(h.btf)?.btf()?;
-        let mut frags = std::mem::take(&mut h.frags);
         let r = f(&mut h.dump, btf, &mut frags);
-        Ok((r, frags, h.printf_fn, h.ctx))
+        Ok((r, h.printf_fn, h.ctx))
     })??;
     emit(cb, ctx, &frags);
-    // The buffer goes back for the next call, unless the callback freed
-    // the dumper.
-    let _ = DUMPS.with(d, |h| h.frags = frags);
+    SPARE.set(frags);
     r
 }
 
