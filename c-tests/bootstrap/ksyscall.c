@@ -30,6 +30,8 @@ int main(void)
 	if (!bs_have_kprobe_pmu()) {
 		printf("no kprobe PMU: the attach must fail\n");
 		CHECK_EQ(r.kconfig_wrapper, 0);
+		/* The function chosen by the same answer: no wrapper, __se_sys_. */
+		CHECK(!strcmp(r.kprobe_func, "__se_sys_unlinkat"), "kprobe on '%s'", r.kprobe_func);
 		CHECK(r.attach < 0, "attach = %d", r.attach);
 		CHECK_EQ(r.hits, 0);
 		return h_done("bootstrap/ksyscall");

@@ -216,10 +216,39 @@ out:
 
 struct bs_ksys_result {
 	int load, attach, unlinked;
+	/* The kernel function a failed attach's warning names ("" if none). */
+	char kprobe_func[64];
 	int kconfig_wrapper, seen_wrapper;
 	unsigned hits, ret_hits;
 	bool path_seen;
 };
+
+static char *bs_kprobe_func;
+
+/* A print callback keeping the function named by "kprobe '<func>+0x0'" of a
+ * kprobe attach warning in bs_kprobe_func (64 bytes), then printing as libbpf's
+ * default does. */
+static int bs_kprobe_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	char msg[512], *p, *end;
+	va_list copy;
+
+	va_copy(copy, ap);
+	vsnprintf(msg, sizeof(msg), fmt, copy);
+	va_end(copy);
+	p = strstr(msg, "kprobe '");
+	if (p && bs_kprobe_func && !bs_kprobe_func[0]) {
+		p += strlen("kprobe '");
+		end = strpbrk(p, "+'");
+		if (end && end - p < 64) {
+			memcpy(bs_kprobe_func, p, (size_t)(end - p));
+			bs_kprobe_func[end - p] = 0;
+		}
+	}
+	if (level == LIBBPF_DEBUG)
+		return 0;
+	return fputs(msg, stderr);
+}
 
 /* Whether the kernel offers kprobes through perf (the kprobe PMU). */
 static inline bool bs_have_kprobe_pmu(void)
@@ -260,8 +289,13 @@ static inline int bs_run_ksyscall(struct bs_ksys_result *r)
 		goto out;
 	r->kconfig_wrapper = skel->kconfig->LINUX_HAS_SYSCALL_WRAPPER;
 	bs_say("ksyscall: .kconfig LINUX_HAS_SYSCALL_WRAPPER=%d", r->kconfig_wrapper);
+	bs_kprobe_func = r->kprobe_func;
+	libbpf_print_fn_t old = libbpf_set_print(bs_kprobe_print);
 	r->attach = bs_ksyscall__attach(skel);
+	libbpf_set_print(old);
+	bs_kprobe_func = NULL;
 	bs_ret("ksyscall: bs_ksyscall__attach()", r->attach);
+	bs_say("ksyscall: kprobe function named by the attach warning: '%s'", r->kprobe_func);
 	bs_say("ksyscall: links: entry=%s exit=%s", skel->links.unlinkat_entry ? "set" : "NULL",
 	       skel->links.unlinkat_exit ? "set" : "NULL");
 	r->unlinked = bs_unlink_one(path, sizeof(path));

@@ -271,22 +271,16 @@ pub fn attach_kprobe(p: &ProgState, func: Option<&CStr>, o: &KprobeOpts) -> Resu
     attach_owned(p, ev, o.cookie)
 }
 
-/// The kernel function of syscall `name` for `ksyscall`: the arch wrapper
-/// (`__x64_sys_NAME`) when the kernel has syscall wrappers (its `bpf` wrapper is
-/// in `/proc/kallsyms`, checked once), else `sys_NAME`, as libbpf 1.1 chooses.
+/// The kernel function of syscall `name` for `ksyscall`, as libbpf 1.1.2
+/// chooses it: the arch wrapper (`__x64_sys_NAME`) when the kernel has syscall
+/// wrappers (the `SyscallWrapper` probe, the answer `LINUX_HAS_SYSCALL_WRAPPER`
+/// gives the program too), else `__se_sys_NAME`.
 pub fn ksyscall_func(name: &str) -> String {
-    static WRAPPERS: OnceLock<bool> = OnceLock::new();
-    let wrapped = *WRAPPERS.get_or_init(|| {
-        let want = format!("{}bpf", syscall_prefix());
-        crate::file::read_text(std::path::Path::new("/proc/kallsyms")).is_ok_and(|s| {
-            s.lines()
-                .any(|l| l.split_whitespace().nth(2) == Some(want.as_str()))
-        })
-    });
-    if wrapped {
+    use crate::load::features::{has, Feature};
+    if has(Feature::SyscallWrapper) {
         format!("{}{name}", syscall_prefix())
     } else {
-        format!("sys_{name}")
+        format!("__se_sys_{name}")
     }
 }
 
@@ -298,6 +292,8 @@ pub fn syscall_prefix() -> &'static str {
         "aarch64" => "__arm64_sys_",
         "s390x" => "__s390x_sys_",
         "riscv64" => "__riscv_sys_",
+        "arm" => "__arm_sys_",
+        "powerpc64" | "powerpc" => "__powerpc_sys_",
         _ => "sys_",
     }
 }
@@ -388,7 +384,14 @@ mod tests {
 
     #[test]
     fn ksyscall_names() {
-        let f = ksyscall_func("getpid");
-        assert!(f == format!("{}getpid", syscall_prefix()) || f == "sys_getpid");
+        // The same answer as the program's LINUX_HAS_SYSCALL_WRAPPER: with
+        // kprobes unavailable libbpf 1.1.2 has no wrapper and names __se_sys_.
+        use crate::load::features::{has, Feature};
+        let want = if has(Feature::SyscallWrapper) {
+            format!("{}getpid", syscall_prefix())
+        } else {
+            "__se_sys_getpid".to_string()
+        };
+        assert_eq!(ksyscall_func("getpid"), want);
     }
 }
