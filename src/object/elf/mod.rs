@@ -38,6 +38,8 @@ type Shdr = SectionHeader64<Endianness>;
 #[derive(Debug, Clone)]
 struct Symbol {
     name: String,
+    /// `st_name`: the name's offset in `.strtab`.
+    name_off: u32,
     shndx: usize,
     value: u64,
     size: u64,
@@ -112,6 +114,7 @@ pub fn parse(data: &[u8], path_name: &str, opts: &OpenOpts) -> Result<Object, Er
     ));
     let n_externs = syms.iter().filter(|s| externs::is_extern(s)).count();
     crate::log::debug(format_args!("collected {n_externs} externs total"));
+    externs::collect(&mut obj, &syms)?;
     // Maps, in libbpf's order: legacy, BTF-defined, global data.
     if let Some((shndx, shdr)) = layout.legacy_maps {
         maps::legacy(&mut obj, &elf, &syms, shndx, shdr, path_name, opts)?;
@@ -121,7 +124,7 @@ pub fn parse(data: &[u8], path_name: &str, opts: &OpenOpts) -> Result<Object, Er
     }
     let data_secs = std::mem::take(&mut layout.data_secs);
     maps::data(&mut obj, data_secs, &mut layout.kinds)?;
-    externs::collect(&mut obj, &syms)?;
+    externs::kconfig_map(&mut obj, symbols::symtab_index(&elf))?;
 
     relocs::read(&mut obj, &elf, &layout, &syms, path_name)?;
     Ok(obj)
