@@ -239,36 +239,62 @@ fn retprobe_config(pmu: &str, retprobe: bool) -> Result<u64, Error> {
 }
 
 /// `bpf_program__attach_kprobe_opts` through the `kprobe` PMU. Without that PMU
-/// (a kernel without kprobes, like this project's CI kernel) the error is ENOENT,
-/// as libbpf 1.1.2 reports it, with a message saying kprobes are unavailable.
+/// libbpf 1.1.2 falls back to a legacy kprobe event made in tracefs's
+/// `kprobe_events`: a kernel without kprobes at all (like this project's CI
+/// kernel) has no such file, and the attach fails with ENOENT there, with
+/// libbpf's messages; a kernel that has the file but no PMU (before 4.17) gets
+/// EOPNOTSUPP: libbpfrs does not make legacy kprobe events.
 pub fn attach_kprobe(p: &ProgState, func: Option<&CStr>, o: &KprobeOpts) -> Result<Link, Error> {
     let kind = if o.retprobe { "kretprobe" } else { "kprobe" };
     let fname = func.map_or_else(|| "(null)".into(), |f| f.to_string_lossy());
-    let ty = sp::pmu_type("kprobe").map_err(|e| {
-        crate::log::warn(format_args!(
-            "prog '{}': failed to create {kind} '{fname}+{:#x}' perf event: kprobes are \
-             unavailable on this kernel (no 'kprobe' PMU in /sys/bus/event_source/devices: {})",
-            p.def.name,
-            o.offset,
-            crate::error::errno_text(e.errno)
-        ));
-        Error::Io {
-            what: "kprobes unavailable",
-            errno: e.errno,
-        }
-    })?;
-    let mut attr = PerfEventAttr::new(ty, retprobe_config("kprobe", o.retprobe)?);
-    attr.config1 = func.map_or(0, |f| f.as_ptr() as usize as u64);
-    attr.config2 = o.offset;
-    let ev = sp::perf_event_open(&attr, -1, 0, -1, 0).inspect_err(|e| {
+    let failed = |e: &Error| {
         crate::log::warn(format_args!(
             "prog '{}': failed to create {kind} '{fname}+{:#x}' perf event: {}",
             p.def.name,
             o.offset,
-            crate::error::errno_text(e.errno)
+            crate::error::errno_text(e.errno())
         ))
+    };
+    let Ok(ty) = sp::pmu_type("kprobe") else {
+        let e = legacy_kprobe(&fname, o.offset);
+        failed(&e);
+        return Err(e);
+    };
+    let mut attr = PerfEventAttr::new(ty, retprobe_config("kprobe", o.retprobe)?);
+    attr.config1 = func.map_or(0, |f| f.as_ptr() as usize as u64);
+    attr.config2 = o.offset;
+    let ev = sp::perf_event_open(&attr, -1, 0, -1, 0).map_err(|e| {
+        let e = Error::from(e);
+        failed(&e);
+        e
     })?;
     attach_owned(p, ev, o.cookie)
+}
+
+/// The legacy kprobe event libbpf 1.1.2 would add to `kprobe_events` (debugfs's
+/// tracing directory when there is one, else tracefs's): the error of opening
+/// that file, or EOPNOTSUPP when it opens (not made by libbpfrs).
+fn legacy_kprobe(func: &str, offset: u64) -> Error {
+    let dir = if std::path::Path::new(DEBUGFS_TRACING).exists() {
+        DEBUGFS_TRACING
+    } else {
+        TRACEFS
+    };
+    let path = format!("{dir}/kprobe_events");
+    let e = match std::fs::OpenOptions::new().append(true).open(&path) {
+        Ok(_) => {
+            crate::log::warn(format_args!(
+                "kprobe '{func}+{offset:#x}': legacy kprobe events ({path}) are not supported by libbpfrs"
+            ));
+            return Error::Unsupported("legacy kprobe events");
+        }
+        Err(e) => Error::io("open kprobe_events", &e),
+    };
+    crate::log::warn(format_args!(
+        "failed to add legacy kprobe event for '{func}+{offset:#x}': {}",
+        crate::error::errno_text(e.errno())
+    ));
+    e
 }
 
 /// The kernel function of syscall `name` for `ksyscall`, as libbpf 1.1.2
