@@ -170,6 +170,15 @@ pub(super) fn find_attach_target(
     })
 }
 
+/// libbpf's last word on a program whose load step failed.
+fn failed_to_load(name: &str, e: Error) -> Error {
+    crate::log::warn(format_args!(
+        "prog '{name}': failed to load: -{}",
+        e.errno()
+    ));
+    e
+}
+
 const OWN_LOG_START: u32 = 256 * 1024;
 const OWN_LOG_MAX: u32 = 16 * 1024 * 1024;
 
@@ -196,7 +205,7 @@ fn load_one(st: &mut ObjState, i: usize, core: Option<Prepared>) -> Result<(), E
             "prog '{name}': missing BPF prog type, check ELF section name '{}'",
             p.def.sec_name
         ));
-        return Err(Error::Inval("unknown program type"));
+        return Err(failed_to_load(&name, Error::Inval("unknown program type")));
     }
     let attach_btf_id = attach_btf_id(p, st.opts.btf_custom_path.as_deref())?;
     let code = insn::encode_all(&linked.insns);
@@ -277,11 +286,13 @@ fn load_one(st: &mut ObjState, i: usize, core: Option<Prepared>) -> Result<(), E
             }));
             crate::log::warn(format_args!("{e}"));
             if e.errno() == libc::EPERM {
-                crate::log::warn(format_args!(
-                    "prog '{name}': permission denied: needs CAP_BPF/CAP_SYS_ADMIN, or a lockdown policy forbids this program type"
-                ));
+                if let Some(limit) = crate::sys::kernel::perm_hint() {
+                    crate::log::warn(format_args!(
+                        "permission error while running as root; try raising 'ulimit -l'? current value: {limit}"
+                    ));
+                }
             }
-            Err(e)
+            Err(failed_to_load(&name, e))
         }
     }
 }

@@ -156,6 +156,7 @@ mod tests {
         let cnt = insns.len();
         Object {
             name: "o".into(),
+            path: "o.o".into(),
             license: "GPL".into(),
             kversion: 0,
             maps: Vec::new(),

@@ -98,6 +98,7 @@ pub fn parse(data: &[u8], path_name: &str, opts: &OpenOpts) -> Result<Object, Er
             .object_name
             .clone()
             .unwrap_or_else(|| Object::name_from_path(path_name)),
+        path: path_name.to_string(),
         license: std::mem::take(&mut layout.license),
         kversion: layout.kversion,
         maps: Vec::new(),
