@@ -371,7 +371,7 @@ mod tests {
         let shown = exe.to_string_lossy().into_owned();
         let data = crate::file::read(&exe).unwrap();
         let elf = note::parse_elf(&data, &shown).unwrap();
-        let addr = marker as usize as u64;
+        let addr = marker as *const () as usize as u64;
         assert_eq!(marker(1), 2);
         // The load bias: where the file's start is mapped (0 for ET_EXEC).
         let maps = crate::file::read_text(std::path::Path::new("/proc/self/maps")).unwrap();
