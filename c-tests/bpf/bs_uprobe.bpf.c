@@ -15,37 +15,46 @@ unsigned add_hits = 0, add_ret_hits = 0, sub_hits = 0, sub_ret_hits = 0;
 unsigned atoi_hits = 0, atoi_ret_hits = 0;
 char atoi_arg[16] = {};
 
+/* What one entry probe saw: the two arguments, one more hit. */
+static __always_inline void seen_args(int *pa, int *pb, unsigned *hits, int a, int b)
+{
+	*pa = a;
+	*pb = b;
+	__sync_fetch_and_add(hits, 1);
+}
+
+/* What one return probe saw. */
+static __always_inline void seen_ret(int *pret, unsigned *hits, int ret)
+{
+	*pret = ret;
+	__sync_fetch_and_add(hits, 1);
+}
+
 SEC("uprobe")
 int BPF_KPROBE(uprobe_add, int a, int b)
 {
-	add_a = a;
-	add_b = b;
-	__sync_fetch_and_add(&add_hits, 1);
+	seen_args(&add_a, &add_b, &add_hits, a, b);
 	return 0;
 }
 
 SEC("uretprobe")
 int BPF_KRETPROBE(uretprobe_add, int ret)
 {
-	add_ret = ret;
-	__sync_fetch_and_add(&add_ret_hits, 1);
+	seen_ret(&add_ret, &add_ret_hits, ret);
 	return 0;
 }
 
 SEC("uprobe//proc/self/exe:bs_uprobed_sub")
 int BPF_KPROBE(uprobe_sub, int a, int b)
 {
-	sub_a = a;
-	sub_b = b;
-	__sync_fetch_and_add(&sub_hits, 1);
+	seen_args(&sub_a, &sub_b, &sub_hits, a, b);
 	return 0;
 }
 
 SEC("uretprobe//proc/self/exe:bs_uprobed_sub")
 int BPF_KRETPROBE(uretprobe_sub, int ret)
 {
-	sub_ret = ret;
-	__sync_fetch_and_add(&sub_ret_hits, 1);
+	seen_ret(&sub_ret, &sub_ret_hits, ret);
 	return 0;
 }
 
@@ -60,7 +69,6 @@ int BPF_KPROBE(uprobe_atoi, const char *s)
 SEC("uretprobe")
 int BPF_KRETPROBE(uretprobe_atoi, int ret)
 {
-	atoi_ret = ret;
-	__sync_fetch_and_add(&atoi_ret_hits, 1);
+	seen_ret(&atoi_ret, &atoi_ret_hits, ret);
 	return 0;
 }

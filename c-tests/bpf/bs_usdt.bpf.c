@@ -23,24 +23,28 @@ int BPF_USDT(usdt_auto, long x)
 	return 0;
 }
 
+/* One probe of the two attached by hand: its arguments, argument count and
+ * cookie go to the slots given. */
+static __always_inline void seen(struct pt_regs *ctx, long a, long b, long *pa, long *pb,
+				 long *pcnt, unsigned long long *pcookie, unsigned *hits)
+{
+	*pa = a;
+	*pb = b;
+	*pcnt = bpf_usdt_arg_cnt(ctx);
+	*pcookie = bpf_usdt_cookie(ctx);
+	__sync_fetch_and_add(hits, 1);
+}
+
 SEC("usdt")
 int BPF_USDT(usdt_manual, long a, long b)
 {
-	manual_a = a;
-	manual_b = b;
-	manual_cnt = bpf_usdt_arg_cnt(ctx);
-	manual_cookie = bpf_usdt_cookie(ctx);
-	__sync_fetch_and_add(&manual_hits, 1);
+	seen(ctx, a, b, &manual_a, &manual_b, &manual_cnt, &manual_cookie, &manual_hits);
 	return 0;
 }
 
 SEC("usdt")
 int BPF_USDT(usdt_lib, long a, long b)
 {
-	lib_a = a;
-	lib_b = b;
-	lib_cnt = bpf_usdt_arg_cnt(ctx);
-	lib_cookie = bpf_usdt_cookie(ctx);
-	__sync_fetch_and_add(&lib_hits, 1);
+	seen(ctx, a, b, &lib_a, &lib_b, &lib_cnt, &lib_cookie, &lib_hits);
 	return 0;
 }

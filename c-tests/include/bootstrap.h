@@ -39,19 +39,12 @@ static void bs_say(const char *fmt, ...)
 	fflush(stdout);
 }
 
-/* errno's glibc name ("EPERM"), or its number. */
+/* errno's glibc name ("EPERM"). */
 static inline const char *bs_errname(int e)
 {
-	static char buf[16];
-	const char *n;
+	const char *n = e ? strerrorname_np(e) : "0";
 
-	if (e == 0)
-		return "0";
-	n = strerrorname_np(e);
-	if (n)
-		return n;
-	snprintf(buf, sizeof(buf), "%d", e);
-	return buf;
+	return n ? n : "unnamed errno";
 }
 
 /* A libbpf 1.x return (0, a count, or -errno): the value or "-ENAME". */
