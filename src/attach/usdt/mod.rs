@@ -13,6 +13,8 @@
 //! Spec: `libbpf-api.md` §1.2 (`bpf_program__attach_usdt`).
 
 pub mod arg;
+#[cfg(test)]
+mod no_cookie_tests;
 pub mod note;
 
 use super::{perf, Kind, Link};
