@@ -56,17 +56,13 @@ static void mask_number(char *s, const char *key)
 }
 
 /* Lines libbpfrs does not print (yet), left out on both sides:
- * - the sub-program appends and call fix-ups at load ("added N insns from
- *   sub-prog", "relocated, imm"): libbpfrs links programs in one pass with its
- *   own bookkeeping;
  * - "loading kernel BTF" and the CO-RE lines ("prog '…': relo #N: …"):
  *   libbpfrs resolves CO-RE before it creates the maps, libbpf after, so these
  *   move relative to "created successfully";
  * - "feature probe: …": libbpfrs logs each kernel feature probe's answer once
  *   per process at debug level; libbpf 1.1.2 probes silently. */
 static const char *const unmatched[] = {
-	"insns from sub-prog", " relocated, imm ", "loading kernel BTF", "CO-RE relocating",
-	" CO-RE relocations", "feature probe: ",
+	"loading kernel BTF", "CO-RE relocating", " CO-RE relocations", "feature probe: ",
 };
 
 static int record(enum libbpf_print_level level, const char *fmt, va_list ap)
