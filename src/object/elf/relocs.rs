@@ -9,7 +9,7 @@ use super::{Layout, SecKind, Symbol, SHN_COMMON};
 use crate::error::Error;
 use crate::insn::{self, Insn};
 use crate::object::externs::ExternKind;
-use crate::object::maps::MapKind;
+use crate::object::maps::{internal_map_name, MapKind};
 use crate::object::{format_err, reloc_err, CodeSection, Object, Reloc, RelocKind};
 use crate::uapi;
 use object::elf::{self as E, Rel64};
@@ -41,7 +41,11 @@ pub(super) fn read(
         };
         match layout.kinds.get(target).copied() {
             Some(SecKind::Code(ci)) => {
-                let out = code_relocs(obj, &obj.code[ci], rels, syms, layout)?;
+                crate::log::debug(format_args!(
+                    "sec '{}': collecting relocation for section({target}) '{}'",
+                    layout.names[ri], obj.code[ci].name
+                ));
+                let out = code_relocs(obj, &obj.code[ci], &layout.names[ri], rels, syms, layout)?;
                 obj.code[ci].relocs.extend(out);
             }
             Some(SecKind::BtfMaps) => map_initialisers(obj, rels, syms, &layout.kinds, target)?,
@@ -97,12 +101,48 @@ impl Site<'_> {
     /// The function holding the instruction (the section's name if none does):
     /// looked up only when a message needs it.
     fn prog(&self) -> &str {
+        self.func().0
+    }
+
+    /// The function holding the instruction and the instruction's index in it
+    /// (the section's name and index in the section if no function holds it).
+    fn func(&self) -> (&str, u64) {
         let at = self.off / 8;
         self.cs
             .funcs
             .iter()
             .find(|f| (f.off as u64..(f.off + f.cnt) as u64).contains(&at))
-            .map_or(self.cs.name.as_str(), |f| f.name.as_str())
+            .map_or((self.cs.name.as_str(), at), |f| {
+                (f.name.as_str(), at - f.off as u64)
+            })
+    }
+
+    /// libbpf's debug line for what the relocation was found to be (calls and
+    /// function addresses have none).
+    fn log_found(&self, obj: &Object, kind: &RelocKind) {
+        let (prog, at) = self.func();
+        match *kind {
+            RelocKind::Extern { ext, .. } => crate::log::debug(format_args!(
+                "prog '{prog}': found extern #{ext} '{}' (sym {}) for insn #{at}",
+                obj.externs[ext].name, obj.externs[ext].sym_idx
+            )),
+            RelocKind::MapFd { map } => {
+                let m = &obj.maps[map];
+                crate::log::debug(format_args!(
+                    "prog '{prog}': found map {map} ({}, sec {}, off {}) for insn #{at}",
+                    m.name, m.shndx, m.sec_off
+                ))
+            }
+            RelocKind::MapValue { map, .. } => {
+                let m = &obj.maps[map];
+                crate::log::debug(format_args!(
+                    "prog '{prog}': found data map {map} ({}, sec {}, off 0) for insn {at}",
+                    internal_map_name(&obj.name, &m.name),
+                    m.shndx
+                ))
+            }
+            _ => {}
+        }
     }
 
     fn err(&self, what: String) -> Error {
@@ -120,6 +160,7 @@ impl Site<'_> {
 fn code_relocs(
     obj: &Object,
     cs: &CodeSection,
+    rel_name: &str,
     rels: &Rels,
     syms: &[Symbol],
     layout: &Layout<'_>,
@@ -135,6 +176,15 @@ fn code_relocs(
             return Err(site.err(format!("invalid offset {off} in section {}", cs.name)));
         }
         let idx = (off / 8) as usize;
+        // A static function's relocation names its section symbol.
+        let shown = if sym.typ == E::STT_SECTION && sym.name.is_empty() {
+            layout.names.get(sym.shndx).map_or("<?", |n| n.as_str())
+        } else {
+            sym.name.as_str()
+        };
+        crate::log::debug(format_args!(
+            "sec '{rel_name}': relo #{n}: insn #{idx} against '{shown}'"
+        ));
         let insn = cs.insns[idx];
         if sym.shndx == SHN_COMMON {
             return Err(site.err(
@@ -157,6 +207,7 @@ fn code_relocs(
                 insn.code
             )));
         };
+        site.log_found(obj, &kind);
         out.push(Reloc {
             insn: idx,
             kind,
@@ -293,7 +344,12 @@ fn map_initialisers(
     let endian = Endianness::Little;
     for (n, r) in rels.iter().enumerate() {
         let off = r.r_offset(endian);
-        let sym = sym_at(syms, r.r_sym(endian) as usize, ".maps", n)?;
+        let sym_idx = r.r_sym(endian) as usize;
+        let sym = sym_at(syms, sym_idx, ".maps", n)?;
+        crate::log::debug(format_args!(
+            ".maps relo #{n}: for {sym_idx} value {} rel->r_offset {off} name {} ('{}')",
+            sym.value, sym.name_off, sym.name
+        ));
         let Some(mi) = obj.maps.iter().position(|m| {
             m.shndx == shndx
                 && m.kind == MapKind::Btf
@@ -318,7 +374,8 @@ fn map_initialisers(
             )));
         }
         let slot = ((rel - u64::from(vo)) / 8) as u32;
-        if m.map_type == uapi::BPF_MAP_TYPE_PROG_ARRAY {
+        let is_prog = m.map_type == uapi::BPF_MAP_TYPE_PROG_ARRAY;
+        if is_prog {
             if !matches!(kinds.get(sym.shndx), Some(SecKind::Code(_))) || sym.typ != E::STT_FUNC {
                 return Err(format_err(format!(
                     "map '{}': slot {slot}: '{}' is not a program",
@@ -335,6 +392,12 @@ fn map_initialisers(
             }
             obj.maps[mi].init_maps.push((slot, sym.name.clone()));
         }
+        crate::log::debug(format_args!(
+            ".maps relo #{n}: map '{}' slot [{slot}] points to {} '{}'",
+            obj.maps[mi].name,
+            if is_prog { "prog" } else { "map" },
+            sym.name
+        ));
     }
     Ok(())
 }

@@ -29,6 +29,7 @@ pub(super) fn read(elf: &Elf<'_>, path_name: &str) -> Result<Vec<Symbol>, Error>
             .map_err(|_| format_err(format!("{path_name}: symbol #{i}: name outside .strtab")))?;
         syms.push(Symbol {
             name: String::from_utf8_lossy(name).into_owned(),
+            name_off: s.st_name(endian),
             shndx: usize::from(s.st_shndx(endian)),
             value: s.st_value(endian),
             size: s.st_size(endian),
@@ -38,6 +39,13 @@ pub(super) fn read(elf: &Elf<'_>, path_name: &str) -> Result<Vec<Symbol>, Error>
         });
     }
     Ok(syms)
+}
+
+/// The index of the `.symtab` section (0 if there is none).
+pub(super) fn symtab_index(elf: &Elf<'_>) -> usize {
+    elf.sections
+        .symbols(elf.endian, elf.data, E::SHT_SYMTAB)
+        .map_or(0, |t| t.section().0)
 }
 
 #[cfg(test)]
