@@ -9,7 +9,8 @@
  * RTLD_LOCAL | RTLD_DEEPBIND and called through dlsym() pointers.
  *
  * usage: dedup <btf file> time <libbpfrs.so> <libbpf.so.1>
- *          wall time of each library's btf__dedup (median of BENCH_ROUNDS)
+ *          wall time of each library's btf__dedup (median of BENCH_ROUNDS);
+ *          fails unless both produce the same bytes
  *        dedup <btf file> insns <lib.so> <name>
  *          under callgrind: the instruction count of one btf__dedup
  *        dedup <btf file> rss <lib.so> [dedup|input]
@@ -38,6 +39,7 @@ struct lib {
 	int (*add_btf)(void *btf, const void *src);
 	int (*dedup)(void *btf, const void *opts);
 	unsigned int (*type_cnt)(const void *btf);
+	const void *(*raw_data)(void *btf, unsigned int *size);
 	void (*free)(void *btf);
 };
 
@@ -62,10 +64,11 @@ static void load(struct lib *l, const char *name, const char *file)
 	l->add_btf = dlsym(h, "btf__add_btf");
 	l->dedup = dlsym(h, "btf__dedup");
 	l->type_cnt = dlsym(h, "btf__type_cnt");
+	l->raw_data = dlsym(h, "btf__raw_data");
 	l->free = dlsym(h, "btf__free");
 	set_print = dlsym(h, "libbpf_set_print");
 	if (!l->parse_raw || !l->new_empty || !l->add_btf || !l->dedup || !l->type_cnt ||
-	    !l->free || !set_print)
+	    !l->raw_data || !l->free || !set_print)
 		die("missing symbols");
 	set_print(NULL);
 }
@@ -111,7 +114,8 @@ static void timing(const char *path, const char *rs, const char *sys)
 	double t[2][MAX_ROUNDS];
 	const char *s = getenv("BENCH_ROUNDS");
 	int rounds = s ? atoi(s) : 5;
-	unsigned int cnt[2] = { 0, 0 };
+	unsigned int cnt[2] = { 0, 0 }, sz[2] = { 0, 0 };
+	void *out[2] = { NULL, NULL };
 
 	if (rounds < 1 || rounds > MAX_ROUNDS)
 		die("bad BENCH_ROUNDS");
@@ -126,13 +130,27 @@ static void timing(const char *path, const char *rs, const char *sys)
 			dedup(&libs[k], b);
 			t[k][r] = now_ns() - t0;
 			cnt[k] = libs[k].type_cnt(b);
+			if (r == 0) {
+				/* keep the first round's output bytes to compare */
+				const void *raw = libs[k].raw_data(b, &sz[k]);
+
+				out[k] = raw ? malloc(sz[k]) : NULL;
+				if (!out[k])
+					die("btf__raw_data failed");
+				memcpy(out[k], raw, sz[k]);
+			}
 			libs[k].free(b);
 		}
 	}
 	if (cnt[0] != cnt[1])
 		die("the libraries disagree on the type count");
-	printf("# btf__dedup of %s twice (%u types after); %d rounds, ms (min .. max)\n", path,
-	       cnt[0], rounds);
+	if (sz[0] != sz[1] || memcmp(out[0], out[1], sz[0]))
+		die("the libraries disagree on the output bytes");
+	free(out[0]);
+	free(out[1]);
+	printf("# btf__dedup of %s twice (%u types, %u bytes after, identical); %d rounds, ms "
+	       "(min .. max)\n",
+	       path, cnt[0], sz[0], rounds);
 	for (int k = 0; k < 2; k++) {
 		qsort(t[k], rounds, sizeof(double), cmp_double);
 		printf("%-9s %8.1f ms  (%.1f .. %.1f)\n", libs[k].name, t[k][rounds / 2] / 1e6,

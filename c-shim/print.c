@@ -57,8 +57,9 @@ int bpfrs__default_print(int level, const char *fmt, va_list ap)
 	return vfprintf(stderr, fmt, ap);
 }
 
-/* btf_dump's callback, void (*)(void *ctx, const char *fmt, va_list): the text
- * is passed as the argument of a "%s" format. */
+/* btf_dump's callback, void (*)(void *ctx, const char *fmt, va_list): called
+ * once per fragment (where libbpf calls it), the fragment's text passed as the
+ * argument of a "%s" format. */
 typedef void (*bpfrs_dump_printf_fn)(void *ctx, const char *fmt, va_list ap);
 
 static void dump_call_with_va(bpfrs_dump_printf_fn fn, void *ctx, const char *fmt, ...)

@@ -171,11 +171,16 @@ pub struct LoadError {
 
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "prog '{}': BPF program load failed: {}",
-            self.prog, self.cause
-        )?;
+        // libbpf's line: a kernel refusal as its strerror text alone.
+        match &self.cause {
+            Error::Sys(s) => write!(
+                f,
+                "prog '{}': BPF program load failed: {}",
+                self.prog,
+                errno_text(s.errno)
+            )?,
+            cause => write!(f, "prog '{}': BPF program load failed: {cause}", self.prog)?,
+        }
         if let Some(c) = &self.core {
             write!(
                 f,
@@ -507,7 +512,7 @@ mod tests {
         assert!(e.is_syscall());
         assert_eq!(
             e.to_string(),
-            "prog 'bad_prog': BPF program load failed: BPF_PROG_LOAD: Permission denied"
+            "prog 'bad_prog': BPF program load failed: Permission denied"
         );
         let src = std::error::Error::source(&e).map(|s| s.to_string());
         assert_eq!(src.as_deref(), Some("BPF_PROG_LOAD: Permission denied"));

@@ -11,6 +11,11 @@ pub(crate) fn test_skip(what: &str) {
 /// Compiles BPF C source with clang (`-O2 -g -target bpf`); `None` (after a
 /// skip line) when clang is missing.
 pub(crate) fn compile_bpf(src: &str) -> Option<Vec<u8>> {
+    compile_bpf_with(src, &[])
+}
+
+/// [`compile_bpf`] with extra clang arguments (include paths, defines).
+pub(crate) fn compile_bpf_with(src: &str, extra: &[&str]) -> Option<Vec<u8>> {
     use std::process::Command;
     if Command::new("clang").arg("--version").output().is_err() {
         test_skip("clang not found");
@@ -28,6 +33,7 @@ pub(crate) fn compile_bpf(src: &str) -> Option<Vec<u8>> {
     std::fs::write(&c, src).ok()?;
     let out = Command::new("clang")
         .args(["-O2", "-g", "-target", "bpf", "-c"])
+        .args(extra)
         .arg(format!(
             "-I/usr/include/{}-linux-gnu",
             std::env::consts::ARCH

@@ -425,7 +425,7 @@ static void with_ext(void)
 	bpfobj_clean("li_prog", "li_prog.o");
 }
 
-/* (e) Bad inputs: opts sizes, an empty BTF, a reference cycle, a struct whose
+/* (e) Bad inputs: opts sizes, an empty BTF, a reference cycle, structs whose
  * members reach VARs. */
 static void bad_inputs(void)
 {
@@ -471,6 +471,22 @@ static void bad_inputs(void)
 	btf__add_struct(c, "s", 4);
 	btf__add_field(c, "m", v2, 0, 0);
 	dedup("struct reaching VARs", c, NULL, false);
+	btf__free(c);
+
+	/* the same, with a later member whose types differ in name: the walk
+	 * meets the VARs first */
+	c = btf__new_empty();
+	btf__add_int(c, "int", 4, 0);
+	btf__add_int(c, "long", 8, 0);
+	v1 = btf__add_var(c, "v", BTF_VAR_STATIC, 1);
+	v2 = btf__add_var(c, "v", BTF_VAR_STATIC, 1);
+	btf__add_struct(c, "s", 16);
+	btf__add_field(c, "m", v1, 0, 0);
+	btf__add_field(c, "n", 1, 64, 0);
+	btf__add_struct(c, "s", 16);
+	btf__add_field(c, "m", v2, 0, 0);
+	btf__add_field(c, "n", 2, 64, 0);
+	dedup("struct reaching VARs, then differing", c, NULL, false);
 	btf__free(c);
 
 #ifndef ORACLE_SYSTEM

@@ -2,15 +2,20 @@
  * returns the same size. Types of the running kernel's vmlinux BTF (struct
  * task_struct, sk_buff, list_head, timespec64, enums, arrays) filled with
  * patterns, and a hand-built BTF (bitfields, 128-bit ints, bool and char
- * arrays, signed and 64-bit enums, floats (not long double), typedefs and modifiers, VAR,
+ * arrays, signed and 64-bit enums, floats, typedefs and modifiers, VAR,
  * DATASEC, DECL_TAG, FWD, FUNC), in every opts combination, aligned and not,
- * with short data, plus argument errors. Long outputs print as a hash. Bytes
+ * with short data, plus argument errors. A 16-byte long double (x87 80-bit,
+ * printed with %Lf): values a double cannot hold, ties at the sixth decimal,
+ * denormals, the extremes, and the encodings the x87 calls invalid. Long outputs print as a hash. Bytes
  * past data_sz in the buffer are zero (libbpf's zero checks read them). */
 #include "oracle.h"
 #include "dump_collect.h"
 #include <bpf/libbpf.h>
 #include <bpf/btf.h>
 #include <stdarg.h>
+#include <stdint.h>
+#include <float.h>
+#include <math.h>
 
 #define DATA_MAX 65536
 static unsigned char *mem;
@@ -230,6 +235,74 @@ static void hand(void)
 	btf__free(b);
 }
 
+/* An x87 encoding at mem + off: 64-bit mantissa, sign and exponent. */
+static void put_x87(size_t off, uint64_t mant, uint16_t se)
+{
+	memset(mem, 0, 64);
+	memcpy(mem + off, &mant, 8);
+	memcpy(mem + off + 8, &se, 2);
+}
+
+static void long_double(void)
+{
+	static const long double vals[] = {
+		1.0L / 3, 2.0L / 3, 0.1L, 0x1p63L + 1, 0x1p70L + 0x1p7L, 0.0L, -0.0L,
+		LDBL_MIN, LDBL_MIN / 3, -LDBL_MIN / 7, LDBL_TRUE_MIN, LDBL_MAX, -LDBL_MAX,
+		LDBL_EPSILON, 1 + LDBL_EPSILON, 0x1p-7L, 0x1p-7L * 3, -0x1p-7L * 3,
+		0.0000005L, 0.0000015L, 2.5e-7L, 1e-7L, -1e-7L, 999999.9999995L,
+		123456789.123456789L, 1e4000L, -1e-4000L, 1e300L * 1e300L, HUGE_VALL,
+		-HUGE_VALL, NAN, -NAN,
+	};
+	static const struct { uint64_t mant; uint16_t se; const char *what; } raw[] = {
+		{ 0, 0x7fff, "pseudo-infinity" },
+		{ 1, 0x7fff, "pseudo-nan" },
+		{ 0xc000000000000001ULL, 0xffff, "-nan with payload" },
+		{ 1ULL << 62, 0x4000, "unnormal" },
+		{ 0, 0x3fff, "unnormal zero" },
+		{ 1ULL << 63, 0, "pseudo-denormal" },
+		{ 0x8000000000000001ULL, 0x8000, "-pseudo-denormal" },
+		{ 1ULL << 62, 0, "denormal" },
+		{ 1, 0, "smallest denormal" },
+		{ ~0ULL, 0x7ffe, "largest" },
+		{ ~0ULL, 0x403e, "2^64 - 1" },
+	};
+	struct btf *b = btf__new_empty();
+	int ld = btf__add_float(b, "long double", 16);
+	int i32 = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
+	int arr = btf__add_array(b, i32, ld, 3);
+	int s = btf__add_struct(b, "lds", 48);
+	struct btf_dump *d;
+	char what[96];
+	size_t i, al;
+
+	btf__add_field(b, "x", i32, 0, 0);
+	btf__add_field(b, "v", ld, 128, 0);
+	btf__add_field(b, "w", ld, 256, 0);
+	d = btf_dump__new(b, collect, NULL, NULL);
+	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		for (al = 0; al < 2; al++) {
+			memset(mem, 0, 64);
+			memcpy(mem + al, &vals[i], sizeof(vals[i]));
+			snprintf(what, sizeof(what), "long double value %zu at +%zu", i, al);
+			one(d, what, ld, al, 16, NULL);
+		}
+	}
+	for (i = 0; i < sizeof(raw) / sizeof(raw[0]); i++) {
+		put_x87(0, raw[i].mant, raw[i].se);
+		snprintf(what, sizeof(what), "long double %s", raw[i].what);
+		one(d, what, ld, 0, 16, NULL);
+	}
+	memset(mem, 0, 64);
+	memcpy(mem + 16, &vals[0], sizeof(vals[0]));
+	memcpy(mem + 32, &vals[3], sizeof(vals[3]));
+	one(d, "long double struct", s, 0, 48, NULL);
+	all_forms(d, b, "long double", ld);
+	all_forms(d, b, "long double array", arr);
+	all_forms(d, b, "long double struct", s);
+	btf_dump__free(d);
+	btf__free(b);
+}
+
 static void errors(struct btf *vm)
 {
 	struct btf_dump *d = btf_dump__new(vm, collect, NULL, NULL);
@@ -259,6 +332,7 @@ int main(void)
 
 	mem = aligned_alloc(64, DATA_MAX + 64);
 	hand();
+	long_double();
 	if (!vm) {
 		printf("no vmlinux BTF\n");
 		return 0;

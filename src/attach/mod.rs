@@ -254,11 +254,18 @@ fn check_bpffs(path: &CStr) -> Result<(), Error> {
 
 /// The loaded program's fd, or EINVAL with libbpf's message.
 pub fn prog_fd(p: &ProgState) -> Result<i32, Error> {
+    loaded_fd(p, "can't attach BPF program w/o FD (did you load it?)")
+}
+
+/// The loaded program's fd for the `bpf_link` attaches (raw tracepoint, trace,
+/// fd targets, iterators), or EINVAL with libbpf's message for those.
+pub fn link_prog_fd(p: &ProgState) -> Result<i32, Error> {
+    loaded_fd(p, "can't attach before loaded")
+}
+
+fn loaded_fd(p: &ProgState, msg: &str) -> Result<i32, Error> {
     p.fd.as_ref().map(|fd| fd.as_raw_fd()).ok_or_else(|| {
-        crate::log::warn(format_args!(
-            "prog '{}': can't attach BPF program w/o FD (did you load it?)",
-            p.def.name
-        ));
+        crate::log::warn(format_args!("prog '{}': {msg}", p.def.name));
         Error::Inval("program not loaded")
     })
 }
@@ -274,7 +281,7 @@ fn warn_failed(p: &ProgState, what: std::fmt::Arguments<'_>, e: &Error) {
 /// `bpf_program__attach_raw_tracepoint`: `BPF_RAW_TRACEPOINT_OPEN`. `name` is
 /// passed to the kernel as given (NULL: the kernel's EFAULT, as libbpf).
 pub fn attach_raw_tracepoint(p: &ProgState, name: Option<&CStr>) -> Result<Link, Error> {
-    let fd = prog_fd(p)?;
+    let fd = link_prog_fd(p)?;
     let ptr = name.map_or(UserPtr::NULL, |n| UserPtr::from_ptr(n.as_ptr()));
     sys::attach::raw_tracepoint_open(ptr, fd)
         .map(Link::from_fd)
@@ -289,7 +296,7 @@ pub fn attach_raw_tracepoint(p: &ProgState, name: Option<&CStr>) -> Result<Link,
 /// expected attach type (tp_btf, fentry, fexit, fmod_ret, lsm), with an optional
 /// cookie; `BPF_RAW_TRACEPOINT_OPEN` on kernels before 5.8 (in `sys`).
 pub fn attach_trace(p: &ProgState, cookie: u64) -> Result<Link, Error> {
-    let fd = prog_fd(p)?;
+    let fd = link_prog_fd(p)?;
     let mut lc = sys::link::LinkCreate {
         prog_fd: fd,
         attach_type: p.def.expected_attach_type,
@@ -319,7 +326,7 @@ pub fn attach_to(
     attach_type: Option<u32>,
     what: &str,
 ) -> Result<Link, Error> {
-    let fd = prog_fd(p)?;
+    let fd = link_prog_fd(p)?;
     let lc = sys::link::LinkCreate {
         prog_fd: fd,
         target,
@@ -362,7 +369,7 @@ pub fn attach_freplace(p: &ProgState, target_fd: i32, func: Option<&str>) -> Res
     };
     let target_btf_id = crate::load::target::prog_func_btf_id(func, target_fd)?;
     let lc = sys::link::LinkCreate {
-        prog_fd: prog_fd(p)?,
+        prog_fd: link_prog_fd(p)?,
         target: target_fd,
         attach_type: p.def.expected_attach_type,
         target_btf_id,
@@ -374,7 +381,7 @@ pub fn attach_freplace(p: &ProgState, target_fd: i32, func: Option<&str>) -> Res
 /// `bpf_program__attach_iter`: a `BPF_TRACE_ITER` link with the caller's
 /// `bpf_iter_link_info` (an address the kernel reads).
 pub fn attach_iter(p: &ProgState, link_info: UserPtr, link_info_len: u32) -> Result<Link, Error> {
-    let fd = prog_fd(p)?;
+    let fd = link_prog_fd(p)?;
     let lc = sys::link::LinkCreate {
         prog_fd: fd,
         attach_type: uapi::BPF_TRACE_ITER,

@@ -220,54 +220,74 @@ fn retprobe_config(pmu: &str, retprobe: bool) -> Result<u64, Error> {
 }
 
 /// `bpf_program__attach_kprobe_opts` through the `kprobe` PMU. Without that PMU
-/// (a kernel without kprobes, like this project's CI kernel) the error is ENOENT,
-/// as libbpf 1.1.2 reports it, with a message saying kprobes are unavailable.
+/// libbpf 1.1.2 falls back to a legacy kprobe event made in tracefs's
+/// `kprobe_events`: a kernel without kprobes at all (like this project's CI
+/// kernel) has no such file, and the attach fails with ENOENT there, with
+/// libbpf's messages; a kernel that has the file but no PMU (before 4.17) gets
+/// EOPNOTSUPP: libbpfrs does not make legacy kprobe events.
 pub fn attach_kprobe(p: &ProgState, func: Option<&CStr>, o: &KprobeOpts) -> Result<Link, Error> {
     let kind = if o.retprobe { "kretprobe" } else { "kprobe" };
     let fname = func.map_or_else(|| "(null)".into(), |f| f.to_string_lossy());
-    let ty = sp::pmu_type("kprobe").map_err(|e| {
-        crate::log::warn(format_args!(
-            "prog '{}': failed to create {kind} '{fname}+{:#x}' perf event: kprobes are \
-             unavailable on this kernel (no 'kprobe' PMU in /sys/bus/event_source/devices: {})",
-            p.def.name,
-            o.offset,
-            crate::error::errno_text(e.errno)
-        ));
-        Error::Io {
-            what: "kprobes unavailable",
-            errno: e.errno,
-        }
-    })?;
-    let mut attr = PerfEventAttr::new(ty, retprobe_config("kprobe", o.retprobe)?);
-    attr.config1 = func.map_or(0, |f| f.as_ptr() as usize as u64);
-    attr.config2 = o.offset;
-    let ev = sp::perf_event_open(&attr, -1, 0, -1, 0).inspect_err(|e| {
+    let failed = |e: &Error| {
         crate::log::warn(format_args!(
             "prog '{}': failed to create {kind} '{fname}+{:#x}' perf event: {}",
             p.def.name,
             o.offset,
-            crate::error::errno_text(e.errno)
+            crate::error::errno_text(e.errno())
         ))
+    };
+    let Ok(ty) = sp::pmu_type("kprobe") else {
+        let e = legacy_kprobe(&fname, o.offset);
+        failed(&e);
+        return Err(e);
+    };
+    let mut attr = PerfEventAttr::new(ty, retprobe_config("kprobe", o.retprobe)?);
+    attr.config1 = func.map_or(0, |f| f.as_ptr() as usize as u64);
+    attr.config2 = o.offset;
+    let ev = sp::perf_event_open(&attr, -1, 0, -1, 0).map_err(|e| {
+        let e = Error::from(e);
+        failed(&e);
+        e
     })?;
     attach_owned(p, ev, o.cookie)
 }
 
-/// The kernel function of syscall `name` for `ksyscall`: the arch wrapper
-/// (`__x64_sys_NAME`) when the kernel has syscall wrappers (its `bpf` wrapper is
-/// in `/proc/kallsyms`, checked once), else `sys_NAME`, as libbpf 1.1 chooses.
+/// The legacy kprobe event libbpf 1.1.2 would add to `kprobe_events` (debugfs's
+/// tracing directory when there is one, else tracefs's): the error of opening
+/// that file, or EOPNOTSUPP when it opens (not made by libbpfrs).
+fn legacy_kprobe(func: &str, offset: u64) -> Error {
+    let dir = if std::path::Path::new(DEBUGFS_TRACING).exists() {
+        DEBUGFS_TRACING
+    } else {
+        TRACEFS
+    };
+    let path = format!("{dir}/kprobe_events");
+    let e = match std::fs::OpenOptions::new().append(true).open(&path) {
+        Ok(_) => {
+            crate::log::warn(format_args!(
+                "kprobe '{func}+{offset:#x}': legacy kprobe events ({path}) are not supported by libbpfrs"
+            ));
+            return Error::Unsupported("legacy kprobe events");
+        }
+        Err(e) => Error::io("open kprobe_events", &e),
+    };
+    crate::log::warn(format_args!(
+        "failed to add legacy kprobe event for '{func}+{offset:#x}': {}",
+        crate::error::errno_text(e.errno())
+    ));
+    e
+}
+
+/// The kernel function of syscall `name` for `ksyscall`, as libbpf 1.1.2
+/// chooses it: the arch wrapper (`__x64_sys_NAME`) when the kernel has syscall
+/// wrappers (the `SyscallWrapper` probe, the answer `LINUX_HAS_SYSCALL_WRAPPER`
+/// gives the program too), else `__se_sys_NAME`.
 pub fn ksyscall_func(name: &str) -> String {
-    static WRAPPERS: OnceLock<bool> = OnceLock::new();
-    let wrapped = *WRAPPERS.get_or_init(|| {
-        let want = format!("{}bpf", syscall_prefix());
-        crate::file::read_text(std::path::Path::new("/proc/kallsyms")).is_ok_and(|s| {
-            s.lines()
-                .any(|l| l.split_whitespace().nth(2) == Some(want.as_str()))
-        })
-    });
-    if wrapped {
+    use crate::load::features::{has, Feature};
+    if has(Feature::SyscallWrapper) {
         format!("{}{name}", syscall_prefix())
     } else {
-        format!("sys_{name}")
+        format!("__se_sys_{name}")
     }
 }
 
@@ -279,6 +299,8 @@ pub fn syscall_prefix() -> &'static str {
         "aarch64" => "__arm64_sys_",
         "s390x" => "__s390x_sys_",
         "riscv64" => "__riscv_sys_",
+        "arm" => "__arm_sys_",
+        "powerpc64" | "powerpc" => "__powerpc_sys_",
         _ => "sys_",
     }
 }
@@ -439,7 +461,14 @@ char _license[] SEC(\"license\") = \"GPL\";\n";
 
     #[test]
     fn ksyscall_names() {
-        let f = ksyscall_func("getpid");
-        assert!(f == format!("{}getpid", syscall_prefix()) || f == "sys_getpid");
+        // The same answer as the program's LINUX_HAS_SYSCALL_WRAPPER: with
+        // kprobes unavailable libbpf 1.1.2 has no wrapper and names __se_sys_.
+        use crate::load::features::{has, Feature};
+        let want = if has(Feature::SyscallWrapper) {
+            format!("{}getpid", syscall_prefix())
+        } else {
+            "__se_sys_getpid".to_string()
+        };
+        assert_eq!(ksyscall_func("getpid"), want);
     }
 }

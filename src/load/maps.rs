@@ -4,7 +4,7 @@
 
 use super::features::Feature;
 use super::{MapState, ObjState};
-use crate::error::{Error, SysError};
+use crate::error::Error;
 use crate::object::maps::{DataKind, MapKind};
 use crate::object::MapDef;
 use crate::sys::map::{map_create, map_freeze, map_update_elem, MapCreate};
@@ -250,8 +250,10 @@ pub fn create_all(st: &mut ObjState) -> Result<(), Error> {
             fd.as_raw_fd()
         ));
         populate_data(st, i, &fd)?;
+        st.maps[i].fd = Some(fd);
+        init_map_slots(st, i)?;
         let m = &mut st.maps[i];
-        if let Some(path) = &m.pin_path {
+        if let (Some(path), Some(fd)) = (&m.pin_path, &m.fd) {
             let c =
                 CString::new(path.as_str()).map_err(|_| Error::Inval("pin path contains NUL"))?;
             obj_pin_path(fd.as_fd(), &c).inspect_err(|e| {
@@ -262,9 +264,8 @@ pub fn create_all(st: &mut ObjState) -> Result<(), Error> {
             })?;
             m.pinned = true;
         }
-        m.fd = Some(fd);
     }
-    init_map_slots(st)
+    Ok(())
 }
 
 /// Creates map `i`; a map-in-map first gets its inner-map template (the fd given
@@ -330,77 +331,85 @@ pub(super) fn initial_value(m: &MapState) -> Vec<u8> {
     value
 }
 
-/// Stores `fd` in the slot at key `slot` of the map-in-map or PROG_ARRAY `outer`.
-fn set_fd_slot(outer: &OwnedFd, slot: &u32, fd: &OwnedFd) -> Result<(), SysError> {
-    let v = fd.as_raw_fd() as u32;
+/// Stores `fd` in slot `slot` of the map-in-map or PROG_ARRAY `st.maps[outer]`,
+/// with libbpf's debug line (`what` is "map" or "prog", `name` the target's);
+/// a target without an fd is fd -1, which the kernel refuses (EBADF), as in
+/// libbpf 1.1.2.
+fn set_slot(
+    st: &ObjState,
+    outer: usize,
+    slot: u32,
+    what: &str,
+    name: &str,
+    fd: Option<&OwnedFd>,
+) -> Result<(), Error> {
+    let m = &st.maps[outer];
+    let Some(ofd) = &m.fd else { return Ok(()) };
+    let v = fd.map_or(-1, |f| f.as_raw_fd());
     map_update_elem(
-        outer.as_fd(),
-        UserPtr::from_ptr(slot),
+        ofd.as_fd(),
+        UserPtr::from_ptr(&slot),
         UserPtr::from_ptr(&v),
         0,
     )
+    .inspect_err(|e| {
+        crate::log::warn(format_args!(
+            "map '{}': failed to initialize slot [{slot}] to {what} '{name}' fd={v}: -{}",
+            m.name, e.errno
+        ))
+    })?;
+    crate::log::debug(format_args!(
+        "map '{}': slot [{slot}] set to {what} '{name}' fd={v}",
+        m.name
+    ));
+    Ok(())
 }
 
-/// Map-in-map slots named by `.maps` initialisers.
-fn init_map_slots(st: &ObjState) -> Result<(), Error> {
-    for m in &st.maps {
-        for (slot, name) in &m.def.init_maps {
-            let (Some(outer), Some(inner)) = (
-                &m.fd,
-                st.maps
-                    .iter()
-                    .find(|x| &x.def.name == name)
-                    .and_then(|x| x.fd.as_ref()),
-            ) else {
-                crate::log::warn(format_args!(
-                    "map '{}': slot {slot}: map '{name}' was not created",
-                    m.def.name
-                ));
-                return Err(Error::Inval(
-                    "map-in-map initialiser refers to a map that was not created",
-                ));
-            };
-            set_fd_slot(outer, slot, inner).inspect_err(|e| {
-                crate::log::warn(format_args!(
-                    "map '{}': failed to set slot {slot} to map '{name}': {e}",
-                    m.def.name
-                ))
-            })?;
-        }
+/// The `.maps` initialisers of a map, by slot.
+fn by_slot(init: &[(u32, String)]) -> Vec<&(u32, String)> {
+    let mut v: Vec<_> = init.iter().collect();
+    v.sort_by_key(|(slot, _)| *slot);
+    v
+}
+
+/// Map-in-map slots of `st.maps[i]` named by `.maps` initialisers, set right
+/// after it is created, as libbpf does.
+fn init_map_slots(st: &ObjState, i: usize) -> Result<(), Error> {
+    for (slot, name) in by_slot(&st.maps[i].def.init_maps) {
+        let inner = st.maps.iter().find(|x| &x.def.name == name);
+        let shown = inner.map_or(name.as_str(), |x| x.name.as_str());
+        set_slot(
+            st,
+            i,
+            *slot,
+            "map",
+            shown,
+            inner.and_then(|x| x.fd.as_ref()),
+        )?;
     }
     Ok(())
 }
 
 /// PROG_ARRAY slots named by `.maps` initialisers, after the programs are loaded.
 pub fn init_prog_arrays(st: &mut ObjState) -> Result<(), Error> {
-    for m in &st.maps {
-        if m.def.map_type != BPF_MAP_TYPE_PROG_ARRAY {
+    for i in 0..st.maps.len() {
+        if st.maps[i].def.map_type != BPF_MAP_TYPE_PROG_ARRAY {
             continue;
         }
-        if st.gen.is_some() && !m.def.init_progs.is_empty() {
+        if st.gen.is_some() && !st.maps[i].def.init_progs.is_empty() {
             crate::log::warn(format_args!(
                 "map '{}': gen_loader: prog array initialisers are not supported",
-                m.name
+                st.maps[i].name
             ));
             return Err(Error::Unsupported("gen_loader: prog array initialisers"));
         }
-        for (slot, name) in &m.def.init_progs {
-            let Some(outer) = &m.fd else { continue };
+        for (slot, name) in by_slot(&st.maps[i].def.init_progs) {
             let Some(p) = st.progs.iter().find(|p| &p.def.name == name) else {
                 return Err(Error::Inval(
                     "prog array initialiser names an unknown program",
                 ));
             };
-            let Some(pfd) = &p.fd else {
-                crate::log::warn(format_args!(
-                    "map '{}': slot {slot}: program '{name}' is not loaded",
-                    m.def.name
-                ));
-                return Err(Error::Inval(
-                    "prog array initialiser names a program that is not loaded",
-                ));
-            };
-            set_fd_slot(outer, slot, pfd)?;
+            set_slot(st, i, *slot, "prog", name, p.fd.as_ref())?;
         }
     }
     Ok(())

@@ -238,6 +238,7 @@ impl ObjState {
         self.externs = externs::Resolved::default();
         if r.is_err() {
             self.unload();
+            crate::log::warn(format_args!("failed to load object '{}'", self.obj.path));
         }
         r
     }

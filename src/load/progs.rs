@@ -23,16 +23,28 @@ pub trait ProgHooks: Send + Sync {
     fn prepare(&self, handler: i32, prog: usize, req: &mut ProgLoad<'_>) -> Result<(), Error>;
 }
 
-/// Loads every program with `autoload` set, in object order.
+/// Loads every program with `autoload` set, in object order. As libbpf 1.1.2,
+/// every program is linked (with its debug lines) before the first is loaded.
 pub fn load_all(st: &mut ObjState, mut prepared: super::core::Prepared) -> Result<(), Error> {
+    let mut ready = Vec::with_capacity(st.progs.len());
     for i in 0..st.progs.len() {
-        if st.progs[i].autoload {
-            load_one(st, i, prepared.take(i))?;
-        } else {
-            crate::log::debug(format_args!(
+        let r = match prepared.take(i) {
+            Some(c) => Some(c),
+            None if st.progs[i].autoload => Some((link(&st.obj, i)?, Vec::new())),
+            None => None,
+        };
+        for n in r.iter().flat_map(|(l, _)| &l.notes) {
+            crate::log::debug(format_args!("{n}"));
+        }
+        ready.push(r);
+    }
+    for (i, r) in ready.into_iter().enumerate() {
+        match r {
+            Some(c) => load_one(st, i, c)?,
+            None => crate::log::debug(format_args!(
                 "prog '{}': skipped loading",
                 st.progs[i].def.name
-            ));
+            )),
         }
     }
     Ok(())
@@ -175,15 +187,21 @@ pub(super) fn find_attach_target(
     })
 }
 
+/// libbpf's last word on a program whose load step failed.
+fn failed_to_load(name: &str, e: Error) -> Error {
+    crate::log::warn(format_args!(
+        "prog '{name}': failed to load: -{}",
+        e.errno()
+    ));
+    e
+}
+
 const OWN_LOG_START: u32 = 256 * 1024;
 const OWN_LOG_MAX: u32 = 16 * 1024 * 1024;
 
-fn load_one(st: &mut ObjState, i: usize, core: Option<Prepared>) -> Result<(), Error> {
-    // Programs with CO-RE relocations come linked and relocated.
-    let (mut linked, poisoned) = match core {
-        Some(c) => c,
-        None => (link(&st.obj, i)?, Vec::new()),
-    };
+fn load_one(st: &mut ObjState, i: usize, prepared: Prepared) -> Result<(), Error> {
+    // Linked, and CO-RE-relocated where the program has CO-RE relocations.
+    let (mut linked, poisoned) = prepared;
     // Instructions given by `set_insns` replace the code; the ELF's func/line info
     // no longer describes them, so it is not sent.
     let custom = st.progs[i].insns.is_some();
@@ -206,7 +224,7 @@ fn load_one(st: &mut ObjState, i: usize, core: Option<Prepared>) -> Result<(), E
             "prog '{name}': missing BPF prog type, check ELF section name '{}'",
             p.def.sec_name
         ));
-        return Err(Error::Inval("unknown program type"));
+        return Err(failed_to_load(&name, Error::Inval("unknown program type")));
     }
     let attach_btf_id = attach_btf_id(p, st.opts.btf_custom_path.as_deref())?;
     super::fallback::rewrite_probe_reads(&mut linked.insns);
@@ -290,11 +308,13 @@ fn load_one(st: &mut ObjState, i: usize, core: Option<Prepared>) -> Result<(), E
             }));
             crate::log::warn(format_args!("{e}"));
             if e.errno() == libc::EPERM {
-                crate::log::warn(format_args!(
-                    "prog '{name}': permission denied: needs CAP_BPF/CAP_SYS_ADMIN, or a lockdown policy forbids this program type"
-                ));
+                if let Some(limit) = crate::sys::kernel::perm_hint() {
+                    crate::log::warn(format_args!(
+                        "permission error while running as root; try raising 'ulimit -l'? current value: {limit}"
+                    ));
+                }
             }
-            Err(e)
+            Err(failed_to_load(&name, e))
         }
     }
 }

@@ -1,5 +1,6 @@
 //! BPF-to-BPF linking of one program, with no kernel calls: the program's code,
-//! then every subprogram it reaches (depth-first order of discovery, each once),
+//! then every subprogram it reaches (each once, appended when first reached and
+//! walked at once: depth first, libbpf's layout),
 //! with call and callback offsets rewritten; map references are listed at their
 //! final instruction index for the loader to patch with fds.
 
@@ -26,6 +27,9 @@ pub struct Linked {
     /// `(instruction index, MapFd/MapValue/Extern)`.
     pub map_refs: Vec<(usize, RelocKind)>,
     pub pieces: Vec<Piece>,
+    /// libbpf's debug lines for the appends and call fix-ups, in its order
+    /// (logged by the loader once the maps exist, as libbpf does).
+    pub notes: Vec<String>,
 }
 
 /// A link failure at instruction `insn` (of the linked program) in section `sec`.
@@ -39,34 +43,59 @@ fn link_err(obj: &Object, prog: &str, sec: &str, insn: usize, what: String) -> E
     }))
 }
 
-/// Links program `prog` of `obj`.
+/// Links program `prog` of `obj`: each subprogram is appended when it is first
+/// reached and walked at once (depth first, libbpf 1.1.2's layout).
 pub fn link(obj: &Object, prog: usize) -> Result<Linked, Error> {
     let p = obj.progs.get(prog).ok_or(Error::Inval("no such program"))?;
-    let mut out: Vec<Insn> = Vec::new();
-    let mut pieces: Vec<Piece> = Vec::new();
-    let mut map_refs = Vec::new();
+    let mut l = Linker {
+        obj,
+        main: &p.name,
+        out: Vec::new(),
+        pieces: Vec::new(),
+        map_refs: Vec::new(),
+        notes: Vec::new(),
+    };
+    let first = l.add(p.code, p.insn_off, p.insn_cnt);
+    l.walk(first, &p.name)?;
+    Ok(Linked {
+        insns: l.out,
+        map_refs: l.map_refs,
+        pieces: l.pieces,
+        notes: l.notes,
+    })
+}
 
-    let add = |code: usize,
-               sec_off: usize,
-               cnt: usize,
-               out: &mut Vec<Insn>,
-               pieces: &mut Vec<Piece>|
-     -> usize {
-        let out_off = out.len();
-        out.extend_from_slice(&obj.code[code].insns[sec_off..sec_off + cnt]);
-        pieces.push(Piece {
+/// One program being linked.
+struct Linker<'a> {
+    obj: &'a Object,
+    main: &'a str,
+    out: Vec<Insn>,
+    pieces: Vec<Piece>,
+    map_refs: Vec<(usize, RelocKind)>,
+    notes: Vec<String>,
+}
+
+impl Linker<'_> {
+    /// Appends `cnt` instructions of code section `code` from `sec_off`; the
+    /// new piece's index.
+    fn add(&mut self, code: usize, sec_off: usize, cnt: usize) -> usize {
+        let out_off = self.out.len();
+        self.out
+            .extend_from_slice(&self.obj.code[code].insns[sec_off..sec_off + cnt]);
+        self.pieces.push(Piece {
             code,
             sec_off,
             cnt,
             out_off,
         });
-        out_off
-    };
-    add(p.code, p.insn_off, p.insn_cnt, &mut out, &mut pieces);
+        self.pieces.len() - 1
+    }
 
-    let mut i = 0;
-    while i < pieces.len() {
-        let piece = pieces[i];
+    /// Resolves the calls, callbacks and map references of piece `i` (the code
+    /// of function `name`).
+    fn walk(&mut self, i: usize, name: &str) -> Result<(), Error> {
+        let obj = self.obj;
+        let piece = self.pieces[i];
         let cs = &obj.code[piece.code];
         // The relocations inside the piece: searched per instruction below.
         let first = cs.relocs.partition_point(|r| r.insn < piece.sec_off);
@@ -81,8 +110,8 @@ pub fn link(obj: &Object, prog: usize) -> Result<Linked, Error> {
                 .binary_search_by_key(&sec_idx, |r| r.insn)
                 .ok()
                 .map(|j| &relocs[j]);
-            let insn = out[out_idx];
-            let fail = |what: String| link_err(obj, &p.name, &cs.name, out_idx, what);
+            let insn = self.out[out_idx];
+            let fail = |what: String| link_err(obj, self.main, &cs.name, out_idx, what);
             let target = match (reloc.map(|r| r.kind), insn) {
                 (Some(RelocKind::Call { sec, insn }), _) => Some((sec, insn)),
                 (Some(RelocKind::FuncAddr { sec, insn }), _) => Some((sec, insn)),
@@ -94,7 +123,7 @@ pub fn link(obj: &Object, prog: usize) -> Result<Linked, Error> {
                     ),
                     _,
                 ) => {
-                    map_refs.push((out_idx, kind));
+                    self.map_refs.push((out_idx, kind));
                     None
                 }
                 (None, i) if i.is_pseudo_call() => {
@@ -110,7 +139,7 @@ pub fn link(obj: &Object, prog: usize) -> Result<Linked, Error> {
                 _ => None,
             };
             if let Some(RelocKind::FuncAddr { .. }) = reloc.map(|r| r.kind) {
-                out[out_idx].set_src(crate::uapi::BPF_PSEUDO_FUNC);
+                self.out[out_idx].set_src(crate::uapi::BPF_PSEUDO_FUNC);
             }
             if let Some((tcode, tinsn)) = target {
                 let tcs = &obj.code[tcode];
@@ -124,27 +153,35 @@ pub fn link(obj: &Object, prog: usize) -> Result<Linked, Error> {
                         tcs.name
                     )));
                 };
-                let start = match pieces
+                let start = match self
+                    .pieces
                     .iter()
                     .find(|q| q.code == tcode && q.sec_off == f.off)
                 {
                     Some(q) => q.out_off,
-                    None => add(tcode, f.off, f.cnt, &mut out, &mut pieces),
+                    None => {
+                        let j = self.add(tcode, f.off, f.cnt);
+                        self.notes.push(format!(
+                            "prog '{}': added {} insns from sub-prog '{}'",
+                            self.main, f.cnt, f.name
+                        ));
+                        self.walk(j, &f.name)?;
+                        self.pieces[j].out_off
+                    }
                 };
                 let new_target = (start + (tinsn - f.off)) as i64;
-                let rel = new_target - (out_idx as i64 + 1);
-                out[out_idx].imm =
-                    i32::try_from(rel).map_err(|_| Error::Inval("program too large"))?;
+                let rel = i32::try_from(new_target - (out_idx as i64 + 1))
+                    .map_err(|_| Error::Inval("program too large"))?;
+                self.out[out_idx].imm = rel;
+                self.notes.push(format!(
+                    "prog '{name}': insn #{k} relocated, imm {rel} points to subprog '{}' (now at {start} offset)",
+                    f.name
+                ));
             }
             k += if insn.is_ld_imm64() { 2 } else { 1 };
         }
-        i += 1;
+        Ok(())
     }
-    Ok(Linked {
-        insns: out,
-        map_refs,
-        pieces,
-    })
 }
 
 #[cfg(test)]
@@ -156,6 +193,7 @@ mod tests {
         let cnt = insns.len();
         Object {
             name: "o".into(),
+            path: "o.o".into(),
             license: "GPL".into(),
             kversion: 0,
             maps: Vec::new(),
@@ -205,6 +243,63 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "prog 'main': insn #1: call target outside section socket: Relocation failed"
+        );
+    }
+
+    /// main calls a and b, a calls c: libbpf's depth-first layout is main, a,
+    /// c, b, with its lines for each append and call fix-up.
+    #[test]
+    fn subprograms_are_appended_depth_first() {
+        use crate::object::{Func, Reloc};
+        let exit = Insn {
+            code: crate::uapi::BPF_JMP | crate::uapi::BPF_EXIT,
+            ..Insn::default()
+        };
+        let mut call = Insn {
+            code: crate::insn::CALL,
+            imm: -1,
+            ..Insn::default()
+        };
+        call.set_src(crate::uapi::BPF_PSEUDO_CALL);
+        let mut obj = one_prog(vec![call, call, exit]);
+        let func = |name: &str, off, cnt| Func {
+            name: name.into(),
+            off,
+            cnt,
+            global: true,
+        };
+        let to = |insn, target: usize, name: &str| Reloc {
+            insn,
+            kind: RelocKind::Call {
+                sec: 1,
+                insn: target,
+            },
+            sym: name.into(),
+        };
+        obj.code[0].relocs = vec![to(0, 0, "a"), to(1, 3, "b")];
+        obj.code.push(CodeSection {
+            name: ".text".into(),
+            shndx: 2,
+            // a: call c; exit. b: exit. c: exit.
+            insns: vec![call, exit, exit, exit],
+            funcs: vec![func("a", 0, 2), func("b", 3, 1), func("c", 2, 1)],
+            relocs: vec![to(0, 2, "c")],
+        });
+        let l = link(&obj, 0).unwrap();
+        let order: Vec<_> = l.pieces.iter().map(|p| (p.code, p.sec_off)).collect();
+        assert_eq!(order, [(0, 0), (1, 0), (1, 2), (1, 3)]);
+        // main's calls land on a (3) and b (6); a's call on c (5).
+        assert_eq!((l.insns[0].imm, l.insns[1].imm, l.insns[3].imm), (2, 4, 1));
+        assert_eq!(
+            l.notes,
+            [
+                "prog 'main': added 2 insns from sub-prog 'a'",
+                "prog 'main': added 1 insns from sub-prog 'c'",
+                "prog 'a': insn #0 relocated, imm 1 points to subprog 'c' (now at 5 offset)",
+                "prog 'main': insn #0 relocated, imm 2 points to subprog 'a' (now at 3 offset)",
+                "prog 'main': added 1 insns from sub-prog 'b'",
+                "prog 'main': insn #1 relocated, imm 4 points to subprog 'b' (now at 6 offset)",
+            ]
         );
     }
 }

@@ -29,6 +29,9 @@ pub struct Object {
     /// Object name: the file name without directories and without `.o`, or the
     /// `object_name` open option.
     pub name: Name,
+    /// The file it was opened from (for an image in memory, its name), as
+    /// libbpf's messages name it.
+    pub path: String,
     pub license: Name,
     pub kversion: u32,
     pub maps: Vec<MapDef>,

@@ -54,6 +54,34 @@ pub fn keeping_errno<T>(f: impl FnOnce() -> T) -> T {
     r
 }
 
+/// What libbpf 1.1.2 adds after a program load refused with EPERM when it runs
+/// as root under a finite RLIMIT_MEMLOCK (`pr_perm_msg`): the limit, in libbpf's
+/// units. `None` when it would say nothing.
+pub fn perm_hint() -> Option<String> {
+    // SAFETY: geteuid has no preconditions and touches no memory.
+    if unsafe { libc::geteuid() } != 0 {
+        return None;
+    }
+    let mut cur = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes one rlimit into `cur`, a live local.
+    if unsafe { libc::getrlimit(libc::RLIMIT_MEMLOCK, &mut cur) } != 0
+        || cur.rlim_cur == libc::RLIM_INFINITY
+    {
+        return None;
+    }
+    let l = cur.rlim_cur;
+    Some(if l < 1024 {
+        format!("{l} bytes")
+    } else if l < 1024 * 1024 {
+        format!("{:.1} KiB", l as f64 / 1024.0)
+    } else {
+        format!("{:.1} MiB", l as f64 / (1024.0 * 1024.0))
+    })
+}
+
 /// Raises RLIMIT_MEMLOCK (soft and hard) to `bytes`; a limit already at least
 /// that high is left alone, so the bump never lowers it.
 pub fn raise_memlock(bytes: u64) -> Result<(), crate::error::Error> {

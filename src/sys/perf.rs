@@ -158,9 +158,16 @@ pub fn set_bpf(fd: BorrowedFd<'_>, prog_fd: BorrowedFd<'_>) -> Result<(), SysErr
 /// with the read's errno (ENOENT when it has none).
 fn read_pmu_file(pmu: &str, file: &str, call: &'static str) -> Result<String, SysError> {
     let path = format!("/sys/bus/event_source/devices/{pmu}/{file}");
-    read_text(Path::new(&path)).map_err(|e| SysError {
-        call,
-        errno: e.errno(),
+    read_text(Path::new(&path)).map_err(|e| {
+        // libbpf's debug line for a PMU file it cannot open.
+        crate::log::debug(format_args!(
+            "failed to open '{path}': {}",
+            crate::error::errno_text(e.errno())
+        ));
+        SysError {
+            call,
+            errno: e.errno(),
+        }
     })
 }
 

@@ -2,7 +2,9 @@
 //! one uprobe per probe site of the binary, each with a spec id as its BPF
 //! cookie; the spec (where each argument lives, the caller's cookie) is written
 //! to the object's `__bpf_usdt_specs` map under that id, and, on kernels
-//! without BPF cookies, the probe address to `__bpf_usdt_ip_to_spec_id`.
+//! without BPF cookies, the probe address to `__bpf_usdt_ip_to_spec_id` (for a
+//! shared library or PIE, its address in the process given, from that
+//! process's `/proc/PID/maps`).
 //!
 //! Owns: the spec id pool of each specs map (ids go back to it when the link
 //! is destroyed) and the order of the steps, as libbpf 1.1.2's USDT manager.
@@ -11,6 +13,8 @@
 //! Spec: `libbpf-api.md` §1.2 (`bpf_program__attach_usdt`).
 
 pub mod arg;
+#[cfg(test)]
+mod no_cookie_tests;
 pub mod note;
 
 use super::{perf, Kind, Link};
@@ -119,13 +123,10 @@ pub fn attach(
         e.into_error("USDT binary")
     })?;
     let elf = note::parse_elf(&data, &shown)?;
-    let targets = note::targets(&elf, &shown, provider, name)?;
+    let mut targets = note::targets(&elf, &shown, provider, name)?;
     let has_cookie = crate::load::features::has(crate::load::features::Feature::BpfCookie);
     if elf.is_dyn && !has_cookie {
-        crate::log::warn(format_args!(
-            "usdt: attaching to shared libraries and PIE binaries without BPF cookies is not supported by libbpfrs ('{shown}')"
-        ));
-        return Err(Error::Unsupported("USDT on ET_DYN without BPF cookies"));
+        lib_ips(&mut targets, pid, &shown, provider, name)?;
     }
     let arch = arch()?;
     let info = sys::obj::map_info(specs)?;
@@ -174,6 +175,65 @@ pub fn attach(
         pin_path: None,
         disconnected: false,
     })
+}
+
+/// Kernels without BPF cookies: the BPF side finds a site's spec by the address
+/// the uprobe fires at, which for a shared library or PIE is known only in one
+/// process: its `/proc/PID/maps` gives where the file is mapped. Without a pid
+/// there is no one address (ENOTSUP), as in libbpf 1.1.2.
+fn lib_ips(
+    targets: &mut [note::Target],
+    pid: i32,
+    path: &str,
+    provider: &str,
+    name: &str,
+) -> Result<(), Error> {
+    if pid < 0 {
+        crate::log::warn(format_args!(
+            "usdt: attaching to shared libraries without specific PID is not supported on current kernel"
+        ));
+        return Err(Error::Unsupported(
+            "USDT on a shared library for all processes without BPF cookies",
+        ));
+    }
+    let vma = vma_segs(pid, path).inspect_err(|e| {
+        crate::log::warn(format_args!(
+            "usdt: failed to get memory segments in PID {pid} for shared library '{path}': -{}",
+            e.errno()
+        ))
+    })?;
+    note::lib_abs_ips(targets, &vma, path, provider, name)
+}
+
+/// The executable mappings of `path` (made absolute, links resolved, as the
+/// kernel names it in the maps file) in process `pid`; ESRCH when it has none.
+fn vma_segs(pid: i32, path: &str) -> Result<Vec<note::Seg>, Error> {
+    let real = match std::fs::canonicalize(path) {
+        Ok(p) => p.to_string_lossy().into_owned(),
+        Err(e) => {
+            crate::log::warn(format_args!(
+                "usdt: failed to get absolute path of '{path}' (err -{}), using path as is...",
+                e.raw_os_error().unwrap_or(libc::EINVAL)
+            ));
+            path.to_owned()
+        }
+    };
+    let maps = format!("/proc/{pid}/maps");
+    let text = crate::file::read_text(std::path::Path::new(&maps)).map_err(|e| {
+        crate::log::warn(format_args!(
+            "usdt: failed to open '{maps}' to get base addr of '{path}': -{}",
+            e.errno()
+        ));
+        e.into_error("process memory map")
+    })?;
+    let segs = note::vma_segs(&text, &real);
+    if segs.is_empty() {
+        crate::log::warn(format_args!(
+            "usdt: failed to find '{path}' (resolved to '{real}') within PID {pid} memory mappings"
+        ));
+        return Err(Error::NoMatch("library not mapped in the process"));
+    }
+    Ok(segs)
 }
 
 /// The operand syntax of this machine's notes.
@@ -294,4 +354,60 @@ fn attach_all(
         parts.push(l);
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[inline(never)]
+    fn marker(x: u64) -> u64 {
+        std::hint::black_box(x) + 1
+    }
+
+    /// This test binary's own code: the address a file offset of its text gets
+    /// from `/proc/self/maps` must be where the function is.
+    #[test]
+    fn addresses_in_this_process() {
+        let exe = std::fs::read_link("/proc/self/exe").unwrap();
+        let shown = exe.to_string_lossy().into_owned();
+        let data = crate::file::read(&exe).unwrap();
+        let elf = note::parse_elf(&data, &shown).unwrap();
+        let addr = marker as *const () as usize as u64;
+        assert_eq!(marker(1), 2);
+        // The load bias: where the file's start is mapped (0 for ET_EXEC).
+        let maps = crate::file::read_text(std::path::Path::new("/proc/self/maps")).unwrap();
+        let bias = if elf.is_dyn {
+            maps.lines()
+                .filter(|l| l.ends_with(shown.as_str()))
+                .filter(|l| l.split_whitespace().nth(2) == Some("00000000"))
+                .filter_map(|l| u64::from_str_radix(l.split('-').next()?, 16).ok())
+                .min()
+                .unwrap()
+        } else {
+            0
+        };
+        let vaddr = addr - bias;
+        let seg = elf
+            .segs
+            .iter()
+            .find(|s| s.exec && s.start <= vaddr && vaddr < s.end)
+            .unwrap();
+        let rel_ip = vaddr - seg.start + seg.offset;
+        let mut t = vec![note::Target {
+            abs_ip: vaddr,
+            rel_ip,
+            sema_off: 0,
+            args: String::new(),
+        }];
+        let pid = std::process::id() as i32;
+        lib_ips(&mut t, pid, &shown, "p", "n").unwrap();
+        assert_eq!(t[0].abs_ip, addr);
+        // No pid: no single address (ENOTSUP, libbpf's answer).
+        let e = lib_ips(&mut t, -1, &shown, "p", "n").unwrap_err();
+        assert_eq!(e.errno(), libc::EOPNOTSUPP);
+        // A file the process has not mapped: ESRCH.
+        let e = vma_segs(pid, "/etc/hostname").unwrap_err();
+        assert_eq!(e.errno(), libc::ESRCH);
+    }
 }

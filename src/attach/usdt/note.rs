@@ -47,6 +47,8 @@ pub struct UsdtElf {
     pub segs: Vec<Seg>,
     /// `ET_DYN` (a shared library or PIE), else `ET_EXEC`.
     pub is_dyn: bool,
+    /// Whether it has a `.note.stapsdt` section.
+    pub has_notes: bool,
 }
 
 /// One probe site to attach to.
@@ -134,10 +136,17 @@ fn parse_class<H: FileHeader<Endian = Endianness>>(
     let Some((_, notes)) = secs.section_by_name(endian, b".note.stapsdt") else {
         return Ok(out);
     };
+    out.has_notes = true;
     let addr_size = if hdr.is_type_64() { 8 } else { 4 };
     let mut it = match notes.notes(endian, data) {
         Ok(Some(it)) => it,
-        _ => return Err(bad("bad .note.stapsdt section")),
+        Ok(None) => {
+            crate::log::warn(format_args!(
+                "usdt: invalid USDT notes section (.note.stapsdt) in '{path}'"
+            ));
+            return Err(Error::Inval("USDT notes section is not SHT_NOTE"));
+        }
+        Err(_) => return Err(bad("bad .note.stapsdt section")),
     };
     while let Some(n) = it.next().map_err(|_| bad("bad .note.stapsdt note"))? {
         if n.name() != b"stapsdt" || n.n_type(endian) != NT_STAPSDT {
@@ -173,7 +182,8 @@ fn find_seg(segs: &[Seg], addr: u64) -> Option<&Seg> {
 }
 
 /// The sites of probe `provider:name` in `elf`, as libbpf 1.1.2 resolves them:
-/// each note's address moved by `.stapsdt.base` minus the note's base, made a
+/// each note's address moved by `.stapsdt.base` minus the note's base (when
+/// both are known: a note without a base is taken as it is), made a
 /// file offset through its executable segment; the semaphore through a
 /// non-executable one. No matching note: ENOENT.
 pub fn targets(
@@ -182,6 +192,12 @@ pub fn targets(
     provider: &str,
     name: &str,
 ) -> Result<Vec<Target>, Error> {
+    if !elf.has_notes {
+        crate::log::warn(format_args!(
+            "usdt: no USDT notes section (.note.stapsdt) found in '{path}'"
+        ));
+        return Err(Error::NotFound("no USDT notes section"));
+    }
     let mut out = Vec::new();
     for n in elf
         .notes
@@ -189,7 +205,7 @@ pub fn targets(
         .filter(|n| n.provider == provider && n.name == name)
     {
         let mut abs_ip = n.loc;
-        if let Some(base) = elf.base_addr {
+        if let Some(base) = elf.base_addr.filter(|&b| b != 0 && n.base != 0) {
             abs_ip = abs_ip.wrapping_add(base).wrapping_sub(n.base);
         }
         let seg = find_seg(&elf.segs, abs_ip).ok_or_else(|| {
@@ -240,6 +256,70 @@ pub fn targets(
     Ok(out)
 }
 
+/// The executable mappings of the file `path` in a process, from the text of
+/// its `/proc/PID/maps` (`start-end perms offset dev inode path` per line; the
+/// path, when there is one, is the rest of the line), sorted by address. Each
+/// becomes a [`Seg`] whose `offset` is the file offset mapped at `start`.
+pub fn vma_segs(maps: &str, path: &str) -> Vec<Seg> {
+    let mut out: Vec<Seg> = maps
+        .lines()
+        .filter_map(|line| {
+            let mut rest = line;
+            let mut field = || {
+                let t = rest.trim_start_matches([' ', '\t']);
+                let end = t.find([' ', '\t']).unwrap_or(t.len());
+                rest = &t[end..];
+                &t[..end]
+            };
+            let (range, mode, off) = (field(), field(), field());
+            let (_dev, _inode) = (field(), field());
+            let (start, end) = range.split_once('-')?;
+            if rest.trim_start_matches([' ', '\t']) != path || mode.as_bytes().get(2) != Some(&b'x')
+            {
+                return None;
+            }
+            Some(Seg {
+                start: u64::from_str_radix(start, 16).ok()?,
+                end: u64::from_str_radix(end, 16).ok()?,
+                offset: u64::from_str_radix(off, 16).ok()?,
+                exec: true,
+            })
+        })
+        .collect();
+    out.sort_by_key(|s| s.start);
+    out
+}
+
+/// The mapping holding file offset `off`.
+pub fn find_vma_seg(segs: &[Seg], off: u64) -> Option<&Seg> {
+    segs.iter()
+        .find(|s| s.offset <= off && off - s.offset < s.end - s.start)
+}
+
+/// For kernels without BPF cookies, where the BPF side finds a site's spec by
+/// the address the uprobe fires at: each target's `abs_ip` becomes the address
+/// of its file offset in the process whose mappings of the library are `vma`
+/// (from [`vma_segs`]). A site outside them: ESRCH, as libbpf 1.1.2.
+pub fn lib_abs_ips(
+    targets: &mut [Target],
+    vma: &[Seg],
+    path: &str,
+    provider: &str,
+    name: &str,
+) -> Result<(), Error> {
+    for t in targets {
+        let seg = find_vma_seg(vma, t.rel_ip).ok_or_else(|| {
+            crate::log::warn(format_args!(
+                "usdt: failed to find shared lib memory segment for '{provider}:{name}' in '{path}' at relative IP {:#x}",
+                t.rel_ip
+            ));
+            Error::NoMatch("USDT site outside the library's mappings")
+        })?;
+        t.abs_ip = seg.start - seg.offset + t.rel_ip;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,6 +368,7 @@ mod tests {
                 seg(0x403e00, 0x404100, 0x2e00, false),
             ],
             is_dyn: false,
+            has_notes: true,
         }
     }
 
@@ -321,6 +402,9 @@ mod tests {
         // Prelinked: the section moved by 0x100 since the note was written.
         let e = elf_with(vec![note("a", 0x401036, 0x401f04, 0)], Some(0x402004));
         assert_eq!(targets(&e, "bin", "p", "a").unwrap()[0].rel_ip, 0x1136);
+        // A note without a base address is not moved.
+        let e = elf_with(vec![note("a", 0x401136, 0, 0)], Some(0x402004));
+        assert_eq!(targets(&e, "bin", "p", "a").unwrap()[0].rel_ip, 0x1136);
     }
 
     #[test]
@@ -341,5 +425,68 @@ mod tests {
     fn non_elf_is_format_error() {
         let e = parse_elf(b"not an elf", "x").unwrap_err();
         assert_eq!(e.errno(), libbpf_errno::FORMAT);
+    }
+
+    #[test]
+    fn no_notes_section_is_enoent() {
+        let mut e = elf_with(Vec::new(), None);
+        e.has_notes = false;
+        let err = targets(&e, "bin", "p", "a").unwrap_err();
+        assert_eq!(err.errno(), libc::ENOENT);
+    }
+
+    const MAPS: &str = "\
+55d0c0a00000-55d0c0a01000 r--p 00000000 08:01 1234   /opt/my lib.so
+55d0c0a01000-55d0c0a03000 r-xp 00001000 08:01 1234   /opt/my lib.so
+55d0c0a03000-55d0c0a04000 r--p 00003000 08:01 1234   /opt/my lib.so
+7f00aa000000-7f00aa001000 r-xp 00001000 08:01 99     /opt/my lib.so.1
+7f00bb000000-7f00bb021000 rw-p 00000000 00:00 0
+7f00cc001000-7f00cc002000 r-xp 00005000 08:01 1234   /opt/my lib.so
+";
+
+    #[test]
+    fn library_mappings_from_maps_text() {
+        let v = vma_segs(MAPS, "/opt/my lib.so");
+        // Executable mappings of that very path only, by address.
+        assert_eq!(v.len(), 2);
+        assert_eq!(
+            (v[0].start, v[0].end, v[0].offset),
+            (0x55d0c0a01000, 0x55d0c0a03000, 0x1000)
+        );
+        assert_eq!(v[1].offset, 0x5000);
+        assert!(vma_segs(MAPS, "/opt/other.so").is_empty());
+        assert!(vma_segs("garbage\n\n1-2 r-xp", "/opt/my lib.so").is_empty());
+        // File offsets inside a mapping, and its end excluded.
+        assert_eq!(
+            find_vma_seg(&v, 0x1000).map(|s| s.start),
+            Some(0x55d0c0a01000)
+        );
+        assert_eq!(
+            find_vma_seg(&v, 0x2fff).map(|s| s.start),
+            Some(0x55d0c0a01000)
+        );
+        assert!(find_vma_seg(&v, 0x3000).is_none());
+        assert_eq!(
+            find_vma_seg(&v, 0x5004).map(|s| s.start),
+            Some(0x7f00cc001000)
+        );
+    }
+
+    #[test]
+    fn library_sites_get_process_addresses() {
+        let v = vma_segs(MAPS, "/opt/my lib.so");
+        let t = |rel_ip| Target {
+            abs_ip: 0x1136,
+            rel_ip,
+            sema_off: 0,
+            args: String::new(),
+        };
+        let mut ts = vec![t(0x1136), t(0x5010)];
+        lib_abs_ips(&mut ts, &v, "lib", "p", "a").unwrap();
+        assert_eq!(ts[0].abs_ip, 0x55d0c0a01136);
+        assert_eq!(ts[1].abs_ip, 0x7f00cc001010);
+        let mut out = vec![t(0x4000)];
+        let e = lib_abs_ips(&mut out, &v, "lib", "p", "a").unwrap_err();
+        assert_eq!(e.errno(), libc::ESRCH);
     }
 }

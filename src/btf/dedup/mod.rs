@@ -70,11 +70,55 @@ struct Dedup<'a> {
     /// Canonical → candidate IDs assumed by the graph walk in progress; after
     /// compaction, old ID → new ID.
     hypot_map: Vec<u32>,
-    /// The IDs set in `hypot_map`, to clear them.
-    hypot_list: Vec<u32>,
-    /// The walk would have to resolve a base FWD (split BTF only).
-    hypot_adjust_canon: bool,
     table: Table,
+}
+
+/// Read access to the records of all types, base and own, borrowed apart from
+/// the state a pass changes.
+#[derive(Clone, Copy)]
+struct Recs<'a> {
+    base: Option<&'a Btf>,
+    start_id: u32,
+    types: &'a [u8],
+    offs: &'a [u32],
+}
+
+impl<'a> Recs<'a> {
+    /// The record of type `id` (own records run to the end of the section).
+    #[inline]
+    fn rec(self, id: u32) -> &'a [u8] {
+        if id >= self.start_id {
+            match self.offs.get((id - self.start_id) as usize) {
+                Some(&o) => self.types.get(o as usize..).unwrap_or(&VOID),
+                None => &VOID,
+            }
+        } else if id == 0 {
+            &VOID
+        } else {
+            self.base
+                .and_then(|b| b.ty(id))
+                .map_or(&VOID[..], |t| t.raw())
+        }
+    }
+}
+
+/// The raw `BTF_KIND_*` number of a record.
+#[inline]
+fn raw_kind(r: &[u8]) -> u32 {
+    rd32(r, 4) >> 24 & 0x1f
+}
+
+/// The canonical ID of `id` so far in `map` (following FWD → STRUCT links),
+/// or `id`.
+#[inline]
+fn resolve(map: &[u32], mut id: u32) -> u32 {
+    loop {
+        let m = map[id as usize];
+        if m > MAX_NR_TYPES || m == id {
+            return id;
+        }
+        id = m;
+    }
 }
 
 impl<'a> Dedup<'a> {
@@ -86,8 +130,6 @@ impl<'a> Dedup<'a> {
             offs: std::mem::take(&mut btf.offs),
             map: Vec::new(),
             hypot_map: Vec::new(),
-            hypot_list: Vec::new(),
-            hypot_adjust_canon: false,
             table: Table::new(force_collisions),
         };
         let n = d.type_cnt();
@@ -107,53 +149,30 @@ impl<'a> Dedup<'a> {
         self.start_id + self.offs.len() as u32
     }
 
+    fn recs(&self) -> Recs<'_> {
+        Recs {
+            base: self.base,
+            start_id: self.start_id,
+            types: &self.types,
+            offs: &self.offs,
+        }
+    }
+
     /// The record of type `id` (own records run to the end of the section).
     #[inline]
     fn rec(&self, id: u32) -> &[u8] {
-        if id >= self.start_id {
-            match self.offs.get((id - self.start_id) as usize) {
-                Some(&o) => self.types.get(o as usize..).unwrap_or(&VOID),
-                None => &VOID,
-            }
-        } else if id == 0 {
-            &VOID
-        } else {
-            self.base
-                .and_then(|b| b.ty(id))
-                .map_or(&VOID[..], |t| t.raw())
-        }
+        self.recs().rec(id)
     }
 
     #[inline]
     fn kind(&self, id: u32) -> Kind {
-        Kind::from_raw(rd32(self.rec(id), 4) >> 24 & 0x1f).unwrap_or(Kind::Void)
-    }
-
-    #[inline]
-    fn is_mapped(&self, id: u32) -> bool {
-        self.map[id as usize] <= MAX_NR_TYPES
+        Kind::from_raw(raw_kind(self.rec(id))).unwrap_or(Kind::Void)
     }
 
     /// The canonical ID of `id` so far (following FWD → STRUCT links), or `id`.
     #[inline]
-    fn resolve(&self, mut id: u32) -> u32 {
-        while self.is_mapped(id) && self.map[id as usize] != id {
-            id = self.map[id as usize];
-        }
-        id
-    }
-
-    /// The STRUCT/UNION a FWD resolved to, or `id` itself.
-    fn resolve_fwd(&self, id: u32) -> u32 {
-        if self.kind(id) != Kind::Fwd {
-            return id;
-        }
-        let r = self.resolve(id);
-        if self.kind(r) == Kind::Fwd {
-            id
-        } else {
-            r
-        }
+    fn resolve(&self, id: u32) -> u32 {
+        resolve(&self.map, id)
     }
 
     fn run_phases(&mut self, btf: &mut Btf, ext: &mut Option<&mut BtfExt>) -> Result<(), Error> {

@@ -47,20 +47,24 @@ impl Dedup<'_> {
             Kind::Enum | Kind::Enum64 => {
                 let h = sig::hash_enum(t);
                 let mut fwd_to_full = Vec::new();
+                let t_fwd = sig::enum_is_fwd(t);
                 for c in self.table.get(h) {
                     let ct = self.rec(c);
                     if sig::equal_enum(t, ct) {
                         new_id = c;
                         break;
                     }
-                    if sig::compat_enum(t, ct) {
-                        if sig::enum_is_fwd(t) {
-                            new_id = c;
-                            break;
-                        }
-                        // A canonical forward declaration resolves to this enum.
-                        fwd_to_full.push(c);
+                    // `compat_enum`, knowing the two are not equal: two full
+                    // enums are then not compatible either.
+                    if !t_fwd && !sig::enum_is_fwd(ct) || !sig::compat_enum(t, ct) {
+                        continue;
                     }
+                    if t_fwd {
+                        new_id = c;
+                        break;
+                    }
+                    // A canonical forward declaration resolves to this enum.
+                    fwd_to_full.push(c);
                 }
                 for c in fwd_to_full {
                     self.map[c as usize] = id;

@@ -24,10 +24,26 @@ pub(super) fn vlen(r: &[u8]) -> usize {
     (rd32(r, INFO) & 0xffff) as usize
 }
 
-/// The word at byte `at` of entry `i` of a record with `stride`-byte entries.
+/// The entries of a record (members, parameters, enumerators), `N` bytes
+/// each; none if the record is cut short.
 #[inline]
-fn entry(r: &[u8], stride: usize, i: usize, at: usize) -> u32 {
-    rd32(r, ENTRIES + i * stride + at)
+pub(super) fn entries<const N: usize>(r: &[u8]) -> impl Iterator<Item = [u8; N]> + '_ {
+    r.get(ENTRIES..ENTRIES + vlen(r) * N)
+        .unwrap_or_default()
+        .chunks_exact(N)
+        .map(|e| <[u8; N]>::try_from(e).unwrap_or([0; N]))
+}
+
+/// The word at byte `at` of an entry.
+#[inline]
+pub(super) fn word<const N: usize>(e: [u8; N], at: usize) -> u32 {
+    u32::from_ne_bytes([e[at], e[at + 1], e[at + 2], e[at + 3]])
+}
+
+/// The 12-byte header.
+#[inline]
+fn header(r: &[u8]) -> Option<&[u8; ENTRIES]> {
+    r.first_chunk::<ENTRIES>()
 }
 
 /// Name, info and size/type (`btf_hash_common`).
@@ -37,8 +53,9 @@ pub(super) fn hash_common(r: &[u8]) -> i64 {
     combine(h, rd32(r, SIZE))
 }
 
+#[inline]
 pub(super) fn equal_common(a: &[u8], b: &[u8]) -> bool {
-    a.get(..ENTRIES) == b.get(..ENTRIES)
+    header(a) == header(b)
 }
 
 /// INT and DECL_TAG: the header and the one word after it.
@@ -56,20 +73,22 @@ pub(super) fn hash_enum(r: &[u8]) -> i64 {
     combine(0, rd32(r, NAME))
 }
 
-/// True when the first `n` entries of `a` and `b` agree on the words at the
-/// byte offsets `at` (entries of `stride` bytes).
-fn entries_agree(a: &[u8], b: &[u8], n: usize, stride: usize, at: &[usize]) -> bool {
-    (0..n).all(|i| {
-        at.iter()
-            .all(|&w| entry(a, stride, i, w) == entry(b, stride, i, w))
-    })
+/// True when the entries of `a` and `b` (`N` bytes each) agree on the words
+/// at the byte offsets `at`. Callers have compared the headers, so both have
+/// as many entries.
+#[inline]
+fn entries_agree<const N: usize>(a: &[u8], b: &[u8], at: &[usize]) -> bool {
+    entries::<N>(a)
+        .zip(entries::<N>(b))
+        .all(|(x, y)| at.iter().all(|&w| word(x, w) == word(y, w)))
 }
 
 /// The hash of `h` extended by the words at `at` of every entry.
-fn hash_entries(mut h: i64, r: &[u8], stride: usize, at: &[usize]) -> i64 {
-    for i in 0..vlen(r) {
+#[inline]
+fn hash_entries<const N: usize>(mut h: i64, r: &[u8], at: &[usize]) -> i64 {
+    for e in entries::<N>(r) {
         for &w in at {
-            h = combine(h, entry(r, stride, i, w));
+            h = combine(h, word(e, w));
         }
     }
     h
@@ -82,9 +101,9 @@ pub(super) fn equal_enum(a: &[u8], b: &[u8]) -> bool {
         return false;
     }
     if rd32(a, INFO) >> 24 & 0x1f == Kind::Enum as u32 {
-        entries_agree(a, b, vlen(a), 8, &[0, 4])
+        entries_agree::<8>(a, b, &[0, 4])
     } else {
-        entries_agree(a, b, vlen(a), 12, &[0, 4, 8])
+        entries_agree::<12>(a, b, &[0, 4, 8])
     }
 }
 
@@ -112,17 +131,17 @@ pub(super) fn compat_enum(a: &[u8], b: &[u8]) -> bool {
 /// STRUCT/UNION: the header, member names and offsets; member types are not
 /// hashed (they may not be resolved yet).
 pub(super) fn hash_struct(r: &[u8]) -> i64 {
-    hash_entries(hash_common(r), r, 12, &[0, 8])
+    hash_entries::<12>(hash_common(r), r, &[0, 8])
 }
 
 /// Equal headers, member names and offsets (types ignored).
 pub(super) fn shallow_equal_struct(a: &[u8], b: &[u8]) -> bool {
-    equal_common(a, b) && entries_agree(a, b, vlen(a), 12, &[0, 8])
+    equal_common(a, b) && entries_agree::<12>(a, b, &[0, 8])
 }
 
 /// Equal headers and member types too (`btf_dedup_identical_structs`).
 pub(super) fn identical_struct(a: &[u8], b: &[u8]) -> bool {
-    shallow_equal_struct(a, b) && entries_agree(a, b, vlen(a), 12, &[4])
+    shallow_equal_struct(a, b) && entries_agree::<12>(a, b, &[4])
 }
 
 /// ARRAY: header, element type, index type, element count.
@@ -143,11 +162,11 @@ pub(super) fn compat_array(a: &[u8], b: &[u8]) -> bool {
 
 /// FUNC_PROTO: header, then each parameter's name and type.
 pub(super) fn hash_fnproto(r: &[u8]) -> i64 {
-    hash_entries(hash_common(r), r, 8, &[0, 4])
+    hash_entries::<8>(hash_common(r), r, &[0, 4])
 }
 
 pub(super) fn equal_fnproto(a: &[u8], b: &[u8]) -> bool {
-    equal_common(a, b) && entries_agree(a, b, vlen(a), 8, &[0, 4])
+    equal_common(a, b) && entries_agree::<8>(a, b, &[0, 4])
 }
 
 /// Same name, info and parameter names (return and parameter types are
@@ -155,5 +174,5 @@ pub(super) fn equal_fnproto(a: &[u8], b: &[u8]) -> bool {
 pub(super) fn compat_fnproto(a: &[u8], b: &[u8]) -> bool {
     rd32(a, NAME) == rd32(b, NAME)
         && rd32(a, INFO) == rd32(b, INFO)
-        && entries_agree(a, b, vlen(a), 8, &[0])
+        && entries_agree::<8>(a, b, &[0])
 }

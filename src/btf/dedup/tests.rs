@@ -58,3 +58,23 @@ fn reference_cycle_is_eloop() {
     let e = b.dedup(None, false).unwrap_err();
     assert_eq!(e.errno(), libc::ELOOP);
 }
+
+/// Two same-shaped structs whose first members reach distinct VARs and
+/// whose second members differ in their types' names: the walk meets the
+/// VARs first, so the dedup fails with EINVAL (as libbpf's), though the
+/// names alone rule the pair out.
+#[test]
+fn walk_error_before_differing_names() {
+    let mut b = Btf::default();
+    let i = int(&mut b, "int");
+    let l = int(&mut b, "long");
+    let v1 = b.add_var(b"v", 0, i as i32).unwrap();
+    let v2 = b.add_var(b"v", 0, i as i32).unwrap();
+    for (v, t) in [(v1, i), (v2, l)] {
+        b.add_sized(Kind::Struct, Some(b"s"), 16, false).unwrap();
+        b.add_field(Some(b"m"), v as i32, 0, 0).unwrap();
+        b.add_field(Some(b"n"), t as i32, 64, 0).unwrap();
+    }
+    let e = b.dedup(None, false).unwrap_err();
+    assert_eq!(e.errno(), libc::EINVAL);
+}

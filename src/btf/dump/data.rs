@@ -16,7 +16,7 @@
 //! Type names (`(struct foo)`) come from the dumper's declaration code, so
 //! they share its `___N` names.
 
-use super::{BtfDump, Cx};
+use super::{BtfDump, Cx, Fragments};
 use crate::btf::{Btf, Kind, Type};
 use crate::error::Error;
 use std::fmt::Write;
@@ -54,11 +54,7 @@ struct Typed<'a> {
 }
 
 impl BtfDump {
-    /// `btf_dump__dump_type_data`: the value of type `id` held in `data`
-    /// (`data_sz` bytes at address `addr`), as text. Returns the text printed
-    /// (also on error, as libbpf prints as it goes) and the size of the type,
-    /// or `ENOENT` (bad ID), `E2BIG` (a value past `data_sz`), `EINVAL`
-    /// (unsized or malformed types), `EOPNOTSUPP` (a DECL_TAG).
+    /// [`BtfDump::dump_type_data_into`] as one text, with the result.
     pub fn dump_type_data(
         &mut self,
         btf: &Btf,
@@ -68,31 +64,51 @@ impl BtfDump {
         addr: usize,
         opts: &DataOpts,
     ) -> (String, Result<i32, Error>) {
+        let mut out = Fragments::default();
+        let r = self.dump_type_data_into(btf, id, (data, data_sz, addr), opts, &mut out);
+        (out.text(), r)
+    }
+
+    /// `btf_dump__dump_type_data`: the value of type `id` held in `data`
+    /// (`data_sz` bytes at address `addr`), as text into `out` (also on
+    /// error, as libbpf prints as it goes). Returns the size of the type, or
+    /// `ENOENT` (bad ID), `E2BIG` (a value past `data_sz`), `EINVAL` (unsized
+    /// or malformed types), `EOPNOTSUPP` (a DECL_TAG).
+    pub fn dump_type_data_into(
+        &mut self,
+        btf: &Btf,
+        id: u32,
+        (data, data_sz, addr): (&[u8], usize, usize),
+        opts: &DataOpts,
+        out: &mut Fragments,
+    ) -> Result<i32, Error> {
         if id >= btf.type_cnt() {
-            return (String::new(), Err(Error::NotFound("type ID out of range")));
+            out.clear();
+            return Err(Error::NotFound("type ID out of range"));
         }
         let mut indent = opts.indent_str.clone().unwrap_or_else(|| "\t".into());
         while indent.len() > 31 {
             indent.pop();
         }
-        let mut t = Typed {
-            cx: Cx {
-                d: self,
-                btf,
-                queue: Vec::new(),
-            },
-            data,
-            end: data_sz as u64,
-            addr,
-            indent,
-            opts,
-            depth: 0,
-            is_array_member: false,
-            is_array_char: false,
-            is_array_terminated: false,
-        };
-        let r = t.dump("", id, 0, 0, 0);
-        (std::mem::take(&mut self.out), r)
+        self.with_output(out, |d| {
+            let mut t = Typed {
+                cx: Cx {
+                    d,
+                    btf,
+                    queue: Vec::new(),
+                },
+                data,
+                end: data_sz as u64,
+                addr,
+                indent,
+                opts,
+                depth: 0,
+                is_array_member: false,
+                is_array_char: false,
+                is_array_terminated: false,
+            };
+            t.dump("", id, 0, 0, 0)
+        })
     }
 }
 
@@ -111,6 +127,7 @@ impl<'a> Typed<'a> {
         btf.skip_mods_and_typedefs(id).map(|(_, t)| t)
     }
 
+    /// One call of the callback in libbpf: `s`.
     fn out(&mut self, s: &str) {
         self.cx.out(s);
     }
@@ -145,7 +162,8 @@ impl<'a> Typed<'a> {
         }
     }
 
-    /// A value with the delimiter and newline of the current depth.
+    /// A value with the delimiter and newline of the current depth (one
+    /// call of the callback, as libbpf's `btf_dump_type_values`).
     fn value(&mut self, args: std::fmt::Arguments<'_>) {
         let _ = self.cx.d.out.write_fmt(args);
         let delim = if self.depth == 0 { "" } else { "," };
@@ -154,7 +172,7 @@ impl<'a> Typed<'a> {
         } else {
             "\n"
         };
-        self.out(delim);
+        self.cx.put(delim);
         self.out(nl);
     }
 
@@ -207,14 +225,15 @@ impl<'a> Typed<'a> {
         self.pfx();
         if !self.opts.skip_names {
             if !fname.is_empty() {
-                let _ = write!(self.cx.d.out, ".{fname} = ");
+                self.cx.outf(format_args!(".{fname} = "));
             }
             self.type_cast(id, true);
         }
         let t = self.skip(id).unwrap_or_else(|| self.cx.btf.void());
         match t.kind() {
             Kind::Void | Kind::Fwd | Kind::Func | Kind::FuncProto | Kind::DeclTag => {
-                let _ = write!(self.cx.d.out, "<unsupported kind:{}>", t.kind() as u32);
+                self.cx
+                    .outf(format_args!("<unsupported kind:{}>", t.kind() as u32));
                 return Err(Error::Unsupported("no typed data of this BTF kind"));
             }
             Kind::Int if bit_sz != 0 => {
@@ -388,47 +407,6 @@ fn c_float(v: f64) -> String {
     }
 }
 
-/// An x87 80-bit extended value (the low 10 of 16 bytes), as the nearest f64.
-fn x87_to_f64(b: &[u8; 16]) -> f64 {
-    let mant = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
-    let se = u16::from_le_bytes([b[8], b[9]]);
-    let neg = se & 0x8000 != 0;
-    let exp = i32::from(se & 0x7fff);
-    let v = if exp != 0 && mant >> 63 == 0 {
-        // An unnormal: the x87 treats it as invalid, printf as nan.
-        f64::NAN
-    } else if exp == 0x7fff {
-        if mant << 1 == 0 {
-            f64::INFINITY
-        } else {
-            f64::NAN
-        }
-    } else {
-        // value = mant * 2^(exp - 16383 - 63), scaled in steps to stay finite.
-        let mut v = mant as f64;
-        let mut e = exp - 16383 - 63;
-        if exp == 0 {
-            e += 1;
-        }
-        while e > 0 {
-            let s = e.min(1000);
-            v *= 2f64.powi(s);
-            e -= s;
-        }
-        while e < 0 {
-            let s = e.max(-1000);
-            v *= 2f64.powi(s);
-            e -= s;
-        }
-        v
-    };
-    if neg {
-        -v
-    } else {
-        v
-    }
-}
-
 impl<'a> Typed<'a> {
     fn int_data(&mut self, t: Type<'a>, id: u32, off: u64) -> Result<(), Error> {
         let sz = t.size();
@@ -487,7 +465,11 @@ impl<'a> Typed<'a> {
     fn float_data(&mut self, t: Type<'a>, id: u32, off: u64) -> Result<(), Error> {
         let b = self.bytes(off, 16);
         let v = match t.size() {
-            16 => x87_to_f64(&b),
+            16 => {
+                let s = super::ldouble::format_x87(&b);
+                self.value(format_args!("{s}"));
+                return Ok(());
+            }
             8 => f64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]),
             4 => f64::from(f32::from_le_bytes([b[0], b[1], b[2], b[3]])),
             sz => {
@@ -538,10 +520,8 @@ impl<'a> Typed<'a> {
             self.is_array_char = true;
         }
         self.depth += 1;
-        self.out("[");
-        if !self.opts.compact {
-            self.out("\n");
-        }
+        self.cx.put("[");
+        self.out(if self.opts.compact { "" } else { "\n" });
         let member = std::mem::replace(&mut self.is_array_member, true);
         for i in 0..a.nelems {
             if self.is_array_terminated {
@@ -559,10 +539,8 @@ impl<'a> Typed<'a> {
 
     fn struct_data(&mut self, t: Type<'a>, off: u64) -> Result<(), Error> {
         self.depth += 1;
-        self.out("{");
-        if !self.opts.compact {
-            self.out("\n");
-        }
+        self.cx.put("{");
+        self.out(if self.opts.compact { "" } else { "\n" });
         for m in t.members() {
             self.dump(
                 m.name,
@@ -590,14 +568,14 @@ impl<'a> Typed<'a> {
             {
                 self.value(format_args!("{}", e.name));
             } else if signed {
-                let _ = write!(self.cx.d.out, "{}", v as i32);
+                self.cx.outf(format_args!("{}", v as i32));
             } else {
                 self.value(format_args!("{}", v as u32));
             }
         } else if let Some(e) = t.enum_values().find(|e| e.value == v as u64) {
             self.value(format_args!("{}", e.name));
         } else if signed {
-            let _ = write!(self.cx.d.out, "{v}LL");
+            self.cx.outf(format_args!("{v}LL"));
         } else {
             self.value(format_args!("{}ULL", v as u64));
         }
@@ -611,7 +589,7 @@ impl<'a> Typed<'a> {
         };
         self.out(l);
         self.type_cast(t.type_id(), false);
-        let _ = write!(self.cx.d.out, " {} = ", t.name());
+        self.cx.outf(format_args!(" {} = ", t.name()));
         self.dump("", t.type_id(), off, 0, 0).map(|_| ())
     }
 

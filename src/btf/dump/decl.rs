@@ -10,7 +10,6 @@
 
 use super::{Cx, Kind, Type};
 use std::borrow::Cow;
-use std::fmt::Write;
 
 /// Tabs for indent level `lvl` (at most 13, as libbpf's prefix string).
 fn pfx(lvl: usize) -> &'static str {
@@ -54,7 +53,7 @@ impl<'a> Cx<'a> {
     pub(super) fn emit_missing_aliases(&mut self, id: u32) {
         let name = self.type_name(id);
         if let Some((_, base)) = MISSING_BASE_TYPES.iter().find(|(n, _)| *n == name) {
-            let _ = write!(self.d.out, "typedef {base} {name};\n\n");
+            self.outf(format_args!("typedef {base} {name};\n\n"));
         }
     }
 
@@ -66,7 +65,7 @@ impl<'a> Cx<'a> {
         };
         let sep = if t.name_off() != 0 { " " } else { "" };
         let name = self.type_name(id);
-        let _ = write!(self.d.out, "{kw}{sep}{name}");
+        self.outs(&[kw, sep, &name]);
     }
 
     /// A struct whose layout natural alignment cannot give: a non-bitfield
@@ -120,14 +119,14 @@ impl<'a> Cx<'a> {
                 || (new_off != next_off && next_off - new_off <= new_off - cur_off)
             {
                 let n = if in_bitfield { new_off - cur_off } else { 0 };
-                let _ = write!(self.d.out, "\n{p}{pad_type}: {n};");
+                self.pad_marker(p, pad_type, n);
             }
             cur_off = new_off;
         }
         while cur_off != next_off {
             let bits = (next_off - cur_off).min(pad_bits);
             if bits == pad_bits {
-                let _ = write!(self.d.out, "\n{p}{pad_type}: {pad_bits};");
+                self.pad_marker(p, pad_type, pad_bits);
                 cur_off += bits;
                 continue;
             }
@@ -136,9 +135,23 @@ impl<'a> Cx<'a> {
             };
             pad_type = name;
             pad_bits = width;
-            let _ = write!(self.d.out, "\n{p}{pad_type}: {bits};");
+            self.pad_marker(p, pad_type, bits);
             cur_off += bits;
         }
+    }
+
+    /// `\n<indent><type>: <bits>;`, one call.
+    fn pad_marker(&mut self, p: &str, pad_type: &str, bits: i64) {
+        self.outs_open(&["\n", p, pad_type, ": "]);
+        self.d.out.push_i64(bits);
+        self.out(";");
+    }
+
+    /// `[<nelems>]`, one call.
+    fn out_array_len(&mut self, nelems: u32) {
+        self.put("[");
+        self.d.out.push_u64(u64::from(nelems));
+        self.out("]");
     }
 
     pub(super) fn emit_struct_def(&mut self, id: u32, t: Type<'a>, lvl: usize) {
@@ -148,7 +161,7 @@ impl<'a> Cx<'a> {
         let kw = if is_struct { "struct" } else { "union" };
         let sep = if t.name_off() != 0 { " " } else { "" };
         let name = self.type_name(id);
-        let _ = write!(self.d.out, "{kw}{sep}{name} {{");
+        self.outs(&[kw, sep, &name, " {"]);
         let mut off: i64 = 0;
         let mut prev_bitfield = false;
         for m in t.members() {
@@ -157,10 +170,12 @@ impl<'a> Cx<'a> {
             let m_align = if packed { 1 } else { self.align(m.type_id) };
             let in_bitfield = prev_bitfield && m_sz != 0;
             self.emit_bit_padding(off, m_off, m_align, in_bitfield, lvl + 1);
-            let _ = write!(self.d.out, "\n{}", pfx(lvl + 1));
+            self.outs(&["\n", pfx(lvl + 1)]);
             self.emit_type_decl(m.type_id, m.name, lvl + 1);
             if m_sz != 0 {
-                let _ = write!(self.d.out, ": {m_sz}");
+                self.put(": ");
+                self.d.out.push_i64(m_sz);
+                self.out("");
                 off = m_off + m_sz;
                 prev_bitfield = true;
             } else {
@@ -174,7 +189,8 @@ impl<'a> Cx<'a> {
             self.emit_bit_padding(off, i64::from(t.size()) * 8, align, false, lvl + 1);
         }
         if t.vlen() != 0 || t.size() != 0 {
-            let _ = write!(self.d.out, "\n{}}}", pfx(lvl));
+            self.out("\n");
+            self.outs(&[pfx(lvl), "}"]);
         } else {
             self.out("}");
         }
@@ -185,13 +201,13 @@ impl<'a> Cx<'a> {
 
     fn emit_enum_fwd(&mut self, id: u32) {
         let name = self.type_name(id);
-        let _ = write!(self.d.out, "enum {name}");
+        self.outs(&["enum ", &name]);
     }
 
     pub(super) fn emit_enum_def(&mut self, id: u32, t: Type<'a>, lvl: usize) {
         let sep = if t.name_off() != 0 { " " } else { "" };
         let name = self.type_name(id);
-        let _ = write!(self.d.out, "enum{sep}{name}");
+        self.outs(&["enum", sep, &name]);
         if t.vlen() == 0 {
             return;
         }
@@ -201,18 +217,30 @@ impl<'a> Cx<'a> {
         let p = pfx(lvl + 1);
         for v in t.enum_values() {
             let dups = self.name_dups(true, v.name_off, v.name);
-            let _ = write!(self.d.out, "\n{p}{}", v.name);
+            // One call per enumerator.
+            let o = &mut self.d.out;
+            o.push_str("\n");
+            o.push_str(p);
+            o.push_str(v.name);
             if dups > 1 {
-                let _ = write!(self.d.out, "___{dups}");
+                o.push_str("___");
+                o.push_u64(dups as u64);
             }
-            let _ = match (is_enum64, signed) {
-                (false, true) => write!(self.d.out, " = {},", v.value as u32 as i32),
-                (false, false) => write!(self.d.out, " = {},", v.value as u32),
-                (true, true) => write!(self.d.out, " = {}LL,", v.value as i64),
-                (true, false) => write!(self.d.out, " = {}ULL,", v.value),
-            };
+            o.push_str(" = ");
+            match (is_enum64, signed) {
+                (false, true) => o.push_i64(i64::from(v.value as u32 as i32)),
+                (false, false) => o.push_u64(u64::from(v.value as u32)),
+                (true, true) => o.push_i64(v.value as i64),
+                (true, false) => o.push_u64(v.value),
+            }
+            o.push_str(match (is_enum64, signed) {
+                (false, _) => ",",
+                (true, true) => "LL,",
+                (true, false) => "ULL,",
+            });
+            o.end();
         }
-        let _ = write!(self.d.out, "\n{}}}", pfx(lvl));
+        self.outs(&["\n", pfx(lvl), "}"]);
         if t.size() == 1 {
             self.out(" __attribute__((mode(byte)))");
         } else if t.size() == 8 && self.d.ptr_sz == 8 {
@@ -226,7 +254,7 @@ impl<'a> Cx<'a> {
     pub(super) fn emit_fwd_def(&mut self, id: u32, t: Type<'a>) {
         let name = self.type_name(id);
         let kw = if t.kflag() { "union" } else { "struct" };
-        let _ = write!(self.d.out, "{kw} {name}");
+        self.outs(&[kw, " ", &name]);
     }
 
     pub(super) fn emit_typedef_def(&mut self, id: u32, t: Type<'a>, lvl: usize) {
@@ -304,7 +332,7 @@ impl<'a> Cx<'a> {
 
     fn emit_name(&mut self, name: &str, last_was_ptr: bool) {
         if !name.is_empty() && !last_was_ptr {
-            self.out(" ");
+            self.put(" ");
         }
         self.out(name);
     }
@@ -357,11 +385,10 @@ impl<'a> Cx<'a> {
                 Kind::Restrict => self.out(" restrict"),
                 Kind::TypeTag => {
                     self.emit_mods(decls);
-                    let _ = write!(
-                        self.d.out,
+                    self.outf(format_args!(
                         " __attribute__((btf_type_tag(\"{}\")))",
                         t.name()
-                    );
+                    ));
                 }
                 Kind::Array => return self.emit_array(decls, t, fname, lvl, last_was_ptr),
                 Kind::FuncProto => return self.emit_proto(decls, t, fname, lvl, last_was_ptr),
@@ -384,7 +411,7 @@ impl<'a> Cx<'a> {
         self.drop_mods(decls);
         let Some(&next) = decls.last() else {
             self.emit_name(fname, last_was_ptr);
-            let _ = write!(self.d.out, "[{nelems}]");
+            self.out_array_len(nelems);
             return;
         };
         let multidim = self.ty(next).kind() == Kind::Array;
@@ -398,7 +425,7 @@ impl<'a> Cx<'a> {
         if !multidim {
             self.out(")");
         }
-        let _ = write!(self.d.out, "[{nelems}]");
+        self.out_array_len(nelems);
     }
 
     fn emit_proto(

@@ -12,15 +12,19 @@
 //!   prototypes), struct/union/enum/typedef definitions, padding and names;
 //! - `data`: typed data printed as C initializers (`dump_type_data`).
 //!
-//! Every call returns the text it produced; the caller passes it on. No input
+//! Every call fills [`Fragments`]: its text cut where libbpf makes one call of
+//! the user's printf callback (`frags`); the caller passes them on. No input
 //! makes this module panic: IDs out of range read as `void`.
 
 mod data;
 mod decl;
+mod frags;
+mod ldouble;
 #[cfg(test)]
 mod tests;
 
 pub use data::DataOpts;
+pub use frags::Fragments;
 
 use super::query::ALIGN_UNKNOWN;
 use super::{Btf, Kind, Type};
@@ -153,7 +157,7 @@ pub struct BtfDump {
     /// casts of typed data).
     skip_anon_defs: bool,
     /// Text of the running call.
-    out: String,
+    out: Fragments,
 }
 
 impl BtfDump {
@@ -230,48 +234,82 @@ impl BtfDump {
         }
     }
 
+    /// Runs `f` with `out` (cleared) as the output.
+    fn with_output<R>(&mut self, out: &mut Fragments, f: impl FnOnce(&mut BtfDump) -> R) -> R {
+        out.clear();
+        std::mem::swap(&mut self.out, out);
+        let r = f(self);
+        std::mem::swap(&mut self.out, out);
+        r
+    }
+
     /// `btf_dump__dump_type`: type `id` and every type it needs not emitted by
-    /// this dumper before, in an order a C compiler accepts. `EINVAL` for an ID
-    /// out of range, `ELOOP` for types that embed each other.
-    pub fn dump_type(&mut self, btf: &Btf, id: u32) -> Result<String, Error> {
+    /// this dumper before, in an order a C compiler accepts, into `out`.
+    /// `EINVAL` for an ID out of range, `ELOOP` for types that embed each
+    /// other (nothing printed).
+    pub fn dump_type_into(&mut self, btf: &Btf, id: u32, out: &mut Fragments) -> Result<(), Error> {
         if id >= btf.type_cnt() {
             return Err(Error::Inval("type ID out of range"));
         }
         self.resize(btf);
-        let mut cx = Cx {
-            d: self,
-            btf,
-            queue: Vec::new(),
-        };
-        cx.order(id, false)?;
-        let queue = std::mem::take(&mut cx.queue);
-        for id in queue {
-            cx.emit_type(id, 0);
-        }
-        Ok(std::mem::take(&mut self.out))
+        self.with_output(out, |d| {
+            let mut cx = Cx {
+                d,
+                btf,
+                queue: Vec::new(),
+            };
+            cx.order(id, false)?;
+            let queue = std::mem::take(&mut cx.queue);
+            for id in queue {
+                cx.emit_type(id, 0);
+            }
+            Ok(())
+        })
+    }
+
+    /// [`BtfDump::dump_type_into`] as one text.
+    pub fn dump_type(&mut self, btf: &Btf, id: u32) -> Result<String, Error> {
+        let mut out = Fragments::default();
+        self.dump_type_into(btf, id, &mut out)?;
+        Ok(out.text())
     }
 
     /// `btf_dump__emit_type_decl`: one declaration of type `id`, without the
-    /// types it needs.
+    /// types it needs, into `out`.
+    pub fn emit_type_decl_into(
+        &mut self,
+        btf: &Btf,
+        id: u32,
+        opts: &DeclOpts<'_>,
+        out: &mut Fragments,
+    ) -> Result<(), Error> {
+        if id >= btf.type_cnt() {
+            return Err(Error::Inval("type ID out of range"));
+        }
+        self.resize(btf);
+        self.with_output(out, |d| {
+            d.strip_mods = opts.strip_mods;
+            let mut cx = Cx {
+                d,
+                btf,
+                queue: Vec::new(),
+            };
+            cx.emit_type_decl(id, opts.field_name, opts.indent_level);
+            d.strip_mods = false;
+        });
+        Ok(())
+    }
+
+    /// [`BtfDump::emit_type_decl_into`] as one text.
     pub fn emit_type_decl(
         &mut self,
         btf: &Btf,
         id: u32,
         opts: &DeclOpts<'_>,
     ) -> Result<String, Error> {
-        if id >= btf.type_cnt() {
-            return Err(Error::Inval("type ID out of range"));
-        }
-        self.resize(btf);
-        self.strip_mods = opts.strip_mods;
-        let mut cx = Cx {
-            d: self,
-            btf,
-            queue: Vec::new(),
-        };
-        cx.emit_type_decl(id, opts.field_name, opts.indent_level);
-        self.strip_mods = false;
-        Ok(std::mem::take(&mut self.out))
+        let mut out = Fragments::default();
+        self.emit_type_decl_into(btf, id, opts, &mut out)?;
+        Ok(out.text())
     }
 }
 
@@ -300,7 +338,33 @@ impl<'a> Cx<'a> {
         &mut self.d.states[i]
     }
 
+    /// One call of the callback in libbpf: `s`.
     fn out(&mut self, s: &str) {
+        self.d.out.push_str(s);
+        self.d.out.end();
+    }
+
+    /// One call of the callback in libbpf: formatted text.
+    fn outf(&mut self, args: std::fmt::Arguments<'_>) {
+        let _ = std::fmt::Write::write_fmt(&mut self.d.out, args);
+        self.d.out.end();
+    }
+
+    /// One call of the callback in libbpf: `parts` one after the other.
+    fn outs(&mut self, parts: &[&str]) {
+        self.outs_open(parts);
+        self.d.out.end();
+    }
+
+    /// `parts` as the start of a call that the next `out`/`outf` ends.
+    fn outs_open(&mut self, parts: &[&str]) {
+        for p in parts {
+            self.d.out.push_str(p);
+        }
+    }
+
+    /// The start of a call of the callback that the next `out`/`outf` ends.
+    fn put(&mut self, s: &str) {
         self.d.out.push_str(s);
     }
 

@@ -245,3 +245,75 @@ fn a_struct_that_grows_between_calls_gets_its_new_alignment() {
     assert_eq!(def(&reused), def(&fresh));
     assert!(!fresh.contains("long: 0;"), "{fresh}");
 }
+
+fn frags(f: &super::Fragments) -> Vec<&str> {
+    f.iter().collect()
+}
+
+#[test]
+fn fragments_end_where_libbpf_calls_the_callback() {
+    let (mut b, int, chr, _) = base();
+    let ptr = b.add_ref(Kind::Ptr, None, int as i32, false).unwrap();
+    let td = b
+        .add_ref(Kind::Typedef, Some(b"ip"), ptr as i32, false)
+        .unwrap();
+    let e = b.add_sized(Kind::Enum, Some(b"e"), 4, false).unwrap();
+    b.add_enum_value(b"A", 1).unwrap();
+    let s = b.add_sized(Kind::Struct, Some(b"s"), 4, false).unwrap();
+    b.add_field(Some(b"c"), chr as i32, 0, 0).unwrap();
+    let mut d = BtfDump::new(&b);
+    let mut out = super::Fragments::default();
+    d.dump_type_into(&b, td, &mut out).unwrap();
+    // "typedef ", the chain (int, *, then the name as "%s%s"), ";\n\n".
+    assert_eq!(frags(&out), ["typedef ", "int", " *", "ip", ";\n\n"]);
+    // An enumerator is one call; the struct's end is "\n" then "%s}".
+    d.dump_type_into(&b, e, &mut out).unwrap();
+    assert_eq!(frags(&out), ["enum e", " {", "\n\tA = 1,", "\n}", ";\n\n"]);
+    d.dump_type_into(&b, s, &mut out).unwrap();
+    // A padding marker is one call.
+    assert_eq!(
+        frags(&out),
+        [
+            "struct s {",
+            "\n\t",
+            "char",
+            " c",
+            ";",
+            "\n\tint: 0;",
+            "\n",
+            "}",
+            ";\n\n"
+        ]
+    );
+    assert_eq!(out.len(), 9);
+    // An empty name is still a call: "%s%s" with two empty strings.
+    let opts = DeclOpts::default();
+    d.emit_type_decl_into(&b, int, &opts, &mut out).unwrap();
+    assert_eq!(frags(&out), ["int", ""]);
+    assert!(out.iter_with_nul().all(|f| f.last() == Some(&0)));
+    // A type dumped before prints nothing: no call at all.
+    d.dump_type_into(&b, td, &mut out).unwrap();
+    assert!(out.is_empty());
+}
+
+#[test]
+fn typed_data_fragments_per_value_and_indent_unit() {
+    let (mut b, int, _, _) = base();
+    let s = b.add_sized(Kind::Struct, Some(b"s"), 4, false).unwrap();
+    b.add_field(Some(b"a"), int as i32, 0, 0).unwrap();
+    let mut d = BtfDump::new(&b);
+    let mut out = super::Fragments::default();
+    let opts = super::DataOpts {
+        indent_level: 1,
+        ..Default::default()
+    };
+    let r = d.dump_type_data_into(&b, s, (&[7, 0, 0, 0], 4, 0), &opts, &mut out);
+    assert_eq!(r.unwrap(), 4);
+    assert_eq!(
+        frags(&out),
+        [
+            "\t", "(", "struct s", "", ")", "{\n", "\t", "\t", ".a = ", "(", "int", "", ")",
+            "7,\n", "\t", "}"
+        ]
+    );
+}

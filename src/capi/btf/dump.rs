@@ -4,12 +4,13 @@
 //! Handles: a `struct btf_dump *` is a [`Registry`] handle over the core
 //! [`BtfDump`] state, the `struct btf *` it reads (looked up on every call, so a
 //! BTF that grew is seen whole and a freed one gives EINVAL) and the callback.
-//! Each call hands the callback its whole text at once, as `("%s", text)`
-//! through the C shim's `va_list` trampoline, after the core has finished (so
-//! the callback may re-enter the library).
+//! Each call makes the callback calls libbpf 1.1.2 makes (one per fragment
+//! of [`Fragments`], with the same text), each as `("%s", fragment)` through
+//! the C shim's `va_list` trampoline, after the core has finished (so the
+//! callback may re-enter the library).
 //! Must not: hold dumping logic; it is `crate::btf::dump`.
 
-use crate::btf::dump::{BtfDump, DataOpts, DeclOpts};
+use crate::btf::dump::{BtfDump, DataOpts, DeclOpts, Fragments};
 use crate::capi::arg;
 use crate::capi::boundary::{hl, legacy_api, ptr, value};
 use crate::capi::btf::handle::handle;
@@ -17,7 +18,7 @@ use crate::capi::opts::{impl_opts, opts_in};
 use crate::capi::registry::Registry;
 use crate::capi::types::*;
 use crate::error::Error;
-use std::ffi::{c_char, c_int, c_void, CString};
+use std::ffi::{c_char, c_int, c_void};
 
 /// `btf_dump_printf_fn_t`: `void (*)(void *ctx, const char *fmt, va_list args)`.
 pub type btf_dump_printf_fn_t = Option<
@@ -99,27 +100,35 @@ fn create(
     }))
 }
 
-/// Runs `f` on the dumper and its BTF, then passes the text to the callback.
-fn run(
+/// Runs `f` on the dumper and its BTF, then passes what it printed to the
+/// callback, fragment by fragment (also when `f` failed).
+fn run<R>(
     d: *const btf_dump,
-    f: impl FnOnce(&mut BtfDump, &crate::btf::Btf) -> Result<String, Error>,
-) -> Result<c_int, Error> {
-    let (text, cb, ctx) = DUMPS.with(d, |h| -> Result<_, Error> {
+    f: impl FnOnce(&mut BtfDump, &crate::btf::Btf, &mut Fragments) -> Result<R, Error>,
+) -> Result<R, Error> {
+    thread_local! {
+        /// The fragments of the thread's last call, kept for their memory (a
+        /// callback that dumps again starts a buffer of its own).
+        static SPARE: std::cell::Cell<Fragments> = std::cell::Cell::new(Fragments::default());
+    }
+    let mut frags = SPARE.take();
+    let (r, cb, ctx) = DUMPS.with(d, |h| -> Result<_, Error> {
         let btf = handle(h.btf)?.btf()?;
-        Ok((f(&mut h.dump, btf)?, h.printf_fn, h.ctx))
+        let r = f(&mut h.dump, btf, &mut frags);
+        Ok((r, h.printf_fn, h.ctx))
     })??;
-    emit(cb, ctx, text)?;
-    Ok(0)
+    emit(cb, ctx, &frags);
+    SPARE.set(frags);
+    r
 }
 
-/// Passes `text` (if any) to the caller's callback.
-fn emit(cb: btf_dump_printf_fn_t, ctx: *mut c_void, text: String) -> Result<(), Error> {
-    if let (Some(cb), false) = (cb, text.is_empty()) {
-        let c = CString::new(text).map_err(|_| Error::Inval("BTF name holds a NUL byte"))?;
-        // SAFETY: `cb` is the caller's `btf_dump_printf_fn_t`; the trampoline calls it with `ctx` and a va_list holding one `const char *` for the "%s" format; `c` outlives the call.
-        unsafe { bpfrs__dump_printf_trampoline(cb as *mut c_void, ctx, c.as_ptr()) };
+/// One call of the caller's callback per fragment.
+fn emit(cb: btf_dump_printf_fn_t, ctx: *mut c_void, frags: &Fragments) {
+    let Some(cb) = cb else { return };
+    for f in frags.iter_with_nul() {
+        // SAFETY: `cb` is the caller's `btf_dump_printf_fn_t`; the trampoline calls it with `ctx` and a va_list holding one `const char *` for the "%s" format; `f` ends in NUL and outlives the call.
+        unsafe { bpfrs__dump_printf_trampoline(cb as *mut c_void, ctx, f.as_ptr().cast()) };
     }
-    Ok(())
 }
 
 /// `btf_dump__new` (LIBBPF_0.6.0; the 1.x form): a dumper printing through
@@ -190,7 +199,8 @@ pub unsafe extern "C" fn btf_dump__free(d: *mut btf_dump) {
 #[no_mangle]
 pub unsafe extern "C" fn btf_dump__dump_type(d: *mut btf_dump, id: __u32) -> c_int {
     hl("btf_dump__dump_type", || {
-        run(d, |dump, btf| dump.dump_type(btf, id))
+        run(d, |dump, btf, out| dump.dump_type_into(btf, id, out))?;
+        Ok(0)
     })
 }
 
@@ -218,7 +228,10 @@ pub unsafe extern "C" fn btf_dump__emit_type_decl(
             indent_level: usize::try_from(o.indent_level).unwrap_or(usize::MAX),
             strip_mods: o.strip_mods,
         };
-        run(d, |dump, btf| dump.emit_type_decl(btf, id, &opts))
+        run(d, |dump, btf, out| {
+            dump.emit_type_decl_into(btf, id, &opts, out)
+        })?;
+        Ok(0)
     })
 }
 
@@ -262,14 +275,9 @@ pub unsafe extern "C" fn btf_dump__dump_type_data(
             // SAFETY: `data` points to `data_sz` readable bytes (the caller's contract).
             unsafe { std::slice::from_raw_parts(data.cast::<u8>(), data_sz) }
         };
-        let addr = data as usize;
-        let (text, cb, ctx) = DUMPS.with(d, |h| -> Result<_, Error> {
-            let btf = handle(h.btf)?.btf()?;
-            let r = h.dump.dump_type_data(btf, id, bytes, data_sz, addr, &opts);
-            Ok((r, h.printf_fn, h.ctx))
-        })??;
-        let (text, r) = text;
-        emit(cb, ctx, text)?;
-        r
+        let data = (bytes, data_sz, data as usize);
+        run(d, |dump, btf, out| {
+            dump.dump_type_data_into(btf, id, data, &opts, out)
+        })
     })
 }

@@ -16,7 +16,7 @@ use crate::capi::libbpf::object::{
 use crate::capi::types::*;
 use crate::error::Error;
 use crate::object::maps::{DataKind, MapKind};
-use std::ffi::{c_char, c_int, c_void};
+use std::ffi::{c_char, c_int, c_void, CStr};
 
 /// `struct bpf_map_skeleton` (the fields every version has).
 #[repr(C)]
@@ -227,6 +227,11 @@ pub unsafe extern "C" fn bpf_object__load_skeleton(s: *mut bpf_object_skeleton) 
         let obj = unsafe { arg::read(s.obj, "skeleton obj is NULL") }?;
         let r = bpf_object__load(obj);
         if r < 0 {
+            let err = crate::capi::errno::get_errno();
+            // SAFETY: `name` is the skeleton's NUL-terminated name (bpftool contract) or NULL.
+            let name = unsafe { arg::opt_cstr(s.name) }.map(CStr::to_string_lossy);
+            let name = name.unwrap_or_default();
+            crate::log::warn(format_args!("failed to load BPF skeleton '{name}': -{err}"));
             return Ok(crate::capi::errno::libbpf_err(r));
         }
         // SAFETY: as in open.
@@ -283,8 +288,9 @@ pub unsafe extern "C" fn bpf_object__attach_skeleton(s: *mut bpf_object_skeleton
                 Err(Error::Unsupported(crate::attach::NO_AUTO_ATTACH)) => continue,
                 Err(e) => {
                     crate::log::warn(format_args!(
-                        "prog '{}': failed to auto-attach: {e}",
-                        ps.def.name
+                        "prog '{}': failed to auto-attach: -{}",
+                        ps.def.name,
+                        e.errno()
                     ));
                     return Err(e);
                 }

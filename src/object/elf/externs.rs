@@ -55,16 +55,55 @@ pub(super) fn collect(obj: &mut Object, syms: &[Symbol]) -> Result<(), Error> {
             end = k.data_off + k.size;
         }
     }
+    log_externs(&externs);
     let Some(btf) = obj.btf.as_mut() else {
         return Ok(());
     };
     rewrite_datasecs(btf, &externs, end)?;
-    if externs.iter().any(|e| e.kcfg().is_some()) {
-        let mut m = data_map(".kconfig", DataKind::Kconfig, 0, u64::from(end), None)?;
-        m.btf_value_type_id = btf.datasec_by_name(".kconfig").unwrap_or(0);
-        obj.maps.push(m);
-    }
     obj.externs = externs;
+    Ok(())
+}
+
+/// libbpf's debug lines for the sorted externs: the `.ksyms` ones, then the
+/// `.kconfig` ones with their offsets in the `.kconfig` map.
+fn log_externs(externs: &[Extern]) {
+    for (i, e) in externs.iter().enumerate() {
+        if e.kcfg().is_none() {
+            crate::log::debug(format_args!(
+                "extern (ksym) #{i}: symbol {}, name {}",
+                e.sym_idx, e.name
+            ));
+        }
+    }
+    for (i, e) in externs.iter().enumerate() {
+        if let Some(k) = e.kcfg() {
+            crate::log::debug(format_args!(
+                "extern (kcfg) #{i}: symbol {}, off {}, name {}",
+                e.sym_idx, k.data_off, e.name
+            ));
+        }
+    }
+}
+
+/// Adds the `.kconfig` map after the global-data maps when there are `.kconfig`
+/// externs; libbpf names the symbol table's section `symtab_shndx` as its
+/// section in its debug lines.
+pub(super) fn kconfig_map(obj: &mut Object, symtab_shndx: usize) -> Result<(), Error> {
+    let Some(end) = obj
+        .externs
+        .iter()
+        .filter_map(|e| e.kcfg())
+        .map(|k| k.data_off + k.size)
+        .max()
+    else {
+        return Ok(());
+    };
+    let mut m = data_map(".kconfig", DataKind::Kconfig, 0, u64::from(end), None)?;
+    if let Some(btf) = &obj.btf {
+        m.btf_value_type_id = btf.datasec_by_name(".kconfig").unwrap_or(0);
+    }
+    super::maps::log_data_map(obj, ".kconfig", symtab_shndx, m.map_flags);
+    obj.maps.push(m);
     Ok(())
 }
 

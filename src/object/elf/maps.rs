@@ -254,16 +254,21 @@ pub(super) fn data(
         if !exposed {
             m.map_flags &= !uapi::BPF_F_MMAPABLE;
         }
-        let real = crate::object::maps::internal_map_name(&obj.name, &name);
-        crate::log::debug(format_args!(
-            "map '{real}' (global data): at sec_idx {shndx}, offset 0, flags {:x}.",
-            m.map_flags
-        ));
-        crate::log::debug(format_args!("map {} is \"{real}\"", obj.maps.len()));
+        log_data_map(obj, &name, shndx, m.map_flags);
         kinds[shndx] = SecKind::Data(obj.maps.len());
         obj.maps.push(m);
     }
     Ok(())
+}
+
+/// libbpf's debug lines for the global-data map of section `name` (index
+/// `shndx`), about to become map number `obj.maps.len()`.
+pub(super) fn log_data_map(obj: &Object, name: &str, shndx: usize, flags: u32) {
+    let real = crate::object::maps::internal_map_name(&obj.name, name);
+    crate::log::debug(format_args!(
+        "map '{real}' (global data): at sec_idx {shndx}, offset 0, flags {flags:x}."
+    ));
+    crate::log::debug(format_args!("map {} is \"{real}\"", obj.maps.len()));
 }
 
 #[cfg(test)]

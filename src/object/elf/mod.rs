@@ -39,6 +39,8 @@ type Shdr = SectionHeader64<Endianness>;
 #[derive(Debug, Clone)]
 struct Symbol<'a> {
     name: std::borrow::Cow<'a, str>,
+    /// `st_name`: the name's offset in `.strtab`.
+    name_off: u32,
     shndx: usize,
     value: u64,
     size: u64,
@@ -145,6 +147,7 @@ pub fn parse(data: &[u8], path_name: &str, opts: &OpenOpts) -> Result<Object, Er
                 .as_deref()
                 .unwrap_or_else(|| Object::base_name(path_name)),
         ),
+        path: path_name.to_string(),
         license: std::mem::take(&mut layout.license),
         kversion: layout.kversion,
         maps: Vec::new(),
@@ -161,6 +164,7 @@ pub fn parse(data: &[u8], path_name: &str, opts: &OpenOpts) -> Result<Object, Er
     ));
     let n_externs = syms.iter().filter(|s| externs::is_extern(s)).count();
     crate::log::debug(format_args!("collected {n_externs} externs total"));
+    externs::collect(&mut obj, &syms)?;
     // Maps, in libbpf's order: legacy, BTF-defined, global data.
     if let Some((shndx, shdr)) = layout.legacy_maps {
         maps::legacy(&mut obj, &elf, &syms, shndx, shdr, path_name, opts)?;
@@ -170,7 +174,7 @@ pub fn parse(data: &[u8], path_name: &str, opts: &OpenOpts) -> Result<Object, Er
     }
     let data_secs = std::mem::take(&mut layout.data_secs);
     maps::data(&mut obj, data_secs, &mut layout.kinds)?;
-    externs::collect(&mut obj, &syms)?;
+    externs::kconfig_map(&mut obj, symbols::symtab_index(&elf))?;
     if let Some((shndx, data)) = layout.struct_ops {
         let st_maps = super::struct_ops::maps_from_section(obj.btf.as_ref(), shndx, data)?;
         obj.maps.extend(st_maps);

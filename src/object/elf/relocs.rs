@@ -9,7 +9,7 @@ use super::{Layout, SecKind, Symbol, SHN_COMMON};
 use crate::error::Error;
 use crate::insn::{self, Insn};
 use crate::object::externs::ExternKind;
-use crate::object::maps::MapKind;
+use crate::object::maps::{internal_map_name, MapKind};
 use crate::object::{format_err, reloc_err, CodeSection, Name, Object, Reloc, RelocKind};
 use crate::uapi;
 use object::elf::{self as E, Rel64};
@@ -28,8 +28,10 @@ pub(super) fn read(
     path_name: &str,
 ) -> Result<(), Error> {
     // The name of each symbol relocations refer to, made once and shared.
-    let mut names: Vec<Option<Name>> = vec![None; syms.len()];
-    let maps_at = MapsAt::new(obj);
+    let mut shared = Shared {
+        names: vec![None; syms.len()],
+        maps_at: MapsAt::new(obj),
+    };
     for &(ri, rshdr) in &layout.rels {
         let target = rshdr.sh_info(elf.endian) as usize;
         let rels = match rshdr.rel(elf.endian, elf.data) {
@@ -44,8 +46,13 @@ pub(super) fn read(
         };
         match layout.kinds.get(target).copied() {
             Some(SecKind::Code(ci)) => {
-                let out =
-                    code_relocs(obj, &obj.code[ci], rels, syms, layout, &maps_at, &mut names)?;
+                crate::log::debug(format_args!(
+                    "sec '{}': collecting relocation for section({target}) '{}'",
+                    layout.names[ri], obj.code[ci].name
+                ));
+                let rel_name = &layout.names[ri];
+                let cs = &obj.code[ci];
+                let out = code_relocs(obj, cs, rel_name, rels, syms, layout, &mut shared)?;
                 let relocs = &mut obj.code[ci].relocs;
                 if relocs.is_empty() {
                     *relocs = out;
@@ -99,6 +106,13 @@ fn sym_at<'a, 's>(
         .ok_or_else(|| format_err(format!("{sec}: relo #{rel}: symbol index {i} out of range")))
 }
 
+/// What the relocations of every code section share: the name of each symbol
+/// they refer to, made once, and the maps by position.
+struct Shared {
+    names: Vec<Option<Name>>,
+    maps_at: MapsAt,
+}
+
 /// The maps by (section, offset), for the map relocations of every program.
 struct MapsAt(Vec<(usize, u64, usize)>);
 
@@ -134,12 +148,48 @@ impl Site<'_> {
     /// The function holding the instruction (the section's name if none does):
     /// looked up only when a message needs it.
     fn prog(&self) -> &str {
+        self.func().0
+    }
+
+    /// The function holding the instruction and the instruction's index in it
+    /// (the section's name and index in the section if no function holds it).
+    fn func(&self) -> (&str, u64) {
         let at = self.off / 8;
         self.cs
             .funcs
             .iter()
             .find(|f| (f.off as u64..(f.off + f.cnt) as u64).contains(&at))
-            .map_or(self.cs.name.as_str(), |f| f.name.as_str())
+            .map_or((self.cs.name.as_str(), at), |f| {
+                (f.name.as_str(), at - f.off as u64)
+            })
+    }
+
+    /// libbpf's debug line for what the relocation was found to be (calls and
+    /// function addresses have none).
+    fn log_found(&self, obj: &Object, kind: &RelocKind) {
+        let (prog, at) = self.func();
+        match *kind {
+            RelocKind::Extern { ext, .. } => crate::log::debug(format_args!(
+                "prog '{prog}': found extern #{ext} '{}' (sym {}) for insn #{at}",
+                obj.externs[ext].name, obj.externs[ext].sym_idx
+            )),
+            RelocKind::MapFd { map } => {
+                let m = &obj.maps[map];
+                crate::log::debug(format_args!(
+                    "prog '{prog}': found map {map} ({}, sec {}, off {}) for insn #{at}",
+                    m.name, m.shndx, m.sec_off
+                ))
+            }
+            RelocKind::MapValue { map, .. } => {
+                let m = &obj.maps[map];
+                crate::log::debug(format_args!(
+                    "prog '{prog}': found data map {map} ({}, sec {}, off 0) for insn {at}",
+                    internal_map_name(&obj.name, &m.name),
+                    m.shndx
+                ))
+            }
+            _ => {}
+        }
     }
 
     fn err(&self, what: String) -> Error {
@@ -157,11 +207,11 @@ impl Site<'_> {
 fn code_relocs(
     obj: &Object,
     cs: &CodeSection,
+    rel_name: &str,
     rels: &Rels,
     syms: &[Symbol<'_>],
     layout: &Layout<'_>,
-    maps_at: &MapsAt,
-    names: &mut [Option<Name>],
+    shared: &mut Shared,
 ) -> Result<Vec<Reloc>, Error> {
     let endian = Endianness::Little;
     let mut out = Vec::with_capacity(rels.len());
@@ -174,6 +224,15 @@ fn code_relocs(
             return Err(site.err(format!("invalid offset {off} in section {}", cs.name)));
         }
         let idx = (off / 8) as usize;
+        // A static function's relocation names its section symbol.
+        let shown = if sym.typ == E::STT_SECTION && sym.name.is_empty() {
+            layout.names.get(sym.shndx).map_or("<?", |n| &**n)
+        } else {
+            &*sym.name
+        };
+        crate::log::debug(format_args!(
+            "sec '{rel_name}': relo #{n}: insn #{idx} against '{shown}'"
+        ));
         let insn = cs.insns[idx];
         if sym.shndx == SHN_COMMON {
             return Err(site.err(
@@ -189,13 +248,14 @@ fn code_relocs(
         } else if insn.code == insn::CALL {
             call_target(&obj.code, &layout.kinds, insn, &site)?
         } else if insn.is_ld_imm64() {
-            ld_imm64_target(obj, layout, maps_at, insn, &site)?
+            ld_imm64_target(obj, layout, &shared.maps_at, insn, &site)?
         } else {
             return Err(site.err(format!(
                 "insn code {:#04x} is not ld_imm64 or call",
                 insn.code
             )));
         };
+        site.log_found(obj, &kind);
         // A map's own symbol shares the map's name.
         let map_name = match kind {
             RelocKind::MapFd { map } | RelocKind::MapValue { map, .. } => {
@@ -203,7 +263,7 @@ fn code_relocs(
             }
             _ => None,
         };
-        let sym = names[sym_idx].get_or_insert_with(|| match map_name {
+        let sym = shared.names[sym_idx].get_or_insert_with(|| match map_name {
             Some(n) if *n == *sym.name => n.clone(),
             _ => Name::new(&sym.name),
         });
@@ -340,7 +400,12 @@ fn map_initialisers(
     let endian = Endianness::Little;
     for (n, r) in rels.iter().enumerate() {
         let off = r.r_offset(endian);
-        let sym = sym_at(syms, r.r_sym(endian) as usize, ".maps", n)?;
+        let sym_idx = r.r_sym(endian) as usize;
+        let sym = sym_at(syms, sym_idx, ".maps", n)?;
+        crate::log::debug(format_args!(
+            ".maps relo #{n}: for {sym_idx} value {} rel->r_offset {off} name {} ('{}')",
+            sym.value, sym.name_off, sym.name
+        ));
         let Some(mi) = obj.maps.iter().position(|m| {
             m.shndx == shndx
                 && m.kind == MapKind::Btf
@@ -365,7 +430,8 @@ fn map_initialisers(
             )));
         }
         let slot = ((rel - u64::from(vo)) / 8) as u32;
-        if m.map_type == uapi::BPF_MAP_TYPE_PROG_ARRAY {
+        let is_prog = m.map_type == uapi::BPF_MAP_TYPE_PROG_ARRAY;
+        if is_prog {
             if !matches!(kinds.get(sym.shndx), Some(SecKind::Code(_))) || sym.typ != E::STT_FUNC {
                 return Err(format_err(format!(
                     "map '{}': slot {slot}: '{}' is not a program",
@@ -382,6 +448,12 @@ fn map_initialisers(
             }
             obj.maps[mi].init_maps.push((slot, sym.name.to_string()));
         }
+        crate::log::debug(format_args!(
+            ".maps relo #{n}: map '{}' slot [{slot}] points to {} '{}'",
+            obj.maps[mi].name,
+            if is_prog { "prog" } else { "map" },
+            sym.name
+        ));
     }
     Ok(())
 }

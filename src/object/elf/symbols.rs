@@ -32,6 +32,7 @@ pub(super) fn read<'a>(elf: &Elf<'a>, path_name: &str) -> Result<Vec<Symbol<'a>>
                 Ok(s) => std::borrow::Cow::Borrowed(s),
                 Err(_) => String::from_utf8_lossy(name),
             },
+            name_off: s.st_name(endian),
             shndx: usize::from(s.st_shndx(endian)),
             value: s.st_value(endian),
             size: s.st_size(endian),
@@ -41,6 +42,13 @@ pub(super) fn read<'a>(elf: &Elf<'a>, path_name: &str) -> Result<Vec<Symbol<'a>>
         });
     }
     Ok(syms)
+}
+
+/// The index of the `.symtab` section (0 if there is none).
+pub(super) fn symtab_index(elf: &Elf<'_>) -> usize {
+    elf.sections
+        .symbols(elf.endian, elf.data, E::SHT_SYMTAB)
+        .map_or(0, |t| t.section().0)
 }
 
 #[cfg(test)]
