@@ -255,7 +255,11 @@ fn code_relocs(
                 insn.code
             )));
         };
-        site.log_found(obj, &kind);
+        // Finding the function that holds the instruction scans the section's
+        // functions: only for a line that is printed.
+        if crate::log::enabled(crate::log::Level::Debug) {
+            site.log_found(obj, &kind);
+        }
         // A map's own symbol shares the map's name.
         let map_name = match kind {
             RelocKind::MapFd { map } | RelocKind::MapValue { map, .. } => {
