@@ -266,6 +266,25 @@ struct ring_buffer;
 struct user_ring_buffer;
 
 /**
+ * `struct bpf_btf_load_opts` (libbpf 0.7+; layout of 1.1.2, 24 bytes, last `log_size`).
+ */
+struct bpf_btf_load_opts {
+  size_t sz;
+  char *log_buf;
+  __u32 log_level;
+  __u32 log_size;
+};
+
+/**
+ * `struct bpf_link_update_opts` (libbpf 0.0.8+; layout of 1.1.2, 16 bytes).
+ */
+struct bpf_link_update_opts {
+  size_t sz;
+  __u32 flags;
+  __u32 old_prog_fd;
+};
+
+/**
  * `struct bpf_map_create_opts` (libbpf 0.6+; layout of 1.1, 48 bytes).
  */
 struct bpf_map_create_opts {
@@ -421,30 +440,11 @@ struct bpf_prog_query_opts {
 };
 
 /**
- * `struct bpf_link_update_opts` (libbpf 0.0.8+; layout of 1.1.2, 16 bytes).
- */
-struct bpf_link_update_opts {
-  size_t sz;
-  __u32 flags;
-  __u32 old_prog_fd;
-};
-
-/**
  * `struct bpf_prog_bind_opts` (libbpf 0.2+; 16 bytes, last `flags`, known size 12).
  */
 struct bpf_prog_bind_opts {
   size_t sz;
   __u32 flags;
-};
-
-/**
- * `struct bpf_btf_load_opts` (libbpf 0.7+; layout of 1.1.2, 24 bytes, last `log_size`).
- */
-struct bpf_btf_load_opts {
-  size_t sz;
-  char *log_buf;
-  __u32 log_level;
-  __u32 log_size;
 };
 
 /**
@@ -886,6 +886,77 @@ struct user_ring_buffer_opts {
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * `bpf_btf_load` (LIBBPF_0.7.0): loads raw BTF (`btf_size` bytes) into the kernel.
+ * A new fd (≥ 3) or the LL failure value; `log_size` without `log_buf`, or bad
+ * opts → `-EINVAL` directly. The log is sent only when `log_level` is set; with
+ * level 0 and a `log_buf`, a failed load is retried once at level 1.
+ *
+ * # Safety
+ * `opts` is NULL or a valid opts struct of `opts->sz` bytes; `btf_data` and the
+ * log buffer as the kernel requires.
+ */
+int bpf_btf_load(const void *btf_data, size_t btf_size, const struct bpf_btf_load_opts *opts);
+
+/**
+ * `bpf_load_btf` (LIBBPF_0.0.1, 0.x-only): loads raw BTF; with `do_log` the log
+ * (level 1) is requested from the start, otherwise a failed load is retried with
+ * it when a buffer is given. A new fd (≥ 3) or the LL failure value.
+ *
+ * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
+ * and errno for kernel refusals; see the header's preamble).
+ *
+ * # Safety
+ * `btf` and `log_buf` as the kernel requires.
+ */
+int bpf_load_btf(const void *btf, __u32 btf_size, char *log_buf, __u32 log_buf_size, bool do_log);
+
+/**
+ * `bpf_raw_tracepoint_open` (LIBBPF_0.0.1): attaches a raw tracepoint program to
+ * the tracepoint `name` (NULL for BTF-typed programs, which name their target at
+ * load). A new fd (≥ 3; closing it detaches) or the LL failure value.
+ *
+ * # Safety
+ * `name` is NULL or a C string (the kernel reads it).
+ */
+int bpf_raw_tracepoint_open(const char *name, int prog_fd);
+
+/**
+ * `bpf_link_create` (LIBBPF_0.0.8): creates a BPF link of `attach_type` from the
+ * program to `target_fd` (a cgroup, netns, map or program fd, an ifindex for XDP,
+ * or 0). A new link fd (≥ 3) or the LL failure value; options the attach type does
+ * not use, or `iter_info_len` with `target_btf_id` → `-EINVAL` directly. On EINVAL
+ * from the kernel for RAW_TP/LSM/FENTRY/FEXIT/MODIFY_RETURN with no target and no
+ * options, falls back to `bpf_raw_tracepoint_open(NULL, prog_fd)` like libbpf.
+ *
+ * # Safety
+ * `opts` is NULL or a valid opts struct of `opts->sz` bytes; its pointers as the
+ * kernel requires.
+ */
+int bpf_link_create(int prog_fd, int target_fd, enum bpf_attach_type attach_type, const struct bpf_link_create_opts *opts);
+
+/**
+ * `bpf_link_detach` (LIBBPF_0.1.0): detaches the link from its target; the fd
+ * stays open. 0 or the LL failure value.
+ */
+int bpf_link_detach(int link_fd);
+
+/**
+ * `bpf_link_update` (LIBBPF_0.0.8): replaces the link's program with
+ * `new_prog_fd` (with `BPF_F_REPLACE` in `opts->flags`, only if `old_prog_fd`
+ * is the current one). 0 or the LL failure value; bad opts → `-EINVAL`.
+ *
+ * # Safety
+ * `opts` is NULL or a valid opts struct of `opts->sz` bytes.
+ */
+int bpf_link_update(int link_fd, int new_prog_fd, const struct bpf_link_update_opts *opts);
+
+/**
+ * `bpf_iter_create` (LIBBPF_0.0.9): a new fd (≥ 3) whose reads run the iterator
+ * link, or the LL failure value.
+ */
+int bpf_iter_create(int link_fd);
 
 /**
  * `bpf_map_create` (LIBBPF_0.6.0): a new map fd (≥ 3), or the LL failure value.
@@ -1384,52 +1455,6 @@ int bpf_prog_query_opts(int target_fd, enum bpf_attach_type type, struct bpf_pro
 int bpf_prog_query(int target_fd, enum bpf_attach_type type, __u32 query_flags, __u32 *attach_flags, __u32 *prog_ids, __u32 *prog_cnt);
 
 /**
- * `bpf_raw_tracepoint_open` (LIBBPF_0.0.1): attaches a raw tracepoint program to
- * the tracepoint `name` (NULL for BTF-typed programs, which name their target at
- * load). A new fd (≥ 3; closing it detaches) or the LL failure value.
- *
- * # Safety
- * `name` is NULL or a C string (the kernel reads it).
- */
-int bpf_raw_tracepoint_open(const char *name, int prog_fd);
-
-/**
- * `bpf_link_create` (LIBBPF_0.0.8): creates a BPF link of `attach_type` from the
- * program to `target_fd` (a cgroup, netns, map or program fd, an ifindex for XDP,
- * or 0). A new link fd (≥ 3) or the LL failure value; options the attach type does
- * not use, or `iter_info_len` with `target_btf_id` → `-EINVAL` directly. On EINVAL
- * from the kernel for RAW_TP/LSM/FENTRY/FEXIT/MODIFY_RETURN with no target and no
- * options, falls back to `bpf_raw_tracepoint_open(NULL, prog_fd)` like libbpf.
- *
- * # Safety
- * `opts` is NULL or a valid opts struct of `opts->sz` bytes; its pointers as the
- * kernel requires.
- */
-int bpf_link_create(int prog_fd, int target_fd, enum bpf_attach_type attach_type, const struct bpf_link_create_opts *opts);
-
-/**
- * `bpf_link_detach` (LIBBPF_0.1.0): detaches the link from its target; the fd
- * stays open. 0 or the LL failure value.
- */
-int bpf_link_detach(int link_fd);
-
-/**
- * `bpf_link_update` (LIBBPF_0.0.8): replaces the link's program with
- * `new_prog_fd` (with `BPF_F_REPLACE` in `opts->flags`, only if `old_prog_fd`
- * is the current one). 0 or the LL failure value; bad opts → `-EINVAL`.
- *
- * # Safety
- * `opts` is NULL or a valid opts struct of `opts->sz` bytes.
- */
-int bpf_link_update(int link_fd, int new_prog_fd, const struct bpf_link_update_opts *opts);
-
-/**
- * `bpf_iter_create` (LIBBPF_0.0.9): a new fd (≥ 3) whose reads run the iterator
- * link, or the LL failure value.
- */
-int bpf_iter_create(int link_fd);
-
-/**
  * `bpf_prog_bind_map` (LIBBPF_0.2.0): ties the map's lifetime to the program's.
  * 0 or the LL failure value; bad opts → `-EINVAL`.
  *
@@ -1437,31 +1462,6 @@ int bpf_iter_create(int link_fd);
  * `opts` is NULL or a valid opts struct of `opts->sz` bytes.
  */
 int bpf_prog_bind_map(int prog_fd, int map_fd, const struct bpf_prog_bind_opts *opts);
-
-/**
- * `bpf_btf_load` (LIBBPF_0.7.0): loads raw BTF (`btf_size` bytes) into the kernel.
- * A new fd (≥ 3) or the LL failure value; `log_size` without `log_buf`, or bad
- * opts → `-EINVAL` directly. The log is sent only when `log_level` is set; with
- * level 0 and a `log_buf`, a failed load is retried once at level 1.
- *
- * # Safety
- * `opts` is NULL or a valid opts struct of `opts->sz` bytes; `btf_data` and the
- * log buffer as the kernel requires.
- */
-int bpf_btf_load(const void *btf_data, size_t btf_size, const struct bpf_btf_load_opts *opts);
-
-/**
- * `bpf_load_btf` (LIBBPF_0.0.1, 0.x-only): loads raw BTF; with `do_log` the log
- * (level 1) is requested from the start, otherwise a failed load is retried with
- * it when a buffer is given. A new fd (≥ 3) or the LL failure value.
- *
- * libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
- * and errno for kernel refusals; see the header's preamble).
- *
- * # Safety
- * `btf` and `log_buf` as the kernel requires.
- */
-int bpf_load_btf(const void *btf, __u32 btf_size, char *log_buf, __u32 log_buf_size, bool do_log);
 
 /**
  * `btf__dedup` (LIBBPF_0.6.0): deduplicates the types and strings of `btf`

@@ -1,12 +1,13 @@
-//! Program, attach, link, test-run and BTF-load wrappers of `bpf/bpf.h`: the 1.x
+//! Program load, attach, query and test-run wrappers of `bpf/bpf.h`: the 1.x
 //! names and the 0.x ones (`bpf_load_program*`, `bpf_verify_program`,
-//! `bpf_prog_test_run(_xattr)`, `bpf_prog_attach_xattr`, `bpf_load_btf`).
+//! `bpf_prog_test_run(_xattr)`, `bpf_prog_attach_xattr`). Links are in
+//! `link.rs`, BTF loads in `btf.rs`.
 //! Spec `libbpf-api.md` §1.1, §2, §4.2 (opts layouts of libbpf 1.1.2), §4.3.
 //!
-//! Two structs have anonymous unions in libbpf's header (`bpf_link_create_opts`,
-//! `bpf_load_program_attr`), which cbindgen cannot write: their C definitions are
-//! hand-written in `cbindgen.toml` (`after_includes`), and the Rust mirrors below,
-//! excluded from the header, spell the same bytes with named padding.
+//! `bpf_load_program_attr` has anonymous unions in libbpf's header, which cbindgen
+//! cannot write: its C definition is hand-written in `cbindgen.toml`
+//! (`after_includes`), and the Rust mirror below, excluded from the header, spells
+//! the same bytes with named padding (as `link.rs` does for `bpf_link_create_opts`).
 
 use crate::capi::arg;
 use crate::capi::boundary::{legacy_api, ll};
@@ -14,7 +15,6 @@ use crate::capi::opts::{impl_opts, opts_in, opts_out};
 use crate::capi::types::*;
 use crate::error::Error;
 use crate::sys::attach::Query;
-use crate::sys::link::LinkCreate;
 use crate::sys::prog::{Log, ProgLoad, Recs};
 use crate::sys::test_run::TestRun;
 use crate::sys::{self, UserPtr};
@@ -60,23 +60,6 @@ const _: () = {
     assert!(offset_of!(bpf_prog_load_opts, log_level) == 88);
     assert!(offset_of!(bpf_prog_load_opts, log_size) == 92);
     assert!(offset_of!(bpf_prog_load_opts, log_buf) == 96);
-};
-
-/// `struct bpf_btf_load_opts` (libbpf 0.7+; layout of 1.1.2, 24 bytes, last `log_size`).
-#[repr(C)]
-#[derive(Clone, Copy, Debug)]
-pub struct bpf_btf_load_opts {
-    pub sz: usize,
-    pub log_buf: *mut c_char,
-    pub log_level: __u32,
-    pub log_size: __u32,
-}
-impl_opts!(bpf_btf_load_opts, log_size: u32);
-const _: () = {
-    assert!(size_of::<bpf_btf_load_opts>() == 24);
-    assert!(offset_of!(bpf_btf_load_opts, log_buf) == 8);
-    assert!(offset_of!(bpf_btf_load_opts, log_level) == 16);
-    assert!(offset_of!(bpf_btf_load_opts, log_size) == 20);
 };
 
 /// `struct bpf_test_run_opts` (libbpf 0.2+; layout of 1.1.2, 80 bytes, last `batch_size`).
@@ -147,17 +130,6 @@ const _: () = {
     assert!(offset_of!(bpf_prog_query_opts, prog_attach_flags) == 32);
 };
 
-/// `struct bpf_link_update_opts` (libbpf 0.0.8+; layout of 1.1.2, 16 bytes).
-#[repr(C)]
-#[derive(Clone, Copy, Debug, Default)]
-pub struct bpf_link_update_opts {
-    pub sz: usize,
-    pub flags: __u32,
-    pub old_prog_fd: __u32,
-}
-impl_opts!(bpf_link_update_opts, old_prog_fd: u32);
-const _: () = assert!(size_of::<bpf_link_update_opts>() == 16);
-
 /// `struct bpf_prog_bind_opts` (libbpf 0.2+; 16 bytes, last `flags`, known size 12).
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default)]
@@ -167,32 +139,6 @@ pub struct bpf_prog_bind_opts {
 }
 impl_opts!(bpf_prog_bind_opts, flags: u32);
 const _: () = assert!(size_of::<bpf_prog_bind_opts>() == 16);
-
-/// Mirror of `struct bpf_link_create_opts` (libbpf 0.0.8+; layout of 1.1.2,
-/// 64 bytes, last `kprobe_multi.cookies`). The C definition, with its anonymous
-/// union (`perf_event.bpf_cookie` / `kprobe_multi.{flags, cnt, syms, addrs,
-/// cookies}` / `tracing.cookie` at 32), is hand-written in the header.
-#[repr(C)]
-#[derive(Clone, Copy, Debug)]
-pub struct bpf_link_create_opts {
-    pub sz: usize,
-    pub flags: __u32,
-    pub _pad0: __u32,
-    /// `union bpf_iter_link_info *`.
-    pub iter_info: *mut c_void,
-    pub iter_info_len: __u32,
-    pub target_btf_id: __u32,
-    /// The anonymous union at 32, as raw bytes.
-    pub per_type: [u8; 32],
-}
-impl_opts!(bpf_link_create_opts, per_type: [u8; 32]);
-const _: () = {
-    assert!(size_of::<bpf_link_create_opts>() == 64);
-    assert!(offset_of!(bpf_link_create_opts, iter_info) == 16);
-    assert!(offset_of!(bpf_link_create_opts, iter_info_len) == 24);
-    assert!(offset_of!(bpf_link_create_opts, target_btf_id) == 28);
-    assert!(offset_of!(bpf_link_create_opts, per_type) == 32);
-};
 
 /// Mirror of the 0.x `struct bpf_load_program_attr` (no `sz`, 96 bytes, §4.3). In C
 /// `kern_version` shares its slot with `attach_prog_fd` and `prog_ifindex` with
@@ -273,7 +219,7 @@ macro_rules! zero_default {
 }
 zero_default!(bpf_test_run_opts, bpf_prog_query_opts);
 
-fn fd_out(fd: OwnedFd) -> c_int {
+pub(super) fn fd_out(fd: OwnedFd) -> c_int {
     fd.into_raw_fd()
 }
 
@@ -826,96 +772,6 @@ pub unsafe extern "C" fn bpf_prog_query(
     })
 }
 
-/// `bpf_raw_tracepoint_open` (LIBBPF_0.0.1): attaches a raw tracepoint program to
-/// the tracepoint `name` (NULL for BTF-typed programs, which name their target at
-/// load). A new fd (≥ 3; closing it detaches) or the LL failure value.
-///
-/// # Safety
-/// `name` is NULL or a C string (the kernel reads it).
-#[no_mangle]
-pub unsafe extern "C" fn bpf_raw_tracepoint_open(name: *const c_char, prog_fd: c_int) -> c_int {
-    ll("bpf_raw_tracepoint_open", || {
-        Ok(fd_out(sys::attach::raw_tracepoint_open(
-            arg::uptr(name),
-            prog_fd,
-        )?))
-    })
-}
-
-/// `bpf_link_create` (LIBBPF_0.0.8): creates a BPF link of `attach_type` from the
-/// program to `target_fd` (a cgroup, netns, map or program fd, an ifindex for XDP,
-/// or 0). A new link fd (≥ 3) or the LL failure value; options the attach type does
-/// not use, or `iter_info_len` with `target_btf_id` → `-EINVAL` directly. On EINVAL
-/// from the kernel for RAW_TP/LSM/FENTRY/FEXIT/MODIFY_RETURN with no target and no
-/// options, falls back to `bpf_raw_tracepoint_open(NULL, prog_fd)` like libbpf.
-///
-/// # Safety
-/// `opts` is NULL or a valid opts struct of `opts->sz` bytes; its pointers as the
-/// kernel requires.
-#[no_mangle]
-pub unsafe extern "C" fn bpf_link_create(
-    prog_fd: c_int,
-    target_fd: c_int,
-    attach_type: bpf_attach_type,
-    opts: *const bpf_link_create_opts,
-) -> c_int {
-    ll("bpf_link_create", || {
-        // SAFETY: `opts` is NULL or a caller's opts struct of `sz` bytes.
-        let o = unsafe { opts_in(opts) }?;
-        let p = LinkCreate {
-            prog_fd,
-            target: target_fd,
-            attach_type,
-            flags: o.flags,
-            pad0: o._pad0,
-            iter_info: arg::uptr(o.iter_info),
-            iter_info_len: o.iter_info_len,
-            target_btf_id: o.target_btf_id,
-            per_type: o.per_type,
-        };
-        Ok(fd_out(sys::link::link_create(&p)?))
-    })
-}
-
-/// `bpf_link_detach` (LIBBPF_0.1.0): detaches the link from its target; the fd
-/// stays open. 0 or the LL failure value.
-#[no_mangle]
-pub extern "C" fn bpf_link_detach(link_fd: c_int) -> c_int {
-    ll("bpf_link_detach", || {
-        sys::link::link_detach(link_fd)?;
-        Ok(0)
-    })
-}
-
-/// `bpf_link_update` (LIBBPF_0.0.8): replaces the link's program with
-/// `new_prog_fd` (with `BPF_F_REPLACE` in `opts->flags`, only if `old_prog_fd`
-/// is the current one). 0 or the LL failure value; bad opts → `-EINVAL`.
-///
-/// # Safety
-/// `opts` is NULL or a valid opts struct of `opts->sz` bytes.
-#[no_mangle]
-pub unsafe extern "C" fn bpf_link_update(
-    link_fd: c_int,
-    new_prog_fd: c_int,
-    opts: *const bpf_link_update_opts,
-) -> c_int {
-    ll("bpf_link_update", || {
-        // SAFETY: `opts` is NULL or a caller's opts struct of `sz` bytes.
-        let o = unsafe { opts_in(opts) }?;
-        sys::link::link_update(link_fd, new_prog_fd, o.flags, o.old_prog_fd)?;
-        Ok(0)
-    })
-}
-
-/// `bpf_iter_create` (LIBBPF_0.0.9): a new fd (≥ 3) whose reads run the iterator
-/// link, or the LL failure value.
-#[no_mangle]
-pub extern "C" fn bpf_iter_create(link_fd: c_int) -> c_int {
-    ll("bpf_iter_create", || {
-        Ok(fd_out(sys::link::iter_create(link_fd)?))
-    })
-}
-
 /// `bpf_prog_bind_map` (LIBBPF_0.2.0): ties the map's lifetime to the program's.
 /// 0 or the LL failure value; bad opts → `-EINVAL`.
 ///
@@ -932,66 +788,5 @@ pub unsafe extern "C" fn bpf_prog_bind_map(
         let o = unsafe { opts_in(opts) }?;
         sys::prog::prog_bind_map(prog_fd, map_fd, o.flags)?;
         Ok(0)
-    })
-}
-
-/// `bpf_btf_load` (LIBBPF_0.7.0): loads raw BTF (`btf_size` bytes) into the kernel.
-/// A new fd (≥ 3) or the LL failure value; `log_size` without `log_buf`, or bad
-/// opts → `-EINVAL` directly. The log is sent only when `log_level` is set; with
-/// level 0 and a `log_buf`, a failed load is retried once at level 1.
-///
-/// # Safety
-/// `opts` is NULL or a valid opts struct of `opts->sz` bytes; `btf_data` and the
-/// log buffer as the kernel requires.
-#[no_mangle]
-pub unsafe extern "C" fn bpf_btf_load(
-    btf_data: *const c_void,
-    btf_size: usize,
-    opts: *const bpf_btf_load_opts,
-) -> c_int {
-    ll("bpf_btf_load", || {
-        // SAFETY: `opts` is NULL or a caller's opts struct of `sz` bytes.
-        let o = unsafe { opts_in(opts) }?;
-        let log = Log {
-            buf: arg::uptr(o.log_buf),
-            size: o.log_size,
-            level: o.log_level,
-        };
-        // libbpf stores the size_t in the attr's __u32.
-        Ok(fd_out(sys::btf::btf_load(
-            arg::uptr(btf_data),
-            btf_size as u32,
-            log,
-        )?))
-    })
-}
-
-/// `bpf_load_btf` (LIBBPF_0.0.1, 0.x-only): loads raw BTF; with `do_log` the log
-/// (level 1) is requested from the start, otherwise a failed load is retried with
-/// it when a buffer is given. A new fd (≥ 3) or the LL failure value.
-///
-/// libbpf 0.x only: the first call switches the process to 0.x returns (`-1`
-/// and errno for kernel refusals; see the header's preamble).
-///
-/// # Safety
-/// `btf` and `log_buf` as the kernel requires.
-#[no_mangle]
-pub unsafe extern "C" fn bpf_load_btf(
-    btf: *const c_void,
-    btf_size: __u32,
-    log_buf: *mut c_char,
-    log_buf_size: __u32,
-    do_log: bool,
-) -> c_int {
-    legacy_api("bpf_load_btf", || {
-        ll("bpf_load_btf", || {
-            Ok(fd_out(sys::btf::btf_load_legacy(
-                arg::uptr(btf),
-                btf_size,
-                arg::uptr(log_buf),
-                log_buf_size,
-                do_log,
-            )?))
-        })
     })
 }
