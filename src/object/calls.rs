@@ -50,8 +50,9 @@ pub fn link(obj: &Object, prog: usize) -> Result<Linked, Error> {
     let mut l = Linker {
         obj,
         main: &p.name,
-        out: Vec::new(),
-        pieces: Vec::new(),
+        // Sized for the main program (subprograms grow them).
+        out: Vec::with_capacity(p.insn_cnt),
+        pieces: Vec::with_capacity(1),
         map_refs: Vec::new(),
         notes: Vec::new(),
     };
@@ -102,6 +103,7 @@ impl Linker<'_> {
         let last =
             first + cs.relocs[first..].partition_point(|r| r.insn < piece.sec_off + piece.cnt);
         let relocs = &cs.relocs[first..last];
+        self.map_refs.reserve(relocs.len());
         let mut k = 0;
         // Relocations are sorted by instruction: a cursor follows `k`.
         let mut next = 0;
