@@ -104,20 +104,24 @@ impl<'a> InfoBlock<'a> {
     /// a binary search when the block is sorted (the usual case), a scan if not.
     pub fn records_in(&self, lo: u64, hi: u64) -> impl Iterator<Item = &'a [u8]> + 'a {
         let sz = self.rec_size.max(1) as usize;
-        let n = self.data.len() / sz;
-        let off = |i: usize| u64::from(rd32(&self.data[i * sz..], 0));
-        let (first, last) = if self.sorted {
-            let first = partition_point(n, |i| off(i) < lo);
-            (
-                first,
-                first + partition_point(n - first, |i| off(first + i) < hi),
-            )
-        } else {
-            (0, n)
-        };
-        self.data[first * sz..last * sz]
+        let span = self.sorted_span(lo, hi).unwrap_or(self.data);
+        span[..span.len() / sz * sz]
             .chunks_exact(sz)
             .filter(move |r| (lo..hi).contains(&u64::from(rd32(r, 0))))
+    }
+
+    /// For a sorted block, the contiguous bytes of the records whose
+    /// `insn_off` (bytes) lies in `[lo, hi)`; `None` when the block is unsorted.
+    pub fn sorted_span(&self, lo: u64, hi: u64) -> Option<&'a [u8]> {
+        if !self.sorted {
+            return None;
+        }
+        let sz = self.rec_size.max(1) as usize;
+        let n = self.data.len() / sz;
+        let off = |i: usize| u64::from(rd32(&self.data[i * sz..], 0));
+        let first = partition_point(n, |i| off(i) < lo);
+        let last = first + partition_point(n - first, |i| off(first + i) < hi);
+        Some(&self.data[first * sz..last * sz])
     }
 
     /// The records read as func_info.

@@ -58,15 +58,17 @@ fn merge<'a>(
                 piece.sec_off as u64 * 8,
                 (piece.sec_off + piece.cnt) as u64 * 8,
             );
-            let recs = b.records_in(lo, hi);
-            // The upper bound is exact for a sorted block: one allocation per piece.
-            let most = recs.size_hint().1.unwrap_or(0);
-            out.reserve(most.saturating_mul(b.rec_size() as usize));
-            for r in recs {
+            let start = out.len();
+            match b.sorted_span(lo, hi) {
+                // A sorted block: the piece's records are one run, copied at once.
+                Some(span) => out.extend_from_slice(span),
+                None => b.records_in(lo, hi).for_each(|r| out.extend_from_slice(r)),
+            }
+            let sz = rec_size.max(1) as usize;
+            for r in out[start..].chunks_exact_mut(sz) {
                 let at = (rec_insn(r) / 8) as usize;
                 let new_off = (at - piece.sec_off + piece.out_off) as u32;
-                out.extend_from_slice(&new_off.to_le_bytes());
-                out.extend_from_slice(&r[4..]);
+                r[..4].copy_from_slice(&new_off.to_le_bytes());
                 cnt += 1;
                 found = true;
             }

@@ -50,8 +50,9 @@ pub fn link(obj: &Object, prog: usize) -> Result<Linked, Error> {
     let mut l = Linker {
         obj,
         main: &p.name,
-        out: Vec::new(),
-        pieces: Vec::new(),
+        // Sized for the main program (subprograms grow them).
+        out: Vec::with_capacity(p.insn_cnt),
+        pieces: Vec::with_capacity(1),
         map_refs: Vec::new(),
         notes: Vec::new(),
     };
@@ -97,19 +98,22 @@ impl Linker<'_> {
         let obj = self.obj;
         let piece = self.pieces[i];
         let cs = &obj.code[piece.code];
-        // The relocations inside the piece: searched per instruction below.
+        // The relocations inside the piece.
         let first = cs.relocs.partition_point(|r| r.insn < piece.sec_off);
         let last =
             first + cs.relocs[first..].partition_point(|r| r.insn < piece.sec_off + piece.cnt);
         let relocs = &cs.relocs[first..last];
+        self.map_refs.reserve(relocs.len());
         let mut k = 0;
+        // Relocations are sorted by instruction: a cursor follows `k`.
+        let mut next = 0;
         while k < piece.cnt {
             let sec_idx = piece.sec_off + k;
             let out_idx = piece.out_off + k;
-            let reloc = relocs
-                .binary_search_by_key(&sec_idx, |r| r.insn)
-                .ok()
-                .map(|j| &relocs[j]);
+            while relocs.get(next).is_some_and(|r| r.insn < sec_idx) {
+                next += 1;
+            }
+            let reloc = relocs.get(next).filter(|r| r.insn == sec_idx);
             let insn = self.out[out_idx];
             let fail = |what: String| link_err(obj, self.main, &cs.name, out_idx, what);
             let target = match (reloc.map(|r| r.kind), insn) {
