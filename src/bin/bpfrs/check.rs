@@ -82,7 +82,9 @@ fn targets(paths: &[String]) -> Result<Vec<TargetBtf>, String> {
         let base = out.first().map(|t| t.btf.clone());
         let (btf, _) = Btf::from_path(Path::new(p), FileKind::Any, base, Checks::Strict, false)
             .map_err(|e| format!("cannot read target BTF {p}: {e}"))?;
-        let name = if out.is_empty() {
+        // The running kernel's BTF is "vmlinux", as the loader names it; any
+        // other file by its base name.
+        let name = if out.is_empty() && p == default {
             "vmlinux".to_string()
         } else {
             p.rsplit('/').next().unwrap_or(p).to_string()
