@@ -6,6 +6,7 @@
  * whole text goes to btf_dump.vmlinux.<side>.h in the working directory, for a
  * diff when a block differs); object dumps are printed whole. */
 #include "oracle.h"
+#include "dump_objects.h"
 #include "dump_collect.h"
 #include <bpf/libbpf.h>
 #include <bpf/btf.h>
@@ -155,38 +156,6 @@ static void dump_object(const char *dir, const char *file)
 	btf__free(b);
 }
 
-static int by_name(const struct dirent **a, const struct dirent **b)
-{
-	return strcmp((*a)->d_name, (*b)->d_name);
-}
-
-static void dump_objects(void)
-{
-	struct dirent **ents;
-	char src[PATH_MAX], *slash;
-	int i, n;
-
-	if (!bpfobj_have_clang()) {
-		printf("objects: no clang\n");
-		return;
-	}
-	if (bpfobj_find_file("basic.bpf.c", src, sizeof(src)))
-		return;
-	slash = strrchr(src, '/');
-	*slash = 0;
-	mkdir("btf_dump_objs", 0700);
-	n = scandir(src, &ents, NULL, by_name);
-	for (i = 0; i < n; i++) {
-		size_t l = strlen(ents[i]->d_name);
-
-		if (l > 6 && !strcmp(ents[i]->d_name + l - 6, ".bpf.c"))
-			dump_object(src, ents[i]->d_name);
-		free(ents[i]);
-	}
-	if (n >= 0)
-		free(ents);
-}
-
 static void errors(struct btf *vm)
 {
 	LIBBPF_OPTS(btf_dump_opts, bad_opts);
@@ -219,7 +188,7 @@ int main(void)
 	decls_vmlinux(vm);
 	buf_len = 0;
 	errors(vm);
-	dump_objects();
+	dump_objects_each(dump_object);
 	btf__free(vm);
 	free(buf);
 	return 0;

@@ -10,6 +10,7 @@
  * hand-built BTF call by call. vmlinux's calls also go to
  * btf_dump_calls.vmlinux.<side>.txt (one per line) for a diff. */
 #include "oracle.h"
+#include "dump_objects.h"
 #include <bpf/libbpf.h>
 #include <bpf/btf.h>
 #include <dirent.h>
@@ -262,38 +263,6 @@ static void object(const char *dir, const char *file)
 	btf__free(b);
 }
 
-static int by_name(const struct dirent **a, const struct dirent **b)
-{
-	return strcmp((*a)->d_name, (*b)->d_name);
-}
-
-static void objects(void)
-{
-	struct dirent **ents;
-	char src[PATH_MAX], *slash;
-	int i, n;
-
-	if (!bpfobj_have_clang()) {
-		printf("objects: no clang\n");
-		return;
-	}
-	if (bpfobj_find_file("basic.bpf.c", src, sizeof(src)))
-		return;
-	slash = strrchr(src, '/');
-	*slash = 0;
-	mkdir("btf_dump_objs", 0700);
-	n = scandir(src, &ents, NULL, by_name);
-	for (i = 0; i < n; i++) {
-		size_t l = strlen(ents[i]->d_name);
-
-		if (l > 6 && !strcmp(ents[i]->d_name + l - 6, ".bpf.c"))
-			object(src, ents[i]->d_name);
-		free(ents[i]);
-	}
-	if (n >= 0)
-		free(ents);
-}
-
 /* Small types, printed call by call: padding and bitfields, a packed struct,
  * an anonymous union member, enums with a repeated enumerator, 64-bit and
  * signed enums, function pointers with varargs and no arguments, arrays of
@@ -397,7 +366,7 @@ int main(void)
 	struct btf *vm = btf__load_vmlinux_btf();
 
 	hand();
-	objects();
+	dump_objects_each(object);
 	if (!vm) {
 		printf("no vmlinux BTF\n");
 	} else {

@@ -104,6 +104,26 @@ fn prepare_custom(st: &ObjState, i: usize, req: &mut ProgLoad<'_>) -> Result<(),
     })
 }
 
+/// The function a BTF-attached program names: set by
+/// `bpf_program__set_attach_target`, else the section's target; libbpf's
+/// warning and EINVAL when there is none.
+pub(super) fn attach_target_name(p: &super::ProgState, def: &sec::SecDef) -> Result<String, Error> {
+    match (
+        &p.attach_func_name,
+        sec::attach_target(&p.def.sec_name, def),
+    ) {
+        (Some(n), _) => Ok(n.clone()),
+        (None, Some(t)) if !t.is_empty() => Ok(t.to_string()),
+        _ => {
+            crate::log::warn(format_args!(
+                "prog '{}': no BTF-based attach target in section '{}', use bpf_program__set_attach_target()",
+                p.def.name, p.def.sec_name
+            ));
+            Err(Error::Inval("missing attach target"))
+        }
+    }
+}
+
 /// `attach_btf_id` for programs that attach to a kernel BTF entity (tp_btf, fentry,
 /// fexit, fmod_ret, lsm, iter), found in vmlinux by name, or to a function of a
 /// BPF program (freplace, or any of them with `attach_prog_fd`), found in that
@@ -118,20 +138,7 @@ pub(super) fn attach_btf_id(p: &super::ProgState, custom_btf: Option<&str>) -> R
     if !def.flags.contains(SecFlags::ATTACH_BTF) {
         return Ok(0);
     }
-    let target = match (
-        &p.attach_func_name,
-        sec::attach_target(&p.def.sec_name, def),
-    ) {
-        (Some(n), _) => n.clone(),
-        (None, Some(t)) if !t.is_empty() => t.to_string(),
-        _ => {
-            crate::log::warn(format_args!(
-                "prog '{}': no BTF-based attach target in section '{}', use bpf_program__set_attach_target()",
-                p.def.name, p.def.sec_name
-            ));
-            return Err(Error::Inval("missing attach target"));
-        }
-    };
+    let target = attach_target_name(p, def)?;
     // A function of another BPF program: always for freplace, and for tracing
     // programs given a target program fd.
     if p.def.prog_type == uapi::BPF_PROG_TYPE_EXT || p.attach_prog_fd != 0 {

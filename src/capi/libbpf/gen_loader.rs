@@ -47,9 +47,8 @@ pub unsafe extern "C" fn bpf_object__gen_loader(
         let out = opts as usize;
         h.st.gen = Some(Box::new(Gen::new(Box::new(move |insns, data| {
             let p = out as *mut gen_loader_opts;
-            // SAFETY: the caller keeps `opts` writable until the load returns
-            // (this runs inside it); the buffers live in the object until it is
-            // closed, as libbpf's do.
+            // The buffers live in the object until it is closed, as libbpf's do.
+            // SAFETY: the caller keeps `opts` writable until the load returns, and this runs inside it.
             unsafe {
                 (*p).insns = insns.as_ptr().cast();
                 (*p).insns_sz = insns.len() as u32;

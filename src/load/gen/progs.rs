@@ -172,20 +172,7 @@ fn attach_target(st: &ObjState, i: usize) -> Result<Attach, Error> {
                 crate::log::warn(format_args!("prog '{name}': failed to load: -{errno}"));
             });
     }
-    let target = match (
-        &p.attach_func_name,
-        sec::attach_target(&p.def.sec_name, def),
-    ) {
-        (Some(n), _) => n.clone(),
-        (None, Some(t)) if !t.is_empty() => t.to_string(),
-        _ => {
-            crate::log::warn(format_args!(
-                "prog '{}': no BTF-based attach target in section '{}', use bpf_program__set_attach_target()",
-                p.def.name, p.def.sec_name
-            ));
-            return Err(Error::Inval("missing attach target"));
-        }
-    };
+    let target = crate::load::progs::attach_target_name(p, def)?;
     let look = sec::btf_lookup(p.def.expected_attach_type);
     let name = format!("{}{target}", look.prefix);
     if name.len() >= 128 {
