@@ -95,7 +95,10 @@ static void lib_open(struct lib *l, const char *name, const char *file)
 	l->map_create = (map_create_fn)sym(l, "bpf_map_create");
 	l->update = (map_elem_fn)sym(l, "bpf_map_update_elem");
 	l->lookup = (lookup_fn)sym(l, "bpf_map_lookup_elem");
-	((set_print_fn)sym(l, "libbpf_set_print"))(NULL);
+	/* Silent, as most measurements want; LIFECYCLE_PRINT=default keeps the
+	 * library's own printing (stderr), which bench/layout-gen also profiles. */
+	if (!getenv("LIFECYCLE_PRINT") || strcmp(getenv("LIFECYCLE_PRINT"), "default"))
+		((set_print_fn)sym(l, "libbpf_set_print"))(NULL);
 }
 
 static void *must_open(const struct lib *l, const char *path)
@@ -319,8 +322,9 @@ static int loop(char **argv)
 	lib_open(&l, "lib", argv[2]);
 	for (int i = 0; i < 10; i++)
 		cycle(&l, argv[3]);
-	rss0 = rss_kb();
+	/* fds first: the first opendir() maps C library pages that would count as growth */
 	fds0 = nr_fds();
+	rss0 = rss_kb();
 	for (int i = 0; i < n; i++)
 		cycle(&l, argv[3]);
 	printf("%ld %ld %d %d\n", rss0, rss_kb(), fds0, nr_fds());
