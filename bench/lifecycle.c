@@ -16,7 +16,8 @@
  *   lifecycle peak <lib.so> obj|legacy|bare <file> <samples>
  *       median peak RSS (kB) of <samples> fresh processes (fork + exec of this
  *       program, wait4's ru_maxrss) that dlopen the library and then open, load
- *       and close <file> (obj), call load_bpf_file(<file>) (legacy) or nothing
+ *       and close <file> (obj), call load_bpf_file(<file>) (legacy) or nothing;
+ *       the library's pages are dropped from the page cache first
  *   lifecycle loop <lib.so> <obj.o> <n>
  *       <n> open/load/close after 10 warm-up ones: prints the RSS (kB) and the
  *       number of open fds before and after
@@ -27,6 +28,7 @@
 #include <sys/syscall.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,6 +247,21 @@ static int cmp_long(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * Drops a file's pages from the page cache (written back first). The kernel maps
+ * a library's code in runs as large as the page cache's folios, whose sizes depend
+ * on how the file came into the cache (written by a linker, read ahead, ...): each
+ * library is measured from the same start, its pages read back by readahead.
+ */
+static void evict(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fdatasync(fd) || posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED))
+		die("evict");
+	close(fd);
+}
+
 /* peak <lib> <what> <file> <samples>: median ru_maxrss of fresh children */
 static int peak(char **argv)
 {
@@ -253,6 +270,7 @@ static int peak(char **argv)
 
 	if (n < 1 || n > MAX_SAMPLES)
 		die("bad sample count");
+	evict(argv[2]);
 	for (int i = 0; i < n; i++) {
 		struct rusage ru;
 		int status;
