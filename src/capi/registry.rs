@@ -51,6 +51,10 @@ const DOOMED: u8 = 2;
 
 /// What a handle address points to: facts fixed at creation (readable at any
 /// time, even while a call holds the value), and the value.
+///
+/// The state comes first, so the value (and a child handle inside it, such
+/// as an object's only program) never lies at the handle's own address.
+#[repr(C)]
 struct Slot<T, F> {
     state: AtomicU8,
     fixed: F,
@@ -193,7 +197,8 @@ impl<T, F, K: Copy> Registry<T, F, K> {
 
     /// As [`Registry::register_with`], and lists the child handles that
     /// `children` names in the value (slices whose element addresses stay
-    /// valid while the value lives in its slot: its boxed slices).
+    /// valid while the value lives in its slot: its boxed slices, or elements
+    /// held in the value itself, which never moves out of its slot).
     pub(crate) fn register_parent<C, const N: usize>(
         &self,
         value: T,

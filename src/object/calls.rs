@@ -191,7 +191,7 @@ impl Linker<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::object::{CodeSection, ProgDef};
+    use crate::object::{CodeSection, Few, ProgDef};
 
     fn one_prog(insns: Vec<Insn>) -> Object {
         let cnt = insns.len();
@@ -200,8 +200,8 @@ mod tests {
             path: "o.o".into(),
             license: "GPL".into(),
             kversion: 0,
-            maps: Vec::new(),
-            progs: vec![ProgDef {
+            maps: Default::default(),
+            progs: Few::from(vec![ProgDef {
                 name: "main".into(),
                 sec_name: "socket".into(),
                 code: 0,
@@ -210,14 +210,14 @@ mod tests {
                 prog_type: 0,
                 expected_attach_type: 0,
                 sec_def: None,
-            }],
-            code: vec![CodeSection {
+            }]),
+            code: Few::from(vec![CodeSection {
                 name: "socket".into(),
                 shndx: 3,
                 insns,
-                funcs: Vec::new(),
+                funcs: Default::default(),
                 relocs: Vec::new(),
-            }],
+            }]),
             btf: None,
             btf_ext: None,
             externs: Vec::new(),
@@ -286,7 +286,7 @@ mod tests {
             shndx: 2,
             // a: call c; exit. b: exit. c: exit.
             insns: vec![call, exit, exit, exit],
-            funcs: vec![func("a", 0, 2), func("b", 3, 1), func("c", 2, 1)],
+            funcs: Few::from(vec![func("a", 0, 2), func("b", 3, 1), func("c", 2, 1)]),
             relocs: vec![to(0, 2, "c")],
         });
         let l = link(&obj, 0).unwrap();

@@ -11,6 +11,7 @@ pub mod calls;
 pub mod core;
 pub mod elf;
 pub mod externs;
+pub mod few;
 pub mod maps;
 pub mod name;
 pub mod sec;
@@ -20,6 +21,7 @@ use crate::btf::{Btf, BtfExt};
 use crate::error::{libbpf_errno, Error};
 use crate::insn::Insn;
 
+pub use few::Few;
 pub use maps::{MapDef, MapKind};
 pub use name::{Name, NameTable};
 
@@ -34,10 +36,10 @@ pub struct Object {
     pub path: Name,
     pub license: Name,
     pub kversion: u32,
-    pub maps: Vec<MapDef>,
-    pub progs: Vec<ProgDef>,
+    pub maps: Few<MapDef>,
+    pub progs: Few<ProgDef>,
     /// Executable sections (program sections and `.text`), by position.
-    pub code: Vec<CodeSection>,
+    pub code: Few<CodeSection>,
     pub btf: Option<Btf>,
     pub btf_ext: Option<BtfExt>,
     /// `.kconfig` and `.ksyms` externs, in libbpf's order ([`externs::Extern::order_key`]).
@@ -52,7 +54,7 @@ pub struct CodeSection {
     pub shndx: usize,
     pub insns: Vec<Insn>,
     /// Functions (STT_FUNC symbols) in offset order, as instruction ranges.
-    pub funcs: Vec<Func>,
+    pub funcs: Few<Func>,
     /// Relocations, sorted by instruction index.
     pub relocs: Vec<Reloc>,
 }

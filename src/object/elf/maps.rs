@@ -9,7 +9,7 @@ use super::{DataSec, NameBuild, SecKind, Shdr, Symbol};
 use crate::btf::{parse_btf_map_def, Btf, BtfMapDef, Kind};
 use crate::error::Error;
 use crate::object::maps::{data_map, parse_legacy_def, MapDef, MapKind};
-use crate::object::{format_err, Name, NameTable, Object, OpenOpts};
+use crate::object::{format_err, Few, Name, NameTable, Object, OpenOpts};
 use crate::uapi;
 use object::elf as E;
 use object::read::elf::SectionHeader;
@@ -124,7 +124,7 @@ pub(super) fn btf_defined(
     }
     // Names already taken (legacy maps come first), for the duplicate check.
     let mut taken: HashSet<&str, NameBuild> = obj.maps.iter().map(|m| m.name.as_str()).collect();
-    let mut maps = Vec::with_capacity(defs.len());
+    let mut maps = Few::with_capacity(defs.len());
     for (name, off, size, d) in defs {
         if !taken.insert(name) {
             return Err(format_err(format!("duplicate map name '{name}'")));
@@ -134,7 +134,11 @@ pub(super) fn btf_defined(
         m.sec_size = u64::from(size);
         maps.push(m);
     }
-    obj.maps.append(&mut maps);
+    if obj.maps.is_empty() {
+        obj.maps = maps;
+    } else {
+        obj.maps.extend(maps);
+    }
     Ok(())
 }
 

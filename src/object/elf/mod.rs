@@ -26,7 +26,7 @@ mod symbols;
 mod testelf;
 
 use super::maps::DataKind;
-use super::{CodeSection, NameTable, Object, OpenOpts};
+use super::{CodeSection, Few, NameTable, Object, OpenOpts};
 use crate::btf::Btf;
 use crate::error::Error;
 use object::elf::{self as E, FileHeader64, SectionHeader64};
@@ -118,7 +118,7 @@ struct Layout<'a> {
     license: std::borrow::Cow<'a, str>,
     kversion: u32,
     /// Non-empty executable sections, in section order.
-    code: Vec<CodeSection>,
+    code: Few<CodeSection>,
     kinds: Vec<SecKind>,
     /// Section names, borrowed from `.shstrtab` (copied only when not UTF-8).
     names: Vec<std::borrow::Cow<'a, str>>,
@@ -151,7 +151,7 @@ pub fn parse(data: &[u8], path_name: &str, opts: &OpenOpts) -> Result<Object, Er
         path: table.extra(1),
         license: table.extra(2),
         kversion: layout.kversion,
-        maps: Vec::new(),
+        maps: Few::new(),
         progs,
         code,
         btf,

@@ -5,7 +5,7 @@
 
 use super::{SecKind, Symbol, SHN_COMMON};
 use crate::error::Error;
-use crate::object::{format_err, sec, CodeSection, Func, NameTable, ProgDef};
+use crate::object::{format_err, sec, CodeSection, Few, Func, NameTable, ProgDef};
 use crate::uapi;
 use object::elf as E;
 
@@ -85,12 +85,12 @@ pub(super) fn functions(
 
 /// The programs, in section then offset order. A static function in a program
 /// section is refused (ENOTSUP), as libbpf refuses it.
-pub(super) fn entry_points(code: &[CodeSection]) -> Result<Vec<ProgDef>, Error> {
+pub(super) fn entry_points(code: &[CodeSection]) -> Result<Few<ProgDef>, Error> {
     let n = code
         .iter()
         .filter(|cs| cs.name != ".text")
         .map(|cs| cs.funcs.len());
-    let mut progs = Vec::with_capacity(n.sum());
+    let mut progs = Few::with_capacity(n.sum());
     for (ci, cs) in code.iter().enumerate() {
         if cs.name == ".text" {
             continue;
@@ -128,7 +128,7 @@ mod tests {
     use crate::error::libbpf_errno::FORMAT;
 
     /// Functions and programs of `b`'s object, or the first error.
-    fn split(b: &ElfBuilder) -> Result<(Vec<CodeSection>, Vec<ProgDef>), Error> {
+    fn split(b: &ElfBuilder) -> Result<(Few<CodeSection>, Few<ProgDef>), Error> {
         let file = b.build();
         let (_, syms, mut l) = layout(&file);
         functions(

@@ -8,7 +8,7 @@ use super::{Hdr, Layout, SecKind, Shdr, Symbol};
 use crate::error::{libbpf_errno, Error};
 use crate::insn::Insn;
 use crate::object::maps::DataKind;
-use crate::object::{format_err, CodeSection, Name, OpenOpts};
+use crate::object::{format_err, CodeSection, Few, Name, OpenOpts};
 use object::elf as E;
 use object::read::elf::{FileHeader, SectionHeader, SectionTable};
 use object::Endianness;
@@ -67,7 +67,7 @@ pub(super) fn scan<'a>(
     let mut l = Layout {
         license: std::borrow::Cow::Borrowed(""),
         kversion: 0,
-        code: Vec::new(),
+        code: Few::new(),
         kinds: vec![SecKind::Other; n],
         names: vec![std::borrow::Cow::Borrowed(""); n],
         sizes: vec![0; n],
@@ -249,7 +249,7 @@ fn code_section(
         name: Name::default(),
         shndx,
         insns: Insn::decode_all(b),
-        funcs: Vec::new(),
+        funcs: Few::new(),
         relocs: Vec::new(),
     }))
 }
