@@ -57,7 +57,8 @@ impl ReadError {
     }
 }
 
-fn os(e: std::io::Error) -> ReadError {
+/// A failed I/O call as a [`ReadError`].
+pub fn os(e: std::io::Error) -> ReadError {
     ReadError::Os(e.raw_os_error().unwrap_or(libc::EIO))
 }
 
@@ -80,6 +81,13 @@ fn check_kind(meta: &std::fs::Metadata) -> Result<(), ReadError> {
 /// `statx` makes Rust's std probe the call with a null buffer, which leaves
 /// errno at EFAULT where libbpf leaves the open's (ENOENT).
 pub fn read(path: &Path) -> Result<Vec<u8>, ReadError> {
+    let (file, size) = open_regular(path)?;
+    read_bounded(file, size)
+}
+
+/// The regular file at `path`, opened as [`read`] opens it, and the size it
+/// reports: for readers that take the bytes in parts.
+pub fn open_regular(path: &Path) -> Result<(File, u64), ReadError> {
     let file = File::options()
         .read(true)
         .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY)
@@ -87,7 +95,7 @@ pub fn read(path: &Path) -> Result<Vec<u8>, ReadError> {
         .map_err(os)?;
     let meta = file.metadata().map_err(os)?;
     check_kind(&meta)?;
-    read_bounded(file, meta.len())
+    Ok((file, meta.len()))
 }
 
 /// [`read`] as text (invalid UTF-8 replaced), for procfs and sysfs files.
@@ -95,10 +103,10 @@ pub fn read_text(path: &Path) -> Result<String, ReadError> {
     read(path).map(|b| String::from_utf8_lossy(&b).into_owned())
 }
 
-/// Up to `size` bytes of `file`, or (size 0) all of it up to [`UNSIZED_MAX`].
-/// The buffer is reserved fallibly: a file larger than memory is ENOMEM, not
-/// an abort.
-fn read_bounded(file: File, size: u64) -> Result<Vec<u8>, ReadError> {
+/// Up to `size` bytes of `file` (read from its current offset), or (size 0)
+/// all of it up to [`UNSIZED_MAX`]. The buffer is reserved fallibly: a file
+/// larger than memory is ENOMEM, not an abort.
+pub fn read_bounded(file: File, size: u64) -> Result<Vec<u8>, ReadError> {
     let (limit, no_size) = match size {
         0 => (UNSIZED_MAX + 1, true),
         n => (n, false),

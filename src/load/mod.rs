@@ -26,6 +26,8 @@ pub mod inflate;
 pub mod kconfig;
 pub mod ksyms;
 pub mod maps;
+#[cfg(test)]
+mod parts_tests;
 pub mod pin;
 pub mod probe;
 pub mod prog_linfo;

@@ -55,21 +55,10 @@ impl Mapping {
     /// An anonymous private read-write mapping of `len` bytes, zero-filled: the
     /// stable home of a global-data map's initial value before load.
     pub fn anon(len: usize) -> Result<Mapping, SysError> {
-        // SAFETY: a fresh anonymous mapping chosen by the kernel; it aliases no Rust memory, and we own it until drop.
-        let p = unsafe {
-            libc::mmap(
-                std::ptr::null_mut(),
-                len,
-                libc::PROT_READ | libc::PROT_WRITE,
-                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
-                -1,
-                0,
-            )
-        };
-        if p == libc::MAP_FAILED {
-            return Err(crate::sys::last_error("mmap"));
-        }
-        Ok(Mapping { ptr: p.cast(), len })
+        Ok(Mapping {
+            ptr: anon_pages(len)?,
+            len,
+        })
     }
 
     /// Replaces this mapping, at the same address, with a shared mapping of `map`
@@ -129,6 +118,26 @@ impl Drop for Mapping {
         // SAFETY: `ptr`/`len` describe a mapping we created and still own.
         unsafe { libc::munmap(self.ptr.cast(), self.len) };
     }
+}
+
+/// A fresh private anonymous read-write mapping of `len` bytes, zero-filled and
+/// not yet touched; the caller owns it (and unmaps it).
+pub(super) fn anon_pages(len: usize) -> Result<*mut u8, SysError> {
+    // SAFETY: a fresh anonymous mapping chosen by the kernel; it aliases no Rust memory, and the caller owns it.
+    let p = unsafe {
+        libc::mmap(
+            std::ptr::null_mut(),
+            len,
+            libc::PROT_READ | libc::PROT_WRITE,
+            libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+            -1,
+            0,
+        )
+    };
+    if p == libc::MAP_FAILED {
+        return Err(crate::sys::last_error("mmap"));
+    }
+    Ok(p.cast())
 }
 
 /// The system page size.

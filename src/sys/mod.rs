@@ -14,6 +14,7 @@ pub mod epoll;
 #[cfg(test)]
 pub mod fake_kernel;
 pub mod fd;
+pub mod image;
 pub mod kernel;
 pub mod link;
 pub mod map;

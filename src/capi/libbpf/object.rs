@@ -17,6 +17,7 @@ use crate::error::{errno_text, libbpf_errno, Error};
 use crate::file::ReadError;
 use crate::load::{LoadOpts, ObjState};
 use crate::object::{Name, OpenOpts};
+use crate::sys::image::FileBytes;
 use crate::uapi::{BPF_MAP_TYPE_ARRAY_OF_MAPS, BPF_MAP_TYPE_HASH_OF_MAPS, BPF_PROG_TYPE_UNSPEC};
 use std::ffi::{c_char, c_int, c_void, CString};
 use std::os::fd::AsRawFd;
@@ -449,10 +450,12 @@ pub(crate) fn open_path(
 /// they cannot be had: the open's errno; a directory is `LIBBPF_ERRNO__LIBELF`
 /// (libelf cannot read it); a FIFO or device reads as no bytes (libelf reads
 /// its `st_size` of 0), which the parser refuses as not an ELF object.
-fn read_object_file(path: &str) -> Result<Vec<u8>, Error> {
-    match crate::file::read(std::path::Path::new(path)) {
+/// A large file is read in part: what the parse reads (`object::elf::parts`).
+fn read_object_file(path: &str) -> Result<FileBytes, Error> {
+    let plan = crate::object::elf::parts::plan();
+    match crate::sys::image::read_parts(std::path::Path::new(path), plan) {
         Ok(data) => Ok(data),
-        Err(ReadError::NotRegular) => Ok(Vec::new()),
+        Err(ReadError::NotRegular) => Ok(FileBytes::default()),
         Err(ReadError::Directory) => {
             crate::log::warn(format_args!(
                 "elf: failed to open {path} as ELF file: invalid file descriptor"

@@ -18,12 +18,13 @@
 mod btf;
 mod externs;
 mod maps;
+pub mod parts;
 mod programs;
 mod relocs;
 mod sections;
 mod symbols;
 #[cfg(test)]
-mod testelf;
+pub(crate) mod testelf;
 
 use super::maps::DataKind;
 use super::{CodeSection, Few, NameTable, Object, OpenOpts};

@@ -167,14 +167,10 @@ pub(super) fn scan<'a>(
 /// DWARF, `.BTF` and `.BTF.ext`.
 fn ignored(name: &str, sh_type: u32, size: u64) -> bool {
     const SHT_LLVM_ADDRSIG: u32 = 0x6fff_4c03;
-    let dwarf = |n: &str| n.starts_with(".debug_");
     sh_type == E::SHT_STRTAB
         || sh_type == SHT_LLVM_ADDRSIG
         || (sh_type == E::SHT_PROGBITS && size == 0 && name == ".text")
-        || dwarf(name)
-        || name
-            .strip_prefix(".rel")
-            .is_some_and(|r| dwarf(r) || r == ".BTF" || r == ".BTF.ext")
+        || super::parts::unread(name)
 }
 
 /// The functions of code section `shndx`, in symbol-table order, as libbpf

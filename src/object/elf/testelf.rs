@@ -394,7 +394,7 @@ pub fn failure<T>(r: Result<T, Error>) -> (i32, String) {
 }
 
 /// The first three phases on `file` (named `t.o`), which must succeed.
-pub fn layout(file: &[u8]) -> (Elf<'_>, Vec<Sym<'_>>, Layout<'_>) {
+pub(super) fn layout(file: &[u8]) -> (Elf<'_>, Vec<Sym<'_>>, Layout<'_>) {
     let elf = sections::open(file, "t.o").expect("open");
     let syms = symbols::read(&elf, "t.o").expect("symbols");
     let mut layout = sections::scan(&elf, &[], "t.o", &OpenOpts::default()).expect("scan");
