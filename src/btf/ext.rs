@@ -119,6 +119,10 @@ impl<'a> InfoBlock<'a> {
         let sz = self.rec_size.max(1) as usize;
         let n = self.data.len() / sz;
         let off = |i: usize| u64::from(rd32(&self.data[i * sz..], 0));
+        // Most often the range covers the whole block (a section of one program).
+        if n == 0 || (off(0) >= lo && off(n - 1) < hi) {
+            return Some(&self.data[..n * sz]);
+        }
         let first = partition_point(n, |i| off(i) < lo);
         let last = first + partition_point(n - first, |i| off(first + i) < hi);
         Some(&self.data[first * sz..last * sz])

@@ -235,7 +235,14 @@ fn load_one(st: &mut ObjState, i: usize, prepared: Prepared) -> Result<(), Error
     }
     let attach_btf_id = attach_btf_id(p, st.opts.btf_custom_path.as_deref())?;
     super::fallback::rewrite_probe_reads(&mut linked.insns);
-    let code = insn::encode_all(&linked.insns);
+    let encoded;
+    let code = match insn::wire_slice(&linked.insns) {
+        Some(w) => UserPtr::from_ptr(w.as_ptr()),
+        None => {
+            encoded = insn::encode_all(&linked.insns);
+            UserPtr::from_ptr(encoded.as_ptr())
+        }
+    };
     let ext = match (&st.btf_fd, &st.obj.btf_ext) {
         (Some(_), Some(ext)) if !custom => {
             super::ext_info::for_program(&st.obj, ext, &name, &linked)
@@ -250,7 +257,7 @@ fn load_one(st: &mut ObjState, i: usize, prepared: Prepared) -> Result<(), Error
             [0; 16]
         },
         license: UserPtr::from_ptr(st.obj.license.as_ptr()),
-        insns: UserPtr::from_ptr(code.as_ptr()),
+        insns: code,
         insn_cnt: linked.insns.len(),
         expected_attach_type: p.def.expected_attach_type,
         prog_flags: p.prog_flags | section_prog_flags(p),
@@ -264,13 +271,13 @@ fn load_one(st: &mut ObjState, i: usize, prepared: Prepared) -> Result<(), Error
     // func/line info only where the kernel knows BTF FUNC, as libbpf decides.
     let btf_fd = st.btf_fd.as_ref().filter(|_| has(Feature::BtfFunc));
     if let Some(btf_fd) = btf_fd {
-        if let Some((rec, cnt, data)) = &ext.func_info {
+        if let Some((rec, cnt, data)) = ext.func_info() {
             req.prog_btf_fd = btf_fd.as_raw_fd() as u32;
-            req.func_info = Recs::from_slice(data, *cnt, *rec).unwrap_or_default();
+            req.func_info = Recs::from_slice(data, cnt, rec).unwrap_or_default();
         }
-        if let Some((rec, cnt, data)) = &ext.line_info {
+        if let Some((rec, cnt, data)) = ext.line_info() {
             req.prog_btf_fd = btf_fd.as_raw_fd() as u32;
-            req.line_info = Recs::from_slice(data, *cnt, *rec).unwrap_or_default();
+            req.line_info = Recs::from_slice(data, cnt, rec).unwrap_or_default();
         }
     }
     prepare_custom(st, i, &mut req)?;

@@ -93,97 +93,125 @@ impl Linker<'_> {
     }
 
     /// Resolves the calls, callbacks and map references of piece `i` (the code
-    /// of function `name`).
+    /// of function `name`). Instructions are visited in order, the second half
+    /// of an `ld_imm64` skipped; most have neither a relocation nor a
+    /// BPF-to-BPF call and cost one look each.
     fn walk(&mut self, i: usize, name: &str) -> Result<(), Error> {
-        let obj = self.obj;
         let piece = self.pieces[i];
-        let cs = &obj.code[piece.code];
-        // The relocations inside the piece.
+        let cs = &self.obj.code[piece.code];
+        // The relocations inside the piece, sorted by instruction: a cursor
+        // follows the walk.
         let first = cs.relocs.partition_point(|r| r.insn < piece.sec_off);
         let last =
             first + cs.relocs[first..].partition_point(|r| r.insn < piece.sec_off + piece.cnt);
         let relocs = &cs.relocs[first..last];
         self.map_refs.reserve(relocs.len());
+        // `next` is the first relocation not yet passed, `next_at` its
+        // instruction (a relocation on the second half of an `ld_imm64` is
+        // passed over, as that half is).
+        let (mut next, mut next_at) = (0, relocs.first().map_or(usize::MAX, |r| r.insn));
         let mut k = 0;
-        // Relocations are sorted by instruction: a cursor follows `k`.
-        let mut next = 0;
         while k < piece.cnt {
             let sec_idx = piece.sec_off + k;
-            let out_idx = piece.out_off + k;
-            while relocs.get(next).is_some_and(|r| r.insn < sec_idx) {
+            let insn = self.out[piece.out_off + k];
+            let wide = insn.is_ld_imm64();
+            if sec_idx < next_at && !wide && insn.code != crate::insn::CALL {
+                k += 1;
+                continue;
+            }
+            while next < relocs.len() && relocs[next].insn < sec_idx {
                 next += 1;
             }
-            let reloc = relocs.get(next).filter(|r| r.insn == sec_idx);
-            let insn = self.out[out_idx];
-            let fail = |what: String| link_err(obj, self.main, &cs.name, out_idx, what);
-            let target = match (reloc.map(|r| r.kind), insn) {
-                (Some(RelocKind::Call { sec, insn }), _) => Some((sec, insn)),
-                (Some(RelocKind::FuncAddr { sec, insn }), _) => Some((sec, insn)),
-                (
-                    Some(
-                        kind @ (RelocKind::MapFd { .. }
-                        | RelocKind::MapValue { .. }
-                        | RelocKind::Extern { .. }),
-                    ),
-                    _,
-                ) => {
-                    self.map_refs.push((out_idx, kind));
-                    None
-                }
-                (None, i) if i.is_pseudo_call() => {
-                    let t = sec_idx as i64 + i64::from(i.imm) + 1;
-                    if t < 0 || t as usize >= cs.insns.len() {
-                        return Err(fail(format!("call target outside section {}", cs.name)));
-                    }
-                    Some((piece.code, t as usize))
-                }
-                (None, i) if i.is_pseudo_func() => {
-                    return Err(fail("subprogram address without a relocation".into()));
+            let reloc = match relocs.get(next) {
+                Some(r) if r.insn == sec_idx => {
+                    next += 1;
+                    Some(r.kind)
                 }
                 _ => None,
             };
-            if let Some(RelocKind::FuncAddr { .. }) = reloc.map(|r| r.kind) {
-                self.out[out_idx].set_src(crate::uapi::BPF_PSEUDO_FUNC);
-            }
-            if let Some((tcode, tinsn)) = target {
-                let tcs = &obj.code[tcode];
-                let Some(f) = tcs
-                    .funcs
-                    .iter()
-                    .find(|f| (f.off..f.off + f.cnt).contains(&tinsn))
-                else {
-                    return Err(fail(format!(
-                        "call to undefined subprogram at {}+{tinsn}",
-                        tcs.name
-                    )));
-                };
-                let start = match self
-                    .pieces
-                    .iter()
-                    .find(|q| q.code == tcode && q.sec_off == f.off)
-                {
-                    Some(q) => q.out_off,
-                    None => {
-                        let j = self.add(tcode, f.off, f.cnt);
-                        self.notes.push(format!(
-                            "prog '{}': added {} insns from sub-prog '{}'",
-                            self.main, f.cnt, f.name
-                        ));
-                        self.walk(j, &f.name)?;
-                        self.pieces[j].out_off
-                    }
-                };
-                let new_target = (start + (tinsn - f.off)) as i64;
-                let rel = i32::try_from(new_target - (out_idx as i64 + 1))
-                    .map_err(|_| Error::Inval("program too large"))?;
-                self.out[out_idx].imm = rel;
-                self.notes.push(format!(
-                    "prog '{name}': insn #{k} relocated, imm {rel} points to subprog '{}' (now at {start} offset)",
-                    f.name
-                ));
-            }
-            k += if insn.is_ld_imm64() { 2 } else { 1 };
+            next_at = relocs.get(next).map_or(usize::MAX, |r| r.insn);
+            self.visit(piece, k, reloc, insn, name)?;
+            k += if wide { 2 } else { 1 };
         }
+        Ok(())
+    }
+
+    /// Instruction `k` of `piece` (a call, an `ld_imm64` or a relocated one):
+    /// a map or extern reference is listed; a call or callback is pointed at its
+    /// subprogram, which is appended (and walked) when first reached.
+    fn visit(
+        &mut self,
+        piece: Piece,
+        k: usize,
+        reloc: Option<RelocKind>,
+        insn: Insn,
+        name: &str,
+    ) -> Result<(), Error> {
+        let obj = self.obj;
+        let cs = &obj.code[piece.code];
+        let (sec_idx, out_idx) = (piece.sec_off + k, piece.out_off + k);
+        let fail = |what: String| link_err(obj, self.main, &cs.name, out_idx, what);
+        let (tcode, tinsn) = match reloc {
+            Some(RelocKind::Call { sec, insn }) => (sec, insn),
+            Some(RelocKind::FuncAddr { sec, insn }) => {
+                self.out[out_idx].set_src(crate::uapi::BPF_PSEUDO_FUNC);
+                (sec, insn)
+            }
+            Some(
+                kind @ (RelocKind::MapFd { .. }
+                | RelocKind::MapValue { .. }
+                | RelocKind::Extern { .. }),
+            ) => {
+                self.map_refs.push((out_idx, kind));
+                return Ok(());
+            }
+            None if insn.is_pseudo_call() => {
+                let t = sec_idx as i64 + i64::from(insn.imm) + 1;
+                if t < 0 || t as usize >= cs.insns.len() {
+                    return Err(fail(format!("call target outside section {}", cs.name)));
+                }
+                (piece.code, t as usize)
+            }
+            None if insn.is_pseudo_func() => {
+                return Err(fail("subprogram address without a relocation".into()));
+            }
+            None => return Ok(()),
+        };
+        let tcs = &obj.code[tcode];
+        let Some(f) = tcs
+            .funcs
+            .iter()
+            .find(|f| (f.off..f.off + f.cnt).contains(&tinsn))
+        else {
+            return Err(fail(format!(
+                "call to undefined subprogram at {}+{tinsn}",
+                tcs.name
+            )));
+        };
+        let start = match self
+            .pieces
+            .iter()
+            .find(|q| q.code == tcode && q.sec_off == f.off)
+        {
+            Some(q) => q.out_off,
+            None => {
+                let j = self.add(tcode, f.off, f.cnt);
+                self.notes.push(format!(
+                    "prog '{}': added {} insns from sub-prog '{}'",
+                    self.main, f.cnt, f.name
+                ));
+                self.walk(j, &f.name)?;
+                self.pieces[j].out_off
+            }
+        };
+        let new_target = (start + (tinsn - f.off)) as i64;
+        let rel = i32::try_from(new_target - (out_idx as i64 + 1))
+            .map_err(|_| Error::Inval("program too large"))?;
+        self.out[out_idx].imm = rel;
+        self.notes.push(format!(
+            "prog '{name}': insn #{k} relocated, imm {rel} points to subprog '{}' (now at {start} offset)",
+            f.name
+        ));
         Ok(())
     }
 }

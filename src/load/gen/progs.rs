@@ -242,16 +242,8 @@ impl Gen {
             .u32(pl::PROG_IFINDEX, r.prog_ifindex)
             .u32(pl::EXPECTED_ATTACH_TYPE, r.expected_attach_type)
             .u32(pl::ATTACH_BTF_ID, r.attach_btf_id);
-        let (fi_rec, fi_cnt, fi) = r
-            .ext
-            .func_info
-            .as_ref()
-            .map_or((0, 0, &[][..]), |(s, c, d)| (*s, *c, &d[..]));
-        let (li_rec, li_cnt, li) = r
-            .ext
-            .line_info
-            .as_ref()
-            .map_or((0, 0, &[][..]), |(s, c, d)| (*s, *c, &d[..]));
+        let (fi_rec, fi_cnt, fi) = r.ext.func_info().unwrap_or((0, 0, &[][..]));
+        let (li_rec, li_cnt, li) = r.ext.line_info().unwrap_or((0, 0, &[][..]));
         a.u32(pl::FUNC_INFO_REC_SIZE, fi_rec)
             .u32(pl::FUNC_INFO_CNT, fi_cnt);
         let func_info = e.add_data(fi);
