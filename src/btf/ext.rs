@@ -117,15 +117,21 @@ impl<'a> InfoBlock<'a> {
             return None;
         }
         let sz = self.rec_size.max(1) as usize;
-        let n = self.data.len() / sz;
-        let off = |i: usize| u64::from(rd32(&self.data[i * sz..], 0));
+        let recs = &self.data[..self.data.len() / sz * sz];
+        let n = recs.len() / sz;
+        let off = |i: usize| u64::from(rd32(recs, i * sz));
         // Most often the range covers the whole block (a section of one program).
         if n == 0 || (off(0) >= lo && off(n - 1) < hi) {
-            return Some(&self.data[..n * sz]);
+            return Some(recs);
         }
+        // The first record at or after `lo`, then the run up to `hi` (the
+        // piece's own records, copied next anyway).
         let first = partition_point(n, |i| off(i) < lo);
-        let last = first + partition_point(n - first, |i| off(first + i) < hi);
-        Some(&self.data[first * sz..last * sz])
+        let mut last = first;
+        while last < n && off(last) < hi {
+            last += 1;
+        }
+        Some(&recs[first * sz..last * sz])
     }
 
     /// The records read as func_info.

@@ -26,19 +26,17 @@ pub trait ProgHooks: Send + Sync {
 /// Loads every program with `autoload` set, in object order. As libbpf 1.1.2,
 /// every program is linked (with its debug lines) before the first is loaded.
 pub fn load_all(st: &mut ObjState, mut prepared: super::core::Prepared) -> Result<(), Error> {
-    let mut ready = Vec::with_capacity(st.progs.len());
-    for i in 0..st.progs.len() {
-        let r = match prepared.take(i) {
-            Some(c) => Some(c),
-            None if st.progs[i].autoload => Some((link(&st.obj, i)?, Vec::new())),
-            None => None,
-        };
-        for n in r.iter().flat_map(|(l, _)| &l.notes) {
-            crate::log::debug(format_args!("{n}"));
-        }
-        ready.push(r);
+    let Some(last) = st.progs.len().checked_sub(1) else {
+        return Ok(());
+    };
+    // The programs before the last wait here; the last one is loaded right
+    // after it is linked, so an object of one program keeps no list.
+    let mut waiting = Vec::with_capacity(last);
+    for i in 0..last {
+        waiting.push(prepare(st, &mut prepared, i)?);
     }
-    for (i, r) in ready.into_iter().enumerate() {
+    let mut final_one = prepare(st, &mut prepared, last)?;
+    for (i, r) in waiting.iter_mut().chain([&mut final_one]).enumerate() {
         match r {
             Some(c) => load_one(st, i, c)?,
             None => crate::log::debug(format_args!(
@@ -48,6 +46,24 @@ pub fn load_all(st: &mut ObjState, mut prepared: super::core::Prepared) -> Resul
         }
     }
     Ok(())
+}
+
+/// Program `i` linked (or as CO-RE relocated it), with its link notes logged;
+/// `None` when it is not to be loaded.
+fn prepare(
+    st: &ObjState,
+    prepared: &mut super::core::Prepared,
+    i: usize,
+) -> Result<Option<Prepared>, Error> {
+    let r = match prepared.take(i) {
+        Some(c) => Some(c),
+        None if st.progs[i].autoload => Some((link(&st.obj, i)?, Vec::new())),
+        None => None,
+    };
+    for n in r.iter().flat_map(|(l, _)| &l.notes) {
+        crate::log::debug(format_args!("{n}"));
+    }
+    Ok(r)
 }
 
 /// Writes map fds into the linked program's `ld_imm64` instructions.
@@ -206,9 +222,9 @@ fn failed_to_load(name: &str, e: Error) -> Error {
 const OWN_LOG_START: u32 = 256 * 1024;
 const OWN_LOG_MAX: u32 = 16 * 1024 * 1024;
 
-fn load_one(st: &mut ObjState, i: usize, prepared: Prepared) -> Result<(), Error> {
+fn load_one(st: &mut ObjState, i: usize, prepared: &mut Prepared) -> Result<(), Error> {
     // Linked, and CO-RE-relocated where the program has CO-RE relocations.
-    let (mut linked, poisoned) = prepared;
+    let (linked, poisoned) = prepared;
     // Instructions given by `set_insns` replace the code; the ELF's func/line info
     // no longer describes them, so it is not sent.
     let custom = st.progs[i].insns.is_some();
@@ -216,10 +232,10 @@ fn load_one(st: &mut ObjState, i: usize, prepared: Prepared) -> Result<(), Error
         linked.insns = custom;
         linked.map_refs.clear();
     } else if st.gen.is_some() {
-        super::gen::relocate(st, &mut linked)?;
+        super::gen::relocate(st, linked)?;
     } else {
-        patch_maps(st, &st.progs[i].def.name, &mut linked)?;
-        super::externs::patch(st, &st.progs[i].def.name, &mut linked)?;
+        patch_maps(st, &st.progs[i].def.name, linked)?;
+        super::externs::patch(st, &st.progs[i].def.name, linked)?;
     }
     if st.gen.is_some() {
         return super::gen::prog_load(st, i, linked);
@@ -245,7 +261,7 @@ fn load_one(st: &mut ObjState, i: usize, prepared: Prepared) -> Result<(), Error
     };
     let ext = match (&st.btf_fd, &st.obj.btf_ext) {
         (Some(_), Some(ext)) if !custom => {
-            super::ext_info::for_program(&st.obj, ext, &name, &linked)
+            super::ext_info::for_program(&st.obj, ext, &name, linked)
         }
         _ => Default::default(),
     };
@@ -293,10 +309,10 @@ fn load_one(st: &mut ObjState, i: usize, prepared: Prepared) -> Result<(), Error
             req.log = Log { buf, size, level };
             prog_load(&req).map_err(|e| (e, None))
         }
-        None if p.log_level != 0 => load_with_own_log(&mut req, p.log_level, &name, &poisoned),
+        None if p.log_level != 0 => load_with_own_log(&mut req, p.log_level, &name, poisoned),
         None => match prog_load(&req) {
             Ok(fd) => Ok(fd),
-            Err(_) => load_with_own_log(&mut req, 1, &name, &poisoned),
+            Err(_) => load_with_own_log(&mut req, 1, &name, poisoned),
         },
     };
     match res {
@@ -304,7 +320,7 @@ fn load_one(st: &mut ObjState, i: usize, prepared: Prepared) -> Result<(), Error
             bind_rodata(st, &name, fd.as_raw_fd());
             let ps = &mut st.progs[i];
             ps.fd = Some(fd);
-            ps.insns = Some(linked.insns);
+            ps.insns = Some(std::mem::take(&mut linked.insns));
             Ok(())
         }
         Err((cause, insn)) => {

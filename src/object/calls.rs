@@ -4,9 +4,16 @@
 //! with call and callback offsets rewritten; map references are listed at their
 //! final instruction index for the loader to patch with fds.
 
+use super::few::Few;
 use super::{Object, RelocKind};
 use crate::error::{Error, RelocError};
 use crate::insn::Insn;
+
+/// The pieces of a linked program: most programs are one function, or call
+/// one or two.
+pub type Pieces = Few<Piece, 1>;
+/// `(instruction index, MapFd/MapValue/Extern)`: a few per program.
+pub type MapRefs = Few<(usize, RelocKind), 4>;
 
 /// A contiguous run of a code section copied into the linked program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,8 +32,8 @@ pub struct Piece {
 pub struct Linked {
     pub insns: Vec<Insn>,
     /// `(instruction index, MapFd/MapValue/Extern)`.
-    pub map_refs: Vec<(usize, RelocKind)>,
-    pub pieces: Vec<Piece>,
+    pub map_refs: MapRefs,
+    pub pieces: Pieces,
     /// libbpf's debug lines for the appends and call fix-ups, in its order
     /// (logged by the loader once the maps exist, as libbpf does).
     pub notes: Vec<String>,
@@ -50,10 +57,15 @@ pub fn link(obj: &Object, prog: usize) -> Result<Linked, Error> {
     let mut l = Linker {
         obj,
         main: &p.name,
-        // Sized for the main program (subprograms grow them).
+        // Sized for the main program (subprograms grow it).
         out: Vec::with_capacity(p.insn_cnt),
-        pieces: Vec::with_capacity(1),
-        map_refs: Vec::new(),
+        pieces: Few::new(Piece {
+            code: 0,
+            sec_off: 0,
+            cnt: 0,
+            out_off: 0,
+        }),
+        map_refs: Few::new((0, RelocKind::MapFd { map: 0 })),
         notes: Vec::new(),
     };
     let first = l.add(p.code, p.insn_off, p.insn_cnt);
@@ -71,8 +83,8 @@ struct Linker<'a> {
     obj: &'a Object,
     main: &'a str,
     out: Vec<Insn>,
-    pieces: Vec<Piece>,
-    map_refs: Vec<(usize, RelocKind)>,
+    pieces: Pieces,
+    map_refs: MapRefs,
     notes: Vec<String>,
 }
 
@@ -105,20 +117,24 @@ impl Linker<'_> {
         let last =
             first + cs.relocs[first..].partition_point(|r| r.insn < piece.sec_off + piece.cnt);
         let relocs = &cs.relocs[first..last];
-        self.map_refs.reserve(relocs.len());
         // `next` is the first relocation not yet passed, `next_at` its
         // instruction (a relocation on the second half of an `ld_imm64` is
         // passed over, as that half is).
         let (mut next, mut next_at) = (0, relocs.first().map_or(usize::MAX, |r| r.insn));
         let mut k = 0;
         while k < piece.cnt {
-            let sec_idx = piece.sec_off + k;
-            let insn = self.out[piece.out_off + k];
-            let wide = insn.is_ld_imm64();
-            if sec_idx < next_at && !wide && insn.code != crate::insn::CALL {
+            // The next instruction with a relocation, a call or an `ld_imm64`.
+            let code = &self.out[piece.out_off..piece.out_off + piece.cnt];
+            let stop = next_at.saturating_sub(piece.sec_off);
+            while k < code.len()
+                && k < stop
+                && code[k].code != crate::insn::CALL
+                && !code[k].is_ld_imm64()
+            {
                 k += 1;
-                continue;
             }
+            let Some(&insn) = code.get(k) else { break };
+            let sec_idx = piece.sec_off + k;
             while next < relocs.len() && relocs[next].insn < sec_idx {
                 next += 1;
             }
@@ -131,7 +147,7 @@ impl Linker<'_> {
             };
             next_at = relocs.get(next).map_or(usize::MAX, |r| r.insn);
             self.visit(piece, k, reloc, insn, name)?;
-            k += if wide { 2 } else { 1 };
+            k += if insn.is_ld_imm64() { 2 } else { 1 };
         }
         Ok(())
     }

@@ -11,6 +11,7 @@ pub mod calls;
 pub mod core;
 pub mod elf;
 pub mod externs;
+pub mod few;
 pub mod maps;
 pub mod name;
 pub mod sec;
