@@ -5,13 +5,15 @@
 
 use crate::btf::{BtfExt, InfoBlock};
 use crate::object::calls::{Linked, Piece};
+use crate::object::few::Few;
 use crate::object::Object;
 
 /// func_info and line_info for a linked program (either may be absent), in one
 /// buffer: the func_info records, then the line_info records.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ProgExt {
-    buf: Vec<u8>,
+    /// Inline for a program of a few functions and lines.
+    buf: Few<u8, 256>,
     func_info: Option<Part>,
     line_info: Option<Part>,
 }
@@ -23,6 +25,16 @@ struct Part {
     rec_size: u32,
     cnt: u32,
     start: usize,
+}
+
+impl Default for ProgExt {
+    fn default() -> Self {
+        ProgExt {
+            buf: Few::new(0),
+            func_info: None,
+            line_info: None,
+        }
+    }
 }
 
 impl ProgExt {
@@ -96,7 +108,7 @@ impl<'a> Span<'a> {
         }
     }
 
-    fn append_to(&self, out: &mut Vec<u8>) {
+    fn append_to(&self, out: &mut Few<u8, 256>) {
         match self {
             Span::Missing => {}
             // A sorted block: the piece's records are copied at once.
@@ -113,7 +125,7 @@ impl<'a> Span<'a> {
 /// an instruction index in the linked program. A piece without records drops
 /// the kind, with libbpf's warning.
 fn merge_into<'a>(
-    out: &mut Vec<u8>,
+    out: &mut Few<u8, 256>,
     obj: &Object,
     linked: &Linked,
     (block, main): (&impl Fn(&str) -> Option<InfoBlock<'a>>, Span<'a>),
@@ -159,7 +171,8 @@ fn merge_into<'a>(
 }
 
 /// The merged func_info and line_info of one linked program, in one buffer
-/// (sized for the main piece, which is most often the whole program).
+/// (sized for the main piece, which is most often the whole program; kept
+/// inline when small).
 pub fn for_program(obj: &Object, ext: &BtfExt, prog: &str, linked: &Linked) -> ProgExt {
     let func = |s: &str| ext.func_info(s);
     let line = |s: &str| ext.line_info(s);
@@ -167,7 +180,8 @@ pub fn for_program(obj: &Object, ext: &BtfExt, prog: &str, linked: &Linked) -> P
         return ProgExt::default();
     };
     let (func_main, line_main) = (Span::of(obj, &func, main), Span::of(obj, &line, main));
-    let mut buf = Vec::with_capacity(func_main.len() + line_main.len());
+    let mut buf = Few::new(0);
+    buf.reserve(func_main.len() + line_main.len());
     let func_info = merge_into(
         &mut buf,
         obj,

@@ -6,7 +6,7 @@ use super::ObjState;
 use crate::btf::{Btf, Kind};
 use crate::error::{Error, LoadError};
 use crate::insn;
-use crate::object::calls::{link, Linked};
+use crate::object::calls::{link_into, Linked};
 use crate::object::core::Poisoned;
 use crate::object::sec::{self, SecFlags};
 use crate::object::RelocKind;
@@ -31,11 +31,13 @@ pub fn load_all(st: &mut ObjState, mut prepared: super::core::Prepared) -> Resul
     };
     // The programs before the last wait here; the last one is loaded right
     // after it is linked, so an object of one program keeps no list.
-    let mut waiting = Vec::with_capacity(last);
-    for i in 0..last {
-        waiting.push(prepare(st, &mut prepared, i)?);
+    let mut waiting = Vec::new();
+    waiting.resize_with(last, || None);
+    for (i, slot) in waiting.iter_mut().enumerate() {
+        prepare(st, &mut prepared, i, slot)?;
     }
-    let mut final_one = prepare(st, &mut prepared, last)?;
+    let mut final_one = None;
+    prepare(st, &mut prepared, last, &mut final_one)?;
     for (i, r) in waiting.iter_mut().chain([&mut final_one]).enumerate() {
         match r {
             Some(c) => load_one(st, i, c)?,
@@ -48,22 +50,24 @@ pub fn load_all(st: &mut ObjState, mut prepared: super::core::Prepared) -> Resul
     Ok(())
 }
 
-/// Program `i` linked (or as CO-RE relocated it), with its link notes logged;
-/// `None` when it is not to be loaded.
+/// Puts program `i` in `slot` linked (or as CO-RE relocated it), with its link
+/// notes logged; leaves `slot` empty when it is not to be loaded.
 fn prepare(
     st: &ObjState,
     prepared: &mut super::core::Prepared,
     i: usize,
-) -> Result<Option<Prepared>, Error> {
-    let r = match prepared.take(i) {
-        Some(c) => Some(c),
-        None if st.progs[i].autoload => Some((link(&st.obj, i)?, Vec::new())),
-        None => None,
-    };
-    for n in r.iter().flat_map(|(l, _)| &l.notes) {
+    slot: &mut Option<Prepared>,
+) -> Result<(), Error> {
+    if let Some(c) = prepared.take(i) {
+        *slot = Some(c);
+    } else if st.progs[i].autoload {
+        let (linked, _) = slot.insert((Linked::new(), Vec::new()));
+        link_into(&st.obj, i, linked)?;
+    }
+    for n in slot.iter().flat_map(|(l, _)| &l.notes) {
         crate::log::debug(format_args!("{n}"));
     }
-    Ok(r)
+    Ok(())
 }
 
 /// Writes map fds into the linked program's `ld_imm64` instructions.

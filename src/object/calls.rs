@@ -50,58 +50,73 @@ fn link_err(obj: &Object, prog: &str, sec: &str, insn: usize, what: String) -> E
     }))
 }
 
+impl Linked {
+    /// Nothing linked yet.
+    pub fn new() -> Self {
+        Linked {
+            insns: Vec::new(),
+            map_refs: Few::new((0, RelocKind::MapFd { map: 0 })),
+            pieces: Few::new(Piece {
+                code: 0,
+                sec_off: 0,
+                cnt: 0,
+                out_off: 0,
+            }),
+            notes: Vec::new(),
+        }
+    }
+}
+
+impl Default for Linked {
+    fn default() -> Self {
+        Linked::new()
+    }
+}
+
 /// Links program `prog` of `obj`: each subprogram is appended when it is first
 /// reached and walked at once (depth first, libbpf 1.1.2's layout).
 pub fn link(obj: &Object, prog: usize) -> Result<Linked, Error> {
+    let mut l = Linked::new();
+    link_into(obj, prog, &mut l)?;
+    Ok(l)
+}
+
+/// [`link`] into `to` (a [`Linked::new`]), where the caller keeps it.
+pub fn link_into(obj: &Object, prog: usize, to: &mut Linked) -> Result<(), Error> {
     let p = obj.progs.get(prog).ok_or(Error::Inval("no such program"))?;
+    // Sized for the main program (subprograms grow it).
+    to.insns = Vec::with_capacity(p.insn_cnt);
     let mut l = Linker {
         obj,
         main: &p.name,
-        // Sized for the main program (subprograms grow it).
-        out: Vec::with_capacity(p.insn_cnt),
-        pieces: Few::new(Piece {
-            code: 0,
-            sec_off: 0,
-            cnt: 0,
-            out_off: 0,
-        }),
-        map_refs: Few::new((0, RelocKind::MapFd { map: 0 })),
-        notes: Vec::new(),
+        to,
     };
     let first = l.add(p.code, p.insn_off, p.insn_cnt);
-    l.walk(first, &p.name)?;
-    Ok(Linked {
-        insns: l.out,
-        map_refs: l.map_refs,
-        pieces: l.pieces,
-        notes: l.notes,
-    })
+    l.walk(first, &p.name)
 }
 
 /// One program being linked.
 struct Linker<'a> {
     obj: &'a Object,
     main: &'a str,
-    out: Vec<Insn>,
-    pieces: Pieces,
-    map_refs: MapRefs,
-    notes: Vec<String>,
+    to: &'a mut Linked,
 }
 
 impl Linker<'_> {
     /// Appends `cnt` instructions of code section `code` from `sec_off`; the
     /// new piece's index.
     fn add(&mut self, code: usize, sec_off: usize, cnt: usize) -> usize {
-        let out_off = self.out.len();
-        self.out
+        let out_off = self.to.insns.len();
+        self.to
+            .insns
             .extend_from_slice(&self.obj.code[code].insns[sec_off..sec_off + cnt]);
-        self.pieces.push(Piece {
+        self.to.pieces.push(Piece {
             code,
             sec_off,
             cnt,
             out_off,
         });
-        self.pieces.len() - 1
+        self.to.pieces.len() - 1
     }
 
     /// Resolves the calls, callbacks and map references of piece `i` (the code
@@ -109,7 +124,7 @@ impl Linker<'_> {
     /// of an `ld_imm64` skipped; most have neither a relocation nor a
     /// BPF-to-BPF call and cost one look each.
     fn walk(&mut self, i: usize, name: &str) -> Result<(), Error> {
-        let piece = self.pieces[i];
+        let piece = self.to.pieces[i];
         let cs = &self.obj.code[piece.code];
         // The relocations inside the piece, sorted by instruction: a cursor
         // follows the walk.
@@ -124,7 +139,7 @@ impl Linker<'_> {
         let mut k = 0;
         while k < piece.cnt {
             // The next instruction with a relocation, a call or an `ld_imm64`.
-            let code = &self.out[piece.out_off..piece.out_off + piece.cnt];
+            let code = &self.to.insns[piece.out_off..piece.out_off + piece.cnt];
             let stop = next_at.saturating_sub(piece.sec_off);
             while k < code.len()
                 && k < stop
@@ -170,7 +185,7 @@ impl Linker<'_> {
         let (tcode, tinsn) = match reloc {
             Some(RelocKind::Call { sec, insn }) => (sec, insn),
             Some(RelocKind::FuncAddr { sec, insn }) => {
-                self.out[out_idx].set_src(crate::uapi::BPF_PSEUDO_FUNC);
+                self.to.insns[out_idx].set_src(crate::uapi::BPF_PSEUDO_FUNC);
                 (sec, insn)
             }
             Some(
@@ -178,7 +193,7 @@ impl Linker<'_> {
                 | RelocKind::MapValue { .. }
                 | RelocKind::Extern { .. }),
             ) => {
-                self.map_refs.push((out_idx, kind));
+                self.to.map_refs.push((out_idx, kind));
                 return Ok(());
             }
             None if insn.is_pseudo_call() => {
@@ -205,6 +220,7 @@ impl Linker<'_> {
             )));
         };
         let start = match self
+            .to
             .pieces
             .iter()
             .find(|q| q.code == tcode && q.sec_off == f.off)
@@ -212,19 +228,19 @@ impl Linker<'_> {
             Some(q) => q.out_off,
             None => {
                 let j = self.add(tcode, f.off, f.cnt);
-                self.notes.push(format!(
+                self.to.notes.push(format!(
                     "prog '{}': added {} insns from sub-prog '{}'",
                     self.main, f.cnt, f.name
                 ));
                 self.walk(j, &f.name)?;
-                self.pieces[j].out_off
+                self.to.pieces[j].out_off
             }
         };
         let new_target = (start + (tinsn - f.off)) as i64;
         let rel = i32::try_from(new_target - (out_idx as i64 + 1))
             .map_err(|_| Error::Inval("program too large"))?;
-        self.out[out_idx].imm = rel;
-        self.notes.push(format!(
+        self.to.insns[out_idx].imm = rel;
+        self.to.notes.push(format!(
             "prog '{name}': insn #{k} relocated, imm {rel} points to subprog '{}' (now at {start} offset)",
             f.name
         ));

@@ -40,6 +40,17 @@ impl<T: Copy, const N: usize> Few<T, N> {
         self.len += 1;
     }
 
+    /// Makes room for `more` values beyond the current ones: on the heap at
+    /// once if they will not fit inline.
+    pub fn reserve(&mut self, more: usize) {
+        if !self.heap.is_empty() {
+            self.heap.reserve(more);
+        } else if self.len + more > N {
+            self.heap.reserve(self.len + more);
+            self.heap.extend_from_slice(&self.inline[..self.len]);
+        }
+    }
+
     /// Appends `vs`, in order.
     pub fn extend_from_slice(&mut self, vs: &[T]) {
         if self.heap.is_empty() && self.len + vs.len() <= N {
@@ -160,6 +171,14 @@ mod tests {
         assert_eq!(&f[..], [7, 8]);
         f.extend_from_slice(&[6]);
         assert_eq!(&f[..], [7, 8, 6]);
+        let mut g: Few<u8, 4> = Few::new(0);
+        g.push(1);
+        g.reserve(3);
+        g.extend_from_slice(&[2, 3, 4]);
+        g.reserve(10);
+        g.extend_from_slice(&[5; 10]);
+        assert_eq!(g.len(), 14);
+        assert_eq!(&g[..5], [1, 2, 3, 4, 5]);
         assert_eq!(format!("{f:?}"), "[7, 8, 6]");
     }
 }
