@@ -85,7 +85,12 @@ enum Span<'a> {
 impl<'a> Span<'a> {
     /// The records of `block(section)` that lie in `piece`.
     fn of(obj: &Object, block: &impl Fn(&str) -> Option<InfoBlock<'a>>, piece: &Piece) -> Self {
-        let Some(b) = block(&obj.code[piece.code].name) else {
+        Span::in_block(block(&obj.code[piece.code].name), piece)
+    }
+
+    /// The records of `b` (the block of the piece's section) that lie in `piece`.
+    fn in_block(b: Option<InfoBlock<'a>>, piece: &Piece) -> Self {
+        let Some(b) = b else {
             return Span::Missing;
         };
         let (lo, hi) = (
@@ -179,7 +184,9 @@ pub fn for_program(obj: &Object, ext: &BtfExt, prog: &str, linked: &Linked) -> P
     let Some(main) = linked.pieces.first() else {
         return ProgExt::default();
     };
-    let (func_main, line_main) = (Span::of(obj, &func, main), Span::of(obj, &line, main));
+    let (func_block, line_block) = ext.func_and_line_info(&obj.code[main.code].name);
+    let func_main = Span::in_block(func_block, main);
+    let line_main = Span::in_block(line_block, main);
     let mut buf = Few::new(0);
     buf.reserve(func_main.len() + line_main.len());
     let func_info = merge_into(
