@@ -140,14 +140,11 @@ impl Linker<'_> {
         while k < piece.cnt {
             // The next instruction with a relocation, a call or an `ld_imm64`.
             let code = &self.to.insns[piece.out_off..piece.out_off + piece.cnt];
-            let stop = next_at.saturating_sub(piece.sec_off);
-            while k < code.len()
-                && k < stop
-                && code[k].code != crate::insn::CALL
-                && !code[k].is_ld_imm64()
-            {
-                k += 1;
-            }
+            let stop = next_at.saturating_sub(piece.sec_off).clamp(k, code.len());
+            k += code[k..stop]
+                .iter()
+                .position(|i| i.code == crate::insn::CALL || i.is_ld_imm64())
+                .unwrap_or(stop - k);
             let Some(&insn) = code.get(k) else { break };
             let sec_idx = piece.sec_off + k;
             while next < relocs.len() && relocs[next].insn < sec_idx {
@@ -161,7 +158,9 @@ impl Linker<'_> {
                 _ => None,
             };
             next_at = relocs.get(next).map_or(usize::MAX, |r| r.insn);
-            self.visit(piece, k, reloc, insn, name)?;
+            if reloc.is_some() || insn.is_pseudo_call() || insn.is_pseudo_func() {
+                self.visit(piece, k, reloc, insn, name)?;
+            }
             k += if insn.is_ld_imm64() { 2 } else { 1 };
         }
         Ok(())
