@@ -16,7 +16,8 @@
  *   lifecycle peak <lib.so> obj|legacy|bare <file> <samples>
  *       median peak RSS (kB) of <samples> fresh processes (fork + exec of this
  *       program, wait4's ru_maxrss) that dlopen the library and then open, load
- *       and close <file> (obj), call load_bpf_file(<file>) (legacy) or nothing
+ *       and close <file> (obj), call load_bpf_file(<file>) (legacy) or nothing;
+ *       the library's pages are dropped from the page cache first
  *   lifecycle loop <lib.so> <obj.o> <n>
  *       <n> open/load/close after 10 warm-up ones: prints the RSS (kB) and the
  *       number of open fds before and after
@@ -27,6 +28,7 @@
 #include <sys/syscall.h>
 #include <dlfcn.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,7 +97,10 @@ static void lib_open(struct lib *l, const char *name, const char *file)
 	l->map_create = (map_create_fn)sym(l, "bpf_map_create");
 	l->update = (map_elem_fn)sym(l, "bpf_map_update_elem");
 	l->lookup = (lookup_fn)sym(l, "bpf_map_lookup_elem");
-	((set_print_fn)sym(l, "libbpf_set_print"))(NULL);
+	/* Silent, as most measurements want; LIFECYCLE_PRINT=default keeps the
+	 * library's own printing (stderr), which bench/layout-gen also profiles. */
+	if (!getenv("LIFECYCLE_PRINT") || strcmp(getenv("LIFECYCLE_PRINT"), "default"))
+		((set_print_fn)sym(l, "libbpf_set_print"))(NULL);
 }
 
 static void *must_open(const struct lib *l, const char *path)
@@ -242,6 +247,21 @@ static int cmp_long(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/*
+ * Drops a file's pages from the page cache (written back first). The kernel maps
+ * a library's code in runs as large as the page cache's folios, whose sizes depend
+ * on how the file came into the cache (written by a linker, read ahead, ...): each
+ * library is measured from the same start, its pages read back by readahead.
+ */
+static void evict(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || fdatasync(fd) || posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED))
+		die("evict");
+	close(fd);
+}
+
 /* peak <lib> <what> <file> <samples>: median ru_maxrss of fresh children */
 static int peak(char **argv)
 {
@@ -250,6 +270,7 @@ static int peak(char **argv)
 
 	if (n < 1 || n > MAX_SAMPLES)
 		die("bad sample count");
+	evict(argv[2]);
 	for (int i = 0; i < n; i++) {
 		struct rusage ru;
 		int status;
@@ -319,8 +340,9 @@ static int loop(char **argv)
 	lib_open(&l, "lib", argv[2]);
 	for (int i = 0; i < 10; i++)
 		cycle(&l, argv[3]);
-	rss0 = rss_kb();
+	/* fds first: the first opendir() maps C library pages that would count as growth */
 	fds0 = nr_fds();
+	rss0 = rss_kb();
 	for (int i = 0; i < n; i++)
 		cycle(&l, argv[3]);
 	printf("%ld %ld %d %d\n", rss0, rss_kb(), fds0, nr_fds());

@@ -325,6 +325,13 @@ impl<T, F, K: Copy> Registry<T, F, K> {
     /// pointers: `None`). For destructors that must run code around the drop.
     /// Refuses (EBUSY) a handle in use by [`Registry::with`].
     pub(crate) fn take<C>(&self, p: *const C) -> Result<Option<T>, Error> {
+        Ok(self.take_in_place(p)?.map(Taken::into_inner))
+    }
+
+    /// [`Registry::take`] without moving the value out of its slot (no copy of
+    /// a large value; C's child addresses into it stay valid meanwhile): the
+    /// returned owner frees the slot when dropped.
+    pub(crate) fn take_in_place<C>(&self, p: *const C) -> Result<Option<Taken<T, F>>, Error> {
         let mut m = self.members();
         if !m.has(p) {
             return Ok(None);
@@ -337,8 +344,7 @@ impl<T, F, K: Copy> Registry<T, F, K> {
         m.remove(p as usize);
         drop(m);
         // SAFETY: IDLE and now unlisted: the only owner of the leaked box from `register`.
-        let slot = unsafe { Box::from_raw(s) };
-        Ok(Some(slot.value.into_inner()))
+        Ok(Some(Taken(unsafe { Box::from_raw(s) })))
     }
 
     /// The live handle registered right after `prev` (NULL: the first), in
@@ -401,6 +407,22 @@ impl<T: Clone, F, K: Copy> Registry<T, F, K> {
         }
         // SAFETY: listed under the held lock, so a live slot that `free`/`take` cannot release meanwhile; the value is only read (see above).
         Ok(unsafe { (*(*(p as *const Slot<T, F>)).value.get()).clone() })
+    }
+}
+
+/// A handle taken out of its registry ([`Registry::take_in_place`]): owns the
+/// slot, gives access to the value in place, frees both when dropped.
+pub(crate) struct Taken<T, F>(Box<Slot<T, F>>);
+
+impl<T, F> Taken<T, F> {
+    /// The value, where it lies.
+    pub(crate) fn value(&mut self) -> &mut T {
+        self.0.value.get_mut()
+    }
+
+    /// The value, moved out of the slot.
+    pub(crate) fn into_inner(self) -> T {
+        self.0.value.into_inner()
     }
 }
 

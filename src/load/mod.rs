@@ -107,8 +107,9 @@ pub struct LoadOpts {
 #[derive(Debug)]
 pub struct ObjState {
     pub obj: Object,
-    pub maps: Vec<MapState>,
-    pub progs: Vec<ProgState>,
+    /// Never resized after open: the C API hands out element addresses.
+    pub maps: Box<[MapState]>,
+    pub progs: Box<[ProgState]>,
     pub btf_fd: Option<OwnedFd>,
     pub kversion: u32,
     pub loaded: bool,
@@ -180,7 +181,7 @@ impl ObjState {
                 m.def.max_entries = edit::adjust_ringbuf_size(m.def.max_entries);
             }
         }
-        let progs = obj
+        let progs: Box<[ProgState]> = obj
             .progs
             .iter()
             .map(|d| ProgState {
@@ -205,7 +206,7 @@ impl ObjState {
                 running_kernel_version()
             },
             obj,
-            maps,
+            maps: maps.into_boxed_slice(),
             progs,
             btf_fd: None,
             loaded: false,

@@ -22,7 +22,7 @@ use crate::error::{libbpf_errno, Error};
 use crate::insn::Insn;
 
 pub use maps::{MapDef, MapKind};
-pub use name::Name;
+pub use name::{Name, NameTable};
 
 /// A parsed BPF object file.
 #[derive(Debug)]
@@ -32,7 +32,7 @@ pub struct Object {
     pub name: Name,
     /// The file it was opened from (for an image in memory, its name), as
     /// libbpf's messages name it.
-    pub path: String,
+    pub path: Name,
     pub license: Name,
     pub kversion: u32,
     pub maps: Vec<MapDef>,

@@ -241,7 +241,6 @@ pub extern "C" fn bpf_map__reuse_fd(map: *mut bpf_map, fd: c_int) -> c_int {
     hl("bpf_map__reuse_fd", || {
         let (h, i) = map_mut(map)?;
         h.st.reuse_fd(i, fd)?;
-        h.maps[i].name = h.st.maps[i].name.clone();
         Ok(0)
     })
 }
@@ -269,7 +268,7 @@ pub unsafe extern "C" fn bpf_map__set_pin_path(map: *mut bpf_map, path: *const c
         // SAFETY: NULL or a C string (caller contract).
         let p = unsafe { arg::opt_cstr(path) }.map(|c| c.to_string_lossy().into_owned());
         h.st.set_pin_path(i, p.as_deref())?;
-        h.maps[i].pin_path = p.map(|p| cstring(&p));
+        h.map_extra_mut(i).pin_path = p.map(|p| cstring(&p));
         Ok(0)
     })
 }
@@ -280,9 +279,13 @@ pub extern "C" fn bpf_map__pin_path(map: *const bpf_map) -> *const c_char {
     ptr("bpf_map__pin_path", || {
         let (h, i) = map_mut(map)?;
         // Refresh the C copy: load may have set the path (LIBBPF_PIN_BY_NAME).
-        h.maps[i].pin_path = h.st.maps[i].pin_path.as_deref().map(cstring);
-        Ok(h.maps[i]
-            .pin_path
+        let c = h.st.maps[i].pin_path.as_deref().map(cstring);
+        if c.is_none() && h.map_extra(i).is_none() {
+            return Ok(std::ptr::null_mut());
+        }
+        let e = h.map_extra_mut(i);
+        e.pin_path = c;
+        Ok(e.pin_path
             .as_ref()
             .map_or(std::ptr::null_mut(), |c| c.as_ptr() as *mut c_char))
     })
@@ -354,14 +357,16 @@ pub extern "C" fn bpf_map__def(map: *const bpf_map) -> *const bpf_map_def {
         ptr("bpf_map__def", || {
             let (h, i) = map_mut(map)?;
             let d = &h.st.maps[i].def;
-            h.maps[i].def_view = [
+            let view = [
                 d.map_type,
                 d.key_size,
                 d.value_size,
                 d.max_entries,
                 d.map_flags,
             ];
-            Ok(h.maps[i].def_view.as_mut_ptr().cast::<bpf_map_def>())
+            let e = h.map_extra_mut(i);
+            e.def_view = view;
+            Ok(e.def_view.as_mut_ptr().cast::<bpf_map_def>())
         })
         .cast_const()
     })
@@ -387,7 +392,7 @@ pub unsafe extern "C" fn bpf_map__set_priv(
     legacy_api("bpf_map__set_priv", || {
         hl("bpf_map__set_priv", || {
             let (h, i) = map_mut(map)?;
-            let old = std::mem::replace(&mut h.maps[i].priv_, (priv_, clear_priv));
+            let old = std::mem::replace(&mut h.map_extra_mut(i).priv_, (priv_, clear_priv));
             // SAFETY: the caller's registered destructor with its own pointers.
             unsafe { drop_priv(old, map) };
             Ok(0)
@@ -404,7 +409,7 @@ pub extern "C" fn bpf_map__priv(map: *const bpf_map) -> *mut c_void {
     legacy_api("bpf_map__priv", || {
         ptr("bpf_map__priv", || {
             let (h, i) = map_ref(map)?;
-            Ok(h.maps[i].priv_.0)
+            Ok(h.map_extra(i).map_or(std::ptr::null_mut(), |e| e.priv_.0))
         })
     })
 }

@@ -70,25 +70,41 @@ pub(crate) unsafe fn drop_priv<H>(old: Priv<H>, handle: *mut H) {
     }
 }
 
-pub(crate) struct ProgHandle {
-    /// The program's own names, shared (C reads them in place).
-    pub(crate) name: Name,
-    pub(crate) sec_name: Name,
-    /// The bytes `bpf_program__insns` last handed out.
+/// What the C API keeps per program beyond its state: the bytes
+/// `bpf_program__insns` last handed out and the 0.x `set_priv` data.
+pub(crate) struct ProgExtra {
     pub(crate) view: Vec<u8>,
     /// 0.x `bpf_program__set_priv` data and destructor.
     pub(crate) priv_: (*mut c_void, crate::capi::libbpf::program::ProgClearPriv),
 }
 
-pub(crate) struct MapHandle {
-    /// The map's name, shared with its state (C reads it in place).
-    pub(crate) name: Name,
+impl Default for ProgExtra {
+    fn default() -> Self {
+        ProgExtra {
+            view: Vec::new(),
+            priv_: (std::ptr::null_mut(), None),
+        }
+    }
+}
+
+/// What the C API keeps per map beyond its state.
+pub(crate) struct MapExtra {
     /// The C copy of the pin path `bpf_map__pin_path` hands out.
     pub(crate) pin_path: Option<CString>,
     /// The 0.x `struct bpf_map_def` view `bpf_map__def` hands out.
     pub(crate) def_view: [u32; 5],
     /// 0.x `bpf_map__set_priv` data and destructor.
     pub(crate) priv_: (*mut c_void, crate::capi::libbpf::map::MapClearPriv),
+}
+
+impl Default for MapExtra {
+    fn default() -> Self {
+        MapExtra {
+            pin_path: None,
+            def_view: [0; 5],
+            priv_: (std::ptr::null_mut(), None),
+        }
+    }
 }
 
 /// The inner-map template of a map-in-map as a `struct bpf_map *`
@@ -99,12 +115,16 @@ pub(crate) struct InnerHandle {
     pub(crate) state: crate::load::MapState,
 }
 
-/// What a `struct bpf_object *` points to.
+/// What a `struct bpf_object *` points to. Its `struct bpf_program *` and
+/// `struct bpf_map *` handles are the addresses of the elements of `st.progs`
+/// and `st.maps` (boxed slices, never resized), so an object is one slot plus
+/// what its state owns.
 pub(crate) struct ObjHandle {
     pub(crate) st: ObjState,
-    pub(crate) name: Name,
-    pub(crate) progs: Box<[ProgHandle]>,
-    pub(crate) maps: Box<[MapHandle]>,
+    /// Parallel to `st.progs` once some program needs one (empty until then).
+    prog_extra: Box<[ProgExtra]>,
+    /// Parallel to `st.maps` once some map needs one (empty until then).
+    map_extra: Box<[MapExtra]>,
     /// Parallel to `maps`: the inner-map template handle of each map-in-map that
     /// has one (a slot's address is the `struct bpf_map *` handed out).
     pub(crate) inner: Box<[Option<InnerHandle>]>,
@@ -115,20 +135,48 @@ pub(crate) struct ObjHandle {
     pub(crate) btf: *mut btf,
 }
 
+/// `extra`, parallel to `n` elements: made (all default) on first use.
+fn extra_mut<E: Default>(extra: &mut Box<[E]>, n: usize, i: usize) -> &mut E {
+    if extra.is_empty() {
+        *extra = (0..n).map(|_| E::default()).collect();
+    }
+    &mut extra[i]
+}
+
 impl ObjHandle {
+    /// The C API's data of program `i`, if any was set.
+    pub(crate) fn prog_extra(&self, i: usize) -> Option<&ProgExtra> {
+        self.prog_extra.get(i)
+    }
+
+    /// The C API's data of program `i` (a valid index), made on first use.
+    pub(crate) fn prog_extra_mut(&mut self, i: usize) -> &mut ProgExtra {
+        extra_mut(&mut self.prog_extra, self.st.progs.len(), i)
+    }
+
+    /// The C API's data of map `i`, if any was set.
+    pub(crate) fn map_extra(&self, i: usize) -> Option<&MapExtra> {
+        self.map_extra.get(i)
+    }
+
+    /// The C API's data of map `i` (a valid index), made on first use.
+    pub(crate) fn map_extra_mut(&mut self, i: usize) -> &mut MapExtra {
+        extra_mut(&mut self.map_extra, self.st.maps.len(), i)
+    }
+
     /// Closes the object `me` once it is unlisted: runs the 0.x `set_priv`
     /// destructors (programs, maps, then the object), as `bpf_object__close`
-    /// does in libbpf 0.x, then drops everything (closing the fds).
-    fn close(mut self, me: *mut bpf_object) {
-        for p in self.progs.iter_mut() {
-            let old = take_priv(&mut p.priv_);
+    /// does in libbpf 0.x; dropping it then closes the fds.
+    fn close(&mut self, me: *mut bpf_object) {
+        for i in 0..self.prog_extra.len() {
+            let old = take_priv(&mut self.prog_extra[i].priv_);
             // SAFETY: the caller's destructor with the pointers it registered; the handle is still intact.
-            unsafe { drop_priv(old, p as *mut ProgHandle as *mut bpf_program) };
+            unsafe { drop_priv(old, prog_ptr(self, i)) };
         }
-        for m in self.maps.iter_mut() {
-            let old = take_priv(&mut m.priv_);
+        for i in 0..self.map_extra.len() {
+            let old = take_priv(&mut self.map_extra[i].priv_);
             // SAFETY: as above.
-            unsafe { drop_priv(old, m as *mut MapHandle as *mut bpf_map) };
+            unsafe { drop_priv(old, map_ptr(self, i)) };
         }
         let old = take_priv(&mut self.priv_);
         // SAFETY: as above.
@@ -140,8 +188,8 @@ impl ObjHandle {
     /// [`Part::Inner`] refuse it).
     fn children(&self) -> [Children<Part>; 3] {
         [
-            Children::of(&self.progs, Part::Prog),
-            Children::of(&self.maps, Part::Map),
+            Children::of(&self.st.progs, Part::Prog),
+            Children::of(&self.st.maps, Part::Map),
             Children::of(&self.inner, Part::Inner),
         ]
     }
@@ -176,26 +224,6 @@ pub(crate) fn cstring(s: &str) -> CString {
 }
 
 pub(crate) fn register(st: ObjState) -> *mut bpf_object {
-    let progs = st
-        .progs
-        .iter()
-        .map(|p| ProgHandle {
-            name: p.def.name.clone(),
-            sec_name: p.def.sec_name.clone(),
-            view: Vec::new(),
-            priv_: (std::ptr::null_mut(), None),
-        })
-        .collect();
-    let maps = st
-        .maps
-        .iter()
-        .map(|m| MapHandle {
-            name: m.name.clone(),
-            pin_path: None,
-            def_view: [0; 5],
-            priv_: (std::ptr::null_mut(), None),
-        })
-        .collect();
     // One slot per map when some map has an inner-map template; none otherwise.
     let has_inner = st.maps.iter().any(|m| m.def.inner.is_some());
     let inner = (st.maps.iter().filter(|_| has_inner))
@@ -221,10 +249,9 @@ pub(crate) fn register(st: ObjState) -> *mut bpf_object {
         })
         .collect();
     let h = ObjHandle {
-        name: st.obj.name.clone(),
         st,
-        progs,
-        maps,
+        prog_extra: Box::default(),
+        map_extra: Box::default(),
         inner,
         priv_: (std::ptr::null_mut(), None),
         btf: std::ptr::null_mut(),
@@ -356,15 +383,15 @@ pub extern "C" fn bpf_map__inner_map(map: *mut bpf_map) -> *mut bpf_map {
 }
 
 pub(crate) fn prog_ptr(h: &ObjHandle, i: usize) -> *mut bpf_program {
-    h.progs
+    h.st.progs
         .get(i)
-        .map_or(std::ptr::null_mut(), |p| p as *const ProgHandle as *mut _)
+        .map_or(std::ptr::null_mut(), |p| p as *const _ as *mut _)
 }
 
 pub(crate) fn map_ptr(h: &ObjHandle, i: usize) -> *mut bpf_map {
-    h.maps
+    h.st.maps
         .get(i)
-        .map_or(std::ptr::null_mut(), |m| m as *const MapHandle as *mut _)
+        .map_or(std::ptr::null_mut(), |m| m as *const _ as *mut _)
 }
 
 /// Converts caller opts into core options.
@@ -545,7 +572,8 @@ pub extern "C" fn bpf_object__load(obj: *mut bpf_object) -> c_int {
 pub extern "C" fn bpf_object__close(obj: *mut bpf_object) {
     value("bpf_object__close", (), || {
         // Objects never run under `Registry::with`, so `take` never sees them busy.
-        if let Ok(Some(h)) = OBJECTS.take(obj) {
+        if let Ok(Some(mut t)) = OBJECTS.take_in_place(obj) {
+            let h = t.value();
             crate::capi::btf::handle::drop_object_btf(h.btf);
             h.close(obj);
         }
@@ -557,7 +585,7 @@ pub extern "C" fn bpf_object__close(obj: *mut bpf_object) {
 #[no_mangle]
 pub extern "C" fn bpf_object__name(obj: *const bpf_object) -> *const c_char {
     ptr("bpf_object__name", || {
-        Ok(obj_ref(obj)?.name.as_ptr() as *mut c_char)
+        Ok(obj_ref(obj)?.st.obj.name.as_ptr() as *mut c_char)
     })
 }
 
@@ -573,7 +601,7 @@ fn map_index(h: &ObjHandle, n: &std::ffi::CStr) -> Option<usize> {
             .iter()
             .position(|m| m.def.is_internal() && m.def.name == n);
     }
-    h.maps.iter().position(|m| m.name.as_c_str() == n)
+    h.st.maps.iter().position(|m| m.name.as_c_str() == n)
 }
 
 /// `bpf_object__find_map_by_name` (LIBBPF_0.0.1): N (NULL, errno ENOENT).
@@ -626,10 +654,8 @@ pub unsafe extern "C" fn bpf_object__find_program_by_name(
         let h = obj_ref(obj)?;
         // SAFETY: NULL or a C string (caller contract).
         let n = unsafe { arg::cstr(name, "name is NULL") }?;
-        let i = h
-            .progs
-            .iter()
-            .position(|p| p.name.as_c_str() == n)
+        let i = (h.st.progs.iter())
+            .position(|p| p.def.name.as_c_str() == n)
             .ok_or(Error::NotFound("no such program"))?;
         Ok(prog_ptr(h, i))
     })
@@ -662,9 +688,7 @@ fn next_map(obj: *const bpf_object, map: *const bpf_map) -> Result<*mut bpf_map,
 fn prev_prog(obj: *const bpf_object, prog: *const bpf_program) -> Result<*mut bpf_program, Error> {
     let h = obj_ref(obj)?;
     if prog.is_null() {
-        return Ok(h
-            .progs
-            .len()
+        return Ok((h.st.progs.len())
             .checked_sub(1)
             .map_or(std::ptr::null_mut(), |i| prog_ptr(h, i)));
     }
@@ -679,9 +703,7 @@ fn prev_prog(obj: *const bpf_object, prog: *const bpf_program) -> Result<*mut bp
 fn prev_map(obj: *const bpf_object, map: *const bpf_map) -> Result<*mut bpf_map, Error> {
     let h = obj_ref(obj)?;
     if map.is_null() {
-        return Ok(h
-            .maps
-            .len()
+        return Ok((h.st.maps.len())
             .checked_sub(1)
             .map_or(std::ptr::null_mut(), |i| map_ptr(h, i)));
     }
@@ -789,7 +811,7 @@ pub extern "C" fn bpf_program__fd(prog: *const bpf_program) -> c_int {
 pub extern "C" fn bpf_program__name(prog: *const bpf_program) -> *const c_char {
     ptr("bpf_program__name", || {
         let (h, i) = prog_ref(prog)?;
-        Ok(h.progs[i].name.as_ptr() as *mut c_char)
+        Ok(h.st.progs[i].def.name.as_ptr() as *mut c_char)
     })
 }
 
@@ -799,7 +821,7 @@ pub extern "C" fn bpf_program__name(prog: *const bpf_program) -> *const c_char {
 pub extern "C" fn bpf_program__section_name(prog: *const bpf_program) -> *const c_char {
     ptr("bpf_program__section_name", || {
         let (h, i) = prog_ref(prog)?;
-        Ok(h.progs[i].sec_name.as_ptr() as *mut c_char)
+        Ok(h.st.progs[i].def.sec_name.as_ptr() as *mut c_char)
     })
 }
 
@@ -857,7 +879,7 @@ pub extern "C" fn bpf_map__name(map: *const bpf_map) -> *const c_char {
             }
         }
         let (h, i) = map_ref(map)?;
-        Ok(h.maps[i].name.as_ptr() as *mut c_char)
+        Ok(h.st.maps[i].name.as_ptr() as *mut c_char)
     })
 }
 

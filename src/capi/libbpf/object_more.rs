@@ -166,10 +166,8 @@ pub unsafe extern "C" fn bpf_object__find_program_by_title(
             let h = obj_ref(obj)?;
             // SAFETY: NULL or a C string (caller contract).
             let t = unsafe { arg::cstr(title, "title is NULL") }?;
-            let i = h
-                .progs
-                .iter()
-                .position(|p| p.sec_name.as_c_str() == t)
+            let i = (h.st.progs.iter())
+                .position(|p| p.def.sec_name.as_c_str() == t)
                 .ok_or(Error::NotFound("no program in that section"))?;
             Ok(prog_ptr(h, i))
         })

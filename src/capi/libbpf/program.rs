@@ -59,8 +59,9 @@ pub extern "C" fn bpf_program__insns(prog: *const bpf_program) -> *const bpf_ins
             .into_iter()
             .flat_map(Insn::to_bytes)
             .collect();
-        h.progs[i].view = bytes;
-        Ok(h.progs[i].view.as_ptr() as *mut bpf_insn)
+        let e = h.prog_extra_mut(i);
+        e.view = bytes;
+        Ok(e.view.as_ptr() as *mut bpf_insn)
     })
     .cast_const()
 }
@@ -120,7 +121,7 @@ pub extern "C" fn bpf_program__title(prog: *const bpf_program, needs_copy: bool)
     legacy_api("bpf_program__title", || {
         ptr("bpf_program__title", || {
             let (h, i) = prog_ref(prog)?;
-            let s = h.progs[i].sec_name.as_ptr();
+            let s = h.st.progs[i].def.sec_name.as_ptr();
             if !needs_copy {
                 return Ok(s as *mut c_char);
             }
@@ -391,7 +392,7 @@ pub unsafe extern "C" fn bpf_program__set_priv(
     legacy_api("bpf_program__set_priv", || {
         hl("bpf_program__set_priv", || {
             let (h, i) = prog_mut(prog)?;
-            let old = std::mem::replace(&mut h.progs[i].priv_, (priv_, clear_priv));
+            let old = std::mem::replace(&mut h.prog_extra_mut(i).priv_, (priv_, clear_priv));
             // SAFETY: the caller's registered destructor with its own pointers.
             unsafe { drop_priv(old, prog) };
             Ok(0)
@@ -408,7 +409,7 @@ pub extern "C" fn bpf_program__priv(prog: *const bpf_program) -> *mut c_void {
     legacy_api("bpf_program__priv", || {
         ptr("bpf_program__priv", || {
             let (h, i) = prog_ref(prog)?;
-            Ok(h.progs[i].priv_.0)
+            Ok(h.prog_extra(i).map_or(std::ptr::null_mut(), |e| e.priv_.0))
         })
     })
 }

@@ -9,7 +9,7 @@ use super::{DataSec, NameBuild, SecKind, Shdr, Symbol};
 use crate::btf::{parse_btf_map_def, Btf, BtfMapDef, Kind};
 use crate::error::Error;
 use crate::object::maps::{data_map, parse_legacy_def, MapDef, MapKind};
-use crate::object::{format_err, Object, OpenOpts};
+use crate::object::{format_err, Name, NameTable, Object, OpenOpts};
 use crate::uapi;
 use object::elf as E;
 use object::read::elf::SectionHeader;
@@ -81,6 +81,7 @@ pub(super) fn btf_defined(
     obj: &mut Object,
     shndx: usize,
     sec_size: u64,
+    table: &NameTable,
     opts: &OpenOpts,
 ) -> Result<(), Error> {
     let Some(btf) = &obj.btf else {
@@ -128,7 +129,7 @@ pub(super) fn btf_defined(
         if !taken.insert(name) {
             return Err(format_err(format!("duplicate map name '{name}'")));
         }
-        let mut m = from_btf_def(name, &d, shndx)?;
+        let mut m = from_btf_def(table.name(name), &d, shndx)?;
         m.sec_off = u64::from(off);
         m.sec_size = u64::from(size);
         maps.push(m);
@@ -192,8 +193,8 @@ fn log_def(name: &str, d: &BtfMapDef, has: &dyn Fn(&str) -> bool) {
     }
 }
 
-fn from_btf_def(name: &str, d: &BtfMapDef, shndx: usize) -> Result<MapDef, Error> {
-    let mut m = MapDef::empty(name, MapKind::Btf, shndx);
+fn from_btf_def(name: Name, d: &BtfMapDef, shndx: usize) -> Result<MapDef, Error> {
+    let mut m = MapDef::empty(name.clone(), MapKind::Btf, shndx);
     m.map_type = d
         .map_type
         .ok_or_else(|| format_err(format!("map '{name}': missing map type")))?;
@@ -209,7 +210,7 @@ fn from_btf_def(name: &str, d: &BtfMapDef, shndx: usize) -> Result<MapDef, Error
     m.values_off = d.values_offset;
     if let Some(inner) = &d.inner {
         m.inner = Some(Box::new(from_btf_def(
-            &format!("{name}.inner"),
+            Name::new(&format!("{name}.inner")),
             inner,
             shndx,
         )?));

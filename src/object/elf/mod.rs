@@ -26,10 +26,13 @@ mod symbols;
 mod testelf;
 
 use super::maps::DataKind;
-use super::{CodeSection, Name, Object, OpenOpts};
+use super::{CodeSection, NameTable, Object, OpenOpts};
+use crate::btf::Btf;
 use crate::error::Error;
 use object::elf::{self as E, FileHeader64, SectionHeader64};
+use object::read::elf::{FileHeader, SectionHeader};
 use object::Endianness;
+use sections::Elf;
 
 type Hdr = FileHeader64<Endianness>;
 type Shdr = SectionHeader64<Endianness>;
@@ -112,7 +115,7 @@ type NameBuild = std::hash::BuildHasherDefault<NameHasher>;
 
 /// What the section scan found, by section index where indexed.
 struct Layout<'a> {
-    license: crate::object::Name,
+    license: std::borrow::Cow<'a, str>,
     kversion: u32,
     /// Non-empty executable sections, in section order.
     code: Vec<CodeSection>,
@@ -138,17 +141,15 @@ pub fn parse(data: &[u8], path_name: &str, opts: &OpenOpts) -> Result<Object, Er
     let syms = symbols::read(&elf, path_name)?;
     let mut layout = sections::scan(&elf, &syms, path_name, opts)?;
     let (btf, btf_ext) = btf::read(&layout, &syms, path_name);
+    let table = name_table(&elf, btf.as_ref(), &layout, path_name, opts);
+    layout.name_code(&table);
     let mut code = std::mem::take(&mut layout.code);
-    programs::functions(&mut code, &layout.kinds, &syms, path_name)?;
+    programs::functions(&mut code, &layout.kinds, &syms, &table, path_name)?;
     let progs = programs::entry_points(&code)?;
     let mut obj = Object {
-        name: Name::new(
-            opts.object_name
-                .as_deref()
-                .unwrap_or_else(|| Object::base_name(path_name)),
-        ),
-        path: path_name.to_string(),
-        license: std::mem::take(&mut layout.license),
+        name: table.extra(0),
+        path: table.extra(1),
+        license: table.extra(2),
         kversion: layout.kversion,
         maps: Vec::new(),
         progs,
@@ -170,7 +171,7 @@ pub fn parse(data: &[u8], path_name: &str, opts: &OpenOpts) -> Result<Object, Er
         maps::legacy(&mut obj, &elf, &syms, shndx, shdr, path_name, opts)?;
     }
     if let Some(shndx) = layout.btf_maps {
-        maps::btf_defined(&mut obj, shndx, layout.sizes[shndx], opts)?;
+        maps::btf_defined(&mut obj, shndx, layout.sizes[shndx], &table, opts)?;
     }
     let data_secs = std::mem::take(&mut layout.data_secs);
     maps::data(&mut obj, data_secs, &mut layout.kinds)?;
@@ -180,8 +181,51 @@ pub fn parse(data: &[u8], path_name: &str, opts: &OpenOpts) -> Result<Object, Er
         obj.maps.extend(st_maps);
     }
 
-    relocs::read(&mut obj, &elf, &layout, &syms, path_name)?;
+    relocs::read(&mut obj, &elf, &layout, &syms, &table, path_name)?;
     Ok(obj)
+}
+
+impl Layout<'_> {
+    /// Names the code sections (from `table`, once the object has one).
+    fn name_code(&mut self, table: &NameTable) {
+        for cs in &mut self.code {
+            cs.name = table.name(&self.names[cs.shndx]);
+        }
+    }
+}
+
+/// One buffer for the object's names: the symbol and section string tables, the
+/// BTF strings (BTF-defined map names), and the object's name, path and
+/// license (extras 0, 1, 2).
+fn name_table(
+    elf: &Elf<'_>,
+    btf: Option<&Btf>,
+    layout: &Layout<'_>,
+    path_name: &str,
+    opts: &OpenOpts,
+) -> NameTable {
+    let endian = elf.endian;
+    let section = |i: usize| {
+        let s = elf.sections.section(object::SectionIndex(i)).ok()?;
+        s.data(endian, elf.data).ok()
+    };
+    let strtab = elf
+        .sections
+        .symbols(endian, elf.data, E::SHT_SYMTAB)
+        .ok()
+        .and_then(|t| section(t.string_section().0));
+    let shstrtab = Hdr::parse(elf.data)
+        .ok()
+        .and_then(|h| section(usize::from(h.e_shstrndx(endian))));
+    let tables: Vec<&[u8]> = [strtab, shstrtab, btf.map(Btf::strings_section)]
+        .into_iter()
+        .flatten()
+        .collect();
+    let name = opts
+        .object_name
+        .as_deref()
+        .unwrap_or_else(|| Object::base_name(path_name));
+    NameTable::new(&tables, &[name, path_name, &layout.license])
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 
 use super::{SecKind, Symbol, SHN_COMMON};
 use crate::error::Error;
-use crate::object::{format_err, sec, CodeSection, Func, Name, ProgDef};
+use crate::object::{format_err, sec, CodeSection, Func, NameTable, ProgDef};
 use crate::uapi;
 use object::elf as E;
 
@@ -17,6 +17,7 @@ pub(super) fn functions(
     code: &mut [CodeSection],
     kinds: &[SecKind],
     syms: &[Symbol],
+    table: &NameTable,
     path_name: &str,
 ) -> Result<(), Error> {
     for s in syms {
@@ -42,7 +43,7 @@ pub(super) fn functions(
             )));
         }
         cs.funcs.push(Func {
-            name: Name::new(&s.name),
+            name: table.name(&s.name),
             off,
             cnt,
             global: s.bind != E::STB_LOCAL,
@@ -70,7 +71,7 @@ pub(super) fn functions(
                         && s.bind != E::STB_LOCAL
                         && s.typ != E::STT_SECTION
                 })
-                .map_or_else(|| cs.name.clone(), |s| Name::new(&s.name));
+                .map_or_else(|| cs.name.clone(), |s| table.name(&s.name));
             cs.funcs.push(Func {
                 name,
                 off: 0,
@@ -130,7 +131,13 @@ mod tests {
     fn split(b: &ElfBuilder) -> Result<(Vec<CodeSection>, Vec<ProgDef>), Error> {
         let file = b.build();
         let (_, syms, mut l) = layout(&file);
-        functions(&mut l.code, &l.kinds, &syms, "t.o")?;
+        functions(
+            &mut l.code,
+            &l.kinds,
+            &syms,
+            &NameTable::new(&[], &[]),
+            "t.o",
+        )?;
         let progs = entry_points(&l.code)?;
         Ok((l.code, progs))
     }

@@ -10,7 +10,9 @@ use crate::error::Error;
 use crate::insn::{self, Insn};
 use crate::object::externs::ExternKind;
 use crate::object::maps::{internal_map_name, MapKind};
-use crate::object::{format_err, reloc_err, CodeSection, Name, Object, Reloc, RelocKind};
+use crate::object::{
+    format_err, reloc_err, CodeSection, Name, NameTable, Object, Reloc, RelocKind,
+};
 use crate::uapi;
 use object::elf::{self as E, Rel64};
 use object::read::elf::{Rel, SectionHeader};
@@ -25,10 +27,12 @@ pub(super) fn read(
     elf: &Elf<'_>,
     layout: &Layout<'_>,
     syms: &[Symbol<'_>],
+    table: &NameTable,
     path_name: &str,
 ) -> Result<(), Error> {
     // The name of each symbol relocations refer to, made once and shared.
     let mut shared = Shared {
+        table,
         names: vec![None; syms.len()],
         maps_at: MapsAt::new(obj),
     };
@@ -108,7 +112,8 @@ fn sym_at<'a, 's>(
 
 /// What the relocations of every code section share: the name of each symbol
 /// they refer to, made once, and the maps by position.
-struct Shared {
+struct Shared<'t> {
+    table: &'t NameTable,
     names: Vec<Option<Name>>,
     maps_at: MapsAt,
 }
@@ -211,7 +216,7 @@ fn code_relocs(
     rels: &Rels,
     syms: &[Symbol<'_>],
     layout: &Layout<'_>,
-    shared: &mut Shared,
+    shared: &mut Shared<'_>,
 ) -> Result<Vec<Reloc>, Error> {
     let endian = Endianness::Little;
     let mut out = Vec::with_capacity(rels.len());
@@ -269,7 +274,7 @@ fn code_relocs(
         };
         let sym = shared.names[sym_idx].get_or_insert_with(|| match map_name {
             Some(n) if *n == *sym.name => n.clone(),
-            _ => Name::new(&sym.name),
+            _ => shared.table.name(&sym.name),
         });
         out.push(Reloc {
             insn: idx,

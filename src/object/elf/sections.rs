@@ -65,7 +65,7 @@ pub(super) fn scan<'a>(
 ) -> Result<Layout<'a>, Error> {
     let (endian, n) = (elf.endian, elf.sections.len());
     let mut l = Layout {
-        license: Name::default(),
+        license: std::borrow::Cow::Borrowed(""),
         kversion: 0,
         code: Vec::new(),
         kinds: vec![SecKind::Other; n],
@@ -106,7 +106,7 @@ pub(super) fn scan<'a>(
             ("license", _, _) => {
                 let b = bytes()?;
                 let end = b.iter().position(|&c| c == 0).unwrap_or(b.len()).min(127);
-                l.license = Name::new(&String::from_utf8_lossy(&b[..end]));
+                l.license = String::from_utf8_lossy(&b[..end]);
                 crate::log::debug(format_args!("license of {path_name} is {}", l.license));
             }
             ("version", _, _) => {
@@ -244,8 +244,9 @@ fn code_section(
             b.len()
         )));
     }
+    // Named once the object's name table exists (`Layout::name_code`).
     Ok(Some(CodeSection {
-        name: Name::new(name),
+        name: Name::default(),
         shndx,
         insns: Insn::decode_all(b),
         funcs: Vec::new(),
@@ -303,7 +304,7 @@ mod tests {
         let file = b.build();
         let (_, _, l) = layout(&file);
 
-        assert_eq!((l.license.as_str(), l.kversion), ("GPL", 0x0005_0a00));
+        assert_eq!((&*l.license, l.kversion), ("GPL", 0x0005_0a00));
         assert_eq!(l.code.len(), 1, "the empty .text carries nothing");
         assert_eq!((l.code[0].name.as_str(), l.code[0].shndx), ("xdp", xdp));
         assert_eq!(l.code[0].insns, [mov_r0(2), exit()]);

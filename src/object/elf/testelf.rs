@@ -397,7 +397,8 @@ pub fn failure<T>(r: Result<T, Error>) -> (i32, String) {
 pub fn layout(file: &[u8]) -> (Elf<'_>, Vec<Sym<'_>>, Layout<'_>) {
     let elf = sections::open(file, "t.o").expect("open");
     let syms = symbols::read(&elf, "t.o").expect("symbols");
-    let layout = sections::scan(&elf, &[], "t.o", &OpenOpts::default()).expect("scan");
+    let mut layout = sections::scan(&elf, &[], "t.o", &OpenOpts::default()).expect("scan");
+    layout.name_code(&crate::object::NameTable::new(&[], &[]));
     (elf, syms, layout)
 }
 
