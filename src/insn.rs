@@ -4,7 +4,13 @@
 use crate::uapi::{BPF_CALL, BPF_DW, BPF_IMM, BPF_JMP, BPF_LD, BPF_PSEUDO_CALL, BPF_PSEUDO_FUNC};
 
 /// One BPF instruction. `ld_imm64` occupies two of these.
+///
+/// The fields are `struct bpf_insn`'s in its order and sizes, so on a
+/// little-endian host a `[Insn]` is the kernel's instruction array as it is
+/// (see [`wire_slice`]): a program goes to `BPF_PROG_LOAD` without being
+/// encoded again.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[repr(C)]
 pub struct Insn {
     pub code: u8,
     /// dst_reg in the low nibble, src_reg in the high nibble (little-endian layout).
@@ -74,6 +80,24 @@ impl Insn {
     }
 }
 
+// `struct bpf_insn`: `code` at 0, the register byte at 1, `off` at 2, `imm`
+// at 4, 8 bytes in all.
+const _: () = assert!(
+    std::mem::offset_of!(Insn, code) == 0
+        && std::mem::offset_of!(Insn, regs) == 1
+        && std::mem::offset_of!(Insn, off) == 2
+        && std::mem::offset_of!(Insn, imm) == 4
+        && std::mem::size_of::<Insn>() == Insn::SIZE
+);
+
+/// `insns` where their memory is already `struct bpf_insn`s (a little-endian
+/// host: the register nibbles and the `off`/`imm` bytes lie as the kernel reads
+/// them), for handing the slice's address to the kernel; `None` elsewhere
+/// (then [`encode_all`] makes the bytes).
+pub fn wire_slice(insns: &[Insn]) -> Option<&[Insn]> {
+    cfg!(target_endian = "little").then_some(insns)
+}
+
 /// Encodes a whole program for `BPF_PROG_LOAD`.
 pub fn encode_all(insns: &[Insn]) -> Vec<u8> {
     let mut out = Vec::with_capacity(insns.len() * Insn::SIZE);
@@ -102,6 +126,7 @@ mod tests {
         );
         assert!(v[1].is_pseudo_call());
         assert_eq!(encode_all(&v), bytes);
+        assert_eq!(wire_slice(&v), Some(&v[..]));
         let mut i = v[0];
         i.set_src(BPF_PSEUDO_MAP_FD);
         assert_eq!((i.dst(), i.src()), (1, 1));

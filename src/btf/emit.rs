@@ -11,21 +11,25 @@ use super::{Btf, BTF_HDR_LEN, BTF_MAGIC};
 /// layout the kernel requires: no gaps, strings last).
 pub fn encode(types: &[u8], strs: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(BTF_HDR_LEN + types.len() + strs.len());
-    out.extend_from_slice(&BTF_MAGIC.to_ne_bytes());
-    out.push(1); // version
-    out.push(0); // flags
-    for v in [
-        BTF_HDR_LEN as u32,
-        0,
-        types.len() as u32,
-        types.len() as u32,
-        strs.len() as u32,
-    ] {
-        out.extend_from_slice(&v.to_ne_bytes());
-    }
+    out.extend_from_slice(&header(types.len() as u32, strs.len() as u32));
     out.extend_from_slice(types);
     out.extend_from_slice(strs);
     out
+}
+
+/// The 24-byte header of a blob with `type_len` bytes of types then `str_len`
+/// bytes of strings.
+fn header(type_len: u32, str_len: u32) -> [u8; BTF_HDR_LEN] {
+    let mut h = [0u8; BTF_HDR_LEN];
+    h[..2].copy_from_slice(&BTF_MAGIC.to_ne_bytes());
+    h[2] = 1; // version; flags 0
+    for (i, v) in [BTF_HDR_LEN as u32, 0, type_len, type_len, str_len]
+        .into_iter()
+        .enumerate()
+    {
+        h[4 + 4 * i..8 + 4 * i].copy_from_slice(&v.to_ne_bytes());
+    }
+    h
 }
 
 /// Swaps every 4-byte word of `b` in place (a BTF type section is all words).

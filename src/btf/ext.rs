@@ -18,7 +18,8 @@ const CORE_RELO_MIN: u32 = 16;
 /// One block: the records of one ELF section.
 #[derive(Clone, Debug)]
 struct Block {
-    sec: String,
+    /// The section name: `BtfExt::names[name.0..name.1]`.
+    name: (usize, usize),
     num: u32,
     /// Offset of the first record in `BtfExt::data`.
     start: usize,
@@ -26,17 +27,22 @@ struct Block {
     sorted: bool,
 }
 
-/// One sub-section (func_info, line_info or core_relo).
-#[derive(Clone, Debug, Default)]
+/// One sub-section (func_info, line_info or core_relo): its record size and
+/// its blocks, `BtfExt::blocks[blocks.0..blocks.1]`.
+#[derive(Clone, Copy, Debug, Default)]
 struct Sub {
     rec_size: u32,
-    blocks: Vec<Block>,
+    blocks: (usize, usize),
 }
 
-/// A parsed `.BTF.ext` section (native endian only).
+/// A parsed `.BTF.ext` section (native endian only). Three heap blocks
+/// whatever its size: the section, the blocks of all three sub-sections,
+/// and their section names back to back.
 #[derive(Clone)]
 pub struct BtfExt {
     data: Vec<u8>,
+    blocks: Vec<Block>,
+    names: String,
     func: Sub,
     line: Sub,
     core: Sub,
@@ -44,7 +50,7 @@ pub struct BtfExt {
 
 impl fmt::Debug for BtfExt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = |s: &Sub| s.blocks.iter().map(|b| b.num as usize).sum::<usize>();
+        let n = |s: &Sub| self.of(s).iter().map(|b| b.num as usize).sum::<usize>();
         f.debug_struct("BtfExt")
             .field("len", &self.data.len())
             .field("func_info", &n(&self.func))
@@ -117,11 +123,21 @@ impl<'a> InfoBlock<'a> {
             return None;
         }
         let sz = self.rec_size.max(1) as usize;
-        let n = self.data.len() / sz;
-        let off = |i: usize| u64::from(rd32(&self.data[i * sz..], 0));
+        let recs = &self.data[..self.data.len() / sz * sz];
+        let n = recs.len() / sz;
+        let off = |i: usize| u64::from(rd32(recs, i * sz));
+        // Most often the range covers the whole block (a section of one program).
+        if n == 0 || (off(0) >= lo && off(n - 1) < hi) {
+            return Some(recs);
+        }
+        // The first record at or after `lo`, then the run up to `hi` (the
+        // piece's own records, copied next anyway).
         let first = partition_point(n, |i| off(i) < lo);
-        let last = first + partition_point(n - first, |i| off(first + i) < hi);
-        Some(&self.data[first * sz..last * sz])
+        let mut last = first;
+        while last < n && off(last) < hi {
+            last += 1;
+        }
+        Some(&recs[first * sz..last * sz])
     }
 
     /// The records read as func_info.
@@ -282,16 +298,17 @@ impl BtfExt {
                 "BTF.ext header len {hdr_len} smaller than 24"
             )));
         }
-        let sub = |at: usize, min: u32, what: &str| {
-            parse_sub(
-                data,
-                hdr_len,
-                rd32(data, at),
-                rd32(data, at + 4),
-                min,
-                what,
-                btf,
-            )
+        let mut ext = BtfExt {
+            data: data.to_vec(),
+            blocks: Vec::new(),
+            names: String::new(),
+            func: Sub::default(),
+            line: Sub::default(),
+            core: Sub::default(),
+        };
+        let mut sub = |at: usize, min: u32, what: &str| {
+            let (off, len) = (rd32(data, at), rd32(data, at + 4));
+            ext.parse_sub(hdr_len, off, len, min, what, btf)
         };
         let func = sub(8, FUNC_INFO_MIN, "func_info")?;
         let line = sub(16, LINE_INFO_MIN, "line_info")?;
@@ -301,25 +318,26 @@ impl BtfExt {
         } else {
             Sub::default()
         };
-        Ok(BtfExt {
-            data: data.to_vec(),
-            func,
-            line,
-            core,
-        })
+        (ext.func, ext.line, ext.core) = (func, line, core);
+        Ok(ext)
     }
 
-    fn find<'a>(&'a self, sub: &'a Sub, sec: &str) -> Option<InfoBlock<'a>> {
-        sub.blocks
+    /// The blocks of `sub`.
+    fn of(&self, sub: &Sub) -> &[Block] {
+        &self.blocks[sub.blocks.0..sub.blocks.1]
+    }
+
+    fn find<'a>(&'a self, sub: &Sub, sec: &str) -> Option<InfoBlock<'a>> {
+        self.of(sub)
             .iter()
-            .find(|b| b.sec == sec)
+            .find(|b| self.names.as_bytes().get(b.name.0..b.name.1) == Some(sec.as_bytes()))
             .and_then(|b| self.block(sub, b))
     }
 
-    fn block<'a>(&'a self, sub: &Sub, b: &'a Block) -> Option<InfoBlock<'a>> {
+    fn block<'a>(&'a self, sub: &Sub, b: &Block) -> Option<InfoBlock<'a>> {
         let len = b.num as usize * sub.rec_size as usize;
         Some(InfoBlock {
-            sec: &b.sec,
+            sec: &self.names[b.name.0..b.name.1],
             rec_size: sub.rec_size,
             sorted: b.sorted,
             data: self.data.get(b.start..b.start.checked_add(len)?)?,
@@ -327,7 +345,7 @@ impl BtfExt {
     }
 
     fn all<'a>(&'a self, sub: &'a Sub) -> impl Iterator<Item = InfoBlock<'a>> + 'a {
-        sub.blocks.iter().filter_map(move |b| self.block(sub, b))
+        self.of(sub).iter().filter_map(move |b| self.block(sub, b))
     }
 
     /// func_info records of ELF section `sec` (the first block of that name).
@@ -338,6 +356,26 @@ impl BtfExt {
     /// line_info records of ELF section `sec`.
     pub fn line_info(&self, sec: &str) -> Option<InfoBlock<'_>> {
         self.find(&self.line, sec)
+    }
+
+    /// [`BtfExt::func_info`] and [`BtfExt::line_info`] of `sec`, its name
+    /// compared once.
+    pub fn func_and_line_info(&self, sec: &str) -> (Option<InfoBlock<'_>>, Option<InfoBlock<'_>>) {
+        let names = self.names.as_bytes();
+        let Some(name) = self
+            .blocks
+            .iter()
+            .map(|b| b.name)
+            .find(|n| names.get(n.0..n.1) == Some(sec.as_bytes()))
+        else {
+            return (None, None);
+        };
+        // Each name is kept once: the blocks of `sec` share its range.
+        let of = |sub: &Sub| {
+            let b = self.of(sub).iter().find(|b| b.name == name)?;
+            self.block(sub, b)
+        };
+        (of(&self.func), of(&self.line))
     }
 
     /// CO-RE relocation records of ELF section `sec`.
@@ -360,7 +398,7 @@ impl BtfExt {
 
     /// True if any CO-RE relocation record is present.
     pub fn has_core_relos(&self) -> bool {
-        !self.core.blocks.is_empty()
+        !self.of(&self.core).is_empty()
     }
 
     /// Record sizes as found in the file (0 for an absent sub-section).
@@ -393,9 +431,9 @@ impl BtfExt {
     /// strings.
     pub(super) fn str_off_slots(&self) -> Vec<usize> {
         let mut v = Vec::new();
-        v.extend(self.func.blocks.iter().map(|b| b.start - 8));
+        v.extend(self.of(&self.func).iter().map(|b| b.start - 8));
         for (sub, at) in [(&self.line, &[4usize, 8][..]), (&self.core, &[8][..])] {
-            for b in &sub.blocks {
+            for b in self.of(sub) {
                 v.push(b.start - 8);
                 for i in 0..b.num as usize {
                     let rec = b.start + i * sub.rec_size as usize;
@@ -411,7 +449,7 @@ impl BtfExt {
     pub(super) fn type_id_slots(&self) -> Vec<usize> {
         let mut v = Vec::new();
         for sub in [&self.func, &self.core] {
-            for b in &sub.blocks {
+            for b in self.of(sub) {
                 v.extend((0..b.num as usize).map(|i| b.start + i * sub.rec_size as usize + 4));
             }
         }
@@ -419,85 +457,106 @@ impl BtfExt {
     }
 }
 
-/// One sub-section: `off`/`len` from the header (relative to its end).
-fn parse_sub(
-    data: &[u8],
-    hdr_len: usize,
-    off: u32,
-    len: u32,
-    min_rec: u32,
-    what: &str,
-    btf: Option<&Btf>,
-) -> Result<Sub, Error> {
-    if len == 0 {
-        return Ok(Sub::default());
-    }
-    if off % 4 != 0 {
-        return Err(format_err(format!(
-            ".BTF.ext {what} section is not aligned to 4 bytes"
-        )));
-    }
-    let start = hdr_len as u64 + u64::from(off);
-    let end = start + u64::from(len);
-    if end > data.len() as u64 {
-        return Err(format_err(format!(
-            ".BTF.ext {what} section (off {off}, len {len}) is beyond the end of .BTF.ext"
-        )));
-    }
-    // Both bounds are ≤ data.len(), so they fit in usize.
-    let (start, end) = (start as usize, end as usize);
-    let info = &data[start..end];
-    if info.len() < 4 {
-        return Err(format_err(format!(".BTF.ext {what} record size not found")));
-    }
-    let rec_size = rd32(info, 0);
-    if rec_size < min_rec || rec_size % 4 != 0 {
-        return Err(format_err(format!(
-            ".BTF.ext {what} section has invalid record size {rec_size}"
-        )));
-    }
-    let mut pos = start + 4;
-    if pos == end {
-        return Err(format_err(format!(
-            ".BTF.ext {what} section has no records"
-        )));
-    }
-    let mut blocks = Vec::new();
-    while pos < end {
-        let left = (end - pos) as u64;
-        if left < 8 {
+impl BtfExt {
+    /// Parses one sub-section (`off`/`len` from the header, relative to its
+    /// end) of `self.data`, adding its blocks and their names.
+    fn parse_sub(
+        &mut self,
+        hdr_len: usize,
+        off: u32,
+        len: u32,
+        min_rec: u32,
+        what: &str,
+        btf: Option<&Btf>,
+    ) -> Result<Sub, Error> {
+        let data = &self.data[..];
+        if len == 0 {
+            return Ok(Sub::default());
+        }
+        if off % 4 != 0 {
             return Err(format_err(format!(
-                ".BTF.ext {what} block header is truncated"
+                ".BTF.ext {what} section is not aligned to 4 bytes"
             )));
         }
-        let name_off = rd32(data, pos);
-        let num = rd32(data, pos + 4);
-        let total = 8 + u64::from(num) * u64::from(rec_size);
-        if num == 0 || total > left {
+        let start = hdr_len as u64 + u64::from(off);
+        let end = start + u64::from(len);
+        if end > data.len() as u64 {
             return Err(format_err(format!(
-                ".BTF.ext {what} block has incorrect num_info {num}"
+                ".BTF.ext {what} section (off {off}, len {len}) is beyond the end of .BTF.ext"
             )));
         }
-        let sec = match btf {
-            Some(btf) => btf.name_at(name_off).ok_or_else(|| {
-                format_err(format!(
-                    ".BTF.ext {what} block has invalid section name offset {name_off}"
-                ))
-            })?,
-            None => "",
-        };
-        let recs = &data[pos + 8..pos + total as usize];
-        let mut offs = recs.chunks_exact(rec_size as usize).map(|r| rd32(r, 0));
-        let sorted = offs
-            .try_fold(0, |prev, off| (off >= prev).then_some(off))
-            .is_some();
-        blocks.push(Block {
-            sec: sec.to_string(),
-            num,
-            start: pos + 8,
-            sorted,
-        });
-        pos += total as usize;
+        // Both bounds are ≤ data.len(), so they fit in usize.
+        let (start, end) = (start as usize, end as usize);
+        let info = &data[start..end];
+        if info.len() < 4 {
+            return Err(format_err(format!(".BTF.ext {what} record size not found")));
+        }
+        let rec_size = rd32(info, 0);
+        if rec_size < min_rec || rec_size % 4 != 0 {
+            return Err(format_err(format!(
+                ".BTF.ext {what} section has invalid record size {rec_size}"
+            )));
+        }
+        let mut pos = start + 4;
+        if pos == end {
+            return Err(format_err(format!(
+                ".BTF.ext {what} section has no records"
+            )));
+        }
+        let first = self.blocks.len();
+        while pos < end {
+            let left = (end - pos) as u64;
+            if left < 8 {
+                return Err(format_err(format!(
+                    ".BTF.ext {what} block header is truncated"
+                )));
+            }
+            let name_off = rd32(data, pos);
+            let num = rd32(data, pos + 4);
+            let total = 8 + u64::from(num) * u64::from(rec_size);
+            if num == 0 || total > left {
+                return Err(format_err(format!(
+                    ".BTF.ext {what} block has incorrect num_info {num}"
+                )));
+            }
+            let sec = match btf {
+                Some(btf) => btf.name_at(name_off).ok_or_else(|| {
+                    format_err(format!(
+                        ".BTF.ext {what} block has invalid section name offset {name_off}"
+                    ))
+                })?,
+                None => "",
+            };
+            let recs = &data[pos + 8..pos + total as usize];
+            let mut offs = recs.chunks_exact(rec_size as usize).map(|r| rd32(r, 0));
+            let sorted = offs
+                .try_fold(0, |prev, off| (off >= prev).then_some(off))
+                .is_some();
+            // func_info, line_info and core_relo blocks mostly name the same
+            // sections: each name is kept once.
+            let seen = self.blocks.iter().map(|b| b.name);
+            let names = self.names.as_bytes();
+            let name = match seen
+                .into_iter()
+                .find(|n| names.get(n.0..n.1) == Some(sec.as_bytes()))
+            {
+                Some(n) => n,
+                None => {
+                    self.names.push_str(sec);
+                    (self.names.len() - sec.len(), self.names.len())
+                }
+            };
+            self.blocks.push(Block {
+                name,
+                num,
+                start: pos + 8,
+                sorted,
+            });
+            pos += total as usize;
+        }
+        Ok(Sub {
+            rec_size,
+            blocks: (first, self.blocks.len()),
+        })
     }
-    Ok(Sub { rec_size, blocks })
 }

@@ -4,17 +4,55 @@
 //! rewritten from a section byte offset to an instruction index in the program.
 
 use crate::btf::{BtfExt, InfoBlock};
-use crate::object::calls::Linked;
+use crate::object::calls::{Linked, Piece};
+use crate::object::inline::Inline;
 use crate::object::Object;
 
-/// Merged records: `(rec_size, count, bytes)`.
-pub type Merged = (u32, u32, Vec<u8>);
-
-/// func_info and line_info for a linked program (either may be absent).
-#[derive(Debug, Default)]
+/// func_info and line_info for a linked program (either may be absent), in one
+/// buffer: the func_info records, then the line_info records.
+#[derive(Debug)]
 pub struct ProgExt {
-    pub func_info: Option<Merged>,
-    pub line_info: Option<Merged>,
+    /// Inline for a program of a few functions and lines.
+    buf: Inline<u8, 256>,
+    func_info: Option<Part>,
+    line_info: Option<Part>,
+}
+
+/// One kind's records in [`ProgExt::buf`]: `cnt` records of `rec_size` bytes
+/// from byte `start`.
+#[derive(Debug, Clone, Copy)]
+struct Part {
+    rec_size: u32,
+    cnt: u32,
+    start: usize,
+}
+
+impl Default for ProgExt {
+    fn default() -> Self {
+        ProgExt {
+            buf: Inline::new(0),
+            func_info: None,
+            line_info: None,
+        }
+    }
+}
+
+impl ProgExt {
+    /// `(rec_size, count, bytes)` of the func_info records.
+    pub fn func_info(&self) -> Option<(u32, u32, &[u8])> {
+        self.part(self.func_info)
+    }
+
+    /// `(rec_size, count, bytes)` of the line_info records.
+    pub fn line_info(&self) -> Option<(u32, u32, &[u8])> {
+        self.part(self.line_info)
+    }
+
+    fn part(&self, p: Option<Part>) -> Option<(u32, u32, &[u8])> {
+        let p = p?;
+        let len = p.cnt as usize * p.rec_size as usize;
+        Some((p.rec_size, p.cnt, self.buf.get(p.start..p.start + len)?))
+    }
 }
 
 /// True if `sec` has CO-RE relocation records for instructions in
@@ -33,66 +71,143 @@ fn rec_insn(r: &[u8]) -> u32 {
         .map_or(u32::MAX, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
 }
 
-fn merge<'a>(
+/// One piece's records of one kind.
+#[derive(Clone, Copy)]
+enum Span<'a> {
+    /// The piece has none (or its section no block).
+    Missing,
+    /// A run of a sorted block.
+    Run(&'a [u8]),
+    /// An unsorted block, whose records with `insn_off` in `[lo, hi)` belong.
+    Scan(InfoBlock<'a>, u64, u64),
+}
+
+impl<'a> Span<'a> {
+    /// The records of `block(section)` that lie in `piece`.
+    fn of(obj: &Object, block: &impl Fn(&str) -> Option<InfoBlock<'a>>, piece: &Piece) -> Self {
+        Span::in_block(block(&obj.code[piece.code].name), piece)
+    }
+
+    /// The records of `b` (the block of the piece's section) that lie in `piece`.
+    fn in_block(b: Option<InfoBlock<'a>>, piece: &Piece) -> Self {
+        let Some(b) = b else {
+            return Span::Missing;
+        };
+        let (lo, hi) = (
+            piece.sec_off as u64 * 8,
+            (piece.sec_off + piece.cnt) as u64 * 8,
+        );
+        match b.sorted_span(lo, hi) {
+            Some([]) => Span::Missing,
+            Some(run) => Span::Run(run),
+            None if b.records_in(lo, hi).next().is_none() => Span::Missing,
+            None => Span::Scan(b, lo, hi),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Span::Missing => 0,
+            Span::Run(run) => run.len(),
+            Span::Scan(b, lo, hi) => b.records_in(*lo, *hi).map(<[u8]>::len).sum(),
+        }
+    }
+
+    fn append_to(&self, out: &mut Inline<u8, 256>) {
+        match self {
+            Span::Missing => {}
+            // A sorted block: the piece's records are copied at once.
+            Span::Run(run) => out.extend_from_slice(run),
+            Span::Scan(b, lo, hi) => b
+                .records_in(*lo, *hi)
+                .for_each(|r| out.extend_from_slice(r)),
+        }
+    }
+}
+
+/// Appends one kind's records of every piece to `out` (`main`: the main
+/// piece's, found already), `insn_off` turned from a section byte offset into
+/// an instruction index in the linked program. A piece without records drops
+/// the kind, with libbpf's warning.
+fn merge_into<'a>(
+    out: &mut Inline<u8, 256>,
     obj: &Object,
     linked: &Linked,
-    block: impl Fn(&str) -> Option<InfoBlock<'a>>,
-    what: &str,
-    prog: &str,
-) -> Option<Merged> {
-    let mut out = Vec::new();
-    let mut rec_size = 0u32;
-    let mut cnt = 0u32;
+    (block, main): (&impl Fn(&str) -> Option<InfoBlock<'a>>, Span<'a>),
+    rec_size: u32,
+    (what, prog): (&str, &str),
+) -> Option<Part> {
+    let start = out.len();
     for (n, piece) in linked.pieces.iter().enumerate() {
-        let sec = &obj.code[piece.code].name;
-        let mut found = false;
-        if let Some(b) = block(sec) {
-            if rec_size != 0 && rec_size != b.rec_size() {
-                crate::log::warn(format_args!(
-                    "prog '{prog}': inconsistent .BTF.ext {what} record sizes; skipped"
-                ));
-                return None;
-            }
-            rec_size = b.rec_size();
-            let (lo, hi) = (
-                piece.sec_off as u64 * 8,
-                (piece.sec_off + piece.cnt) as u64 * 8,
-            );
-            let start = out.len();
-            match b.sorted_span(lo, hi) {
-                // A sorted block: the piece's records are one run, copied at once.
-                Some(span) => out.extend_from_slice(span),
-                None => b.records_in(lo, hi).for_each(|r| out.extend_from_slice(r)),
-            }
-            let sz = rec_size.max(1) as usize;
-            for r in out[start..].chunks_exact_mut(sz) {
-                let at = (rec_insn(r) / 8) as usize;
-                let new_off = (at - piece.sec_off + piece.out_off) as u32;
-                r[..4].copy_from_slice(&new_off.to_le_bytes());
-                cnt += 1;
-                found = true;
-            }
-        }
-        if !found {
+        let span = if n == 0 {
+            main
+        } else {
+            Span::of(obj, block, piece)
+        };
+        if let Span::Missing = span {
             if n == 0 {
                 crate::log::warn(format_args!(
                     "prog '{prog}': missing .BTF.ext {what} for the main program, skipping all of .BTF.ext {what}"
                 ));
             } else {
                 crate::log::warn(format_args!(
-                    "prog '{prog}': missing .BTF.ext {what} for a subprogram in '{sec}'; skipped"
+                    "prog '{prog}': missing .BTF.ext {what} for a subprogram in '{}'; skipped",
+                    obj.code[piece.code].name
                 ));
             }
+            out.truncate(start);
             return None;
         }
+        let from = out.len();
+        span.append_to(out);
+        // `insn_off` (bytes from the section start) → index in the program.
+        let shift = piece.out_off as i64 - piece.sec_off as i64;
+        for r in out[from..].chunks_exact_mut(rec_size as usize) {
+            let at = i64::from(rec_insn(r) / 8) + shift;
+            r[..4].copy_from_slice(&(at as u32).to_le_bytes());
+        }
     }
-    (cnt > 0).then_some((rec_size, cnt, out))
+    let cnt = ((out.len() - start) / rec_size as usize) as u32;
+    Some(Part {
+        rec_size,
+        cnt,
+        start,
+    })
 }
 
-/// The merged func_info and line_info of one linked program.
+/// The merged func_info and line_info of one linked program, in one buffer
+/// (sized for the main piece, which is most often the whole program; kept
+/// inline when small).
 pub fn for_program(obj: &Object, ext: &BtfExt, prog: &str, linked: &Linked) -> ProgExt {
+    let func = |s: &str| ext.func_info(s);
+    let line = |s: &str| ext.line_info(s);
+    let Some(main) = linked.pieces.first() else {
+        return ProgExt::default();
+    };
+    let (func_block, line_block) = ext.func_and_line_info(&obj.code[main.code].name);
+    let func_main = Span::in_block(func_block, main);
+    let line_main = Span::in_block(line_block, main);
+    let mut buf = Inline::new(0);
+    buf.reserve(func_main.len() + line_main.len());
+    let func_info = merge_into(
+        &mut buf,
+        obj,
+        linked,
+        (&func, func_main),
+        ext.func_info_rec_size(),
+        ("func_info", prog),
+    );
+    let line_info = merge_into(
+        &mut buf,
+        obj,
+        linked,
+        (&line, line_main),
+        ext.line_info_rec_size(),
+        ("line_info", prog),
+    );
     ProgExt {
-        func_info: merge(obj, linked, |s| ext.func_info(s), "func_info", prog),
-        line_info: merge(obj, linked, |s| ext.line_info(s), "line_info", prog),
+        buf,
+        func_info,
+        line_info,
     }
 }

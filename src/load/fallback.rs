@@ -63,11 +63,8 @@ pub fn sanitize_maps(st: &mut ObjState) {
 
 /// The helper id a helper call (`call imm`, no pseudo source) calls.
 fn helper_call(i: &Insn) -> Option<i32> {
-    let class = i.code & 0x07;
-    let call = (class == BPF_JMP || class == BPF_JMP32)
-        && i.code & 0xf0 == BPF_CALL
-        && i.code & 0x08 == 0
-        && i.regs == 0;
+    // The JMP or JMP32 class, op CALL, source K: two opcodes.
+    let call = (i.code == BPF_JMP | BPF_CALL || i.code == BPF_JMP32 | BPF_CALL) && i.regs == 0;
     call.then_some(i.imm)
 }
 

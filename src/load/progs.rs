@@ -6,7 +6,7 @@ use super::ObjState;
 use crate::btf::{Btf, Kind};
 use crate::error::{Error, LoadError};
 use crate::insn;
-use crate::object::calls::{link, Linked};
+use crate::object::calls::{link_into, Linked};
 use crate::object::core::Poisoned;
 use crate::object::sec::{self, SecFlags};
 use crate::object::RelocKind;
@@ -26,19 +26,19 @@ pub trait ProgHooks: Send + Sync {
 /// Loads every program with `autoload` set, in object order. As libbpf 1.1.2,
 /// every program is linked (with its debug lines) before the first is loaded.
 pub fn load_all(st: &mut ObjState, mut prepared: super::core::Prepared) -> Result<(), Error> {
-    let mut ready = Vec::with_capacity(st.progs.len());
-    for i in 0..st.progs.len() {
-        let r = match prepared.take(i) {
-            Some(c) => Some(c),
-            None if st.progs[i].autoload => Some((link(&st.obj, i)?, Vec::new())),
-            None => None,
-        };
-        for n in r.iter().flat_map(|(l, _)| &l.notes) {
-            crate::log::debug(format_args!("{n}"));
-        }
-        ready.push(r);
+    let Some(last) = st.progs.len().checked_sub(1) else {
+        return Ok(());
+    };
+    // The programs before the last wait here; the last one is loaded right
+    // after it is linked, so an object of one program keeps no list.
+    let mut waiting = Vec::new();
+    waiting.resize_with(last, || None);
+    for (i, slot) in waiting.iter_mut().enumerate() {
+        prepare(st, &mut prepared, i, slot)?;
     }
-    for (i, r) in ready.into_iter().enumerate() {
+    let mut final_one = None;
+    prepare(st, &mut prepared, last, &mut final_one)?;
+    for (i, r) in waiting.iter_mut().chain([&mut final_one]).enumerate() {
         match r {
             Some(c) => load_one(st, i, c)?,
             None => crate::log::debug(format_args!(
@@ -46,6 +46,26 @@ pub fn load_all(st: &mut ObjState, mut prepared: super::core::Prepared) -> Resul
                 st.progs[i].def.name
             )),
         }
+    }
+    Ok(())
+}
+
+/// Puts program `i` in `slot` linked (or as CO-RE relocated it), with its link
+/// notes logged; leaves `slot` empty when it is not to be loaded.
+fn prepare(
+    st: &ObjState,
+    prepared: &mut super::core::Prepared,
+    i: usize,
+    slot: &mut Option<Prepared>,
+) -> Result<(), Error> {
+    if let Some(c) = prepared.take(i) {
+        *slot = Some(c);
+    } else if st.progs[i].autoload {
+        let (linked, _) = slot.insert((Linked::new(), Vec::new()));
+        link_into(&st.obj, i, linked)?;
+    }
+    for n in slot.iter().flat_map(|(l, _)| &l.notes) {
+        crate::log::debug(format_args!("{n}"));
     }
     Ok(())
 }
@@ -206,9 +226,9 @@ fn failed_to_load(name: &str, e: Error) -> Error {
 const OWN_LOG_START: u32 = 256 * 1024;
 const OWN_LOG_MAX: u32 = 16 * 1024 * 1024;
 
-fn load_one(st: &mut ObjState, i: usize, prepared: Prepared) -> Result<(), Error> {
+fn load_one(st: &mut ObjState, i: usize, prepared: &mut Prepared) -> Result<(), Error> {
     // Linked, and CO-RE-relocated where the program has CO-RE relocations.
-    let (mut linked, poisoned) = prepared;
+    let (linked, poisoned) = prepared;
     // Instructions given by `set_insns` replace the code; the ELF's func/line info
     // no longer describes them, so it is not sent.
     let custom = st.progs[i].insns.is_some();
@@ -216,10 +236,10 @@ fn load_one(st: &mut ObjState, i: usize, prepared: Prepared) -> Result<(), Error
         linked.insns = custom;
         linked.map_refs.clear();
     } else if st.gen.is_some() {
-        super::gen::relocate(st, &mut linked)?;
+        super::gen::relocate(st, linked)?;
     } else {
-        patch_maps(st, &st.progs[i].def.name, &mut linked)?;
-        super::externs::patch(st, &st.progs[i].def.name, &mut linked)?;
+        patch_maps(st, &st.progs[i].def.name, linked)?;
+        super::externs::patch(st, &st.progs[i].def.name, linked)?;
     }
     if st.gen.is_some() {
         return super::gen::prog_load(st, i, linked);
@@ -235,10 +255,17 @@ fn load_one(st: &mut ObjState, i: usize, prepared: Prepared) -> Result<(), Error
     }
     let attach_btf_id = attach_btf_id(p, st.opts.btf_custom_path.as_deref())?;
     super::fallback::rewrite_probe_reads(&mut linked.insns);
-    let code = insn::encode_all(&linked.insns);
+    let encoded;
+    let code = match insn::wire_slice(&linked.insns) {
+        Some(w) => UserPtr::from_ptr(w.as_ptr()),
+        None => {
+            encoded = insn::encode_all(&linked.insns);
+            UserPtr::from_ptr(encoded.as_ptr())
+        }
+    };
     let ext = match (&st.btf_fd, &st.obj.btf_ext) {
         (Some(_), Some(ext)) if !custom => {
-            super::ext_info::for_program(&st.obj, ext, &name, &linked)
+            super::ext_info::for_program(&st.obj, ext, &name, linked)
         }
         _ => Default::default(),
     };
@@ -250,7 +277,7 @@ fn load_one(st: &mut ObjState, i: usize, prepared: Prepared) -> Result<(), Error
             [0; 16]
         },
         license: UserPtr::from_ptr(st.obj.license.as_ptr()),
-        insns: UserPtr::from_ptr(code.as_ptr()),
+        insns: code,
         insn_cnt: linked.insns.len(),
         expected_attach_type: p.def.expected_attach_type,
         prog_flags: p.prog_flags | section_prog_flags(p),
@@ -264,13 +291,13 @@ fn load_one(st: &mut ObjState, i: usize, prepared: Prepared) -> Result<(), Error
     // func/line info only where the kernel knows BTF FUNC, as libbpf decides.
     let btf_fd = st.btf_fd.as_ref().filter(|_| has(Feature::BtfFunc));
     if let Some(btf_fd) = btf_fd {
-        if let Some((rec, cnt, data)) = &ext.func_info {
+        if let Some((rec, cnt, data)) = ext.func_info() {
             req.prog_btf_fd = btf_fd.as_raw_fd() as u32;
-            req.func_info = Recs::from_slice(data, *cnt, *rec).unwrap_or_default();
+            req.func_info = Recs::from_slice(data, cnt, rec).unwrap_or_default();
         }
-        if let Some((rec, cnt, data)) = &ext.line_info {
+        if let Some((rec, cnt, data)) = ext.line_info() {
             req.prog_btf_fd = btf_fd.as_raw_fd() as u32;
-            req.line_info = Recs::from_slice(data, *cnt, *rec).unwrap_or_default();
+            req.line_info = Recs::from_slice(data, cnt, rec).unwrap_or_default();
         }
     }
     prepare_custom(st, i, &mut req)?;
@@ -286,10 +313,10 @@ fn load_one(st: &mut ObjState, i: usize, prepared: Prepared) -> Result<(), Error
             req.log = Log { buf, size, level };
             prog_load(&req).map_err(|e| (e, None))
         }
-        None if p.log_level != 0 => load_with_own_log(&mut req, p.log_level, &name, &poisoned),
+        None if p.log_level != 0 => load_with_own_log(&mut req, p.log_level, &name, poisoned),
         None => match prog_load(&req) {
             Ok(fd) => Ok(fd),
-            Err(_) => load_with_own_log(&mut req, 1, &name, &poisoned),
+            Err(_) => load_with_own_log(&mut req, 1, &name, poisoned),
         },
     };
     match res {
@@ -297,7 +324,7 @@ fn load_one(st: &mut ObjState, i: usize, prepared: Prepared) -> Result<(), Error
             bind_rodata(st, &name, fd.as_raw_fd());
             let ps = &mut st.progs[i];
             ps.fd = Some(fd);
-            ps.insns = Some(linked.insns);
+            ps.insns = Some(std::mem::take(&mut linked.insns));
             Ok(())
         }
         Err((cause, insn)) => {

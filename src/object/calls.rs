@@ -4,9 +4,16 @@
 //! with call and callback offsets rewritten; map references are listed at their
 //! final instruction index for the loader to patch with fds.
 
+use super::inline::Inline;
 use super::{Object, RelocKind};
 use crate::error::{Error, RelocError};
 use crate::insn::Insn;
+
+/// The pieces of a linked program: most programs are one function, or call
+/// one or two.
+pub type Pieces = Inline<Piece, 1>;
+/// `(instruction index, MapFd/MapValue/Extern)`: a few per program.
+pub type MapRefs = Inline<(usize, RelocKind), 4>;
 
 /// A contiguous run of a code section copied into the linked program.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,8 +32,8 @@ pub struct Piece {
 pub struct Linked {
     pub insns: Vec<Insn>,
     /// `(instruction index, MapFd/MapValue/Extern)`.
-    pub map_refs: Vec<(usize, RelocKind)>,
-    pub pieces: Vec<Piece>,
+    pub map_refs: MapRefs,
+    pub pieces: Pieces,
     /// libbpf's debug lines for the appends and call fix-ups, in its order
     /// (logged by the loader once the maps exist, as libbpf does).
     pub notes: Vec<String>,
@@ -43,147 +50,199 @@ fn link_err(obj: &Object, prog: &str, sec: &str, insn: usize, what: String) -> E
     }))
 }
 
+impl Linked {
+    /// Nothing linked yet.
+    pub fn new() -> Self {
+        Linked {
+            insns: Vec::new(),
+            map_refs: Inline::new((0, RelocKind::MapFd { map: 0 })),
+            pieces: Inline::new(Piece {
+                code: 0,
+                sec_off: 0,
+                cnt: 0,
+                out_off: 0,
+            }),
+            notes: Vec::new(),
+        }
+    }
+}
+
+impl Default for Linked {
+    fn default() -> Self {
+        Linked::new()
+    }
+}
+
 /// Links program `prog` of `obj`: each subprogram is appended when it is first
 /// reached and walked at once (depth first, libbpf 1.1.2's layout).
 pub fn link(obj: &Object, prog: usize) -> Result<Linked, Error> {
+    let mut l = Linked::new();
+    link_into(obj, prog, &mut l)?;
+    Ok(l)
+}
+
+/// [`link`] into `to` (a [`Linked::new`]), where the caller keeps it.
+pub fn link_into(obj: &Object, prog: usize, to: &mut Linked) -> Result<(), Error> {
     let p = obj.progs.get(prog).ok_or(Error::Inval("no such program"))?;
+    // Sized for the main program (subprograms grow it).
+    to.insns = Vec::with_capacity(p.insn_cnt);
     let mut l = Linker {
         obj,
         main: &p.name,
-        // Sized for the main program (subprograms grow them).
-        out: Vec::with_capacity(p.insn_cnt),
-        pieces: Vec::with_capacity(1),
-        map_refs: Vec::new(),
-        notes: Vec::new(),
+        to,
     };
     let first = l.add(p.code, p.insn_off, p.insn_cnt);
-    l.walk(first, &p.name)?;
-    Ok(Linked {
-        insns: l.out,
-        map_refs: l.map_refs,
-        pieces: l.pieces,
-        notes: l.notes,
-    })
+    l.walk(first, &p.name)
 }
 
 /// One program being linked.
 struct Linker<'a> {
     obj: &'a Object,
     main: &'a str,
-    out: Vec<Insn>,
-    pieces: Vec<Piece>,
-    map_refs: Vec<(usize, RelocKind)>,
-    notes: Vec<String>,
+    to: &'a mut Linked,
 }
 
 impl Linker<'_> {
     /// Appends `cnt` instructions of code section `code` from `sec_off`; the
     /// new piece's index.
     fn add(&mut self, code: usize, sec_off: usize, cnt: usize) -> usize {
-        let out_off = self.out.len();
-        self.out
+        let out_off = self.to.insns.len();
+        self.to
+            .insns
             .extend_from_slice(&self.obj.code[code].insns[sec_off..sec_off + cnt]);
-        self.pieces.push(Piece {
+        self.to.pieces.push(Piece {
             code,
             sec_off,
             cnt,
             out_off,
         });
-        self.pieces.len() - 1
+        self.to.pieces.len() - 1
     }
 
     /// Resolves the calls, callbacks and map references of piece `i` (the code
-    /// of function `name`).
+    /// of function `name`). Instructions are visited in order, the second half
+    /// of an `ld_imm64` skipped; most have neither a relocation nor a
+    /// BPF-to-BPF call and cost one look each.
     fn walk(&mut self, i: usize, name: &str) -> Result<(), Error> {
-        let obj = self.obj;
-        let piece = self.pieces[i];
-        let cs = &obj.code[piece.code];
-        // The relocations inside the piece.
+        let piece = self.to.pieces[i];
+        let cs = &self.obj.code[piece.code];
+        // The relocations inside the piece, sorted by instruction: a cursor
+        // follows the walk.
         let first = cs.relocs.partition_point(|r| r.insn < piece.sec_off);
         let last =
             first + cs.relocs[first..].partition_point(|r| r.insn < piece.sec_off + piece.cnt);
         let relocs = &cs.relocs[first..last];
-        self.map_refs.reserve(relocs.len());
+        // `next` is the first relocation not yet passed, `next_at` its
+        // instruction (a relocation on the second half of an `ld_imm64` is
+        // passed over, as that half is).
+        let (mut next, mut next_at) = (0, relocs.first().map_or(usize::MAX, |r| r.insn));
         let mut k = 0;
-        // Relocations are sorted by instruction: a cursor follows `k`.
-        let mut next = 0;
         while k < piece.cnt {
+            // The next instruction with a relocation, a call or an `ld_imm64`.
+            let code = &self.to.insns[piece.out_off..piece.out_off + piece.cnt];
+            let stop = next_at.saturating_sub(piece.sec_off).clamp(k, code.len());
+            k += code[k..stop]
+                .iter()
+                .position(|i| i.code == crate::insn::CALL || i.is_ld_imm64())
+                .unwrap_or(stop - k);
+            let Some(&insn) = code.get(k) else { break };
             let sec_idx = piece.sec_off + k;
-            let out_idx = piece.out_off + k;
-            while relocs.get(next).is_some_and(|r| r.insn < sec_idx) {
+            while next < relocs.len() && relocs[next].insn < sec_idx {
                 next += 1;
             }
-            let reloc = relocs.get(next).filter(|r| r.insn == sec_idx);
-            let insn = self.out[out_idx];
-            let fail = |what: String| link_err(obj, self.main, &cs.name, out_idx, what);
-            let target = match (reloc.map(|r| r.kind), insn) {
-                (Some(RelocKind::Call { sec, insn }), _) => Some((sec, insn)),
-                (Some(RelocKind::FuncAddr { sec, insn }), _) => Some((sec, insn)),
-                (
-                    Some(
-                        kind @ (RelocKind::MapFd { .. }
-                        | RelocKind::MapValue { .. }
-                        | RelocKind::Extern { .. }),
-                    ),
-                    _,
-                ) => {
-                    self.map_refs.push((out_idx, kind));
-                    None
-                }
-                (None, i) if i.is_pseudo_call() => {
-                    let t = sec_idx as i64 + i64::from(i.imm) + 1;
-                    if t < 0 || t as usize >= cs.insns.len() {
-                        return Err(fail(format!("call target outside section {}", cs.name)));
-                    }
-                    Some((piece.code, t as usize))
-                }
-                (None, i) if i.is_pseudo_func() => {
-                    return Err(fail("subprogram address without a relocation".into()));
+            let reloc = match relocs.get(next) {
+                Some(r) if r.insn == sec_idx => {
+                    next += 1;
+                    Some(r.kind)
                 }
                 _ => None,
             };
-            if let Some(RelocKind::FuncAddr { .. }) = reloc.map(|r| r.kind) {
-                self.out[out_idx].set_src(crate::uapi::BPF_PSEUDO_FUNC);
-            }
-            if let Some((tcode, tinsn)) = target {
-                let tcs = &obj.code[tcode];
-                let Some(f) = tcs
-                    .funcs
-                    .iter()
-                    .find(|f| (f.off..f.off + f.cnt).contains(&tinsn))
-                else {
-                    return Err(fail(format!(
-                        "call to undefined subprogram at {}+{tinsn}",
-                        tcs.name
-                    )));
-                };
-                let start = match self
-                    .pieces
-                    .iter()
-                    .find(|q| q.code == tcode && q.sec_off == f.off)
-                {
-                    Some(q) => q.out_off,
-                    None => {
-                        let j = self.add(tcode, f.off, f.cnt);
-                        self.notes.push(format!(
-                            "prog '{}': added {} insns from sub-prog '{}'",
-                            self.main, f.cnt, f.name
-                        ));
-                        self.walk(j, &f.name)?;
-                        self.pieces[j].out_off
-                    }
-                };
-                let new_target = (start + (tinsn - f.off)) as i64;
-                let rel = i32::try_from(new_target - (out_idx as i64 + 1))
-                    .map_err(|_| Error::Inval("program too large"))?;
-                self.out[out_idx].imm = rel;
-                self.notes.push(format!(
-                    "prog '{name}': insn #{k} relocated, imm {rel} points to subprog '{}' (now at {start} offset)",
-                    f.name
-                ));
+            next_at = relocs.get(next).map_or(usize::MAX, |r| r.insn);
+            if reloc.is_some() || insn.is_pseudo_call() || insn.is_pseudo_func() {
+                self.visit(piece, k, reloc, insn, name)?;
             }
             k += if insn.is_ld_imm64() { 2 } else { 1 };
         }
+        Ok(())
+    }
+
+    /// Instruction `k` of `piece` (a call, an `ld_imm64` or a relocated one):
+    /// a map or extern reference is listed; a call or callback is pointed at its
+    /// subprogram, which is appended (and walked) when first reached.
+    fn visit(
+        &mut self,
+        piece: Piece,
+        k: usize,
+        reloc: Option<RelocKind>,
+        insn: Insn,
+        name: &str,
+    ) -> Result<(), Error> {
+        let obj = self.obj;
+        let cs = &obj.code[piece.code];
+        let (sec_idx, out_idx) = (piece.sec_off + k, piece.out_off + k);
+        let fail = |what: String| link_err(obj, self.main, &cs.name, out_idx, what);
+        let (tcode, tinsn) = match reloc {
+            Some(RelocKind::Call { sec, insn }) => (sec, insn),
+            Some(RelocKind::FuncAddr { sec, insn }) => {
+                self.to.insns[out_idx].set_src(crate::uapi::BPF_PSEUDO_FUNC);
+                (sec, insn)
+            }
+            Some(
+                kind @ (RelocKind::MapFd { .. }
+                | RelocKind::MapValue { .. }
+                | RelocKind::Extern { .. }),
+            ) => {
+                self.to.map_refs.push((out_idx, kind));
+                return Ok(());
+            }
+            None if insn.is_pseudo_call() => {
+                let t = sec_idx as i64 + i64::from(insn.imm) + 1;
+                if t < 0 || t as usize >= cs.insns.len() {
+                    return Err(fail(format!("call target outside section {}", cs.name)));
+                }
+                (piece.code, t as usize)
+            }
+            None if insn.is_pseudo_func() => {
+                return Err(fail("subprogram address without a relocation".into()));
+            }
+            None => return Ok(()),
+        };
+        let tcs = &obj.code[tcode];
+        let Some(f) = tcs
+            .funcs
+            .iter()
+            .find(|f| (f.off..f.off + f.cnt).contains(&tinsn))
+        else {
+            return Err(fail(format!(
+                "call to undefined subprogram at {}+{tinsn}",
+                tcs.name
+            )));
+        };
+        let start = match self
+            .to
+            .pieces
+            .iter()
+            .find(|q| q.code == tcode && q.sec_off == f.off)
+        {
+            Some(q) => q.out_off,
+            None => {
+                let j = self.add(tcode, f.off, f.cnt);
+                self.to.notes.push(format!(
+                    "prog '{}': added {} insns from sub-prog '{}'",
+                    self.main, f.cnt, f.name
+                ));
+                self.walk(j, &f.name)?;
+                self.to.pieces[j].out_off
+            }
+        };
+        let new_target = (start + (tinsn - f.off)) as i64;
+        let rel = i32::try_from(new_target - (out_idx as i64 + 1))
+            .map_err(|_| Error::Inval("program too large"))?;
+        self.to.insns[out_idx].imm = rel;
+        self.to.notes.push(format!(
+            "prog '{name}': insn #{k} relocated, imm {rel} points to subprog '{}' (now at {start} offset)",
+            f.name
+        ));
         Ok(())
     }
 }

@@ -12,6 +12,7 @@ pub mod core;
 pub mod elf;
 pub mod externs;
 pub mod few;
+pub mod inline;
 pub mod maps;
 pub mod name;
 pub mod sec;

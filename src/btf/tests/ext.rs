@@ -198,6 +198,9 @@ fn ext_records_in_sorted_and_unsorted() {
     assert_eq!(ids(".text", 8, 40), [2, 3, 4]);
     assert_eq!(ids(".text", 0, 8), [1]);
     assert_eq!(ids(".text", 48, 64), [] as [u32; 0]);
+    // The whole block, and a range at its end.
+    assert_eq!(ids(".text", 0, 48), [1, 2, 3, 4, 5]);
+    assert_eq!(ids(".text", 40, 41), [5]);
     assert_eq!(ids("tc", 8, 40), [4, 2, 3]);
     assert_eq!(ids("tc", 0, u64::MAX), [4, 1, 5, 2, 3]);
 }

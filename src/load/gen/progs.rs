@@ -182,13 +182,13 @@ fn attach_target(st: &ObjState, i: usize) -> Result<Attach, Error> {
 }
 
 /// Records the load of program `i` from its relocated code.
-pub fn prog_load(st: &mut ObjState, i: usize, linked: Linked) -> Result<(), Error> {
+pub fn prog_load(st: &mut ObjState, i: usize, linked: &Linked) -> Result<(), Error> {
     let attach = attach_target(st, i)?;
     let p = &st.progs[i];
     let has_btf = st.gen.as_ref().is_some_and(|g| g.has_btf());
     let ext = match (&st.obj.btf_ext, p.insns.is_some()) {
         (Some(ext), false) if has_btf => {
-            crate::load::ext_info::for_program(&st.obj, ext, &p.def.name, &linked)
+            crate::load::ext_info::for_program(&st.obj, ext, &p.def.name, linked)
         }
         _ => ProgExt::default(),
     };
@@ -212,9 +212,9 @@ pub fn prog_load(st: &mut ObjState, i: usize, linked: Linked) -> Result<(), Erro
         core_relos: if p.insns.is_some() {
             Vec::new()
         } else {
-            core_relos(st, &linked)
+            core_relos(st, linked)
         },
-        ksyms: ksyms::records(st, &linked)?,
+        ksyms: ksyms::records(st, linked)?,
     };
     let Some(g) = st.gen.as_mut() else {
         return Err(Error::Bug("gen_loader: not in generate mode"));
@@ -242,16 +242,8 @@ impl Gen {
             .u32(pl::PROG_IFINDEX, r.prog_ifindex)
             .u32(pl::EXPECTED_ATTACH_TYPE, r.expected_attach_type)
             .u32(pl::ATTACH_BTF_ID, r.attach_btf_id);
-        let (fi_rec, fi_cnt, fi) = r
-            .ext
-            .func_info
-            .as_ref()
-            .map_or((0, 0, &[][..]), |(s, c, d)| (*s, *c, &d[..]));
-        let (li_rec, li_cnt, li) = r
-            .ext
-            .line_info
-            .as_ref()
-            .map_or((0, 0, &[][..]), |(s, c, d)| (*s, *c, &d[..]));
+        let (fi_rec, fi_cnt, fi) = r.ext.func_info().unwrap_or((0, 0, &[][..]));
+        let (li_rec, li_cnt, li) = r.ext.line_info().unwrap_or((0, 0, &[][..]));
         a.u32(pl::FUNC_INFO_REC_SIZE, fi_rec)
             .u32(pl::FUNC_INFO_CNT, fi_cnt);
         let func_info = e.add_data(fi);
