@@ -13,11 +13,12 @@
  *       and as many raw bpf(BPF_MAP_LOOKUP_ELEM) calls on the same map, the
  *       reference ("raw lookup <n>", after libbpfrs's);
  *       then two load_bpf_file(legacy.o) with libbpfrs ("libbpfrs legacy <i>")
- *   lifecycle peak <lib.so> obj|legacy|bare <file> <samples>
- *       median peak RSS (kB) of <samples> fresh processes (fork + exec of this
- *       program, wait4's ru_maxrss) that dlopen the library and then open, load
- *       and close <file> (obj), call load_bpf_file(<file>) (legacy) or nothing;
- *       the library's pages are dropped from the page cache first
+ *   lifecycle peak <lib.so> obj|legacy <file> <samples>
+ *       peak RSS (kB) over the bare process: the median over <samples> pairs of
+ *       fresh processes (fork + exec of this program, wait4's ru_maxrss), one
+ *       that dlopens the library and then opens, loads and closes <file> (obj)
+ *       or calls load_bpf_file(<file>) (legacy), one that only dlopens it; the
+ *       library's pages are dropped from the page cache first
  *   lifecycle loop <lib.so> <obj.o> <n>
  *       <n> open/load/close after 10 warm-up ones: prints the RSS (kB) and the
  *       number of open fds before and after
@@ -262,7 +263,30 @@ static void evict(const char *path)
 	close(fd);
 }
 
-/* peak <lib> <what> <file> <samples>: median ru_maxrss of fresh children */
+/* ru_maxrss (kB) of a fresh child: "lifecycle child <lib> <what> <file>" */
+static long child_peak(const char *lib, const char *what, const char *file)
+{
+	struct rusage ru;
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		execl("/proc/self/exe", "lifecycle", "child", lib, what, file, (char *)NULL);
+		_exit(127);
+	}
+	if (wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
+		die("child failed");
+	return ru.ru_maxrss;
+}
+
+/*
+ * peak <lib> <what> <file> <samples>: the median, over <samples> pairs of fresh
+ * children run back to back, of (peak RSS of one that does <what>) - (peak RSS
+ * of one that only dlopens the library). Pairs cancel the slow drift of the
+ * rest of the system (other processes' use of the shared C library's pages).
+ */
 static int peak(char **argv)
 {
 	long rss[MAX_SAMPLES];
@@ -271,22 +295,11 @@ static int peak(char **argv)
 	if (n < 1 || n > MAX_SAMPLES)
 		die("bad sample count");
 	evict(argv[2]);
+	child_peak(argv[2], "bare", "x"); /* reads the library back in */
 	for (int i = 0; i < n; i++) {
-		struct rusage ru;
-		int status;
-		pid_t pid = fork();
+		long bare = child_peak(argv[2], "bare", "x");
 
-		if (pid < 0)
-			die("fork");
-		if (pid == 0) {
-			execl("/proc/self/exe", "lifecycle", "child", argv[2], argv[3], argv[4],
-			      (char *)NULL);
-			_exit(127);
-		}
-		if (wait4(pid, &status, 0, &ru) != pid || !WIFEXITED(status) ||
-		    WEXITSTATUS(status))
-			die("child failed");
-		rss[i] = ru.ru_maxrss;
+		rss[i] = child_peak(argv[2], argv[3], argv[4]) - bare;
 	}
 	qsort(rss, n, sizeof(long), cmp_long);
 	printf("%ld\n", rss[n / 2]);
