@@ -81,7 +81,13 @@ impl<T> Few<T> {
     pub fn try_map<U, E>(self, mut f: impl FnMut(T) -> Result<U, E>) -> Result<Few<U>, E> {
         Ok(Few(match self.0 {
             Repr::One(t) => Repr::One(f(t)?),
-            Repr::Many(v) => Repr::Many(v.into_iter().map(f).collect::<Result<_, E>>()?),
+            Repr::Many(v) => {
+                let mut out = Vec::with_capacity(v.len());
+                for t in v {
+                    out.push(f(t)?);
+                }
+                Repr::Many(out)
+            }
         }))
     }
 
