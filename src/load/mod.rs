@@ -37,7 +37,7 @@ pub mod target;
 
 use crate::error::Error;
 use crate::insn::Insn;
-use crate::object::{Few, MapDef, Name, Object, OpenOpts, ProgDef};
+use crate::object::{MapDef, Name, Object, OpenOpts, ProgDef};
 use crate::sys::mmap::Mapping;
 use crate::sys::UserPtr;
 use crate::uapi::{BPF_MAP_TYPE_PERF_EVENT_ARRAY, BPF_PROG_TYPE_UNSPEC};
@@ -110,10 +110,9 @@ pub struct LoadOpts {
 #[derive(Debug)]
 pub struct ObjState {
     pub obj: Object,
-    /// Never resized after open: the C API hands out element addresses (a lone
-    /// map or program lives inline, at a fixed place once the state is boxed).
-    pub maps: Few<MapState>,
-    pub progs: Few<ProgState>,
+    /// Never resized after open: the C API hands out element addresses.
+    pub maps: Box<[MapState]>,
+    pub progs: Box<[ProgState]>,
     pub btf_fd: Option<OwnedFd>,
     pub kversion: u32,
     pub loaded: bool,
@@ -193,8 +192,11 @@ impl ObjState {
         // The definitions move to the map states: the object keeps none.
         let defs = std::mem::take(&mut obj.maps);
         let pin_root = opts.pin_root_path.as_deref().unwrap_or("/sys/fs/bpf");
-        let maps = defs.try_map(|d| MapState::open(&obj.name, d, pin_root))?;
-        let progs: Few<ProgState> = obj
+        let maps = defs
+            .try_map(|d| MapState::open(&obj.name, d, pin_root))?
+            .into_vec()
+            .into_boxed_slice();
+        let progs: Box<[ProgState]> = obj
             .progs
             .iter()
             .map(|d| ProgState {
