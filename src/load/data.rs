@@ -12,14 +12,14 @@ pub fn mmap_len(value_size: usize) -> usize {
     value_size.div_ceil(page_size()).max(1) * page_size()
 }
 
-/// The pre-load mapping of a global-data map, holding its ELF initial value.
-pub fn initial_mapping(def: &MapDef) -> Result<Option<Mapping>, Error> {
+/// The pre-load mapping of a global-data map, holding its ELF initial value `init`.
+pub fn initial_mapping(def: &MapDef, init: Option<&[u8]>) -> Result<Option<Mapping>, Error> {
     // Every global-data map gets one (as libbpf), mmapable in the kernel or not.
     if !matches!(def.kind, MapKind::Data(_)) {
         return Ok(None);
     }
     let mut m = Mapping::anon(mmap_len(def.value_size as usize))?;
-    if let Some(init) = &def.init {
+    if let Some(init) = init {
         let n = init.len().min(def.value_size as usize);
         m.write_at_start(&init[..n]);
     }

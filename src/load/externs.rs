@@ -62,7 +62,7 @@ fn resolve_all(st: &mut ObjState, externs: &[Extern]) -> Result<(), Error> {
         return Ok(());
     }
     let mut set = vec![false; externs.len()];
-    let kmap = st.obj.kconfig_map();
+    let kmap = st.kconfig_map();
     let mut data = kconfig_data(st, kmap);
     let mut values = Values {
         externs,
@@ -143,7 +143,6 @@ fn resolve_all(st: &mut ObjState, externs: &[Extern]) -> Result<(), Error> {
         if let Some(mm) = &mut m.mmap {
             mm.write_at_start(&data);
         }
-        m.init = Some(data);
     }
     st.externs = Resolved {
         values: vals,
@@ -283,7 +282,7 @@ pub fn patch(st: &ObjState, prog: &str, linked: &mut Linked) -> Result<(), Error
             }
             (false, ExternKind::Kcfg(k)) => {
                 let fd =
-                    (st.obj.kconfig_map().and_then(|i| st.maps.get(i))).and_then(|m| m.fd.as_ref());
+                    (st.kconfig_map().and_then(|i| st.maps.get(i))).and_then(|m| m.fd.as_ref());
                 let Some(fd) = fd else {
                     crate::log::warn(format_args!(
                         "prog '{prog}': map '.kconfig' is used but was not created (autocreate is off)"

@@ -319,14 +319,9 @@ fn populate_data(st: &mut ObjState, i: usize, fd: &OwnedFd) -> Result<(), Error>
     Ok(())
 }
 
-/// A global-data map's initial value: its (editable) mapping or the section
-/// bytes, `value_size` long.
+/// A global-data map's initial value: its (editable) mapping, `value_size` long.
 pub(super) fn initial_value(m: &MapState) -> Vec<u8> {
-    let mut value = match (&m.mmap, &m.init) {
-        (Some(mm), _) => mm.to_vec(),
-        (None, Some(init)) => init.clone(),
-        (None, None) => Vec::new(),
-    };
+    let mut value = m.mmap.as_ref().map(|mm| mm.to_vec()).unwrap_or_default();
     value.resize(m.def.value_size as usize, 0);
     value
 }

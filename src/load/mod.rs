@@ -43,7 +43,8 @@ use crate::sys::UserPtr;
 use crate::uapi::{BPF_MAP_TYPE_PERF_EVENT_ARRAY, BPF_PROG_TYPE_UNSPEC};
 use std::os::fd::OwnedFd;
 
-/// A map of an opened object: its (editable until load) definition and its fd.
+/// A map of an opened object: its (editable until load) definition, which open
+/// moves here from the parsed [`Object`] (the object keeps no copy), and its fd.
 #[derive(Debug)]
 pub struct MapState {
     pub def: MapDef,
@@ -58,9 +59,9 @@ pub struct MapState {
     pub autocreate: bool,
     /// An inner-map template fd given by `set_inner_map_fd`.
     pub inner_map_fd: Option<OwnedFd>,
-    /// Initial value bytes (data maps), editable until load.
-    pub init: Option<Vec<u8>>,
-    /// The shared mapping of a loaded global-data map.
+    /// A global-data map's value: from open its initial value (editable until
+    /// load, the address `bpf_map__initial_value` hands out), after a skeleton
+    /// load the map itself.
     pub mmap: Option<Mapping>,
 }
 
@@ -147,6 +148,38 @@ impl std::fmt::Debug for Hooks {
     }
 }
 
+impl MapState {
+    /// The state of map `def` of object `obj_name` at open: a global-data map
+    /// gets its initial value mapped (the section bytes then go), a ring buffer
+    /// its size rounded as the kernel wants it, a `LIBBPF_PIN_BY_NAME` map its
+    /// path under `pin_root`.
+    fn open(obj_name: &str, mut def: MapDef, pin_root: &str) -> Result<MapState, Error> {
+        let init = def.init.take();
+        let mmap = data::initial_mapping(&def, init.as_deref())?;
+        drop(init);
+        if def.kind == crate::object::maps::MapKind::Btf && edit::is_ringbuf(def.map_type) {
+            def.max_entries = edit::adjust_ringbuf_size(def.max_entries);
+        }
+        let pin_path = (def.pinning == crate::object::maps::PIN_BY_NAME)
+            .then(|| format!("{pin_root}/{}", def.name));
+        Ok(MapState {
+            name: if def.is_internal() {
+                maps::internal_map_name(obj_name, &def.name).into()
+            } else {
+                def.name.clone()
+            },
+            def,
+            fd: None,
+            reused: false,
+            pin_path,
+            pinned: false,
+            autocreate: true,
+            inner_map_fd: None,
+            mmap,
+        })
+    }
+}
+
 impl ObjState {
     /// Parses `data` (no kernel calls).
     pub fn open(
@@ -155,34 +188,14 @@ impl ObjState {
         open: &OpenOpts,
         opts: LoadOpts,
     ) -> Result<ObjState, Error> {
-        let obj = Object::parse(data, path_name, open)?;
-        let maps = obj
-            .maps
-            .iter()
-            .map(|d| MapState {
-                name: if d.is_internal() {
-                    maps::internal_map_name(&obj.name, &d.name).into()
-                } else {
-                    d.name.clone()
-                },
-                def: d.clone(),
-                fd: None,
-                reused: false,
-                pin_path: None,
-                pinned: false,
-                autocreate: true,
-                inner_map_fd: None,
-                init: d.init.clone(),
-                mmap: None,
-            })
-            .collect::<Vec<_>>();
-        let mut maps = maps;
-        for m in &mut maps {
-            m.mmap = data::initial_mapping(&m.def)?;
-            if m.def.kind == crate::object::maps::MapKind::Btf && edit::is_ringbuf(m.def.map_type) {
-                m.def.max_entries = edit::adjust_ringbuf_size(m.def.max_entries);
-            }
-        }
+        let mut obj = Object::parse(data, path_name, open)?;
+        // The definitions move to the map states: the object keeps none.
+        let defs = std::mem::take(&mut obj.maps);
+        let pin_root = opts.pin_root_path.as_deref().unwrap_or("/sys/fs/bpf");
+        let maps = defs
+            .try_map(|d| MapState::open(&obj.name, d, pin_root))?
+            .into_vec()
+            .into_boxed_slice();
         let progs: Box<[ProgState]> = obj
             .progs
             .iter()
@@ -201,14 +214,14 @@ impl ObjState {
                 insns: None,
             })
             .collect();
-        let mut st = ObjState {
+        Ok(ObjState {
             kversion: if obj.kversion != 0 {
                 obj.kversion
             } else {
                 running_kernel_version()
             },
             obj,
-            maps: maps.into_boxed_slice(),
+            maps,
             progs,
             btf_fd: None,
             loaded: false,
@@ -216,14 +229,13 @@ impl ObjState {
             externs: externs::Resolved::default(),
             hooks: Hooks::default(),
             gen: None,
-        };
-        for m in &mut st.maps {
-            if m.def.pinning == crate::object::maps::PIN_BY_NAME {
-                let root = st.opts.pin_root_path.as_deref().unwrap_or("/sys/fs/bpf");
-                m.pin_path = Some(format!("{root}/{}", m.def.name));
-            }
-        }
-        Ok(st)
+        })
+    }
+
+    /// The `.kconfig` map, if the object has `.kconfig` externs.
+    pub fn kconfig_map(&self) -> Option<usize> {
+        let kconfig = crate::object::MapKind::Data(crate::object::maps::DataKind::Kconfig);
+        self.maps.iter().position(|m| m.def.kind == kconfig)
     }
 
     /// `bpf_object__load`: BTF, then maps, then programs. A second call is EINVAL.

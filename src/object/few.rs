@@ -76,6 +76,21 @@ impl<T> Few<T> {
         }
     }
 
+    /// The list of `f` of each element, in order, or `f`'s first error: a lone
+    /// element stays inline, more go to one `Vec` of the exact length.
+    pub fn try_map<U, E>(self, mut f: impl FnMut(T) -> Result<U, E>) -> Result<Few<U>, E> {
+        Ok(Few(match self.0 {
+            Repr::One(t) => Repr::One(f(t)?),
+            Repr::Many(v) => {
+                let mut out = Vec::with_capacity(v.len());
+                for t in v {
+                    out.push(f(t)?);
+                }
+                Repr::Many(out)
+            }
+        }))
+    }
+
     pub fn into_vec(self) -> Vec<T> {
         match self.0 {
             Repr::Many(v) => v,
@@ -217,7 +232,17 @@ mod tests {
         let mut gone = Few::from(vec![1u8]);
         gone.retain(|&x| x != 1);
         assert!(gone.is_empty());
+        let mapped: Few<String> = Few::from(vec![7u32])
+            .try_map(|x| Ok::<_, ()>(x.to_string()))
+            .unwrap();
+        assert!(matches!(mapped.0, Repr::One(ref s) if s == "7"));
         let many: Few<u8> = (0..5).collect();
+        let doubled = many.clone().try_map(|x| Ok::<_, ()>(2 * x)).unwrap();
+        assert_eq!(doubled.as_slice(), [0, 2, 4, 6, 8]);
+        assert_eq!(
+            many.clone().try_map(|x| if x < 3 { Ok(x) } else { Err(x) }),
+            Err(3)
+        );
         assert_eq!((&many).into_iter().count(), 5);
         assert_eq!(format!("{many:?}"), "[0, 1, 2, 3, 4]");
         assert!(Few::<u8>::from(Vec::new()).is_empty());

@@ -189,8 +189,8 @@ impl ObjHandle {
     /// [`Part::Inner`] refuse it).
     fn children(&self) -> [Children<Part>; 3] {
         [
-            Children::of(&self.st.progs, Part::Prog),
-            Children::of(&self.st.maps, Part::Map),
+            Children::of(&self.st.progs[..], Part::Prog),
+            Children::of(&self.st.maps[..], Part::Map),
             Children::of(&self.inner, Part::Inner),
         ]
     }
@@ -242,7 +242,6 @@ pub(crate) fn register(st: ObjState) -> *mut bpf_object {
                         pinned: false,
                         autocreate: false,
                         inner_map_fd: None,
-                        init: None,
                         mmap: None,
                     },
                 }

@@ -49,7 +49,7 @@ pub fn relocate(st: &ObjState, linked: &mut Linked) -> Result<(), Error> {
             RelocKind::MapValue { map, off } => (map, Some(off)),
             RelocKind::Extern { ext, call } => {
                 let e = st.obj.externs.get(ext).ok_or(Error::Bug("extern index"))?;
-                match (&e.kind, st.obj.kconfig_map()) {
+                match (&e.kind, st.kconfig_map()) {
                     (ExternKind::Kcfg(k), Some(map)) if !call => (map, Some(k.data_off)),
                     (ExternKind::Ksym { type_id, .. }, _) => {
                         let v = st.externs.values.get(ext).copied().unwrap_or_default();

@@ -77,10 +77,12 @@ pub(super) fn legacy(
 }
 
 /// The maps of the `.maps` DATASEC (section `shndx`, `sec_size` bytes); needs BTF.
+/// The list gets room for `more` maps after them (the global-data ones).
 pub(super) fn btf_defined(
     obj: &mut Object,
     shndx: usize,
     sec_size: u64,
+    more: usize,
     table: &NameTable,
     opts: &OpenOpts,
 ) -> Result<(), Error> {
@@ -124,7 +126,7 @@ pub(super) fn btf_defined(
     }
     // Names already taken (legacy maps come first), for the duplicate check.
     let mut taken: HashSet<&str, NameBuild> = obj.maps.iter().map(|m| m.name.as_str()).collect();
-    let mut maps = Few::with_capacity(defs.len());
+    let mut maps = Few::with_capacity(defs.len() + more);
     for (name, off, size, d) in defs {
         if !taken.insert(name) {
             return Err(format_err(format!("duplicate map name '{name}'")));

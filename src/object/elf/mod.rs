@@ -172,7 +172,8 @@ pub fn parse(data: &[u8], path_name: &str, opts: &OpenOpts) -> Result<Object, Er
         maps::legacy(&mut obj, &elf, &syms, shndx, shdr, path_name, opts)?;
     }
     if let Some(shndx) = layout.btf_maps {
-        maps::btf_defined(&mut obj, shndx, layout.sizes[shndx], &table, opts)?;
+        let more = layout.data_secs.len();
+        maps::btf_defined(&mut obj, shndx, layout.sizes[shndx], more, &table, opts)?;
     }
     let data_secs = std::mem::take(&mut layout.data_secs);
     maps::data(&mut obj, data_secs, &mut layout.kinds)?;

@@ -20,11 +20,23 @@ pub(super) fn functions(
     table: &NameTable,
     path_name: &str,
 ) -> Result<(), Error> {
+    let code_of = |s: &Symbol<'_>| match kinds.get(s.shndx) {
+        Some(&SecKind::Code(ci)) if s.typ == E::STT_FUNC && s.shndx != SHN_COMMON => Some(ci),
+        _ => None,
+    };
+    // Each section's list is sized once, to its function count.
+    let mut counts = crate::object::inline::Inline::<usize, 8>::new(0);
+    for _ in 0..code.len() {
+        counts.push(0);
+    }
+    for ci in syms.iter().filter_map(code_of) {
+        counts[ci] += 1;
+    }
+    for (cs, &n) in code.iter_mut().zip(counts.iter()) {
+        cs.funcs = Few::with_capacity(n);
+    }
     for s in syms {
-        if s.typ != E::STT_FUNC || s.shndx == SHN_COMMON {
-            continue;
-        }
-        let Some(SecKind::Code(ci)) = kinds.get(s.shndx).copied() else {
+        let Some(ci) = code_of(s) else {
             continue;
         };
         let cs = &mut code[ci];
