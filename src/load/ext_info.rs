@@ -71,6 +71,17 @@ fn rec_insn(r: &[u8]) -> u32 {
         .map_or(u32::MAX, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
 }
 
+/// Rewrites the `insn_off` of `recs` (records of `rec_size` bytes copied from
+/// `piece`'s section) from a byte offset in the section to an instruction
+/// index in the linked program.
+fn to_insn_index(recs: &mut [u8], rec_size: u32, piece: &Piece) {
+    let shift = piece.out_off as i64 - piece.sec_off as i64;
+    for r in recs.chunks_exact_mut(rec_size as usize) {
+        let at = i64::from(rec_insn(r) / 8) + shift;
+        r[..4].copy_from_slice(&(at as u32).to_le_bytes());
+    }
+}
+
 /// One piece's records of one kind.
 #[derive(Clone, Copy)]
 enum Span<'a> {
@@ -161,11 +172,7 @@ fn merge_into<'a>(
         let from = out.len();
         span.append_to(out);
         // `insn_off` (bytes from the section start) → index in the program.
-        let shift = piece.out_off as i64 - piece.sec_off as i64;
-        for r in out[from..].chunks_exact_mut(rec_size as usize) {
-            let at = i64::from(rec_insn(r) / 8) + shift;
-            r[..4].copy_from_slice(&(at as u32).to_le_bytes());
-        }
+        to_insn_index(&mut out[from..], rec_size, piece);
     }
     let cnt = ((out.len() - start) / rec_size as usize) as u32;
     Some(Part {
@@ -200,14 +207,9 @@ fn one_piece(
     buf.reserve(f.len() + l.len());
     buf.extend_from_slice(f);
     buf.extend_from_slice(l);
-    let shift = piece.out_off as i64 - piece.sec_off as i64;
     let (fb, lb) = buf.split_at_mut(f.len());
-    for (recs, size) in [(fb, fs), (lb, ls)] {
-        for r in recs.chunks_exact_mut(size as usize) {
-            let at = i64::from(rec_insn(r) / 8) + shift;
-            r[..4].copy_from_slice(&(at as u32).to_le_bytes());
-        }
-    }
+    to_insn_index(fb, fs, piece);
+    to_insn_index(lb, ls, piece);
     let part = |rec_size: u32, start: usize, len: usize| Part {
         rec_size,
         cnt: (len / rec_size as usize) as u32,
