@@ -1,7 +1,9 @@
 //! The BPF instruction (`struct bpf_insn`, 8 bytes) as a value type.
 #![forbid(unsafe_code)]
 
-use crate::uapi::{BPF_CALL, BPF_DW, BPF_IMM, BPF_JMP, BPF_LD, BPF_PSEUDO_CALL, BPF_PSEUDO_FUNC};
+use crate::uapi::{
+    BPF_CALL, BPF_DW, BPF_IMM, BPF_JMP, BPF_JMP32, BPF_LD, BPF_PSEUDO_CALL, BPF_PSEUDO_FUNC,
+};
 
 /// One BPF instruction. `ld_imm64` occupies two of these.
 ///
@@ -72,6 +74,23 @@ impl Insn {
     /// `ld_imm64 rX, <subprog address>` (src_reg = BPF_PSEUDO_FUNC).
     pub fn is_pseudo_func(self) -> bool {
         self.code == LD_IMM64 && self.src() == BPF_PSEUDO_FUNC
+    }
+
+    /// Possibly a call of `bpf_probe_read_{kernel,user}[_str]` (helpers a
+    /// kernel before 5.5 lacks): a `call` of the JMP or JMP32 class with one
+    /// of their ids, whatever its registers (the loader looks closer).
+    pub fn may_call_probe_read(self) -> bool {
+        use crate::uapi::kernels::{
+            BPF_FUNC_PROBE_READ_KERNEL_STR, BPF_FUNC_PROBE_READ_USER, BPF_FUNC_PROBE_READ_USER_STR,
+        };
+        (self.code == CALL || self.code == BPF_JMP32 | BPF_CALL)
+            && matches!(
+                self.imm,
+                crate::uapi::BPF_FUNC_PROBE_READ_KERNEL
+                    | BPF_FUNC_PROBE_READ_USER
+                    | BPF_FUNC_PROBE_READ_KERNEL_STR
+                    | BPF_FUNC_PROBE_READ_USER_STR
+            )
     }
 
     /// A helper call (`call imm`, src_reg 0).

@@ -108,7 +108,7 @@ impl Btf {
         self.strings.get_or_init(|| {
             let mut entries = Vec::with_capacity(self.offs.len());
             let mut off = 0usize;
-            while let Some((h, len)) = index::hash_str_at(&self.strs, off) {
+            while let Some((h, len)) = index::hash_str_at(self.store.strs(), off) {
                 entries.push(u64::from(h) << 32 | off as u64);
                 off += len + 1;
             }
@@ -120,7 +120,7 @@ impl Btf {
     fn find_own_str(&self, s: &[u8]) -> Option<u32> {
         self.string_index()
             .get(s)
-            .find(|&o| str_eq(&self.strs, o as usize, s))
+            .find(|&o| str_eq(self.store.strs(), o as usize, s))
     }
 
     /// Read-only string search (for a shared base): base strings first.
@@ -149,15 +149,15 @@ impl Btf {
             return Ok(off);
         }
         self.modified();
-        let cur = self.strs.len();
+        let cur = self.store.strs().len();
         if cur + s.len() > MAX_STR_OFFSET {
             return Err(Error::TooBig("BTF string section too big"));
         }
         if let Some(o) = self.find_own_str(s) {
             return Ok(self.start_str + o);
         }
-        self.strs.extend_from_slice(s);
-        self.strs.push(0);
+        self.store.strs_vec().extend_from_slice(s);
+        self.store.strs_vec().push(0);
         if let Some(c) = self.strings.get_mut() {
             c.push(s, cur as u32);
         }
@@ -174,8 +174,8 @@ impl Btf {
     /// Appends one whole record (already in native words); returns its ID.
     fn push_record(&mut self, rec: &[u8]) -> u32 {
         let id = self.type_cnt();
-        self.offs.push(self.types.len() as u32);
-        self.types.extend_from_slice(rec);
+        self.offs.push(self.store.types().len() as u32);
+        self.store.extend_types(rec);
         self.index_name(id, rd32(rec, 0));
         id
     }
@@ -193,7 +193,7 @@ impl Btf {
     /// The last own type's offset, if it has one of `kinds`.
     fn last_of(&self, kinds: &[Kind]) -> Result<usize, Error> {
         let off = *self.offs.last().ok_or(Error::inval("no type to extend"))? as usize;
-        let k = rd32(&self.types, off + 4) >> 24 & 0x1f;
+        let k = rd32(self.store.types(), off + 4) >> 24 & 0x1f;
         if kinds.iter().any(|&w| w as u32 == k) {
             Ok(off)
         } else {
@@ -206,12 +206,16 @@ impl Btf {
     fn push_entry(&mut self, off: usize, words: &[u32], kflag: bool) {
         self.modified();
         for w in words {
-            self.types.extend_from_slice(&w.to_ne_bytes());
+            self.store.extend_types(&w.to_ne_bytes());
         }
-        let info = rd32(&self.types, off + 4);
+        let info = rd32(self.store.types(), off + 4);
         let vlen = (info & 0xffff).wrapping_add(1) & 0xffff;
         let kf = if kflag { 1 << 31 } else { info & (1 << 31) };
-        wr32(&mut self.types, off + 4, kf | (info & (0x1f << 24)) | vlen);
+        wr32(
+            self.store.types_mut(),
+            off + 4,
+            kf | (info & (0x1f << 24)) | vlen,
+        );
     }
 
     /// `btf__add_int`.
@@ -287,7 +291,7 @@ impl Btf {
         if bitfield && (bit_size == 0 || bit_size > 255 || bit_off > 0xff_ffff) {
             return Err(Error::inval("invalid bitfield"));
         }
-        let is_union = rd32(&self.types, off + 4) >> 24 & 0x1f == Kind::Union as u32;
+        let is_union = rd32(self.store.types(), off + 4) >> 24 & 0x1f == Kind::Union as u32;
         if is_union && bit_off != 0 {
             return Err(Error::inval("union members must be at offset 0"));
         }
@@ -406,7 +410,11 @@ impl Btf {
         self.modified();
         let shift = self.type_cnt() - 1;
         let first = self.type_cnt();
-        let (old_strs, old_types, old_offs) = (self.strs.len(), self.types.len(), self.offs.len());
+        let (old_strs, old_types, old_offs) = (
+            self.store.strs().len(),
+            self.store.types().len(),
+            self.offs.len(),
+        );
         let r = (|| {
             for t in src.types() {
                 let mut r = t.raw().to_vec();
@@ -422,8 +430,8 @@ impl Btf {
             Ok(first)
         })();
         if r.is_err() {
-            self.strs.truncate(old_strs);
-            self.types.truncate(old_types);
+            self.store.strs_vec().truncate(old_strs);
+            self.store.truncate_types(old_types);
             self.offs.truncate(old_offs);
             // Rebuilt from the restored sections on next use.
             self.names = OnceCell::new();

@@ -6,6 +6,7 @@
 //! Spec: `btf-core.md` §1.1 (layout), §6.1 (`btf__raw_data`, byte order).
 
 use super::{Btf, BTF_HDR_LEN, BTF_MAGIC};
+use std::borrow::Cow;
 
 /// Header + types + strings, with `type_off` 0 and `str_off = type_len` (the
 /// layout the kernel requires: no gaps, strings last).
@@ -63,18 +64,34 @@ impl Btf {
         self.swapped = cfg!(target_endian = "big") != big;
     }
 
+    /// The native-endian blob without a copy where it is kept: the input
+    /// while unmodified, or the sections while they keep the input's layout
+    /// (the bytes `BPF_BTF_LOAD` gets; [`Btf::to_bytes`] owns a copy).
+    pub fn encoded(&self) -> Cow<'_, [u8]> {
+        match self.orig_in(false) {
+            Some(o) => Cow::Borrowed(o),
+            None => self.store.encoded(),
+        }
+    }
+
+    /// The input blob, if kept and in byte order `swapped`.
+    fn orig_in(&self, swapped: bool) -> Option<&[u8]> {
+        let o = self.orig.as_deref()?;
+        let orig_swapped = o.get(..2) == Some(&BTF_MAGIC.swap_bytes().to_ne_bytes()[..]);
+        (orig_swapped == swapped).then_some(o)
+    }
+
     fn encode(&self, swapped: bool) -> Vec<u8> {
-        if let Some(o) = &self.orig {
-            let orig_swapped = o.get(..2) == Some(&BTF_MAGIC.swap_bytes().to_ne_bytes()[..]);
-            if orig_swapped == swapped {
-                return o.clone();
-            }
+        if !swapped {
+            return self.encoded().into_owned();
         }
-        let mut out = encode(&self.types, &self.strs);
-        if swapped {
-            out[..2].reverse();
-            swap_words(&mut out[4..BTF_HDR_LEN + self.types.len()]);
+        if let Some(o) = self.orig_in(swapped) {
+            return o.to_vec();
         }
+        let types = self.store.types();
+        let mut out = encode(types, self.store.strs());
+        out[..2].reverse();
+        swap_words(&mut out[4..BTF_HDR_LEN + types.len()]);
         out
     }
 }

@@ -85,26 +85,34 @@ impl Btf {
             let mut entry_type = id;
             match (kind, dummy) {
                 (Kind::Var, _) => {
-                    wr32(&mut self.types, off + 8, int);
-                    wr32(&mut self.types, off + TYPE_HDR_LEN, LINKAGE_GLOBAL);
+                    wr32(self.store.types_mut(), off + 8, int);
+                    wr32(self.store.types_mut(), off + TYPE_HDR_LEN, LINKAGE_GLOBAL);
                 }
                 (Kind::Func, Some(dummy)) => {
                     let (dummy_off, _) = self.own_record(dummy)?;
-                    let dummy_name = rd32(&self.types, dummy_off);
-                    self.name_unnamed_params(rd32(&self.types, off + 8), dummy_name)?;
-                    let info = rd32(&self.types, off + 4);
-                    wr32(&mut self.types, off + 4, (info & !0xffff) | LINKAGE_GLOBAL);
+                    let dummy_name = rd32(self.store.types(), dummy_off);
+                    self.name_unnamed_params(rd32(self.store.types(), off + 8), dummy_name)?;
+                    let info = rd32(self.store.types(), off + 4);
+                    wr32(
+                        self.store.types_mut(),
+                        off + 4,
+                        (info & !0xffff) | LINKAGE_GLOBAL,
+                    );
                     entry_type = dummy;
                 }
                 _ => return Err(Error::BadBtf(".ksyms entry is not a VAR or FUNC")),
             }
             let e = sec_off + TYPE_HDR_LEN + SECINFO_LEN * i;
             let slot = 4 * i as u32;
-            wr32(&mut self.types, e, entry_type);
-            wr32(&mut self.types, e + 4, slot);
-            wr32(&mut self.types, e + 8, 4);
+            wr32(self.store.types_mut(), e, entry_type);
+            wr32(self.store.types_mut(), e + 4, slot);
+            wr32(self.store.types_mut(), e + 8, 4);
         }
-        wr32(&mut self.types, sec_off + 8, 4 * entries.len() as u32);
+        wr32(
+            self.store.types_mut(),
+            sec_off + 8,
+            4 * entries.len() as u32,
+        );
         Ok(())
     }
 
@@ -114,11 +122,11 @@ impl Btf {
         if kind != Kind::FuncProto {
             return Err(Error::BadBtf("FUNC whose type is not a FUNC_PROTO"));
         }
-        let vlen = (rd32(&self.types, off + 4) & 0xffff) as usize;
+        let vlen = (rd32(self.store.types(), off + 4) & 0xffff) as usize;
         for p in 0..vlen {
             let at = off + TYPE_HDR_LEN + PARAM_LEN * p;
-            if rd32(&self.types, at) == 0 && rd32(&self.types, at + 4) != 0 {
-                wr32(&mut self.types, at, name_off);
+            if rd32(self.store.types(), at) == 0 && rd32(self.store.types(), at + 4) != 0 {
+                wr32(self.store.types_mut(), at, name_off);
             }
         }
         Ok(())
@@ -147,18 +155,22 @@ impl Btf {
         let (sec_off, _) = self.own_record(sec)?;
         let first = sec_off + TYPE_HDR_LEN;
         let sizes: Vec<u32> = (0..entries.len())
-            .map(|i| rd32(&self.types, first + SECINFO_LEN * i + 8))
+            .map(|i| rd32(self.store.types(), first + SECINFO_LEN * i + 8))
             .collect();
         placed.sort_by_key(|&(i, _, off)| (off, i));
         for (slot, &(i, id, off)) in placed.iter().enumerate() {
             let (var_off, _) = self.own_record(id)?;
-            wr32(&mut self.types, var_off + TYPE_HDR_LEN, LINKAGE_GLOBAL);
+            wr32(
+                self.store.types_mut(),
+                var_off + TYPE_HDR_LEN,
+                LINKAGE_GLOBAL,
+            );
             let e = first + SECINFO_LEN * slot;
-            wr32(&mut self.types, e, id);
-            wr32(&mut self.types, e + 4, off);
-            wr32(&mut self.types, e + 8, sizes[i]);
+            wr32(self.store.types_mut(), e, id);
+            wr32(self.store.types_mut(), e + 4, off);
+            wr32(self.store.types_mut(), e + 8, sizes[i]);
         }
-        wr32(&mut self.types, sec_off + 8, size);
+        wr32(self.store.types_mut(), sec_off + 8, size);
         Ok(())
     }
 

@@ -23,9 +23,9 @@ impl Btf {
     pub fn set_func_linkage(&mut self, id: u32, linkage: u32) -> Result<(), Error> {
         let off = self.record_off(id, Kind::Func)?;
         self.modified();
-        let info = rd32(&self.types, off + 4);
+        let info = rd32(self.store.types(), off + 4);
         wr32(
-            &mut self.types,
+            self.store.types_mut(),
             off + 4,
             (info & !0xffff) | (linkage & 0xffff),
         );
@@ -36,7 +36,7 @@ impl Btf {
     pub fn set_var_linkage(&mut self, id: u32, linkage: u32) -> Result<(), Error> {
         let off = self.record_off(id, Kind::Var)?;
         self.modified();
-        wr32(&mut self.types, off + TYPE_HDR_LEN, linkage);
+        wr32(self.store.types_mut(), off + TYPE_HDR_LEN, linkage);
         Ok(())
     }
 
@@ -70,9 +70,8 @@ impl Btf {
             return Err(Error::BadBtf("DATASEC fix-up of split BTF"));
         }
         self.modified();
-        let Btf {
-            types, strs, offs, ..
-        } = self;
+        let Btf { store, offs, .. } = self;
+        let (types, strs) = store.parts_mut();
         for &off in offs.iter() {
             let off = off as usize;
             let info = rd32(types, off + 4);

@@ -40,6 +40,7 @@ mod parse;
 mod patch;
 mod query;
 pub mod sanitize;
+mod store;
 mod types;
 pub mod write;
 
@@ -64,6 +65,7 @@ use once_cell::sync::OnceCell;
 use std::fmt;
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::sync::Arc;
+use store::Store;
 
 /// `BTF_MAGIC` as read in native byte order.
 pub const BTF_MAGIC: u16 = 0xEB9F;
@@ -117,10 +119,10 @@ pub struct Btf {
     start_id: u32,
     /// First own string offset (0 without a base).
     start_str: u32,
-    /// The own type section, native endian.
-    types: Vec<u8>,
-    /// The own string section (without a base it starts with the empty string).
-    strs: Vec<u8>,
+    /// The own type section, native endian, and the own string section
+    /// (without a base it starts with the empty string): joined as the blob
+    /// they were read from while they keep its layout.
+    store: Store,
     /// `offs[i]` = offset in `types` of type `start_id + i`.
     offs: Vec<u32>,
     /// Name hash → own type IDs, built on the first name lookup.
@@ -160,8 +162,8 @@ impl fmt::Debug for Btf {
         f.debug_struct("Btf")
             .field("type_cnt", &self.type_cnt())
             .field("start_id", &self.start_id)
-            .field("types_len", &self.types.len())
-            .field("strs_len", &self.strs.len())
+            .field("types_len", &self.store.types().len())
+            .field("strs_len", &self.store.strs().len())
             .finish()
     }
 }
@@ -180,8 +182,7 @@ impl Btf {
             base,
             start_id,
             start_str,
-            types: Vec::new(),
-            strs,
+            store: Store::split(Vec::new(), strs),
             offs: Vec::new(),
             names: OnceCell::new(),
             name_scans: index::Counter::default(),
@@ -196,7 +197,7 @@ impl Btf {
 
     /// The string offset after the last string of this BTF (base included).
     fn strs_end(&self) -> u32 {
-        self.start_str + self.strs.len() as u32
+        self.start_str + self.store.strs().len() as u32
     }
 
     /// Called before every change: the input blob no longer describes this BTF.

@@ -7,6 +7,7 @@
 //! Must not call: `crate::sys`.
 //! Spec: `btf-core.md` §1.1 (layout checks), §1.3 (record sizes), §6.1 (`btf__new`).
 
+use super::store::Store;
 use super::types::{rd32, Kind, TYPE_HDR_LEN};
 use super::{format_err, Btf, BTF_HDR_LEN, BTF_MAGIC, MAX_STR_OFFSET, PTR_SIZE};
 use crate::error::{libbpf_errno, Error};
@@ -197,27 +198,34 @@ impl Btf {
         };
         let (str_range, type_range) =
             (range(h.str_off, h.str_len)?, range(h.type_off, h.type_len)?);
-        let strs = data[str_range].to_vec();
-        let orig = (checks == Checks::Layout && !h.canonical(data.len())).then(|| data.to_vec());
-        let mut types = match data {
-            Cow::Borrowed(d) => d[type_range].to_vec(),
-            Cow::Owned(mut v) => {
-                v.truncate(type_range.end);
-                v.drain(..type_range.start);
-                v.shrink_to_fit();
-                v
+        let canonical = h.canonical(data.len());
+        let orig = (checks == Checks::Layout && !canonical).then(|| data.to_vec());
+        // A native blob laid out as we would encode it is kept whole.
+        let store = if canonical && !swapped {
+            Store::joined(data.into_owned(), h.type_len as usize)
+        } else {
+            let strs = data[str_range].to_vec();
+            let mut types = match data {
+                Cow::Borrowed(d) => d[type_range].to_vec(),
+                Cow::Owned(mut v) => {
+                    v.truncate(type_range.end);
+                    v.drain(..type_range.start);
+                    v.shrink_to_fit();
+                    v
+                }
+            };
+            if swapped {
+                super::emit::swap_words(&mut types);
             }
+            Store::split(types, strs)
         };
-        if swapped {
-            super::emit::swap_words(&mut types);
-        }
         let mut btf = Btf::new_empty(base);
         btf.swapped = swapped;
-        btf.strs = strs;
-        btf.strs_deduped = btf.strs.is_empty() || (btf.base.is_none() && btf.strs.len() == 1);
+        btf.store = store;
+        btf.strs_deduped =
+            btf.store.strs().is_empty() || (btf.base.is_none() && btf.store.strs().len() == 1);
         btf.check_strings()?;
-        btf.offs = index_types(&types, btf.start_id)?;
-        btf.types = types;
+        btf.offs = index_types(btf.store.types(), btf.start_id)?;
         match checks {
             Checks::Strict => {
                 btf.ptr_size.set(PTR_SIZE as i32);
@@ -236,11 +244,10 @@ impl Btf {
     /// section, with [`Checks::Strict`].
     pub fn from_sections(types: Vec<u8>, strs: Vec<u8>) -> Result<Btf, Error> {
         let mut btf = Btf::new_empty(None);
-        btf.strs = strs;
-        btf.strs_deduped = btf.strs.len() == 1;
+        btf.store = Store::split(types, strs);
+        btf.strs_deduped = btf.store.strs().len() == 1;
         btf.check_strings()?;
-        btf.offs = index_types(&types, 1)?;
-        btf.types = types;
+        btf.offs = index_types(btf.store.types(), 1)?;
         btf.ptr_size.set(PTR_SIZE as i32);
         btf.validate()?;
         Ok(btf)
@@ -249,7 +256,7 @@ impl Btf {
     /// The string section must end with a NUL and, without a base, start with one
     /// (the empty string at offset 0). A split BTF may have no strings at all.
     fn check_strings(&self) -> Result<(), Error> {
-        let (s, split) = (&self.strs, self.base.is_some());
+        let (s, split) = (self.store.strs(), self.base.is_some());
         if split && s.is_empty() {
             return Ok(());
         }
@@ -271,10 +278,11 @@ impl Btf {
     fn validate(&self) -> Result<(), Error> {
         let cnt = self.type_cnt();
         let nstr = self.strs_end() as usize;
+        let types = self.store.types();
         for (i, &off) in self.offs.iter().enumerate() {
             let id = self.start_id + i as u32;
             let off = off as usize;
-            let w = |i: usize| rd32(&self.types, off + 4 * i);
+            let w = |i: usize| rd32(types, off + 4 * i);
             let info = w(1);
             let vlen = (info & 0xffff) as usize;
             let bad_name = |what: &str, o: u32| {

@@ -23,20 +23,20 @@ impl Btf {
             .filter(|&i| i < self.offs.len())
             .ok_or(Error::inval("not an own BTF type"))?;
         let off = self.offs[i] as usize;
-        let len = record_len(&self.types[off..]).ok_or(Error::inval("bad BTF record"))?;
+        let len = record_len(&self.store.types()[off..]).ok_or(Error::inval("bad BTF record"))?;
         if word == 0 || 4 * word + 4 > len {
             return Err(Error::inval("BTF record word out of range"));
         }
         if word == 1 {
-            let mut rec = self.types[off..off + len].to_vec();
+            let mut rec = self.store.types()[off..off + len].to_vec();
             wr32(&mut rec, 4, value);
-            let old_kind = rd32(&self.types, off + 4) >> 24 & 0x1f;
+            let old_kind = rd32(self.store.types(), off + 4) >> 24 & 0x1f;
             if value >> 24 & 0x1f != old_kind || record_len(&rec) != Some(len) {
                 return Err(Error::inval("BTF info change would alter the record"));
             }
         }
         self.modified();
-        wr32(&mut self.types, off + 4 * word, value);
+        wr32(self.store.types_mut(), off + 4 * word, value);
         Ok(())
     }
 
@@ -52,10 +52,10 @@ impl Btf {
         self.modified();
         for i in first..self.offs.len() {
             let off = self.offs[i] as usize;
-            for slot in type_slots(&self.types[off..]) {
+            for slot in type_slots(&self.store.types()[off..]) {
                 let at = off + 4 * slot;
-                let new = map(rd32(&self.types, at))?;
-                wr32(&mut self.types, at, new);
+                let new = map(rd32(self.store.types(), at))?;
+                wr32(self.store.types_mut(), at, new);
             }
         }
         Ok(())

@@ -65,7 +65,7 @@ impl Btf {
 
     /// A decoded view of type `id`; ID 0 is `void` (an all-zero record). Base
     /// types of split BTF come from the base.
-    #[inline]
+    #[inline(always)]
     pub fn ty(&self, id: u32) -> Option<Type<'_>> {
         if id == 0 {
             return Some(Type {
@@ -78,10 +78,11 @@ impl Btf {
             return self.base.as_ref()?.ty(id);
         }
         let off = *self.offs.get((id - self.start_id) as usize)? as usize;
-        let info = rd32(&self.types, off + 4);
+        let types = self.store.types();
+        let info = rd32(types, off + 4);
         let kind = Kind::from_raw((info >> 24) & 0x1f)?;
         let len = TYPE_HDR_LEN + kind.trailing_len(info & 0xffff);
-        let rec = self.types.get(off..off + len)?;
+        let rec = types.get(off..off + len)?;
         Some(Type { btf: self, id, rec })
     }
 
@@ -105,7 +106,7 @@ impl Btf {
         if off < self.start_str {
             return self.base.as_ref()?.str_tail(off);
         }
-        self.strs.get((off - self.start_str) as usize..)
+        self.store.strs().get((off - self.start_str) as usize..)
     }
 
     /// The raw bytes of the string at `off`, without the NUL.
@@ -113,7 +114,7 @@ impl Btf {
         if off < self.start_str {
             return self.base.as_ref()?.name_bytes_at(off);
         }
-        str_bytes_at(&self.strs, (off - self.start_str) as usize)
+        str_bytes_at(self.store.strs(), (off - self.start_str) as usize)
     }
 
     /// The string at `off` (`btf__name_by_offset`); `None` when out of range or
@@ -124,12 +125,12 @@ impl Btf {
 
     /// The own type section, native endian.
     pub fn types_section(&self) -> &[u8] {
-        &self.types
+        self.store.types()
     }
 
     /// The own string section (after the base's, for split BTF).
     pub fn strings_section(&self) -> &[u8] {
-        &self.strs
+        self.store.strs()
     }
 
     /// The name index of the own types, built on first use.
@@ -137,9 +138,11 @@ impl Btf {
         self.names.get_or_init(|| {
             let mut entries = Vec::with_capacity(self.offs.len());
             for (i, &off) in self.offs.iter().enumerate() {
-                let name_off = rd32(&self.types, off as usize);
+                let name_off = rd32(self.store.types(), off as usize);
                 let h = match name_off.checked_sub(self.start_str) {
-                    Some(own) => index::hash_str_at(&self.strs, own as usize).map(|(h, _)| h),
+                    Some(own) => {
+                        index::hash_str_at(self.store.strs(), own as usize).map(|(h, _)| h)
+                    }
                     None => self.name_bytes_at(name_off).map(index::hash),
                 };
                 if let Some(h) = h {
@@ -158,8 +161,8 @@ impl Btf {
             let mut entries = Vec::new();
             for (i, &off) in self.offs.iter().enumerate() {
                 let (name_off, info) = (
-                    rd32(&self.types, off as usize),
-                    rd32(&self.types, off as usize + 4),
+                    rd32(self.store.types(), off as usize),
+                    rd32(self.store.types(), off as usize + 4),
                 );
                 if name_off == 0 || info >> 24 & 0x1f == Kind::Func as u32 {
                     continue;
@@ -186,7 +189,7 @@ impl Btf {
         let hit = |id: &u32| {
             id.checked_sub(self.start_id)
                 .and_then(|i| self.offs.get(i as usize))
-                .and_then(|&off| self.name_bytes_at(rd32(&self.types, off as usize)))
+                .and_then(|&off| self.name_bytes_at(rd32(self.store.types(), off as usize)))
                 .is_some_and(|n| &n[..essential_len(n)] == ess)
         };
         if kind == Kind::Func {
@@ -220,13 +223,14 @@ impl Btf {
         if let Some(id) = self.base.as_ref().and_then(|b| b.find_type(name, kind)) {
             return Some(id);
         }
+        let types = self.store.types();
         let is = |id: u32| {
             let Some(&off) = self.offs.get((id - self.start_id) as usize) else {
                 return false;
             };
             let off = off as usize;
-            kind.is_none_or(|k| rd32(&self.types, off + 4) >> 24 & 0x1f == k)
-                && self.name_bytes_at(rd32(&self.types, off)) == Some(name)
+            kind.is_none_or(|k| rd32(types, off + 4) >> 24 & 0x1f == k)
+                && self.name_bytes_at(rd32(types, off)) == Some(name)
         };
         if self.names.get().is_none() && self.name_scans.bump() < SCANS_BEFORE_INDEX {
             let own = self.offs.len() as u32;
@@ -247,7 +251,7 @@ impl Btf {
                 id.checked_sub(self.start_id)
                     .and_then(|i| self.offs.get(i as usize))
                     .is_some_and(|&off| {
-                        self.name_bytes_at(rd32(&self.types, off as usize)) == Some(name)
+                        self.name_bytes_at(rd32(self.store.types(), off as usize)) == Some(name)
                     })
             })
             .collect()

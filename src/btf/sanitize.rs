@@ -93,14 +93,14 @@ impl Btf {
         let mut i = 0;
         while i < self.offs.len() {
             let off = self.offs[i] as usize;
-            let word = rd32(&self.types, off + 4);
+            let word = rd32(self.store.types(), off + 4);
             let (kind, vlen) = (Kind::from_raw(word >> 24 & 0x1f), word & 0xffff);
             match kind {
                 Some(Kind::Var) if !s.datasec => self.make_int8(off),
                 Some(Kind::DeclTag) if !s.decl_tag => self.make_int8(off),
                 Some(Kind::Datasec) if !s.datasec => self.datasec_to_struct(off, vlen, s),
                 Some(Kind::Datasec) if !s.qmark_datasec => {
-                    let name = rd32(&self.types, off);
+                    let name = rd32(self.store.types(), off);
                     if let Some(b) = self.own_str_mut(name).and_then(|n| n.first_mut()) {
                         if *b == b'?' {
                             *b = b'_';
@@ -109,18 +109,18 @@ impl Btf {
                 }
                 Some(Kind::FuncProto) if !s.func => {
                     self.set_info(off, info(Kind::Enum, false, vlen));
-                    wr32(&mut self.types, off + 8, 4);
+                    wr32(self.store.types_mut(), off + 8, 4);
                 }
                 Some(Kind::Func) if !s.func => self.set_info(off, info(Kind::Typedef, false, 0)),
                 Some(Kind::Func) if !s.global_func => {
                     self.set_info(off, info(Kind::Func, false, 0))
                 }
                 Some(Kind::Float) if !s.float => {
-                    wr32(&mut self.types, off, 0);
+                    wr32(self.store.types_mut(), off, 0);
                     self.set_info(off, info(Kind::Struct, false, 0));
                 }
                 Some(Kind::TypeTag) if !s.type_tag => {
-                    wr32(&mut self.types, off, 0);
+                    wr32(self.store.types_mut(), off, 0);
                     self.set_info(off, info(Kind::Const, false, 0));
                 }
                 Some(Kind::Enum) if !s.enum64 => self.set_info(off, info(Kind::Enum, false, vlen)),
@@ -143,20 +143,20 @@ impl Btf {
     }
 
     fn set_info(&mut self, off: usize, word: u32) {
-        wr32(&mut self.types, off + 4, word);
+        wr32(self.store.types_mut(), off + 4, word);
     }
 
     /// VAR or DECL_TAG → `INT` of size 1, 8 bits (the extra word stays in place).
     fn make_int8(&mut self, off: usize) {
         self.set_info(off, info(Kind::Int, false, 0));
-        wr32(&mut self.types, off + 8, 1);
-        wr32(&mut self.types, off + TYPE_HDR_LEN, 8);
+        wr32(self.store.types_mut(), off + 8, 1);
+        wr32(self.store.types_mut(), off + TYPE_HDR_LEN, 8);
     }
 
     /// DATASEC → STRUCT: `{type, offset, size}` entries become `{name of the
     /// VAR, type, offset in bits}` members; the section's name loses its dots.
     fn datasec_to_struct(&mut self, off: usize, vlen: u32, s: &BtfSupport) {
-        let name = rd32(&self.types, off);
+        let name = rd32(self.store.types(), off);
         if let Some(n) = self.own_str_mut(name) {
             for b in n.iter_mut() {
                 if *b == b'.' || (*b == b'?' && !s.qmark_datasec) {
@@ -180,9 +180,9 @@ impl Btf {
         (0..vlen as usize).map(move |j| {
             let e = off + TYPE_HDR_LEN + 12 * j;
             [
-                rd32(&self.types, e),
-                rd32(&self.types, e + 4),
-                rd32(&self.types, e + 8),
+                rd32(self.store.types(), e),
+                rd32(self.store.types(), e + 4),
+                rd32(self.store.types(), e + 8),
             ]
         })
     }
@@ -192,7 +192,7 @@ impl Btf {
         for (j, e) in old.into_iter().enumerate() {
             let at = off + TYPE_HDR_LEN + 12 * j;
             for (k, w) in f(e).into_iter().enumerate() {
-                wr32(&mut self.types, at + 4 * k, w);
+                wr32(self.store.types_mut(), at + 4 * k, w);
             }
         }
     }
@@ -200,7 +200,7 @@ impl Btf {
     /// The bytes (without the NUL) of own string `off`, to edit in place.
     fn own_str_mut(&mut self, off: u32) -> Option<&mut [u8]> {
         let start = off.checked_sub(self.start_str)? as usize;
-        let tail = self.strs.get_mut(start..)?;
+        let tail = self.store.strs_mut().get_mut(start..)?;
         let len = tail.iter().position(|&b| b == 0)?;
         Some(&mut tail[..len])
     }

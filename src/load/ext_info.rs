@@ -71,6 +71,17 @@ fn rec_insn(r: &[u8]) -> u32 {
         .map_or(u32::MAX, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
 }
 
+/// Rewrites the `insn_off` of `recs` (records of `rec_size` bytes copied from
+/// `piece`'s section) from a byte offset in the section to an instruction
+/// index in the linked program.
+fn to_insn_index(recs: &mut [u8], rec_size: u32, piece: &Piece) {
+    let shift = piece.out_off as i64 - piece.sec_off as i64;
+    for r in recs.chunks_exact_mut(rec_size as usize) {
+        let at = i64::from(rec_insn(r) / 8) + shift;
+        r[..4].copy_from_slice(&(at as u32).to_le_bytes());
+    }
+}
+
 /// One piece's records of one kind.
 #[derive(Clone, Copy)]
 enum Span<'a> {
@@ -161,17 +172,53 @@ fn merge_into<'a>(
         let from = out.len();
         span.append_to(out);
         // `insn_off` (bytes from the section start) → index in the program.
-        let shift = piece.out_off as i64 - piece.sec_off as i64;
-        for r in out[from..].chunks_exact_mut(rec_size as usize) {
-            let at = i64::from(rec_insn(r) / 8) + shift;
-            r[..4].copy_from_slice(&(at as u32).to_le_bytes());
-        }
+        to_insn_index(&mut out[from..], rec_size, piece);
     }
     let cnt = ((out.len() - start) / rec_size as usize) as u32;
     Some(Part {
         rec_size,
         cnt,
         start,
+    })
+}
+
+/// [`for_program`] of a program of one piece (most are) whose section has
+/// both kinds of records, sorted: each kind is one run, copied and rewritten
+/// at once. `None` when the program is not that simple (the general merge
+/// then decides, with its warnings).
+fn one_piece(
+    linked: &Linked,
+    (func, line): (Option<InfoBlock<'_>>, Option<InfoBlock<'_>>),
+    ext: &BtfExt,
+) -> Option<ProgExt> {
+    let [piece] = &linked.pieces[..] else {
+        return None;
+    };
+    let (lo, hi) = (
+        piece.sec_off as u64 * 8,
+        (piece.sec_off + piece.cnt) as u64 * 8,
+    );
+    let (f, l) = (func?.sorted_span(lo, hi)?, line?.sorted_span(lo, hi)?);
+    if f.is_empty() || l.is_empty() {
+        return None;
+    }
+    let (fs, ls) = (ext.func_info_rec_size(), ext.line_info_rec_size());
+    let mut buf = Inline::new(0);
+    buf.reserve(f.len() + l.len());
+    buf.extend_from_slice(f);
+    buf.extend_from_slice(l);
+    let (fb, lb) = buf.split_at_mut(f.len());
+    to_insn_index(fb, fs, piece);
+    to_insn_index(lb, ls, piece);
+    let part = |rec_size: u32, start: usize, len: usize| Part {
+        rec_size,
+        cnt: (len / rec_size as usize) as u32,
+        start,
+    };
+    Some(ProgExt {
+        func_info: Some(part(fs, 0, f.len())),
+        line_info: Some(part(ls, f.len(), l.len())),
+        buf,
     })
 }
 
@@ -185,6 +232,9 @@ pub fn for_program(obj: &Object, ext: &BtfExt, prog: &str, linked: &Linked) -> P
         return ProgExt::default();
     };
     let (func_block, line_block) = ext.func_and_line_info(&obj.code[main.code].name);
+    if let Some(one) = one_piece(linked, (func_block, line_block), ext) {
+        return one;
+    }
     let func_main = Span::in_block(func_block, main);
     let line_main = Span::in_block(line_block, main);
     let mut buf = Inline::new(0);

@@ -67,10 +67,13 @@ pub fn load_btf(st: &mut ObjState) -> Result<(), Error> {
         return Ok(());
     }
     let support = super::fallback::btf_support();
+    // The object's blob as kept (no copy), or the sanitised copy's.
+    let sanitized;
     let bytes = if support.needs_sanitizing() {
-        btf.sanitized(&support)?.to_bytes()
+        sanitized = btf.sanitized(&support)?;
+        sanitized.encoded()
     } else {
-        btf.to_bytes()
+        btf.encoded()
     };
     let Ok(size) = u32::try_from(bytes.len()) else {
         return Ok(());

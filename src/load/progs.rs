@@ -254,7 +254,9 @@ fn load_one(st: &mut ObjState, i: usize, prepared: &mut Prepared) -> Result<(), 
         return Err(failed_to_load(&name, Error::Inval("unknown program type")));
     }
     let attach_btf_id = attach_btf_id(p, st.opts.btf_custom_path.as_deref())?;
-    super::fallback::rewrite_probe_reads(&mut linked.insns);
+    if custom || linked.probe_reads {
+        super::fallback::rewrite_probe_reads(&mut linked.insns);
+    }
     let encoded;
     let code = match insn::wire_slice(&linked.insns) {
         Some(w) => UserPtr::from_ptr(w.as_ptr()),

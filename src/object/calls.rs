@@ -5,9 +5,13 @@
 //! final instruction index for the loader to patch with fds.
 
 use super::inline::Inline;
-use super::{Object, RelocKind};
+use super::{Object, Reloc, RelocKind};
 use crate::error::{Error, RelocError};
-use crate::insn::Insn;
+use crate::insn::{Insn, CALL, LD_IMM64};
+
+/// `call` of the JMP32 class: no valid program has one, but the loader's
+/// probe-read rewrite looks at it too.
+const CALL32: u8 = crate::uapi::BPF_JMP32 | crate::uapi::BPF_CALL;
 
 /// The pieces of a linked program: most programs are one function, or call
 /// one or two.
@@ -37,6 +41,9 @@ pub struct Linked {
     /// libbpf's debug lines for the appends and call fix-ups, in its order
     /// (logged by the loader once the maps exist, as libbpf does).
     pub notes: Vec<String>,
+    /// False when the code surely calls no `bpf_probe_read_{kernel,user}[_str]`
+    /// ([`Insn::may_call_probe_read`]), which older kernels need rewritten.
+    pub probe_reads: bool,
 }
 
 /// A link failure at instruction `insn` (of the linked program) in section `sec`.
@@ -63,6 +70,7 @@ impl Linked {
                 out_off: 0,
             }),
             notes: Vec::new(),
+            probe_reads: true,
         }
     }
 }
@@ -92,7 +100,17 @@ pub fn link_into(obj: &Object, prog: usize, to: &mut Linked) -> Result<(), Error
         to,
     };
     let first = l.add(p.code, p.insn_off, p.insn_cnt);
+    if l.plain(first) {
+        return Ok(());
+    }
     l.walk(first, &p.name)
+}
+
+/// The relocations (sorted by instruction) inside `piece`.
+fn relocs_in<'a>(relocs: &'a [Reloc], piece: &Piece) -> &'a [Reloc] {
+    let first = relocs.partition_point(|r| r.insn < piece.sec_off);
+    let last = first + relocs[first..].partition_point(|r| r.insn < piece.sec_off + piece.cnt);
+    &relocs[first..last]
 }
 
 /// One program being linked.
@@ -119,6 +137,48 @@ impl Linker<'_> {
         self.to.pieces.len() - 1
     }
 
+    /// Lists the references of piece `i` at once when it needs no walk (most
+    /// programs): no BPF-to-BPF call or callback, and only map and extern
+    /// relocations, one per instruction, each on an `ld_imm64` the walk would
+    /// reach (the first instruction, or one after an instruction that does not
+    /// start an `ld_imm64`). What [`Linker::walk`] would list then. False,
+    /// listing nothing, when the piece is not that simple.
+    fn plain(&mut self, i: usize) -> bool {
+        let piece = self.to.pieces[i];
+        let relocs = relocs_in(&self.obj.code[piece.code].relocs, &piece);
+        let code = &self.to.insns[piece.out_off..piece.out_off + piece.cnt];
+        let mut prev = None;
+        let simple = relocs.iter().all(|r| {
+            let k = r.insn - piece.sec_off;
+            let first_half = code[k].is_ld_imm64() && (k == 0 || !code[k - 1].is_ld_imm64());
+            let once = prev.replace(r.insn) != Some(r.insn);
+            let data = matches!(
+                r.kind,
+                RelocKind::MapFd { .. } | RelocKind::MapValue { .. } | RelocKind::Extern { .. }
+            );
+            first_half && once && data
+        });
+        if !simple {
+            return false;
+        }
+        // One look at most instructions: only calls and `ld_imm64` matter.
+        let mut probe_reads = false;
+        for i in code {
+            match i.code {
+                CALL | CALL32 if i.is_pseudo_call() => return false,
+                CALL | CALL32 => probe_reads |= i.may_call_probe_read(),
+                LD_IMM64 if i.is_pseudo_func() => return false,
+                _ => {}
+            }
+        }
+        self.to.probe_reads = probe_reads;
+        for r in relocs {
+            let at = piece.out_off + (r.insn - piece.sec_off);
+            self.to.map_refs.push((at, r.kind));
+        }
+        true
+    }
+
     /// Resolves the calls, callbacks and map references of piece `i` (the code
     /// of function `name`). Instructions are visited in order, the second half
     /// of an `ld_imm64` skipped; most have neither a relocation nor a
@@ -128,10 +188,7 @@ impl Linker<'_> {
         let cs = &self.obj.code[piece.code];
         // The relocations inside the piece, sorted by instruction: a cursor
         // follows the walk.
-        let first = cs.relocs.partition_point(|r| r.insn < piece.sec_off);
-        let last =
-            first + cs.relocs[first..].partition_point(|r| r.insn < piece.sec_off + piece.cnt);
-        let relocs = &cs.relocs[first..last];
+        let relocs = relocs_in(&cs.relocs, &piece);
         // `next` is the first relocation not yet passed, `next_at` its
         // instruction (a relocation on the second half of an `ld_imm64` is
         // passed over, as that half is).
@@ -364,5 +421,76 @@ mod tests {
                 "prog 'main': insn #1 relocated, imm 4 points to subprog 'b' (now at 6 offset)",
             ]
         );
+    }
+
+    /// The references a plain piece lists at once are the walk's, and a piece
+    /// the shortcut cannot vouch for is walked.
+    #[test]
+    fn a_plain_piece_lists_what_the_walk_would() {
+        use crate::insn::LD_IMM64;
+        use crate::object::Reloc;
+        let ld = Insn {
+            code: LD_IMM64,
+            ..Insn::default()
+        };
+        let exit = Insn {
+            code: crate::uapi::BPF_JMP | crate::uapi::BPF_EXIT,
+            ..Insn::default()
+        };
+        let probe = Insn {
+            code: CALL,
+            imm: crate::uapi::BPF_FUNC_PROBE_READ_KERNEL,
+            ..Insn::default()
+        };
+        let map = |insn, map| Reloc {
+            insn,
+            kind: RelocKind::MapFd { map },
+            sym: "m".into(),
+        };
+        // Both ways of linking one program.
+        let both = |insns: Vec<Insn>, relocs: Vec<Reloc>| {
+            let mut obj = one_prog(insns);
+            obj.code[0].relocs = relocs;
+            let run = |plain: bool| {
+                let mut to = Linked::new();
+                to.insns = obj.code[0].insns.clone();
+                to.pieces.push(Piece {
+                    code: 0,
+                    sec_off: 0,
+                    cnt: to.insns.len(),
+                    out_off: 0,
+                });
+                let mut l = Linker {
+                    obj: &obj,
+                    main: "main",
+                    to: &mut to,
+                };
+                let listed = plain && l.plain(0);
+                if !listed {
+                    l.walk(0, "main").unwrap();
+                }
+                (listed, to.map_refs.to_vec(), to.probe_reads)
+            };
+            let (listed, refs, probe_reads) = run(true);
+            let (_, walked, _) = run(false);
+            assert_eq!(refs, walked);
+            (listed, refs.len(), probe_reads)
+        };
+        // Two map loads: listed at once, no probe read.
+        let two = vec![ld, Insn::default(), ld, Insn::default(), exit];
+        assert_eq!(
+            both(two.clone(), vec![map(0, 0), map(2, 1)]),
+            (true, 2, false)
+        );
+        // A probe-read call is noticed.
+        let mut with_probe = two.clone();
+        with_probe.insert(4, probe);
+        assert_eq!(both(with_probe, vec![map(0, 0)]), (true, 1, true));
+        // Back-to-back `ld_imm64` opcodes: a relocation on the second half is
+        // the walk's to pass over.
+        let chained = vec![ld, ld, Insn::default(), exit];
+        assert_eq!(both(chained, vec![map(0, 0), map(1, 1)]), (false, 1, true));
+        // Two relocations on one instruction: the walk keeps the first.
+        assert_eq!(both(two, vec![map(0, 0), map(0, 1)]), (false, 1, true));
     }
 }

@@ -126,7 +126,7 @@ impl<'a> Dedup<'a> {
         let mut d = Dedup {
             base,
             start_id: btf.start_id,
-            types: std::mem::take(&mut btf.types),
+            types: btf.store.take_types(),
             offs: std::mem::take(&mut btf.offs),
             map: Vec::new(),
             hypot_map: Vec::new(),
@@ -180,7 +180,7 @@ impl<'a> Dedup<'a> {
         phase("btf_dedup_prep", self.prep())?;
         if !btf.strs_deduped {
             let strs = phase("btf_dedup_strings", self.strings(btf, ext.as_deref_mut()))?;
-            btf.strs = strs;
+            btf.store.set_strs(strs);
             btf.strs_deduped = true;
         }
         phase("btf_dedup_prim_types", self.prim_types())?;
@@ -221,7 +221,7 @@ impl Btf {
         let base = self.base.clone();
         let mut d = Dedup::new(self, base.as_deref(), force_collisions);
         let r = d.run_phases(self, &mut ext);
-        self.types = std::mem::take(&mut d.types);
+        self.store.set_types(std::mem::take(&mut d.types));
         self.offs = std::mem::take(&mut d.offs);
         self.names = OnceCell::new();
         self.essentials = OnceCell::new();

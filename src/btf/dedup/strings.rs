@@ -127,7 +127,7 @@ impl Dedup<'_> {
         let mut m = Remap {
             base: self.base,
             start_str: btf.start_str,
-            old: &btf.strs,
+            old: btf.store.strs(),
             set: StrSet::new(self.base.is_none()),
         };
         let types = &mut self.types;
