@@ -47,30 +47,12 @@ fn str_slots(rec: &[u8]) -> Vec<usize> {
     v
 }
 
-/// Word indexes of the type IDs a record references (`btf_type_visit_type_ids`).
-pub(super) fn type_slots(rec: &[u8]) -> Vec<usize> {
-    let info = rd32(rec, 4);
-    let vlen = (info & 0xffff) as usize;
-    match Kind::from_raw(info >> 24 & 0x1f) {
-        Some(
-            Kind::Ptr
-            | Kind::Typedef
-            | Kind::Volatile
-            | Kind::Const
-            | Kind::Restrict
-            | Kind::Var
-            | Kind::DeclTag
-            | Kind::TypeTag
-            | Kind::Func,
-        ) => vec![2],
-        Some(Kind::Array) => vec![3, 4],
-        Some(Kind::Struct | Kind::Union) => (0..vlen).map(|i| 4 + 3 * i).collect(),
-        Some(Kind::FuncProto) => std::iter::once(2)
-            .chain((0..vlen).map(|i| 4 + 2 * i))
-            .collect(),
-        Some(Kind::Datasec) => (0..vlen).map(|i| 3 + 3 * i).collect(),
-        _ => Vec::new(),
-    }
+/// Word indexes of the type IDs a record references (`btf_type_visit_type_ids`;
+/// none for an unknown kind).
+pub(super) fn type_slots(rec: &[u8]) -> impl Iterator<Item = usize> {
+    super::types::type_id_words(rd32(rec, 4))
+        .into_iter()
+        .flatten()
 }
 
 /// libbpf's `validate_type_id`: negative IDs are invalid.

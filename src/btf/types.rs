@@ -144,6 +144,39 @@ pub(crate) fn wr32(b: &mut [u8], off: usize, v: u32) -> bool {
     }
 }
 
+/// The 4-byte words of a type record (header included) that hold type IDs, for
+/// a record with this `info` word, in libbpf's order (`btf_type_visit_type_ids`;
+/// a FWD's `type` word included, as libbpf does). `None` for an unknown kind
+/// (0, `BTF_KIND_UNKN`, included).
+pub(crate) fn type_id_words(info: u32) -> Option<impl Iterator<Item = usize>> {
+    let n = (info & 0xffff) as usize;
+    // (fixed words, how many of them, then `count` words from `start` by `step`)
+    let (fixed, k, start, step, count) = match Kind::from_raw(info >> 24 & 0x1f)? {
+        Kind::Void => return None,
+        Kind::Int | Kind::Float | Kind::Enum | Kind::Enum64 => ([0, 0], 0, 0, 0, 0),
+        Kind::Fwd
+        | Kind::Const
+        | Kind::Volatile
+        | Kind::Restrict
+        | Kind::Ptr
+        | Kind::Typedef
+        | Kind::Func
+        | Kind::Var
+        | Kind::DeclTag
+        | Kind::TypeTag => ([2, 0], 1, 0, 0, 0),
+        Kind::Array => ([3, 4], 2, 0, 0, 0),
+        Kind::Struct | Kind::Union => ([0, 0], 0, 4, 3, n),
+        Kind::FuncProto => ([2, 0], 1, 4, 2, n),
+        Kind::Datasec => ([0, 0], 0, 3, 3, n),
+    };
+    Some(
+        fixed
+            .into_iter()
+            .take(k)
+            .chain((0..count).map(move |i| start + step * i)),
+    )
+}
+
 /// A decoded view of one type record.
 #[derive(Clone, Copy)]
 pub struct Type<'a> {

@@ -3,44 +3,20 @@
 //! `hypot_map` becomes old ID → new ID, and every type ID a type (or
 //! `.BTF.ext`) holds is rewritten to the new ID of its canonical type.
 
-use super::super::types::{rd32, wr32, Kind};
+use super::super::types::{rd32, type_id_words, wr32};
 use super::{BtfExt, Dedup, MAX_NR_TYPES, UNPROCESSED};
 use crate::error::Error;
 
 /// Calls `f` with the byte offset, within its record, of every type ID a
-/// record with this `info` word holds, in libbpf's order
-/// (`btf_type_visit_type_ids`; a FWD's `type` word included, as libbpf does).
+/// record with this `info` word holds ([`type_id_words`]); an unknown kind is
+/// EINVAL, as in libbpf.
 pub(super) fn for_each_type_slot(
     info: u32,
     mut f: impl FnMut(usize) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    let n = (info & 0xffff) as usize;
-    match Kind::from_raw(info >> 24 & 0x1f) {
-        Some(Kind::Int | Kind::Float | Kind::Enum | Kind::Enum64) => Ok(()),
-        Some(
-            Kind::Fwd
-            | Kind::Const
-            | Kind::Volatile
-            | Kind::Restrict
-            | Kind::Ptr
-            | Kind::Typedef
-            | Kind::Func
-            | Kind::Var
-            | Kind::DeclTag
-            | Kind::TypeTag,
-        ) => f(8),
-        Some(Kind::Array) => {
-            f(12)?;
-            f(16)
-        }
-        Some(Kind::Struct | Kind::Union) => (0..n).try_for_each(|i| f(16 + 12 * i)),
-        Some(Kind::FuncProto) => {
-            f(8)?;
-            (0..n).try_for_each(|i| f(16 + 8 * i))
-        }
-        Some(Kind::Datasec) => (0..n).try_for_each(|i| f(12 + 12 * i)),
-        _ => Err(Error::inval("unknown BTF kind")),
-    }
+    type_id_words(info)
+        .ok_or(Error::inval("unknown BTF kind"))?
+        .try_for_each(|w| f(4 * w))
 }
 
 impl Dedup<'_> {
