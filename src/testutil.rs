@@ -28,9 +28,9 @@ pub(crate) fn compile_bpf_with(src: &str, extra: &[&str]) -> Option<Vec<u8>> {
         std::thread::current().id(),
         N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     ));
-    std::fs::create_dir_all(&dir).ok()?;
+    std::fs::create_dir_all(&dir).expect("scratch directory");
     let (c, o) = (dir.join("t.c"), dir.join("t.o"));
-    std::fs::write(&c, src).ok()?;
+    std::fs::write(&c, src).expect("BPF source file");
     let out = Command::new("clang")
         .args(["-O2", "-g", "-target", "bpf", "-c"])
         .args(extra)
@@ -42,13 +42,13 @@ pub(crate) fn compile_bpf_with(src: &str, extra: &[&str]) -> Option<Vec<u8>> {
         .arg("-o")
         .arg(&o)
         .output()
-        .ok()?;
+        .expect("clang runs");
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let data = std::fs::read(&o).ok();
+    let data = std::fs::read(&o).expect("clang's output");
     let _ = std::fs::remove_dir_all(&dir);
-    data
+    Some(data)
 }
