@@ -411,7 +411,7 @@ u64 *v = bpf_map_lookup_elem(&hits, &k); if (v) __sync_fetch_and_add(v, 1); retu
 char _license[] SEC(\"license\") = \"GPL\";\n";
         let elf = crate::testutil::compile_bpf(src)?;
         let opts = crate::object::OpenOpts::default();
-        let mut st = ObjState::open(&elf, "tp.o", &opts, LoadOpts::default()).unwrap();
+        let mut st = ObjState::open(&elf[..], "tp.o", &opts, LoadOpts::default()).unwrap();
         let _k = fake_kernel::set(p);
         st.load().unwrap();
         let map = st.maps[0].fd.as_ref().unwrap().try_clone().unwrap();

@@ -38,7 +38,8 @@ pub(super) fn load_with(
         return None;
     }
     let elf = crate::testutil::compile_bpf(&format!("{HDR}{body}"))?;
-    let mut st = ObjState::open(&elf, "t.o", &OpenOpts::default(), LoadOpts::default()).unwrap();
+    let mut st =
+        ObjState::open(&elf[..], "t.o", &OpenOpts::default(), LoadOpts::default()).unwrap();
     edit(&mut st);
     let _k = fake_kernel::set(p);
     let r = st.load();

@@ -181,14 +181,17 @@ impl MapState {
 }
 
 impl ObjState {
-    /// Parses `data` (no kernel calls).
+    /// Parses `data` (no kernel calls). The bytes are dropped once parsed,
+    /// before the state is built: the object owns what it keeps of them, and
+    /// the open's peak memory is the larger of the two, not their sum.
     pub fn open(
-        data: &[u8],
+        data: impl std::ops::Deref<Target = [u8]>,
         path_name: &str,
         open: &OpenOpts,
         opts: LoadOpts,
     ) -> Result<ObjState, Error> {
-        let mut obj = Object::parse(data, path_name, open)?;
+        let mut obj = Object::parse(&data, path_name, open)?;
+        drop(data);
         // The definitions move to the map states: the object keeps none.
         let defs = std::mem::take(&mut obj.maps);
         let pin_root = opts.pin_root_path.as_deref().unwrap_or("/sys/fs/bpf");

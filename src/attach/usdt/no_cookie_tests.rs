@@ -136,7 +136,7 @@ fn pie_probe_by_address_without_cookies() {
         .unwrap();
     let pid = child.id();
     let mut st = ObjState::open(
-        &elf,
+        &elf[..],
         "nocookie.o",
         &OpenOpts::default(),
         LoadOpts::default(),

@@ -441,7 +441,7 @@ pub(crate) fn open_path(
     let (_, open, load) = unsafe { open_opts(opts) }?;
     crate::log::debug(format_args!("loading object from {path}"));
     let data = read_object_file(path)?;
-    let st = ObjState::open(&data, path, &open, load)?;
+    let st = ObjState::open(data, path, &open, load)?;
     super::prog_handler::register_opened(st)
 }
 
