@@ -20,8 +20,8 @@
  *       or calls load_bpf_file(<file>) (legacy), one that only dlopens it; the
  *       library's pages are dropped from the page cache first
  *   lifecycle loop <lib.so> <obj.o> <n>
- *       <n> open/load/close after 10 warm-up ones: prints the RSS (kB) and the
- *       number of open fds before and after
+ *       <n> open/load/close after 10 warm-up ones: prints the anonymous RSS
+ *       (kB: heap and anonymous mappings) and the number of open fds before and after
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -102,6 +102,15 @@ static void lib_open(struct lib *l, const char *name, const char *file)
 	 * library's own printing (stderr), which bench/layout-gen also profiles. */
 	if (!getenv("LIFECYCLE_PRINT") || strcmp(getenv("LIFECYCLE_PRINT"), "default"))
 		((set_print_fn)sym(l, "libbpf_set_print"))(NULL);
+	/* LIFECYCLE_BASE=1: the address the library's file offset 0 is mapped at, on
+	 * stderr, so that a memory trace (bench/layout-gen) can name what it reads. */
+	if (getenv("LIFECYCLE_BASE")) {
+		Dl_info info;
+
+		if (!dladdr((void *)l->open_file, &info))
+			die("dladdr");
+		fprintf(stderr, "lifecycle: base %p\n", info.dli_fbase);
+	}
 }
 
 static void *must_open(const struct lib *l, const char *path)
@@ -320,15 +329,26 @@ static int child(char **argv)
 	return 0;
 }
 
-static long rss_kb(void)
+/*
+ * Anonymous resident memory (kB): the heap and anonymous mappings, where a leak
+ * would show. File pages (the libraries' code and data) are left out: when one is
+ * first touched, and how many around it the kernel maps, depends on the page cache.
+ */
+static long anon_kb(void)
 {
-	long pages = 0, resident = 0;
-	FILE *f = fopen("/proc/self/statm", "r");
+	char line[256];
+	long kb = -1;
+	FILE *f = fopen("/proc/self/status", "r");
 
-	if (!f || fscanf(f, "%ld %ld", &pages, &resident) != 2)
-		die("statm");
+	if (!f)
+		die("status");
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "RssAnon: %ld kB", &kb) == 1)
+			break;
 	fclose(f);
-	return resident * (sysconf(_SC_PAGESIZE) / 1024);
+	if (kb < 0)
+		die("RssAnon");
+	return kb;
 }
 
 static int nr_fds(void)
@@ -348,17 +368,17 @@ static int loop(char **argv)
 {
 	struct lib l;
 	int n = atoi(argv[4]), fds0;
-	long rss0;
+	long anon0;
 
 	lib_open(&l, "lib", argv[2]);
 	for (int i = 0; i < 10; i++)
 		cycle(&l, argv[3]);
 	/* fds first: the first opendir() maps C library pages that would count as growth */
 	fds0 = nr_fds();
-	rss0 = rss_kb();
+	anon0 = anon_kb();
 	for (int i = 0; i < n; i++)
 		cycle(&l, argv[3]);
-	printf("%ld %ld %d %d\n", rss0, rss_kb(), fds0, nr_fds());
+	printf("%ld %ld %d %d\n", anon0, anon_kb(), fds0, nr_fds());
 	return 0;
 }
 
