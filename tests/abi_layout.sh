@@ -63,48 +63,7 @@ fi
 # The read-only data: the link map's input sections of .rodata in order; those
 # the script's patterns name form one run at its start, and every entry of the
 # list is among them (a named one by pattern, an anonymous one by its bytes).
-ro=$(python3 - "$so" "$(dirname "$so")/link.map" "$(dirname "$so")/layout.ld" abi/layout.txt <<'PY'
-import fnmatch, re, subprocess, sys
-so, ldmap, script, listing = sys.argv[1:]
-text = open(script).read()
-rule = re.search(r'\n  \.rodata\s*:\s*\{(.*?)\*\(\.rodata \.rodata\.\*', text, re.S)
-pats = re.findall(r'\*\((\S+)\)', rule.group(1)) if rule else []
-secs, inside, pending = [], False, None
-for line in open(ldmap):
-    if re.match(r'^\.rodata\s', line):
-        inside = True
-        continue
-    if inside and re.match(r'^\.\S', line):
-        break
-    m = re.match(r'^ (\.\S+)\s*$', line) if inside else None
-    if m:
-        pending = m.group(1)
-        continue
-    m = re.match(r'^ (\.\S+)?\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s', line) if inside else None
-    if m and (m.group(1) or pending):
-        secs.append((m.group(1) or pending, int(m.group(2), 16), int(m.group(3), 16)))
-    pending = None
-listed = [any(fnmatch.fnmatchcase(n, p) for p in pats) for n, _, _ in secs]
-head = listed.index(False) if False in listed else len(listed)
-bad = []
-if any(listed[head:]):
-    bad.append('a listed section after an unlisted one in .rodata: ' + secs[head + listed[head:].index(True)][0])
-segs = [l.split() for l in subprocess.run(['readelf', '-lW', so], capture_output=True, text=True).stdout.splitlines()]
-segs = [(int(f[2], 16), int(f[1], 16), int(f[4], 16)) for f in segs if f and f[0] == 'LOAD']
-image = open(so, 'rb').read()
-def data(a, n):
-    return next(image[a - v + o:a - v + o + n] for v, o, z in segs if v <= a and a + n <= v + z).hex()
-anon = {data(a, n) for name, a, n in secs[:head] if name.startswith('.rodata..L')}
-named = [name for name, _, _ in secs[:head]]
-for line in open(listing):
-    line = line.strip()
-    if line.startswith('rodata ') and line.split()[1] not in anon:
-        bad.append('no constant of these bytes first in .rodata: ' + line)
-    elif line.startswith('.rodata.') and not any(fnmatch.fnmatchcase(n, line) for n in named):
-        bad.append('no such section first in .rodata: ' + line)
-print('\n'.join(bad) if bad else 'ok %d %d' % (head, (secs[head - 1][1] + secs[head - 1][2] - secs[0][1]) // 1024 if head else 0))
-PY
-)
+ro=$(bench/layout-rodata check "$so" "$(dirname "$so")/link.map" "$(dirname "$so")/layout.ld" abi/layout.txt)
 case $ro in
 ok\ *) ;;
 *)
