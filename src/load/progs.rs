@@ -38,9 +38,11 @@ pub fn load_all(st: &mut ObjState, mut prepared: super::core::Prepared) -> Resul
     }
     let mut final_one = None;
     prepare(st, &mut prepared, last, &mut final_one)?;
+    // One buffer for the func/line info of every program in turn.
+    let mut ext = super::ext_info::ProgExt::default();
     for (i, r) in waiting.iter_mut().chain([&mut final_one]).enumerate() {
         match r {
-            Some(c) => load_one(st, i, c)?,
+            Some(c) => load_one(st, i, c, &mut ext)?,
             None => crate::log::debug(format_args!(
                 "prog '{}': skipped loading",
                 st.progs[i].def.name
@@ -226,7 +228,12 @@ fn failed_to_load(name: &str, e: Error) -> Error {
 const OWN_LOG_START: u32 = 256 * 1024;
 const OWN_LOG_MAX: u32 = 16 * 1024 * 1024;
 
-fn load_one(st: &mut ObjState, i: usize, prepared: &mut Prepared) -> Result<(), Error> {
+fn load_one(
+    st: &mut ObjState,
+    i: usize,
+    prepared: &mut Prepared,
+    ext: &mut super::ext_info::ProgExt,
+) -> Result<(), Error> {
     // Linked, and CO-RE-relocated where the program has CO-RE relocations.
     let (linked, poisoned) = prepared;
     // Instructions given by `set_insns` replace the code; the ELF's func/line info
@@ -239,7 +246,9 @@ fn load_one(st: &mut ObjState, i: usize, prepared: &mut Prepared) -> Result<(), 
         super::gen::relocate(st, linked)?;
     } else {
         patch_maps(st, &st.progs[i].def.name, linked)?;
-        super::externs::patch(st, &st.progs[i].def.name, linked)?;
+        if !st.obj.externs.is_empty() {
+            super::externs::patch(st, &st.progs[i].def.name, linked)?;
+        }
     }
     if st.gen.is_some() {
         return super::gen::prog_load(st, i, linked);
@@ -265,12 +274,13 @@ fn load_one(st: &mut ObjState, i: usize, prepared: &mut Prepared) -> Result<(), 
             UserPtr::from_ptr(encoded.as_ptr())
         }
     };
-    let ext = match (&st.btf_fd, &st.obj.btf_ext) {
-        (Some(_), Some(ext)) if !custom => {
-            super::ext_info::for_program(&st.obj, ext, &name, linked)
+    match (&st.btf_fd, &st.obj.btf_ext) {
+        (Some(_), Some(e)) if !custom => {
+            super::ext_info::for_program_in(&st.obj, e, &name, linked, ext)
         }
-        _ => Default::default(),
-    };
+        _ => ext.clear(),
+    }
+    let ext = &*ext;
     let mut req = ProgLoad {
         prog_type: p.def.prog_type,
         name: if has(Feature::ProgName) {

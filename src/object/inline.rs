@@ -27,6 +27,7 @@ impl<T: Copy, const N: usize> Inline<T, N> {
         }
     }
 
+    #[inline]
     pub fn push(&mut self, v: T) {
         if self.heap.is_empty() && self.len < N {
             self.inline[self.len] = v;
@@ -52,6 +53,7 @@ impl<T: Copy, const N: usize> Inline<T, N> {
     }
 
     /// Appends `vs`, in order.
+    #[inline]
     pub fn extend_from_slice(&mut self, vs: &[T]) {
         if self.heap.is_empty() && self.len + vs.len() <= N {
             self.inline[self.len..self.len + vs.len()].copy_from_slice(vs);
