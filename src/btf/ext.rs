@@ -371,20 +371,26 @@ impl BtfExt {
     /// compared once.
     pub fn func_and_line_info(&self, sec: &str) -> (Option<InfoBlock<'_>>, Option<InfoBlock<'_>>) {
         let names = self.names.as_bytes();
-        let Some(name) = self
-            .blocks
-            .iter()
-            .map(|b| b.name)
-            .find(|n| names.get(n.0..n.1) == Some(sec.as_bytes()))
-        else {
-            return (None, None);
+        let named = |b: &Block| names.get(b.name.0..b.name.1) == Some(sec.as_bytes());
+        let (funcs, lines) = (self.of(&self.func), self.of(&self.line));
+        let at = funcs.iter().position(named);
+        // Each name is kept once: the blocks of `sec` share its range. clang
+        // writes both kinds in the same section order, so the line_info block
+        // is most often the one at the func_info block's place.
+        let line = match at {
+            Some(k) => {
+                let name = funcs[k].name;
+                match lines.get(k) {
+                    Some(l) if l.name == name => Some(l),
+                    _ => lines.iter().find(|l| l.name == name),
+                }
+            }
+            None => lines.iter().find(|l| named(l)),
         };
-        // Each name is kept once: the blocks of `sec` share its range.
-        let of = |sub: &Sub| {
-            let b = self.of(sub).iter().find(|b| b.name == name)?;
-            self.block(sub, b)
-        };
-        (of(&self.func), of(&self.line))
+        (
+            at.and_then(|k| self.block(&self.func, &funcs[k])),
+            line.and_then(|b| self.block(&self.line, b)),
+        )
     }
 
     /// CO-RE relocation records of ELF section `sec`.

@@ -50,10 +50,15 @@ pub struct Resolved {
 
 /// Finds a value for every extern of the object; called once per load, before
 /// maps are created (the `.kconfig` map's initial value is written here).
+#[inline]
 pub fn resolve(st: &mut ObjState) -> Result<(), Error> {
     if st.obj.externs.is_empty() {
         return Ok(());
     }
+    resolve_taken(st)
+}
+
+fn resolve_taken(st: &mut ObjState) -> Result<(), Error> {
     let externs = std::mem::take(&mut st.obj.externs);
     let r = crate::sys::kernel::keeping_errno(|| resolve_all(st, &externs));
     st.obj.externs = externs;

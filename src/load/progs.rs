@@ -29,27 +29,42 @@ pub fn load_all(st: &mut ObjState, mut prepared: super::core::Prepared) -> Resul
     let Some(last) = st.progs.len().checked_sub(1) else {
         return Ok(());
     };
+    // One buffer for the func/line info of every program in turn.
+    let mut ext = super::ext_info::ProgExt::default();
     // The programs before the last wait here; the last one is loaded right
     // after it is linked, so an object of one program keeps no list.
     let mut waiting = Vec::new();
-    waiting.resize_with(last, || None);
-    for (i, slot) in waiting.iter_mut().enumerate() {
-        prepare(st, &mut prepared, i, slot)?;
+    if last > 0 {
+        waiting.resize_with(last, || None);
+        for (i, slot) in waiting.iter_mut().enumerate() {
+            prepare(st, &mut prepared, i, slot)?;
+        }
     }
     let mut final_one = None;
     prepare(st, &mut prepared, last, &mut final_one)?;
-    // One buffer for the func/line info of every program in turn.
-    let mut ext = super::ext_info::ProgExt::default();
-    for (i, r) in waiting.iter_mut().chain([&mut final_one]).enumerate() {
-        match r {
-            Some(c) => load_one(st, i, c, &mut ext)?,
-            None => crate::log::debug(format_args!(
+    for (i, slot) in waiting.iter_mut().enumerate() {
+        load_slot(st, i, slot, &mut ext)?;
+    }
+    load_slot(st, last, &mut final_one, &mut ext)
+}
+
+/// Loads program `i` if [`prepare`] left it in `slot`.
+fn load_slot(
+    st: &mut ObjState,
+    i: usize,
+    slot: &mut Option<Prepared>,
+    ext: &mut super::ext_info::ProgExt,
+) -> Result<(), Error> {
+    match slot {
+        Some(c) => load_one(st, i, c, ext),
+        None => {
+            crate::log::debug(format_args!(
                 "prog '{}': skipped loading",
                 st.progs[i].def.name
-            )),
+            ));
+            Ok(())
         }
     }
-    Ok(())
 }
 
 /// Puts program `i` in `slot` linked (or as CO-RE relocated it), with its link
