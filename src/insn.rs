@@ -99,6 +99,37 @@ impl Insn {
     }
 }
 
+/// One look at each instruction of a piece of code for what linking needs:
+/// `None` when it makes a BPF-to-BPF call or takes a subprogram's address
+/// (`ld_imm64` with `BPF_PSEUDO_FUNC`), else whether it may call one of the
+/// `bpf_probe_read_{kernel,user}[_str]` helpers ([`Insn::may_call_probe_read`]).
+pub fn scan_plain(code: &[Insn]) -> Option<bool> {
+    let mut probe_reads = false;
+    for i in code {
+        // Only calls and `ld_imm64` matter: one table look rules out the rest.
+        match LINK_KIND[usize::from(i.code)] {
+            0 => {}
+            LINK_LD_IMM64 if i.src() == BPF_PSEUDO_FUNC => return None,
+            LINK_CALL if i.src() == BPF_PSEUDO_CALL => return None,
+            LINK_LD_IMM64 => {}
+            _ => probe_reads |= i.may_call_probe_read(),
+        }
+    }
+    Some(probe_reads)
+}
+
+/// [`scan_plain`]'s classes of opcodes: 0 for any but these.
+const LINK_LD_IMM64: u8 = 1;
+const LINK_CALL: u8 = 2;
+const LINK_CALL32: u8 = 3;
+const LINK_KIND: [u8; 256] = {
+    let mut t = [0; 256];
+    t[LD_IMM64 as usize] = LINK_LD_IMM64;
+    t[CALL as usize] = LINK_CALL;
+    t[(BPF_JMP32 | BPF_CALL) as usize] = LINK_CALL32;
+    t
+};
+
 // `struct bpf_insn`: `code` at 0, the register byte at 1, `off` at 2, `imm`
 // at 4, 8 bytes in all.
 const _: () = assert!(

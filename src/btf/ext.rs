@@ -25,6 +25,9 @@ struct Block {
     start: usize,
     /// Records in non-decreasing `insn_off` order (as clang writes them).
     sorted: bool,
+    /// The `insn_off` of the first and of the last record.
+    first: u32,
+    last: u32,
 }
 
 /// One sub-section (func_info, line_info or core_relo): its record size and
@@ -66,6 +69,10 @@ pub struct InfoBlock<'a> {
     sec: &'a str,
     rec_size: u32,
     sorted: bool,
+    /// The `insn_off` of the first and of the last record.
+    first: u32,
+    last: u32,
+    /// Whole records (`num_info × rec_size` bytes).
     data: &'a [u8],
 }
 
@@ -122,14 +129,14 @@ impl<'a> InfoBlock<'a> {
         if !self.sorted {
             return None;
         }
+        // Most often the range covers the whole block (a section of one program).
+        if u64::from(self.first) >= lo && u64::from(self.last) < hi {
+            return Some(self.data);
+        }
         let sz = self.rec_size.max(1) as usize;
-        let recs = &self.data[..self.data.len() / sz * sz];
+        let recs = self.data;
         let n = recs.len() / sz;
         let off = |i: usize| u64::from(rd32(recs, i * sz));
-        // Most often the range covers the whole block (a section of one program).
-        if n == 0 || (off(0) >= lo && off(n - 1) < hi) {
-            return Some(recs);
-        }
         // The first record at or after `lo`, then the run up to `hi` (the
         // piece's own records, copied next anyway).
         let first = partition_point(n, |i| off(i) < lo);
@@ -337,9 +344,11 @@ impl BtfExt {
     fn block<'a>(&'a self, sub: &Sub, b: &Block) -> Option<InfoBlock<'a>> {
         let len = b.num as usize * sub.rec_size as usize;
         Some(InfoBlock {
-            sec: &self.names[b.name.0..b.name.1],
+            sec: self.names.get(b.name.0..b.name.1)?,
             rec_size: sub.rec_size,
             sorted: b.sorted,
+            first: b.first,
+            last: b.last,
             data: self.data.get(b.start..b.start.checked_add(len)?)?,
         })
     }
@@ -362,20 +371,26 @@ impl BtfExt {
     /// compared once.
     pub fn func_and_line_info(&self, sec: &str) -> (Option<InfoBlock<'_>>, Option<InfoBlock<'_>>) {
         let names = self.names.as_bytes();
-        let Some(name) = self
-            .blocks
-            .iter()
-            .map(|b| b.name)
-            .find(|n| names.get(n.0..n.1) == Some(sec.as_bytes()))
-        else {
-            return (None, None);
+        let named = |b: &Block| names.get(b.name.0..b.name.1) == Some(sec.as_bytes());
+        let (funcs, lines) = (self.of(&self.func), self.of(&self.line));
+        let at = funcs.iter().position(named);
+        // Each name is kept once: the blocks of `sec` share its range. clang
+        // writes both kinds in the same section order, so the line_info block
+        // is most often the one at the func_info block's place.
+        let line = match at {
+            Some(k) => {
+                let name = funcs[k].name;
+                match lines.get(k) {
+                    Some(l) if l.name == name => Some(l),
+                    _ => lines.iter().find(|l| l.name == name),
+                }
+            }
+            None => lines.iter().find(|l| named(l)),
         };
-        // Each name is kept once: the blocks of `sec` share its range.
-        let of = |sub: &Sub| {
-            let b = self.of(sub).iter().find(|b| b.name == name)?;
-            self.block(sub, b)
-        };
-        (of(&self.func), of(&self.line))
+        (
+            at.and_then(|k| self.block(&self.func, &funcs[k])),
+            line.and_then(|b| self.block(&self.line, b)),
+        )
     }
 
     /// CO-RE relocation records of ELF section `sec`.
@@ -529,6 +544,7 @@ impl BtfExt {
             };
             let recs = &data[pos + 8..pos + total as usize];
             let mut offs = recs.chunks_exact(rec_size as usize).map(|r| rd32(r, 0));
+            let (first, last) = (rd32(recs, 0), rd32(recs, recs.len() - rec_size as usize));
             let sorted = offs
                 .try_fold(0, |prev, off| (off >= prev).then_some(off))
                 .is_some();
@@ -551,6 +567,8 @@ impl BtfExt {
                 num,
                 start: pos + 8,
                 sorted,
+                first,
+                last,
             });
             pos += total as usize;
         }

@@ -92,7 +92,15 @@ fn has_relos(st: &ObjState, linked: &Linked) -> bool {
 
 /// Links and relocates every autoloaded program with CO-RE relocations
 /// (programs whose code `set_insns` replaced keep their code).
+#[inline]
 pub fn relocate_all(st: &ObjState) -> Result<Prepared, Error> {
+    match &st.obj.btf_ext {
+        Some(ext) if ext.has_core_relos() => relocate_with_core(st),
+        _ => Ok(Prepared::default()),
+    }
+}
+
+fn relocate_with_core(st: &ObjState) -> Result<Prepared, Error> {
     let mut prepared = Prepared::default();
     let (Some(local), Some(ext)) = (&st.obj.btf, &st.obj.btf_ext) else {
         return Ok(prepared);

@@ -12,19 +12,11 @@ use crate::object::Object;
 /// buffer: the func_info records, then the line_info records.
 #[derive(Debug)]
 pub struct ProgExt {
-    /// Inline for a program of a few functions and lines.
+    /// Inline for a program of a few functions and lines. The loader fills
+    /// the same one for every program in turn ([`for_program_in`]).
     buf: Inline<u8, 256>,
     func_info: Option<Part>,
     line_info: Option<Part>,
-}
-
-/// One kind's records in [`ProgExt::buf`]: `cnt` records of `rec_size` bytes
-/// from byte `start`.
-#[derive(Debug, Clone, Copy)]
-struct Part {
-    rec_size: u32,
-    cnt: u32,
-    start: usize,
 }
 
 impl Default for ProgExt {
@@ -37,7 +29,22 @@ impl Default for ProgExt {
     }
 }
 
+/// One kind's records in [`ProgExt::buf`]: `cnt` records of `rec_size` bytes
+/// from byte `start`.
+#[derive(Debug, Clone, Copy)]
+struct Part {
+    rec_size: u32,
+    cnt: u32,
+    start: usize,
+}
+
 impl ProgExt {
+    /// No records of either kind.
+    pub fn clear(&mut self) {
+        self.buf.clear();
+        (self.func_info, self.line_info) = (None, None);
+    }
+
     /// `(rec_size, count, bytes)` of the func_info records.
     pub fn func_info(&self) -> Option<(u32, u32, &[u8])> {
         self.part(self.func_info)
@@ -189,8 +196,8 @@ fn merge_into<'a>(
 fn one_piece(
     linked: &Linked,
     (func, line): (Option<InfoBlock<'_>>, Option<InfoBlock<'_>>),
-    ext: &BtfExt,
-) -> Option<ProgExt> {
+    buf: &mut Inline<u8, 256>,
+) -> Option<(Part, Part)> {
     let [piece] = &linked.pieces[..] else {
         return None;
     };
@@ -198,12 +205,12 @@ fn one_piece(
         piece.sec_off as u64 * 8,
         (piece.sec_off + piece.cnt) as u64 * 8,
     );
-    let (f, l) = (func?.sorted_span(lo, hi)?, line?.sorted_span(lo, hi)?);
+    let (func, line) = (func?, line?);
+    let (f, l) = (func.sorted_span(lo, hi)?, line.sorted_span(lo, hi)?);
     if f.is_empty() || l.is_empty() {
         return None;
     }
-    let (fs, ls) = (ext.func_info_rec_size(), ext.line_info_rec_size());
-    let mut buf = Inline::new(0);
+    let (fs, ls) = (func.rec_size(), line.rec_size());
     buf.reserve(f.len() + l.len());
     buf.extend_from_slice(f);
     buf.extend_from_slice(l);
@@ -215,49 +222,48 @@ fn one_piece(
         cnt: (len / rec_size as usize) as u32,
         start,
     };
-    Some(ProgExt {
-        func_info: Some(part(fs, 0, f.len())),
-        line_info: Some(part(ls, f.len(), l.len())),
-        buf,
-    })
+    Some((part(fs, 0, f.len()), part(ls, f.len(), l.len())))
 }
 
 /// The merged func_info and line_info of one linked program, in one buffer
-/// (sized for the main piece, which is most often the whole program; kept
-/// inline when small).
+/// (sized for the main piece, which is most often the whole program).
 pub fn for_program(obj: &Object, ext: &BtfExt, prog: &str, linked: &Linked) -> ProgExt {
+    let mut out = ProgExt::default();
+    for_program_in(obj, ext, prog, linked, &mut out);
+    out
+}
+
+/// [`for_program`] into `out`, whatever an earlier program left there.
+pub fn for_program_in(obj: &Object, ext: &BtfExt, prog: &str, linked: &Linked, out: &mut ProgExt) {
     let func = |s: &str| ext.func_info(s);
     let line = |s: &str| ext.line_info(s);
+    out.clear();
+    let buf = &mut out.buf;
     let Some(main) = linked.pieces.first() else {
-        return ProgExt::default();
+        return;
     };
     let (func_block, line_block) = ext.func_and_line_info(&obj.code[main.code].name);
-    if let Some(one) = one_piece(linked, (func_block, line_block), ext) {
-        return one;
+    if let Some((f, l)) = one_piece(linked, (func_block, line_block), buf) {
+        (out.func_info, out.line_info) = (Some(f), Some(l));
+        return;
     }
     let func_main = Span::in_block(func_block, main);
     let line_main = Span::in_block(line_block, main);
-    let mut buf = Inline::new(0);
     buf.reserve(func_main.len() + line_main.len());
-    let func_info = merge_into(
-        &mut buf,
+    out.func_info = merge_into(
+        buf,
         obj,
         linked,
         (&func, func_main),
         ext.func_info_rec_size(),
         ("func_info", prog),
     );
-    let line_info = merge_into(
-        &mut buf,
+    out.line_info = merge_into(
+        buf,
         obj,
         linked,
         (&line, line_main),
         ext.line_info_rec_size(),
         ("line_info", prog),
     );
-    ProgExt {
-        buf,
-        func_info,
-        line_info,
-    }
 }

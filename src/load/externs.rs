@@ -50,7 +50,15 @@ pub struct Resolved {
 
 /// Finds a value for every extern of the object; called once per load, before
 /// maps are created (the `.kconfig` map's initial value is written here).
+#[inline]
 pub fn resolve(st: &mut ObjState) -> Result<(), Error> {
+    if st.obj.externs.is_empty() {
+        return Ok(());
+    }
+    resolve_taken(st)
+}
+
+fn resolve_taken(st: &mut ObjState) -> Result<(), Error> {
     let externs = std::mem::take(&mut st.obj.externs);
     let r = crate::sys::kernel::keeping_errno(|| resolve_all(st, &externs));
     st.obj.externs = externs;
@@ -263,6 +271,9 @@ fn kallsyms(externs: &[Extern], vals: &mut [Value]) -> Result<(), Error> {
 
 /// Fills in linked program `prog`'s references to externs.
 pub fn patch(st: &ObjState, prog: &str, linked: &mut Linked) -> Result<(), Error> {
+    if st.obj.externs.is_empty() {
+        return Ok(());
+    }
     for &(idx, kind) in &linked.map_refs {
         let RelocKind::Extern { ext, call } = kind else {
             continue;

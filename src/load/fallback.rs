@@ -29,8 +29,18 @@ use crate::uapi::{
     BPF_CALL, BPF_FUNC_PROBE_READ_KERNEL, BPF_F_MMAPABLE, BPF_JMP, BPF_JMP32, BPF_MAP_TYPE_RINGBUF,
 };
 
-/// The BTF forms the running kernel accepts, probed (each on first use).
+/// The BTF forms the running kernel accepts, probed (each on first use) and
+/// then kept, as the probes' answers are.
 pub fn btf_support() -> BtfSupport {
+    #[cfg(test)]
+    if crate::sys::fake_kernel::active() {
+        return probe_btf_support();
+    }
+    static SUPPORT: std::sync::OnceLock<BtfSupport> = std::sync::OnceLock::new();
+    *SUPPORT.get_or_init(probe_btf_support)
+}
+
+fn probe_btf_support() -> BtfSupport {
     BtfSupport {
         func: has(Feature::BtfFunc),
         global_func: has(Feature::BtfGlobalFunc),

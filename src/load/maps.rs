@@ -107,7 +107,13 @@ pub use crate::object::maps::internal_map_name;
 /// Raises RLIMIT_MEMLOCK (once, never lowering it) on kernels that charge BPF
 /// memory to it instead of the memory cgroup, as libbpf 1.x does before its first
 /// BTF, map or program load.
+#[inline]
 pub fn bump_memlock() {
+    // With memcg accounting (5.11+) there is never anything to do: the
+    // cached probe answers without taking the limit's lock.
+    if super::features::has(Feature::MemcgAccount) {
+        return;
+    }
     if let Err(e) = crate::sys::memlock::bump_once(
         || super::features::has(Feature::MemcgAccount),
         crate::sys::kernel::raise_memlock,
@@ -373,6 +379,9 @@ fn by_slot(init: &[(u32, String)]) -> Vec<&(u32, String)> {
 /// Map-in-map slots of `st.maps[i]` named by `.maps` initialisers, set right
 /// after it is created, as libbpf does.
 fn init_map_slots(st: &ObjState, i: usize) -> Result<(), Error> {
+    if st.maps[i].def.init_maps.is_empty() {
+        return Ok(());
+    }
     for (slot, name) in by_slot(&st.maps[i].def.init_maps) {
         let inner = st.maps.iter().find(|x| &x.def.name == name);
         let shown = inner.map_or(name.as_str(), |x| x.name.as_str());
@@ -389,7 +398,19 @@ fn init_map_slots(st: &ObjState, i: usize) -> Result<(), Error> {
 }
 
 /// PROG_ARRAY slots named by `.maps` initialisers, after the programs are loaded.
+#[inline]
 pub fn init_prog_arrays(st: &mut ObjState) -> Result<(), Error> {
+    if st
+        .maps
+        .iter()
+        .all(|m| m.def.map_type != BPF_MAP_TYPE_PROG_ARRAY)
+    {
+        return Ok(());
+    }
+    init_prog_array_slots(st)
+}
+
+fn init_prog_array_slots(st: &mut ObjState) -> Result<(), Error> {
     for i in 0..st.maps.len() {
         if st.maps[i].def.map_type != BPF_MAP_TYPE_PROG_ARRAY {
             continue;

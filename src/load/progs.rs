@@ -29,25 +29,42 @@ pub fn load_all(st: &mut ObjState, mut prepared: super::core::Prepared) -> Resul
     let Some(last) = st.progs.len().checked_sub(1) else {
         return Ok(());
     };
+    // One buffer for the func/line info of every program in turn.
+    let mut ext = super::ext_info::ProgExt::default();
     // The programs before the last wait here; the last one is loaded right
     // after it is linked, so an object of one program keeps no list.
     let mut waiting = Vec::new();
-    waiting.resize_with(last, || None);
-    for (i, slot) in waiting.iter_mut().enumerate() {
-        prepare(st, &mut prepared, i, slot)?;
+    if last > 0 {
+        waiting.resize_with(last, || None);
+        for (i, slot) in waiting.iter_mut().enumerate() {
+            prepare(st, &mut prepared, i, slot)?;
+        }
     }
     let mut final_one = None;
     prepare(st, &mut prepared, last, &mut final_one)?;
-    for (i, r) in waiting.iter_mut().chain([&mut final_one]).enumerate() {
-        match r {
-            Some(c) => load_one(st, i, c)?,
-            None => crate::log::debug(format_args!(
+    for (i, slot) in waiting.iter_mut().enumerate() {
+        load_slot(st, i, slot, &mut ext)?;
+    }
+    load_slot(st, last, &mut final_one, &mut ext)
+}
+
+/// Loads program `i` if [`prepare`] left it in `slot`.
+fn load_slot(
+    st: &mut ObjState,
+    i: usize,
+    slot: &mut Option<Prepared>,
+    ext: &mut super::ext_info::ProgExt,
+) -> Result<(), Error> {
+    match slot {
+        Some(c) => load_one(st, i, c, ext),
+        None => {
+            crate::log::debug(format_args!(
                 "prog '{}': skipped loading",
                 st.progs[i].def.name
-            )),
+            ));
+            Ok(())
         }
     }
-    Ok(())
 }
 
 /// Puts program `i` in `slot` linked (or as CO-RE relocated it), with its link
@@ -226,7 +243,12 @@ fn failed_to_load(name: &str, e: Error) -> Error {
 const OWN_LOG_START: u32 = 256 * 1024;
 const OWN_LOG_MAX: u32 = 16 * 1024 * 1024;
 
-fn load_one(st: &mut ObjState, i: usize, prepared: &mut Prepared) -> Result<(), Error> {
+fn load_one(
+    st: &mut ObjState,
+    i: usize,
+    prepared: &mut Prepared,
+    ext: &mut super::ext_info::ProgExt,
+) -> Result<(), Error> {
     // Linked, and CO-RE-relocated where the program has CO-RE relocations.
     let (linked, poisoned) = prepared;
     // Instructions given by `set_insns` replace the code; the ELF's func/line info
@@ -239,7 +261,9 @@ fn load_one(st: &mut ObjState, i: usize, prepared: &mut Prepared) -> Result<(), 
         super::gen::relocate(st, linked)?;
     } else {
         patch_maps(st, &st.progs[i].def.name, linked)?;
-        super::externs::patch(st, &st.progs[i].def.name, linked)?;
+        if !st.obj.externs.is_empty() {
+            super::externs::patch(st, &st.progs[i].def.name, linked)?;
+        }
     }
     if st.gen.is_some() {
         return super::gen::prog_load(st, i, linked);
@@ -265,12 +289,13 @@ fn load_one(st: &mut ObjState, i: usize, prepared: &mut Prepared) -> Result<(), 
             UserPtr::from_ptr(encoded.as_ptr())
         }
     };
-    let ext = match (&st.btf_fd, &st.obj.btf_ext) {
-        (Some(_), Some(ext)) if !custom => {
-            super::ext_info::for_program(&st.obj, ext, &name, linked)
+    match (&st.btf_fd, &st.obj.btf_ext) {
+        (Some(_), Some(e)) if !custom => {
+            super::ext_info::for_program_in(&st.obj, e, &name, linked, ext)
         }
-        _ => Default::default(),
-    };
+        _ => ext.clear(),
+    }
+    let ext = &*ext;
     let mut req = ProgLoad {
         prog_type: p.def.prog_type,
         name: if has(Feature::ProgName) {

@@ -7,11 +7,7 @@
 use super::inline::Inline;
 use super::{Object, Reloc, RelocKind};
 use crate::error::{Error, RelocError};
-use crate::insn::{Insn, CALL, LD_IMM64};
-
-/// `call` of the JMP32 class: no valid program has one, but the loader's
-/// probe-read rewrite looks at it too.
-const CALL32: u8 = crate::uapi::BPF_JMP32 | crate::uapi::BPF_CALL;
+use crate::insn::Insn;
 
 /// The pieces of a linked program: most programs are one function, or call
 /// one or two.
@@ -91,19 +87,26 @@ pub fn link(obj: &Object, prog: usize) -> Result<Linked, Error> {
 
 /// [`link`] into `to` (a [`Linked::new`]), where the caller keeps it.
 pub fn link_into(obj: &Object, prog: usize, to: &mut Linked) -> Result<(), Error> {
-    let p = obj.progs.get(prog).ok_or(Error::Inval("no such program"))?;
-    // Sized for the main program (subprograms grow it).
-    to.insns = Vec::with_capacity(p.insn_cnt);
+    let Some(p) = obj.progs.get(prog) else {
+        return Err(Error::Inval("no such program"));
+    };
+    // The main program's code (subprograms grow it).
+    to.insns = obj.code[p.code].insns[p.insn_off..p.insn_off + p.insn_cnt].to_vec();
+    to.pieces.push(Piece {
+        code: p.code,
+        sec_off: p.insn_off,
+        cnt: p.insn_cnt,
+        out_off: 0,
+    });
     let mut l = Linker {
         obj,
         main: &p.name,
         to,
     };
-    let first = l.add(p.code, p.insn_off, p.insn_cnt);
-    if l.plain(first) {
+    if l.plain(0) {
         return Ok(());
     }
-    l.walk(first, &p.name)
+    l.walk(0, &p.name)
 }
 
 /// The relocations (sorted by instruction) inside `piece`.
@@ -161,16 +164,9 @@ impl Linker<'_> {
         if !simple {
             return false;
         }
-        // One look at most instructions: only calls and `ld_imm64` matter.
-        let mut probe_reads = false;
-        for i in code {
-            match i.code {
-                CALL | CALL32 if i.is_pseudo_call() => return false,
-                CALL | CALL32 => probe_reads |= i.may_call_probe_read(),
-                LD_IMM64 if i.is_pseudo_func() => return false,
-                _ => {}
-            }
-        }
+        let Some(probe_reads) = crate::insn::scan_plain(code) else {
+            return false;
+        };
         self.to.probe_reads = probe_reads;
         for r in relocs {
             let at = piece.out_off + (r.insn - piece.sec_off);
@@ -438,7 +434,7 @@ mod tests {
             ..Insn::default()
         };
         let probe = Insn {
-            code: CALL,
+            code: crate::insn::CALL,
             imm: crate::uapi::BPF_FUNC_PROBE_READ_KERNEL,
             ..Insn::default()
         };

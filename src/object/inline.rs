@@ -27,16 +27,25 @@ impl<T: Copy, const N: usize> Inline<T, N> {
         }
     }
 
+    #[inline]
     pub fn push(&mut self, v: T) {
         if self.heap.is_empty() && self.len < N {
             self.inline[self.len] = v;
+            self.len += 1;
         } else {
-            if self.heap.is_empty() {
-                self.heap.reserve(2 * N.max(1));
-                self.heap.extend_from_slice(&self.inline[..self.len]);
-            }
-            self.heap.push(v);
+            self.push_on_heap(v);
         }
+    }
+
+    /// [`Inline::push`] past `N`: the values move to (or are on) the heap.
+    #[cold]
+    #[inline(never)]
+    fn push_on_heap(&mut self, v: T) {
+        if self.heap.is_empty() {
+            self.heap.reserve(2 * N.max(1));
+            self.heap.extend_from_slice(&self.inline[..self.len]);
+        }
+        self.heap.push(v);
         self.len += 1;
     }
 
@@ -52,6 +61,7 @@ impl<T: Copy, const N: usize> Inline<T, N> {
     }
 
     /// Appends `vs`, in order.
+    #[inline]
     pub fn extend_from_slice(&mut self, vs: &[T]) {
         if self.heap.is_empty() && self.len + vs.len() <= N {
             self.inline[self.len..self.len + vs.len()].copy_from_slice(vs);
