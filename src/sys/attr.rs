@@ -228,6 +228,16 @@ pub fn obj_name(name: &[u8]) -> [u8; 16] {
     out
 }
 
+/// A built `char[16]` name as the kernel gets it: as it is when it ends in a
+/// NUL (the kernel reads up to the first one), else cut as [`obj_name`] does.
+pub fn kernel_name(name: [u8; 16]) -> [u8; 16] {
+    if name[15] == 0 {
+        name
+    } else {
+        obj_name(&name)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::obj_name;

@@ -36,7 +36,7 @@ pub fn map_create(p: &MapCreate) -> Result<OwnedFd, SysError> {
         map_flags: p.map_flags,
         inner_map_fd: p.inner_map_fd,
         numa_node: p.numa_node,
-        map_name: super::prog::kernel_name(p.name),
+        map_name: crate::sys::attr::kernel_name(p.name),
         map_ifindex: p.map_ifindex,
         btf_fd: p.btf_fd,
         btf_key_type_id: p.btf_key_type_id,

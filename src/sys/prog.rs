@@ -130,7 +130,7 @@ impl ProgLoad<'_> {
             license: self.license.0,
             kern_version: self.kern_version,
             prog_flags: self.prog_flags,
-            prog_name: kernel_name(self.name),
+            prog_name: crate::sys::attr::kernel_name(self.name),
             prog_ifindex: self.prog_ifindex,
             expected_attach_type: self.expected_attach_type,
             prog_btf_fd: self.prog_btf_fd,
@@ -176,16 +176,6 @@ impl ProgLoad<'_> {
                 self.kern_version = kver_or_attach_prog_fd;
             }
         }
-    }
-}
-
-/// `name` as the kernel gets it: as it is when NUL-terminated (the kernel
-/// reads up to the NUL), else cut to 15 bytes.
-pub(super) fn kernel_name(name: [u8; 16]) -> [u8; 16] {
-    if name[15] == 0 {
-        name
-    } else {
-        crate::sys::attr::obj_name(&name)
     }
 }
 
