@@ -6,7 +6,7 @@ use super::ObjState;
 use crate::btf::{Btf, Kind};
 use crate::error::{Error, LoadError};
 use crate::insn;
-use crate::object::calls::{link_into, Linked};
+use crate::object::calls::{link_into, link_plain_into, plain_prog, Linked, PlainProg};
 use crate::object::core::Poisoned;
 use crate::object::sec::{self, SecFlags};
 use crate::object::RelocKind;
@@ -31,28 +31,74 @@ pub fn load_all(st: &mut ObjState, mut prepared: super::core::Prepared) -> Resul
     };
     // One buffer for the func/line info of every program in turn.
     let mut ext = super::ext_info::ProgExt::default();
-    // The programs before the last wait here; the last one is loaded right
-    // after it is linked, so an object of one program keeps no list.
+    // The programs before the last wait here, in as little as each needs; the
+    // last one is loaded right after it is linked, so an object of one
+    // program keeps no list.
     let mut waiting = Vec::new();
     if last > 0 {
-        waiting.resize_with(last, || None);
-        for (i, slot) in waiting.iter_mut().enumerate() {
-            prepare(st, &mut prepared, i, slot)?;
+        waiting.reserve_exact(last);
+        for i in 0..last {
+            waiting.push(wait(st, &mut prepared, i)?);
         }
     }
-    let mut final_one = None;
-    prepare(st, &mut prepared, last, &mut final_one)?;
-    for (i, slot) in waiting.iter_mut().enumerate() {
-        load_slot(st, i, slot, &mut ext)?;
+    let mut final_one = prepared.take(last);
+    prepare(st, last, &mut final_one)?;
+    for (i, w) in waiting.iter_mut().enumerate() {
+        match w {
+            Waiting::Skipped => load_slot(st, i, None, &mut ext)?,
+            Waiting::Plain(plain) => {
+                let mut p = (Linked::new(), Vec::new());
+                link_plain_into(&st.obj, i, *plain, &mut p.0);
+                load_slot(st, i, Some(&mut p), &mut ext)?
+            }
+            Waiting::Linked(p) => {
+                load_slot(st, i, Some(p), &mut ext)?;
+                // What the program no longer needs goes before the next loads.
+                *w = Waiting::Skipped;
+            }
+        }
     }
-    load_slot(st, last, &mut final_one, &mut ext)
+    load_slot(st, last, final_one.as_mut(), &mut ext)
 }
 
-/// Loads program `i` if [`prepare`] left it in `slot`.
+/// A program linked ahead of its load, waiting for the programs before it.
+enum Waiting {
+    /// Not to be loaded.
+    Skipped,
+    /// One piece without calls or CO-RE relocations ([`plain_prog`]): nothing
+    /// to keep; it is copied when its turn comes.
+    Plain(PlainProg),
+    /// Linked (or as CO-RE relocated it), its debug lines logged.
+    Linked(Box<Prepared>),
+}
+
+/// [`prepare`] for a program loaded after others: what it must keep until then.
+fn wait(st: &ObjState, prepared: &mut super::core::Prepared, i: usize) -> Result<Waiting, Error> {
+    let mut slot = prepared.take(i);
+    if slot.is_none() {
+        if !st.progs[i].autoload {
+            return Ok(Waiting::Skipped);
+        }
+        if let Some(plain) = plain_prog(&st.obj, i) {
+            return Ok(Waiting::Plain(plain));
+        }
+    }
+    prepare(st, i, &mut slot)?;
+    Ok(match slot {
+        Some((mut l, p)) => {
+            // Logged: the debug lines are not kept while the program waits.
+            l.notes = Vec::new();
+            Waiting::Linked(Box::new((l, p)))
+        }
+        None => Waiting::Skipped,
+    })
+}
+
+/// Loads program `i` if [`prepare`] made it ready.
 fn load_slot(
     st: &mut ObjState,
     i: usize,
-    slot: &mut Option<Prepared>,
+    slot: Option<&mut Prepared>,
     ext: &mut super::ext_info::ProgExt,
 ) -> Result<(), Error> {
     match slot {
@@ -67,17 +113,11 @@ fn load_slot(
     }
 }
 
-/// Puts program `i` in `slot` linked (or as CO-RE relocated it), with its link
-/// notes logged; leaves `slot` empty when it is not to be loaded.
-fn prepare(
-    st: &ObjState,
-    prepared: &mut super::core::Prepared,
-    i: usize,
-    slot: &mut Option<Prepared>,
-) -> Result<(), Error> {
-    if let Some(c) = prepared.take(i) {
-        *slot = Some(c);
-    } else if st.progs[i].autoload {
+/// Program `i` in `slot` linked, unless `slot` holds it as CO-RE relocated
+/// it or it is not to be loaded (`slot` left empty), with its link notes
+/// logged.
+fn prepare(st: &ObjState, i: usize, slot: &mut Option<Prepared>) -> Result<(), Error> {
+    if slot.is_none() && st.progs[i].autoload {
         let (linked, _) = slot.insert((Linked::new(), Vec::new()));
         link_into(&st.obj, i, linked)?;
     }

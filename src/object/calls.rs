@@ -90,30 +90,125 @@ pub fn link_into(obj: &Object, prog: usize, to: &mut Linked) -> Result<(), Error
     let Some(p) = obj.progs.get(prog) else {
         return Err(Error::Inval("no such program"));
     };
-    // The main program's code (subprograms grow it).
-    to.insns = obj.code[p.code].insns[p.insn_off..p.insn_off + p.insn_cnt].to_vec();
-    to.pieces.push(Piece {
-        code: p.code,
-        sec_off: p.insn_off,
-        cnt: p.insn_cnt,
-        out_off: 0,
-    });
+    let main = copy_main(obj, p, to);
     let mut l = Linker {
         obj,
         main: &p.name,
         to,
     };
-    if l.plain(0) {
+    let relocs = &obj.code[main.code].relocs;
+    if let Some((probe_reads, at)) = plain(relocs, &l.to.insns, &main) {
+        list_plain(&relocs[at], &main, probe_reads, l.to);
         return Ok(());
     }
     l.walk(0, &p.name)
 }
 
+/// A program [`plain_prog`] vouched for: what its link needs of that look.
+#[derive(Debug, Clone, Copy)]
+pub struct PlainProg {
+    probe_reads: bool,
+    /// Where its relocations lie in its section's.
+    relocs: (u32, u32),
+}
+
+/// Whether program `prog` links as one piece without a walk (see
+/// [`Linker::plain`]), looked at in its section without copying it. Such a
+/// program has nothing to keep between this look and its link
+/// ([`link_plain_into`]): no debug lines, no errors.
+pub fn plain_prog(obj: &Object, prog: usize) -> Option<PlainProg> {
+    let p = obj.progs.get(prog)?;
+    let cs = &obj.code[p.code];
+    let piece = main_piece(p);
+    let (probe_reads, relocs) = plain(&cs.relocs, &cs.insns[p.insn_off..], &piece)?;
+    Some(PlainProg {
+        probe_reads,
+        relocs: (
+            u32::try_from(relocs.start).ok()?,
+            u32::try_from(relocs.end).ok()?,
+        ),
+    })
+}
+
+/// [`link_into`] of a program [`plain_prog`] vouched for: the code copied and
+/// its references listed, no look again.
+pub fn link_plain_into(obj: &Object, prog: usize, plain: PlainProg, to: &mut Linked) {
+    let p = &obj.progs[prog];
+    let main = copy_main(obj, p, to);
+    let relocs = &obj.code[main.code].relocs[plain.relocs.0 as usize..plain.relocs.1 as usize];
+    list_plain(relocs, &main, plain.probe_reads, to);
+}
+
+/// The piece of a program's own code: at the start of the linked program.
+#[inline(always)]
+fn main_piece(p: &super::ProgDef) -> Piece {
+    Piece {
+        code: p.code,
+        sec_off: p.insn_off,
+        cnt: p.insn_cnt,
+        out_off: 0,
+    }
+}
+
+/// Copies program `p`'s own code into `to` as its first piece.
+#[inline(always)]
+fn copy_main(obj: &Object, p: &super::ProgDef, to: &mut Linked) -> Piece {
+    let main = main_piece(p);
+    to.insns = obj.code[p.code].insns[p.insn_off..p.insn_off + p.insn_cnt].to_vec();
+    to.pieces.push(main);
+    main
+}
+
 /// The relocations (sorted by instruction) inside `piece`.
 fn relocs_in<'a>(relocs: &'a [Reloc], piece: &Piece) -> &'a [Reloc] {
+    &relocs[reloc_range(relocs, piece)]
+}
+
+/// Where the relocations inside `piece` lie in `relocs` (sorted by instruction).
+fn reloc_range(relocs: &[Reloc], piece: &Piece) -> std::ops::Range<usize> {
     let first = relocs.partition_point(|r| r.insn < piece.sec_off);
     let last = first + relocs[first..].partition_point(|r| r.insn < piece.sec_off + piece.cnt);
-    &relocs[first..last]
+    first..last
+}
+
+/// Whether `piece` (its code at the start of `code`; `relocs` its section's)
+/// needs no walk (most programs): no BPF-to-BPF call or callback, and only
+/// map and extern relocations, one per instruction, each on an `ld_imm64` the
+/// walk would reach (the first instruction, or one after an instruction that
+/// does not start an `ld_imm64`). If so, whether it may call a probe-read
+/// helper ([`crate::insn::scan_plain`]) and where its relocations lie in
+/// `relocs`.
+#[inline(always)]
+fn plain(relocs: &[Reloc], code: &[Insn], piece: &Piece) -> Option<(bool, std::ops::Range<usize>)> {
+    let at = reloc_range(relocs, piece);
+    let relocs = &relocs[at.clone()];
+    let code = code.get(..piece.cnt)?;
+    let mut prev = None;
+    let simple = relocs.iter().all(|r| {
+        let k = r.insn - piece.sec_off;
+        let first_half = code[k].is_ld_imm64() && (k == 0 || !code[k - 1].is_ld_imm64());
+        let once = prev.replace(r.insn) != Some(r.insn);
+        let data = matches!(
+            r.kind,
+            RelocKind::MapFd { .. } | RelocKind::MapValue { .. } | RelocKind::Extern { .. }
+        );
+        first_half && once && data
+    });
+    if !simple {
+        return None;
+    }
+    Some((crate::insn::scan_plain(code)?, at))
+}
+
+/// Lists the references of a piece [`plain`] vouched for (`relocs` those
+/// inside it): what [`Linker::walk`] would list.
+#[inline(always)]
+fn list_plain(relocs: &[Reloc], piece: &Piece, probe_reads: bool, to: &mut Linked) {
+    to.probe_reads = probe_reads;
+    for r in relocs {
+        let at = piece.out_off + (r.insn - piece.sec_off);
+        to.map_refs.push((at, r.kind));
+    }
 }
 
 /// One program being linked.
@@ -140,39 +235,20 @@ impl Linker<'_> {
         self.to.pieces.len() - 1
     }
 
-    /// Lists the references of piece `i` at once when it needs no walk (most
-    /// programs): no BPF-to-BPF call or callback, and only map and extern
-    /// relocations, one per instruction, each on an `ld_imm64` the walk would
-    /// reach (the first instruction, or one after an instruction that does not
-    /// start an `ld_imm64`). What [`Linker::walk`] would list then. False,
-    /// listing nothing, when the piece is not that simple.
+    /// [`plain`] and [`list_plain`] for piece `i`: false, listing nothing,
+    /// when the piece is not that simple.
+    #[cfg(test)]
     fn plain(&mut self, i: usize) -> bool {
         let piece = self.to.pieces[i];
-        let relocs = relocs_in(&self.obj.code[piece.code].relocs, &piece);
-        let code = &self.to.insns[piece.out_off..piece.out_off + piece.cnt];
-        let mut prev = None;
-        let simple = relocs.iter().all(|r| {
-            let k = r.insn - piece.sec_off;
-            let first_half = code[k].is_ld_imm64() && (k == 0 || !code[k - 1].is_ld_imm64());
-            let once = prev.replace(r.insn) != Some(r.insn);
-            let data = matches!(
-                r.kind,
-                RelocKind::MapFd { .. } | RelocKind::MapValue { .. } | RelocKind::Extern { .. }
-            );
-            first_half && once && data
-        });
-        if !simple {
-            return false;
+        let relocs = &self.obj.code[piece.code].relocs;
+        let code = &self.to.insns[piece.out_off..];
+        match plain(relocs, code, &piece) {
+            Some((probe_reads, at)) => {
+                list_plain(&relocs[at], &piece, probe_reads, self.to);
+                true
+            }
+            None => false,
         }
-        let Some(probe_reads) = crate::insn::scan_plain(code) else {
-            return false;
-        };
-        self.to.probe_reads = probe_reads;
-        for r in relocs {
-            let at = piece.out_off + (r.insn - piece.sec_off);
-            self.to.map_refs.push((at, r.kind));
-        }
-        true
     }
 
     /// Resolves the calls, callbacks and map references of piece `i` (the code
@@ -488,5 +564,62 @@ mod tests {
         assert_eq!(both(chained, vec![map(0, 0), map(1, 1)]), (false, 1, true));
         // Two relocations on one instruction: the walk keeps the first.
         assert_eq!(both(two, vec![map(0, 0), map(0, 1)]), (false, 1, true));
+    }
+
+    /// A plain program linked after the look ([`plain_prog`], then
+    /// [`link_plain_into`]) is what [`link`] makes of it; one that calls is
+    /// not vouched for.
+    #[test]
+    fn a_plain_program_links_later_as_link_would() {
+        use crate::insn::LD_IMM64;
+        use crate::object::{ProgDef, Reloc};
+        let ld = Insn {
+            code: LD_IMM64,
+            ..Insn::default()
+        };
+        let exit = Insn {
+            code: crate::uapi::BPF_JMP | crate::uapi::BPF_EXIT,
+            ..Insn::default()
+        };
+        let mut call = Insn {
+            code: crate::insn::CALL,
+            imm: 1,
+            ..Insn::default()
+        };
+        call.set_src(crate::uapi::BPF_PSEUDO_CALL);
+        // Three programs in one section: two map loads; a call; one map load.
+        let code = vec![ld, Insn::default(), ld, Insn::default(), exit];
+        let mut insns = code.clone();
+        insns.extend([call, exit, exit]);
+        insns.extend([ld, Insn::default(), exit]);
+        let mut obj = one_prog(insns);
+        let prog = |name: &str, insn_off, insn_cnt| ProgDef {
+            name: name.into(),
+            insn_off,
+            insn_cnt,
+            ..obj.progs[0].clone()
+        };
+        obj.progs = Few::from(vec![prog("a", 0, 5), prog("b", 5, 3), prog("c", 8, 3)]);
+        let map = |insn, map| Reloc {
+            insn,
+            kind: RelocKind::MapFd { map },
+            sym: "m".into(),
+        };
+        obj.code[0].relocs = vec![map(0, 0), map(2, 1), map(8, 2)];
+        assert!(plain_prog(&obj, 1).is_none());
+        for i in [0, 2] {
+            let plain = plain_prog(&obj, i).unwrap();
+            let mut later = Linked::new();
+            link_plain_into(&obj, i, plain, &mut later);
+            let now = link(&obj, i).unwrap();
+            assert_eq!(later.insns, now.insns);
+            assert_eq!(later.map_refs.to_vec(), now.map_refs.to_vec());
+            assert_eq!(later.pieces.to_vec(), now.pieces.to_vec());
+            assert_eq!(later.probe_reads, now.probe_reads);
+        }
+        assert_eq!(
+            link(&obj, 2).unwrap().map_refs.to_vec(),
+            [(0, RelocKind::MapFd { map: 2 })]
+        );
     }
 }
