@@ -31,17 +31,18 @@ pub fn load_all(st: &mut ObjState, mut prepared: super::core::Prepared) -> Resul
     };
     // One buffer for the func/line info of every program in turn.
     let mut ext = super::ext_info::ProgExt::default();
-    // The programs before the last wait here, in as little as each needs; the
-    // last one is loaded right after it is linked, so an object of one
+    // The last program is loaded right after it is linked: an object of one
     // program keeps no list.
-    let mut waiting = Vec::new();
-    if last > 0 {
-        waiting.reserve_exact(last);
-        for i in 0..last {
-            waiting.push(wait(st, &mut prepared, i)?);
-        }
-    }
     let mut final_one = prepared.take(last);
+    if last == 0 {
+        prepare(st, last, &mut final_one)?;
+        return load_slot(st, last, final_one.as_mut(), &mut ext);
+    }
+    // The programs before the last wait here, in as little as each needs.
+    let mut waiting = Vec::with_capacity(last);
+    for i in 0..last {
+        waiting.push(wait(st, &mut prepared, i)?);
+    }
     prepare(st, last, &mut final_one)?;
     for (i, w) in waiting.iter_mut().enumerate() {
         match w {
@@ -309,13 +310,13 @@ fn load_one(
         return super::gen::prog_load(st, i, linked);
     }
     let p = &st.progs[i];
-    let name = p.def.name.clone();
+    let name: &str = &p.def.name;
     if p.def.prog_type == uapi::BPF_PROG_TYPE_UNSPEC {
         crate::log::warn(format_args!(
             "prog '{name}': missing BPF prog type, check ELF section name '{}'",
             p.def.sec_name
         ));
-        return Err(failed_to_load(&name, Error::Inval("unknown program type")));
+        return Err(failed_to_load(name, Error::Inval("unknown program type")));
     }
     let attach_btf_id = attach_btf_id(p, st.opts.btf_custom_path.as_deref())?;
     if custom || linked.probe_reads {
@@ -331,7 +332,7 @@ fn load_one(
     };
     match (&st.btf_fd, &st.obj.btf_ext) {
         (Some(_), Some(e)) if !custom => {
-            super::ext_info::for_program_in(&st.obj, e, &name, linked, ext)
+            super::ext_info::for_program_in(&st.obj, e, name, linked, ext)
         }
         _ => ext.clear(),
     }
@@ -380,22 +381,22 @@ fn load_one(
             req.log = Log { buf, size, level };
             prog_load(&req).map_err(|e| (e, None))
         }
-        None if p.log_level != 0 => load_with_own_log(&mut req, p.log_level, &name, poisoned),
+        None if p.log_level != 0 => load_with_own_log(&mut req, p.log_level, name, poisoned),
         None => match prog_load(&req) {
             Ok(fd) => Ok(fd),
-            Err(_) => load_with_own_log(&mut req, 1, &name, poisoned),
+            Err(_) => load_with_own_log(&mut req, 1, name, poisoned),
         },
     };
     match res {
         Ok(fd) => {
-            bind_rodata(st, &name, fd.as_raw_fd());
+            bind_rodata(st, name, fd.as_raw_fd());
             let ps = &mut st.progs[i];
             ps.fd = Some(fd);
             ps.insns = Some(std::mem::take(&mut linked.insns));
             Ok(())
         }
         Err((cause, insn)) => {
-            super::fallback::explain_prog_refusal(&name, &linked.insns);
+            super::fallback::explain_prog_refusal(name, &linked.insns);
             let e = Error::Load(Box::new(LoadError {
                 obj: st.obj.name.to_string(),
                 prog: name.to_string(),
@@ -415,7 +416,7 @@ fn load_one(
                     ));
                 }
             }
-            Err(failed_to_load(&name, e))
+            Err(failed_to_load(name, e))
         }
     }
 }
