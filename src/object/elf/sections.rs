@@ -4,6 +4,7 @@
 //! them; relocation records and legacy map definitions are read by their phases.
 //! Must not call: `crate::sys`.
 
+use super::strtab::StrTab;
 use super::{Hdr, Layout, SecKind, Shdr, Symbol};
 use crate::error::{libbpf_errno, Error};
 use crate::insn::Insn;
@@ -18,6 +19,8 @@ pub(super) struct Elf<'a> {
     pub(super) data: &'a [u8],
     pub(super) endian: Endianness,
     pub(super) sections: SectionTable<'a, Hdr>,
+    /// The section names (`e_shstrndx`; empty when that is not in the file).
+    pub(super) shstrtab: StrTab<'a>,
 }
 
 /// Checks the header (magic, little-endian, `ET_REL`, `EM_BPF` or 0) and reads the
@@ -49,10 +52,18 @@ pub(super) fn open<'a>(data: &'a [u8], path_name: &str) -> Result<Elf<'a>, Error
     let sections = hdr
         .sections(endian, data)
         .map_err(|e| format_err(format!("{path_name}: bad section table: {e}")))?;
+    let shstrtab = hdr
+        .shstrndx(endian, data)
+        .ok()
+        .and_then(|i| sections.section(object::SectionIndex(i as usize)).ok())
+        .and_then(|s| s.data(endian, data).ok())
+        .map(StrTab::new)
+        .unwrap_or_default();
     Ok(Elf {
         data,
         endian,
         sections,
+        shstrtab,
     })
 }
 
@@ -84,13 +95,9 @@ pub(super) fn scan<'a>(
         if i == 0 {
             continue;
         }
-        let name = elf.sections.section_name(endian, shdr).map_err(|_| {
+        let name = elf.shstrtab.get(shdr.sh_name(endian)).ok_or_else(|| {
             format_err(format!("{path_name}: section #{i}: name outside .shstrtab"))
         })?;
-        let name = match std::str::from_utf8(name) {
-            Ok(s) => std::borrow::Cow::Borrowed(s),
-            Err(_) => String::from_utf8_lossy(name),
-        };
         let sh_type = shdr.sh_type(endian);
         let size = shdr.sh_size(endian);
         l.sizes[i] = size;
