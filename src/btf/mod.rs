@@ -52,7 +52,7 @@ pub use ext::{BtfExt, CoreRelo, FuncInfo, InfoBlock, LineInfo};
 pub use files::{vmlinux_paths, FileKind};
 pub use maps::{parse_btf_map_def, parse_btf_maps, BtfMap, BtfMapDef};
 pub use parse::{BtfHeader, Checks};
-pub use query::essential_len;
+pub use query::{essential_len, str_bytes_at};
 pub use sanitize::BtfSupport;
 pub use types::{
     Array, Entries, EnumValue, Kind, Member, Param, Type, VarSecinfo, INT_BOOL, INT_CHAR,

@@ -13,6 +13,16 @@ pub(super) struct StrTab<'a> {
 }
 
 impl<'a> StrTab<'a> {
+    /// The table at `bytes`; `same` is another table, taken as it is when it
+    /// is the same bytes (`.strtab` is often `.shstrtab`).
+    pub(super) fn new_or(bytes: &'a [u8], same: &StrTab<'a>) -> StrTab<'a> {
+        if std::ptr::eq(bytes, same.bytes) {
+            *same
+        } else {
+            StrTab::new(bytes)
+        }
+    }
+
     pub(super) fn new(bytes: &'a [u8]) -> StrTab<'a> {
         StrTab {
             bytes,
@@ -30,12 +40,10 @@ impl<'a> StrTab<'a> {
     /// table or no NUL follows it there.
     pub(super) fn get(&self, off: u32) -> Option<Cow<'a, str>> {
         let off = usize::try_from(off).ok()?;
-        let rest = self.bytes.get(off..)?;
-        let len = rest.iter().position(|&b| b == 0)?;
-        if let Some(s) = self.text.and_then(|t| t.get(off..off + len)) {
+        let b = crate::btf::str_bytes_at(self.bytes, off)?;
+        if let Some(s) = self.text.and_then(|t| t.get(off..off + b.len())) {
             return Some(Cow::Borrowed(s));
         }
-        let b = &rest[..len];
         Some(match std::str::from_utf8(b) {
             Ok(s) => Cow::Borrowed(s),
             Err(_) => String::from_utf8_lossy(b),

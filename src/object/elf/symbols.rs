@@ -36,7 +36,7 @@ pub(super) fn read<'a>(elf: &Elf<'a>, path_name: &str) -> Result<Symtab<'a>, Err
         .section(symtab.string_section())
         .ok()
         .and_then(|s| s.data(endian, elf.data).ok())
-        .map(StrTab::new)
+        .map(|b| StrTab::new_or(b, &elf.shstrtab))
         .unwrap_or_default();
     let mut syms = Vec::with_capacity(symtab.len());
     for (i, s) in symtab.symbols().iter().enumerate() {
