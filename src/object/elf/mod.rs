@@ -114,6 +114,14 @@ impl std::hash::Hasher for NameHasher {
 /// A hash map or set keyed by names, with [`NameHasher`].
 type NameBuild = std::hash::BuildHasherDefault<NameHasher>;
 
+/// A section's name, borrowed from `.shstrtab` (copied only when not UTF-8),
+/// and size.
+#[derive(Clone, Default)]
+struct SecInfo<'a> {
+    name: std::borrow::Cow<'a, str>,
+    size: u64,
+}
+
 /// What the section scan found, by section index where indexed.
 struct Layout<'a> {
     license: std::borrow::Cow<'a, str>,
@@ -121,9 +129,8 @@ struct Layout<'a> {
     /// Non-empty executable sections, in section order.
     code: Few<CodeSection>,
     kinds: Vec<SecKind>,
-    /// Section names, borrowed from `.shstrtab` (copied only when not UTF-8).
-    names: Vec<std::borrow::Cow<'a, str>>,
-    sizes: Vec<u64>,
+    /// Every section's name and size.
+    secs: Vec<SecInfo<'a>>,
     /// The last `maps` section and its header.
     legacy_maps: Option<(usize, &'a Shdr)>,
     /// The last `.maps` section.
@@ -174,7 +181,7 @@ pub fn parse(data: &[u8], path_name: &str, opts: &OpenOpts) -> Result<Object, Er
     }
     if let Some(shndx) = layout.btf_maps {
         let more = layout.data_secs.len();
-        maps::btf_defined(&mut obj, shndx, layout.sizes[shndx], more, &table, opts)?;
+        maps::btf_defined(&mut obj, shndx, layout.secs[shndx].size, more, &table, opts)?;
     }
     let data_secs = std::mem::take(&mut layout.data_secs);
     maps::data(&mut obj, data_secs, &mut layout.kinds)?;
@@ -192,7 +199,7 @@ impl Layout<'_> {
     /// Names the code sections (from `table`, once the object has one).
     fn name_code(&mut self, table: &NameTable) {
         for cs in &mut self.code {
-            cs.name = table.name(&self.names[cs.shndx]);
+            cs.name = table.name(&self.secs[cs.shndx].name);
         }
     }
 }

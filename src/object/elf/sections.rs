@@ -5,7 +5,7 @@
 //! Must not call: `crate::sys`.
 
 use super::strtab::StrTab;
-use super::{Hdr, Layout, SecKind, Shdr, Symbol};
+use super::{Hdr, Layout, SecInfo, SecKind, Shdr, Symbol};
 use crate::error::{libbpf_errno, Error};
 use crate::insn::Insn;
 use crate::object::maps::DataKind;
@@ -80,15 +80,14 @@ pub(super) fn scan<'a>(
         kversion: 0,
         code: Few::new(),
         kinds: vec![SecKind::Other; n],
-        names: vec![std::borrow::Cow::Borrowed(""); n],
-        sizes: vec![0; n],
+        secs: vec![SecInfo::default(); n],
         legacy_maps: None,
         btf_maps: None,
         struct_ops: None,
         btf: None,
         btf_ext: None,
         data_secs: Vec::new(),
-        rels: Vec::new(),
+        rels: Vec::with_capacity(n),
     };
     for (idx, shdr) in elf.sections.enumerate() {
         let i = idx.0;
@@ -100,7 +99,6 @@ pub(super) fn scan<'a>(
         })?;
         let sh_type = shdr.sh_type(endian);
         let size = shdr.sh_size(endian);
-        l.sizes[i] = size;
         let bytes = || section_bytes(elf, shdr, &name, path_name);
         if !ignored(&name, sh_type, size) {
             crate::log::debug(format_args!(
@@ -164,7 +162,7 @@ pub(super) fn scan<'a>(
             (_, E::SHT_REL, _) => l.rels.push((i, shdr)),
             _ => {}
         }
-        l.names[i] = name;
+        l.secs[i] = SecInfo { name, size };
     }
     Ok(l)
 }
@@ -343,8 +341,8 @@ mod tests {
         assert_eq!(l.btf, Some(&b"not parsed here"[..]));
         assert_eq!(l.btf_ext, None);
         assert_eq!(l.rels.iter().map(|r| r.0).collect::<Vec<_>>(), [rel]);
-        assert_eq!((&*l.names[bss], l.sizes[bss]), (".bss", 16));
-        assert_eq!(l.names[0], "");
+        assert_eq!((&*l.secs[bss].name, l.secs[bss].size), (".bss", 16));
+        assert_eq!(l.secs[0].name, "");
     }
 
     #[test]
