@@ -77,21 +77,13 @@ impl Name {
 pub struct NameTable {
     text: Arc<str>,
     /// Each copied table: its address and length where it was read, and where
-    /// its copy starts in `text` (the first `n_tables`).
-    tables: [(usize, usize, usize); NameTable::MAX],
-    n_tables: usize,
-    /// Where each extra string starts in `text`, and its length (the first
-    /// `n_extras`).
-    extras: [(usize, usize); NameTable::MAX],
-    n_extras: usize,
+    /// its copy starts in `text`.
+    tables: Vec<(usize, usize, usize)>,
+    /// Where each extra string starts in `text`, and its length.
+    extras: Vec<(usize, usize)>,
 }
 
 impl NameTable {
-    /// The most tables and extra strings a table holds (an object has three
-    /// of each): the lists are kept inline. Tables past it are not copied (a
-    /// name from one gets a buffer of its own); extras past it are empty.
-    const MAX: usize = 4;
-
     /// Copies `tables` (string tables: NUL-terminated strings; one that is not
     /// UTF-8, or is listed twice, is left out) and `extras` into one buffer.
     pub fn new(tables: &[&[u8]], extras: &[&str]) -> NameTable {
@@ -107,31 +99,26 @@ impl NameTable {
         let size = tables.iter().map(|t| t.len() + 1).sum::<usize>()
             + extras.iter().map(|e| e.len() + 1).sum::<usize>();
         let mut text = String::with_capacity(size);
-        let mut listed = [(0, 0, 0); NameTable::MAX];
-        let mut n_tables = 0;
-        for s in tables {
-            let addr = s.as_ptr() as usize;
-            if n_tables == NameTable::MAX || listed[..n_tables].iter().any(|&(a, _, _)| a == addr) {
+        let mut listed = Vec::with_capacity(tables.len());
+        for t in tables {
+            let addr = t.as_ptr() as usize;
+            if listed.iter().any(|&(a, _, _)| a == addr) {
                 continue;
             }
-            listed[n_tables] = (addr, s.len(), text.len());
-            n_tables += 1;
-            text.push_str(s);
+            listed.push((addr, t.len(), text.len()));
+            text.push_str(t);
             text.push('\0');
         }
-        let mut at = [(0, 0); NameTable::MAX];
-        let n_extras = extras.len().min(NameTable::MAX);
-        for (slot, e) in at.iter_mut().zip(extras) {
-            *slot = (text.len(), e.len());
+        let mut at = Vec::with_capacity(extras.len());
+        for e in extras {
+            at.push((text.len(), e.len()));
             text.push_str(e);
             text.push('\0');
         }
         NameTable {
             text: Arc::from(text),
             tables: listed,
-            n_tables,
             extras: at,
-            n_extras,
         }
     }
 
@@ -139,14 +126,12 @@ impl NameTable {
     /// place from it, up to its NUL), else a name of its own.
     pub fn name(&self, s: &str) -> Name {
         let addr = s.as_ptr() as usize;
-        let found = self.tables[..self.n_tables]
-            .iter()
-            .find_map(|&(base, len, start)| {
-                let off = addr.checked_sub(base).filter(|&o| o + s.len() < len)?;
-                let at = start + off;
-                let nul = *self.text.as_bytes().get(at + s.len())? == 0;
-                (nul && self.text.is_char_boundary(at)).then_some(at)
-            });
+        let found = self.tables.iter().find_map(|&(base, len, start)| {
+            let off = addr.checked_sub(base).filter(|&o| o + s.len() < len)?;
+            let at = start + off;
+            let nul = *self.text.as_bytes().get(at + s.len())? == 0;
+            (nul && self.text.is_char_boundary(at)).then_some(at)
+        });
         match found {
             Some(at) => self.at(at, s.len()).unwrap_or_else(|| Name::new(s)),
             None => Name::new(s),
@@ -155,9 +140,7 @@ impl NameTable {
 
     /// Extra string `i` of [`NameTable::new`] as a name.
     pub fn extra(&self, i: usize) -> Name {
-        let Some(&(at, len)) = self.extras[..self.n_extras].get(i) else {
-            return Name::default();
-        };
+        let (at, len) = self.extras[i];
         self.at(at, len).unwrap_or_default()
     }
 
