@@ -52,7 +52,7 @@ pub use ext::{BtfExt, CoreRelo, FuncInfo, InfoBlock, LineInfo};
 pub use files::{vmlinux_paths, FileKind};
 pub use maps::{parse_btf_map_def, parse_btf_maps, BtfMap, BtfMapDef};
 pub use parse::{BtfHeader, Checks};
-pub use query::essential_len;
+pub use query::{essential_len, str_bytes_at};
 pub use sanitize::BtfSupport;
 pub use types::{
     Array, Entries, EnumValue, Kind, Member, Param, Type, VarSecinfo, INT_BOOL, INT_CHAR,
@@ -174,15 +174,25 @@ impl Btf {
     /// the byte order is the base's). Pointers are the host's size, as libbpf
     /// assumes.
     pub fn new_empty(base: Option<Arc<Btf>>) -> Btf {
-        let (start_id, start_str, strs, swapped) = match &base {
-            Some(b) => (b.type_cnt(), b.strs_end(), Vec::new(), b.swapped),
-            None => (1, 0, vec![0], false),
+        let strs = match &base {
+            Some(_) => Vec::new(),
+            None => vec![0],
+        };
+        Btf::with_store(base, Store::split(Vec::new(), strs))
+    }
+
+    /// A BTF of the sections in `store`, on `base`, not indexed yet (no
+    /// types until `offs` is filled in), in the base's byte order.
+    fn with_store(base: Option<Arc<Btf>>, store: Store) -> Btf {
+        let (start_id, start_str, swapped) = match &base {
+            Some(b) => (b.type_cnt(), b.strs_end(), b.swapped),
+            None => (1, 0, false),
         };
         Btf {
             base,
             start_id,
             start_str,
-            store: Store::split(Vec::new(), strs),
+            store,
             offs: Vec::new(),
             names: OnceCell::new(),
             name_scans: index::Counter::default(),

@@ -219,9 +219,8 @@ impl Btf {
             }
             Store::split(types, strs)
         };
-        let mut btf = Btf::new_empty(base);
+        let mut btf = Btf::with_store(base, store);
         btf.swapped = swapped;
-        btf.store = store;
         btf.strs_deduped =
             btf.store.strs().is_empty() || (btf.base.is_none() && btf.store.strs().len() == 1);
         btf.check_strings()?;
@@ -243,8 +242,7 @@ impl Btf {
     /// Builds a non-split [`Btf`] from an already separated type and string
     /// section, with [`Checks::Strict`].
     pub fn from_sections(types: Vec<u8>, strs: Vec<u8>) -> Result<Btf, Error> {
-        let mut btf = Btf::new_empty(None);
-        btf.store = Store::split(types, strs);
+        let mut btf = Btf::with_store(None, Store::split(types, strs));
         btf.strs_deduped = btf.store.strs().len() == 1;
         btf.check_strings()?;
         btf.offs = index_types(btf.store.types(), 1)?;

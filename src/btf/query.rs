@@ -12,7 +12,6 @@ use super::types::{rd32, Array, Kind, Type, TYPE_HDR_LEN};
 use super::{Btf, MAX_RESOLVE_DEPTH};
 use crate::error::Error;
 use once_cell::sync::OnceCell;
-use std::ffi::CStr;
 use std::sync::Arc;
 
 /// Name look-ups answered by a linear scan before the name index is built: a
@@ -41,10 +40,35 @@ pub fn essential_len(name: &[u8]) -> usize {
 /// The static all-zero record of ID 0 (`void`).
 static VOID_REC: [u8; TYPE_HDR_LEN] = [0; TYPE_HDR_LEN];
 
-/// The NUL-terminated string at `off` in a string section.
-pub(super) fn str_bytes_at(strs: &[u8], off: usize) -> Option<&[u8]> {
+/// The NUL-terminated string at `off` in a string section (BTF's or an ELF
+/// string table), without its NUL; `None` when `off` is outside the section
+/// or no NUL follows it there.
+pub fn str_bytes_at(strs: &[u8], off: usize) -> Option<&[u8]> {
     let tail = strs.get(off..)?;
-    CStr::from_bytes_until_nul(tail).ok().map(CStr::to_bytes)
+    tail.get(..nul_at(tail)?)
+}
+
+/// The index of the first NUL byte of `b`. Names are short: eight bytes are
+/// tested at a time (a word has a zero byte where `w - 0x01..01` borrows
+/// through a byte that was clear; the lowest such byte is the first zero),
+/// without the call and set-up of a general search.
+fn nul_at(b: &[u8]) -> Option<usize> {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut words = b.chunks_exact(8);
+    let mut at = 0;
+    for w in &mut words {
+        let mut a = [0u8; 8];
+        a.copy_from_slice(w);
+        let x = u64::from_le_bytes(a);
+        let z = x.wrapping_sub(LO) & !x & HI;
+        if z != 0 {
+            return Some(at + (z.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    let rest = words.remainder();
+    rest.iter().position(|&c| c == 0).map(|i| at + i)
 }
 
 impl Btf {
@@ -482,5 +506,36 @@ impl Btf {
             return Ok(1);
         }
         Ok(max_align)
+    }
+}
+
+#[cfg(test)]
+mod nul_tests {
+    use super::{nul_at, str_bytes_at};
+
+    #[test]
+    fn first_nul_anywhere() {
+        // Every position of the first NUL in and past a word, with non-zero
+        // bytes that look like borrows (0x01, 0x80, 0xff) around it.
+        for len in 0..20 {
+            for at in 0..=len {
+                let mut b: Vec<u8> = (0..len).map(|i| [0x01, 0x80, 0xff, b'a'][i % 4]).collect();
+                if at < len {
+                    b[at] = 0;
+                    if at + 1 < len {
+                        b[at + 1] = 0;
+                    }
+                }
+                let want = b.iter().position(|&c| c == 0);
+                assert_eq!(nul_at(&b), want, "len {len} at {at}");
+            }
+        }
+        let s = b"\0abc\0longer_than_a_word\0tail";
+        assert_eq!(str_bytes_at(s, 0), Some(&b""[..]));
+        assert_eq!(str_bytes_at(s, 1), Some(&b"abc"[..]));
+        assert_eq!(str_bytes_at(s, 5), Some(&b"longer_than_a_word"[..]));
+        assert_eq!(str_bytes_at(s, 24), None);
+        assert_eq!(str_bytes_at(s, s.len()), None);
+        assert_eq!(str_bytes_at(s, s.len() + 1), None);
     }
 }

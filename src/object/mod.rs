@@ -180,7 +180,35 @@ impl Object {
 
     /// [`Object::name_from_path`], borrowed from `path`.
     pub fn base_name(path: &str) -> &str {
-        let base = path.rsplit('/').next().unwrap_or(path);
-        base.split('.').next().unwrap_or(base)
+        // By bytes: '/' and '.' are ASCII, never inside another character.
+        let b = path.as_bytes();
+        let start = b.iter().rposition(|&c| c == b'/').map_or(0, |i| i + 1);
+        let len = b[start..]
+            .iter()
+            .position(|&c| c == b'.')
+            .unwrap_or(b.len() - start);
+        path.get(start..start + len).unwrap_or(path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Object;
+
+    #[test]
+    fn base_name_of_paths() {
+        for (path, want) in [
+            ("x_kern.o", "x_kern"),
+            ("dir/prog.bpf.o", "prog"),
+            ("/a.b/c/obj", "obj"),
+            ("/a.b/c/", ""),
+            ("plain", "plain"),
+            (".hidden.o", ""),
+            ("dé/é.o", "é"),
+            ("", ""),
+        ] {
+            assert_eq!(Object::base_name(path), want, "{path}");
+            assert_eq!(Object::name_from_path(path), want, "{path}");
+        }
     }
 }

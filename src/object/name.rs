@@ -87,6 +87,15 @@ impl NameTable {
     /// Copies `tables` (string tables: NUL-terminated strings; one that is not
     /// UTF-8, or is listed twice, is left out) and `extras` into one buffer.
     pub fn new(tables: &[&[u8]], extras: &[&str]) -> NameTable {
+        let text: Vec<&str> = tables
+            .iter()
+            .filter_map(|t| std::str::from_utf8(t).ok())
+            .collect();
+        NameTable::of_text(&text, extras)
+    }
+
+    /// [`NameTable::new`] of tables already known to be text.
+    pub fn of_text(tables: &[&str], extras: &[&str]) -> NameTable {
         let size = tables.iter().map(|t| t.len() + 1).sum::<usize>()
             + extras.iter().map(|e| e.len() + 1).sum::<usize>();
         let mut text = String::with_capacity(size);
@@ -96,11 +105,9 @@ impl NameTable {
             if listed.iter().any(|&(a, _, _)| a == addr) {
                 continue;
             }
-            if let Ok(s) = std::str::from_utf8(t) {
-                listed.push((addr, t.len(), text.len()));
-                text.push_str(s);
-                text.push('\0');
-            }
+            listed.push((addr, t.len(), text.len()));
+            text.push_str(t);
+            text.push('\0');
         }
         let mut at = Vec::with_capacity(extras.len());
         for e in extras {

@@ -43,10 +43,10 @@ pub(super) fn read(
     let sym_of = |n: &str| objects.get(n).copied().flatten();
     let size_of = |n: &str| {
         layout
-            .names
+            .secs
             .iter()
-            .position(|s| s == n)
-            .and_then(|i| u32::try_from(layout.sizes[i]).ok())
+            .find(|s| s.name == n)
+            .and_then(|s| u32::try_from(s.size).ok())
     };
     if let Err(e) = btf.fixup_datasecs(&size_of, &sym_of) {
         crate::log::warn(format_args!(

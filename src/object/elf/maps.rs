@@ -97,7 +97,7 @@ pub(super) fn btf_defined(
     let Some(dst) = btf.ty(ds) else {
         return Err(format_err("bad .maps DATASEC".into()));
     };
-    let mut defs = Vec::new();
+    let mut defs = Few::new();
     for v in dst.datasec_vars() {
         let Some(var) = btf.ty(v.type_id) else {
             return Err(format_err(format!(
@@ -124,11 +124,23 @@ pub(super) fn btf_defined(
         }
         defs.push((name, v.offset, v.size, def));
     }
-    // Names already taken (legacy maps come first), for the duplicate check.
-    let mut taken: HashSet<&str, NameBuild> = obj.maps.iter().map(|m| m.name.as_str()).collect();
-    let mut maps = Few::with_capacity(defs.len() + more);
+    // Names already taken (legacy maps come first), for the duplicate check:
+    // a few are compared one by one, more through a hash set.
+    const FEW_MAPS: usize = 8;
+    let hashed = obj.maps.len() + defs.len() > FEW_MAPS;
+    let mut taken: HashSet<&str, NameBuild> = if hashed {
+        obj.maps.iter().map(|m| m.name.as_str()).collect()
+    } else {
+        HashSet::default()
+    };
+    let mut maps: Few<MapDef> = Few::with_capacity(defs.len() + more);
     for (name, off, size, d) in defs {
-        if !taken.insert(name) {
+        let dup = if hashed {
+            !taken.insert(name)
+        } else {
+            obj.maps.iter().chain(maps.iter()).any(|m| m.name == name)
+        };
+        if dup {
             return Err(format_err(format!("duplicate map name '{name}'")));
         }
         let mut m = from_btf_def(table.name(name), &d, shndx)?;

@@ -22,6 +22,7 @@ pub mod parts;
 mod programs;
 mod relocs;
 mod sections;
+mod strtab;
 mod symbols;
 #[cfg(test)]
 pub(crate) mod testelf;
@@ -31,7 +32,6 @@ use super::{CodeSection, Few, NameTable, Object, OpenOpts};
 use crate::btf::Btf;
 use crate::error::Error;
 use object::elf::{self as E, FileHeader64, SectionHeader64};
-use object::read::elf::{FileHeader, SectionHeader};
 use object::Endianness;
 use sections::Elf;
 
@@ -114,6 +114,14 @@ impl std::hash::Hasher for NameHasher {
 /// A hash map or set keyed by names, with [`NameHasher`].
 type NameBuild = std::hash::BuildHasherDefault<NameHasher>;
 
+/// A section's name, borrowed from `.shstrtab` (copied only when not UTF-8),
+/// and size.
+#[derive(Clone, Default)]
+struct SecInfo<'a> {
+    name: std::borrow::Cow<'a, str>,
+    size: u64,
+}
+
 /// What the section scan found, by section index where indexed.
 struct Layout<'a> {
     license: std::borrow::Cow<'a, str>,
@@ -121,9 +129,8 @@ struct Layout<'a> {
     /// Non-empty executable sections, in section order.
     code: Few<CodeSection>,
     kinds: Vec<SecKind>,
-    /// Section names, borrowed from `.shstrtab` (copied only when not UTF-8).
-    names: Vec<std::borrow::Cow<'a, str>>,
-    sizes: Vec<u64>,
+    /// Every section's name and size.
+    secs: Vec<SecInfo<'a>>,
     /// The last `maps` section and its header.
     legacy_maps: Option<(usize, &'a Shdr)>,
     /// The last `.maps` section.
@@ -139,13 +146,14 @@ struct Layout<'a> {
 
 pub fn parse(data: &[u8], path_name: &str, opts: &OpenOpts) -> Result<Object, Error> {
     let elf = sections::open(data, path_name)?;
-    let syms = symbols::read(&elf, path_name)?;
-    let mut layout = sections::scan(&elf, &syms, path_name, opts)?;
-    let (btf, btf_ext) = btf::read(&layout, &syms, path_name);
-    let table = name_table(&elf, btf.as_ref(), &layout, path_name, opts);
+    let symtab = symbols::read(&elf, path_name)?;
+    let syms = &symtab.syms;
+    let mut layout = sections::scan(&elf, syms, path_name, opts)?;
+    let (btf, btf_ext) = btf::read(&layout, syms, path_name);
+    let table = name_table(&elf, &symtab, btf.as_ref(), &layout, path_name, opts);
     layout.name_code(&table);
     let mut code = std::mem::take(&mut layout.code);
-    programs::functions(&mut code, &layout.kinds, &syms, &table, path_name)?;
+    programs::functions(&mut code, &layout.kinds, syms, &table, path_name)?;
     let progs = programs::entry_points(&code)?;
     let mut obj = Object {
         name: table.extra(0),
@@ -166,24 +174,24 @@ pub fn parse(data: &[u8], path_name: &str, opts: &OpenOpts) -> Result<Object, Er
     ));
     let n_externs = syms.iter().filter(|s| externs::is_extern(s)).count();
     crate::log::debug(format_args!("collected {n_externs} externs total"));
-    externs::collect(&mut obj, &syms)?;
+    externs::collect(&mut obj, syms)?;
     // Maps, in libbpf's order: legacy, BTF-defined, global data.
     if let Some((shndx, shdr)) = layout.legacy_maps {
-        maps::legacy(&mut obj, &elf, &syms, shndx, shdr, path_name, opts)?;
+        maps::legacy(&mut obj, &elf, syms, shndx, shdr, path_name, opts)?;
     }
     if let Some(shndx) = layout.btf_maps {
         let more = layout.data_secs.len();
-        maps::btf_defined(&mut obj, shndx, layout.sizes[shndx], more, &table, opts)?;
+        maps::btf_defined(&mut obj, shndx, layout.secs[shndx].size, more, &table, opts)?;
     }
     let data_secs = std::mem::take(&mut layout.data_secs);
     maps::data(&mut obj, data_secs, &mut layout.kinds)?;
-    externs::kconfig_map(&mut obj, symbols::symtab_index(&elf))?;
+    externs::kconfig_map(&mut obj, symtab.index)?;
     if let Some((shndx, data)) = layout.struct_ops {
         let st_maps = super::struct_ops::maps_from_section(obj.btf.as_ref(), shndx, data)?;
         obj.maps.extend(st_maps);
     }
 
-    relocs::read(&mut obj, &elf, &layout, &syms, &table, path_name)?;
+    relocs::read(&mut obj, &elf, &layout, syms, &table, path_name)?;
     Ok(obj)
 }
 
@@ -191,7 +199,7 @@ impl Layout<'_> {
     /// Names the code sections (from `table`, once the object has one).
     fn name_code(&mut self, table: &NameTable) {
         for cs in &mut self.code {
-            cs.name = table.name(&self.names[cs.shndx]);
+            cs.name = table.name(&self.secs[cs.shndx].name);
         }
     }
 }
@@ -201,33 +209,27 @@ impl Layout<'_> {
 /// license (extras 0, 1, 2).
 fn name_table(
     elf: &Elf<'_>,
+    symtab: &symbols::Symtab<'_>,
     btf: Option<&Btf>,
     layout: &Layout<'_>,
     path_name: &str,
     opts: &OpenOpts,
 ) -> NameTable {
-    let endian = elf.endian;
-    let section = |i: usize| {
-        let s = elf.sections.section(object::SectionIndex(i)).ok()?;
-        s.data(endian, elf.data).ok()
-    };
-    let strtab = elf
-        .sections
-        .symbols(endian, elf.data, E::SHT_SYMTAB)
-        .ok()
-        .and_then(|t| section(t.string_section().0));
-    let shstrtab = Hdr::parse(elf.data)
-        .ok()
-        .and_then(|h| section(usize::from(h.e_shstrndx(endian))));
-    let tables: Vec<&[u8]> = [strtab, shstrtab, btf.map(Btf::strings_section)]
+    let btf_strings = btf.and_then(|b| std::str::from_utf8(b.strings_section()).ok());
+    let mut tables = [""; 3];
+    let mut n = 0;
+    for t in [symtab.strtab.text(), elf.shstrtab.text(), btf_strings]
         .into_iter()
         .flatten()
-        .collect();
+    {
+        tables[n] = t;
+        n += 1;
+    }
     let name = opts
         .object_name
         .as_deref()
         .unwrap_or_else(|| Object::base_name(path_name));
-    NameTable::new(&tables, &[name, path_name, &layout.license])
+    NameTable::of_text(&tables[..n], &[name, path_name, &layout.license])
 }
 
 #[cfg(test)]

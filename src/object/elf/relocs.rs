@@ -44,7 +44,7 @@ pub(super) fn read(
             Err(_) => {
                 return Err(format_err(format!(
                     "{path_name}: {}: bad relocation section",
-                    layout.names[ri]
+                    layout.secs[ri].name
                 )))
             }
         };
@@ -52,9 +52,9 @@ pub(super) fn read(
             Some(SecKind::Code(ci)) => {
                 crate::log::debug(format_args!(
                     "sec '{}': collecting relocation for section({target}) '{}'",
-                    layout.names[ri], obj.code[ci].name
+                    layout.secs[ri].name, obj.code[ci].name
                 ));
-                let rel_name = &layout.names[ri];
+                let rel_name = &layout.secs[ri].name;
                 let cs = &obj.code[ci];
                 let out = code_relocs(obj, cs, rel_name, rels, syms, layout, &mut shared)?;
                 let relocs = &mut obj.code[ci].relocs;
@@ -231,7 +231,7 @@ fn code_relocs(
         let idx = (off / 8) as usize;
         // A static function's relocation names its section symbol.
         let shown = if sym.typ == E::STT_SECTION && sym.name.is_empty() {
-            layout.names.get(sym.shndx).map_or("<?", |n| &**n)
+            layout.secs.get(sym.shndx).map_or("<?", |s| &*s.name)
         } else {
             &*sym.name
         };

@@ -4,7 +4,8 @@
 //! them; relocation records and legacy map definitions are read by their phases.
 //! Must not call: `crate::sys`.
 
-use super::{Hdr, Layout, SecKind, Shdr, Symbol};
+use super::strtab::StrTab;
+use super::{Hdr, Layout, SecInfo, SecKind, Shdr, Symbol};
 use crate::error::{libbpf_errno, Error};
 use crate::insn::Insn;
 use crate::object::maps::DataKind;
@@ -18,6 +19,8 @@ pub(super) struct Elf<'a> {
     pub(super) data: &'a [u8],
     pub(super) endian: Endianness,
     pub(super) sections: SectionTable<'a, Hdr>,
+    /// The section names (`e_shstrndx`; empty when that is not in the file).
+    pub(super) shstrtab: StrTab<'a>,
 }
 
 /// Checks the header (magic, little-endian, `ET_REL`, `EM_BPF` or 0) and reads the
@@ -49,10 +52,18 @@ pub(super) fn open<'a>(data: &'a [u8], path_name: &str) -> Result<Elf<'a>, Error
     let sections = hdr
         .sections(endian, data)
         .map_err(|e| format_err(format!("{path_name}: bad section table: {e}")))?;
+    let shstrtab = hdr
+        .shstrndx(endian, data)
+        .ok()
+        .and_then(|i| sections.section(object::SectionIndex(i as usize)).ok())
+        .and_then(|s| s.data(endian, data).ok())
+        .map(StrTab::new)
+        .unwrap_or_default();
     Ok(Elf {
         data,
         endian,
         sections,
+        shstrtab,
     })
 }
 
@@ -69,31 +80,25 @@ pub(super) fn scan<'a>(
         kversion: 0,
         code: Few::new(),
         kinds: vec![SecKind::Other; n],
-        names: vec![std::borrow::Cow::Borrowed(""); n],
-        sizes: vec![0; n],
+        secs: vec![SecInfo::default(); n],
         legacy_maps: None,
         btf_maps: None,
         struct_ops: None,
         btf: None,
         btf_ext: None,
         data_secs: Vec::new(),
-        rels: Vec::new(),
+        rels: Vec::with_capacity(n),
     };
     for (idx, shdr) in elf.sections.enumerate() {
         let i = idx.0;
         if i == 0 {
             continue;
         }
-        let name = elf.sections.section_name(endian, shdr).map_err(|_| {
+        let name = elf.shstrtab.get(shdr.sh_name(endian)).ok_or_else(|| {
             format_err(format!("{path_name}: section #{i}: name outside .shstrtab"))
         })?;
-        let name = match std::str::from_utf8(name) {
-            Ok(s) => std::borrow::Cow::Borrowed(s),
-            Err(_) => String::from_utf8_lossy(name),
-        };
         let sh_type = shdr.sh_type(endian);
         let size = shdr.sh_size(endian);
-        l.sizes[i] = size;
         let bytes = || section_bytes(elf, shdr, &name, path_name);
         if !ignored(&name, sh_type, size) {
             crate::log::debug(format_args!(
@@ -157,7 +162,7 @@ pub(super) fn scan<'a>(
             (_, E::SHT_REL, _) => l.rels.push((i, shdr)),
             _ => {}
         }
-        l.names[i] = name;
+        l.secs[i] = SecInfo { name, size };
     }
     Ok(l)
 }
@@ -336,8 +341,8 @@ mod tests {
         assert_eq!(l.btf, Some(&b"not parsed here"[..]));
         assert_eq!(l.btf_ext, None);
         assert_eq!(l.rels.iter().map(|r| r.0).collect::<Vec<_>>(), [rel]);
-        assert_eq!((&*l.names[bss], l.sizes[bss]), (".bss", 16));
-        assert_eq!(l.names[0], "");
+        assert_eq!((&*l.secs[bss].name, l.secs[bss].size), (".bss", 16));
+        assert_eq!(l.secs[0].name, "");
     }
 
     #[test]

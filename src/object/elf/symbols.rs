@@ -3,15 +3,23 @@
 //! Must not call: `crate::sys`.
 
 use super::sections::Elf;
+use super::strtab::StrTab;
 use super::Symbol;
 use crate::error::Error;
 use crate::object::format_err;
 use object::elf as E;
-use object::read::elf::Sym;
+use object::read::elf::{SectionHeader, Sym};
+
+/// The decoded symbol table, the index of its section and its string table.
+pub(super) struct Symtab<'a> {
+    pub(super) syms: Vec<Symbol<'a>>,
+    pub(super) index: usize,
+    pub(super) strtab: StrTab<'a>,
+}
 
 /// Decodes the symbol table; an object without one is malformed (libbpf needs it to
 /// name programs and maps).
-pub(super) fn read<'a>(elf: &Elf<'a>, path_name: &str) -> Result<Vec<Symbol<'a>>, Error> {
+pub(super) fn read<'a>(elf: &Elf<'a>, path_name: &str) -> Result<Symtab<'a>, Error> {
     let endian = elf.endian;
     let symtab = elf
         .sections
@@ -22,16 +30,21 @@ pub(super) fn read<'a>(elf: &Elf<'a>, path_name: &str) -> Result<Vec<Symbol<'a>>
             "{path_name}: no symbol table (.symtab)"
         )));
     }
+    // The names' table: empty (every name outside it) when not in the file.
+    let strtab = elf
+        .sections
+        .section(symtab.string_section())
+        .ok()
+        .and_then(|s| s.data(endian, elf.data).ok())
+        .map(|b| StrTab::new_or(b, &elf.shstrtab))
+        .unwrap_or_default();
     let mut syms = Vec::with_capacity(symtab.len());
     for (i, s) in symtab.symbols().iter().enumerate() {
-        let name = symtab
-            .symbol_name(endian, s)
-            .map_err(|_| format_err(format!("{path_name}: symbol #{i}: name outside .strtab")))?;
+        let name = strtab
+            .get(s.st_name(endian))
+            .ok_or_else(|| format_err(format!("{path_name}: symbol #{i}: name outside .strtab")))?;
         syms.push(Symbol {
-            name: match std::str::from_utf8(name) {
-                Ok(s) => std::borrow::Cow::Borrowed(s),
-                Err(_) => String::from_utf8_lossy(name),
-            },
+            name,
             name_off: s.st_name(endian),
             shndx: usize::from(s.st_shndx(endian)),
             value: s.st_value(endian),
@@ -41,14 +54,11 @@ pub(super) fn read<'a>(elf: &Elf<'a>, path_name: &str) -> Result<Vec<Symbol<'a>>
             hidden: matches!(s.st_other() & 3, E::STV_HIDDEN | E::STV_INTERNAL),
         });
     }
-    Ok(syms)
-}
-
-/// The index of the `.symtab` section (0 if there is none).
-pub(super) fn symtab_index(elf: &Elf<'_>) -> usize {
-    elf.sections
-        .symbols(elf.endian, elf.data, E::SHT_SYMTAB)
-        .map_or(0, |t| t.section().0)
+    Ok(Symtab {
+        syms,
+        index: symtab.section().0,
+        strtab,
+    })
 }
 
 #[cfg(test)]
@@ -102,7 +112,7 @@ mod tests {
         let data = xdp + 1;
         let file = b.build();
         let elf = open(&file, "t.o").unwrap();
-        let syms = read(&elf, "t.o").unwrap();
+        let syms = read(&elf, "t.o").unwrap().syms;
         let got: Vec<_> = syms
             .iter()
             .map(|s| (&*s.name, s.shndx, s.value, s.size, s.typ, s.bind, s.hidden))
@@ -128,7 +138,7 @@ mod tests {
         let (b, _) = sample();
         let symtab = b.symtab_index();
         let good = b.build();
-        let fails = |f: &[u8]| failure(read(&open(f, "t.o").unwrap(), "t.o"));
+        let fails = |f: &[u8]| failure(read(&open(f, "t.o").unwrap(), "t.o").map(|t| t.syms));
 
         let mut f = good.clone();
         patch_shdr(&mut f, symtab, 4, &E::SHT_PROGBITS.to_le_bytes()); // sh_type

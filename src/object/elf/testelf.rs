@@ -396,7 +396,7 @@ pub fn failure<T>(r: Result<T, Error>) -> (i32, String) {
 /// The first three phases on `file` (named `t.o`), which must succeed.
 pub(super) fn layout(file: &[u8]) -> (Elf<'_>, Vec<Sym<'_>>, Layout<'_>) {
     let elf = sections::open(file, "t.o").expect("open");
-    let syms = symbols::read(&elf, "t.o").expect("symbols");
+    let syms = symbols::read(&elf, "t.o").expect("symbols").syms;
     let mut layout = sections::scan(&elf, &[], "t.o", &OpenOpts::default()).expect("scan");
     layout.name_code(&crate::object::NameTable::new(&[], &[]));
     (elf, syms, layout)
