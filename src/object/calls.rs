@@ -379,7 +379,30 @@ impl Linker<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::object::{CodeSection, Few, ProgDef};
+    use crate::object::{CodeSection, Few, ProgDef, Reloc};
+
+    /// The first half of an `ld_imm64`, an `exit`, and a map relocation.
+    fn ld() -> Insn {
+        Insn {
+            code: crate::insn::LD_IMM64,
+            ..Insn::default()
+        }
+    }
+
+    fn exit() -> Insn {
+        Insn {
+            code: crate::uapi::BPF_JMP | crate::uapi::BPF_EXIT,
+            ..Insn::default()
+        }
+    }
+
+    fn map_reloc(insn: usize, map: usize) -> Reloc {
+        Reloc {
+            insn,
+            kind: RelocKind::MapFd { map },
+            sym: "m".into(),
+        }
+    }
 
     fn one_prog(insns: Vec<Insn>) -> Object {
         let cnt = insns.len();
@@ -499,26 +522,13 @@ mod tests {
     /// the shortcut cannot vouch for is walked.
     #[test]
     fn a_plain_piece_lists_what_the_walk_would() {
-        use crate::insn::LD_IMM64;
-        use crate::object::Reloc;
-        let ld = Insn {
-            code: LD_IMM64,
-            ..Insn::default()
-        };
-        let exit = Insn {
-            code: crate::uapi::BPF_JMP | crate::uapi::BPF_EXIT,
-            ..Insn::default()
-        };
+        let (ld, exit) = (ld(), exit());
         let probe = Insn {
             code: crate::insn::CALL,
             imm: crate::uapi::BPF_FUNC_PROBE_READ_KERNEL,
             ..Insn::default()
         };
-        let map = |insn, map| Reloc {
-            insn,
-            kind: RelocKind::MapFd { map },
-            sym: "m".into(),
-        };
+        let map = map_reloc;
         // Both ways of linking one program.
         let both = |insns: Vec<Insn>, relocs: Vec<Reloc>| {
             let mut obj = one_prog(insns);
@@ -571,16 +581,7 @@ mod tests {
     /// not vouched for.
     #[test]
     fn a_plain_program_links_later_as_link_would() {
-        use crate::insn::LD_IMM64;
-        use crate::object::{ProgDef, Reloc};
-        let ld = Insn {
-            code: LD_IMM64,
-            ..Insn::default()
-        };
-        let exit = Insn {
-            code: crate::uapi::BPF_JMP | crate::uapi::BPF_EXIT,
-            ..Insn::default()
-        };
+        let (ld, exit) = (ld(), exit());
         let mut call = Insn {
             code: crate::insn::CALL,
             imm: 1,
@@ -600,11 +601,7 @@ mod tests {
             ..obj.progs[0].clone()
         };
         obj.progs = Few::from(vec![prog("a", 0, 5), prog("b", 5, 3), prog("c", 8, 3)]);
-        let map = |insn, map| Reloc {
-            insn,
-            kind: RelocKind::MapFd { map },
-            sym: "m".into(),
-        };
+        let map = map_reloc;
         obj.code[0].relocs = vec![map(0, 0), map(2, 1), map(8, 2)];
         assert!(plain_prog(&obj, 1).is_none());
         for i in [0, 2] {
