@@ -221,8 +221,8 @@ pub fn check(obj: &Object, targets: &[TargetBtf]) -> (Vec<CoreRelo>, Vec<String>
     let mut problems = Vec::new();
     // (code section, instruction) of every poisoned instruction some program reaches.
     let mut reached: HashSet<(usize, usize)> = HashSet::new();
-    for (pi, p) in obj.progs.iter().enumerate() {
-        let mut linked = match link(obj, pi) {
+    for p in obj.progs.iter() {
+        let mut linked = match link(obj, p) {
             Ok(l) => l,
             Err(e) => {
                 problems.push(format!("program '{}': {e}", p.name));

@@ -164,7 +164,7 @@ fn program_info(obj: &Object, i: usize, problems: &mut Vec<String>) -> Program {
             p.name, p.sec_name
         ));
     }
-    let linked = match crate::object::calls::link(obj, i) {
+    let linked = match crate::object::calls::link(obj, p) {
         Ok(l) => l,
         Err(e) => {
             problems.push(format!("program '{}': {e}", p.name));

@@ -181,7 +181,7 @@ fn prog_needs(n: &mut Needs, obj: &Object, i: usize) {
             );
         }
     }
-    let Ok(linked) = crate::object::calls::link(obj, i) else {
+    let Ok(linked) = crate::object::calls::link(obj, p) else {
         return;
     };
     for insn in &linked.insns {

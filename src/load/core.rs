@@ -120,7 +120,7 @@ fn relocate_with_core(st: &ObjState) -> Result<Prepared, Error> {
         if !p.autoload || p.insns.is_some() {
             continue;
         }
-        let mut linked = link(&st.obj, i)?;
+        let mut linked = link(&st.obj, &p.def)?;
         if !has_relos(st, &linked) {
             continue;
         }

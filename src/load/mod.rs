@@ -199,11 +199,11 @@ impl ObjState {
             .try_map(|d| MapState::open(&obj.name, d, pin_root))?
             .into_vec()
             .into_boxed_slice();
-        let progs: Box<[ProgState]> = obj
-            .progs
-            .iter()
-            .map(|d| ProgState {
-                def: d.clone(),
+        // The program definitions move too: the program states hold them.
+        let progs: Box<[ProgState]> = std::mem::take(&mut obj.progs)
+            .into_iter()
+            .map(|def| ProgState {
+                def,
                 fd: None,
                 autoload: true,
                 autoattach: true,

@@ -49,7 +49,7 @@ pub fn load_all(st: &mut ObjState, mut prepared: super::core::Prepared) -> Resul
             Waiting::Skipped => load_slot(st, i, None, &mut ext)?,
             Waiting::Plain(plain) => {
                 let mut p = (Linked::new(), Vec::new());
-                link_plain_into(&st.obj, i, *plain, &mut p.0);
+                link_plain_into(&st.obj, &st.progs[i].def, *plain, &mut p.0);
                 load_slot(st, i, Some(&mut p), &mut ext)?
             }
             Waiting::Linked(p) => {
@@ -80,7 +80,7 @@ fn wait(st: &ObjState, prepared: &mut super::core::Prepared, i: usize) -> Result
         if !st.progs[i].autoload {
             return Ok(Waiting::Skipped);
         }
-        if let Some(plain) = plain_prog(&st.obj, i) {
+        if let Some(plain) = plain_prog(&st.obj, &st.progs[i].def) {
             return Ok(Waiting::Plain(plain));
         }
     }
@@ -120,7 +120,7 @@ fn load_slot(
 fn prepare(st: &ObjState, i: usize, slot: &mut Option<Prepared>) -> Result<(), Error> {
     if slot.is_none() && st.progs[i].autoload {
         let (linked, _) = slot.insert((Linked::new(), Vec::new()));
-        link_into(&st.obj, i, linked)?;
+        link_into(&st.obj, &st.progs[i].def, linked)?;
     }
     for n in slot.iter().flat_map(|(l, _)| &l.notes) {
         crate::log::debug(format_args!("{n}"));

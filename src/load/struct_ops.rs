@@ -37,7 +37,9 @@ pub fn prepare(st: &mut ObjState) -> Result<(), Error> {
         .btf
         .as_ref()
         .ok_or(Error::Bug("struct_ops map without BTF"))?;
-    let names: Vec<&str> = st.obj.progs.iter().map(|p| p.name.as_str()).collect();
+    // The program names, apart from the states the loop below edits.
+    let owned: Vec<crate::object::Name> = st.progs.iter().map(|p| p.def.name.clone()).collect();
+    let names: Vec<&str> = owned.iter().map(|n| n.as_str()).collect();
     for m in &mut st.maps {
         let Some(so) = m.def.st_ops.as_mut() else {
             continue;

@@ -5,7 +5,7 @@
 //! final instruction index for the loader to patch with fds.
 
 use super::inline::Inline;
-use super::{Object, Reloc, RelocKind};
+use super::{Object, ProgDef, Reloc, RelocKind};
 use crate::error::{Error, RelocError};
 use crate::insn::Insn;
 
@@ -77,19 +77,17 @@ impl Default for Linked {
     }
 }
 
-/// Links program `prog` of `obj`: each subprogram is appended when it is first
-/// reached and walked at once (depth first, libbpf 1.1.2's layout).
-pub fn link(obj: &Object, prog: usize) -> Result<Linked, Error> {
+/// Links program `p` of `obj` (one of `obj.progs`, or the program state's
+/// definition once the object is opened): each subprogram is appended when it
+/// is first reached and walked at once (depth first, libbpf 1.1.2's layout).
+pub fn link(obj: &Object, p: &ProgDef) -> Result<Linked, Error> {
     let mut l = Linked::new();
-    link_into(obj, prog, &mut l)?;
+    link_into(obj, p, &mut l)?;
     Ok(l)
 }
 
 /// [`link`] into `to` (a [`Linked::new`]), where the caller keeps it.
-pub fn link_into(obj: &Object, prog: usize, to: &mut Linked) -> Result<(), Error> {
-    let Some(p) = obj.progs.get(prog) else {
-        return Err(Error::Inval("no such program"));
-    };
+pub fn link_into(obj: &Object, p: &ProgDef, to: &mut Linked) -> Result<(), Error> {
     let main = copy_main(obj, p, to);
     let mut l = Linker {
         obj,
@@ -112,12 +110,11 @@ pub struct PlainProg {
     relocs: (u32, u32),
 }
 
-/// Whether program `prog` links as one piece without a walk (see
+/// Whether program `p` links as one piece without a walk (see
 /// [`Linker::plain`]), looked at in its section without copying it. Such a
 /// program has nothing to keep between this look and its link
 /// ([`link_plain_into`]): no debug lines, no errors.
-pub fn plain_prog(obj: &Object, prog: usize) -> Option<PlainProg> {
-    let p = obj.progs.get(prog)?;
+pub fn plain_prog(obj: &Object, p: &ProgDef) -> Option<PlainProg> {
     let cs = &obj.code[p.code];
     let piece = main_piece(p);
     let (probe_reads, relocs) = plain(&cs.relocs, &cs.insns[p.insn_off..], &piece)?;
@@ -132,8 +129,7 @@ pub fn plain_prog(obj: &Object, prog: usize) -> Option<PlainProg> {
 
 /// [`link_into`] of a program [`plain_prog`] vouched for: the code copied and
 /// its references listed, no look again.
-pub fn link_plain_into(obj: &Object, prog: usize, plain: PlainProg, to: &mut Linked) {
-    let p = &obj.progs[prog];
+pub fn link_plain_into(obj: &Object, p: &ProgDef, plain: PlainProg, to: &mut Linked) {
     let main = copy_main(obj, p, to);
     let relocs = &obj.code[main.code].relocs[plain.relocs.0 as usize..plain.relocs.1 as usize];
     list_plain(relocs, &main, plain.probe_reads, to);
@@ -141,7 +137,7 @@ pub fn link_plain_into(obj: &Object, prog: usize, plain: PlainProg, to: &mut Lin
 
 /// The piece of a program's own code: at the start of the linked program.
 #[inline(always)]
-fn main_piece(p: &super::ProgDef) -> Piece {
+fn main_piece(p: &ProgDef) -> Piece {
     Piece {
         code: p.code,
         sec_off: p.insn_off,
@@ -152,7 +148,7 @@ fn main_piece(p: &super::ProgDef) -> Piece {
 
 /// Copies program `p`'s own code into `to` as its first piece.
 #[inline(always)]
-fn copy_main(obj: &Object, p: &super::ProgDef, to: &mut Linked) -> Piece {
+fn copy_main(obj: &Object, p: &ProgDef, to: &mut Linked) -> Piece {
     let main = main_piece(p);
     to.insns = obj.code[p.code].insns[p.insn_off..p.insn_off + p.insn_cnt].to_vec();
     to.pieces.push(main);
@@ -448,7 +444,7 @@ mod tests {
             ..Insn::default()
         };
         let obj = one_prog(vec![exit, call, exit]);
-        let Err(Error::Reloc(e)) = link(&obj, 0) else {
+        let Err(Error::Reloc(e)) = link(&obj, &obj.progs[0]) else {
             panic!("not a reloc error");
         };
         assert_eq!((e.obj.as_str(), e.prog.as_str()), ("o", "main"));
@@ -500,7 +496,7 @@ mod tests {
             funcs: Few::from(vec![func("a", 0, 2), func("b", 3, 1), func("c", 2, 1)]),
             relocs: vec![to(0, 2, "c")],
         });
-        let l = link(&obj, 0).unwrap();
+        let l = link(&obj, &obj.progs[0]).unwrap();
         let order: Vec<_> = l.pieces.iter().map(|p| (p.code, p.sec_off)).collect();
         assert_eq!(order, [(0, 0), (1, 0), (1, 2), (1, 3)]);
         // main's calls land on a (3) and b (6); a's call on c (5).
@@ -603,19 +599,19 @@ mod tests {
         obj.progs = Few::from(vec![prog("a", 0, 5), prog("b", 5, 3), prog("c", 8, 3)]);
         let map = map_reloc;
         obj.code[0].relocs = vec![map(0, 0), map(2, 1), map(8, 2)];
-        assert!(plain_prog(&obj, 1).is_none());
+        assert!(plain_prog(&obj, &obj.progs[1]).is_none());
         for i in [0, 2] {
-            let plain = plain_prog(&obj, i).unwrap();
+            let plain = plain_prog(&obj, &obj.progs[i]).unwrap();
             let mut later = Linked::new();
-            link_plain_into(&obj, i, plain, &mut later);
-            let now = link(&obj, i).unwrap();
+            link_plain_into(&obj, &obj.progs[i], plain, &mut later);
+            let now = link(&obj, &obj.progs[i]).unwrap();
             assert_eq!(later.insns, now.insns);
             assert_eq!(later.map_refs.to_vec(), now.map_refs.to_vec());
             assert_eq!(later.pieces.to_vec(), now.pieces.to_vec());
             assert_eq!(later.probe_reads, now.probe_reads);
         }
         assert_eq!(
-            link(&obj, 2).unwrap().map_refs.to_vec(),
+            link(&obj, &obj.progs[2]).unwrap().map_refs.to_vec(),
             [(0, RelocKind::MapFd { map: 2 })]
         );
     }

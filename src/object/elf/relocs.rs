@@ -69,8 +69,12 @@ pub(super) fn read(
             _ => {} // .BTF, .BTF.ext, DWARF, .eh_frame: not ours.
         }
     }
+    // Compilers write them in order: a sort (stable, so with a scratch copy as
+    // large as the list) only for a section that is not.
     for cs in &mut obj.code {
-        cs.relocs.sort_by_key(|r| r.insn);
+        if !cs.relocs.is_sorted_by_key(|r| r.insn) {
+            cs.relocs.sort_by_key(|r| r.insn);
+        }
     }
     Ok(())
 }
