@@ -32,12 +32,8 @@ use crate::uapi::{
 /// The BTF forms the running kernel accepts, probed (each on first use) and
 /// then kept, as the probes' answers are.
 pub fn btf_support() -> BtfSupport {
-    #[cfg(test)]
-    if crate::sys::fake_kernel::active() {
-        return probe_btf_support();
-    }
     static SUPPORT: std::sync::OnceLock<BtfSupport> = std::sync::OnceLock::new();
-    *SUPPORT.get_or_init(probe_btf_support)
+    super::features::kept(&SUPPORT, probe_btf_support)
 }
 
 fn probe_btf_support() -> BtfSupport {

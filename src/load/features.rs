@@ -162,11 +162,18 @@ impl Feature {
 /// Whether the running kernel has `f`: probed on first use, then cached for the
 /// life of the process (each slot is computed at most once, even under races).
 pub fn has(f: Feature) -> bool {
+    kept(&CACHE[f as usize], || probe_logged(f))
+}
+
+/// A kernel-probe answer kept in `cell` for the life of the process once
+/// `probe` has given it. Unit tests that fake a kernel swap kernels within one
+/// process: under a fake kernel the probe runs every time.
+pub fn kept<T: Copy>(cell: &OnceLock<T>, probe: impl FnOnce() -> T) -> T {
     #[cfg(test)]
     if crate::sys::fake_kernel::active() {
-        return probe_logged(f);
+        return probe();
     }
-    *CACHE[f as usize].get_or_init(|| probe_logged(f))
+    *cell.get_or_init(probe)
 }
 
 fn probe_logged(f: Feature) -> bool {

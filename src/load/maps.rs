@@ -107,13 +107,7 @@ pub use crate::object::maps::internal_map_name;
 /// Raises RLIMIT_MEMLOCK (once, never lowering it) on kernels that charge BPF
 /// memory to it instead of the memory cgroup, as libbpf 1.x does before its first
 /// BTF, map or program load.
-#[inline]
 pub fn bump_memlock() {
-    // With memcg accounting (5.11+) there is never anything to do: the
-    // cached probe answers without taking the limit's lock.
-    if super::features::has(Feature::MemcgAccount) {
-        return;
-    }
     if let Err(e) = crate::sys::memlock::bump_once(
         || super::features::has(Feature::MemcgAccount),
         crate::sys::kernel::raise_memlock,

@@ -101,12 +101,16 @@ pub fn set_limit(bytes: u64) -> Result<(), Error> {
 }
 
 /// [`Memlock::bump_once`] on the process-wide state: the loader calls it before each
-/// map, program or BTF load.
+/// map, program or BTF load. With memcg accounting (5.11+) there is never anything
+/// to do, so that is asked first, without taking the state's lock.
 pub fn bump_once(
     memcg_accounting: impl FnOnce() -> bool,
     apply: impl FnOnce(u64) -> Result<(), Error>,
 ) -> Result<(), Error> {
-    state().bump_once(memcg_accounting, apply)
+    if memcg_accounting() {
+        return Ok(());
+    }
+    state().bump_once(|| false, apply)
 }
 
 #[cfg(test)]
