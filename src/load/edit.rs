@@ -4,7 +4,6 @@
 
 use super::{MapState, ObjState, ProgState};
 use crate::error::Error;
-use crate::object::maps::{DataKind, MapKind};
 use crate::object::Name;
 use crate::sys::obj::map_info_raw;
 use crate::sys::UserPtr;
@@ -175,7 +174,7 @@ impl ObjState {
     pub fn set_initial_value(&mut self, i: usize, data: &[u8]) -> Result<(), Error> {
         let m = self.maps.get_mut(i).ok_or(Error::Inval("no such map"))?;
         let vsz = m.def.value_size as usize;
-        let kconfig = m.def.kind == MapKind::Data(DataKind::Kconfig);
+        let kconfig = m.def.is_kconfig();
         match &mut m.mmap {
             Some(mm) if data.len() == vsz && m.fd.is_none() && !kconfig => {
                 mm.write_at_start(data);

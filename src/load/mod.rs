@@ -237,8 +237,7 @@ impl ObjState {
 
     /// The `.kconfig` map, if the object has `.kconfig` externs.
     pub fn kconfig_map(&self) -> Option<usize> {
-        let kconfig = crate::object::MapKind::Data(crate::object::maps::DataKind::Kconfig);
-        self.maps.iter().position(|m| m.def.kind == kconfig)
+        self.maps.iter().position(|m| m.def.is_kconfig())
     }
 
     /// `bpf_object__load`: BTF, then maps, then programs. A second call is EINVAL.

@@ -103,6 +103,11 @@ impl MapDef {
     pub fn is_internal(&self) -> bool {
         matches!(self.kind, MapKind::Data(_))
     }
+
+    /// True for the `.kconfig` map (the object's `.kconfig` externs).
+    pub fn is_kconfig(&self) -> bool {
+        self.kind == MapKind::Data(DataKind::Kconfig)
+    }
 }
 
 /// libbpf's `struct bpf_map_def` size: type, key_size, value_size, max_entries, map_flags.

@@ -158,9 +158,7 @@ impl Object {
 
     /// The `.kconfig` map, if the object has `.kconfig` externs.
     pub fn kconfig_map(&self) -> Option<usize> {
-        self.maps
-            .iter()
-            .position(|m| m.kind == MapKind::Data(maps::DataKind::Kconfig))
+        self.maps.iter().position(MapDef::is_kconfig)
     }
 
     pub fn find_prog(&self, name: &str) -> Option<usize> {

@@ -15,7 +15,6 @@ use crate::capi::libbpf::object::{
 };
 use crate::capi::types::*;
 use crate::error::Error;
-use crate::object::maps::{DataKind, MapKind};
 use std::ffi::{c_char, c_int, c_void, CStr};
 
 /// `struct bpf_map_skeleton` (the fields every version has).
@@ -131,7 +130,7 @@ unsafe fn populate_maps(
             let (h, idx) = map_mut(map)?;
             // As libbpf: externs are not for user code to set, so the `.kconfig`
             // map's area is handed out only by the load.
-            let kconfig = h.st.maps[idx].def.kind == MapKind::Data(DataKind::Kconfig);
+            let kconfig = h.st.maps[idx].def.is_kconfig();
             let p = h.st.maps[idx]
                 .mmap
                 .as_ref()
